@@ -1,0 +1,57 @@
+// Bundles the extension, the CLI, the lint engine, the probe worker and the webview/report script.
+// tfjs is bundled only into the probe worker, so nothing else ever loads it.
+import { build } from 'esbuild';
+import { cpSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const nodeEntries = [
+  { in: 'src/extension/main.ts', out: 'extension' },
+  { in: 'src/cli/main.ts', out: 'cli' },
+  { in: 'src/probe/worker.ts', out: 'probe-worker' },
+].filter((e) => existsSync(join(root, e.in)));
+
+await build({
+  ...common,
+  entryPoints: nodeEntries,
+  outdir: 'dist',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  // vscode is provided by the editor; tfjs-node is the user's own native build, resolved at run time.
+  external: ['vscode', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu'],
+});
+
+if (existsSync(join(root, 'media/src/report.ts'))) {
+  await build({
+    ...common,
+    entryPoints: [{ in: 'media/src/report.ts', out: 'report' }],
+    outdir: 'dist/media',
+    platform: 'browser',
+    target: 'es2020',
+    format: 'iife',
+  });
+}
+
+// The wasm backend loads its .wasm files from next to the worker bundle.
+const wasmDir = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+if (existsSync(wasmDir)) {
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (const f of [
+    'tfjs-backend-wasm.wasm',
+    'tfjs-backend-wasm-simd.wasm',
+    'tfjs-backend-wasm-threaded-simd.wasm',
+  ]) {
+    if (existsSync(join(wasmDir, f))) cpSync(join(wasmDir, f), join(root, 'dist', f));
+  }
+}

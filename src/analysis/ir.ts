@@ -1,0 +1,210 @@
+/**
+ * The ModelGraph IR: what Gradient Lens knows about each tfjs model in a file.
+ * Plain data (JSON-serialisable), produced by `analyze()` and consumed by the rules,
+ * the static estimate, the probe and every front end.
+ */
+
+/** A source range. Offsets index the source text; line and column are both 1-based. */
+export interface Span {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+/**
+ * A config value as far as static evaluation could resolve it.
+ * `unknown` keeps the expression's source text so users (and `--set NAME=VALUE`) can supply it.
+ */
+export type Value =
+  | { kind: 'number'; value: number }
+  | { kind: 'string'; value: string }
+  | { kind: 'boolean'; value: boolean }
+  | { kind: 'null' }
+  | { kind: 'undefined' }
+  | { kind: 'array'; items: Value[] }
+  | { kind: 'object'; props: Record<string, ConfigProp> }
+  /** A call into tfjs, e.g. `tf.initializers.randomNormal({stddev: 0.5})` -> path "initializers.randomNormal". */
+  | { kind: 'call'; path: string; args: Value[]; text: string }
+  | { kind: 'unknown'; text: string; reason?: string };
+
+/** One property of a config object literal (possibly reached through a spread or a variable). */
+export interface ConfigProp {
+  value: Value;
+  /** The whole `key: value` property; null when the value did not come from a property in source. */
+  span: Span | null;
+  /** The value expression only (what a fix replaces). */
+  valueSpan: Span | null;
+  /**
+   * True when the property was not written in this layer's own object literal
+   * (it came through `...base` or a shared variable): editing it would change other layers too.
+   */
+  inherited: boolean;
+}
+
+export interface LayerConfig {
+  props: Record<string, ConfigProp>;
+  /**
+   * The object literal passed to the factory, when there is one written inline:
+   * fixes that add a property insert into it. Null for `tf.layers.flatten()` (no argument)
+   * or a config held in a variable.
+   */
+  objectSpan: Span | null;
+  /** True when the config (or part of it) could not be read as an object literal. */
+  opaque: boolean;
+  /** Source text of the argument (empty when there is none). */
+  text: string;
+}
+
+export interface LayerNode {
+  /** Position among `ModelGraph.layers` (0-based). */
+  index: number;
+  /** The tfjs factory as spelled in `tf.layers.X`, e.g. "dense", "lstm", "batchNormalization". */
+  factory: string;
+  config: LayerConfig;
+  /** The factory call `tf.layers.dense({...})`. Several layers share it when a loop repeats it. */
+  callSpan: Span;
+  /** For wrappers (bidirectional, timeDistributed): the wrapped layer from `config.layer`. */
+  inner?: LayerNode;
+  /** Set when the layer comes from a loop body: which iteration of how many. */
+  repeat?: { iteration: number; count: number };
+  /** Set when the layer is added only on some path (if/switch/ternary that could not be decided). */
+  conditional?: { condition: string; branch: string };
+  /** Variable the layer was stored in, if any (`const hidden = tf.layers.dense(...)`). */
+  variable?: string;
+}
+
+/** A functional-API input: `tf.input({shape: [...]})`. */
+export interface InputNode {
+  id: string;
+  shape: Value;
+  dtype?: string;
+  span: Span;
+  variable?: string;
+}
+
+/** One application of a layer in a functional graph (`layer.apply(x)`); a shared layer has several. */
+export interface GraphNode {
+  id: string;
+  /** Index into `ModelGraph.layers`. */
+  layer: number;
+  /** Ids of the input nodes / graph nodes whose outputs feed this application, in argument order. */
+  inputs: string[];
+  span: Span;
+}
+
+export interface Edge {
+  from: string;
+  to: string;
+}
+
+export type OptimizerKind =
+  'sgd' | 'momentum' | 'adagrad' | 'adadelta' | 'adam' | 'adamax' | 'rmsprop' | 'unknown';
+
+export interface OptimizerInfo {
+  kind: OptimizerKind;
+  /** The optimizer expression: a string literal ('adam'), a `tf.train.adam(lr)` call, or a variable. */
+  span: Span;
+  text: string;
+  /** How it was written: a string name uses tfjs's default learning rate. */
+  form: 'string' | 'call' | 'unknown';
+  /** Explicit learning rate, if one was written (resolved or unknown). Absent = tfjs default. */
+  learningRate?: Value;
+  /** The learning-rate argument expression, for fixes (may point into a constant's declaration). */
+  learningRateSpan?: Span;
+  /** True when the learning-rate span is a shared constant's initializer rather than the call argument. */
+  learningRateInherited?: boolean;
+}
+
+export interface LossInfo {
+  /** Canonical tfjs name: "meanSquaredError", "categoricalCrossentropy", ... or the text when unknown. */
+  name: string;
+  resolved: boolean;
+  span: Span;
+  text: string;
+}
+
+export type ClippingKind =
+  'applyGradients-override' | 'clipByValue' | 'clipByNorm' | 'clipByGlobalNorm' | 'custom';
+
+export interface ClippingEvidence {
+  kind: ClippingKind;
+  span: Span;
+}
+
+export interface TrainingCall {
+  method: 'fit' | 'fitDataset' | 'trainOnBatch';
+  span: Span;
+}
+
+export interface CustomLoopCall {
+  method:
+    | 'minimize'
+    | 'variableGrads'
+    | 'grads'
+    | 'grad'
+    | 'valueAndGrads'
+    | 'applyGradients'
+    | 'computeGradients';
+  span: Span;
+  /** The optimizer the call goes through, when it is a known optimizer variable. */
+  optimizer?: OptimizerInfo;
+}
+
+export interface TrainingSetup {
+  compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };
+  /** The optimizer in effect: from compile, or from the custom loop's optimizer. */
+  optimizer?: OptimizerInfo;
+  /** Effective learning rate: explicit when resolved, else tfjs's default for the kind; null when unknown. */
+  learningRate: number | null;
+  loss?: LossInfo;
+  fitCalls: TrainingCall[];
+  customLoops: CustomLoopCall[];
+  /** True when the file trains this model (fit/fitDataset/trainOnBatch or a custom loop). */
+  trained: boolean;
+  clipping: { clipped: boolean; evidence: ClippingEvidence[] };
+}
+
+export interface ModelGraph {
+  /** Variable or function name the model is known by ("model", "buildModel", ...). */
+  name: string;
+  kind: 'sequential' | 'functional';
+  /** Where the model is created (`tf.sequential(...)` / `tf.model(...)` call). */
+  anchor: Span;
+  /** The whole definition region (the builder function, or creation through the last add/apply). */
+  span: Span;
+  /** Distinct layers, in order: add order for sequential models (loop iterations expanded), topological for functional. */
+  layers: LayerNode[];
+  /** Functional models only. */
+  inputs: InputNode[];
+  nodes: GraphNode[];
+  outputs: string[];
+  /** Functional models: node-level edges (input/graph node id -> graph node id). Sequential: empty. */
+  edges: Edge[];
+  training: TrainingSetup;
+  /** Unresolved values that matter for building the model, keyed by expression text. */
+  unknowns: string[];
+}
+
+export interface ParseProblem {
+  message: string;
+  line: number;
+  column: number;
+  kind: 'syntax' | 'too-large' | 'internal';
+}
+
+export interface AnalysisResult {
+  filePath: string;
+  /** False when the file never imports tfjs (it was skipped without a full parse). */
+  importsTfjs: boolean;
+  /**
+   * How this file reaches tfjs, as expression text for fixes that insert new calls:
+   * `tf` is the namespace ("tf"), `layers` the layers namespace ("tf.layers", "L", "layers").
+   * Null when the file has no such binding (e.g. only named imports of `sequential`).
+   */
+  access: { tf: string | null; layers: string | null };
+  models: ModelGraph[];
+  problems: ParseProblem[];
+}

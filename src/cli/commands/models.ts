@@ -1,0 +1,7 @@
+import type { CliIO } from '../io';
+import { UsageError } from '../io';
+
+// Placeholder until the models command lands; it fails loudly rather than pretending to work.
+export async function run(_argv: string[], _io: CliIO): Promise<number> {
+  throw new UsageError('the "models" command is not implemented yet');
+}

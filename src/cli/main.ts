@@ -1,0 +1,44 @@
+import { CliIO, EXIT, UsageError, processIO } from './io';
+
+type Command = (argv: string[], io: CliIO) => Promise<number>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  models: async () => (await import('./commands/models')).run,
+  lint: async () => (await import('./commands/lint')).run,
+  probe: async () => (await import('./commands/probe')).run,
+};
+
+const usage = `Usage: gradient-lens <command> [options]
+
+Commands:
+  lint [paths...]   find vanishing/exploding-gradient risks (--format stylish|json|sarif, --fix)
+  models FILE...    print the models found in files (--format text|json)
+  probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
+
+Run "gradient-lens <command> --help" for a command's options.
+`;
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    io.stdout(usage);
+    return name ? EXIT.ok : EXIT.error;
+  }
+  const load = commands[name];
+  if (!load) {
+    io.stderr(`gradient-lens: unknown command "${name}"\n${usage}`);
+    return EXIT.error;
+  }
+  try {
+    return await (
+      await load()
+    )(rest, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`gradient-lens ${name}: ${message}\n`);
+    if (!(error instanceof UsageError) && process.env.GRADIENT_LENS_DEBUG) {
+      io.stderr(`${(error as Error).stack}\n`);
+    }
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,56 @@
+/** The probe's result: what `gradient-lens probe --format json` prints and the report view draws. */
+
+export type Verdict = 'vanishing' | 'exploding' | 'healthy';
+
+export interface WeightProbe {
+  /** The tfjs variable name, e.g. "dense_Dense1/kernel". */
+  name: string;
+  shape: number[];
+  gradNorm: number;
+  weightNorm: number;
+  nonFinite: number;
+}
+
+export interface LayerProbe {
+  index: number;
+  name: string;
+  className: string;
+  /** 1-based source line of the layer's factory call, when the model came from source. */
+  line: number | null;
+  activation: string | null;
+  params: number;
+  /** Root of the sum of squared gradient norms of the layer's weights; null for weightless layers. */
+  gradNorm: number | null;
+  /** gradNorm divided by the output layer's gradNorm. */
+  ratioToOutput: number | null;
+  /** learningRate * gradNorm / weightNorm. */
+  updateToWeightRatio: number | null;
+  weights: WeightProbe[];
+  /** Fraction of saturated sigmoid/tanh units; null when the activation does not saturate. */
+  saturatedFraction: number | null;
+  /** Fraction of ReLU units that are zero for every example; null when not a ReLU-family layer. */
+  deadFraction: number | null;
+  nonFinite: number;
+  /** Static estimate of gradNorm / output gradNorm; null when the estimate does not cover the layer. */
+  estimate: number | null;
+  estimateNote?: string;
+  verdict: Verdict;
+  /** gradNorm at each step when steps > 1. */
+  gradNormPerStep?: number[];
+}
+
+export interface ProbeReport {
+  model: { name: string; line: number | null; source: string };
+  backend: string;
+  batchSize: number;
+  steps: number;
+  loss: number;
+  lossPerStep: number[];
+  learningRate: number | null;
+  layers: LayerProbe[];
+  verdict: Verdict;
+  verdictReason: string;
+  thresholds: { vanishingRatio: number; explodingRatio: number };
+  assumptions: string[];
+  timings: { loadMs: number; buildMs: number; probeMs: number };
+}

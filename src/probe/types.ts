@@ -54,3 +54,57 @@ export interface ProbeReport {
   assumptions: string[];
   timings: { loadMs: number; buildMs: number; probeMs: number };
 }
+
+/** What to probe and how: built by the CLI or the extension, sent to the probe process as JSON. */
+export interface ProbeRequest {
+  target:
+    | { kind: 'ir'; model: import('../analysis/ir').ModelGraph; filePath: string }
+    | { kind: 'model-json'; path: string };
+  /** User-supplied values for unresolved expressions, keyed by expression text (`--set NAME=VALUE`). */
+  values: Record<string, string>;
+  batchSize: number;
+  steps: number;
+  seed: number;
+  thresholds: { vanishingRatio: number; explodingRatio: number };
+  /** Parameter ceiling, checked before any weight is allocated. */
+  maxParams: number;
+}
+
+export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
+
+/** How to run the probe process; never sent to it as data the model could influence. */
+export interface ProbeRuntimeOptions {
+  backend: BackendChoice;
+  /** Whether tfjs may be loaded from the probed project's node_modules (needs Workspace Trust in the editor). */
+  allowProjectTfjs: boolean;
+  /** Folder to resolve the project's own tfjs from (the probed file's folder). */
+  searchFrom: string;
+  timeoutMs: number;
+  maxHeapMb: number;
+  signal?: AbortSignal;
+  onProgress?: (message: string) => void;
+}
+
+export type ProbeErrorCode =
+  | 'unresolved'
+  | 'unknown-layer'
+  | 'shape'
+  | 'too-large'
+  | 'timeout'
+  | 'out-of-memory'
+  | 'cancelled'
+  | 'backend'
+  | 'bad-input'
+  | 'internal';
+
+/** A probe failure with one clear message; names the layer and its source line where there is one. */
+export class ProbeError extends Error {
+  constructor(
+    readonly code: ProbeErrorCode,
+    message: string,
+    readonly details: { layerIndex?: number; line?: number; needs?: string[] } = {},
+  ) {
+    super(message);
+    this.name = 'ProbeError';
+  }
+}

@@ -1,0 +1,158 @@
+/** Questions the rules ask about a model: depth, hidden layers, each layer's activation. */
+import type { ConfigProp, LayerNode, ModelGraph, Value } from '../../analysis/ir';
+import {
+  ACTIVATION_LAYER_FACTORIES,
+  coreLayer,
+  defaultActivation,
+  isActivationLayer,
+  isWeighted,
+} from './terms';
+
+export interface ActivationInfo {
+  /** Canonical activation name; null when the value could not be resolved. */
+  name: string | null;
+  /** Where it comes from: the layer's own config, a following activation layer, or the tfjs default. */
+  from: 'config' | 'layer' | 'default';
+  /** The layer that carries it (the weighted layer itself, or the activation layer after it). */
+  carrier: LayerNode;
+  prop?: ConfigProp;
+}
+
+/** Resolved string of a config property, or undefined when absent or not a known string. */
+export function stringProp(layer: LayerNode, key: string): string | undefined {
+  const value = layer.config.props[key]?.value;
+  return value?.kind === 'string' ? value.value : undefined;
+}
+
+export function numberProp(layer: LayerNode, key: string): number | undefined {
+  const value = layer.config.props[key]?.value;
+  return value?.kind === 'number' ? value.value : undefined;
+}
+
+export function hasProp(layer: LayerNode, key: string): boolean {
+  const value = layer.config.props[key]?.value;
+  return value !== undefined && value.kind !== 'undefined';
+}
+
+export function isUnknown(value: Value | undefined): boolean {
+  return value?.kind === 'unknown';
+}
+
+function canonicalActivation(name: string): string {
+  return name === 'gelu_new' ? 'gelu' : name;
+}
+
+function ownActivation(layer: LayerNode): ActivationInfo | null {
+  const core = coreLayer(layer);
+  const prop = core.config.props.activation;
+  if (!prop || prop.value.kind === 'undefined') return null;
+  const name = prop.value.kind === 'string' ? canonicalActivation(prop.value.value) : null;
+  return { name, from: 'config', carrier: core, prop };
+}
+
+function activationOfActivationLayer(layer: LayerNode): ActivationInfo {
+  const fixed = ACTIVATION_LAYER_FACTORIES[layer.factory];
+  if (fixed) return { name: fixed, from: 'layer', carrier: layer };
+  const prop = layer.config.props.activation;
+  const name = prop?.value.kind === 'string' ? canonicalActivation(prop.value.value) : null;
+  return { name, from: 'layer', carrier: layer, prop };
+}
+
+/** Layers that consume this layer's output, in order (sequential: the next layer). */
+export function successors(model: ModelGraph, layer: LayerNode): LayerNode[] {
+  if (model.kind === 'sequential') {
+    const next = model.layers[layer.index + 1];
+    return next ? [next] : [];
+  }
+  const ownNodes = new Set(model.nodes.filter((n) => n.layer === layer.index).map((n) => n.id));
+  const consumers = model.nodes.filter((n) => n.inputs.some((id) => ownNodes.has(id)));
+  return [...new Set(consumers.map((n) => n.layer))].map((i) => model.layers[i]);
+}
+
+/**
+ * A layer's activation: its `activation` config, or the activation layer right after it when its own is
+ * linear or absent, or the tfjs default for the factory.
+ */
+export function layerActivation(model: ModelGraph, layer: LayerNode): ActivationInfo {
+  const own = ownActivation(layer);
+  if (own && own.name !== 'linear') return own;
+  const next = successors(model, layer);
+  if (next.length === 1 && isActivationLayer(next[0])) return activationOfActivationLayer(next[0]);
+  return (
+    own ?? {
+      name: defaultActivation(coreLayer(layer).factory),
+      from: 'default',
+      carrier: coreLayer(layer),
+    }
+  );
+}
+
+interface DepthInfo {
+  depth: number;
+  /** Weighted layers with at least one weighted layer downstream of them. */
+  hidden: Set<number>;
+}
+
+const depthCache = new WeakMap<ModelGraph, DepthInfo>();
+
+/** Depth = weighted layers on the longest input-to-output path (loop repeats count each time). */
+export function modelDepth(model: ModelGraph): number {
+  return depthInfo(model).depth;
+}
+
+export function isHidden(model: ModelGraph, layer: LayerNode): boolean {
+  return depthInfo(model).hidden.has(layer.index);
+}
+
+function depthInfo(model: ModelGraph): DepthInfo {
+  const cached = depthCache.get(model);
+  if (cached) return cached;
+  const info = model.kind === 'sequential' ? sequentialDepth(model) : functionalDepth(model);
+  depthCache.set(model, info);
+  return info;
+}
+
+function sequentialDepth(model: ModelGraph): DepthInfo {
+  const weighted = model.layers.filter(isWeighted);
+  const hidden = new Set(weighted.slice(0, -1).map((l) => l.index));
+  return { depth: weighted.length, hidden };
+}
+
+function functionalDepth(model: ModelGraph): DepthInfo {
+  const weight = (layerIndex: number) => (isWeighted(model.layers[layerIndex]) ? 1 : 0);
+  const longest = new Map<string, number>();
+  for (const input of model.inputs) longest.set(input.id, 0);
+  for (const node of model.nodes) {
+    const upstream = Math.max(0, ...node.inputs.map((id) => longest.get(id) ?? 0));
+    longest.set(node.id, upstream + weight(node.layer));
+  }
+  const outputs = model.outputs.length > 0 ? model.outputs : model.nodes.slice(-1).map((n) => n.id);
+  const depth = Math.max(0, ...outputs.map((id) => longest.get(id) ?? 0));
+
+  // A weighted layer is hidden when some weighted layer lies downstream of one of its applications.
+  const consumers = new Map<string, string[]>();
+  for (const node of model.nodes) {
+    for (const id of node.inputs) consumers.set(id, [...(consumers.get(id) ?? []), node.id]);
+  }
+  const layerOf = new Map(model.nodes.map((n) => [n.id, n.layer]));
+  const feedsWeighted = new Map<string, boolean>();
+  for (const node of [...model.nodes].reverse()) {
+    const next = consumers.get(node.id) ?? [];
+    feedsWeighted.set(
+      node.id,
+      next.some((id) => weight(layerOf.get(id)!) === 1 || feedsWeighted.get(id) === true),
+    );
+  }
+  const hidden = new Set<number>();
+  for (const node of model.nodes) {
+    if (weight(node.layer) === 1 && feedsWeighted.get(node.id)) hidden.add(node.layer);
+  }
+  return { depth, hidden };
+}
+
+/** "layer 3 (dense)": how messages name a layer. */
+export function describeLayer(layer: LayerNode): string {
+  const core = coreLayer(layer);
+  const factory = core === layer ? layer.factory : `${layer.factory}(${core.factory})`;
+  return `layer ${layer.index} (${factory})`;
+}

@@ -1,0 +1,203 @@
+// Drives the VS Code workbench in Chromium the way a user does: keyboard, clicks, what is on screen.
+import { chromium } from 'playwright-core';
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.GRADIENT_LENS_CHROMIUM ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+    headless: true,
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `probe` until it returns a truthy value; the error names what was awaited. */
+export async function waitUntil(what, probe, timeoutMs = 20_000, intervalMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      last = await probe();
+      if (last) return last;
+    } catch (error) {
+      last = error;
+    }
+    await sleep(intervalMs);
+  }
+  const detail = last instanceof Error ? last.message : JSON.stringify(last);
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${detail})`);
+}
+
+export class Workbench {
+  constructor(page) {
+    this.page = page;
+    this.dialogs = [];
+    page.on('dialog', async (dialog) => {
+      this.dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+  }
+
+  static async open(browser, url) {
+    const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
+    const page = await context.newPage();
+    const wb = new Workbench(page);
+    await page.goto(url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    await page.waitForSelector('.explorer-folders-view .monaco-list-row', { timeout: 60_000 });
+    return wb;
+  }
+
+  /** Runs a command through the palette by its title, as a user would. */
+  async runCommand(title) {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`>${title}`);
+    const row = page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: title })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await row.click();
+  }
+
+  async openFile(name) {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(name);
+    const row = page
+      .locator('.quick-input-widget .monaco-list-row')
+      .filter({ hasText: name })
+      .first();
+    await row.waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    await page
+      .locator(`.tabs-container .tab.active`)
+      .filter({ hasText: name })
+      .waitFor({ timeout: 15_000 });
+    await this.focusEditor();
+  }
+
+  async focusEditor() {
+    await this.page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .click({
+        position: { x: 5, y: 5 },
+      });
+  }
+
+  /** Moves the cursor to a 1-based line and column with "Go to Line/Column". */
+  async goTo(line, column = 1) {
+    const page = this.page;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+G');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(`:${line}:${column}`);
+    await page.keyboard.press('Enter');
+    await sleep(200);
+  }
+
+  /** The text of the active editor (all lines must fit on screen; the fixtures do). */
+  async editorText() {
+    return this.page.evaluate(() => {
+      const lines = [...document.querySelectorAll('.editor-instance .view-lines .view-line')];
+      return lines
+        .map((el) => ({
+          top: parseFloat(el.style.top),
+          text: el.textContent.replace(/\u00a0/g, ' '),
+        }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text)
+        .join('\n');
+    });
+  }
+
+  async problems() {
+    const page = this.page;
+    const visible = await page
+      .locator('.markers-panel')
+      .isVisible()
+      .catch(() => false);
+    if (!visible) await this.runCommand('Problems: Focus on Problems View');
+    await page.locator('.markers-panel').waitFor({ state: 'visible' });
+    return page.evaluate(() =>
+      [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((row) => ({
+        text: row.textContent.replace(/\u00a0/g, ' '),
+        label: row.getAttribute('aria-label') ?? '',
+      })),
+    );
+  }
+
+  async statusBarTexts() {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.statusbar-item')].map((el) => el.textContent.trim()),
+    );
+  }
+
+  async codeLenses() {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.codelens-decoration a, .codelens-decoration span')]
+        .map((el) => el.textContent.replace(/\u00a0/g, ' ').trim())
+        .filter((t) => t !== ''),
+    );
+  }
+
+  /** Text injected after line ends by decorations (rendered through CSS ::after content). */
+  async afterLineTexts() {
+    return this.page.evaluate(() => {
+      const out = [];
+      for (const el of document.querySelectorAll('.editor-instance .view-lines span')) {
+        for (const pseudo of ['::after', '::before']) {
+          const content = getComputedStyle(el, pseudo).content;
+          if (content && content !== 'none' && content !== 'normal' && content !== '""') {
+            out.push(content.replace(/^"|"$/g, '').replace(/\\"/g, '"'));
+          }
+        }
+        if (el.className.includes('ced-') && el.textContent.trim()) out.push(el.textContent.trim());
+      }
+      return out;
+    });
+  }
+
+  /** The webview frame whose document has `selector`, searching every nested frame. */
+  async webviewFrame(selector, timeoutMs = 30_000) {
+    return waitUntil(
+      `a webview with ${selector}`,
+      async () => {
+        for (const frame of this.page.frames()) {
+          const found = await frame.$(selector).catch(() => null);
+          if (found) return frame;
+        }
+        return null;
+      },
+      timeoutMs,
+    );
+  }
+
+  async screenshot(path) {
+    await this.page.screenshot({ path });
+  }
+
+  async notifications() {
+    return this.page.evaluate(() =>
+      [...document.querySelectorAll('.notification-list-item')].map((el) => el.textContent.trim()),
+    );
+  }
+}

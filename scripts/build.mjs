@@ -17,6 +17,8 @@ const common = {
 
 const nodeEntries = [
   { in: 'src/extension/main.ts', out: 'extension' },
+  // The extension's lazily required engine (parser, rules, probe client): kept out of activation.
+  { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
 ].filter((e) => existsSync(join(root, e.in)));

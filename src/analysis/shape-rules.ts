@@ -2,6 +2,7 @@
  * Per-factory shape and parameter rules, following tfjs-layers 4.x (computeOutputShape / build).
  * Each rule gets the layer's IR node and its input shapes, and returns what it can tell.
  */
+import { bool, num, raw, str, tuple } from './config-read';
 import type { LayerNode, Value } from './ir';
 
 /** A tensor shape with the batch dimension first; null marks an unknown dimension. */
@@ -33,47 +34,6 @@ export function readShapeValue(value: Value): Shape | null {
     else return null;
   }
   return dims;
-}
-
-// ---- config reading: undefined = absent (tfjs default applies), null = not statically known ----
-
-function raw(layer: LayerNode, key: string): Value | null | undefined {
-  const prop = layer.config.props[key];
-  if (prop) return prop.value.kind === 'undefined' ? undefined : prop.value;
-  return layer.config.opaque ? null : undefined;
-}
-
-function num(layer: LayerNode, key: string, fallback: number | null = null): number | null {
-  const value = raw(layer, key);
-  if (value === undefined || value?.kind === 'null') return fallback;
-  return value?.kind === 'number' ? value.value : null;
-}
-
-function str(layer: LayerNode, key: string, fallback: string): string | null {
-  const value = raw(layer, key);
-  if (value === undefined || value?.kind === 'null') return fallback;
-  return value?.kind === 'string' ? value.value : null;
-}
-
-function bool(layer: LayerNode, key: string, fallback: boolean): boolean | null {
-  const value = raw(layer, key);
-  if (value === undefined || value?.kind === 'null') return fallback;
-  return value?.kind === 'boolean' ? value.value : null;
-}
-
-/** A number or an n-tuple of numbers (kernelSize, strides, ...). */
-function tuple(
-  layer: LayerNode,
-  key: string,
-  n: number,
-  fallback: number[] | null,
-): number[] | null {
-  const value = raw(layer, key);
-  if (value === undefined || value?.kind === 'null') return fallback;
-  if (value?.kind === 'number') return Array<number>(n).fill(value.value);
-  if (value?.kind !== 'array' || value.items.length !== n) return null;
-  const items = value.items.map((item) => (item.kind === 'number' ? item.value : null));
-  return items.every((item): item is number => item !== null) ? items : null;
 }
 
 // ---- small arithmetic on partly known numbers ----

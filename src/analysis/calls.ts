@@ -1,0 +1,149 @@
+/** Member access and calls: dispatches to functions in the file, built-ins, and tfjs semantics. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { callBuiltin, builtinMember } from './builtins';
+import { evaluate } from './expressions';
+import type { Interp } from './interpreter';
+import { tfjsModuleSpecifier } from './bindings';
+import { callTf, callModelMethod, callLayerMethod, callOptimizerMethod, modelMember } from './tfjs';
+import { type AV, Scope, UNDEFINED, unknown } from './values';
+
+export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
+
+export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree.Node): AV {
+  switch (object.t) {
+    case 'tf':
+      return { t: 'tf', path: object.path ? `${object.path}.${key}` : key };
+    case 'object': {
+      const prop = object.props.get(key);
+      if (prop) return prop.value;
+      return object.opaque ? unknown(interp.text(node), 'opaque object') : UNDEFINED;
+    }
+    case 'model':
+      return (
+        modelMember(interp, object, key) ?? { t: 'builtin', name: `model.${key}`, self: object }
+      );
+    case 'layer':
+    case 'optimizer':
+      return { t: 'builtin', name: `${object.t}.${key}`, self: object };
+    case 'unknown':
+      return unknown(
+        node.type === 'MemberExpression' ? interp.text(node) : `${object.text}.${key}`,
+        object.reason,
+      );
+    default:
+      return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
+  }
+}
+
+export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
+  const callee = node.callee;
+  if (callee.type === 'Identifier' && callee.name === 'require' && !scope.lookup('require')) {
+    const first = node.arguments[0];
+    const spec = first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;
+    return spec && tfjsModuleSpecifier(spec)
+      ? { t: 'tf', path: '' }
+      : unknown(interp.text(node), 'module');
+  }
+  let target: AV;
+  let self: AV = UNDEFINED;
+  if (callee.type === 'MemberExpression') {
+    self = evaluate(interp, callee.object, scope);
+    if (callee.optional && self.t === 'prim' && self.v == null) return UNDEFINED;
+    const key = callee.computed ? evaluate(interp, callee.property, scope) : null;
+    const name = callee.computed
+      ? key?.t === 'prim'
+        ? String(key.v)
+        : null
+      : (callee.property as TSESTree.Identifier).name;
+    target = name === null ? unknown(interp.text(callee)) : memberOf(interp, self, name, callee);
+  } else {
+    target = evaluate(interp, callee, scope);
+  }
+  if (node.type === 'CallExpression' && node.optional && target.t === 'prim' && target.v == null)
+    return UNDEFINED;
+  return callValue(interp, target, self, node, scope);
+}
+
+function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: Scope): AV {
+  const args = () => evaluateArgs(interp, node.arguments, scope);
+  switch (target.t) {
+    case 'tf':
+      return callTf(interp, target.path, args(), node, scope);
+    case 'fn':
+      return interp.callFunction(target, args(), target.self ?? self);
+    case 'class':
+      return construct(interp, target, args());
+    case 'builtin': {
+      const evaluated = args();
+      if (target.self?.t === 'model')
+        return callModelMethod(interp, target.self, target.name.slice(6), evaluated, node);
+      if (target.self?.t === 'layer')
+        return callLayerMethod(interp, target.self, target.name.slice(6), evaluated, node);
+      if (target.self?.t === 'optimizer') {
+        return callOptimizerMethod(
+          interp,
+          target.self,
+          target.name.slice(10),
+          evaluated,
+          node,
+          scope,
+        );
+      }
+      return callBuiltin(interp, target, evaluated, node);
+    }
+    default: {
+      args(); // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
+      return unknown(interp.text(node), 'call');
+    }
+  }
+}
+
+export function evaluateArgs(
+  interp: Interp,
+  nodes: TSESTree.CallExpressionArgument[],
+  scope: Scope,
+): AV[] {
+  const out: AV[] = [];
+  for (const arg of nodes) {
+    if (arg.type === 'SpreadElement') {
+      const spread = evaluate(interp, arg.argument, scope);
+      if (spread.t === 'array') out.push(...spread.items);
+      else out.push(unknown(interp.text(arg), 'spread'));
+    } else out.push(evaluate(interp, arg, scope));
+  }
+  return out;
+}
+
+/** `new Class(...)`: an object whose methods see it as `this`; fields and the constructor run. */
+function construct(interp: Interp, cls: Extract<AV, { t: 'class' }>, args: AV[]): AV {
+  const instance: AV = { t: 'object', props: new Map(), opaque: true };
+  const scope = new Scope(cls.scope, interp.conditions.length);
+  scope.vars.set('this', instance);
+  let ctor: Extract<AV, { t: 'fn' }> | null = null;
+  for (const element of cls.node.body.body) {
+    if (
+      element.type === 'MethodDefinition' &&
+      element.key.type === 'Identifier' &&
+      element.value.type === 'FunctionExpression'
+    ) {
+      const fn = interp.makeFunction(
+        element.value,
+        cls.scope,
+        `${cls.name}.${element.key.name}`,
+        instance,
+      );
+      if (element.kind === 'constructor') ctor = fn;
+      else if (!element.static)
+        instance.props.set(element.key.name, { value: fn, span: null, valueSpan: null });
+    } else if (
+      element.type === 'PropertyDefinition' &&
+      !element.static &&
+      element.key.type === 'Identifier'
+    ) {
+      const value = element.value ? evaluate(interp, element.value, scope) : UNDEFINED;
+      instance.props.set(element.key.name, { value, span: null, valueSpan: null });
+    }
+  }
+  if (ctor) interp.callFunction(ctor, args, instance);
+  return instance;
+}

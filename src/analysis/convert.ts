@@ -1,0 +1,77 @@
+/** Abstract values -> IR values (plain JSON data). */
+import type { ConfigProp, LayerConfig, Span, Value } from './ir';
+import { contains } from './spans';
+import type { AV, PropAV } from './values';
+
+export function toValue(value: AV, depth = 0): Value {
+  if (depth > 12) return { kind: 'unknown', text: '…', reason: 'too deep' };
+  switch (value.t) {
+    case 'prim':
+      if (value.v === null) return { kind: 'null' };
+      if (value.v === undefined) return { kind: 'undefined' };
+      if (typeof value.v === 'number') return { kind: 'number', value: value.v };
+      if (typeof value.v === 'string') return { kind: 'string', value: value.v };
+      return { kind: 'boolean', value: value.v };
+    case 'array':
+      return { kind: 'array', items: value.items.map((item) => toValue(item, depth + 1)) };
+    case 'object': {
+      const props: Record<string, ConfigProp> = {};
+      for (const [key, prop] of value.props) props[key] = toProp(prop, null, depth + 1);
+      return { kind: 'object', props };
+    }
+    case 'tfcall':
+      return {
+        kind: 'call',
+        path: value.path,
+        args: value.args.map((a) => toValue(a, depth + 1)),
+        text: value.text,
+      };
+    case 'layer':
+      return {
+        kind: 'call',
+        path: `layers.${value.layer.factory}`,
+        args: [],
+        text: value.layer.config.text,
+      };
+    case 'tf':
+      return { kind: 'unknown', text: `tf.${value.path}`, reason: 'tfjs reference' };
+    case 'unknown':
+      return value.reason
+        ? { kind: 'unknown', text: value.text, reason: value.reason }
+        : { kind: 'unknown', text: value.text };
+    default:
+      return { kind: 'unknown', text: value.t, reason: 'not a constant' };
+  }
+}
+
+function toProp(prop: PropAV, ownLiteral: Span | null, depth: number): ConfigProp {
+  return {
+    value: toValue(prop.value, depth),
+    span: prop.span,
+    valueSpan: prop.valueSpan,
+    inherited: !(ownLiteral && prop.span && contains(ownLiteral, prop.span)),
+  };
+}
+
+/** The layer's config from the factory's first argument. `objectSpan` is set when it is an inline literal. */
+export function toLayerConfig(
+  arg: AV | undefined,
+  objectSpan: Span | null,
+  text: string,
+): LayerConfig {
+  if (!arg || (arg.t === 'prim' && arg.v === undefined))
+    return { props: {}, objectSpan: null, opaque: false, text };
+  if (arg.t !== 'object') return { props: {}, objectSpan: null, opaque: true, text };
+  const props: Record<string, ConfigProp> = {};
+  for (const [key, prop] of arg.props) props[key] = toProp(prop, objectSpan, 0);
+  return { props, objectSpan, opaque: arg.opaque === true, text };
+}
+
+/** Texts of every unknown value inside a value (for `ModelGraph.unknowns`). */
+export function unknownTexts(value: Value, out: string[]): void {
+  if (value.kind === 'unknown') out.push(value.text);
+  else if (value.kind === 'array') value.items.forEach((item) => unknownTexts(item, out));
+  else if (value.kind === 'object')
+    Object.values(value.props).forEach((p) => unknownTexts(p.value, out));
+  else if (value.kind === 'call') value.args.forEach((a) => unknownTexts(a, out));
+}

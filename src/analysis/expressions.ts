@@ -1,0 +1,431 @@
+/** Expression evaluation and destructuring for the abstract interpreter. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { evaluateCall, memberOf } from './calls';
+import type { Interp } from './interpreter';
+import { spanOf } from './spans';
+import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
+import { globalValue } from './builtins';
+
+export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name?: string): AV {
+  interp.tick();
+  switch (node.type) {
+    case 'Literal':
+      if ('regex' in node || 'bigint' in node) return unknown(interp.text(node), 'literal');
+      return prim(node.value as number | string | boolean | null, spanOf(node));
+    case 'TemplateLiteral':
+      return template(interp, node, scope);
+    case 'Identifier':
+      return identifier(interp, node, scope);
+    case 'ThisExpression':
+      return scope.lookup('this') ?? UNDEFINED;
+    case 'ArrayExpression':
+      return arrayLiteral(interp, node, scope);
+    case 'ObjectExpression':
+      return objectLiteral(interp, node, scope);
+    case 'UnaryExpression':
+      return unary(interp, node, scope);
+    case 'BinaryExpression':
+      return binary(
+        interp,
+        node,
+        evaluate(interp, node.left, scope),
+        evaluate(interp, node.right, scope),
+      );
+    case 'LogicalExpression':
+      return logical(interp, node, scope);
+    case 'ConditionalExpression':
+      return conditional(interp, node, scope);
+    case 'AssignmentExpression':
+      return assign(interp, node, scope);
+    case 'UpdateExpression':
+      return update(interp, node, scope);
+    case 'MemberExpression':
+      return member(interp, node, scope);
+    case 'ChainExpression':
+      return evaluate(interp, node.expression, scope);
+    case 'CallExpression':
+    case 'NewExpression':
+      return evaluateCall(interp, node, scope);
+    case 'ArrowFunctionExpression':
+    case 'FunctionExpression':
+      return interp.makeFunction(
+        node,
+        scope,
+        node.type === 'FunctionExpression' && node.id ? node.id.name : (name ?? '<anonymous>'),
+      );
+    case 'ClassExpression':
+      return { t: 'class', node, scope, name: node.id?.name ?? name ?? '<anonymous>' };
+    case 'SequenceExpression': {
+      let last: AV = UNDEFINED;
+      for (const expression of node.expressions) last = evaluate(interp, expression, scope);
+      return last;
+    }
+    case 'AwaitExpression':
+      return evaluate(interp, node.argument, scope, name);
+    case 'TSAsExpression':
+    case 'TSNonNullExpression':
+    case 'TSSatisfiesExpression':
+    case 'TSTypeAssertion':
+    case 'TSInstantiationExpression':
+      return evaluate(interp, node.expression, scope, name);
+    default:
+      return unknown(interp.text(node), node.type);
+  }
+}
+
+function identifier(_interp: Interp, node: TSESTree.Identifier, scope: Scope): AV {
+  if (node.name === 'undefined') return UNDEFINED;
+  const value = scope.lookup(node.name);
+  if (value !== undefined) return value;
+  return globalValue(node.name) ?? unknown(node.name, 'not defined in this file');
+}
+
+function template(interp: Interp, node: TSESTree.TemplateLiteral, scope: Scope): AV {
+  let out = node.quasis[0].value.cooked ?? '';
+  for (let i = 0; i < node.expressions.length; i++) {
+    const value = evaluate(interp, node.expressions[i], scope);
+    if (value.t !== 'prim') return unknown(interp.text(node), 'template');
+    out += String(value.v) + (node.quasis[i + 1].value.cooked ?? '');
+  }
+  return prim(out, spanOf(node));
+}
+
+function arrayLiteral(interp: Interp, node: TSESTree.ArrayExpression, scope: Scope): AV {
+  const items: AV[] = [];
+  for (const element of node.elements) {
+    if (!element) items.push(UNDEFINED);
+    else if (element.type === 'SpreadElement') {
+      const spread = evaluate(interp, element.argument, scope);
+      if (spread.t === 'array') items.push(...spread.items);
+      else items.push(unknown(interp.text(element), 'spread'));
+    } else items.push(evaluate(interp, element, scope));
+  }
+  return { t: 'array', items };
+}
+
+function objectLiteral(interp: Interp, node: TSESTree.ObjectExpression, scope: Scope): AV {
+  const props = new Map<string, PropAV>();
+  let opaque = false;
+  for (const property of node.properties) {
+    if (property.type === 'SpreadElement') {
+      const spread = evaluate(interp, property.argument, scope);
+      if (spread.t === 'object') {
+        for (const [key, prop] of spread.props) props.set(key, prop);
+        opaque ||= spread.opaque === true;
+      } else if (!(spread.t === 'prim' && spread.v == null)) opaque = true;
+      continue;
+    }
+    const key = propertyKey(interp, property, scope);
+    if (key === null) {
+      opaque = true;
+      continue;
+    }
+    const valueNode = property.value;
+    const value = evaluate(interp, valueNode, scope, key);
+    props.set(key, { value, span: spanOf(property), valueSpan: spanOf(valueNode) });
+  }
+  return opaque ? { t: 'object', props, opaque } : { t: 'object', props };
+}
+
+function propertyKey(
+  interp: Interp,
+  property:
+    | TSESTree.Property
+    | TSESTree.MemberExpression
+    | TSESTree.PropertyDefinition
+    | TSESTree.MethodDefinition,
+  scope: Scope,
+): string | null {
+  const key = 'key' in property ? property.key : property.property;
+  if (!property.computed) {
+    if (key.type === 'Identifier') return key.name;
+    if (key.type === 'Literal') return String(key.value);
+    if (key.type === 'PrivateIdentifier') return `#${key.name}`;
+    return null;
+  }
+  const value = evaluate(interp, key, scope);
+  return value.t === 'prim' ? String(value.v) : null;
+}
+
+function unary(interp: Interp, node: TSESTree.UnaryExpression, scope: Scope): AV {
+  const value = evaluate(interp, node.argument, scope);
+  if (node.operator === 'typeof') {
+    const types: Record<string, string> = {
+      fn: 'function',
+      class: 'function',
+      array: 'object',
+      object: 'object',
+    };
+    if (value.t === 'prim') return prim(value.v === null ? 'object' : typeof value.v);
+    return types[value.t] ? prim(types[value.t]) : unknown(interp.text(node));
+  }
+  if (node.operator === 'void') return UNDEFINED;
+  if (node.operator === '!') {
+    const test = truthy(value);
+    return test === null ? unknown(interp.text(node)) : prim(!test);
+  }
+  if (value.t !== 'prim') return unknown(interp.text(node), 'operand');
+  const v = value.v as number;
+  switch (node.operator) {
+    case '-':
+      return prim(-v, spanOf(node));
+    case '+':
+      return prim(Number(v), spanOf(node));
+    case '~':
+      return prim(~v, spanOf(node));
+    default:
+      return unknown(interp.text(node));
+  }
+}
+
+function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right: AV): AV {
+  const op = node.operator;
+  if (left.t !== 'prim' || right.t !== 'prim') {
+    if (op === '===' || op === '!==' || op === '==' || op === '!=') {
+      if (left.t === 'unknown' || right.t === 'unknown')
+        return unknown(interp.text(node), 'operand');
+      const same = left === right;
+      return prim(op.startsWith('!') ? !same : same);
+    }
+    return unknown(interp.text(node), 'operand');
+  }
+  const a = left.v as never;
+  const b = right.v as never;
+  const origin = spanOf(node);
+  switch (op) {
+    case '+':
+      return prim((a as number) + (b as number), origin);
+    case '-':
+      return prim(a - b, origin);
+    case '*':
+      return prim(a * b, origin);
+    case '/':
+      return prim(a / b, origin);
+    case '%':
+      return prim(a % b, origin);
+    case '**':
+      return prim((a as number) ** (b as number), origin);
+    case '<':
+      return prim(a < b);
+    case '<=':
+      return prim(a <= b);
+    case '>':
+      return prim(a > b);
+    case '>=':
+      return prim(a >= b);
+    case '===':
+      return prim(a === b);
+    case '!==':
+      return prim(a !== b);
+    case '==':
+      return prim(a == b);
+    case '!=':
+      return prim(a != b);
+    case '<<':
+      return prim(a << b, origin);
+    case '>>':
+      return prim(a >> b, origin);
+    case '>>>':
+      return prim(a >>> b, origin);
+    case '&':
+      return prim(a & b, origin);
+    case '|':
+      return prim(a | b, origin);
+    case '^':
+      return prim(a ^ b, origin);
+    default:
+      return unknown(interp.text(node));
+  }
+}
+
+function logical(interp: Interp, node: TSESTree.LogicalExpression, scope: Scope): AV {
+  const left = evaluate(interp, node.left, scope);
+  if (node.operator === '??') {
+    if (left.t === 'unknown') return unknown(interp.text(node), 'operand');
+    return left.t === 'prim' && left.v == null ? evaluate(interp, node.right, scope) : left;
+  }
+  const test = truthy(left);
+  if (test === null) return unknown(interp.text(node), 'operand');
+  if (node.operator === '&&') return test ? evaluate(interp, node.right, scope) : left;
+  return test ? left : evaluate(interp, node.right, scope);
+}
+
+function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope: Scope): AV {
+  const test = truthy(evaluate(interp, node.test, scope));
+  if (test !== null) return evaluate(interp, test ? node.consequent : node.alternate, scope);
+  const condition = interp.text(node.test);
+  const yes = interp.branch(condition, 'then', () => evaluate(interp, node.consequent, scope));
+  const no = interp.branch(condition, 'else', () => evaluate(interp, node.alternate, scope));
+  if (yes.t === 'prim' && no.t === 'prim' && yes.v === no.v) return yes;
+  // A layer chosen by an undecidable condition is kept (marked conditional); a plain value is unknown.
+  if (yes.t === 'layer' || yes.t === 'tensor') return yes;
+  return unknown(interp.text(node), 'condition');
+}
+
+function member(interp: Interp, node: TSESTree.MemberExpression, scope: Scope): AV {
+  const object = evaluate(interp, node.object, scope);
+  if (node.optional && object.t === 'prim' && object.v == null) return UNDEFINED;
+  const key = propertyKey(interp, node, scope);
+  if (key === null) return unknown(interp.text(node), 'computed member');
+  return memberOf(interp, object, key, node);
+}
+
+function assign(interp: Interp, node: TSESTree.AssignmentExpression, scope: Scope): AV {
+  let value = evaluate(
+    interp,
+    node.right,
+    scope,
+    node.left.type === 'Identifier' ? node.left.name : undefined,
+  );
+  if (node.operator !== '=') {
+    const current = evaluate(interp, node.left, scope);
+    const op = node.operator.slice(0, -1);
+    if (op === '&&' || op === '||' || op === '??') {
+      const test = truthy(current);
+      if (test === null) value = unknown(interp.text(node), 'operand');
+      else if (
+        op === '&&' ? !test : op === '||' ? test : !(current.t === 'prim' && current.v == null)
+      )
+        value = current;
+    } else {
+      value = binary(
+        interp,
+        { ...node, operator: op } as unknown as TSESTree.BinaryExpression,
+        current,
+        value,
+      );
+    }
+  }
+  assignTo(interp, node.left, value, scope, node);
+  return value;
+}
+
+function update(interp: Interp, node: TSESTree.UpdateExpression, scope: Scope): AV {
+  const current = evaluate(interp, node.argument, scope);
+  const next: AV =
+    current.t === 'prim' && typeof current.v === 'number'
+      ? prim(current.v + (node.operator === '++' ? 1 : -1))
+      : unknown(interp.text(node.argument), 'operand');
+  assignTo(interp, node.argument, next, scope, node);
+  return node.prefix ? next : current;
+}
+
+/** Assignment to an identifier, a member or a pattern. */
+export function assignTo(
+  interp: Interp,
+  target: TSESTree.Node,
+  value: AV,
+  scope: Scope,
+  at: TSESTree.Node,
+): void {
+  if (target.type === 'Identifier') {
+    const owner = scope.owner(target.name) ?? rootOf(scope);
+    let next = value;
+    // Assigned on one path of an undecidable branch: a plain value is no longer known after the branch.
+    if (owner.conditionDepth < interp.conditions.length) {
+      const old = owner.vars.get(target.name);
+      if (value.t === 'prim' && !(old?.t === 'prim' && old.v === value.v)) {
+        next = unknown(target.name, 'assigned in a branch');
+      }
+    }
+    owner.vars.set(target.name, next);
+    return;
+  }
+  if (target.type === 'MemberExpression') {
+    const object = evaluate(interp, target.object, scope);
+    const key = propertyKey(interp, target, scope);
+    if (key === null) return;
+    setMember(interp, object, key, value, at);
+    return;
+  }
+  bindPattern(interp, target, value, scope, false);
+}
+
+function setMember(_interp: Interp, object: AV, key: string, value: AV, at: TSESTree.Node): void {
+  if (object.t === 'object') {
+    object.props.set(key, { value, span: spanOf(at), valueSpan: null });
+  } else if (object.t === 'array') {
+    const index = Number(key);
+    if (Number.isInteger(index) && index >= 0 && index < 100_000) object.items[index] = value;
+  } else if (object.t === 'optimizer' && key === 'applyGradients') {
+    object.opt.overrides.push(spanOf(at));
+  }
+}
+
+function rootOf(scope: Scope): Scope {
+  let root = scope;
+  while (root.parent) root = root.parent;
+  return root;
+}
+
+/** Binds (declare) or assigns a destructuring pattern. */
+export function bindPattern(
+  interp: Interp,
+  pattern: TSESTree.Node,
+  value: AV,
+  scope: Scope,
+  declare: boolean,
+): void {
+  switch (pattern.type) {
+    case 'Identifier':
+      if (declare) scope.vars.set(pattern.name, value);
+      else assignTo(interp, pattern, value, scope, pattern);
+      return;
+    case 'AssignmentPattern': {
+      const missing = value.t === 'prim' && value.v === undefined;
+      bindPattern(
+        interp,
+        pattern.left,
+        missing ? evaluate(interp, pattern.right, scope) : value,
+        scope,
+        declare,
+      );
+      return;
+    }
+    case 'ArrayPattern':
+      pattern.elements.forEach((element, i) => {
+        if (!element) return;
+        if (element.type === 'RestElement') {
+          const rest: AV =
+            value.t === 'array'
+              ? { t: 'array', items: value.items.slice(i) }
+              : unknown(`${describe(interp, value)}.slice(${i})`);
+          bindPattern(interp, element.argument, rest, scope, declare);
+        } else {
+          const item =
+            value.t === 'array'
+              ? (value.items[i] ?? UNDEFINED)
+              : unknown(`${describe(interp, value)}[${i}]`);
+          bindPattern(interp, element, item, scope, declare);
+        }
+      });
+      return;
+    case 'ObjectPattern':
+      for (const property of pattern.properties) {
+        if (property.type === 'RestElement') {
+          bindPattern(
+            interp,
+            property.argument,
+            value.t === 'object' ? value : unknown(describe(interp, value)),
+            scope,
+            declare,
+          );
+          continue;
+        }
+        const key = propertyKey(interp, property, scope);
+        const item =
+          key === null ? unknown(interp.text(property)) : memberOf(interp, value, key, property);
+        bindPattern(interp, property.value, item, scope, declare);
+      }
+      return;
+    case 'MemberExpression':
+      assignTo(interp, pattern, value, scope, pattern);
+      return;
+    default:
+      return;
+  }
+}
+
+function describe(_interp: Interp, value: AV): string {
+  return value.t === 'unknown' ? value.text : value.t;
+}

@@ -1,0 +1,73 @@
+/**
+ * The extractor's entry point: source text in, ModelGraph IR out. Never throws: parse failures and
+ * internal errors become `problems`.
+ */
+import { accessOf, bindImports } from './bindings';
+import type { AnalysisResult, Span } from './ir';
+import { BudgetExceeded, Interp } from './interpreter';
+import { finalizeModels } from './models';
+import { mentionsTfjs, parseSource } from './parse';
+import { scanClipping } from './training';
+import { Scope } from './values';
+
+export type * from './ir';
+export { MAX_SOURCE_LENGTH, mentionsTfjs } from './parse';
+export { LAYER_CATALOG, layerInfo, OPTIMIZER_DEFAULT_LR, LOSS_NAMES } from './catalog';
+export type { LayerInfo, LayerKind } from './catalog';
+
+export function analyze(source: string, filePath: string): AnalysisResult {
+  const empty: AnalysisResult = {
+    filePath,
+    importsTfjs: false,
+    access: { tf: null, layers: null },
+    models: [],
+    problems: [],
+  };
+  if (!mentionsTfjs(source)) return empty;
+  const parsed = parseSource(source, filePath);
+  if (!parsed.ok) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
+  const result: AnalysisResult = { ...empty, importsTfjs: true };
+  const interp = new Interp(source);
+  const root = new Scope(null, 0);
+  try {
+    bindImports(parsed.ast, root);
+    interp.runProgram(parsed.ast, root);
+    interp.runUncalled();
+  } catch (error) {
+    const message =
+      error instanceof BudgetExceeded ? error.message : `extractor failed: ${String(error)}`;
+    result.problems.push({ kind: 'internal', message, line: 1, column: 1 });
+  }
+  try {
+    result.access = accessOf(root);
+    const clipping = scanClipping(parsed.ast);
+    const attributed = new Set(interp.optimizers.flatMap((o) => o.overrides.map((s) => s.start)));
+    const loose: Span[] = clipping.overrides.filter((span) => !attributed.has(span.start));
+    result.models = finalizeModels(interp.models, source, clipping, loose);
+    attachLooseLoops(result, interp);
+  } catch (error) {
+    result.problems.push({
+      kind: 'internal',
+      message: `extractor failed: ${String(error)}`,
+      line: 1,
+      column: 1,
+    });
+  }
+  return result;
+}
+
+/** Custom-loop calls not tied to a model in code belong to every model of the file (usually just one). */
+function attachLooseLoops(result: AnalysisResult, interp: Interp): void {
+  if (interp.looseLoops.length === 0) return;
+  for (const model of result.models) {
+    for (const call of interp.looseLoops) {
+      if (!model.training.customLoops.some((c) => c.span.start === call.span.start))
+        model.training.customLoops.push(call);
+    }
+    model.training.trained = true;
+    if (!model.training.optimizer) {
+      const withOptimizer = interp.looseLoops.find((c) => c.optimizer);
+      if (withOptimizer?.optimizer) model.training.optimizer = withOptimizer.optimizer;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { parse, TSError, type TSESTree } from '@typescript-eslint/typescript-estree';
+import type { ParseProblem } from './ir';
+
+/** Files larger than this are not parsed: a model file is never this big, and parsing would stall the editor. */
+export const MAX_SOURCE_LENGTH = 2 * 1024 * 1024;
+
+const PREFIX = '@tensorflow/tfjs';
+const SPECIFIER_TAIL = /^(?:-node-gpu|-node|-layers)?['"`/]/;
+
+/** Cheap pre-check (indexOf, no parse): a file that never names a tfjs module cannot build a tfjs model. */
+export function mentionsTfjs(source: string): boolean {
+  for (let at = source.indexOf(PREFIX); at >= 0; at = source.indexOf(PREFIX, at + 1)) {
+    const tail = source.slice(at + PREFIX.length, at + PREFIX.length + 12);
+    if (SPECIFIER_TAIL.test(tail)) return true;
+  }
+  return false;
+}
+
+export type ParseOutcome =
+  { ok: true; ast: TSESTree.Program } | { ok: false; problem: ParseProblem };
+
+export const PARSE_OPTIONS = { loc: true, range: true, comment: true } as const;
+
+/**
+ * Parses JS/TS/JSX/TSX. `.js` files may contain JSX, but JSX mode rejects TS-style `<T>x` casts,
+ * so plain scripts are tried with JSX first and then without; `.ts` never has JSX.
+ */
+export function parseSource(source: string, filePath: string): ParseOutcome {
+  if (source.length > MAX_SOURCE_LENGTH) {
+    return {
+      ok: false,
+      problem: {
+        kind: 'too-large',
+        message: `file is larger than ${MAX_SOURCE_LENGTH} characters; not analyzed`,
+        line: 1,
+        column: 1,
+      },
+    };
+  }
+  const attempts = jsxAttempts(filePath);
+  let firstError: unknown;
+  for (const jsx of attempts) {
+    try {
+      return { ok: true, ast: parse(source, { ...PARSE_OPTIONS, jsx }) };
+    } catch (error) {
+      firstError ??= error;
+    }
+  }
+  return { ok: false, problem: toProblem(firstError) };
+}
+
+function jsxAttempts(filePath: string): boolean[] {
+  const lower = filePath.toLowerCase();
+  if (lower.endsWith('.tsx') || lower.endsWith('.jsx')) return [true];
+  if (/\.[cm]?ts$/.test(lower)) return [false];
+  return [true, false];
+}
+
+function toProblem(error: unknown): ParseProblem {
+  if (error instanceof TSError) {
+    return {
+      kind: 'syntax',
+      message: error.message,
+      line: error.location.start.line,
+      column: error.location.start.column + 1,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: 'internal', message: `parser failed: ${message}`, line: 1, column: 1 };
+}

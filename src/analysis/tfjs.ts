@@ -1,0 +1,336 @@
+/** What calls into tfjs mean: layers, models, inputs, optimizers, training calls and custom loops. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { CallNode } from './calls';
+import { TRAIN_FACTORY_DEFAULT_LR } from './catalog';
+import { toLayerConfig, toValue } from './convert';
+import type { CustomLoopCall, OptimizerInfo, OptimizerKind } from './ir';
+import { type Interp, unwrap } from './interpreter';
+import { spanOf } from './spans';
+import { lossInfo, optimizerFromString } from './training';
+import {
+  type AV,
+  type LayerRec,
+  type ModelRec,
+  type OptimizerRec,
+  type TensorNode,
+  Scope,
+  UNDEFINED,
+  unknown,
+} from './values';
+
+type ModelAV = Extract<AV, { t: 'model' }>;
+type LayerAV = Extract<AV, { t: 'layer' }>;
+type OptimizerAV = Extract<AV, { t: 'optimizer' }>;
+
+const DATA_NAMESPACES = ['initializers.', 'regularizers.', 'constraints.', 'losses.', 'metrics.'];
+const GRADIENT_FUNCTIONS = new Set([
+  'variableGrads',
+  'grads',
+  'grad',
+  'valueAndGrads',
+  'valueAndGrad',
+]);
+const OPTIMIZER_KINDS = new Set([
+  'sgd',
+  'momentum',
+  'adagrad',
+  'adadelta',
+  'adam',
+  'adamax',
+  'rmsprop',
+]);
+
+export function callTf(interp: Interp, path: string, args: AV[], node: CallNode, scope: Scope): AV {
+  if (path.startsWith('layers.')) return createLayer(interp, path.slice(7), args, node);
+  if (path === 'sequential') return createModel(interp, 'sequential', args[0], node);
+  if (path === 'model') return createModel(interp, 'functional', args[0], node);
+  if (path === 'input' || path === 'layers.input') return createInput(interp, args[0], node);
+  if (path.startsWith('train.')) return createOptimizer(interp, path.slice(6), args, node);
+  if (path === 'tidy') {
+    const fn = args.find((a) => a.t === 'fn');
+    return fn?.t === 'fn' ? interp.callFunction(fn, [], UNDEFINED) : UNDEFINED;
+  }
+  if (GRADIENT_FUNCTIONS.has(path)) {
+    recordLoop(interp, path as CustomLoopCall['method'], node, args, scope, undefined);
+    return unknown(interp.text(node), 'gradients');
+  }
+  if (DATA_NAMESPACES.some((ns) => path.startsWith(ns))) {
+    return { t: 'tfcall', path, args, text: interp.text(node) };
+  }
+  return unknown(interp.text(node), 'tfjs call');
+}
+
+function createLayer(interp: Interp, factory: string, args: AV[], node: CallNode): LayerAV {
+  const argNode = node.arguments[0];
+  const literal =
+    argNode && unwrap(argNode).type === 'ObjectExpression' ? spanOf(unwrap(argNode)) : null;
+  const config = toLayerConfig(args[0], literal, argNode ? interp.text(argNode) : '');
+  const layer: LayerRec = { id: interp.id(), factory, config, callSpan: spanOf(node) };
+  const wrapped = args[0]?.t === 'object' ? args[0].props.get('layer')?.value : undefined;
+  if (wrapped?.t === 'layer') layer.inner = wrapped.layer;
+  if (interp.nameHint?.node === node) layer.variable = interp.nameHint.name;
+  interp.noteLayer(layer);
+  return { t: 'layer', layer };
+}
+
+function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): ModelRec {
+  const span = spanOf(node);
+  const model: ModelRec = {
+    id: interp.id(),
+    kind,
+    name: interp.nameHint?.node === node ? interp.nameHint.name : 'model',
+    anchor: span,
+    lastSpan: span,
+    layers: [],
+    inputs: UNDEFINED,
+    outputs: UNDEFINED,
+    fitCalls: [],
+    customLoops: [],
+  };
+  interp.models.push(model);
+  return model;
+}
+
+function createModel(
+  interp: Interp,
+  kind: ModelRec['kind'],
+  config: AV | undefined,
+  node: CallNode,
+): ModelAV {
+  const model = newModel(interp, kind, node);
+  const get = (key: string) => (config?.t === 'object' ? config.props.get(key)?.value : undefined);
+  if (kind === 'sequential') {
+    const layers = get('layers');
+    if (layers?.t === 'array') for (const item of layers.items) addLayer(interp, model, item);
+  } else {
+    model.inputs = get('inputs') ?? UNDEFINED;
+    model.outputs = get('outputs') ?? UNDEFINED;
+  }
+  return { t: 'model', model };
+}
+
+function addLayer(interp: Interp, model: ModelRec, item: AV): void {
+  if (item.t !== 'layer') return;
+  const condition = interp.conditions[interp.conditions.length - 1];
+  if (condition && !item.layer.conditional) item.layer.conditional = { ...condition };
+  model.layers.push(item.layer);
+}
+
+function createInput(interp: Interp, config: AV | undefined, node: CallNode): AV {
+  const get = (key: string) => (config?.t === 'object' ? config.props.get(key)?.value : undefined);
+  const shape =
+    get('shape') ??
+    (get('batchShape') ? get('batchShape')! : unknown(interp.text(node), 'no shape'));
+  const dtype = get('dtype');
+  const input: TensorNode = {
+    id: interp.id(),
+    kind: 'input',
+    shape,
+    span: spanOf(node),
+    ...(dtype?.t === 'prim' && typeof dtype.v === 'string' ? { dtype: dtype.v } : {}),
+    ...(interp.nameHint?.node === node ? { variable: interp.nameHint.name } : {}),
+  };
+  return { t: 'tensor', node: input };
+}
+
+function createOptimizer(interp: Interp, factory: string, args: AV[], node: CallNode): AV {
+  const kind: OptimizerKind = OPTIMIZER_KINDS.has(factory) ? (factory as OptimizerKind) : 'unknown';
+  const info: OptimizerInfo = { kind, span: spanOf(node), text: interp.text(node), form: 'call' };
+  const lrNode = node.arguments[0];
+  const lr = args[0];
+  if (lrNode && lr && !(lr.t === 'prim' && lr.v === undefined)) {
+    info.learningRate = toValue(lr);
+    const callSpan = spanOf(node);
+    const origin = lr.t === 'prim' && lr.origin ? lr.origin : spanOf(lrNode);
+    info.learningRateSpan = origin;
+    info.learningRateInherited = origin.start < callSpan.start || origin.end > callSpan.end;
+  } else if (TRAIN_FACTORY_DEFAULT_LR[factory] !== undefined) {
+    // No argument: tfjs-core's default for this factory applies; leave learningRate absent.
+  }
+  const opt: OptimizerRec = { info, overrides: [], models: new Set() };
+  interp.optimizers.push(opt);
+  return { t: 'optimizer', opt };
+}
+
+export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
+  if (key !== 'optimizer') return undefined;
+  const model = self.model;
+  if (!model.optimizer) {
+    const info: OptimizerInfo = {
+      kind: 'unknown',
+      span: model.anchor,
+      text: 'model.optimizer',
+      form: 'unknown',
+    };
+    model.optimizer = { info, overrides: [], models: new Set([model]) };
+    interp.optimizers.push(model.optimizer);
+  }
+  return { t: 'optimizer', opt: model.optimizer };
+}
+
+export function callModelMethod(
+  interp: Interp,
+  self: ModelAV,
+  method: string,
+  args: AV[],
+  node: CallNode,
+): AV {
+  const model = self.model;
+  const span = spanOf(node);
+  switch (method) {
+    case 'add':
+      addLayer(interp, model, args[0] ?? UNDEFINED);
+      if (span.end > model.lastSpan.end) model.lastSpan = span;
+      return UNDEFINED;
+    case 'compile':
+      compile(interp, model, args[0], node);
+      return UNDEFINED;
+    case 'fit':
+    case 'fitDataset':
+    case 'trainOnBatch':
+      if (!model.fitCalls.some((c) => c.span.start === span.start))
+        model.fitCalls.push({ method, span });
+      return unknown(interp.text(node), 'training result');
+    case 'apply':
+      return {
+        t: 'tensor',
+        node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span },
+      };
+    default:
+      return unknown(interp.text(node), 'model method');
+  }
+}
+
+function compile(interp: Interp, model: ModelRec, config: AV | undefined, node: CallNode): void {
+  const argNode = node.arguments[0];
+  model.compile = { span: spanOf(node), argsText: argNode ? interp.text(argNode) : '' };
+  if (config?.t !== 'object') return;
+  const optimizer = config.props.get('optimizer');
+  if (optimizer) {
+    let opt: OptimizerRec;
+    if (optimizer.value.t === 'optimizer') opt = optimizer.value.opt;
+    else {
+      const span = optimizer.valueSpan ?? spanOf(node);
+      const text = interp.source.slice(span.start, span.end);
+      opt = {
+        info: optimizerFromString(optimizer.value, span, text),
+        overrides: [],
+        models: new Set(),
+      };
+      interp.optimizers.push(opt);
+    }
+    // `model.optimizer` read before compile refers to the same object afterwards.
+    if (model.optimizer && model.optimizer !== opt)
+      opt.overrides.push(...model.optimizer.overrides);
+    opt.models.add(model);
+    model.optimizer = opt;
+  }
+  const loss = config.props.get('loss');
+  if (loss) {
+    const span = loss.valueSpan ?? spanOf(node);
+    model.compile.loss = lossInfo(loss.value, span, interp.source.slice(span.start, span.end));
+  }
+}
+
+export function callLayerMethod(
+  interp: Interp,
+  self: LayerAV,
+  method: string,
+  args: AV[],
+  node: CallNode,
+): AV {
+  if (method !== 'apply') return unknown(interp.text(node), 'layer method');
+  const input = args[0] ?? UNDEFINED;
+  const sources = input.t === 'array' ? input.items : [input];
+  const inputs = sources.map((source): TensorNode => {
+    if (source.t === 'tensor') return source.node;
+    const text = source.t === 'unknown' ? source.text : interp.text(node.arguments[0] ?? node);
+    return { id: interp.id(), kind: 'opaque', text, span: spanOf(node.arguments[0] ?? node) };
+  });
+  return {
+    t: 'tensor',
+    node: { id: interp.id(), kind: 'apply', layer: self.layer, inputs, span: spanOf(node) },
+  };
+}
+
+export function callOptimizerMethod(
+  interp: Interp,
+  self: OptimizerAV,
+  method: string,
+  args: AV[],
+  node: CallNode,
+  scope: Scope,
+): AV {
+  if (method === 'minimize' || method === 'applyGradients' || method === 'computeGradients') {
+    recordLoop(interp, method, node, args, scope, self.opt);
+  }
+  return unknown(interp.text(node), 'optimizer method');
+}
+
+function recordLoop(
+  interp: Interp,
+  method: CustomLoopCall['method'],
+  node: CallNode,
+  args: AV[],
+  scope: Scope,
+  opt: OptimizerRec | undefined,
+): void {
+  const call: CustomLoopCall = {
+    method,
+    span: spanOf(node),
+    ...(opt ? { optimizer: opt.info } : {}),
+  };
+  const models = new Set<ModelRec>(opt?.models ?? []);
+  const fn = args.find((a) => a.t === 'fn');
+  if (fn?.t === 'fn')
+    for (const model of modelsReferenced(interp, fn.node, fn.scope)) models.add(model);
+  if (models.size === 0) {
+    if (!interp.looseLoops.some((c) => c.span.start === call.span.start))
+      interp.looseLoops.push(call);
+    return;
+  }
+  for (const model of models) {
+    if (!model.customLoops.some((c) => c.span.start === call.span.start))
+      model.customLoops.push(call);
+  }
+  void scope;
+}
+
+/** Models named by identifiers (or `this.x`) inside a loss callback: the models this loop trains. */
+function modelsReferenced(interp: Interp, root: TSESTree.Node, scope: Scope): ModelRec[] {
+  const found: ModelRec[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    interp.tick();
+    if (node.type === 'Identifier') {
+      const value = scope.lookup(node.name);
+      if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
+    } else if (
+      node.type === 'MemberExpression' &&
+      node.object.type === 'ThisExpression' &&
+      !node.computed
+    ) {
+      const self = scope.lookup('this');
+      const value =
+        self?.t === 'object'
+          ? self.props.get((node.property as TSESTree.Identifier).name)?.value
+          : undefined;
+      if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
+    }
+    for (const key in node) {
+      if (key === 'parent') continue;
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) child.forEach((c) => isNode(c) && visit(c));
+      else if (isNode(child)) visit(child);
+    }
+  };
+  visit(root);
+  return found;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
+}

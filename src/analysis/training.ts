@@ -1,0 +1,161 @@
+/** Training setup: optimizers, losses, and evidence that gradients are clipped. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import {
+  LOSS_NAMES,
+  OPTIMIZER_DEFAULT_LR,
+  TF_LOSSES_FUNCTIONS,
+  TRAIN_FACTORY_DEFAULT_LR,
+} from './catalog';
+import type {
+  ClippingEvidence,
+  LossInfo,
+  OptimizerInfo,
+  OptimizerKind,
+  Span,
+  TrainingSetup,
+} from './ir';
+import { spanOf } from './spans';
+import type { AV, ModelRec } from './values';
+
+const STRING_OPTIMIZERS: Record<string, OptimizerKind> = {
+  sgd: 'sgd',
+  adam: 'adam',
+  adamax: 'adamax',
+  rmsprop: 'rmsprop',
+  adagrad: 'adagrad',
+  adadelta: 'adadelta',
+};
+
+export function optimizerFromString(value: AV, span: Span, text: string): OptimizerInfo {
+  if (value.t === 'prim' && typeof value.v === 'string') {
+    const kind = STRING_OPTIMIZERS[value.v.toLowerCase()] ?? 'unknown';
+    return { kind, span, text, form: 'string' };
+  }
+  return { kind: 'unknown', span, text, form: 'unknown' };
+}
+
+export function lossInfo(value: AV, span: Span, text: string): LossInfo {
+  if (value.t === 'prim' && typeof value.v === 'string') {
+    return { name: value.v, resolved: LOSS_NAMES.includes(value.v), span, text };
+  }
+  if (value.t === 'tf' && value.path.startsWith('losses.')) {
+    const mapped = TF_LOSSES_FUNCTIONS[value.path.slice(7)];
+    if (mapped) return { name: mapped, resolved: true, span, text };
+  }
+  return { name: text, resolved: false, span, text };
+}
+
+/** The effective learning rate: explicit when resolved, tfjs's default for the kind, else null. */
+export function effectiveLearningRate(info: OptimizerInfo | undefined): number | null {
+  if (!info) return null;
+  if (info.learningRate)
+    return info.learningRate.kind === 'number' ? info.learningRate.value : null;
+  if (info.form === 'string') return OPTIMIZER_DEFAULT_LR[info.kind] ?? null;
+  if (info.form === 'call') return TRAIN_FACTORY_DEFAULT_LR[info.kind] ?? null;
+  return null;
+}
+
+/**
+ * Clipping evidence found anywhere in the file by name (one walk over the AST): tf.clipByValue calls,
+ * clip-by-norm helpers, dividing gradients by a norm, and assignments replacing `applyGradients`.
+ */
+export interface FileClipping {
+  calls: ClippingEvidence[];
+  overrides: Span[];
+}
+
+export function scanClipping(program: TSESTree.Program): FileClipping {
+  const found: FileClipping = { calls: [], overrides: [] };
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === 'CallExpression') {
+      const kind = clipKindOfCall(node);
+      if (kind) found.calls.push({ kind, span: spanOf(node) });
+    } else if (
+      node.type === 'AssignmentExpression' &&
+      node.left.type === 'MemberExpression' &&
+      memberName(node.left) === 'applyGradients'
+    ) {
+      found.overrides.push(spanOf(node));
+    }
+    for (const key in node) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) {
+        for (const c of child)
+          if (c && typeof c === 'object' && 'type' in c) visit(c as TSESTree.Node);
+      } else if (child && typeof child === 'object' && 'type' in child)
+        visit(child as TSESTree.Node);
+    }
+  };
+  for (const statement of program.body) visit(statement);
+  return found;
+}
+
+function memberName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed && node.property.type === 'Identifier') return node.property.name;
+  if (node.property.type === 'Literal') return String(node.property.value);
+  return null;
+}
+
+function calleeName(node: TSESTree.CallExpression): string | null {
+  const callee = node.callee;
+  if (callee.type === 'Identifier') return callee.name;
+  if (callee.type === 'MemberExpression') return memberName(callee);
+  return null;
+}
+
+function clipKindOfCall(node: TSESTree.CallExpression): ClippingEvidence['kind'] | null {
+  const name = calleeName(node);
+  if (!name) return null;
+  if (name === 'clipByValue') return 'clipByValue';
+  const lower = name.toLowerCase();
+  if (lower.includes('clip') && lower.includes('global')) return 'clipByGlobalNorm';
+  if (lower.includes('clip') && lower.includes('norm')) return 'clipByNorm';
+  if (lower.startsWith('clip') && lower.includes('grad')) return 'custom';
+  // g.div(globalNorm) / tf.div(g, norm) / g.mul(scale / norm): rescaling by a norm is clip-by-norm.
+  if (name === 'div' || name === 'mul') {
+    const args = node.arguments.map((a) => (a.type === 'Identifier' ? a.name : ''));
+    if (args.some((a) => /norm/i.test(a))) return 'clipByNorm';
+  }
+  return null;
+}
+
+export function trainingSetup(
+  model: ModelRec,
+  clipping: FileClipping,
+  looseOverrides: Span[],
+): TrainingSetup {
+  const optimizerInfo =
+    model.optimizer?.info ?? model.customLoops.find((loop) => loop.optimizer)?.optimizer;
+  const evidence: ClippingEvidence[] = [];
+  for (const span of model.optimizer?.overrides ?? [])
+    evidence.push({ kind: 'applyGradients-override', span });
+  for (const span of looseOverrides) evidence.push({ kind: 'applyGradients-override', span });
+  // Clip calls only touch gradients in a custom loop (or inside an applyGradients override).
+  if (model.customLoops.length > 0 || evidence.length > 0) evidence.push(...clipping.calls);
+  const setup: TrainingSetup = {
+    learningRate: effectiveLearningRate(optimizerInfo),
+    fitCalls: model.fitCalls,
+    customLoops: model.customLoops,
+    trained: model.fitCalls.length > 0 || model.customLoops.length > 0,
+    clipping: { clipped: evidence.length > 0, evidence: dedupe(evidence) },
+  };
+  if (model.compile)
+    setup.compile = {
+      ...model.compile,
+      ...(model.optimizer ? { optimizer: model.optimizer.info } : {}),
+    };
+  if (optimizerInfo) setup.optimizer = optimizerInfo;
+  if (model.compile?.loss) setup.loss = model.compile.loss;
+  return setup;
+}
+
+function dedupe(evidence: ClippingEvidence[]): ClippingEvidence[] {
+  const seen = new Set<string>();
+  return evidence.filter((e) => {
+    const key = `${e.kind}@${e.span.start}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

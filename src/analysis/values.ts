@@ -1,0 +1,122 @@
+/**
+ * The abstract values the extractor's evaluator computes. Internal to src/analysis: the IR (ir.ts)
+ * is what leaves this folder.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { CustomLoopCall, LayerConfig, OptimizerInfo, Span, TrainingCall } from './ir';
+
+export type FunctionNode =
+  TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
+
+export interface PropAV {
+  value: AV;
+  span: Span | null;
+  valueSpan: Span | null;
+}
+
+export type AV =
+  /** `origin` is where the value was written (a literal or the expression computing it). */
+  | { t: 'prim'; v: number | string | boolean | null | undefined; origin?: Span }
+  | { t: 'array'; items: AV[] }
+  /** `opaque` when part of it came from a spread that could not be resolved. */
+  | { t: 'object'; props: Map<string, PropAV>; opaque?: boolean }
+  | { t: 'fn'; node: FunctionNode; scope: Scope; name: string; self?: AV }
+  | {
+      t: 'class';
+      node: TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+      scope: Scope;
+      name: string;
+    }
+  /** A member of the tfjs namespace: "" is the namespace itself, "layers.dense" a factory. */
+  | { t: 'tf'; path: string }
+  /** The result of a tfjs call we keep as data (initializers, regularizers, constraints). */
+  | { t: 'tfcall'; path: string; args: AV[]; text: string }
+  | { t: 'layer'; layer: LayerRec }
+  | { t: 'tensor'; node: TensorNode }
+  | { t: 'model'; model: ModelRec }
+  | { t: 'optimizer'; opt: OptimizerRec }
+  /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
+  | { t: 'builtin'; name: string; self?: AV }
+  | { t: 'unknown'; text: string; reason?: string };
+
+export interface LayerRec {
+  id: number;
+  factory: string;
+  config: LayerConfig;
+  callSpan: Span;
+  inner?: LayerRec;
+  repeat?: { iteration: number; count: number };
+  conditional?: { condition: string; branch: string };
+  variable?: string;
+}
+
+export type TensorNode =
+  | { id: number; kind: 'input'; shape: AV; dtype?: string; span: Span; variable?: string }
+  | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
+  /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */
+  | { id: number; kind: 'opaque'; text: string; span: Span };
+
+export interface OptimizerRec {
+  info: OptimizerInfo;
+  /** Where `applyGradients` was replaced on this optimizer (gradient clipping inside fit). */
+  overrides: Span[];
+  models: Set<ModelRec>;
+}
+
+export interface ModelRec {
+  id: number;
+  kind: 'sequential' | 'functional';
+  name: string;
+  anchor: Span;
+  /** The builder function, when the model was returned from one. */
+  builderSpan?: Span;
+  lastSpan: Span;
+  layers: LayerRec[];
+  inputs: AV;
+  outputs: AV;
+  compile?: { span: Span; argsText: string; loss?: import('./ir').LossInfo };
+  optimizer?: OptimizerRec;
+  fitCalls: TrainingCall[];
+  customLoops: CustomLoopCall[];
+}
+
+export class Scope {
+  readonly vars = new Map<string, AV>();
+  constructor(
+    readonly parent: Scope | null,
+    /** How many undecidable branches enclosed this scope when it was created. */
+    readonly conditionDepth: number,
+  ) {}
+
+  lookup(name: string): AV | undefined {
+    const value = this.vars.get(name);
+    if (value !== undefined) return value;
+    return this.parent?.lookup(name);
+  }
+
+  owner(name: string): Scope | null {
+    return this.vars.has(name) ? this : (this.parent?.owner(name) ?? null);
+  }
+}
+
+export const UNDEFINED: AV = { t: 'prim', v: undefined };
+
+export function unknown(text: string, reason?: string): AV {
+  return reason ? { t: 'unknown', text, reason } : { t: 'unknown', text };
+}
+
+export function prim(v: number | string | boolean | null | undefined, origin?: Span): AV {
+  return origin ? { t: 'prim', v, origin } : { t: 'prim', v };
+}
+
+/** JS truthiness when decidable; null when the value is unknown. */
+export function truthy(value: AV): boolean | null {
+  switch (value.t) {
+    case 'prim':
+      return Boolean(value.v);
+    case 'unknown':
+      return null;
+    default:
+      return true;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The linter: analyze a file, run every enabled rule on every model with its merged options,
+ * drop duplicate findings, filter through the disable directives, and sort by position.
+ * Never throws for any source text: parse failures and crashing rules become problems.
+ */
+import { analyze as analyzeSource } from '../analysis';
+import type { AnalysisResult, ModelGraph, ParseProblem } from '../analysis/ir';
+import { rules as registry } from '../rules';
+import type { Finding, LintMessage, Rule, RuleContext } from '../rules/types';
+import { emptyConfig, type LintConfig, type OptionValue } from './config';
+import { applyDirectives, parseDirectives, unusedDirectiveProblem } from './directives';
+import { LineIndex } from './positions';
+import type { LintProblem, LintResult } from './types';
+
+export type { LintConfig } from './config';
+export type { LintMessage, LintProblem, LintResult, UnusedDirective } from './types';
+
+export interface LintDependencies {
+  /** The rules to run (default: the registry). Tests pass their own. */
+  rules?: readonly Rule[];
+  analyze?: (source: string, filePath: string) => AnalysisResult;
+}
+
+interface EnabledRule {
+  rule: Rule;
+  severity: LintMessage['severity'];
+  options: Record<string, OptionValue>;
+}
+
+export function lintText(
+  source: string,
+  filePath: string,
+  config: LintConfig = emptyConfig(),
+  dependencies: LintDependencies = {},
+): LintResult {
+  const rules = dependencies.rules ?? registry;
+  const analyze = dependencies.analyze ?? analyzeSource;
+  const problems: LintProblem[] = [];
+  let analysis: AnalysisResult | null = null;
+  try {
+    const analyzed = analyze(source, filePath);
+    problems.push(...analyzed.problems.map(parseProblem));
+    analysis = analyzed;
+  } catch (error) {
+    problems.push(internalProblem(null, `The analyzer failed on this file: ${errorText(error)}`));
+  }
+
+  const findings: LintMessage[] = [];
+  if (analysis) {
+    for (const enabled of enabledRules(config, rules)) {
+      findings.push(...runRule(enabled, analysis, source, problems));
+    }
+  }
+
+  const lines = new LineIndex(source);
+  const isKnownRule = (id: string) => rules.some((rule) => rule.id === id);
+  const parsed = parseDirectives(source, isKnownRule, lines);
+  problems.push(...parsed.problems);
+  const { kept, unused } = applyDirectives(dedupe(findings), parsed.directives);
+  if (config.reportUnusedDirectives) problems.push(...unused.map(unusedDirectiveProblem));
+
+  const messages = kept.sort(byMessagePosition);
+  problems.sort(byProblemPosition);
+  return { filePath, messages, problems, ...count(messages, problems), unusedDirectives: unused };
+}
+
+function enabledRules(config: LintConfig, rules: readonly Rule[]): EnabledRule[] {
+  const enabled: EnabledRule[] = [];
+  for (const rule of rules) {
+    const setting = config.rules[rule.id];
+    const severity = setting?.severity ?? rule.meta.defaultSeverity;
+    if (severity === 'off') continue;
+    const options: Record<string, OptionValue> = {};
+    for (const [name, spec] of Object.entries(rule.meta.options)) options[name] = spec.default;
+    enabled.push({ rule, severity, options: { ...options, ...setting?.options } });
+  }
+  return enabled;
+}
+
+function runRule(
+  { rule, severity, options }: EnabledRule,
+  analysis: AnalysisResult,
+  source: string,
+  problems: LintProblem[],
+): LintMessage[] {
+  const context: RuleContext = { source, analysis, options };
+  const messages: LintMessage[] = [];
+  for (const model of analysis.models) {
+    try {
+      const found = rule.check(model, context);
+      if (!Array.isArray(found))
+        throw new TypeError(`check() returned ${typeof found}, not an array`);
+      for (const finding of found) {
+        if (!isWellFormed(finding))
+          throw new TypeError('check() returned a finding without a valid span');
+        messages.push({ ...finding, ruleId: rule.id, fixes: finding.fixes ?? [], severity });
+      }
+    } catch (error) {
+      problems.push(internalProblem(rule.id, crashMessage(rule.id, model, error), model));
+    }
+  }
+  return messages;
+}
+
+/** A layer repeated by a loop yields the same finding at the same span once per iteration: keep one. */
+function dedupe(messages: LintMessage[]): LintMessage[] {
+  const seen = new Set<string>();
+  return messages.filter((m) => {
+    const key = `${m.ruleId}\u0000${m.messageId}\u0000${m.span.start}\u0000${m.span.end}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function count(messages: LintMessage[], problems: LintProblem[]) {
+  const counts = { errorCount: 0, warningCount: 0, infoCount: 0, fixableCount: 0 };
+  for (const { severity } of [...messages, ...problems]) {
+    if (severity === 'error') counts.errorCount++;
+    else if (severity === 'warning') counts.warningCount++;
+    else counts.infoCount++;
+  }
+  counts.fixableCount = messages.filter((m) => m.fixes.some((fix) => fix.preferred)).length;
+  return counts;
+}
+
+function isWellFormed(finding: Finding): boolean {
+  const span = finding?.span;
+  return (
+    typeof finding?.message === 'string' &&
+    span !== undefined &&
+    [span.start, span.end, span.line, span.column, span.endLine, span.endColumn].every(
+      Number.isFinite,
+    )
+  );
+}
+
+function parseProblem(problem: ParseProblem): LintProblem {
+  const position = {
+    line: problem.line,
+    column: problem.column,
+    endLine: problem.line,
+    endColumn: problem.column,
+  };
+  return {
+    kind: problem.kind,
+    severity: 'error',
+    message: problem.message,
+    ruleId: null,
+    ...position,
+  };
+}
+
+function internalProblem(ruleId: string | null, message: string, model?: ModelGraph): LintProblem {
+  const at = model?.anchor ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
+  return {
+    kind: 'internal',
+    severity: 'error',
+    message,
+    ruleId,
+    line: at.line,
+    column: at.column,
+    endLine: at.endLine,
+    endColumn: at.endColumn,
+  };
+}
+
+function crashMessage(ruleId: string, model: ModelGraph, error: unknown): string {
+  return `Rule '${ruleId}' crashed on model '${model.name}' and was skipped for it: ${errorText(error)}`;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function byMessagePosition(a: LintMessage, b: LintMessage): number {
+  return (
+    a.span.line - b.span.line ||
+    a.span.column - b.span.column ||
+    a.span.endLine - b.span.endLine ||
+    a.span.endColumn - b.span.endColumn ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+function byProblemPosition(a: LintProblem, b: LintProblem): number {
+  return a.line - b.line || a.column - b.column;
+}

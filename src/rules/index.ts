@@ -1,7 +1,8 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
+import { rule as saturatingActivation } from './saturating-activation';
 import type { Rule } from './types';
 
-export const rules: Rule[] = [];
+export const rules: Rule[] = [saturatingActivation];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

@@ -1,0 +1,215 @@
+import { rule } from '../../src/rules/saturating-activation';
+import { testRule } from './rule-tester';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'healthy deep ReLU model with He initialization',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [32], units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 1, activation: 'sigmoid'}),
+  ],
+});`,
+    },
+    {
+      name: 'shallow sigmoid model (depth 3 < minDepth 4)',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid'}));
+model.add(tf.layers.dense({units: 8, activation: 'sigmoid'}));
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));`,
+    },
+    {
+      name: 'stacked LSTMs keep their own tanh',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.lstm({inputShape: [20, 8], units: 32, returnSequences: true}));
+model.add(tf.layers.lstm({units: 32, returnSequences: true, activation: 'tanh'}));
+model.add(tf.layers.gru({units: 32, returnSequences: true}));
+model.add(tf.layers.lstm({units: 32}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'an activation the extractor could not resolve is not flagged',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(act: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: act as any}));
+  model.add(tf.layers.dense({units: 8, activation: act as any}));
+  model.add(tf.layers.dense({units: 8, activation: act as any}));
+  model.add(tf.layers.dense({units: 8, activation: act as any}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
+      name: 'minDepth option raises the bar',
+      options: { minDepth: 6 },
+      code: `const tf = require('@tensorflow/tfjs');
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 1}));`,
+      filePath: 'model.js',
+    },
+  ],
+  invalid: [
+    {
+      name: 'layers array: each hidden sigmoid becomes relu with heNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [16], units: 32, activation: 'sigmoid'}),
+    tf.layers.dense({units: 32, activation: 'sigmoid'}),
+    tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 1, activation: 'sigmoid'}),
+  ],
+});`,
+      errors: [
+        { messageId: 'saturating', line: 4, column: 63, endLine: 4, endColumn: 72 },
+        { messageId: 'saturating', line: 5, column: 45, endLine: 5, endColumn: 54 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 1, activation: 'sigmoid'}),
+  ],
+});`,
+    },
+    {
+      name: 'model.add in JS with double quotes: a Glorot uniform kernel becomes He uniform',
+      filePath: 'model.js',
+      code: `const tf = require("@tensorflow/tfjs");
+const model = tf.sequential();
+model.add(tf.layers.dense({ inputShape: [8], units: 16, activation: "tanh", kernelInitializer: "glorotUniform" }));
+model.add(tf.layers.dense({ units: 16, activation: "relu" }));
+model.add(tf.layers.dense({ units: 16, activation: "relu" }));
+model.add(tf.layers.dense({ units: 3, activation: "softmax" }));`,
+      errors: [{ messageId: 'saturating', line: 3, column: 69, endLine: 3, endColumn: 75 }],
+      output: `const tf = require("@tensorflow/tfjs");
+const model = tf.sequential();
+model.add(tf.layers.dense({ inputShape: [8], units: 16, activation: "relu", kernelInitializer: "heUniform" }));
+model.add(tf.layers.dense({ units: 16, activation: "relu" }));
+model.add(tf.layers.dense({ units: 16, activation: "relu" }));
+model.add(tf.layers.dense({ units: 3, activation: "softmax" }));`,
+    },
+    {
+      name: 'activation layer after a linear dense layer; a seeded Glorot call is renamed in place',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, kernelInitializer: tf.initializers.glorotNormal({seed: 7})}));
+model.add(tf.layers.activation({activation: 'hardSigmoid'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'saturating', line: 4, column: 45, endLine: 4, endColumn: 58 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, kernelInitializer: tf.initializers.heNormal({seed: 7})}));
+model.add(tf.layers.activation({activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'a loop-repeated layer is reported once',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
+for (let i = 0; i < 4; i++) {
+  model.add(tf.layers.dense({units: 16, activation: 'softsign'}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'saturating', line: 5, column: 53, endLine: 5, endColumn: 63 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
+for (let i = 0; i < 4; i++) {
+  model.add(tf.layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'an inherited activation is overridden in the layer, not in the shared object',
+      code: `import * as tf from '@tensorflow/tfjs';
+const hidden = {units: 16, activation: 'tanh'} as const;
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({...hidden}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'saturating', line: 5, column: 11, endLine: 5, endColumn: 26 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const hidden = {units: 16, activation: 'tanh'} as const;
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({...hidden, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'functional model',
+      code: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [10]});
+let x = tf.layers.dense({units: 32, activation: 'relu'}).apply(input) as tf.SymbolicTensor;
+x = tf.layers.dense({units: 32, activation: 'sigmoid'}).apply(x) as tf.SymbolicTensor;
+x = tf.layers.dense({units: 32, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
+const output = tf.layers.dense({units: 2, activation: 'softmax'}).apply(x) as tf.SymbolicTensor;
+const model = tf.model({inputs: input, outputs: output});`,
+      errors: [{ messageId: 'saturating', line: 4, column: 45, endLine: 4, endColumn: 54 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [10]});
+let x = tf.layers.dense({units: 32, activation: 'relu'}).apply(input) as tf.SymbolicTensor;
+x = tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}).apply(x) as tf.SymbolicTensor;
+x = tf.layers.dense({units: 32, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
+const output = tf.layers.dense({units: 2, activation: 'softmax'}).apply(x) as tf.SymbolicTensor;
+const model = tf.model({inputs: input, outputs: output});`,
+    },
+    {
+      name: 'conv stack: an unresolved kernel initializer is left alone, only the activation changes',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(init: tf.initializers.Initializer) {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'tanh', kernelInitializer: init}));
+  model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu'}));
+  model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu'}));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+  return model;
+}`,
+      errors: [{ messageId: 'saturating', line: 4, column: 95, endLine: 4, endColumn: 101 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+export function build(init: tf.initializers.Initializer) {
+  const model = tf.sequential();
+  model.add(tf.layers.conv2d({inputShape: [28, 28, 1], filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: init}));
+  model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu'}));
+  model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu'}));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+  return model;
+}`,
+    },
+    {
+      name: 'config held in a variable: reported, but no fix can be written',
+      code: `import * as tf from '@tensorflow/tfjs';
+const cfg = {units: 16, activation: 'sigmoid'} as const;
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
+model.add(tf.layers.dense(cfg));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'saturating', line: 5, column: 11, endLine: 5, endColumn: 26 }],
+      output: null,
+    },
+  ],
+});

@@ -1,0 +1,236 @@
+/**
+ * Builds a tfjs Layers model from the ModelGraph IR, generically: `tf.layers[factory](config)` per layer,
+ * wrappers around their inner layer, sequential models in layer order, functional graphs replayed node by node.
+ * Parameters are counted before any weight is allocated, and initial weights are drawn from a seeded
+ * generator so the same seed gives the same weights.
+ */
+import type { LayerNode, ModelGraph } from '../analysis/ir';
+import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
+import { countGraph, countSequential, type ParamCount, type Shape } from './params';
+import { seededUniform } from './random';
+import { ProbeError } from './types';
+import { errorText, propsToPlain, toPlain } from './values';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type Layer = tfLayers.Layer;
+
+export interface BuiltLayer {
+  /** Index into `ModelGraph.layers`. */
+  index: number;
+  layer: Layer;
+  node: LayerNode;
+}
+
+export interface BuiltModel {
+  model: LayersModel;
+  layers: BuiltLayer[];
+  params: ParamCount;
+  assumptions: string[];
+}
+
+export interface BuildOptions {
+  seed: number;
+  maxParams: number;
+}
+
+/** Keys whose value the probe replaces: names must be stable and unique, `layer` is the built inner layer. */
+const REPLACED_KEYS = new Set(['name', 'layer']);
+
+export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): BuiltModel {
+  const layers = ir.layers.map((node) => createLayer(tf, node, layerName(node)));
+  const params =
+    ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers);
+  const assumptions: string[] = [];
+  checkCeiling(ir, params, options.maxParams, assumptions);
+  const model = withSeededRandom(options.seed, () =>
+    ir.kind === 'sequential'
+      ? assembleSequential(tf, ir, layers)
+      : assembleFunctional(tf, ir, layers),
+  );
+  assumptions.push(
+    `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
+  );
+  return {
+    model,
+    layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
+    params,
+    assumptions,
+  };
+}
+
+/** Stable, unique, tensor-name-safe: weights read back as `L3_dense/kernel` map to IR layer 3. */
+export function layerName(node: LayerNode): string {
+  return `L${node.index}_${node.factory.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+export function lineOf(node: LayerNode): number {
+  return node.callSpan.line;
+}
+
+function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
+  const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
+  const factory = layerFactory(tf, node.factory);
+  if (!factory) {
+    throw new ProbeError(
+      'unknown-layer',
+      `${where}: tf.layers.${node.factory} is not a tfjs layer factory the probe can build`,
+      { layerIndex: node.index, line: lineOf(node) },
+    );
+  }
+  const props = Object.fromEntries(
+    Object.entries(node.config.props).filter(([k]) => !REPLACED_KEYS.has(k)),
+  );
+  const config = propsToPlain(tf, props, where);
+  config['name'] = name;
+  if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`);
+  else if (node.config.props['layer'])
+    config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
+  try {
+    return factory(config);
+  } catch (err) {
+    throw new ProbeError('bad-input', `${where}: tfjs rejected the config: ${errorText(err)}`, {
+      layerIndex: node.index,
+      line: lineOf(node),
+    });
+  }
+}
+
+function layerFactory(tf: Tf, factory: string): ((config: unknown) => Layer) | null {
+  const namespace = tf.layers as unknown as Record<string, unknown>;
+  if (!Object.prototype.hasOwnProperty.call(namespace, factory)) return null;
+  const fn = namespace[factory];
+  // Lower-case names are factories; upper-case exports would be classes, and `input` makes tensors, not layers.
+  if (typeof fn !== 'function' || !/^[a-z]/.test(factory) || factory === 'input') return null;
+  return fn as (config: unknown) => Layer;
+}
+
+function countFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): ParamCount {
+  const inputs = ir.inputs.map((input) => {
+    const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
+    return { id: input.id, shape: Array.isArray(shape) ? ([null, ...shape] as Shape) : null };
+  });
+  return countGraph(layers, inputs, ir.nodes);
+}
+
+function checkCeiling(
+  ir: ModelGraph,
+  params: ParamCount,
+  maxParams: number,
+  assumptions: string[],
+): void {
+  if (params.total > maxParams) {
+    const biggest = params.perLayer.reduce<number>(
+      (best, n, i) => ((n ?? 0) > (params.perLayer[best] ?? 0) ? i : best),
+      0,
+    );
+    const node = ir.layers[biggest];
+    const at = node
+      ? `; the largest is layer ${node.index} (${node.factory}, line ${lineOf(node)}) with ${formatCount(params.perLayer[biggest] ?? 0)}`
+      : '';
+    throw new ProbeError(
+      'too-large',
+      `the model has ${formatCount(params.total)} parameters, over the probe's ceiling of ${formatCount(maxParams)}${at}`,
+      node ? { layerIndex: node.index, line: lineOf(node) } : {},
+    );
+  }
+  const uncounted = params.perLayer.flatMap((n, i) =>
+    n === null ? [ir.layers[i]?.factory ?? String(i)] : [],
+  );
+  if (uncounted.length > 0) {
+    assumptions.push(
+      `The parameter ceiling was checked without ${uncounted.join(', ')} (their parameter count is not known before building).`,
+    );
+  }
+}
+
+function assembleSequential(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersModel {
+  const model = tf.sequential({ name: safeName(ir.name) });
+  layers.forEach((layer, i) => {
+    try {
+      model.add(layer);
+    } catch (err) {
+      throw shapeError(ir.layers[i]!, err);
+    }
+  });
+  return model;
+}
+
+function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersModel {
+  const tensors = new Map<string, SymbolicTensor>();
+  ir.inputs.forEach((input, i) => {
+    const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
+    if (!Array.isArray(shape)) {
+      throw new ProbeError('bad-input', `tf.input at line ${input.span.line} has no shape array`, {
+        line: input.span.line,
+      });
+    }
+    const dtype = input.dtype === 'int32' ? 'int32' : 'float32';
+    tensors.set(input.id, tf.input({ shape: shape as number[], dtype, name: `input_${i}` }));
+  });
+  let pending = [...ir.nodes];
+  while (pending.length > 0) {
+    const ready = pending.filter((n) => n.inputs.every((id) => tensors.has(id)));
+    if (ready.length === 0) {
+      const stuck = pending[0]!;
+      throw new ProbeError(
+        'bad-input',
+        `the functional graph cannot be replayed: the application at line ${stuck.span.line} waits for ${stuck.inputs.filter((id) => !tensors.has(id)).join(', ')}, which nothing produces`,
+        { line: stuck.span.line },
+      );
+    }
+    for (const node of ready) {
+      const layer = layers[node.layer]!;
+      const args = node.inputs.map((id) => tensors.get(id)!);
+      try {
+        const out = layer.apply(args.length === 1 ? args[0]! : args);
+        tensors.set(node.id, (Array.isArray(out) ? out[0] : out) as SymbolicTensor);
+      } catch (err) {
+        throw shapeError(ir.layers[node.layer]!, err);
+      }
+    }
+    pending = pending.filter((n) => !ready.includes(n));
+  }
+  const inputs = ir.inputs.map((i) => tensors.get(i.id)!);
+  const outputs = ir.outputs.map((id) => {
+    const t = tensors.get(id);
+    if (!t)
+      throw new ProbeError('bad-input', `the model's output ${id} is not produced by any layer`);
+    return t;
+  });
+  try {
+    return tf.model({ inputs, outputs, name: safeName(ir.name) });
+  } catch (err) {
+    throw new ProbeError('bad-input', `tf.model() failed: ${errorText(err)}`, {
+      line: ir.anchor.line,
+    });
+  }
+}
+
+function shapeError(node: LayerNode, err: unknown): ProbeError {
+  if (err instanceof ProbeError) return err;
+  return new ProbeError(
+    'shape',
+    `layer ${node.index} (${node.factory}, line ${lineOf(node)}) does not fit its input: ${errorText(err)}`,
+    { layerIndex: node.index, line: lineOf(node) },
+  );
+}
+
+/** Runs `fn` with Math.random replaced by a seeded generator: tfjs initializers without a seed draw from it. */
+export function withSeededRandom<T>(seed: number, fn: () => T): T {
+  const original = Math.random;
+  Math.random = seededUniform(seed);
+  try {
+    return fn();
+  } finally {
+    Math.random = original;
+  }
+}
+
+function safeName(name: string): string {
+  const cleaned = name.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[A-Za-z]/.test(cleaned) ? cleaned : `model_${cleaned}`;
+}
+
+export function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toPrecision(3)} million` : String(n);
+}

@@ -1,0 +1,172 @@
+/**
+ * A synthetic batch that fits the model: inputs drawn from the input shape (N(0,1) floats, or integer ids for
+ * embeddings) and targets shaped like the outputs and valid for the loss. Seeded, so runs repeat exactly.
+ */
+import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { seededNormal, seededUniform } from './random';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+export interface Batch {
+  xs: Tensor[];
+  ys: Tensor[];
+  assumptions: string[];
+}
+
+/** Length used for dimensions left open in the input shape (e.g. variable-length sequences). */
+export const OPEN_DIMENSION = 10;
+
+export function makeBatch(
+  tf: Tf,
+  model: LayersModel,
+  lossName: string,
+  batchSize: number,
+  seed: number,
+): Batch {
+  const assumptions: string[] = [];
+  const normal = seededNormal(seed);
+  const uniform = seededUniform(seed + 1);
+  const xs = model.inputs.map((input, i) => {
+    const shape = concreteShape(input.shape, batchSize, `input ${i}`, assumptions);
+    const vocabulary = embeddingVocabulary(model, i);
+    if (vocabulary !== null) {
+      assumptions.push(
+        `Input ${i} feeds an embedding: integer ids drawn uniformly from [0, ${vocabulary}).`,
+      );
+      const ids = fill(shape, () => Math.floor(uniform() * vocabulary));
+      return input.dtype === 'int32'
+        ? tf.tensor(Int32Array.from(ids), shape, 'int32')
+        : tf.tensor(ids, shape, 'float32');
+    }
+    return tf.tensor(fill(shape, normal), shape, 'float32');
+  });
+  assumptions.push(
+    `Inputs: a batch of ${batchSize} examples, float values drawn from N(0, 1) (seed ${seed}).`,
+  );
+  const outputShapes = targetShapes(tf, model, xs);
+  const ys = outputShapes.map((shape) => makeTarget(tf, shape, lossName, normal, uniform));
+  assumptions.push(targetSentence(lossName));
+  return { xs, ys, assumptions };
+}
+
+function concreteShape(
+  shape: Shape,
+  batchSize: number,
+  what: string,
+  assumptions: string[],
+): number[] {
+  return shape.map((dim, axis) => {
+    if (axis === 0) return batchSize;
+    if (dim !== null && dim !== undefined && dim > 0) return dim;
+    assumptions.push(
+      `Dimension ${axis} of ${what} is open; the batch uses length ${OPEN_DIMENSION}.`,
+    );
+    return OPEN_DIMENSION;
+  });
+}
+
+type Shape = (number | null | undefined)[];
+
+/** The vocabulary size when input `index` goes straight into an Embedding layer. */
+function embeddingVocabulary(model: LayersModel, index: number): number | null {
+  const input = model.inputs[index];
+  const consumers = model.layers.filter((layer) =>
+    layer.inboundNodes.some((node) =>
+      node.inputTensors.some((t) => t === input || t.id === input?.id),
+    ),
+  );
+  // A sequential model's first layer receives the input through its InputLayer.
+  const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
+  const candidates = consumers.length > 0 ? consumers : first ? [first] : [];
+  for (const layer of candidates) {
+    if (layer.getClassName() === 'Embedding') {
+      return Number((layer.getConfig() as { inputDim?: number }).inputDim);
+    }
+  }
+  return null;
+}
+
+function targetShapes(tf: Tf, model: LayersModel, xs: Tensor[]): number[][] {
+  const declared = model.outputs.map((o) => o.shape);
+  if (declared.every((shape) => shape.slice(1).every((d) => typeof d === 'number' && d > 0))) {
+    return declared.map((shape) => [xs[0]!.shape[0]!, ...(shape.slice(1) as number[])]);
+  }
+  // Open output dimensions follow the input's; one inference pass tells their length.
+  return tf.tidy(() => {
+    const out = model.predict(xs.length === 1 ? xs[0]! : xs);
+    return (Array.isArray(out) ? out : [out]).map((t) => t.shape);
+  });
+}
+
+function makeTarget(
+  tf: Tf,
+  shape: number[],
+  lossName: string,
+  normal: () => number,
+  uniform: () => number,
+): Tensor {
+  const classes = shape[shape.length - 1] ?? 1;
+  switch (lossName) {
+    case 'categoricalCrossentropy':
+    case 'categoricalHinge':
+    case 'kullbackLeiblerDivergence': {
+      const rows = shape.slice(0, -1);
+      const labels = fill(rows, () => Math.floor(uniform() * classes));
+      return tf.tidy(() => tf.oneHot(tf.tensor(labels, rows, 'int32'), classes).toFloat());
+    }
+    case 'sparseCategoricalCrossentropy': {
+      const rows = [...shape.slice(0, -1), 1];
+      return tf.tensor(
+        fill(rows, () => Math.floor(uniform() * classes)),
+        rows,
+        'float32',
+      );
+    }
+    case 'binaryCrossentropy':
+      return tf.tensor(
+        fill(shape, () => (uniform() < 0.5 ? 0 : 1)),
+        shape,
+        'float32',
+      );
+    case 'hinge':
+    case 'squaredHinge':
+      return tf.tensor(
+        fill(shape, () => (uniform() < 0.5 ? -1 : 1)),
+        shape,
+        'float32',
+      );
+    case 'poisson':
+    case 'meanSquaredLogarithmicError':
+      return tf.tensor(fill(shape, uniform), shape, 'float32');
+    default:
+      return tf.tensor(fill(shape, normal), shape, 'float32');
+  }
+}
+
+function targetSentence(lossName: string): string {
+  switch (lossName) {
+    case 'categoricalCrossentropy':
+    case 'categoricalHinge':
+    case 'kullbackLeiblerDivergence':
+      return `Targets for ${lossName}: one-hot vectors of uniformly drawn classes.`;
+    case 'sparseCategoricalCrossentropy':
+      return 'Targets for sparseCategoricalCrossentropy: integer class labels drawn uniformly.';
+    case 'binaryCrossentropy':
+      return 'Targets for binaryCrossentropy: 0/1 labels with equal odds.';
+    case 'hinge':
+    case 'squaredHinge':
+      return `Targets for ${lossName}: -1/+1 labels with equal odds.`;
+    case 'poisson':
+    case 'meanSquaredLogarithmicError':
+      return `Targets for ${lossName}: non-negative values drawn uniformly from [0, 1).`;
+    default:
+      return `Targets for ${lossName}: values drawn from N(0, 1) with the output's shape.`;
+  }
+}
+
+function fill(shape: number[], draw: () => number): Float32Array {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = draw();
+  return values;
+}

@@ -1,0 +1,254 @@
+/**
+ * The in-process probe engine: IR (or model.json) -> tfjs model -> synthetic batch -> measured gradients ->
+ * ProbeReport. The caller passes the tfjs module (the user's tfjs-node, or the bundled tfjs on wasm/cpu), so this
+ * file never imports tfjs itself. Every failure is a ProbeError with one clear message.
+ */
+import type { LayersModel, Optimizer, Tensor, layers as tfLayers } from '@tensorflow/tfjs';
+import type { ModelGraph } from '../analysis/ir';
+import { activationStats } from './activations';
+import { buildFromIr } from './build';
+import { makeBatch } from './data';
+import { estimateColumn } from './estimate';
+import { measureGradients, variableOf, type Measurement } from './measure';
+import { loadModelJson } from './model-json';
+import { resolveUnknowns } from './resolve';
+import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
+import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
+import { validateRequest } from './validate';
+import { errorText } from './values';
+import { judge } from './verdict';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type Layer = tfLayers.Layer;
+
+/** A layer of the built model and where it came from. */
+interface SourceLayer {
+  layer: Layer;
+  index: number;
+  line: number | null;
+}
+
+interface Prepared {
+  model: LayersModel;
+  layers: SourceLayer[];
+  training: TrainingChoice;
+  name: string;
+  line: number | null;
+  source: string;
+  ir: ModelGraph | null;
+  assumptions: string[];
+}
+
+export async function probeModel(
+  tf: Tf,
+  request: ProbeRequest,
+  backendName: string,
+  onProgress?: (msg: string) => void,
+): Promise<ProbeReport> {
+  const progress = onProgress ?? (() => undefined);
+  validateRequest(request);
+  const started = performance.now();
+  let prepared: Prepared | null = null;
+  const owned: Tensor[] = [];
+  try {
+    progress('Building the model');
+    prepared = await phase('building the model', () => prepare(tf, request));
+    const built = performance.now();
+    progress('Measuring gradients');
+    const report = await phase('measuring gradients', () =>
+      measure(tf, prepared!, request, backendName, owned, progress),
+    );
+    const measured = performance.now();
+    report.timings = {
+      loadMs: prepared.ir ? 0 : Math.round(built - started),
+      buildMs: prepared.ir ? Math.round(built - started) : 0,
+      probeMs: Math.round(measured - built),
+    };
+    return report;
+  } finally {
+    tf.dispose(owned);
+    if (prepared) disposeModel(prepared.model, prepared.training.optimizer);
+  }
+}
+
+async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
+  const target = request.target;
+  if (target.kind === 'model-json') {
+    const loaded = await loadModelJson(tf, target.path, request.maxParams);
+    const training = trainingFromLoaded(tf, loaded.model);
+    compile(loaded.model, training);
+    const layers = loaded.model.layers
+      .filter((l) => l.getClassName() !== 'InputLayer')
+      .map((layer, index) => ({ layer, index, line: null }));
+    return {
+      model: loaded.model,
+      layers,
+      training,
+      name: loaded.model.name,
+      line: null,
+      source: target.path,
+      ir: null,
+      assumptions: loaded.assumptions,
+    };
+  }
+  const { model: ir, missing } = resolveUnknowns(target.model, request.values ?? {});
+  if (missing.length > 0) {
+    throw new ProbeError(
+      'unresolved',
+      `the probe needs ${missing.length === 1 ? 'a value' : 'values'} the source does not fix: ${missing.map((m) => `--set ${m}=VALUE`).join(' ')}`,
+      { needs: missing },
+    );
+  }
+  const built = buildFromIr(tf, ir, { seed: request.seed, maxParams: request.maxParams });
+  const training = trainingFromIr(tf, ir.training, built.model);
+  compile(built.model, training);
+  return {
+    model: built.model,
+    layers: built.layers.map((b) => ({
+      layer: b.layer,
+      index: b.index,
+      line: b.node.callSpan.line,
+    })),
+    training,
+    name: ir.name,
+    line: ir.anchor.line,
+    source: target.filePath,
+    ir,
+    assumptions: built.assumptions,
+  };
+}
+
+function compile(model: LayersModel, training: TrainingChoice): void {
+  try {
+    model.compile({ optimizer: training.optimizer, loss: training.loss });
+  } catch (err) {
+    throw new ProbeError('bad-input', `model.compile failed: ${errorText(err)}`);
+  }
+}
+
+async function measure(
+  tf: Tf,
+  prepared: Prepared,
+  request: ProbeRequest,
+  backendName: string,
+  owned: Tensor[],
+  progress: (msg: string) => void,
+): Promise<ProbeReport> {
+  const { model, training } = prepared;
+  const batch = makeBatch(tf, model, training.lossName, request.batchSize, request.seed);
+  owned.push(...batch.xs, ...batch.ys);
+  // Activations describe the initial weights, like the first step's gradients reported per layer.
+  const activations = activationStats(tf, model, batch.xs);
+  const measurement = measureGradients(tf, model, training.optimizer, batch.xs, batch.ys, {
+    steps: request.steps,
+    onStep: (step, loss) =>
+      progress(`Step ${step + 1}/${request.steps}: loss ${loss.toPrecision(4)}`),
+  });
+  const layers = layerProbes(prepared, measurement, activations, training.learningRate);
+  const judgement = judge(
+    layers.map((l) => ({
+      name: l.name,
+      line: l.line,
+      gradNorm: l.gradNorm,
+      nonFinite: l.nonFinite,
+      perStep: l.gradNormPerStep ?? (l.gradNorm === null ? [] : [l.gradNorm]),
+    })),
+    measurement.lossPerStep,
+    request.thresholds,
+  );
+  layers.forEach((l, i) => {
+    l.verdict = judgement.layers[i]!.verdict;
+    l.ratioToOutput = judgement.layers[i]!.ratioToOutput;
+  });
+  const estimate = estimateColumn(prepared.ir);
+  for (const l of layers) Object.assign(l, estimate(l.index));
+  return {
+    model: { name: prepared.name, line: prepared.line, source: prepared.source },
+    backend: backendName,
+    batchSize: request.batchSize,
+    steps: request.steps,
+    loss: measurement.lossPerStep[0] ?? NaN,
+    lossPerStep: measurement.lossPerStep,
+    learningRate: training.learningRate,
+    layers,
+    verdict: judgement.verdict,
+    verdictReason: judgement.reason,
+    thresholds: { ...request.thresholds },
+    assumptions: [...prepared.assumptions, ...training.assumptions, ...batch.assumptions],
+    timings: { loadMs: 0, buildMs: 0, probeMs: 0 },
+  };
+}
+
+function layerProbes(
+  prepared: Prepared,
+  measurement: Measurement,
+  activations: ReturnType<typeof activationStats>,
+  learningRate: number | null,
+): LayerProbe[] {
+  const byName = new Map(measurement.weights.map((w) => [w.name, w]));
+  return prepared.layers.map(({ layer, index, line }) => {
+    const weights = layer.trainableWeights.flatMap((w) => byName.get(variableOf(w).name) ?? []);
+    const steps = weights[0]?.gradNorm.length ?? 0;
+    const perStep = Array.from({ length: steps }, (_, s) =>
+      rootSumSquares(weights.map((w) => w.gradNorm[s]!)),
+    );
+    const gradNorm = weights.length > 0 ? perStep[0]! : null;
+    const weightNorm = rootSumSquares(weights.map((w) => w.weightNorm));
+    const nonFinite = weights.reduce(
+      (a, w) => a + w.weightNonFinite + w.gradNonFinite.reduce((x, y) => x + y, 0),
+      0,
+    );
+    const stats = activations.get(layer);
+    const probe: LayerProbe = {
+      index,
+      name: layer.name,
+      className: layer.getClassName(),
+      line,
+      activation: stats?.activation ?? null,
+      params: layer.countParams(),
+      gradNorm,
+      ratioToOutput: null,
+      updateToWeightRatio:
+        gradNorm !== null && learningRate !== null && weightNorm > 0
+          ? (learningRate * gradNorm) / weightNorm
+          : null,
+      weights: weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        gradNorm: w.gradNorm[0]!,
+        weightNorm: w.weightNorm,
+        nonFinite: w.gradNonFinite.reduce((x, y) => x + y, 0) + w.weightNonFinite,
+      })),
+      saturatedFraction: stats?.saturatedFraction ?? null,
+      deadFraction: stats?.deadFraction ?? null,
+      nonFinite,
+      estimate: null,
+      verdict: 'healthy',
+    };
+    if (steps > 1) probe.gradNormPerStep = perStep;
+    return probe;
+  });
+}
+
+function rootSumSquares(values: number[]): number {
+  return Math.sqrt(values.reduce((a, v) => a + v * v, 0));
+}
+
+/** Runs one phase; anything that is not already a ProbeError becomes one that says which phase failed. */
+async function phase<T>(what: string, fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ProbeError) throw err;
+    throw new ProbeError('internal', `the probe failed while ${what}: ${errorText(err)}`);
+  }
+}
+
+function disposeModel(model: LayersModel, optimizer: Optimizer): void {
+  try {
+    optimizer.dispose();
+    model.dispose();
+  } catch {
+    // Disposing twice (a model tfjs already released) must not hide the probe's real result or error.
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * The loss and optimizer the probe trains with: the model's own (from compile in the source, or the training
+ * config saved in model.json), else a stated default. Every choice the file did not make is an assumption.
+ */
+import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
+import type { OptimizerInfo, TrainingSetup } from '../analysis/ir';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
+
+export interface TrainingChoice {
+  /** Canonical loss name; also decides what the synthetic targets look like. */
+  lossName: string;
+  /** What `compile` receives. */
+  loss: string | LossFn;
+  optimizer: Optimizer;
+  learningRate: number | null;
+  assumptions: string[];
+}
+
+const LAYERS_LOSSES = new Set([
+  'meanSquaredError',
+  'meanAbsoluteError',
+  'meanAbsolutePercentageError',
+  'meanSquaredLogarithmicError',
+  'squaredHinge',
+  'hinge',
+  'categoricalHinge',
+  'logcosh',
+  'categoricalCrossentropy',
+  'sparseCategoricalCrossentropy',
+  'binaryCrossentropy',
+  'kullbackLeiblerDivergence',
+  'poisson',
+  'cosineProximity',
+]);
+
+const LOSS_ALIASES: Record<string, string> = {
+  mse: 'meanSquaredError',
+  MSE: 'meanSquaredError',
+  mae: 'meanAbsoluteError',
+  MAE: 'meanAbsoluteError',
+  mape: 'meanAbsolutePercentageError',
+  MAPE: 'meanAbsolutePercentageError',
+  msle: 'meanSquaredLogarithmicError',
+  MSLE: 'meanSquaredLogarithmicError',
+  kld: 'kullbackLeiblerDivergence',
+  KLD: 'kullbackLeiblerDivergence',
+  cosine: 'cosineProximity',
+};
+
+/** `tf.losses.*` functions usable as a compile loss, with the target kind each expects. */
+const CORE_LOSSES: Record<string, string> = {
+  softmaxCrossEntropy: 'categoricalCrossentropy',
+  sigmoidCrossEntropy: 'binaryCrossentropy',
+  logLoss: 'binaryCrossentropy',
+  hingeLoss: 'binaryCrossentropy',
+  absoluteDifference: 'meanAbsoluteError',
+  huberLoss: 'meanSquaredError',
+};
+
+/** The training setup written in the source file. */
+export function trainingFromIr(
+  tf: Tf,
+  training: TrainingSetup,
+  model: LayersModel,
+): TrainingChoice {
+  const assumptions: string[] = [];
+  const { lossName, loss } = chooseLoss(
+    tf,
+    training.loss?.resolved ? training.loss.name : null,
+    training.loss?.text,
+    model,
+    assumptions,
+  );
+  const optimizer = chooseOptimizer(tf, training, assumptions);
+  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+}
+
+/** A model loaded from model.json: compiled from its saved training config when there was one. */
+export function trainingFromLoaded(tf: Tf, model: LayersModel): TrainingChoice {
+  const assumptions: string[] = [];
+  const saved = typeof model.loss === 'string' ? model.loss : null;
+  const { lossName, loss } = chooseLoss(tf, saved, undefined, model, assumptions);
+  let optimizer = model.optimizer as Optimizer | undefined;
+  if (!optimizer) {
+    optimizer = tf.train.sgd(0.01);
+    assumptions.push(
+      'model.json has no training config: optimizer sgd with learning rate 0.01 (tfjs\'s default for "sgd"), so each step moves weights by exactly learningRate × gradient.',
+    );
+  }
+  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+}
+
+function chooseLoss(
+  tf: Tf,
+  name: string | null,
+  text: string | undefined,
+  model: LayersModel,
+  assumptions: string[],
+): { lossName: string; loss: string | LossFn } {
+  const canonical = name ? (LOSS_ALIASES[name] ?? name.replace(/^(tf\.)?losses\./, '')) : null;
+  if (canonical && LAYERS_LOSSES.has(canonical)) return { lossName: canonical, loss: canonical };
+  if (canonical && CORE_LOSSES[canonical]) {
+    const fn = (tf.losses as unknown as Record<string, (a: Tensor, b: Tensor) => Tensor>)[
+      canonical
+    ];
+    if (fn) return { lossName: CORE_LOSSES[canonical]!, loss: (yTrue, yPred) => fn(yTrue, yPred) };
+  }
+  const fallback = defaultLoss(model);
+  const why = text
+    ? `The loss \`${text}\` cannot be rebuilt by the probe`
+    : name
+      ? `The loss "${name}" is not a tfjs loss the probe knows`
+      : 'No loss is compiled in the file';
+  assumptions.push(`${why}: using ${fallback.name}, ${fallback.reason}.`);
+  return { lossName: fallback.name, loss: fallback.name };
+}
+
+/** The loss such an output is normally trained with, so the output gradient has its usual form. */
+function defaultLoss(model: LayersModel): { name: string; reason: string } {
+  const last = model.layers[model.layers.length - 1];
+  const activation = last
+    ? String((last.getConfig() as { activation?: unknown }).activation ?? '')
+    : '';
+  if (activation === 'softmax')
+    return { name: 'categoricalCrossentropy', reason: 'the usual loss for a softmax output' };
+  if (activation === 'sigmoid')
+    return { name: 'binaryCrossentropy', reason: 'the usual loss for a sigmoid output' };
+  return {
+    name: 'meanSquaredError',
+    reason: 'a regression loss for an output without softmax/sigmoid',
+  };
+}
+
+function chooseOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[]): Optimizer {
+  const info = training.optimizer;
+  if (!info || info.kind === 'unknown') {
+    const what = info
+      ? `The optimizer \`${info.text}\` is not known`
+      : 'No optimizer is set up in the file';
+    const lr = training.learningRate ?? 0.01;
+    assumptions.push(
+      `${what}: using sgd with learning rate ${lr}, so each step moves weights by exactly learningRate × gradient.`,
+    );
+    return tf.train.sgd(lr);
+  }
+  const lr = explicitRate(info);
+  if (info.learningRate?.kind === 'unknown' && lr === null) {
+    assumptions.push(
+      `The learning rate \`${info.learningRate.text}\` is not known: using tfjs's default for ${info.kind} (pass --set ${info.learningRate.text}=VALUE to use yours).`,
+    );
+  }
+  return makeOptimizer(tf, info.kind, lr, assumptions);
+}
+
+function explicitRate(info: OptimizerInfo): number | null {
+  return info.learningRate?.kind === 'number' ? info.learningRate.value : null;
+}
+
+/** tfjs's own defaults (tfjs-layers getOptimizer) when no learning rate is written. */
+const DEFAULT_RATES: Record<string, number> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  adagrad: 0.01,
+  adadelta: 1,
+  adam: 0.001,
+  adamax: 0.002,
+  rmsprop: 0.001,
+};
+
+function makeOptimizer(
+  tf: Tf,
+  kind: string,
+  explicit: number | null,
+  assumptions: string[],
+): Optimizer {
+  const lr = explicit ?? DEFAULT_RATES[kind] ?? 0.01;
+  switch (kind) {
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      assumptions.push(
+        'Momentum optimizer: momentum 0.9 assumed (the probe does not read the second argument).',
+      );
+      return tf.train.momentum(lr, 0.9);
+    case 'adagrad':
+      return tf.train.adagrad(lr);
+    case 'adadelta':
+      return tf.train.adadelta(lr, 0.95);
+    case 'adam':
+      return tf.train.adam(lr);
+    case 'adamax':
+      return tf.train.adamax(lr);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr);
+    default:
+      assumptions.push(`Optimizer ${kind} is not supported: using sgd.`);
+      return tf.train.sgd(lr);
+  }
+}
+
+function learningRateOf(optimizer: Optimizer): number | null {
+  const config = optimizer.getConfig() as { learningRate?: unknown };
+  return typeof config.learningRate === 'number' ? config.learningRate : null;
+}

@@ -1,0 +1,45 @@
+/** Checks a ProbeRequest from the CLI or the editor before any work: bad input gets a clear 'bad-input' error. */
+import { ProbeError, type ProbeRequest } from './types';
+
+const MAX_BATCH = 4096;
+const MAX_STEPS = 1000;
+
+export function validateRequest(request: ProbeRequest): void {
+  const problems: string[] = [];
+  const positiveInt = (value: unknown, name: string, max: number): void => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
+      problems.push(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
+    }
+  };
+  positiveInt(request.batchSize, 'batchSize', MAX_BATCH);
+  positiveInt(request.steps, 'steps', MAX_STEPS);
+  if (typeof request.seed !== 'number' || !Number.isFinite(request.seed)) {
+    problems.push(`seed must be a number (got ${String(request.seed)})`);
+  }
+  const { vanishingRatio, explodingRatio } = request.thresholds ?? {};
+  if (!(typeof vanishingRatio === 'number' && vanishingRatio > 0)) {
+    problems.push('thresholds.vanishingRatio must be a positive number');
+  }
+  if (!(typeof explodingRatio === 'number' && explodingRatio > 0)) {
+    problems.push('thresholds.explodingRatio must be a positive number');
+  }
+  if (!(typeof request.maxParams === 'number' && request.maxParams > 0)) {
+    problems.push('maxParams must be a positive number');
+  }
+  const target = request.target;
+  if (!target || (target.kind !== 'ir' && target.kind !== 'model-json')) {
+    problems.push('target must be {kind: "ir", model, filePath} or {kind: "model-json", path}');
+  } else if (target.kind === 'ir' && (!target.model || !Array.isArray(target.model.layers))) {
+    problems.push('target.model must be a ModelGraph');
+  } else if (target.kind === 'ir' && target.model.layers.length === 0) {
+    problems.push(`the model "${target.model.name}" has no layers the analysis could find`);
+  }
+  if (
+    request.values !== undefined &&
+    (typeof request.values !== 'object' || request.values === null)
+  ) {
+    problems.push('values must be an object of NAME -> VALUE strings');
+  }
+  if (problems.length > 0)
+    throw new ProbeError('bad-input', `invalid probe request: ${problems.join('; ')}`);
+}

@@ -1,0 +1,120 @@
+/**
+ * IR values -> plain JavaScript values tfjs accepts, and `--set NAME=VALUE` text -> IR values.
+ * tfjs calls in configs (`tf.initializers.heNormal({...})`) become real tfjs objects, but only from
+ * namespaces that build config objects: the IR comes from user code and must never pick arbitrary tfjs calls.
+ */
+import type { ConfigProp, Value } from '../analysis/ir';
+import { ProbeError } from './types';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+/** Namespaces whose factories return config objects (initializers, regularizers, constraints). */
+const CALLABLE_NAMESPACES = ['initializers', 'regularizers', 'constraints'] as const;
+
+/** Converts a resolved IR value; throws ProbeError 'unresolved' for anything unknown. */
+export function toPlain(tf: Tf, value: Value, where: string): unknown {
+  switch (value.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return value.value;
+    case 'null':
+      return null;
+    case 'undefined':
+      return undefined;
+    case 'array':
+      return value.items.map((item, i) => toPlain(tf, item, `${where}[${i}]`));
+    case 'object':
+      return propsToPlain(tf, value.props, where);
+    case 'call':
+      return callTfjs(tf, value, where);
+    case 'unknown':
+      throw new ProbeError(
+        'unresolved',
+        `${where} is not known statically (\`${value.text}\`); pass --set ${value.text}=VALUE`,
+        { needs: [value.text] },
+      );
+  }
+}
+
+export function propsToPlain(
+  tf: Tf,
+  props: Record<string, ConfigProp>,
+  where: string,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(props)) {
+    const plain = toPlain(tf, prop.value, `${where}.${key}`);
+    if (plain !== undefined) out[key] = plain;
+  }
+  return out;
+}
+
+function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string): unknown {
+  const path = value.path.replace(/^tf\./, '').split('.');
+  const [namespace, fn] = path;
+  const allowed = (CALLABLE_NAMESPACES as readonly string[]).includes(namespace ?? '');
+  const container = allowed
+    ? (tf as unknown as Record<string, Record<string, unknown>>)[namespace!]
+    : undefined;
+  const factory = path.length === 2 && container && fn ? container[fn] : undefined;
+  if (typeof factory !== 'function') {
+    throw new ProbeError(
+      'unresolved',
+      `${where} calls \`${value.text}\`, which the probe cannot rebuild (it supports tf.initializers.*, tf.regularizers.*, tf.constraints.*)`,
+      { needs: [value.text] },
+    );
+  }
+  const args = value.args.map((arg, i) => toPlain(tf, arg, `${where} argument ${i + 1}`));
+  try {
+    return (factory as (...a: unknown[]) => unknown).apply(container, args);
+  } catch (err) {
+    throw new ProbeError(
+      'bad-input',
+      `${where}: \`${value.text}\` failed in tfjs: ${errorText(err)}`,
+    );
+  }
+}
+
+/**
+ * Reads a `--set` value: JSON first (`128`, `[28,28,1]`, `{"units": 3}`, `"relu"`), then `true`/`false`,
+ * a single-quoted string, or a bare word taken as a string (`relu`, `heNormal`).
+ */
+export function parseSetValue(text: string): Value {
+  const trimmed = text.trim();
+  try {
+    return fromJson(JSON.parse(trimmed));
+  } catch {
+    // Not JSON: fall through to the lenient forms users type on a command line.
+  }
+  const quoted = /^'(.*)'$/s.exec(trimmed);
+  if (quoted) return { kind: 'string', value: quoted[1]! };
+  if (/^\[.*\]$/s.test(trimmed)) {
+    // Arrays with single-quoted or bare strings: ['relu', 'tanh'].
+    const inner = trimmed.slice(1, -1).trim();
+    if (inner === '') return { kind: 'array', items: [] };
+    return { kind: 'array', items: inner.split(',').map((part) => parseSetValue(part)) };
+  }
+  return { kind: 'string', value: trimmed };
+}
+
+function fromJson(json: unknown): Value {
+  if (json === null) return { kind: 'null' };
+  if (typeof json === 'number') return { kind: 'number', value: json };
+  if (typeof json === 'string') return { kind: 'string', value: json };
+  if (typeof json === 'boolean') return { kind: 'boolean', value: json };
+  if (Array.isArray(json)) return { kind: 'array', items: json.map(fromJson) };
+  if (typeof json === 'object') {
+    const props: Record<string, ConfigProp> = {};
+    for (const [key, item] of Object.entries(json as Record<string, unknown>)) {
+      props[key] = { value: fromJson(item), span: null, valueSpan: null, inherited: false };
+    }
+    return { kind: 'object', props };
+  }
+  throw new Error('unsupported JSON value');
+}
+
+export function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message.split('\n')[0] ?? err.message;
+  return String(err);
+}

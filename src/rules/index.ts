@@ -1,8 +1,9 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
+import { rule as missingInitializer } from './missing-initializer';
 import { rule as saturatingActivation } from './saturating-activation';
 import type { Rule } from './types';
 
-export const rules: Rule[] = [saturatingActivation];
+export const rules: Rule[] = [saturatingActivation, missingInitializer];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

@@ -1,0 +1,203 @@
+import { rule } from '../../src/rules/missing-initializer';
+import { testRule } from './rule-tester';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'healthy deep ReLU model with explicit He initialization',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [32], units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 64, activation: 'elu', kernelInitializer: 'heUniform'}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: tf.initializers.heNormal({seed: 1})}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 10, activation: 'softmax'}),
+  ],
+});`,
+    },
+    {
+      name: 'shallow ReLU model (depth 3 < minDepth 4)',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'the output layer is not hidden, and tanh layers are not ReLU-family',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 1, activation: 'relu'}));`,
+    },
+    {
+      name: 'an initializer the extractor could not resolve counts as present',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(init: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: init as any}));
+  model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: init as any}));
+  model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: init as any}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
+      name: 'recurrent layers are not checked',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({inputShape: [10, 4], units: 8, activation: 'relu', returnSequences: true}));
+model.add(tf.layers.simpleRNN({units: 8, activation: 'relu', returnSequences: true}));
+model.add(tf.layers.simpleRNN({units: 8, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'selu with leCunNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'leCunNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'model.add: hidden ReLU layers get heNormal; heUniform is the alternative',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 26 },
+        { messageId: 'relu', line: 5, column: 11, endLine: 5, endColumn: 26 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+      fixes: [
+        [
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU'}));
+model.add(tf.layers.dense({units: 1}));`,
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heUniform'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU'}));
+model.add(tf.layers.dense({units: 1}));`,
+        ],
+        [
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 32, activation: 'leakyReLU', kernelInitializer: 'heUniform'}));
+model.add(tf.layers.dense({units: 1}));`,
+        ],
+      ],
+    },
+    {
+      name: 'multi-line layers array in JS, conv layers with a separate activation layer',
+      filePath: 'model.js',
+      code: `import * as tf from '@tensorflow/tfjs';
+export const model = tf.sequential({
+  layers: [
+    tf.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 8,
+      kernelSize: 3,
+    }),
+    tf.layers.reLU(),
+    tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.flatten(),
+    tf.layers.dense({units: 10, activation: 'softmax'}),
+  ],
+});`,
+      errors: [{ messageId: 'relu', line: 4, column: 5, endLine: 4, endColumn: 21 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+export const model = tf.sequential({
+  layers: [
+    tf.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 8,
+      kernelSize: 3,
+      kernelInitializer: 'heNormal',
+    }),
+    tf.layers.reLU(),
+    tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.flatten(),
+    tf.layers.dense({units: 10, activation: 'softmax'}),
+  ],
+});`,
+    },
+    {
+      name: 'selu at any depth gets leCunNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'selu', line: 3, column: 11, endLine: 3, endColumn: 26 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'leCunNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'functional model with named imports and a loop-free chain',
+      code: `import {input, layers, model as makeModel} from '@tensorflow/tfjs';
+const inp = input({shape: [10]});
+const h1 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(inp);
+const h2 = layers.dense({units: 16, activation: 'gelu'}).apply(h1);
+const h3 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(h2);
+const out = layers.dense({units: 1}).apply(h3);
+export const model = makeModel({inputs: inp, outputs: out as any});`,
+      errors: [{ messageId: 'relu', line: 4, column: 12, endLine: 4, endColumn: 24 }],
+      output: `import {input, layers, model as makeModel} from '@tensorflow/tfjs';
+const inp = input({shape: [10]});
+const h1 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(inp);
+const h2 = layers.dense({units: 16, activation: 'gelu', kernelInitializer: 'heNormal'}).apply(h1);
+const h3 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(h2);
+const out = layers.dense({units: 1}).apply(h3);
+export const model = makeModel({inputs: inp, outputs: out as any});`,
+    },
+    {
+      name: 'a loop-repeated layer is reported once and fixed once; timeDistributed wraps a dense',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.timeDistributed({inputShape: [5, 4], layer: tf.layers.dense({units: 8, activation: 'relu'})}));
+for (let i = 0; i < 3; i++) {
+  model.add(tf.layers.dense({units: 8, activation: 'relu'}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'relu', line: 3, column: 65, endLine: 3, endColumn: 80 },
+        { messageId: 'relu', line: 5, column: 13, endLine: 5, endColumn: 28 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.timeDistributed({inputShape: [5, 4], layer: tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'})}));
+for (let i = 0; i < 3; i++) {
+  model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+    },
+  ],
+});

@@ -14,9 +14,10 @@ import {
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
 import { fixUntilStable } from '../../lint/fix';
-import { lintText } from '../../lint/index';
+import { lintText, type LintDependencies } from '../../lint/index';
 import type { LintResult } from '../../lint/types';
-import { rules } from '../../rules';
+import { rules as registry } from '../../rules';
+import type { Rule } from '../../rules/types';
 import { formatters } from '../formatters';
 import { toolInfo } from '../formatters/tool-info';
 import { EXIT, UsageError, processIO, type CliIO } from '../io';
@@ -48,7 +49,17 @@ interface LintOptions {
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
-  const options = parseOptions(argv);
+  return runLint(argv, io, {});
+}
+
+/** The command with its rules (and analyzer) injectable, for tests. */
+export async function runLint(
+  argv: string[],
+  io: CliIO,
+  dependencies: LintDependencies,
+): Promise<number> {
+  const rules = dependencies.rules ?? registry;
+  const options = parseOptions(argv, rules);
   if (!options) {
     io.stdout(usage);
     return EXIT.ok;
@@ -57,7 +68,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
   const loader = new ConfigLoader(rules);
   const configs = files.map((file) => configFor(file, options, loader));
-  const results = files.map((file, index) => lintFile(file, configs[index], options.fix));
+  const results = files.map((file, index) =>
+    lintFile(file, configs[index], options.fix, { ...dependencies, rules }),
+  );
 
   const info = toolInfo();
   const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
@@ -74,7 +87,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   return exitCode(results, options, io);
 }
 
-function parseOptions(argv: string[]): LintOptions | null {
+function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -144,7 +157,12 @@ function configFor(file: string, options: LintOptions, loader: ConfigLoader): Li
   }
 }
 
-function lintFile(file: string, config: LintConfig, fix: boolean): LintResult {
+function lintFile(
+  file: string,
+  config: LintConfig,
+  fix: boolean,
+  dependencies: LintDependencies,
+): LintResult {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -153,7 +171,10 @@ function lintFile(file: string, config: LintConfig, fix: boolean): LintResult {
     throw new UsageError(`cannot read ${file}: ${reason}`);
   }
   if (fix) {
-    const fixed = fixUntilStable(source, (text) => lintText(text, file, config).messages);
+    const fixed = fixUntilStable(
+      source,
+      (text) => lintText(text, file, config, dependencies).messages,
+    );
     if (fixed.output !== source) {
       try {
         writeFileSync(file, fixed.output);
@@ -163,7 +184,7 @@ function lintFile(file: string, config: LintConfig, fix: boolean): LintResult {
       source = fixed.output;
     }
   }
-  return lintText(source, file, config);
+  return lintText(source, file, config, dependencies);
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

@@ -1,0 +1,113 @@
+/**
+ * Gaussian expectations by Gauss-Hermite quadrature, for the mean-field estimate.
+ * One input: E[f(z)], z ~ N(mean, variance). Two inputs (the same unit seen by two examples of a
+ * batch): E[f(z1) g(z2)] with a shared covariance.
+ */
+
+interface Rule {
+  /** Standard-normal abscissae. */
+  points: number[];
+  /** Probability weights (sum to 1). */
+  weights: number[];
+}
+
+// Even, so no node sits exactly on the kink of relu at 0.
+const ORDER = 60;
+let cached: Rule | null = null;
+
+export function expect1(f: (z: number) => number, mean: number, variance: number): number {
+  const { points, weights } = rule();
+  const sd = Math.sqrt(Math.max(variance, 0));
+  let sum = 0;
+  for (let i = 0; i < points.length; i++) sum += weights[i] * f(mean + sd * points[i]);
+  return sum;
+}
+
+/**
+ * E[f(z1) g(z2)] where z1, z2 ~ N(mean, variance) each, with covariance `covariance`.
+ * Written as z = mean + sqrt(c) u + sqrt(variance - c) e, with u shared: that keeps the integrand
+ * smooth in each variable when the correlation is close to 1 (deep saturated nets).
+ */
+export function expect2(
+  f: (z: number) => number,
+  g: (z: number) => number,
+  mean: number,
+  variance: number,
+  covariance: number,
+): number {
+  const { points, weights } = rule();
+  const shared = Math.sqrt(Math.min(Math.max(covariance, 0), Math.max(variance, 0)));
+  const own = Math.sqrt(Math.max(variance - shared * shared, 0));
+  let sum = 0;
+  for (let i = 0; i < points.length; i++) {
+    const centre = mean + shared * points[i];
+    let fi = 0;
+    let gi = 0;
+    for (let j = 0; j < points.length; j++) {
+      fi += weights[j] * f(centre + own * points[j]);
+      gi += weights[j] * g(centre + own * points[j]);
+    }
+    sum += weights[i] * fi * gi;
+  }
+  // Negative covariances (rare: anti-correlated examples) are treated as independent.
+  return sum;
+}
+
+/** Nodes and weights for the probabilists' weight exp(-x^2/2), normalised to a probability. */
+export function rule(): Rule {
+  if (cached) return cached;
+  const roots = hermiteRoots(ORDER);
+  const points: number[] = [];
+  const weights: number[] = [];
+  for (const x of roots) {
+    const { derivative } = orthonormalHermite(ORDER, x);
+    // Physicists' weight on x maps to the standard normal on sqrt(2) x; 2 / p'^2 / sqrt(pi) normalises.
+    points.push(Math.SQRT2 * x);
+    weights.push(2 / (derivative * derivative) / Math.sqrt(Math.PI));
+  }
+  cached = { points, weights };
+  return cached;
+}
+
+/** Orthonormal physicists' Hermite function value p_n(x) and its derivative, by the stable recurrence. */
+function orthonormalHermite(n: number, x: number): { value: number; derivative: number } {
+  let previous = 0;
+  let current = Math.PI ** -0.25;
+  for (let j = 1; j <= n; j++) {
+    const next = Math.sqrt(2 / j) * x * current - Math.sqrt((j - 1) / j) * previous;
+    previous = current;
+    current = next;
+  }
+  return { value: current, derivative: Math.sqrt(2 * n) * previous };
+}
+
+/** All n roots, found by scanning for sign changes and bisecting (the roots are simple and real). */
+function hermiteRoots(n: number): number[] {
+  const limit = Math.sqrt(2 * n + 1) + 1;
+  const step = 1e-3;
+  const roots: number[] = [];
+  let a = -limit;
+  let fa = orthonormalHermite(n, a).value;
+  for (let b = a + step; b <= limit; b += step) {
+    const fb = orthonormalHermite(n, b).value;
+    if (fa === 0 || fa * fb < 0) roots.push(bisect(n, a, b));
+    a = b;
+    fa = fb;
+  }
+  if (roots.length !== n) throw new Error(`Gauss-Hermite: found ${roots.length} of ${n} roots`);
+  return roots;
+}
+
+function bisect(n: number, lo: number, hi: number): number {
+  let flo = orthonormalHermite(n, lo).value;
+  for (let i = 0; i < 60; i++) {
+    const mid = (lo + hi) / 2;
+    const fmid = orthonormalHermite(n, mid).value;
+    if (flo * fmid <= 0) hi = mid;
+    else {
+      lo = mid;
+      flo = fmid;
+    }
+  }
+  return (lo + hi) / 2;
+}

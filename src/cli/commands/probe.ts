@@ -1,7 +1,330 @@
-import type { CliIO } from '../io';
-import { UsageError } from '../io';
+/**
+ * `gradient-lens probe FILE`: measures per-layer gradient norms of one model with a real tfjs
+ * backward pass in a child process, and prints them as a table, JSON or an HTML report.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze } from '../../analysis';
+import { MIN_MEMORY_MB, runProbe } from '../../probe/client';
+import { resolveUnknowns } from '../../probe/resolve';
+import { selectModel } from '../../probe/select';
+import type {
+  BackendChoice,
+  ProbeReport,
+  ProbeRequest,
+  ProbeRuntimeOptions,
+} from '../../probe/types';
+import { formatProbeTable } from '../formatters/probe-table';
+import { EXIT, UsageError, type CliIO } from '../io';
 
-// Placeholder until the probe command lands; it fails loudly rather than pretending to work.
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new UsageError('the "probe" command is not implemented yet');
+export const probeHelp = `Usage: gradient-lens probe FILE [options]
+
+Builds the model in FILE (a JS/TS file, or a tfjs Layers model.json with its weights) with
+TensorFlow.js in a separate process, runs forward/backward passes on a synthetic batch and
+reports each layer's gradient norm. Exit code 1 when the gradients vanish or explode, 0 when
+healthy, 2 on errors.
+
+Choosing the model (JS/TS files with several models):
+  --model NAME              the model's variable or builder function name
+  --line N                  a line inside the model's definition
+
+Measurement:
+  --batch N                 synthetic batch size (default 32)
+  --steps N                 optimizer steps on the fixed batch, each reported (default 1)
+  --set NAME=VALUE          a value the code leaves open, keyed by its expression text
+                            (e.g. --set hiddenSize=128 --set input=[28,28,1]); repeatable
+  --seed N                  seed for weights and the synthetic batch (default 1)
+  --vanishing-ratio R       vanishing when the first hidden layer's gradient norm is below
+                            R times the output layer's (default 1e-3)
+  --exploding-ratio R       exploding when a layer's gradient norm exceeds R times the output
+                            layer's (default 70)
+
+Runtime:
+  --backend auto|node|wasm|cpu
+                            auto (default): the project's @tensorflow/tfjs-node, -node-gpu or
+                            @tensorflow/tfjs, then Gradient Lens's optional tfjs-node, then
+                            the bundled tfjs on wasm, then on cpu
+  --allow-project-tfjs      load tfjs from the project's node_modules (the default for the
+                            CLI: you run it deliberately in your own project)
+  --no-project-tfjs         never load the project's tfjs; use Gradient Lens's own
+  --timeout S               stop the probe after S seconds (default 60)
+  --max-heap MB             memory cap of the probe process in MB: its V8 heap limit and, on
+                            Linux, its resident memory (default 2048)
+  --max-params N            refuse models with more parameters, before allocating (default 5e7)
+
+Output:
+  --format table|json|html  table (default), JSON, or a self-contained HTML report
+  --out FILE                write the output to FILE instead of stdout
+`;
+
+const FORMATS = ['table', 'json', 'html'] as const;
+type Format = (typeof FORMATS)[number];
+const BACKENDS: BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
+
+interface ProbeCliOptions {
+  file: string;
+  /** How reports name the file: relative to the working folder when inside it. */
+  displayPath: string;
+  model?: string;
+  line?: number;
+  values: Record<string, string>;
+  format: Format;
+  out?: string;
+  request: Omit<ProbeRequest, 'target' | 'values'>;
+  runtime: Omit<ProbeRuntimeOptions, 'searchFrom' | 'signal' | 'onProgress'>;
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout(probeHelp);
+    return EXIT.ok;
+  }
+  const options = parseProbeArgs(argv, io.cwd);
+  const request: ProbeRequest = {
+    ...options.request,
+    target: loadTarget(options),
+    values: options.values,
+  };
+  const report = await probeWithSignals(request, {
+    ...options.runtime,
+    searchFrom: dirname(options.file),
+  });
+  const output = await formatReport(report, options.format);
+  if (options.out) {
+    const outPath = resolve(io.cwd, options.out);
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, output);
+    io.stdout(`Wrote ${options.out} (verdict: ${report.verdict})\n`);
+  } else {
+    io.stdout(output);
+  }
+  return report.verdict === 'healthy' ? EXIT.ok : EXIT.findings;
+}
+
+export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        model: { type: 'string' },
+        line: { type: 'string' },
+        batch: { type: 'string' },
+        steps: { type: 'string' },
+        backend: { type: 'string' },
+        set: { type: 'string', multiple: true },
+        seed: { type: 'string' },
+        format: { type: 'string' },
+        out: { type: 'string' },
+        timeout: { type: 'string' },
+        'max-heap': { type: 'string' },
+        'max-params': { type: 'string' },
+        'vanishing-ratio': { type: 'string' },
+        'exploding-ratio': { type: 'string' },
+        'allow-project-tfjs': { type: 'boolean' },
+        'no-project-tfjs': { type: 'boolean' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(
+      `${(error as Error).message.split('\n')[0]} (see gradient-lens probe --help)`,
+    );
+  }
+  const { values: v, positionals } = parsed;
+  if (positionals.length !== 1) {
+    throw new UsageError(
+      `expected exactly one FILE, got ${positionals.length} (see gradient-lens probe --help)`,
+    );
+  }
+  if (v['allow-project-tfjs'] && v['no-project-tfjs']) {
+    throw new UsageError('--allow-project-tfjs and --no-project-tfjs contradict each other');
+  }
+  const format = oneOf('--format', v.format ?? 'table', FORMATS);
+  const backend = oneOf('--backend', v.backend ?? 'auto', BACKENDS);
+  const vanishingRatio = positiveNumber('--vanishing-ratio', v['vanishing-ratio'], 1e-3);
+  const explodingRatio = positiveNumber('--exploding-ratio', v['exploding-ratio'], 70);
+  const file = resolve(cwd, positionals[0]);
+  const fromCwd = relative(cwd, file);
+  return {
+    file,
+    displayPath: fromCwd.startsWith('..') || isAbsolute(fromCwd) ? file : fromCwd,
+    model: v.model,
+    line:
+      v.line === undefined ? undefined : integer('--line', v.line, 1, 1, Number.MAX_SAFE_INTEGER),
+    values: parseSets(v.set ?? []),
+    format,
+    out: v.out,
+    request: {
+      batchSize: integer('--batch', v.batch, 32, 1, 1_000_000),
+      steps: integer('--steps', v.steps, 1, 1, 10_000),
+      seed: integer('--seed', v.seed, 1, 0, 2 ** 31 - 1),
+      thresholds: { vanishingRatio, explodingRatio },
+      maxParams: integer('--max-params', v['max-params'], 50_000_000, 1, Number.MAX_SAFE_INTEGER),
+    },
+    runtime: {
+      backend,
+      allowProjectTfjs: !v['no-project-tfjs'],
+      timeoutMs: positiveNumber('--timeout', v.timeout, 60) * 1000,
+      maxHeapMb: integer('--max-heap', v['max-heap'], 2048, MIN_MEMORY_MB, 1_048_576),
+    },
+  };
+}
+
+/** `--set NAME=VALUE`, split at the first "=" that is not part of a comparison in NAME. */
+export function parseSets(pairs: string[]): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const pair of pairs) {
+    const match = /^(.*?[^=!<>])=(?!=)(.*)$/s.exec(pair);
+    if (!match || match[1].trim() === '' || match[2].trim() === '') {
+      throw new UsageError(`--set expects NAME=VALUE, got "${pair}"`);
+    }
+    values[match[1].trim()] = match[2].trim();
+  }
+  return values;
+}
+
+function loadTarget(options: ProbeCliOptions): ProbeRequest['target'] {
+  let source: string;
+  try {
+    source = readFileSync(options.file, 'utf8');
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  if (options.file.endsWith('.json')) {
+    if (options.model !== undefined || options.line !== undefined) {
+      throw new UsageError(
+        '--model and --line choose a model in a JS/TS file; a model.json holds only one',
+      );
+    }
+    return { kind: 'model-json', path: options.file };
+  }
+  const analysis = analyze(source, options.file);
+  const syntax = analysis.problems.find((problem) => problem.kind === 'syntax');
+  if (analysis.models.length === 0 && syntax) {
+    throw new UsageError(`${options.file}:${syntax.line}:${syntax.column}: ${syntax.message}`);
+  }
+  const selection = selectModel(analysis.models, { name: options.model, line: options.line });
+  if (!selection.ok) throw new UsageError(selection.message);
+  const { model, missing } = resolveUnknowns(selection.model, options.values);
+  if (missing.length > 0) {
+    const flags = missing.map((name) => `--set ${shellWord(`${name}=VALUE`)}`);
+    throw new UsageError(
+      `model "${model.name}" (line ${model.span.line}) needs values the code leaves open: ${flags.join(' ')}`,
+    );
+  }
+  return { kind: 'ir', model, filePath: options.displayPath };
+}
+
+/** Quotes a word for POSIX shells when it has characters they would interpret. */
+export function shellWord(word: string): string {
+  return /^[\w.,:/=@+%[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Ctrl-C or a kill while probing cancels the probe, so its process is reaped before we exit. */
+async function probeWithSignals(
+  request: ProbeRequest,
+  runtime: Omit<ProbeRuntimeOptions, 'signal' | 'onProgress'>,
+): Promise<ProbeReport> {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  try {
+    return await runProbe(request, { ...runtime, signal: controller.signal });
+  } finally {
+    process.removeListener('SIGINT', abort);
+    process.removeListener('SIGTERM', abort);
+  }
+}
+
+async function formatReport(report: ProbeReport, format: Format): Promise<string> {
+  switch (format) {
+    case 'table':
+      return formatProbeTable(report);
+    case 'json':
+      return JSON.stringify(toJson(report), null, 2) + '\n';
+    case 'html':
+      throw new UsageError(
+        '--format html is not available yet: the report view (src/report) has not landed',
+      );
+  }
+}
+
+/**
+ * The issue's JSON shape, its fields first and in its order, followed by the report's other
+ * measurements (documented in src/probe/types.ts). Non-finite numbers become null, as in any JSON.
+ */
+export function toJson(report: ProbeReport): unknown {
+  return {
+    model: { name: report.model.name, line: report.model.line, source: report.model.source },
+    backend: report.backend,
+    batchSize: report.batchSize,
+    steps: report.steps,
+    loss: report.loss,
+    layers: report.layers.map((layer) => ({
+      index: layer.index,
+      name: layer.name,
+      className: layer.className,
+      line: layer.line,
+      gradNorm: layer.gradNorm,
+      ratioToOutput: layer.ratioToOutput,
+      weights: layer.weights.map((w) => ({
+        name: w.name,
+        shape: w.shape,
+        gradNorm: w.gradNorm,
+        weightNorm: w.weightNorm,
+        nonFinite: w.nonFinite,
+      })),
+      saturatedFraction: layer.saturatedFraction,
+      deadFraction: layer.deadFraction,
+      estimate: layer.estimate,
+      verdict: layer.verdict,
+      activation: layer.activation,
+      params: layer.params,
+      updateToWeightRatio: layer.updateToWeightRatio,
+      nonFinite: layer.nonFinite,
+      ...(layer.estimateNote !== undefined ? { estimateNote: layer.estimateNote } : {}),
+      ...(layer.gradNormPerStep !== undefined ? { gradNormPerStep: layer.gradNormPerStep } : {}),
+    })),
+    verdict: report.verdict,
+    assumptions: report.assumptions,
+    timings: report.timings,
+    verdictReason: report.verdictReason,
+    thresholds: report.thresholds,
+    lossPerStep: report.lossPerStep,
+    learningRate: report.learningRate,
+  };
+}
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+}
+
+function integer(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${text}"`);
+  }
+  return value;
+}
+
+function positiveNumber(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`${flag} must be a positive number, got "${text}"`);
+  return value;
 }

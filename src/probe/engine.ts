@@ -47,6 +47,57 @@ export async function probeModel(
 ): Promise<ProbeReport> {
   const progress = onProgress ?? (() => undefined);
   validateRequest(request);
+  try {
+    return await probeOnce(tf, request, backendName, progress);
+  } catch (err) {
+    const kernel = missingKernel(err);
+    if (!kernel) throw err;
+    return fallBackToCpu(tf, request, backendName, kernel, progress);
+  }
+}
+
+/**
+ * Some backends lack a gradient kernel (tfjs 4.22's wasm backend has no Conv2DBackpropFilter, so conv nets cannot
+ * be differentiated there). The probe then reruns on tfjs's cpu backend, says so, and restores the backend.
+ */
+async function fallBackToCpu(
+  tf: Tf,
+  request: ProbeRequest,
+  backendName: string,
+  kernel: string,
+  progress: (msg: string) => void,
+): Promise<ProbeReport> {
+  const original = tf.getBackend();
+  if (original === 'cpu' || !tf.findBackendFactory('cpu')) {
+    throw new ProbeError(
+      'backend',
+      `the ${backendName} backend has no ${kernel} kernel, which this model's gradient needs; try another backend`,
+    );
+  }
+  progress(`The ${original} backend has no ${kernel} kernel: probing on cpu instead`);
+  await tf.setBackend('cpu');
+  try {
+    const report = await probeOnce(tf, request, `cpu (fallback from ${backendName})`, progress);
+    report.assumptions.push(
+      `Measured on tfjs's cpu backend because ${original} has no ${kernel} kernel for this model's gradient.`,
+    );
+    return report;
+  } finally {
+    await tf.setBackend(original);
+  }
+}
+
+function missingKernel(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : '';
+  return /Kernel '([^']+)' not registered for backend/.exec(message)?.[1] ?? null;
+}
+
+async function probeOnce(
+  tf: Tf,
+  request: ProbeRequest,
+  backendName: string,
+  progress: (msg: string) => void,
+): Promise<ProbeReport> {
   const started = performance.now();
   let prepared: Prepared | null = null;
   const owned: Tensor[] = [];

@@ -72,7 +72,7 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     case 'fn':
       return interp.callFunction(target, args(), target.self ?? self);
     case 'class':
-      return construct(interp, target, args());
+      return instantiate(interp, target, args());
     case 'builtin': {
       const evaluated = args();
       if (target.self?.t === 'model')
@@ -114,8 +114,16 @@ export function evaluateArgs(
   return out;
 }
 
-/** `new Class(...)`: an object whose methods see it as `this`; fields and the constructor run. */
-function construct(interp: Interp, cls: Extract<AV, { t: 'class' }>, args: AV[]): AV {
+/**
+ * `new Class(...)`: an object whose methods see it as `this`; fields and the constructor run.
+ * With `args` null (the class declaration itself) only the methods are registered, so methods the file
+ * never calls are still analysed.
+ */
+export function instantiate(
+  interp: Interp,
+  cls: Extract<AV, { t: 'class' }>,
+  args: AV[] | null,
+): AV {
   const instance: AV = { t: 'object', props: new Map(), opaque: true };
   const scope = new Scope(cls.scope, interp.conditions.length);
   scope.vars.set('this', instance);
@@ -144,6 +152,6 @@ function construct(interp: Interp, cls: Extract<AV, { t: 'class' }>, args: AV[])
       instance.props.set(element.key.name, { value, span: null, valueSpan: null });
     }
   }
-  if (ctor) interp.callFunction(ctor, args, instance);
+  if (ctor && args) interp.callFunction(ctor, args, instance);
   return instance;
 }

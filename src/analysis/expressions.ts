@@ -413,8 +413,13 @@ export function bindPattern(
           continue;
         }
         const key = propertyKey(interp, property, scope);
+        // Destructuring an unknown object: the local name is what the code (and `--set`) calls it.
         const item =
-          key === null ? unknown(interp.text(property)) : memberOf(interp, value, key, property);
+          key === null
+            ? unknown(interp.text(property))
+            : value.t === 'unknown'
+              ? unknown(key, value.reason)
+              : memberOf(interp, value, key, property);
         bindPattern(interp, property.value, item, scope, declare);
       }
       return;

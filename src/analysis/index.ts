@@ -43,8 +43,8 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     const clipping = scanClipping(parsed.ast);
     const attributed = new Set(interp.optimizers.flatMap((o) => o.overrides.map((s) => s.start)));
     const loose: Span[] = clipping.overrides.filter((span) => !attributed.has(span.start));
+    attachLooseLoops(interp);
     result.models = finalizeModels(interp.models, source, clipping, loose);
-    attachLooseLoops(result, interp);
   } catch (error) {
     result.problems.push({
       kind: 'internal',
@@ -57,17 +57,11 @@ export function analyze(source: string, filePath: string): AnalysisResult {
 }
 
 /** Custom-loop calls not tied to a model in code belong to every model of the file (usually just one). */
-function attachLooseLoops(result: AnalysisResult, interp: Interp): void {
-  if (interp.looseLoops.length === 0) return;
-  for (const model of result.models) {
+function attachLooseLoops(interp: Interp): void {
+  for (const model of interp.models) {
     for (const call of interp.looseLoops) {
-      if (!model.training.customLoops.some((c) => c.span.start === call.span.start))
-        model.training.customLoops.push(call);
-    }
-    model.training.trained = true;
-    if (!model.training.optimizer) {
-      const withOptimizer = interp.looseLoops.find((c) => c.optimizer);
-      if (withOptimizer?.optimizer) model.training.optimizer = withOptimizer.optimizer;
+      if (!model.customLoops.some((c) => c.span.start === call.span.start))
+        model.customLoops.push(call);
     }
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { CustomLoopCall, Span } from './ir';
+import { instantiate } from './calls';
 import { evaluate, bindPattern } from './expressions';
 import { spanOf } from './spans';
 import {
@@ -38,6 +39,7 @@ export class BudgetExceeded extends Error {}
 export class Interp {
   steps = 0;
   private depth = 0;
+  private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
   private readonly loops: LoopFrame[] = [];
   readonly executed = new Set<FunctionNode>();
@@ -87,7 +89,10 @@ export class Interp {
       pending.sort((a, b) => a.node.range[0] - b.node.range[0]);
       for (const fn of pending) {
         if (this.executed.has(fn.node)) continue;
-        const args = fn.node.params.map((p) => unknown(this.text(paramName(p)), 'parameter'));
+        // A parameter with a default takes it (no call site says otherwise); others stay unknown.
+        const args = fn.node.params.map((p) =>
+          p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
+        );
         this.callFunction(fn, args, fn.self ?? UNDEFINED);
       }
     }
@@ -95,7 +100,10 @@ export class Interp {
 
   callFunction(fn: Extract<AV, { t: 'fn' }>, args: AV[], self: AV): AV {
     this.executed.add(fn.node);
-    if (this.depth >= MAX_CALL_DEPTH) return unknown(`${fn.name}(...)`, 'call depth');
+    // Model code does not recurse; following recursion only multiplies work.
+    if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
+      return unknown(`${fn.name}(...)`, 'recursion');
+    this.active.add(fn.node);
     const scope = new Scope(fn.scope, this.conditions.length);
     if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);
     fn.node.params.forEach((param, i) => {
@@ -118,6 +126,7 @@ export class Interp {
       return result;
     } finally {
       this.depth--;
+      this.active.delete(fn.node);
     }
   }
 
@@ -136,7 +145,8 @@ export class Interp {
     self?: AV,
   ): Extract<AV, { t: 'fn' }> {
     const fn: Extract<AV, { t: 'fn' }> = { t: 'fn', node, scope, name, ...(self ? { self } : {}) };
-    if (!this.closures.has(node)) this.closures.set(node, fn);
+    // The latest closure wins: a method seen through `new C()` runs later with that instance as `this`.
+    this.closures.set(node, fn);
     return fn;
   }
 
@@ -161,9 +171,12 @@ export class Interp {
       case 'FunctionDeclaration':
       case 'TSDeclareFunction':
         return undefined;
-      case 'ClassDeclaration':
-        if (node.id) scope.vars.set(node.id.name, { t: 'class', node, scope, name: node.id.name });
+      case 'ClassDeclaration': {
+        const cls: AV = { t: 'class', node, scope, name: node.id?.name ?? 'default' };
+        if (node.id) scope.vars.set(node.id.name, cls);
+        instantiate(this, cls, null);
         return undefined;
+      }
       case 'ReturnStatement':
         return {
           type: 'return',
@@ -428,10 +441,12 @@ function loopHeader(interp: Interp, node: TSESTree.Node): string {
   return (brace > 0 ? text.slice(0, brace) : text.split('\n')[0]).trim();
 }
 
-function paramName(param: TSESTree.Parameter): TSESTree.Node {
-  if (param.type === 'AssignmentPattern') return param.left;
-  if (param.type === 'TSParameterProperty') return param.parameter;
-  return param;
+/** A parameter's name as users write it for `--set NAME=VALUE` (no type annotation). */
+function paramText(interp: Interp, param: TSESTree.Parameter): string {
+  const node = param.type === 'TSParameterProperty' ? param.parameter : param;
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'RestElement' && node.argument.type === 'Identifier') return node.argument.name;
+  return interp.text(node);
 }
 
 /** Function declarations are usable before their statement runs. */

@@ -1,0 +1,268 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { main } from '../../src/cli/main';
+import { parseSets, shellWord } from '../../src/cli/commands/probe';
+
+const repoRoot = join(__dirname, '..', '..');
+const fixtures = 'test/fixtures/probe-cli';
+const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-cli-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+async function probe(...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = {
+    stdout: (s: string) => out.push(s),
+    stderr: (s: string) => err.push(s),
+    cwd: repoRoot,
+  };
+  // Bundled wasm keeps the runs independent of what this repo's node_modules hold.
+  const code = await main(['probe', ...args, '--no-project-tfjs'], io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** Layer rows of the table: they start with the layer index and the layer name. */
+function tableRows(stdout: string): string[] {
+  return stdout.split('\n').filter((line) => /^\s*\d+\s+L\d+_/.test(line));
+}
+
+describe('probe command: formats', () => {
+  test('table: one aligned row per layer, then the verdict; exit 1 when vanishing', async () => {
+    const { code, stdout, stderr } = await probe(`${fixtures}/deep-sigmoid.js`);
+    assert.equal(stderr, '');
+    assert.equal(code, 1);
+    const rows = tableRows(stdout);
+    assert.equal(rows.length, 11);
+    const header = stdout.split('\n').find((line) => line.includes('grad norm'));
+    assert.ok(header, 'the table has a header row');
+    for (const title of [
+      'layer',
+      'class',
+      'activation',
+      'params',
+      'ratio to output',
+      'sat/dead',
+      'estimate',
+      'verdict',
+    ]) {
+      assert.ok(header.includes(title), `header has "${title}"`);
+    }
+    // Right-aligned numeric columns end at the same place as their title.
+    const normEnd = header.indexOf('grad norm') + 'grad norm'.length;
+    for (const row of rows) assert.match(row.slice(normEnd - 6, normEnd), /^\s*\d\.\de-?\d+$/);
+    assert.match(stdout, /^Backend wasm \(bundled tfjs 4\.22\.0\), batch 32, 1 step/m);
+    assert.match(stdout, /^Verdict: VANISHING - /m);
+  });
+
+  test("json: the issue's fields with measured numbers", async () => {
+    const { code, stdout } = await probe(
+      `${fixtures}/deep-sigmoid.js`,
+      '--format',
+      'json',
+      '--batch',
+      '8',
+    );
+    assert.equal(code, 1);
+    const report = JSON.parse(stdout);
+    assert.deepEqual(Object.keys(report).slice(0, 10), [
+      'model',
+      'backend',
+      'batchSize',
+      'steps',
+      'loss',
+      'layers',
+      'verdict',
+      'assumptions',
+      'timings',
+      'verdictReason',
+    ]);
+    assert.deepEqual(report.model, {
+      name: 'buildDeepSigmoid',
+      line: 5,
+      source: `${fixtures}/deep-sigmoid.js`,
+    });
+    assert.equal(report.batchSize, 8);
+    assert.equal(report.verdict, 'vanishing');
+    assert.equal(report.layers.length, 11);
+    const first = report.layers[0];
+    for (const key of [
+      'index',
+      'name',
+      'className',
+      'line',
+      'gradNorm',
+      'ratioToOutput',
+      'weights',
+      'saturatedFraction',
+      'deadFraction',
+      'estimate',
+      'verdict',
+    ]) {
+      assert.ok(key in first, `layer has "${key}"`);
+    }
+    assert.equal(first.line, 6);
+    assert.deepEqual(
+      first.weights.map((w: { name: string }) => w.name.split('/').pop()),
+      ['kernel', 'bias'],
+    );
+    assert.deepEqual(first.weights[0].shape, [32, 64]);
+    assert.ok(first.gradNorm > 0 && first.gradNorm < 1e-3 * report.layers[10].gradNorm);
+    assert.deepEqual(Object.keys(report.timings), ['loadMs', 'buildMs', 'probeMs']);
+    assert.ok(report.timings.loadMs > 0);
+  });
+
+  test('--out writes the output to a file and says so', async () => {
+    const out = join(scratch, 'nested', 'report.json');
+    const { code, stdout } = await probe(
+      `${fixtures}/two-models.js`,
+      '--model',
+      'classifier',
+      '--format',
+      'json',
+      '--out',
+      out,
+    );
+    assert.equal(code, 0);
+    assert.match(stdout, /^Wrote .*report\.json \(verdict: healthy\)\n$/);
+    assert.equal(JSON.parse(readFileSync(out, 'utf8')).model.name, 'classifier');
+  });
+});
+
+describe('probe command: choosing the model and its values', () => {
+  test('several models and no choice: exit 2 listing them', async () => {
+    const { code, stderr } = await probe(`${fixtures}/two-models.js`);
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      'gradient-lens probe: the file defines 2 models; choose one with --model NAME or --line N: classifier (line 4), blowUp (line 16)\n',
+    );
+  });
+
+  test('--model and --line pick the model; healthy exits 0, exploding exits 1', async () => {
+    const healthy = await probe(`${fixtures}/two-models.js`, '--model', 'classifier');
+    assert.equal(healthy.code, 0);
+    assert.match(healthy.stdout, /^Model classifier /m);
+    assert.equal(tableRows(healthy.stdout).length, 3);
+
+    const exploding = await probe(`${fixtures}/two-models.js`, '--line', '20', '--batch', '4');
+    assert.equal(exploding.code, 1);
+    assert.match(exploding.stdout, /^Model blowUp /m);
+    assert.match(exploding.stdout, /^Verdict: EXPLODING - /m);
+
+    const nowhere = await probe(`${fixtures}/two-models.js`, '--line', '200');
+    assert.equal(nowhere.code, 2);
+    assert.match(nowhere.stderr, /no model is defined around line 200/);
+    const misnamed = await probe(`${fixtures}/two-models.js`, '--model', 'decoder');
+    assert.match(
+      misnamed.stderr,
+      /no model named "decoder"; the file defines classifier \(line 4\), blowUp \(line 16\)/,
+    );
+  });
+
+  test('unresolved values: one message listing exactly the --set flags needed', async () => {
+    const missing = await probe(`${fixtures}/needs-values.js`);
+    assert.equal(missing.code, 2);
+    assert.equal(
+      missing.stderr,
+      `gradient-lens probe: model "model" (line 5) needs values the code leaves open: --set 'Number(process.env.HIDDEN)=VALUE' --set 'Number(process.env.FEATURES)=VALUE'\n`,
+    );
+    const supplied = await probe(
+      `${fixtures}/needs-values.js`,
+      '--set',
+      'Number(process.env.HIDDEN)=16',
+      '--set',
+      'Number(process.env.FEATURES)=8',
+      '--format',
+      'json',
+    );
+    assert.equal(supplied.code, 0, supplied.stderr);
+    const layers = JSON.parse(supplied.stdout).layers;
+    assert.equal(layers[0].params, 8 * 16 + 16);
+    assert.deepEqual(layers[0].weights[0].shape, [8, 16]);
+  });
+
+  test('parseSets splits at the assignment, not at comparisons', () => {
+    assert.deepEqual(parseSets(['hiddenSize=128', 'input=[28,28,1]', 'a == b ? 1 : 2=3']), {
+      hiddenSize: '128',
+      input: '[28,28,1]',
+      'a == b ? 1 : 2': '3',
+    });
+    assert.throws(() => parseSets(['=3']), /--set expects NAME=VALUE/);
+    assert.throws(() => parseSets(['units']), /--set expects NAME=VALUE/);
+    assert.equal(shellWord('hiddenSize=VALUE'), 'hiddenSize=VALUE');
+    assert.equal(shellWord("cfg['units']=VALUE"), `'cfg['\\''units'\\'']=VALUE'`);
+  });
+});
+
+describe('probe command: errors exit 2 with one line', () => {
+  test('an unknown layer is named with its line', async () => {
+    const { code, stderr } = await probe(`${fixtures}/unknown-layer.js`);
+    assert.equal(code, 2);
+    assert.match(stderr, /^gradient-lens probe: layer 1 \(fancyDense, line 6\): .*\n$/);
+  });
+
+  test('the parameter ceiling stops a big model before it is built', async () => {
+    const { code, stderr } = await probe(`${fixtures}/big.js`, '--max-params', '1000000');
+    assert.equal(code, 2);
+    assert.match(stderr, /25\.2 million parameters, over the probe's ceiling/);
+  });
+
+  test('a probe over its timeout is stopped', async () => {
+    const { code, stderr } = await probe(`${fixtures}/big.js`, '--batch', '256', '--timeout', '1');
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      'gradient-lens probe: the probe did not finish within 1 s and was stopped; raise the timeout or use a smaller batch\n',
+    );
+  });
+
+  test('a model that needs more memory than the cap is reported as out of memory', async () => {
+    const { code, stderr } = await probe(
+      `${fixtures}/big.js`,
+      '--batch',
+      '256',
+      '--max-heap',
+      '300',
+    );
+    assert.equal(code, 2);
+    assert.match(stderr, /^gradient-lens probe: the probe ran out of memory \(.*cap 300 MB\)/);
+  });
+
+  test('usage mistakes', async () => {
+    const cases: [string[], RegExp][] = [
+      [[], /expected exactly one FILE, got 0/],
+      [[`${fixtures}/nope.js`], /cannot read .*nope\.js: ENOENT/],
+      [
+        [`${fixtures}/deep-sigmoid.js`, '--format', 'xml'],
+        /--format must be one of table, json, html, got "xml"/,
+      ],
+      [
+        [`${fixtures}/deep-sigmoid.js`, '--backend', 'gpu'],
+        /--backend must be one of auto, node, wasm, cpu/,
+      ],
+      [[`${fixtures}/deep-sigmoid.js`, '--batch', '0'], /--batch must be an integer from 1/],
+      [
+        [`${fixtures}/deep-sigmoid.js`, '--max-heap', '64'],
+        /--max-heap must be an integer from 128/,
+      ],
+      [[`${fixtures}/deep-sigmoid.js`, '--frobnicate'], /Unknown option '--frobnicate'/],
+      [
+        [`${fixtures}/deep-sigmoid.js`, '--backend', 'node'],
+        /--backend node needs @tensorflow\/tfjs-node/,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const { code, stderr } = await probe(...args);
+      assert.equal(code, 2, args.join(' '));
+      assert.match(stderr, message);
+      assert.equal(
+        stderr.trim().split('\n').length,
+        1,
+        `one line for ${args.join(' ')}: ${stderr}`,
+      );
+    }
+  });
+});

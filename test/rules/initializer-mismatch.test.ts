@@ -1,0 +1,168 @@
+import { rule } from '../../src/rules/initializer-mismatch';
+import { testRule } from './rule-tester';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'healthy deep model: He on ReLU, Glorot on tanh, LeCun on selu',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [32], units: 64, activation: 'relu', kernelInitializer: 'heNormal'}),
+    tf.layers.dense({units: 64, activation: 'elu', kernelInitializer: 'heUniform'}),
+    tf.layers.dense({units: 64, activation: 'tanh', kernelInitializer: 'glorotUniform'}),
+    tf.layers.dense({units: 64, activation: 'selu', kernelInitializer: tf.initializers.leCunNormal({seed: 3})}),
+    tf.layers.dense({units: 10, activation: 'softmax', kernelInitializer: 'glorotNormal'}),
+  ],
+});`,
+    },
+    {
+      name: 'Glorot on ReLU in a shallow model (depth 3 < minDepth 4)',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'glorotUniform'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'glorotUniform'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'Glorot on a ReLU output layer is not hidden',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1, activation: 'relu', kernelInitializer: 'glorotNormal'}));`,
+    },
+    {
+      name: 'unresolved initializer or activation is never judged',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(init: any, act: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'tanh', kernelInitializer: init}));
+  model.add(tf.layers.dense({units: 8, activation: act, kernelInitializer: 'heNormal'}));
+  model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: init}));
+  model.add(tf.layers.dense({units: 8, activation: 'selu', kernelInitializer: init}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
+      name: 'varianceScaling equal to He on ReLU layers',
+      code: `import * as tf from '@tensorflow/tfjs';
+const he = tf.initializers.varianceScaling({scale: 2, mode: 'fanIn', distribution: 'normal'});
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: he}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: he}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: he}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'He on sigmoid and tanh becomes Glorot of the same distribution',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid', kernelInitializer: 'heUniform'}));
+model.add(tf.layers.dense({units: 1, activation: 'tanh', kernelInitializer: tf.initializers.heNormal({seed: 42})}));`,
+      errors: [
+        { messageId: 'heOnSaturating', line: 3, column: 97, endLine: 3, endColumn: 108 },
+        { messageId: 'heOnSaturating', line: 4, column: 77, endLine: 4, endColumn: 113 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid', kernelInitializer: 'glorotUniform'}));
+model.add(tf.layers.dense({units: 1, activation: 'tanh', kernelInitializer: tf.initializers.glorotNormal({seed: 42})}));`,
+    },
+    {
+      name: 'Glorot and LeCun on hidden ReLU layers of a deep model become He',
+      filePath: 'model.js',
+      code: `const tf = require('@tensorflow/tfjs');
+function build() {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({inputShape: [32, 32, 3], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'glorotUniform'}),
+      tf.layers.conv2d({filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'leCunNormal'}),
+      tf.layers.conv2d({filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+      tf.layers.flatten(),
+      tf.layers.dense({units: 10, activation: 'softmax'}),
+    ],
+  });
+}
+module.exports = {build};`,
+      errors: [
+        { messageId: 'glorotOnRelu', line: 5, column: 117, endLine: 5, endColumn: 132 },
+        { messageId: 'glorotOnRelu', line: 6, column: 92, endLine: 6, endColumn: 105 },
+      ],
+      output: `const tf = require('@tensorflow/tfjs');
+function build() {
+  return tf.sequential({
+    layers: [
+      tf.layers.conv2d({inputShape: [32, 32, 3], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'heUniform'}),
+      tf.layers.conv2d({filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+      tf.layers.conv2d({filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}),
+      tf.layers.flatten(),
+      tf.layers.dense({units: 10, activation: 'softmax'}),
+    ],
+  });
+}
+module.exports = {build};`,
+    },
+    {
+      name: 'selu with anything but LeCun; a uniform one becomes leCunUniform',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'glorotUniform'}));
+model.add(tf.layers.dense({units: 8, activation: 'selu', kernelInitializer: 'orthogonal'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'seluNotLeCun', line: 3, column: 94, endLine: 3, endColumn: 109 },
+        { messageId: 'seluNotLeCun', line: 4, column: 77, endLine: 4, endColumn: 89 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'leCunUniform'}));
+model.add(tf.layers.dense({units: 8, activation: 'selu', kernelInitializer: 'leCunNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'a shared initializer from a spread is overridden in the layer; ReLU from an activation layer',
+      code: `import * as tf from '@tensorflow/tfjs';
+const base = {units: 16, kernelInitializer: 'glorotNormal'} as const;
+const input = tf.input({shape: [8]});
+let x: tf.SymbolicTensor = input;
+for (let i = 0; i < 4; i++) {
+  x = tf.layers.dense({...base}).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+}
+const out = tf.layers.dense({units: 1}).apply(x) as tf.SymbolicTensor;
+const model = tf.model({inputs: input, outputs: out});`,
+      errors: [{ messageId: 'glorotOnRelu', line: 6, column: 7, endLine: 6, endColumn: 22 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const base = {units: 16, kernelInitializer: 'glorotNormal'} as const;
+const input = tf.input({shape: [8]});
+let x: tf.SymbolicTensor = input;
+for (let i = 0; i < 4; i++) {
+  x = tf.layers.dense({...base, kernelInitializer: 'heNormal'}).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
+}
+const out = tf.layers.dense({units: 1}).apply(x) as tf.SymbolicTensor;
+const model = tf.model({inputs: input, outputs: out});`,
+    },
+    {
+      name: 'varianceScaling equal to Glorot on a ReLU layer becomes heNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: tf.initializers.varianceScaling({scale: 1, mode: 'fanAvg'})}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'glorotOnRelu', line: 3, column: 94, endLine: 3, endColumn: 153 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+  ],
+});

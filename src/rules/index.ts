@@ -1,10 +1,16 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
 import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as missingInitializer } from './missing-initializer';
+import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
 import type { Rule } from './types';
 
-export const rules: Rule[] = [saturatingActivation, missingInitializer, initializerMismatch];
+export const rules: Rule[] = [
+  saturatingActivation,
+  missingInitializer,
+  initializerMismatch,
+  rnnWithoutClipping,
+];
 
 export function findRule(id: string): Rule | undefined {
   return rules.find((rule) => rule.id === id);

@@ -1,0 +1,150 @@
+import type { CustomLoopCall, ModelGraph, Span } from '../analysis/ir';
+import type { Fix, Rule, RuleContext } from './types';
+import { clipOverrideCode, GENERATED_NAMES } from './util/clipping';
+import { fix } from './util/fix';
+import { numberOption, report } from './util/message';
+import { describeLayer } from './util/model';
+import { freshName, lineIndent, newline, startsLine, statementEnd } from './util/source';
+import { isRecurrent } from './util/terms';
+
+export const rule: Rule = {
+  id: 'rnn-without-clipping',
+  meta: {
+    type: 'problem',
+    description:
+      'A model with a recurrent layer trained without gradient clipping (tfjs optimizers have no clipnorm).',
+    defaultSeverity: 'warning',
+    messages: {
+      unclipped:
+        '{{layer}} of model {{model}} is trained without gradient clipping, so backpropagation through time multiplies the gradient by the recurrent kernel once per step and one long or unlucky sequence can make it explode into a NaN update; tfjs optimizers have no clipnorm, so clip by global norm.',
+    },
+    options: {
+      clipNorm: {
+        type: 'number',
+        default: 1.0,
+        description: 'Global gradient norm the inserted code clips to (must be positive).',
+      },
+    },
+    fixable: true,
+  },
+  check(model, context) {
+    const training = model.training;
+    if (!training.trained || training.clipping.clipped) return [];
+    const recurrent = model.layers.find(isRecurrent);
+    if (!recurrent) return [];
+    const clipNorm = positive(numberOption(rule, context, 'clipNorm'), 1.0);
+    const target =
+      training.fitCalls.length > 0 ? fitTarget(context, model) : loopTarget(context, model);
+    if (!target) return [];
+    return [
+      report(rule, model, {
+        messageId: 'unclipped',
+        data: { layer: describeLayer(recurrent), model: model.name },
+        span: target.span,
+        layer: recurrent,
+        fixes: [insertOverride(context, target, clipNorm)],
+      }),
+    ];
+  },
+};
+
+interface Target {
+  /** Where the finding points. */
+  span: Span;
+  /** The statement after which the override goes, and the expression that reaches the optimizer. */
+  insertAfter: Span | null;
+  optimizer: string | null;
+}
+
+/** compile + fit: point at compile's optimizer; override `model.optimizer` right after compile. */
+function fitTarget(context: RuleContext, model: ModelGraph): Target {
+  const compile = model.training.compile;
+  // Compiled elsewhere (e.g. in another file): nothing here to attach the override to.
+  if (!compile)
+    return { span: model.training.fitCalls[0].span, insertAfter: null, optimizer: null };
+  const receiver = receiverOf(context.source, compile.span, 'compile');
+  return {
+    span: compile.optimizer?.span ?? compile.span,
+    insertAfter: receiver ? compile.span : null,
+    optimizer: receiver ? `${receiver}.optimizer` : null,
+  };
+}
+
+/**
+ * Custom loop: point at the minimize/applyGradients call; override that optimizer right after the statement
+ * that creates it, so the loop's every update is clipped (and the override is installed once).
+ */
+function loopTarget(context: RuleContext, model: ModelGraph): Target | null {
+  const loops = model.training.customLoops;
+  const call =
+    loops.find((l) => l.method === 'minimize' || l.method === 'applyGradients') ?? loops[0];
+  if (!call) return null;
+  const creation = optimizerCreation(context.source, call);
+  return {
+    span: call.span,
+    insertAfter: creation?.span ?? null,
+    optimizer: creation?.name ?? null,
+  };
+}
+
+/** `const opt = tf.train.adam(...)` / `this.opt = ...`: the assigned name and the creating call. */
+function optimizerCreation(
+  source: string,
+  call: CustomLoopCall,
+): { name: string; span: Span } | null {
+  const info = call.optimizer;
+  if (!info || info.form !== 'call') return null;
+  const lineStart = source.lastIndexOf('\n', info.span.start - 1) + 1;
+  const before = source.slice(lineStart, info.span.start);
+  const match =
+    /^\s*(?:(?:const|let|var)\s+)?([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)(?:\s*:\s*[^=]+)?\s*=\s*$/.exec(
+      before,
+    );
+  return match ? { name: match[1], span: info.span } : null;
+}
+
+/** `model` in `model.compile(...)`: a plain name or member chain, else null (no safe place to insert). */
+function receiverOf(source: string, callSpan: Span, method: string): string | null {
+  const text = source.slice(callSpan.start, callSpan.end);
+  const match = new RegExp(
+    `^([A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*)\\s*\\.\\s*${method}\\s*\\(`,
+  ).exec(text);
+  return match ? match[1].replace(/\s+/g, '') : null;
+}
+
+function insertOverride(context: RuleContext, target: Target, clipNorm: number): Fix | null {
+  const { source, analysis } = context;
+  const tf = analysis.access.tf;
+  if (!tf || !target.insertAfter || !target.optimizer) return null;
+  // The block declares its own names; outside names it uses must not be shadowed by them.
+  const roots = [tf, target.optimizer].map((expr) => expr.split('.')[0]);
+  if (roots.some((root) => GENERATED_NAMES.has(root))) return null;
+  if (!startsLine(source, statementStart(source, target.insertAfter.start))) return null;
+  const at = statementEnd(source, target.insertAfter.end);
+  const nl = newline(source);
+  const code = clipOverrideCode({
+    tf,
+    optimizer: target.optimizer,
+    clipNorm,
+    original: freshName(source, 'applyUnclippedGradients'),
+    indent: lineIndent(source, target.insertAfter.start),
+    newline: nl,
+  });
+  return fix(
+    `Clip gradients to global norm ${clipNorm} (override applyGradients)`,
+    [{ start: at, end: at, text: nl + code }],
+    true,
+  );
+}
+
+/** The start of the statement holding `offset`: skips a leading `const x =` / `x =` on the same line. */
+function statementStart(source: string, offset: number): number {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  const before = source.slice(lineStart, offset);
+  const declaration = /^\s*(?:(?:const|let|var)\s+)?[A-Za-z_$][\w$.]*(?:\s*:\s*[^=]+)?\s*=\s*$/;
+  return declaration.test(before) ? lineStart : offset;
+}
+
+function positive(value: number, fallback: number): number {
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}

@@ -1,0 +1,117 @@
+/** Reading the source text around IR spans: positions, callees, call arguments, statements. */
+import type { LayerNode, Span } from '../../analysis/ir';
+
+/** A span for [start, end) with 1-based lines and columns (\n, \r\n and \r all end a line). */
+export function spanAt(source: string, start: number, end: number): Span {
+  const from = position(source, start);
+  const to = position(source, end);
+  return {
+    start,
+    end,
+    line: from.line,
+    column: from.column,
+    endLine: to.line,
+    endColumn: to.column,
+  };
+}
+
+function position(source: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < source.length; i++) {
+    const ch = source.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && source.charCodeAt(i + 1) !== 10)) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/** The callee of a call span (`tf.layers.lstm` in `tf.layers.lstm({...})`); null when there is no call. */
+export function calleeSpan(source: string, callSpan: Span): Span | null {
+  const open = source.indexOf('(', callSpan.start);
+  if (open < 0 || open >= callSpan.end) return null;
+  const end = callSpan.start + source.slice(callSpan.start, open).trimEnd().length;
+  return end > callSpan.start ? spanAt(source, callSpan.start, end) : null;
+}
+
+/**
+ * The factory name in a layer call written as a member access (`lstm` in `tf.layers.lstm(...)`),
+ * the only form where renaming the factory keeps the code valid.
+ */
+export function memberFactorySpan(source: string, layer: LayerNode): Span | null {
+  const callee = calleeSpan(source, layer.callSpan);
+  if (!callee) return null;
+  const text = source.slice(callee.start, callee.end);
+  const match = /\.\s*([A-Za-z_$][\w$]*)$/.exec(text);
+  if (!match || match[1] !== layer.factory) return null;
+  const start = callee.end - match[1].length;
+  return spanAt(source, start, callee.end);
+}
+
+/** Where a property fix points: the layer's own value of `key`, else the layer's callee. */
+export function propOrCalleeSpan(source: string, layer: LayerNode, key: string): Span {
+  const prop = layer.config.props[key];
+  if (prop && !prop.inherited && prop.valueSpan) return prop.valueSpan;
+  return calleeSpan(source, layer.callSpan) ?? layer.callSpan;
+}
+
+/** The first argument of the call at `callSpan`, trimmed; null when the call has none. */
+export function firstArgumentSpan(source: string, callSpan: Span): Span | null {
+  const open = source.indexOf('(', callSpan.start);
+  if (open < 0 || open >= callSpan.end) return null;
+  let depth = 0;
+  let quote: string | null = null;
+  for (let i = open + 1; i < callSpan.end; i++) {
+    const ch = source[i];
+    if (quote) {
+      if (ch === '\\') i++;
+      else if (ch === quote) quote = null;
+      continue;
+    }
+    if (ch === '"' || ch === "'" || ch === '`') quote = ch;
+    else if (ch === '(' || ch === '[' || ch === '{') depth++;
+    else if ((ch === ')' || ch === ']' || ch === '}') && depth > 0) depth--;
+    else if (depth === 0 && (ch === ',' || ch === ')')) {
+      const raw = source.slice(open + 1, i);
+      const start = open + 1 + (raw.length - raw.trimStart().length);
+      const end = open + 1 + raw.trimEnd().length;
+      return end > start ? spanAt(source, start, end) : null;
+    }
+  }
+  return null;
+}
+
+/** The indentation of the line holding `offset`. */
+export function lineIndent(source: string, offset: number): string {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(source.slice(lineStart))?.[0] ?? '';
+}
+
+/** True when only whitespace precedes `offset` on its line (the expression starts a statement there). */
+export function startsLine(source: string, offset: number): boolean {
+  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  return source.slice(lineStart, offset).trim() === '';
+}
+
+/** The offset just after the statement whose expression ends at `end` (after its `;`, if any). */
+export function statementEnd(source: string, end: number): number {
+  if (source[end - 1] === ';') return end;
+  let i = end;
+  while (source[i] === ' ' || source[i] === '\t') i++;
+  return source[i] === ';' ? i + 1 : end;
+}
+
+/** The file's line break, so inserted lines match. */
+export function newline(source: string): string {
+  return source.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** `base`, or `base2`, `base3`, ... : the first name the file does not already use. */
+export function freshName(source: string, base: string): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? base : `${base}${n}`;
+    if (!new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(source)) return name;
+  }
+}

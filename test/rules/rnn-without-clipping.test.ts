@@ -1,0 +1,328 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { rule } from '../../src/rules/rnn-without-clipping';
+import { applyEdits, runRule, testRule } from './rule-tester';
+
+/** The block the fix inserts, written out by hand so the tests do not reuse the generator. */
+function block(
+  indent: string,
+  optimizer: string,
+  clipNorm = '1',
+  original = 'applyUnclippedGradients',
+): string {
+  const text = `{
+  // tfjs optimizers have no clipnorm: scale every update so the gradients' global norm is at most clipNorm.
+  const clipNorm = ${clipNorm};
+  const ${original} = ${optimizer}.applyGradients.bind(${optimizer});
+  ${optimizer}.applyGradients = (grads) => {
+    const named = Array.isArray(grads)
+      ? grads
+      : Object.keys(grads).map((name) => ({ name, tensor: grads[name] }));
+    if (named.length === 0) return ${original}(grads);
+    const clipped = tf.tidy(() => {
+      const globalNorm = tf.sqrt(tf.addN(named.map((g) => tf.sum(tf.square(g.tensor)))));
+      const scale = tf.div(clipNorm, tf.maximum(globalNorm, clipNorm));
+      return named.map((g) => ({ name: g.name, tensor: tf.mul(g.tensor, scale) }));
+    });
+    ${original}(clipped);
+    tf.dispose(clipped.map((g) => g.tensor));
+  };
+}`;
+  return text
+    .split('\n')
+    .map((line) => indent + line)
+    .join('\n');
+}
+
+const fitInFunction = (extra = '') => `import * as tf from '@tensorflow/tfjs';
+
+export async function train(xs: tf.Tensor, ys: tf.Tensor) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3] }));
+  model.add(tf.layers.dense({ units: 1 }));
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });${extra}
+  await model.fit(xs, ys, { epochs: 1 });
+  return model;
+}
+`;
+
+const functionalJs = (extra = '') => `const tf = require("@tensorflow/tfjs");
+
+const input = tf.input({ shape: [50, 8] });
+const hidden = tf.layers.lstm({ units: 32 }).apply(input);
+const output = tf.layers.dense({ units: 1 }).apply(hidden);
+const model = tf.model({ inputs: input, outputs: output });
+const optimizer = tf.train.adam(0.001);
+model.compile({ optimizer, loss: "meanSquaredError" });${extra}
+model.fitDataset(dataset, { epochs: 3 });
+`;
+
+const minimizeLoop = (extra = '') => `import * as tf from '@tensorflow/tfjs';
+
+const model = tf.sequential({
+  layers: [tf.layers.gru({ units: 16, inputShape: [20, 4] }), tf.layers.dense({ units: 1 })],
+});
+const optimizer = tf.train.sgd(0.1);${extra}
+for (let step = 0; step < 100; step++) {
+  optimizer.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
+}
+`;
+
+const applyGradientsLoop = (extra = '') => `import * as tf from '@tensorflow/tfjs';
+
+function build() {
+  const model = tf.sequential();
+  model.add(tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 16 }), inputShape: [20, 4] }));
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}
+
+const model = build();
+const opt = tf.train.rmsprop(0.001);${extra}
+
+function step(xs: tf.Tensor, ys: tf.Tensor) {
+  const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
+  opt.applyGradients(grads);
+}
+`;
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'recurrent model compiled but never trained in the file',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3] }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+export default model;
+`,
+    },
+    {
+      name: 'trained model without a recurrent layer',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 8, inputShape: [10] }));
+model.add(tf.layers.dense({ units: 1 }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+model.fit(xs, ys);
+`,
+    },
+    {
+      name: 'fit with the applyGradients override already in place',
+      code: fitInFunction(`\n${block('  ', 'model.optimizer')}`),
+    },
+    {
+      name: 'custom loop that clips by value',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 16, inputShape: [20, 4] }));
+const optimizer = tf.train.adam(0.01);
+function step(xs: tf.Tensor, ys: tf.Tensor) {
+  const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
+  const clipped: tf.NamedTensorMap = {};
+  for (const name of Object.keys(grads)) clipped[name] = tf.clipByValue(grads[name], -1, 1);
+  optimizer.applyGradients(clipped);
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'TS: compile with a string optimizer, fit inside a function',
+      code: fitInFunction(),
+      errors: [{ messageId: 'unclipped', line: 7, column: 30, endLine: 7, endColumn: 36 }],
+      output: fitInFunction(`\n${block('  ', 'model.optimizer')}`),
+    },
+    {
+      name: 'JS: functional lstm, optimizer variable, fitDataset, double quotes',
+      filePath: 'model.js',
+      code: functionalJs(),
+      errors: [{ messageId: 'unclipped', line: 7, column: 19, endLine: 7, endColumn: 39 }],
+      output: functionalJs(`\n${block('', 'model.optimizer')}`),
+    },
+    {
+      name: 'clipNorm option',
+      code: fitInFunction(),
+      options: { clipNorm: 5 },
+      errors: [{ messageId: 'unclipped', line: 7, column: 30 }],
+      output: fitInFunction(`\n${block('  ', 'model.optimizer', '5')}`),
+    },
+    {
+      name: 'custom loop with optimizer.minimize: override after the optimizer is created',
+      code: minimizeLoop(),
+      errors: [{ messageId: 'unclipped', line: 8, column: 3, endLine: 8, endColumn: 91 }],
+      output: minimizeLoop(`\n${block('', 'optimizer')}`),
+    },
+    {
+      name: 'custom loop with variableGrads + applyGradients, bidirectional simpleRNN from a builder',
+      code: applyGradientsLoop(),
+      errors: [{ messageId: 'unclipped', line: 15, column: 3, endLine: 15, endColumn: 28 }],
+      output: applyGradientsLoop(`\n${block('', 'opt')}`),
+    },
+    {
+      name: 'the saved original gets a name the file does not use yet',
+      code: fitInFunction('\n  const applyUnclippedGradients = 1;'),
+      errors: [{ messageId: 'unclipped', line: 7, column: 30 }],
+      output: fitInFunction(
+        `\n${block('  ', 'model.optimizer', '1', 'applyUnclippedGradients2')}\n  const applyUnclippedGradients = 1;`,
+      ),
+    },
+    {
+      name: 'named imports only: no tfjs namespace to write the clipping code with',
+      code: `import { sequential, layers } from '@tensorflow/tfjs';
+const model = sequential();
+model.add(layers.lstm({ units: 16, inputShape: [20, 4] }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+model.fit(xs, ys);
+`,
+      errors: [{ messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34 }],
+      output: null,
+    },
+  ],
+});
+
+/**
+ * Runs the fixed code for real: one training step of a small RNN with a large loss gradient, recording the
+ * global norm of the gradients that reach the optimizer's own applyGradients. Without the fix the same
+ * step (same seeds, same data) must exceed clipNorm, so this test can fail.
+ */
+const seeded = `kernelInitializer: tf.initializers.glorotNormal({ seed: 7 })`;
+
+const fitStep = `const tf = require('@tensorflow/tfjs');
+
+async function trainOneStep(xs, ys) {
+  const model = tf.sequential();
+  model.add(
+    tf.layers.simpleRNN({
+      units: 8,
+      inputShape: [12, 3],
+      ${seeded},
+      recurrentInitializer: tf.initializers.orthogonal({ seed: 7 }),
+    }),
+  );
+  model.add(tf.layers.dense({ units: 1, ${seeded} }));
+  model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+  await model.fit(xs, ys, { epochs: 1, batchSize: 4, verbose: 0 });
+}
+
+module.exports = { trainOneStep };
+`;
+
+const minimizeStep = `const tf = require('@tensorflow/tfjs');
+
+async function trainOneStep(xs, ys) {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 8, inputShape: [12, 3], ${seeded} }));
+  model.add(tf.layers.dense({ units: 1, ${seeded} }));
+  const optimizer = tf.train.sgd(0.01);
+  optimizer.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs)));
+}
+
+module.exports = { trainOneStep };
+`;
+
+// applyGradients with an array of {name, tensor}: the other form tfjs optimizers accept.
+const arrayStep = `const tf = require('@tensorflow/tfjs');
+
+async function trainOneStep(xs, ys) {
+  const model = tf.sequential();
+  model.add(tf.layers.gru({ units: 8, inputShape: [12, 3], ${seeded} }));
+  model.add(tf.layers.dense({ units: 1, ${seeded} }));
+  const optimizer = tf.train.sgd(0.01);
+  const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs)));
+  optimizer.applyGradients(Object.keys(grads).map((name) => ({ name, tensor: grads[name] })));
+}
+
+module.exports = { trainOneStep };
+`;
+
+type GradientInput = tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[];
+
+/** Global L2 norm of every gradient tensor in one applyGradients call. */
+function globalNorm(grads: GradientInput): number {
+  const tensors = Array.isArray(grads) ? grads.map((g) => g.tensor) : Object.values(grads);
+  return tf.tidy(() => tf.sqrt(tf.addN(tensors.map((t) => tf.sum(tf.square(t))))).dataSync()[0]);
+}
+
+/** Executes `code` as a CommonJS module with tfjs injected; returns the norms seen by the optimizer. */
+async function runStep(code: string): Promise<number[]> {
+  const norms: number[] = [];
+  const proto = tf.SGDOptimizer.prototype;
+  const original = proto.applyGradients;
+  proto.applyGradients = function (this: tf.SGDOptimizer, grads: GradientInput) {
+    norms.push(globalNorm(grads));
+    return original.call(this, grads);
+  };
+  try {
+    const module = {
+      exports: {} as { trainOneStep?: (x: tf.Tensor, y: tf.Tensor) => Promise<void> },
+    };
+    const requireTf = (id: string) => {
+      if (id !== '@tensorflow/tfjs') throw new Error(`unexpected require('${id}')`);
+      return tf;
+    };
+    new Function('require', 'module', code)(requireTf, module);
+    const xs = tf.ones([4, 12, 3]);
+    const ys = tf.fill([4, 1], 100);
+    await module.exports.trainOneStep!(xs, ys);
+    tf.dispose([xs, ys]);
+  } finally {
+    proto.applyGradients = original;
+  }
+  return norms;
+}
+
+function fixed(code: string, options: Record<string, number> = {}): string {
+  const findings = runRule(rule, code, 'train.js', options);
+  assert.equal(findings.length, 1, 'the unfixed snippet must raise the finding');
+  const preferred = findings[0].fixes.find((f) => f.preferred);
+  assert.ok(preferred, 'a preferred fix');
+  return applyEdits(code, preferred.edits);
+}
+
+describe('rnn-without-clipping: the fixed code clips real gradients (tfjs, cpu backend)', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+    await tf.ready();
+  });
+  after(() => tf.disposeVariables());
+
+  const cases: [string, string][] = [
+    ['compile + fit (map of gradients)', fitStep],
+    ['custom loop with minimize', minimizeStep],
+    ['custom loop with applyGradients([{name, tensor}])', arrayStep],
+  ];
+  for (const [name, code] of cases) {
+    test(name, async (t) => {
+      const unclipped = await runStep(code);
+      assert.equal(unclipped.length, 1, 'one optimizer step');
+      assert.ok(
+        unclipped[0] > 1,
+        `without the fix the gradient norm should exceed 1, was ${unclipped[0]}`,
+      );
+
+      const clipped = await runStep(fixed(code));
+      assert.equal(clipped.length, 1, 'one optimizer step');
+      assert.ok(clipped[0] <= 1 + 1e-4, `clipped norm ${clipped[0]} > clipNorm 1`);
+      // Clipping rescales, it does not zero: the direction and most of the step survive.
+      assert.ok(clipped[0] > 0.99, `clipped norm ${clipped[0]} should be about clipNorm`);
+      t.diagnostic(
+        `global gradient norm: ${unclipped[0].toPrecision(4)} unfixed, ${clipped[0].toPrecision(4)} fixed`,
+      );
+    });
+  }
+
+  test('clipNorm option: norm clipped to 3', async () => {
+    const unclipped = await runStep(fitStep);
+    assert.ok(unclipped[0] > 3, `unclipped norm ${unclipped[0]} should exceed 3`);
+    const [norm] = await runStep(fixed(fitStep, { clipNorm: 3 }));
+    assert.ok(norm <= 3 * (1 + 1e-4) && norm > 2.99, `clipped norm ${norm} should be about 3`);
+  });
+
+  test('small gradients pass through unchanged', async () => {
+    const [raw] = await runStep(fitStep);
+    const [afterFix] = await runStep(fixed(fitStep, { clipNorm: raw * 10 }));
+    assert.ok(Math.abs(afterFix - raw) <= raw * 1e-4, `norm ${afterFix} changed from ${raw}`);
+  });
+});

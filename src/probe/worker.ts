@@ -47,8 +47,9 @@ async function run(message: RunMessage): Promise<WorkerMessage> {
   progress(`Backend: ${backend.label}`);
   const { probeModel } = await import('./engine');
   const report = await probeModel(backend.tf, message.request, backend.label, progress);
-  report.backend = backend.label;
-  report.timings = { ...report.timings, loadMs };
+  // The engine names the backend itself (it may fall back to cpu for a missing kernel); loading
+  // tfjs is added to its own load time (reading a model.json's weights).
+  report.timings = { ...report.timings, loadMs: Math.round(loadMs + report.timings.loadMs) };
   report.assumptions = [...report.assumptions, ...backend.notes];
   return { type: 'result', report };
 }

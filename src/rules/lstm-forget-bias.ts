@@ -1,0 +1,63 @@
+import type { Finding, Rule } from './types';
+import { fix, setConfigProp } from './util/fix';
+import { report } from './util/message';
+import { describeLayer } from './util/model';
+import { propOrCalleeSpan } from './util/source';
+import { coreLayer } from './util/terms';
+
+export const rule: Rule = {
+  id: 'lstm-forget-bias',
+  meta: {
+    type: 'suggestion',
+    description:
+      'An lstm without unitForgetBias: true starts with its forget gate half closed (tfjs default is off).',
+    defaultSeverity: 'info',
+    messages: {
+      missing:
+        '{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off).',
+      disabled:
+        '{{layer}} sets unitForgetBias to false, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.',
+    },
+    options: {},
+    fixable: true,
+  },
+  check(model, context) {
+    const findings: Finding[] = [];
+    for (const layer of model.layers) {
+      const core = coreLayer(layer);
+      if (core.factory !== 'lstm') continue;
+      const useBias = core.config.props.useBias?.value;
+      // Without a bias (or with one we cannot read) there is no forget-gate bias to set.
+      if (useBias && useBias.kind !== 'undefined' && !(useBias.kind === 'boolean' && useBias.value))
+        continue;
+      const prop = core.config.props.unitForgetBias;
+      const value = prop?.value;
+      let messageId: string;
+      if (!value || value.kind === 'undefined') {
+        // A config we cannot see may well set it.
+        if (core.config.opaque) continue;
+        messageId = 'missing';
+      } else if (value.kind === 'boolean' && !value.value) {
+        messageId = 'disabled';
+      } else {
+        continue;
+      }
+      findings.push(
+        report(rule, model, {
+          messageId,
+          data: { layer: describeLayer(layer) },
+          span: propOrCalleeSpan(context.source, core, 'unitForgetBias'),
+          layer,
+          fixes: [
+            fix(
+              'Set unitForgetBias: true',
+              [setConfigProp(context.source, core, 'unitForgetBias', 'true')],
+              true,
+            ),
+          ],
+        }),
+      );
+    }
+    return findings;
+  },
+};

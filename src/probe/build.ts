@@ -42,11 +42,16 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers);
   const assumptions: string[] = [];
   checkCeiling(ir, params, options.maxParams, assumptions);
-  const model = withSeededRandom(options.seed, () =>
-    ir.kind === 'sequential'
-      ? assembleSequential(tf, ir, layers)
-      : assembleFunctional(tf, ir, layers),
-  );
+  const model = withSeededRandom(options.seed, () => {
+    try {
+      return ir.kind === 'sequential'
+        ? assembleSequential(tf, ir, layers)
+        : assembleFunctional(tf, ir, layers);
+    } catch (err) {
+      disposeLayers(layers);
+      throw err;
+    }
+  });
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
@@ -206,6 +211,18 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
   }
 }
 
+/** Releases the weights of layers built before an assembly error. */
+function disposeLayers(layers: Layer[]): void {
+  // Layer.dispose() needs the reference count a finished model sets, so release the variables directly.
+  for (const weight of layers.flatMap((layer) => layer.weights)) {
+    try {
+      weight.dispose();
+    } catch {
+      // Already released (a wrapper and its inner layer list the same variables).
+    }
+  }
+}
+
 function shapeError(node: LayerNode, err: unknown): ProbeError {
   if (err instanceof ProbeError) return err;
   return new ProbeError(
@@ -232,5 +249,5 @@ function safeName(name: string): string {
 }
 
 export function formatCount(n: number): string {
-  return n >= 1e6 ? `${(n / 1e6).toPrecision(3)} million` : String(n);
+  return n.toLocaleString('en-US');
 }

@@ -203,6 +203,7 @@ async function measure(
       gradNorm: l.gradNorm,
       nonFinite: l.nonFinite,
       perStep: l.gradNormPerStep ?? (l.gradNorm === null ? [] : [l.gradNorm]),
+      updateToWeightRatio: l.updateToWeightRatio,
     })),
     measurement.lossPerStep,
     request.thresholds,

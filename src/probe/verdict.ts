@@ -1,7 +1,10 @@
 /**
  * Verdicts from measured gradient norms, all relative to the output layer (the last layer with weights):
- * - exploding: any non-finite gradient or loss; any layer above explodingRatio × the output layer; or, over several
- *   steps, any layer whose gradient grew more than explodingRatio-fold from the first step to the last;
+ * - exploding: any non-finite gradient or loss; any layer above explodingRatio × the output layer; any layer whose
+ *   update-to-weight ratio (learning rate × gradient norm / weight norm) exceeds MAX_UPDATE_TO_WEIGHT, i.e. one
+ *   plain gradient step would move its weights by more than their own size (this catches nets whose gradients are
+ *   huge everywhere at once, e.g. a deep relu net with oversized initial weights, where ratios stay near 1); or,
+ *   over several steps, any layer whose gradient grew more than explodingRatio-fold from the first step to the last;
  * - vanishing: the first hidden weighted layer below vanishingRatio × the output layer (or every gradient zero);
  * - healthy otherwise.
  */
@@ -16,7 +19,12 @@ export interface VerdictLayer {
   nonFinite: number;
   /** Gradient norm at each step. */
   perStep: number[];
+  /** learningRate × gradNorm / weightNorm at the first step; null when unknown. */
+  updateToWeightRatio?: number | null;
 }
+
+/** Above this, one plain gradient step would change a layer's weights by more than their own norm. */
+export const MAX_UPDATE_TO_WEIGHT = 1;
 
 export interface Thresholds {
   vanishingRatio: number;
@@ -79,6 +87,17 @@ export function judge(
       `${capitalise(describe(worst))} has gradient norm ${fmt(worst.gradNorm!)}, ${fmt(worstRatio)} × the output layer's ${fmt(outNorm)} (exploding above ${fmt(thresholds.explodingRatio)} ×).`,
     );
   }
+  const jumpy = weighted.reduce<VerdictLayer | null>(
+    (best, l) =>
+      (l.updateToWeightRatio ?? 0) > (best?.updateToWeightRatio ?? MAX_UPDATE_TO_WEIGHT) ? l : best,
+    null,
+  );
+  if (jumpy) {
+    return done(
+      'exploding',
+      `One gradient step would change the weights of ${describe(jumpy)} by ${fmt(jumpy.updateToWeightRatio!)} × their norm (learning rate × gradient norm / weight norm above ${MAX_UPDATE_TO_WEIGHT}); its gradient norm is ${fmt(jumpy.gradNorm!)}.`,
+    );
+  }
   const growth = fastestGrowth(weighted);
   if (growth && growth.factor > thresholds.explodingRatio) {
     return done(
@@ -109,6 +128,7 @@ export function judge(
 
 function layerVerdict(layer: VerdictLayer, ratio: number | null, thresholds: Thresholds): Verdict {
   if (layer.nonFinite > 0) return 'exploding';
+  if ((layer.updateToWeightRatio ?? 0) > MAX_UPDATE_TO_WEIGHT) return 'exploding';
   if (ratio === null) return 'healthy';
   if (ratio > thresholds.explodingRatio) return 'exploding';
   if (ratio < thresholds.vanishingRatio) return 'vanishing';

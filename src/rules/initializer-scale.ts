@@ -1,0 +1,176 @@
+import type { LayerNode, ModelGraph } from '../analysis/ir';
+import { inferShapes } from '../analysis/shapes';
+import type { Finding, Fix, Rule, RuleContext } from './types';
+import { fix } from './util/fix';
+import {
+  activationClass,
+  initializerFor,
+  kernelKeys,
+  numberArg,
+  readInitializer,
+  setInitializer,
+  type Initializer,
+} from './util/initializer';
+import { formatNumber, report, uniqueFindings, type MessageData } from './util/message';
+import { describeLayer, isHidden, layerActivation } from './util/model';
+import { propOrCalleeSpan } from './util/source';
+import { coreLayer, isWeighted } from './util/terms';
+
+/** tfjs's defaults for unspecified arguments (tfjs-layers initializers.js: `args.stddev || 0.05`, ...). */
+const DEFAULT_STDDEV = 0.05;
+const DEFAULT_UNIFORM_LIMIT = 0.05;
+
+/** Thresholds of the issue: a standard deviation beyond these multiples of He's sqrt(2/fanIn) is reported. */
+const MAX_RATIO = 2;
+const MIN_RATIO = 0.1;
+/** Without a known fan-in: no realistic layer is well served by these. */
+const MAX_STDDEV = 1;
+const MIN_STDDEV = 1e-3;
+const MAX_SCALE = 4;
+const MIN_SCALE = 0.1;
+
+export const rule: Rule = {
+  id: 'initializer-scale',
+  meta: {
+    type: 'problem',
+    description:
+      'An explicit kernel initializer whose scale makes activations and gradients grow or shrink layer after layer.',
+    defaultSeverity: 'warning',
+    messages: {
+      stddevLarge:
+        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer multiplies the signal and the gradient by about that factor, so they explode.',
+      stddevSmall:
+        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, only {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer scales the signal and the gradient down by about that factor, so they vanish.',
+      stddevLargeNoFan:
+        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at least 1): with any fan-in above a few units each layer multiplies the signal and the gradient, so they explode.',
+      stddevSmallNoFan:
+        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at most 0.001): each layer scales the signal and the gradient far down, so they vanish.',
+      scaleLarge:
+        '{{layer}} uses varianceScaling with scale {{scale}} (above 4): the kernel variance is over twice what even a ReLU layer needs, so activations and gradients grow layer after layer and explode.',
+      scaleSmall:
+        '{{layer}} uses varianceScaling with scale {{scale}} (below 0.1): the kernel variance is a small fraction of what keeps activations at unit scale, so activations and gradients shrink layer after layer and vanish.',
+      constant:
+        '{{layer}} initializes every kernel weight to {{value}}: all units compute the same value and receive the same gradient, so they stay identical (the layer acts as one unit) and large fans scale the signal by fan-in x {{value}}.',
+      zeros:
+        '{{layer}} initializes its kernel to zeros: its output is constant, so no gradient reaches the layers below it, and all its units receive the same gradient and stay identical.',
+    },
+    options: {},
+    fixable: true,
+  },
+  check(model: ModelGraph, context: RuleContext) {
+    const fans = fanIns(model);
+    const findings: Finding[] = [];
+    for (const layer of model.layers) {
+      if (!isWeighted(layer)) continue;
+      for (const key of kernelKeys(layer)) {
+        const read = readInitializer(layer, key);
+        if (read.status !== 'known') continue;
+        const fanIn = key === 'pointwiseInitializer' ? null : (fans.get(layer.index) ?? null);
+        const problem = judge(read.init, fanIn, isHidden(model, layer));
+        if (!problem) continue;
+        findings.push(
+          report(rule, model, {
+            messageId: problem.messageId,
+            data: { layer: describeLayer(layer), initializer: read.init.name, ...problem.data },
+            span: propOrCalleeSpan(context.source, coreLayer(layer), key),
+            layer,
+            fixes: fixes(context.source, model, layer, key, read.init),
+          }),
+        );
+      }
+    }
+    return uniqueFindings(findings);
+  },
+};
+
+interface Problem {
+  messageId: string;
+  data: MessageData;
+}
+
+function judge(init: Initializer, fanIn: number | null, hidden: boolean): Problem | null {
+  switch (init.name) {
+    case 'randomNormal':
+    case 'truncatedNormal': {
+      const stddev = numberArg(init, 'stddev');
+      if (stddev === null) return null;
+      return judgeStddev(stddev || DEFAULT_STDDEV, fanIn);
+    }
+    case 'randomUniform': {
+      const min = numberArg(init, 'minval');
+      const max = numberArg(init, 'maxval');
+      if (min === null || max === null) return null;
+      const low = min || -DEFAULT_UNIFORM_LIMIT;
+      const high = max || DEFAULT_UNIFORM_LIMIT;
+      // A uniform on [low, high] has standard deviation (high - low) / sqrt(12); [-a, a] gives a / sqrt(3).
+      return judgeStddev(Math.abs(high - low) / Math.sqrt(12), fanIn);
+    }
+    case 'varianceScaling': {
+      const scale = numberArg(init, 'scale');
+      if (scale === null) return null;
+      const s = scale ?? 1;
+      // A negative scale makes tfjs throw before any gradient exists: not this rule's concern.
+      if (s < 0 || (s >= MIN_SCALE && s <= MAX_SCALE)) return null;
+      return {
+        messageId: s > MAX_SCALE ? 'scaleLarge' : 'scaleSmall',
+        data: { scale: formatNumber(s) },
+      };
+    }
+    case 'ones':
+      return { messageId: 'constant', data: { value: 1 } };
+    case 'constant': {
+      const value = numberArg(init, 'value');
+      if (value === null || value === undefined) return null;
+      if (value !== 0) return { messageId: 'constant', data: { value: formatNumber(value) } };
+      return hidden ? { messageId: 'zeros', data: {} } : null;
+    }
+    case 'zeros':
+      return hidden ? { messageId: 'zeros', data: {} } : null;
+    default:
+      return null;
+  }
+}
+
+function judgeStddev(stddev: number, fanIn: number | null): Problem | null {
+  const data: MessageData = { stddev: formatNumber(stddev) };
+  if (fanIn !== null && fanIn > 0) {
+    const he = Math.sqrt(2 / fanIn);
+    const ratio = stddev / he;
+    if (ratio <= MAX_RATIO && ratio >= MIN_RATIO) return null;
+    Object.assign(data, { he: formatNumber(he), ratio: formatNumber(ratio), fanIn });
+    return { messageId: ratio > MAX_RATIO ? 'stddevLarge' : 'stddevSmall', data };
+  }
+  if (stddev >= MAX_STDDEV) return { messageId: 'stddevLargeNoFan', data };
+  if (stddev <= MIN_STDDEV) return { messageId: 'stddevSmallNoFan', data };
+  return null;
+}
+
+/** Fan-in of each layer's kernel; empty when the shapes cannot be inferred (every check then falls back). */
+function fanIns(model: ModelGraph): Map<number, number> {
+  const result = new Map<number, number>();
+  try {
+    for (const shape of inferShapes(model).layers) {
+      if (shape.fanIn !== null) result.set(shape.index, shape.fanIn);
+    }
+  } catch {
+    // Shapes are a refinement; without them the absolute thresholds apply.
+  }
+  return result;
+}
+
+/** He for ReLU-family layers, LeCun for selu, Glorot otherwise; no preferred fix when the activation is unknown. */
+function fixes(
+  source: string,
+  model: ModelGraph,
+  layer: LayerNode,
+  key: string,
+  init: Initializer,
+): (Fix | null)[] {
+  const activation = layerActivation(model, layer).name;
+  const make = (name: string, preferred: boolean) =>
+    fix(`Use ${key} '${name}'`, [setInitializer(source, layer, key, name, init)], preferred);
+  if (activation === null) return [make('heNormal', false), make('glorotNormal', false)];
+  const best = initializerFor(activationClass(activation));
+  const other = best === 'heNormal' ? 'glorotNormal' : 'heNormal';
+  return [make(best, true), make(other, false)];
+}

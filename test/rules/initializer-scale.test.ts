@@ -1,0 +1,172 @@
+import { rule } from '../../src/rules/initializer-scale';
+import { testRule } from './rule-tester';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'random initializers at sensible scales for their fan-in',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [784], units: 100, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({stddev: 0.05})}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: 'truncatedNormal'}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: tf.initializers.randomUniform({minval: -0.3, maxval: 0.3})}),
+    tf.layers.dense({units: 64, activation: 'relu', kernelInitializer: tf.initializers.varianceScaling({scale: 2})}),
+    tf.layers.dense({units: 10, activation: 'softmax', kernelInitializer: 'zeros'}),
+  ],
+});`,
+    },
+    {
+      name: "tfjs's own defaults: stddev 0 means 0.05, an absent scale means 1",
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [784], units: 32, kernelInitializer: tf.initializers.randomNormal({stddev: 0})}));
+model.add(tf.layers.dense({units: 32, kernelInitializer: tf.initializers.varianceScaling({mode: 'fanAvg'})}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'values the extractor could not resolve are not judged',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(stddev: number, cfg: any, init: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [8], units: 32, kernelInitializer: tf.initializers.randomNormal({stddev})}));
+  model.add(tf.layers.dense({units: 32, kernelInitializer: tf.initializers.randomNormal(cfg)}));
+  model.add(tf.layers.dense({units: 32, kernelInitializer: init}));
+  model.add(tf.layers.dense({units: 32, kernelInitializer: tf.initializers.constant({value: stddev})}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
+      name: 'He, Glorot and orthogonal initializers are never too large or small',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.lstm({inputShape: [20, 4], units: 16, kernelInitializer: 'orthogonal', returnSequences: true}));
+model.add(tf.layers.lstm({units: 16, kernelInitializer: 'glorotUniform'}));
+model.add(tf.layers.dense({units: 1, kernelInitializer: 'heNormal'}));`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'stddev 1 against the He scale of a 256-wide input: He preferred for ReLU, Glorot offered',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [256], units: 64, activation: 'relu', kernelInitializer: tf.initializers.randomNormal({mean: 0, stddev: 1})}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'stddevLarge', line: 3, column: 97, endLine: 3, endColumn: 147 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [256], units: 64, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+      fixes: [
+        [
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [256], units: 64, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+          `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [256], units: 64, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+        ],
+      ],
+    },
+    {
+      name: "the string 'randomNormal' (stddev 0.05) is too wide for a 4096 fan-in; tiny uniform on tanh",
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4096], units: 64, activation: 'tanh', kernelInitializer: 'randomNormal'}));
+model.add(tf.layers.dense({units: 64, activation: 'tanh', kernelInitializer: tf.initializers.randomUniform({minval: -0.0001, maxval: 0.0001})}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'stddevLarge', line: 3, column: 98, endLine: 3, endColumn: 112 },
+        { messageId: 'stddevSmall', line: 4, column: 78, endLine: 4, endColumn: 142 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4096], units: 64, activation: 'tanh', kernelInitializer: 'glorotNormal'}));
+model.add(tf.layers.dense({units: 64, activation: 'tanh', kernelInitializer: 'glorotNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'unknown fan-in falls back to absolute thresholds; selu prefers leCunNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(features: number, width: number) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [features], units: width, activation: 'selu', kernelInitializer: tf.initializers.truncatedNormal({stddev: 2})}));
+  model.add(tf.layers.dense({units: 1, kernelInitializer: tf.initializers.randomNormal({stddev: 0.0005})}));
+  return model;
+}`,
+      errors: [
+        { messageId: 'stddevLargeNoFan', line: 4, column: 107, endLine: 4, endColumn: 151 },
+        { messageId: 'stddevSmallNoFan', line: 5, column: 59, endLine: 5, endColumn: 105 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+export function build(features: number, width: number) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [features], units: width, activation: 'selu', kernelInitializer: 'leCunNormal'}));
+  model.add(tf.layers.dense({units: 1, kernelInitializer: 'glorotNormal'}));
+  return model;
+}`,
+    },
+    {
+      name: 'varianceScaling far from 1, constant kernels, zeros on a hidden layer',
+      filePath: 'model.js',
+      code: `const tf = require('@tensorflow/tfjs');
+const model = tf.sequential();
+model.add(tf.layers.conv2d({inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.varianceScaling({scale: 10})}));
+model.add(tf.layers.conv2d({filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: tf.initializers.varianceScaling({scale: 0.01, distribution: 'uniform'})}));
+model.add(tf.layers.flatten());
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'ones'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: tf.initializers.constant({value: 0.5})}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'zeros'}));
+model.add(tf.layers.dense({units: 1, kernelInitializer: 'zeros'}));`,
+      errors: [
+        { messageId: 'scaleLarge', line: 3, column: 118, endLine: 3, endColumn: 162 },
+        { messageId: 'scaleSmall', line: 4, column: 95, endLine: 4, endColumn: 166 },
+        { messageId: 'constant', line: 6, column: 77, endLine: 6, endColumn: 83 },
+        { messageId: 'constant', line: 7, column: 77, endLine: 7, endColumn: 115 },
+        { messageId: 'zeros', line: 8, column: 77, endLine: 8, endColumn: 84 },
+      ],
+      output: `const tf = require('@tensorflow/tfjs');
+const model = tf.sequential();
+model.add(tf.layers.conv2d({inputShape: [8, 8, 1], filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.conv2d({filters: 4, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.flatten());
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1, kernelInitializer: 'zeros'}));`,
+    },
+    {
+      name: 'an activation the extractor could not resolve: both fixes offered, none preferred',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(act: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [100], units: 32, activation: act, kernelInitializer: tf.initializers.randomNormal({stddev: 3})}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+      errors: [{ messageId: 'stddevLarge', line: 4, column: 96, endLine: 4, endColumn: 137 }],
+      output: null,
+      fixes: [
+        [
+          `import * as tf from '@tensorflow/tfjs';
+export function build(act: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [100], units: 32, activation: act, kernelInitializer: 'heNormal'}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+          `import * as tf from '@tensorflow/tfjs';
+export function build(act: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [100], units: 32, activation: act, kernelInitializer: 'glorotNormal'}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+        ],
+      ],
+    },
+  ],
+});

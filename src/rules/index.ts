@@ -1,6 +1,7 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
 import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as initializerScale } from './initializer-scale';
+import { rule as lstmForgetBias } from './lstm-forget-bias';
 import { rule as missingInitializer } from './missing-initializer';
 import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
@@ -12,6 +13,7 @@ export const rules: Rule[] = [
   initializerMismatch,
   initializerScale,
   rnnWithoutClipping,
+  lstmForgetBias,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -51,8 +51,18 @@ export class Interp {
   /** Set while evaluating `const NAME = <init>`: a model or layer created by exactly that init takes the name. */
   nameHint: { node: TSESTree.Node; name: string } | null = null;
   private nextId = 0;
+  /** The uncalled function being run with unknown parameters, if any. */
+  private speculative: FunctionNode | null = null;
 
   constructor(readonly source: string) {}
+
+  /**
+   * True while running the body of a function that the file never calls, with its parameters unknown:
+   * a model built right there is a guess that a real call site, when there is one, replaces.
+   */
+  inSpeculativeFrame(): boolean {
+    return this.speculative !== null && this.depth === 1;
+  }
 
   id(): number {
     return this.nextId++;
@@ -93,7 +103,12 @@ export class Interp {
         const args = fn.node.params.map((p) =>
           p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
         );
-        this.callFunction(fn, args, fn.self ?? UNDEFINED);
+        this.speculative = args.some((a) => a.t === 'unknown') ? fn.node : null;
+        try {
+          this.callFunction(fn, args, fn.self ?? UNDEFINED);
+        } finally {
+          this.speculative = null;
+        }
       }
     }
   }

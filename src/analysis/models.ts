@@ -11,8 +11,14 @@ export function finalizeModels(
   clipping: FileClipping,
   looseOverrides: Span[],
 ): ModelGraph[] {
-  const graphs = records.map((record) => toGraph(record, clipping, looseOverrides));
+  const graphs = withoutGuesses(records).map((record) => toGraph(record, clipping, looseOverrides));
   return mergeRepeatedBuilds(graphs, source);
+}
+
+/** A model built with unknown parameters is dropped when a real call site built the same model. */
+function withoutGuesses(records: ModelRec[]): ModelRec[] {
+  const realAnchors = new Set(records.filter((r) => !r.speculative).map((r) => r.anchor.start));
+  return records.filter((r) => !r.speculative || !realAnchors.has(r.anchor.start));
 }
 
 function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]): ModelGraph {

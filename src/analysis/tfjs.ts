@@ -86,6 +86,7 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     outputs: UNDEFINED,
     fitCalls: [],
     customLoops: [],
+    speculative: interp.inSpeculativeFrame(),
   };
   interp.models.push(model);
   return model;

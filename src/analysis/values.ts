@@ -78,6 +78,8 @@ export interface ModelRec {
   optimizer?: OptimizerRec;
   fitCalls: TrainingCall[];
   customLoops: CustomLoopCall[];
+  /** Built while running an uncalled function with unknown parameters (see Interp.inSpeculativeFrame). */
+  speculative: boolean;
 }
 
 export class Scope {

@@ -1,7 +1,283 @@
-import type { CliIO } from '../io';
-import { UsageError } from '../io';
+/**
+ * `gradient-lens models FILE... [--format text|json]`: prints the models the extractor finds.
+ * Exit codes: 0 success, 2 usage error or a file that cannot be read or parsed (one line on stderr).
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze, layerInfo } from '../../analysis/index';
+import type { AnalysisResult, LayerNode, ModelGraph, Value } from '../../analysis/ir';
+import { EXIT, UsageError, type CliIO } from '../io';
 
-// Placeholder until the models command lands; it fails loudly rather than pretending to work.
-export async function run(_argv: string[], _io: CliIO): Promise<number> {
-  throw new UsageError('the "models" command is not implemented yet');
+const usage = `Usage: gradient-lens models FILE... [--format text|json]
+
+Prints the TensorFlow.js models found in each file: layers with their resolved config,
+values that could not be resolved, functional edges, and the training setup.
+
+Options:
+  --format text|json   output format (default: text)
+  -h, --help           show this help
+`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseOptions(argv);
+  if (values.help) {
+    io.stdout(usage);
+    return EXIT.ok;
+  }
+  const format = values.format ?? 'text';
+  if (format !== 'text' && format !== 'json')
+    throw new UsageError(`unknown --format "${format}" (text|json)`);
+  if (positionals.length === 0) throw new UsageError(`no FILE given\n${usage}`);
+
+  const reports: FileReport[] = [];
+  let failed = false;
+  for (const file of positionals) {
+    const report = analyzeFile(file, io.cwd);
+    if (report.error) {
+      failed = true;
+      io.stderr(`gradient-lens models: ${file}: ${report.error}\n`);
+    }
+    reports.push(report);
+  }
+  if (format === 'json') io.stdout(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
+  else io.stdout(reports.map(toText).join('\n'));
+  return failed ? EXIT.error : EXIT.ok;
+}
+
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+interface FileReport {
+  file: string;
+  result: AnalysisResult | null;
+  error: string | null;
+}
+
+function analyzeFile(file: string, cwd: string): FileReport {
+  let source: string;
+  try {
+    source = readFileSync(resolve(cwd, file), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      file,
+      result: null,
+      error: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`,
+    };
+  }
+  const result = analyze(source, file);
+  const blocking = result.problems.find((p) => p.kind !== 'internal');
+  const error = blocking
+    ? `${blocking.kind === 'syntax' ? 'syntax error' : blocking.kind} at ${blocking.line}:${blocking.column}: ${blocking.message}`
+    : null;
+  return { file, result, error };
+}
+
+// ---- JSON: the summary fields the issue names, plus enough IR to locate things ----
+
+function toJson(report: FileReport) {
+  return {
+    file: report.file,
+    importsTfjs: report.result?.importsTfjs ?? false,
+    problems: report.result?.problems ?? [],
+    ...(report.error ? { error: report.error } : {}),
+    models: (report.result?.models ?? []).map(modelJson),
+  };
+}
+
+function modelJson(model: ModelGraph) {
+  const t = model.training;
+  return {
+    name: model.name,
+    kind: model.kind,
+    line: model.anchor.line,
+    column: model.anchor.column,
+    layers: model.layers.map(layerJson),
+    unknowns: model.unknowns,
+    training: {
+      optimizer: t.optimizer?.kind ?? null,
+      learningRate: t.learningRate,
+      learningRateExplicit: t.optimizer?.learningRate !== undefined,
+      loss: t.loss?.name ?? null,
+      trained: t.trained,
+      fit: t.fitCalls.map((c) => c.method),
+      customLoop: t.customLoops.map((c) => c.method),
+      clipping: t.clipping.clipped,
+      clippingEvidence: t.clipping.evidence.map((e) => ({ kind: e.kind, line: e.span.line })),
+    },
+    ...(model.kind === 'functional'
+      ? {
+          inputs: model.inputs.map((i) => ({ id: i.id, shape: plain(i.shape), line: i.span.line })),
+          nodes: model.nodes.map((n) => ({ id: n.id, layer: n.layer, inputs: n.inputs })),
+          outputs: model.outputs,
+          edges: model.edges,
+        }
+      : {}),
+  };
+}
+
+function layerJson(layer: LayerNode): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const unknown: string[] = [];
+  for (const [key, prop] of Object.entries(layer.config.props)) {
+    if (hasUnknown(prop.value)) unknown.push(key);
+    else config[key] = plain(prop.value);
+  }
+  return {
+    factory: layer.factory,
+    config,
+    unknown,
+    line: layer.callSpan.line,
+    ...(layer.config.opaque ? { opaque: layer.config.text } : {}),
+    ...(layer.repeat ? { repeat: layer.repeat } : {}),
+    ...(layer.conditional ? { conditional: layer.conditional } : {}),
+    ...(layer.variable ? { variable: layer.variable } : {}),
+    ...(layer.inner ? { inner: layerJson(layer.inner) } : {}),
+  };
+}
+
+function hasUnknown(value: Value): boolean {
+  if (value.kind === 'unknown') return true;
+  if (value.kind === 'array') return value.items.some(hasUnknown);
+  if (value.kind === 'object') return Object.values(value.props).some((p) => hasUnknown(p.value));
+  if (value.kind === 'call') return value.args.some(hasUnknown);
+  return false;
+}
+
+function plain(value: Value): unknown {
+  switch (value.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return value.value;
+    case 'null':
+      return null;
+    case 'undefined':
+      return undefined;
+    case 'array':
+      return value.items.map(plain);
+    case 'object':
+      return Object.fromEntries(Object.entries(value.props).map(([k, p]) => [k, plain(p.value)]));
+    case 'call':
+      return value.text;
+    case 'unknown':
+      return `<${value.text}>`;
+  }
+}
+
+// ---- text: one table per model ----
+
+function toText(report: FileReport): string {
+  const lines = [report.file];
+  if (report.error) lines.push(`  error: ${report.error}`);
+  else if (!report.result?.importsTfjs) lines.push('  (does not import tfjs)');
+  else if (report.result.models.length === 0) lines.push('  no models found');
+  for (const model of report.result?.models ?? []) lines.push(...modelText(model));
+  return `${lines.join('\n')}\n`;
+}
+
+function modelText(model: ModelGraph): string[] {
+  const weighted = model.layers.filter((l) =>
+    ['weighted', 'recurrent'].includes(layerInfo(l.factory)?.kind ?? ''),
+  ).length;
+  const header = `  ${model.name} (${model.kind}, line ${model.anchor.line}): ${model.layers.length} layers, depth ${weighted}`;
+  const rows = [['#', 'line', 'layer', 'width', 'activation', 'initializer', 'notes']];
+  for (const layer of model.layers) rows.push(layerRow(layer));
+  const out = [header, ...table(rows).map((r) => `    ${r}`)];
+  if (model.kind === 'functional') {
+    const merges = model.nodes.filter(
+      (n) => layerInfo(model.layers[n.layer].factory)?.kind === 'merge',
+    ).length;
+    out.push(
+      `    graph: ${model.inputs.length} input(s), ${model.nodes.length} node(s), ${merges} merge node(s), outputs ${model.outputs.join(', ')}`,
+    );
+  }
+  out.push(`    training: ${trainingText(model)}`);
+  if (model.unknowns.length > 0) out.push(`    unresolved: ${model.unknowns.join(', ')}`);
+  return out;
+}
+
+function layerRow(layer: LayerNode): string[] {
+  const info = layerInfo(layer.factory);
+  const show = (key: string) => {
+    const prop = layer.config.props[key];
+    return prop ? shortValue(prop.value) : '';
+  };
+  const width = info?.widthKey ? show(info.widthKey) : '';
+  const activation =
+    show('activation') || (info?.defaultActivation ? `${info.defaultActivation}*` : '');
+  const initializer = show('kernelInitializer') || (info?.hasKernel ? 'glorotNormal*' : '');
+  const notes: string[] = [];
+  if (info && ['normalization', 'recurrent', 'merge', 'wrapper'].includes(info.kind))
+    notes.push(info.kind === 'merge' ? 'merge/skip' : info.kind);
+  if (layer.inner)
+    notes.push(
+      `wraps ${layer.inner.factory}(${layer.inner.config.props.units ? shortValue(layer.inner.config.props.units.value) : ''})`,
+    );
+  if (layer.repeat) notes.push(`loop ${layer.repeat.iteration + 1}/${layer.repeat.count}`);
+  if (layer.conditional)
+    notes.push(`if ${layer.conditional.condition} (${layer.conditional.branch})`);
+  const unknown = Object.entries(layer.config.props)
+    .filter(([, p]) => hasUnknown(p.value))
+    .map(([k]) => k);
+  if (unknown.length > 0) notes.push(`unresolved: ${unknown.join(', ')}`);
+  if (layer.config.opaque) notes.push(`config ${layer.config.text}`);
+  return [
+    String(layer.index),
+    String(layer.callSpan.line),
+    layer.factory,
+    width,
+    activation,
+    initializer,
+    notes.join('; '),
+  ];
+}
+
+function trainingText(model: ModelGraph): string {
+  const t = model.training;
+  const parts: string[] = [];
+  if (t.optimizer) {
+    const explicit = t.optimizer.learningRate !== undefined;
+    const lr =
+      t.learningRate === null
+        ? 'lr unknown'
+        : `lr ${t.learningRate}${explicit ? '' : ' (tfjs default)'}`;
+    parts.push(`${t.optimizer.kind} ${lr}`);
+  } else parts.push('no optimizer');
+  if (t.loss) parts.push(`loss ${t.loss.name}`);
+  const how = [
+    ...new Set([...t.fitCalls.map((c) => c.method), ...t.customLoops.map((c) => c.method)]),
+  ];
+  parts.push(how.length > 0 ? `trained by ${how.join(', ')}` : 'not trained in this file');
+  parts.push(
+    t.clipping.clipped
+      ? `clipping: ${[...new Set(t.clipping.evidence.map((e) => e.kind))].join(', ')}`
+      : 'no gradient clipping',
+  );
+  return parts.join('; ');
+}
+
+function shortValue(value: Value): string {
+  const v = plain(value);
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd(),
+  );
 }

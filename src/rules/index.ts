@@ -5,6 +5,7 @@ import { rule as lstmForgetBias } from './lstm-forget-bias';
 import { rule as missingInitializer } from './missing-initializer';
 import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
+import { rule as unboundedRecurrentActivation } from './unbounded-recurrent-activation';
 import type { Rule } from './types';
 
 export const rules: Rule[] = [
@@ -14,6 +15,7 @@ export const rules: Rule[] = [
   initializerScale,
   rnnWithoutClipping,
   lstmForgetBias,
+  unboundedRecurrentActivation,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,0 +1,113 @@
+import { rule } from '../../src/rules/unbounded-recurrent-activation';
+import { testRule } from './rule-tester';
+
+const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'tfjs defaults (tanh, hardSigmoid gates)',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], returnSequences: true }));
+model.add(tf.layers.gru({ units: 8, returnSequences: true }));
+model.add(tf.layers.simpleRNN({ units: 8 }));
+`,
+    },
+    {
+      name: 'bounded activations and gates written out',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'softsign', returnSequences: true }));
+model.add(tf.layers.lstm({ units: 8, activation: 'tanh', recurrentActivation: 'sigmoid', returnSequences: true }));
+model.add(tf.layers.gru({ units: 8, activation: 'relu6', recurrentActivation: 'hardSigmoid' }));
+`,
+    },
+    {
+      name: 'relu on dense layers is not this rule’s business',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3] }));
+model.add(tf.layers.dense({ units: 8, activation: 'relu' }));
+`,
+    },
+    {
+      name: 'unknown activation (a parameter) is not flagged',
+      code: `${header}export function build(activation: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation }));
+  return model;
+}
+`,
+    },
+    {
+      name: 'a relu activation layer after a recurrent layer acts on its output, not its state',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3] }));
+model.add(tf.layers.activation({ activation: 'relu' }));
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'simpleRNN with relu',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'relu' }));
+`,
+      errors: [{ messageId: 'unbounded', line: 3, column: 76, endLine: 3, endColumn: 82 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));
+`,
+    },
+    {
+      name: 'lstm with linear activation and relu gates: two findings',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'linear', recurrentActivation: 'relu' }));
+`,
+      errors: [
+        { messageId: 'unbounded', line: 3, column: 71, endLine: 3, endColumn: 79 },
+        { messageId: 'unboundedGate', line: 3, column: 102, endLine: 3, endColumn: 108 },
+      ],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'tanh', recurrentActivation: 'hardSigmoid' }));
+`,
+    },
+    {
+      name: 'JS, double quotes, functional gru inside bidirectional',
+      filePath: 'model.js',
+      code: `const tf = require("@tensorflow/tfjs");
+const input = tf.input({ shape: [30, 4] });
+const encoded = tf.layers
+  .bidirectional({ layer: tf.layers.gru({ units: 16, activation: "elu" }), mergeMode: "concat" })
+  .apply(input);
+const model = tf.model({ inputs: input, outputs: encoded });
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 66, endLine: 4, endColumn: 71 }],
+      output: `const tf = require("@tensorflow/tfjs");
+const input = tf.input({ shape: [30, 4] });
+const encoded = tf.layers
+  .bidirectional({ layer: tf.layers.gru({ units: 16, activation: "tanh" }), mergeMode: "concat" })
+  .apply(input);
+const model = tf.model({ inputs: input, outputs: encoded });
+`,
+    },
+    {
+      name: 'activation from a shared constant: overridden in the layer, the constant stays',
+      code: `${header}const recurrent = { units: 8, activation: 'selu' };
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ ...recurrent, inputShape: [10, 3] }));
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30 }],
+      output: `${header}const recurrent = { units: 8, activation: 'selu' };
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ ...recurrent, inputShape: [10, 3], activation: 'tanh' }));
+`,
+    },
+    {
+      name: 'config in a variable: reported at the layer, no fix',
+      code: `${header}const config = { units: 8, inputShape: [10, 3], activation: 'relu' };
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN(config));
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30 }],
+      output: null,
+    },
+  ],
+});

@@ -1,0 +1,266 @@
+/**
+ * The report page's script (bundled by esbuild into dist/media/report.js, with report.css beside it).
+ * Draws the per-layer chart with Chart.js and, inside a VS Code webview, wires the fix buttons.
+ * It reads data only from the JSON block and builds no HTML from it: Chart.js draws text on canvas.
+ */
+import {
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type ChartDataset,
+  type Plugin,
+} from 'chart.js';
+import type { ChartPayload } from '../../src/report/chart-data';
+import { sci } from '../../src/report/format';
+import '../report.css';
+
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LogarithmicScale,
+  CategoryScale,
+  Tooltip,
+  Legend,
+);
+
+interface VsCodeApi {
+  postMessage(message: unknown): void;
+}
+
+function main(): void {
+  wireFixButtons();
+  const payload = readPayload();
+  const canvas = document.getElementById('gl-chart');
+  if (!payload || !(canvas instanceof HTMLCanvasElement)) return;
+  try {
+    drawChart(canvas, payload);
+  } catch (error) {
+    showChartError(
+      `The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+function readPayload(): ChartPayload | null {
+  const element = document.getElementById('gl-report-data');
+  try {
+    return element?.textContent ? (JSON.parse(element.textContent) as ChartPayload) : null;
+  } catch {
+    showChartError('The report data is unreadable.');
+    return null;
+  }
+}
+
+function showChartError(message: string): void {
+  const element = document.getElementById('gl-chart-error');
+  if (!element) return;
+  element.textContent = message;
+  element.hidden = false;
+}
+
+/** Only in a webview (acquireVsCodeApi exists, and may be called once per page). */
+function wireFixButtons(): void {
+  const buttons = Array.from(
+    document.querySelectorAll<HTMLButtonElement>('button[data-gl-action]'),
+  );
+  const acquire = (window as unknown as { acquireVsCodeApi?: () => VsCodeApi }).acquireVsCodeApi;
+  if (buttons.length === 0 || typeof acquire !== 'function') return;
+  const vscode = acquire();
+  for (const button of buttons) {
+    button.addEventListener('click', () => {
+      vscode.postMessage({
+        command: button.dataset.glAction,
+        finding: button.dataset.finding,
+        fix: Number(button.dataset.fix),
+      });
+    });
+  }
+}
+
+function cssColour(name: string, fallback: string): string {
+  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
+  const colours = {
+    fg: cssColour('--gl-fg', '#1f2328'),
+    muted: cssColour('--gl-muted', '#656d76'),
+    grid: cssColour('--gl-grid', 'rgba(127,127,127,0.2)'),
+    measured: cssColour('--gl-measured', '#0969da'),
+    estimate: cssColour('--gl-estimate', '#8250df'),
+    comparison: cssColour('--gl-compare', '#1a7f37'),
+    vanishingBand: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
+    explodingBand: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
+  };
+  Chart.defaults.color = colours.muted;
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+
+  const datasets: ChartDataset<'line', (number | null)[]>[] = [
+    {
+      label: payload.measured.label,
+      data: payload.measured.values,
+      borderColor: colours.measured,
+      backgroundColor: colours.measured,
+      borderWidth: 2.5,
+      pointRadius: 4,
+      pointHoverRadius: 6,
+      spanGaps: false,
+    },
+  ];
+  if (payload.estimate) {
+    datasets.push({
+      label: payload.estimate.label,
+      data: payload.estimate.values,
+      borderColor: colours.estimate,
+      backgroundColor: colours.estimate,
+      borderDash: [6, 5],
+      borderWidth: 2,
+      pointRadius: 3,
+      pointStyle: 'rectRot',
+    });
+  }
+  if (payload.comparison) {
+    datasets.push({
+      label: payload.comparison.label,
+      data: payload.comparison.values,
+      borderColor: colours.comparison,
+      backgroundColor: colours.comparison,
+      borderWidth: 2.5,
+      pointRadius: 4,
+      pointStyle: 'triangle',
+    });
+  }
+  payload.steps.forEach((series, i) => {
+    const alpha = 0.25 + (0.5 * (i + 1)) / payload.steps.length;
+    datasets.push({
+      label: series.label,
+      data: series.values,
+      borderColor: withAlpha(colours.measured, alpha),
+      backgroundColor: withAlpha(colours.measured, alpha),
+      borderWidth: 1,
+      pointRadius: 1.5,
+    });
+  });
+
+  const values = datasets
+    .flatMap((d) => d.data)
+    .filter((v): v is number => typeof v === 'number' && v > 0);
+  const { vanishingRatio, explodingRatio } = payload.thresholds;
+  const min = Math.min(vanishingRatio / 10, ...values);
+  const max = Math.max(explodingRatio * 10, ...values);
+
+  new Chart(canvas, {
+    type: 'line',
+    data: { labels: payload.labels, datasets },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: {
+          grid: { color: colours.grid },
+          ticks: { color: colours.muted, maxRotation: 50, autoSkip: true },
+        },
+        y: {
+          type: 'logarithmic',
+          min: 10 ** Math.floor(Math.log10(min)),
+          max: 10 ** Math.ceil(Math.log10(max)),
+          grid: { color: colours.grid },
+          title: {
+            display: true,
+            text: 'gradient norm / output layer (log)',
+            color: colours.muted,
+          },
+          ticks: {
+            color: colours.muted,
+            autoSkip: true,
+            // Powers of ten only: the in-between log ticks are noise at this range.
+            callback: (value) => {
+              const exponent = Math.log10(Number(value));
+              return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? sci(Number(value), 0) : '';
+            },
+          },
+        },
+      },
+      plugins: {
+        legend: {
+          position: 'bottom',
+          labels: { color: colours.fg, usePointStyle: true, boxHeight: 8 },
+        },
+        tooltip: {
+          callbacks: {
+            label: (item) => `${item.dataset.label ?? ''}: ${sci(item.parsed.y)}`,
+          },
+        },
+      },
+    },
+    plugins: [zoneBands(payload.thresholds, colours)],
+  });
+}
+
+/** Shades the vanishing and exploding zones and marks their thresholds, under the data. */
+function zoneBands(
+  thresholds: ChartPayload['thresholds'],
+  colours: { vanishingBand: string; explodingBand: string; muted: string },
+): Plugin<'line'> {
+  return {
+    id: 'glZoneBands',
+    beforeDatasetsDraw(chart) {
+      const { ctx, chartArea, scales } = chart;
+      const y = scales.y;
+      if (!y || !chartArea) return;
+      const clamp = (v: number) => Math.min(Math.max(v, chartArea.top), chartArea.bottom);
+      const vanishing = clamp(y.getPixelForValue(thresholds.vanishingRatio));
+      const exploding = clamp(y.getPixelForValue(thresholds.explodingRatio));
+      const width = chartArea.right - chartArea.left;
+      ctx.save();
+      ctx.fillStyle = colours.vanishingBand;
+      ctx.fillRect(chartArea.left, vanishing, width, chartArea.bottom - vanishing);
+      ctx.fillStyle = colours.explodingBand;
+      ctx.fillRect(chartArea.left, chartArea.top, width, exploding - chartArea.top);
+      ctx.setLineDash([3, 3]);
+      ctx.strokeStyle = colours.muted;
+      ctx.lineWidth = 1;
+      for (const edge of [vanishing, exploding]) {
+        ctx.beginPath();
+        ctx.moveTo(chartArea.left, edge);
+        ctx.lineTo(chartArea.right, edge);
+        ctx.stroke();
+      }
+      ctx.setLineDash([]);
+      ctx.fillStyle = colours.muted;
+      ctx.font = `12px ${Chart.defaults.font.family ?? 'sans-serif'}`;
+      ctx.textAlign = 'right';
+      ctx.fillText(
+        'exploding zone',
+        chartArea.right - 6,
+        Math.max(exploding - 6, chartArea.top + 14),
+      );
+      ctx.fillText(
+        'vanishing zone',
+        chartArea.right - 6,
+        Math.min(vanishing + 16, chartArea.bottom - 6),
+      );
+      ctx.restore();
+    },
+  };
+}
+
+/** Adds transparency to a #rrggbb colour; other notations are returned unchanged. */
+function withAlpha(colour: string, alpha: number): string {
+  const match = /^#([0-9a-f]{6})$/i.exec(colour);
+  if (!match) return colour;
+  const n = parseInt(match[1], 16);
+  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha.toFixed(2)})`;
+}
+
+if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);
+else main();

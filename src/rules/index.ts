@@ -3,6 +3,7 @@ import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as initializerScale } from './initializer-scale';
 import { rule as lstmForgetBias } from './lstm-forget-bias';
 import { rule as missingInitializer } from './missing-initializer';
+import { rule as nonOrthogonalRecurrentInit } from './non-orthogonal-recurrent-init';
 import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
 import { rule as unboundedRecurrentActivation } from './unbounded-recurrent-activation';
@@ -16,6 +17,7 @@ export const rules: Rule[] = [
   rnnWithoutClipping,
   lstmForgetBias,
   unboundedRecurrentActivation,
+  nonOrthogonalRecurrentInit,
 ];
 
 export function findRule(id: string): Rule | undefined {

@@ -1,0 +1,103 @@
+import { rule } from '../../src/rules/non-orthogonal-recurrent-init';
+import { testRule } from './rule-tester';
+
+const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'tfjs default (orthogonal) on every recurrent layer',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], returnSequences: true }));
+model.add(tf.layers.gru({ units: 8, returnSequences: true }));
+model.add(tf.layers.simpleRNN({ units: 8 }));
+`,
+    },
+    {
+      name: 'orthogonal and identity written out, as string, class name and call',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], recurrentInitializer: 'orthogonal', returnSequences: true }));
+model.add(tf.layers.gru({ units: 8, recurrentInitializer: 'Orthogonal', returnSequences: true }));
+model.add(tf.layers.simpleRNN({ units: 8, activation: 'relu', recurrentInitializer: tf.initializers.identity({ gain: 1 }) }));
+`,
+    },
+    {
+      name: 'dense kernels are not recurrent kernels',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 8, inputShape: [3], kernelInitializer: 'glorotUniform' }));
+`,
+    },
+    {
+      name: 'unknown initializer (a parameter) is not flagged',
+      code: `${header}export function build(init: string) {
+  return tf.sequential({ layers: [tf.layers.gru({ units: 8, inputShape: [10, 3], recurrentInitializer: init })] });
+}
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'glorotUniform string on an lstm',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], recurrentInitializer: 'glorotUniform' }));
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 81, endLine: 3, endColumn: 96 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], recurrentInitializer: 'orthogonal' }));
+`,
+    },
+    {
+      name: 'tf.initializers call on a simpleRNN: the whole call is replaced',
+      code: `${header}const model = tf.sequential();
+model.add(
+  tf.layers.simpleRNN({
+    units: 8,
+    inputShape: [10, 3],
+    recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.5 }),
+  }),
+);
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 7, column: 27, endLine: 7, endColumn: 72 }],
+      output: `${header}const model = tf.sequential();
+model.add(
+  tf.layers.simpleRNN({
+    units: 8,
+    inputShape: [10, 3],
+    recurrentInitializer: 'orthogonal',
+  }),
+);
+`,
+    },
+    {
+      name: 'JS, functional gru in bidirectional, double quotes',
+      filePath: 'model.js',
+      code: `const tf = require("@tensorflow/tfjs");
+const input = tf.input({ shape: [30, 4] });
+const cell = tf.layers.gru({ units: 16, recurrentInitializer: "heNormal" });
+const output = tf.layers.bidirectional({ layer: cell }).apply(input);
+const model = tf.model({ inputs: input, outputs: output });
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 63, endLine: 3, endColumn: 73 }],
+      output: `const tf = require("@tensorflow/tfjs");
+const input = tf.input({ shape: [30, 4] });
+const cell = tf.layers.gru({ units: 16, recurrentInitializer: "orthogonal" });
+const output = tf.layers.bidirectional({ layer: cell }).apply(input);
+const model = tf.model({ inputs: input, outputs: output });
+`,
+    },
+    {
+      name: 'from a shared object: overridden in the layer’s own literal',
+      code: `${header}const rnn = { units: 8, recurrentInitializer: 'zeros' };
+const model = tf.sequential({
+  layers: [tf.layers.lstm({ ...rnn, inputShape: [10, 3] }), tf.layers.dense({ units: 1 })],
+});
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 4, column: 12, endLine: 4, endColumn: 26 }],
+      output: `${header}const rnn = { units: 8, recurrentInitializer: 'zeros' };
+const model = tf.sequential({
+  layers: [tf.layers.lstm({ ...rnn, inputShape: [10, 3], recurrentInitializer: 'orthogonal' }), tf.layers.dense({ units: 1 })],
+});
+`,
+    },
+  ],
+});

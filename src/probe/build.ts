@@ -6,6 +6,7 @@
  */
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
+import { inferShapes } from '../analysis/shapes';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -38,8 +39,10 @@ const REPLACED_KEYS = new Set(['name', 'layer']);
 
 export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): BuiltModel {
   const layers = ir.layers.map((node) => createLayer(tf, node, layerName(node)));
-  const params =
-    ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers);
+  const params = mergeCounts(
+    staticCounts(ir),
+    ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers),
+  );
   const assumptions: string[] = [];
   checkCeiling(ir, params, options.maxParams, assumptions);
   const model = withSeededRandom(options.seed, () => {
@@ -115,6 +118,22 @@ function countFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): ParamCount {
     return { id: input.id, shape: Array.isArray(shape) ? ([null, ...shape] as Shape) : null };
   });
   return countGraph(layers, inputs, ir.nodes);
+}
+
+/** Per-layer counts from the IR-only shape inference (src/analysis/shapes.ts); null where it cannot tell. */
+function staticCounts(ir: ModelGraph): (number | null)[] {
+  try {
+    const shapes = inferShapes(ir);
+    return ir.layers.map((_, i) => shapes.layers[i]?.params ?? null);
+  } catch {
+    return ir.layers.map(() => null);
+  }
+}
+
+/** The IR-level count where it has one, else the count from tfjs's own output shapes. */
+function mergeCounts(fromIr: (number | null)[], fromTfjs: ParamCount): ParamCount {
+  const perLayer = fromTfjs.perLayer.map((n, i) => fromIr[i] ?? n);
+  return { total: perLayer.reduce<number>((a, n) => a + (n ?? 0), 0), perLayer };
 }
 
 function checkCeiling(

@@ -118,6 +118,12 @@ export function paramsOf(layer: Layer, input: Shape): number | null {
   const bias = (n: number): number => (config['useBias'] === false ? 0 : n);
   const num = (key: string): number => Number(config[key]);
   const kernelArea = (): number => product(asList(config['kernelSize']));
+  // SeparableConv's getConfig omits depthMultiplier; the layer object carries it.
+  const multiplier = Number(
+    (layer as unknown as { depthMultiplier?: number }).depthMultiplier ??
+      config['depthMultiplier'] ??
+      1,
+  );
   if (channels === null && className !== 'Embedding') return null;
   const inDim = channels ?? 0;
 
@@ -131,12 +137,10 @@ export function paramsOf(layer: Layer, input: Shape): number | null {
     case 'Conv3DTranspose':
       return kernelArea() * inDim * num('filters') + bias(num('filters'));
     case 'DepthwiseConv2D': {
-      const multiplier = Number(config['depthMultiplier'] ?? 1);
       return kernelArea() * inDim * multiplier + bias(inDim * multiplier);
     }
     case 'SeparableConv1D':
     case 'SeparableConv2D': {
-      const multiplier = Number(config['depthMultiplier'] ?? 1);
       const filters = num('filters');
       return kernelArea() * inDim * multiplier + inDim * multiplier * filters + bias(filters);
     }

@@ -46,7 +46,9 @@ export function resolveUnknowns(model: ModelGraph, values: Record<string, string
   copy.layers.forEach((layer) => resolveLayer(layer, lookup, missing, fill));
 
   const first = copy.layers[0];
-  if (copy.kind === 'sequential' && first && !hasInputShape(first)) {
+  // An unread config may well hold the input shape: ask for the config first.
+  const unread = first !== undefined && missing.has(first.config.text.trim());
+  if (copy.kind === 'sequential' && first && !unread && !hasInputShape(first)) {
     const supplied = lookup.get('input');
     if (supplied) first.config.props['inputShape'] = syntheticProp(supplied);
     else missing.add('input');

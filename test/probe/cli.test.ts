@@ -114,6 +114,36 @@ describe('probe command: formats', () => {
     assert.ok(report.timings.loadMs > 0);
   });
 
+  test('html: one self-contained file with the measured layers and no remote resources', async () => {
+    const out = join(scratch, 'report.html');
+    const { code, stdout } = await probe(
+      `${fixtures}/deep-sigmoid.js`,
+      '--format',
+      'html',
+      '--out',
+      out,
+    );
+    assert.equal(code, 1);
+    assert.match(stdout, /verdict: vanishing/);
+    const html = readFileSync(out, 'utf8');
+    assert.match(html, /^<!DOCTYPE html>/);
+    assert.match(html, /http-equiv="Content-Security-Policy" content="default-src 'none';/);
+    // Nothing is fetched: no linked files, no src/href/url() pointing anywhere but inside the page.
+    assert.doesNotMatch(html, /<link\b/i);
+    assert.doesNotMatch(html, /\s(?:src|href)\s*=\s*["']?(?!#|data:)[^"'\s>]/i);
+    assert.doesNotMatch(html, /url\(\s*["']?(?:https?:)?\/\//i);
+    assert.doesNotMatch(html, /@import/);
+    assert.match(html, /<script nonce="[^"]+">/, 'the chart script is inlined');
+    const data = /<script type="application\/json" id="gl-report-data">([\s\S]*?)<\/script>/.exec(
+      html,
+    );
+    assert.ok(data, 'the report data is embedded');
+    const embedded = JSON.parse(data[1]) as { labels: string[] };
+    assert.equal(embedded.labels.length, 11, 'one chart point per layer');
+    for (let i = 0; i <= 10; i++)
+      assert.ok(html.includes(`L${i}_dense`), `layer L${i}_dense shown`);
+  });
+
   test('--out writes the output to a file and says so', async () => {
     const out = join(scratch, 'nested', 'report.json');
     const { code, stdout } = await probe(
@@ -207,7 +237,7 @@ describe('probe command: errors exit 2 with one line', () => {
   test('the parameter ceiling stops a big model before it is built', async () => {
     const { code, stderr } = await probe(`${fixtures}/big.js`, '--max-params', '1000000');
     assert.equal(code, 2);
-    assert.match(stderr, /25\.2 million parameters, over the probe's ceiling/);
+    assert.match(stderr, /has (25,200,650|25\.2 million) parameters, over the probe's ceiling/);
   });
 
   test('a probe over its timeout is stopped', async () => {

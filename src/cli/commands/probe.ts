@@ -15,6 +15,8 @@ import type {
   ProbeRequest,
   ProbeRuntimeOptions,
 } from '../../probe/types';
+import { lintText, type LintMessage } from '../../lint';
+import { renderReportHtml } from '../../report';
 import { formatProbeTable } from '../formatters/probe-table';
 import { EXIT, UsageError, type CliIO } from '../io';
 
@@ -81,16 +83,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const options = parseProbeArgs(argv, io.cwd);
-  const request: ProbeRequest = {
-    ...options.request,
-    target: loadTarget(options),
-    values: options.values,
-  };
+  const { target, source } = loadTarget(options);
+  const request: ProbeRequest = { ...options.request, target, values: options.values };
   const report = await probeWithSignals(request, {
     ...options.runtime,
     searchFrom: dirname(options.file),
   });
-  const output = await formatReport(report, options.format);
+  const output = formatReport(report, options.format, () => modelFindings(source, options, report));
   if (options.out) {
     const outPath = resolve(io.cwd, options.out);
     mkdirSync(dirname(outPath), { recursive: true });
@@ -186,7 +185,7 @@ export function parseSets(pairs: string[]): Record<string, string> {
   return values;
 }
 
-function loadTarget(options: ProbeCliOptions): ProbeRequest['target'] {
+function loadTarget(options: ProbeCliOptions): { target: ProbeRequest['target']; source: string } {
   let source: string;
   try {
     source = readFileSync(options.file, 'utf8');
@@ -201,7 +200,7 @@ function loadTarget(options: ProbeCliOptions): ProbeRequest['target'] {
         '--model and --line choose a model in a JS/TS file; a model.json holds only one',
       );
     }
-    return { kind: 'model-json', path: options.file };
+    return { target: { kind: 'model-json', path: options.file }, source };
   }
   const analysis = analyze(source, options.file);
   const syntax = analysis.problems.find((problem) => problem.kind === 'syntax');
@@ -217,7 +216,7 @@ function loadTarget(options: ProbeCliOptions): ProbeRequest['target'] {
       `model "${model.name}" (line ${model.span.line}) needs values the code leaves open: ${flags.join(' ')}`,
     );
   }
-  return { kind: 'ir', model, filePath: options.displayPath };
+  return { target: { kind: 'ir', model, filePath: options.displayPath }, source };
 }
 
 /** Quotes a word for POSIX shells when it has characters they would interpret. */
@@ -242,17 +241,27 @@ async function probeWithSignals(
   }
 }
 
-async function formatReport(report: ProbeReport, format: Format): Promise<string> {
+function formatReport(report: ProbeReport, format: Format, findings: () => LintMessage[]): string {
   switch (format) {
     case 'table':
       return formatProbeTable(report);
     case 'json':
       return JSON.stringify(toJson(report), null, 2) + '\n';
     case 'html':
-      throw new UsageError(
-        '--format html is not available yet: the report view (src/report) has not landed',
-      );
+      return renderReportHtml(report, { findings: findings() });
   }
+}
+
+/** The lint findings about the probed model (default rules), shown beside its gradients in HTML. */
+function modelFindings(
+  source: string,
+  options: ProbeCliOptions,
+  report: ProbeReport,
+): LintMessage[] {
+  if (options.file.endsWith('.json')) return [];
+  return lintText(source, options.file).messages.filter(
+    (message) => message.model === report.model.name,
+  );
 }
 
 /**

@@ -6,6 +6,7 @@ import { rule as missingInitializer } from './missing-initializer';
 import { rule as nonOrthogonalRecurrentInit } from './non-orthogonal-recurrent-init';
 import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
+import { rule as simpleRnnLongSequence } from './simple-rnn-long-sequence';
 import { rule as unboundedRecurrentActivation } from './unbounded-recurrent-activation';
 import type { Rule } from './types';
 
@@ -15,6 +16,7 @@ export const rules: Rule[] = [
   initializerMismatch,
   initializerScale,
   rnnWithoutClipping,
+  simpleRnnLongSequence,
   lstmForgetBias,
   unboundedRecurrentActivation,
   nonOrthogonalRecurrentInit,

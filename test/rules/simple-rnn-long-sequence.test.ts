@@ -1,0 +1,140 @@
+import { rule } from '../../src/rules/simple-rnn-long-sequence';
+import { testRule } from './rule-tester';
+
+const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'short sequence',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [29, 3] }));
+`,
+    },
+    {
+      name: 'long sequence through an lstm and a gru',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [200, 3], returnSequences: true }));
+model.add(tf.layers.gru({ units: 8 }));
+`,
+    },
+    {
+      name: 'variable-length sequence (null steps) is not a known length',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [null, 3] }));
+`,
+    },
+    {
+      name: 'length from a parameter the call sites disagree on stays unknown',
+      code: `${header}export function build(steps: number) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [steps, 3] }));
+  return model;
+}
+build(10);
+build(100);
+`,
+    },
+    {
+      name: 'maxSteps option raised',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [50, 3] }));
+`,
+      options: { maxSteps: 100 },
+    },
+  ],
+  invalid: [
+    {
+      name: 'inputShape at exactly maxSteps; lstm preferred, gru offered',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [30, 3] }));
+`,
+      errors: [{ messageId: 'longSequence', line: 3, column: 21, endLine: 3, endColumn: 30 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [30, 3] }));
+`,
+      fixes: [
+        [
+          `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 8, inputShape: [30, 3] }));
+`,
+          `${header}const model = tf.sequential();
+model.add(tf.layers.gru({ units: 8, inputShape: [30, 3] }));
+`,
+        ],
+      ],
+    },
+    {
+      name: 'batchInputShape, and a second simpleRNN fed the first one’s sequence',
+      code: `${header}const model = tf.sequential({
+  layers: [
+    tf.layers.simpleRNN({ units: 8, batchInputShape: [16, 64, 3], returnSequences: true }),
+    tf.layers.simpleRNN({ units: 8 }),
+    tf.layers.dense({ units: 1 }),
+  ],
+});
+`,
+      errors: [
+        { messageId: 'longSequence', line: 4, column: 15, endLine: 4, endColumn: 24 },
+        { messageId: 'longSequence', line: 5, column: 15, endLine: 5, endColumn: 24 },
+      ],
+      output: `${header}const model = tf.sequential({
+  layers: [
+    tf.layers.lstm({ units: 8, batchInputShape: [16, 64, 3], returnSequences: true }),
+    tf.layers.lstm({ units: 8 }),
+    tf.layers.dense({ units: 1 }),
+  ],
+});
+`,
+    },
+    {
+      name: 'JS, functional: the length comes from tf.input',
+      filePath: 'model.js',
+      code: `const tf = require('@tensorflow/tfjs');
+const input = tf.input({ shape: [120, 8] });
+const state = tf.layers.simpleRNN({ units: 32 }).apply(input);
+const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(state) });
+`,
+      errors: [{ messageId: 'longSequence', line: 3, column: 25, endLine: 3, endColumn: 34 }],
+      output: `const tf = require('@tensorflow/tfjs');
+const input = tf.input({ shape: [120, 8] });
+const state = tf.layers.lstm({ units: 32 }).apply(input);
+const model = tf.model({ inputs: input, outputs: tf.layers.dense({ units: 1 }).apply(state) });
+`,
+    },
+    {
+      name: 'after an embedding with inputLength, inside bidirectional',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.embedding({ inputDim: 1000, outputDim: 16, inputLength: 80 }));
+model.add(tf.layers.bidirectional({ layer: tf.layers.simpleRNN({ units: 8 }) }));
+`,
+      errors: [{ messageId: 'longSequence', line: 4, column: 54, endLine: 4, endColumn: 63 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.embedding({ inputDim: 1000, outputDim: 16, inputLength: 80 }));
+model.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 8 }) }));
+`,
+    },
+    {
+      name: 'length through a constant and a layers alias',
+      code: `${header}const L = tf.layers;
+const STEPS = 4 * 25;
+const model = tf.sequential();
+model.add(L.simpleRNN({ units: 8, inputShape: [STEPS, 3] }));
+`,
+      errors: [{ messageId: 'longSequence', line: 5, column: 13, endLine: 5, endColumn: 22 }],
+      output: `${header}const L = tf.layers;
+const STEPS = 4 * 25;
+const model = tf.sequential();
+model.add(L.lstm({ units: 8, inputShape: [STEPS, 3] }));
+`,
+    },
+    {
+      name: 'a bare destructured factory: reported at the callee, no fix (lstm may not be in scope)',
+      code: `${header}const { simpleRNN, dense } = tf.layers;
+const model = tf.sequential({ layers: [simpleRNN({ units: 8, inputShape: [40, 3] }), dense({ units: 1 })] });
+`,
+      errors: [{ messageId: 'longSequence', line: 3, column: 40, endLine: 3, endColumn: 49 }],
+      output: null,
+    },
+  ],
+});

@@ -1,4 +1,5 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
+import { rule as deepWithoutNormalization } from './deep-without-normalization';
 import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as initializerScale } from './initializer-scale';
 import { rule as lstmForgetBias } from './lstm-forget-bias';
@@ -15,6 +16,7 @@ export const rules: Rule[] = [
   missingInitializer,
   initializerMismatch,
   initializerScale,
+  deepWithoutNormalization,
   rnnWithoutClipping,
   simpleRnnLongSequence,
   lstmForgetBias,

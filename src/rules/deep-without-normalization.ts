@@ -1,0 +1,75 @@
+import type { LayerNode, ModelGraph } from '../analysis/ir';
+import type { Fix, Rule, RuleContext, TextEdit } from './types';
+import { fix } from './util/fix';
+import { insertLayerAfter } from './util/insert-layer';
+import { numberOption, report } from './util/message';
+import { isHidden, modelDepth } from './util/model';
+import { calleeSpan } from './util/source';
+import { NORMALIZATION_FACTORIES, coreLayer, isWeighted } from './util/terms';
+
+export const rule: Rule = {
+  id: 'deep-without-normalization',
+  meta: {
+    type: 'suggestion',
+    description: 'Deep models without any batchNormalization or layerNormalization layer.',
+    defaultSeverity: 'warning',
+    messages: {
+      missing:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+    },
+    options: {
+      minDepth: {
+        type: 'number',
+        default: 8,
+        description:
+          'Only models with at least this many weighted layers on their longest path are checked.',
+      },
+    },
+    fixable: true,
+  },
+  check(model: ModelGraph, context: RuleContext) {
+    const depth = modelDepth(model);
+    if (depth < numberOption(rule, context, 'minDepth')) return [];
+    if (model.layers.some(isNormalization)) return [];
+    return [
+      report(rule, model, {
+        messageId: 'missing',
+        data: { model: model.name, depth },
+        span: calleeSpan(context.source, model.anchor) ?? model.anchor,
+        fixes: [insertNormalization(model, context)],
+      }),
+    ];
+  },
+};
+
+function isNormalization(layer: LayerNode): boolean {
+  return (
+    NORMALIZATION_FACTORIES.has(layer.factory) ||
+    NORMALIZATION_FACTORIES.has(coreLayer(layer).factory)
+  );
+}
+
+/**
+ * Sequential models only: one `batchNormalization()` after every hidden layer, written with the file's own
+ * layers binding. A call written once but repeated (a loop body) gets one insertion, and only when every
+ * repetition is hidden. Any insertion point that cannot be edited safely means no fix at all.
+ */
+function insertNormalization(model: ModelGraph, context: RuleContext): Fix | null {
+  const layersBinding = context.analysis.access.layers;
+  if (model.kind !== 'sequential' || !layersBinding) return null;
+  const expression = `${layersBinding}.batchNormalization()`;
+  const byCall = new Map<number, LayerNode[]>();
+  for (const layer of model.layers) {
+    const group = byCall.get(layer.callSpan.start) ?? [];
+    group.push(layer);
+    byCall.set(layer.callSpan.start, group);
+  }
+  const edits: (TextEdit | null)[] = [];
+  for (const group of byCall.values()) {
+    const hidden = group.filter((layer) => isWeighted(layer) && isHidden(model, layer));
+    if (hidden.length === 0) continue;
+    if (hidden.length !== group.length) return null;
+    edits.push(insertLayerAfter(context.source, group[0], expression));
+  }
+  return fix(`Insert ${expression} after each hidden layer`, edits, true);
+}

@@ -1,0 +1,226 @@
+import { rule } from '../../src/rules/deep-without-normalization';
+import { testRule } from './rule-tester';
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'deep model with batch normalization after each hidden layer',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+for (let i = 0; i < 8; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu'}));
+  model.add(tf.layers.batchNormalization());
+}
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'one layerNormalization anywhere is enough',
+      code: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [16]});
+let x = tf.layers.layerNormalization().apply(input) as tf.SymbolicTensor;
+for (let i = 0; i < 9; i++) x = tf.layers.dense({units: 16, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
+const model = tf.model({inputs: input, outputs: x});`,
+    },
+    {
+      name: 'depth 7 < minDepth 8',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+for (let i = 0; i < 5; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu'}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'minDepth option',
+      options: { minDepth: 20 },
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+for (let i = 0; i < 12; i++) {
+  model.add(tf.layers.dense({inputShape: [16], units: 16, activation: 'relu'}));
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'layers array, one line per layer: one batchNormalization after each hidden layer',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}), // input
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dropout({rate: 0.1}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.dense({units: 1})
+  ],
+});`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({
+  layers: [
+    tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}), // input
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dropout({rate: 0.1}),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 32, activation: 'relu'}),
+    tf.layers.batchNormalization(),
+    tf.layers.dense({units: 1})
+  ],
+});`,
+    },
+    {
+      name: "model.add statements and a loop body, with the file's own binding (L) and no semicolons",
+      filePath: 'model.js',
+      code: `import * as tfjs from '@tensorflow/tfjs'
+const L = tfjs.layers
+export function build() {
+  const model = tfjs.sequential()
+  model.add(L.conv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu'}))
+  for (let i = 0; i < 6; i++) {
+    model.add(L.conv2d({filters: 8, kernelSize: 3, padding: 'same', activation: 'relu'})) // block
+  }
+  model.add(L.flatten())
+  model.add(L.dense({units: 10, activation: 'softmax'}))
+  return model
+}`,
+      errors: [{ messageId: 'missing', line: 4, column: 17, endLine: 4, endColumn: 32 }],
+      output: `import * as tfjs from '@tensorflow/tfjs'
+const L = tfjs.layers
+export function build() {
+  const model = tfjs.sequential()
+  model.add(L.conv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu'}))
+  model.add(L.batchNormalization())
+  for (let i = 0; i < 6; i++) {
+    model.add(L.conv2d({filters: 8, kernelSize: 3, padding: 'same', activation: 'relu'})) // block
+    model.add(L.batchNormalization())
+  }
+  model.add(L.flatten())
+  model.add(L.dense({units: 10, activation: 'softmax'}))
+  return model
+}`,
+    },
+    {
+      name: 'a one-line layers array and statements sharing a line',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({layers: [tf.layers.dense({inputShape: [4], units: 8}), tf.layers.dense({units: 8})]});
+model.add(tf.layers.dense({units: 8})); model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential({layers: [tf.layers.dense({inputShape: [4], units: 8}), tf.layers.batchNormalization(), tf.layers.dense({units: 8}), tf.layers.batchNormalization()]});
+model.add(tf.layers.dense({units: 8})); model.add(tf.layers.batchNormalization()); model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.batchNormalization());
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.batchNormalization());
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.batchNormalization());
+model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.batchNormalization());
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'a loop that also adds the output layer: no safe insertion, no fix',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8}));
+for (let i = 0; i < 8; i++) {
+  model.add(tf.layers.dense({units: 8}));
+}`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: null,
+    },
+    {
+      name: 'a brace-less loop body: no fix (an insertion would land outside the loop)',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8}));
+for (let i = 0; i < 8; i++) model.add(tf.layers.dense({units: 8}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: null,
+    },
+    {
+      name: 'a brace-less if body on its own line: no fix',
+      code: `import * as tf from '@tensorflow/tfjs'
+export function build(wide: boolean) {
+  const model = tf.sequential()
+  model.add(tf.layers.dense({inputShape: [4], units: 8}))
+  for (let i = 0; i < 7; i++) {
+    model.add(tf.layers.dense({units: 8}))
+  }
+  if (wide)
+    model.add(tf.layers.dense({units: 8}))
+  model.add(tf.layers.dense({units: 1}))
+  return model
+}`,
+      errors: [{ messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30 }],
+      output: null,
+    },
+    {
+      name: 'CRLF line endings are kept',
+      code: [
+        "import * as tf from '@tensorflow/tfjs';",
+        'const model = tf.sequential();',
+        "model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));",
+        'for (let i = 0; i < 7; i++) {',
+        "  model.add(tf.layers.dense({units: 8, activation: 'relu'}));",
+        '}',
+        'model.add(tf.layers.dense({units: 1}));',
+      ].join('\r\n'),
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: [
+        "import * as tf from '@tensorflow/tfjs';",
+        'const model = tf.sequential();',
+        "model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));",
+        'model.add(tf.layers.batchNormalization());',
+        'for (let i = 0; i < 7; i++) {',
+        "  model.add(tf.layers.dense({units: 8, activation: 'relu'}));",
+        '  model.add(tf.layers.batchNormalization());',
+        '}',
+        'model.add(tf.layers.dense({units: 1}));',
+      ].join('\r\n'),
+    },
+    {
+      name: 'layers created into variables first: no fix',
+      code: `import * as tf from '@tensorflow/tfjs';
+const first = tf.layers.dense({inputShape: [4], units: 8});
+const model = tf.sequential();
+model.add(first);
+for (let i = 0; i < 8; i++) {
+  model.add(tf.layers.dense({units: 8}));
+}
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'missing', line: 3, column: 15, endLine: 3, endColumn: 28 }],
+      output: null,
+    },
+    {
+      name: 'functional models are reported without a fix',
+      code: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [16]});
+let x: tf.SymbolicTensor = input;
+for (let i = 0; i < 9; i++) {
+  x = tf.layers.dense({units: 16, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
+}
+export const model = tf.model({inputs: input, outputs: x});`,
+      errors: [{ messageId: 'missing', line: 7, column: 22, endLine: 7, endColumn: 30 }],
+      output: null,
+    },
+  ],
+});

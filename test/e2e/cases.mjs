@@ -1,23 +1,315 @@
-// The end-to-end cases: each one is something a user does and sees.
+// The end-to-end cases: each one is something a user does, checked by what they see.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitUntil } from './lib/workbench.mjs';
+import { sleep, waitUntil } from './lib/workbench.mjs';
+
+/** Marker the fake workspace tfjs writes when something loads it (see writeFakeWorkspaceTfjs). */
+export const WORKSPACE_TFJS_MARKER = '.workspace-tfjs-was-loaded';
+const XSS_NAME = '<img src=x onerror=alert(1)>';
 
 export const trustedCases = [
   {
-    name: 'the extension activates and logs to its output channel',
-    async run({ wb, page, artifacts }) {
+    name: 'activates and logs to its output channel',
+    async run({ wb, page }) {
       await wb.openFile('deep-sigmoid.js');
       await wb.runCommand('Gradient Lens: Show Output');
       await waitUntil('the activation line in the output channel', async () =>
-        (await page.locator('.panel .view-lines').allTextContents())
-          .join('\n')
-          .replace(/\u00a0/g, ' ')
-          .includes('Gradient Lens activated'),
+        (await outputText(page)).includes('Gradient Lens activated'),
       );
-      await wb.screenshot(join(artifacts, 'activation.png'));
+    },
+  },
+  {
+    name: 'shows diagnostics with source, rule code and status-bar count',
+    async run({ wb }) {
+      await wb.openFile('deep-sigmoid.js');
+      const rows = await waitUntil('9 saturating-activation problems', async () => {
+        const found = (await wb.problems()).filter((r) => r.text.includes('saturating-activation'));
+        return found.length === 9 ? found : null;
+      });
+      assert.ok(
+        rows.every((r) => r.text.includes('Gradient Lens')),
+        'every problem names the source',
+      );
+      assert.match(rows[0].text, /layer 0 \(dense\).*sigmoid/);
+      assert.match(rows[0].text, /Ln 5, Col 52/);
+      const status = await waitUntil('the status-bar count', async () =>
+        (await wb.statusBarTexts()).find((t) => t.includes('Gradient Lens:')),
+      );
+      assert.match(status, /Gradient Lens: 9 risks/);
+    },
+  },
+  {
+    name: 'stays silent on a file that does not import tfjs',
+    async run({ wb }) {
+      await wb.openFile('no-tfjs.js');
+      await sleep(1000);
+      const rows = await wb.problems();
+      assert.ok(!rows.some((r) => r.text.includes('no-tfjs.js')), 'no problems for no-tfjs.js');
+      const texts = await wb.statusBarTexts();
+      assert.ok(!texts.some((t) => t.includes('Gradient Lens:')), `no finding count in ${texts}`);
+    },
+  },
+  {
+    name: 'shows CodeLenses above the model',
+    async run({ wb }) {
+      await wb.openFile('deep-sigmoid.js');
+      const lenses = await waitUntil('the CodeLenses', async () => {
+        const all = await wb.codeLenses();
+        return all.some((t) => t.includes('Probe gradients')) ? all : null;
+      });
+      assert.ok(
+        lenses.some((t) => /9 findings/.test(t)),
+        `finding count lens in ${JSON.stringify(lenses)}`,
+      );
+    },
+  },
+  {
+    name: 'offers quick fixes; applying one removes its diagnostic',
+    async run({ wb, page, artifacts }) {
+      await wb.openFile('deep-sigmoid.js');
+      await wb.goTo(6, 55);
+      const items = await openQuickFixMenu(page);
+      for (const title of [
+        "Use activation 'relu' with He initialization",
+        'Disable saturating-activation for this line',
+        'Disable saturating-activation for this file',
+        'Show documentation for saturating-activation',
+      ]) {
+        assert.ok(
+          items.some((t) => t.includes(title)),
+          `"${title}" in ${JSON.stringify(items)}`,
+        );
+      }
+      await wb.screenshot(join(artifacts, 'editor-quick-fix.png'));
+      await clickMenuItem(page, "Use activation 'relu' with He initialization");
+      await waitUntil('the fixed line', async () =>
+        (await wb.editorText()).includes(
+          "model.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: 'heNormal' }));",
+        ),
+      );
+      await waitUntil('8 problems left', async () => {
+        const rows = (await wb.problems()).filter((r) => r.text.includes('saturating-activation'));
+        return rows.length === 8 && !rows.some((r) => r.text.includes('Ln 6,'));
+      });
+    },
+  },
+  {
+    name: 'inserts a disable comment for the line',
+    async run({ wb, page }) {
+      await wb.openFile('deep-sigmoid.js');
+      await wb.goTo(8, 55);
+      await openQuickFixMenu(page);
+      await clickMenuItem(page, 'Disable saturating-activation for this line');
+      await waitUntil('the directive above line 8', async () => {
+        const lines = (await wb.editorText()).split('\n');
+        return (
+          lines[7] === '// gradient-lens-disable-next-line saturating-activation' &&
+          lines[8].includes("activation: 'sigmoid'")
+        );
+      });
+      await waitUntil('7 problems left', async () => {
+        const rows = (await wb.problems()).filter((r) => r.text.includes('saturating-activation'));
+        return rows.length === 7;
+      });
+    },
+  },
+  {
+    name: 'probes from the CodeLens: panel with 10 layers and a vanishing verdict',
+    async run({ wb, page, artifacts, workspace }) {
+      await wb.openFile('deep-sigmoid.js');
+      await wb.runCommand('File: Revert File');
+      await clickCodeLens(wb, page, 'Probe gradients');
+      const frame = await wb.webviewFrame('#gl-panel', 90_000);
+      const panel = await frame.$eval('#gl-panel', (el) => ({
+        layers: el.dataset.layers,
+        verdict: el.dataset.verdict,
+        text: el.textContent,
+      }));
+      assert.equal(panel.layers, '10');
+      assert.equal(panel.verdict, 'vanishing');
+      assert.match(panel.text, /Verdict: vanishing/);
+      // The trusted workspace's own tfjs was tried first (it is a fake that refuses to load).
+      assert.ok(
+        existsSync(join(workspace, WORKSPACE_TFJS_MARKER)),
+        'the workspace tfjs was loaded',
+      );
+      await sleep(500);
+      await wb.screenshot(join(artifacts, 'panel.png'));
+    },
+  },
+  {
+    name: 'shows inline gradient hints and the verdict lens after the probe',
+    async run({ wb }) {
+      await wb.openFile('deep-sigmoid.js');
+      const hints = await waitUntil('inline hints', async () => {
+        const texts = (await wb.afterLineTexts()).filter((t) => t.includes('∇'));
+        return texts.length >= 10 ? texts : null;
+      });
+      assert.ok(
+        hints.some((t) => t.includes('vanishing')),
+        JSON.stringify(hints),
+      );
+      const lenses = await wb.codeLenses();
+      assert.ok(
+        lenses.some((t) => t.includes('measured: vanishing')),
+        JSON.stringify(lenses),
+      );
+    },
+  },
+  {
+    name: 'renders a layer named like HTML as text in the panel',
+    async run({ wb, page, artifacts }) {
+      await wb.openFile('xss.js');
+      await clickCodeLens(wb, page, 'Probe gradients');
+      const frame = await wb.webviewFrame('#gl-panel[data-layers="3"]', 90_000);
+      const names = await frame.$$eval('.gl-name', (cells) => cells.map((c) => c.textContent));
+      assert.ok(names.includes(XSS_NAME), `layer names ${JSON.stringify(names)}`);
+      const images = await frame.$$eval('img', (imgs) => imgs.length);
+      assert.equal(images, 0, 'no <img> element was created');
+      assert.deepEqual(wb.dialogs, [], 'no script ran (no alert)');
+      await wb.screenshot(join(artifacts, 'panel-xss.png'));
+    },
+  },
+  {
+    name: 'asks for a value the code leaves open, then probes',
+    async run({ wb, page }) {
+      await wb.openFile('unresolved.js');
+      await wb.goTo(5, 10);
+      await wb.runCommand('Gradient Lens: Probe Gradients of Model at Cursor');
+      const input = page.locator('.quick-input-widget input');
+      await waitUntil('the input box for hiddenSize', async () =>
+        (await page.locator('.quick-input-widget').textContent()).includes('hiddenSize'),
+      );
+      await input.fill('twelve units');
+      await waitUntil('the validation message', async () =>
+        (await page.locator('.quick-input-widget').textContent()).includes('Not a value'),
+      );
+      await input.fill('12');
+      await page.keyboard.press('Enter');
+      const frame = await wb.webviewFrame('#gl-panel[data-layers="2"]', 90_000);
+      const text = await frame.$eval('#gl-panel', (el) => el.textContent);
+      assert.match(text, /204/, 'layer 0 has 16 * 12 + 12 = 204 parameters');
+    },
+  },
+  {
+    name: 'probes a model.json from the explorer context menu',
+    async run({ wb, page }) {
+      const folder = page
+        .locator('.explorer-folders-view .monaco-list-row')
+        .filter({ hasText: 'checkpoint' });
+      await folder.click();
+      const file = page
+        .locator('.explorer-folders-view .monaco-list-row')
+        .filter({ hasText: 'model.json' });
+      await file.waitFor();
+      await file.click({ button: 'right' });
+      const item = page
+        .locator('.context-view .action-item')
+        .filter({ hasText: 'Probe Gradients of a model.json' });
+      await item.click();
+      const frame = await wb.webviewFrame('#gl-panel[data-layers="3"]', 90_000);
+      const verdict = await frame.$eval('#gl-panel', (el) => el.dataset.verdict);
+      assert.equal(verdict, 'healthy');
+    },
+  },
+  {
+    name: 'fixes all problems of a file with one command',
+    async run({ wb }) {
+      await wb.openFile('deep-sigmoid.js');
+      await wb.runCommand('Gradient Lens: Fix All Problems in This File');
+      // Earlier cases fixed line 6 and disabled the rule for line 9: that one must stay sigmoid.
+      await waitUntil('every other hidden layer fixed', async () => {
+        const text = await wb.editorText();
+        return (
+          (text.match(/'sigmoid'/g) ?? []).length === 1 &&
+          (text.match(/heNormal/g) ?? []).length === 8
+        );
+      });
+      await waitUntil('no problems for the file', async () =>
+        (await wb.problems()).every((r) => !r.text.includes('saturating-activation')),
+      );
     },
   },
 ];
 
-export const untrustedCases = [];
+export const untrustedCases = [
+  {
+    name: 'untrusted: lints, and probes with the bundled tfjs only',
+    async run({ wb, page, workspace, artifacts }) {
+      const restricted = await waitUntil('Restricted Mode in the status bar', async () =>
+        (await wb.statusBarTexts()).find((t) => t.includes('Restricted Mode')),
+      );
+      assert.ok(restricted);
+      await wb.openFile('deep-sigmoid.js');
+      await waitUntil(
+        'diagnostics in restricted mode',
+        async () =>
+          (await wb.problems()).filter((r) => r.text.includes('saturating-activation')).length ===
+          9,
+      );
+      await clickCodeLens(wb, page, 'Probe gradients');
+      const frame = await wb.webviewFrame('#gl-panel', 90_000);
+      const text = await frame.$eval('#gl-panel', (el) => el.textContent);
+      assert.match(text, /bundled tfjs/);
+      assert.ok(
+        !existsSync(join(workspace, WORKSPACE_TFJS_MARKER)),
+        'the workspace tfjs was never loaded',
+      );
+      await wb.screenshot(join(artifacts, 'untrusted-panel.png'));
+    },
+  },
+];
+
+/**
+ * A stand-in for the workspace's own @tensorflow/tfjs: loading it leaves a marker file and then
+ * fails, so the probe falls back to the bundled tfjs. Proves whether workspace code was loaded.
+ */
+export function writeFakeWorkspaceTfjs(workspace) {
+  const dir = join(workspace, 'node_modules', '@tensorflow', 'tfjs');
+  mkdirSync(dir, { recursive: true });
+  const marker = JSON.stringify(join(workspace, WORKSPACE_TFJS_MARKER));
+  const files = {
+    'package.json': JSON.stringify({
+      name: '@tensorflow/tfjs',
+      version: '4.22.0',
+      main: 'index.js',
+    }),
+    'index.js': `require('fs').writeFileSync(${marker}, String(process.pid));\nthrow new Error('fake workspace tfjs (e2e): refusing to load');\n`,
+  };
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+}
+
+async function outputText(page) {
+  return (await page.locator('.panel .view-lines').allTextContents())
+    .join('\n')
+    .replace(/\u00a0/g, ' ');
+}
+
+async function openQuickFixMenu(page) {
+  await page.keyboard.press('Control+.');
+  const rows = page.locator('.action-widget .monaco-list-row');
+  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
+  return rows.allTextContents();
+}
+
+/** Moves the focus down the code action menu to `title` and accepts it, as a keyboard user does. */
+async function clickMenuItem(page, title) {
+  for (let i = 0; i < 30; i++) {
+    const focused = await page
+      .locator('.action-widget .monaco-list-row.focused')
+      .getAttribute('aria-label');
+    if (focused?.includes(title)) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`"${title}" is not in the code action menu`);
+}
+
+async function clickCodeLens(wb, page, title) {
+  const lens = page.locator('.codelens-decoration a').filter({ hasText: title }).first();
+  await lens.waitFor({ state: 'visible', timeout: 20_000 });
+  await lens.click();
+}

@@ -6,7 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeServer, repoRoot } from './lib/code-server.mjs';
 import { launchBrowser, Workbench } from './lib/workbench.mjs';
-import { trustedCases, untrustedCases } from './cases.mjs';
+import { trustedCases, untrustedCases, writeFakeWorkspaceTfjs } from './cases.mjs';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -39,6 +39,7 @@ async function runGroup(name, { trusted }, cases) {
   let wb;
   try {
     log(`[${name}] installing the .vsix: ${server.prepare(vsix).split('\n').pop()}`);
+    writeFakeWorkspaceTfjs(server.workspace);
     const url = await server.start();
     log(`[${name}] code-server at ${url}`);
     wb = await Workbench.open(browser, url);

@@ -1,3 +1,4 @@
+/* global fetch */
 // Starts and stops code-server (a real VS Code) for the end-to-end suite.
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

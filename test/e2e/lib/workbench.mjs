@@ -1,3 +1,4 @@
+/* global document, getComputedStyle -- page.evaluate callbacks run in the browser */
 // Drives the VS Code workbench in Chromium the way a user does: keyboard, clicks, what is on screen.
 import { chromium } from 'playwright-core';
 
@@ -80,11 +81,11 @@ export class Workbench {
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(name);
-    const row = page
-      .locator('.quick-input-widget .monaco-list-row')
+    // Recently opened files are listed first: wait until the focused entry is the one asked for.
+    await page
+      .locator('.quick-input-widget .monaco-list-row.focused')
       .filter({ hasText: name })
-      .first();
-    await row.waitFor({ state: 'visible', timeout: 15_000 });
+      .waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Enter');
     await page
       .locator(`.tabs-container .tab.active`)

@@ -1,0 +1,72 @@
+import * as vscode from 'vscode';
+import type { LintController } from './lint-controller';
+import { findingsLensTitle, verdictLensTitle } from './presentation';
+import type { ProbeStore } from './probe-store';
+import { getSettings } from './settings';
+
+/** Above each model: "Probe gradients", its finding count, and after a probe its verdict. */
+export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.emitter.event;
+  private readonly subscriptions: vscode.Disposable[];
+
+  constructor(
+    private readonly lints: LintController,
+    private readonly store: ProbeStore,
+  ) {
+    this.subscriptions = [
+      this.emitter,
+      lints.onDidLint(() => this.emitter.fire()),
+      store.onDidChange(() => this.emitter.fire()),
+    ];
+  }
+
+  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
+    if (!getSettings(document.uri).codeLens) return [];
+    const lint = this.lints.current(document);
+    if (!lint?.analysis) return [];
+    const lenses: vscode.CodeLens[] = [];
+    for (const model of lint.analysis.models) {
+      const line = document.positionAt(model.span.start).line;
+      const range = new vscode.Range(line, 0, line, 0);
+      const target = {
+        kind: 'source' as const,
+        uri: document.uri,
+        model: model.name,
+        line: model.span.line,
+      };
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: '$(pulse) Probe gradients',
+          tooltip: `Measure per-layer gradient norms of "${model.name}" with a TensorFlow.js backward pass`,
+          command: 'gradientLens.probeModel',
+          arguments: [document.uri, model.name, model.span.line],
+        }),
+      );
+      const count = lint.messages.filter((m) => m.model === model.name).length;
+      lenses.push(
+        new vscode.CodeLens(range, {
+          title: findingsLensTitle(count),
+          tooltip: 'Show the Problems panel',
+          command: 'workbench.actions.view.problems',
+        }),
+      );
+      const entry = this.store.get(target);
+      if (entry) {
+        lenses.push(
+          new vscode.CodeLens(range, {
+            title: verdictLensTitle(entry.report),
+            tooltip: entry.report.verdictReason,
+            command: 'gradientLens.showReport',
+            arguments: [document.uri, model.name],
+          }),
+        );
+      }
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
+}

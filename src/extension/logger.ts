@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+
+/** The "Gradient Lens" output channel (a log channel: levels and timestamps come from VS Code). */
+export class Logger implements vscode.Disposable {
+  private readonly channel = vscode.window.createOutputChannel('Gradient Lens', { log: true });
+
+  info(message: string): void {
+    this.channel.info(message);
+  }
+  warn(message: string): void {
+    this.channel.warn(message);
+  }
+  error(message: string): void {
+    this.channel.error(message);
+  }
+  trace(message: string): void {
+    this.channel.trace(message);
+  }
+  show(): void {
+    this.channel.show(true);
+  }
+  dispose(): void {
+    this.channel.dispose();
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * The probe panel: one webview (create-or-show, dispose) showing the last probe of a model, with
+ * re-probe, batch/steps controls, and the model's findings with "apply" and "apply and compare".
+ */
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LintMessage } from '../rules/types';
+import { workspaceEdit } from './code-actions';
+import type { LintController } from './lint-controller';
+import { renderPanelHtml, type PanelFinding } from './panel-html';
+import { withSourceLayerNames } from './presentation';
+import { parseWebviewMessage, type FromWebview, type ToWebview } from './panel-messages';
+import type { ProbeController } from './probe-controller';
+import type { ProbeEntry, ProbeStore } from './probe-store';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  lints: LintController;
+  store: ProbeStore;
+  probes: ProbeController;
+}
+
+export class ProbePanel {
+  static readonly viewType = 'gradientLens.probePanel';
+  private static current: ProbePanel | undefined;
+
+  private entry: ProbeEntry;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  static createOrShow(deps: PanelDeps, entry: ProbeEntry): ProbePanel {
+    if (ProbePanel.current) {
+      ProbePanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
+      ProbePanel.current.show(entry);
+      return ProbePanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(
+      ProbePanel.viewType,
+      'Gradient Lens',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      {
+        enableScripts: true,
+        retainContextWhenHidden: false,
+        localResourceRoots: [
+          vscode.Uri.joinPath(deps.extensionUri, 'media'),
+          vscode.Uri.joinPath(deps.extensionUri, 'dist', 'media'),
+        ],
+      },
+    );
+    ProbePanel.current = new ProbePanel(panel, deps, entry);
+    return ProbePanel.current;
+  }
+
+  /** Refreshes the open panel when the model it shows was probed again. */
+  static refresh(entry: ProbeEntry): void {
+    const current = ProbePanel.current;
+    if (current && current.entry.target.uri.toString() === entry.target.uri.toString())
+      current.show(entry);
+  }
+
+  private constructor(
+    private readonly panel: vscode.WebviewPanel,
+    private readonly deps: PanelDeps,
+    entry: ProbeEntry,
+  ) {
+    this.entry = entry;
+    this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
+    this.deps.lints.onDidLint(
+      (lint) => {
+        if (lint.uri.toString() === this.entry.target.uri.toString()) this.render();
+      },
+      null,
+      this.disposables,
+    );
+    this.show(entry);
+  }
+
+  private show(entry: ProbeEntry): void {
+    this.entry = entry;
+    this.render();
+  }
+
+  private render(): void {
+    const { target, report, comparison } = this.entry;
+    const name =
+      target.kind === 'source' ? target.model : vscode.workspace.asRelativePath(target.uri);
+    this.panel.title = `Gradients: ${name}`;
+    const webview = this.panel.webview;
+    const names = this.sourceLayerNames();
+    this.panel.webview.html = renderPanelHtml({
+      title: `${name} — ${report.verdict}`,
+      report: withSourceLayerNames(report, names),
+      comparison: comparison && {
+        ...comparison,
+        report: withSourceLayerNames(comparison.report, names),
+      },
+      findings: this.findings().map(toPanelFinding),
+      fromSource: target.kind === 'source',
+      cspSource: webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      reportBody: null,
+      reportScripts: [],
+      reportStyles: [],
+    });
+  }
+
+  private sourceLayerNames(): Map<number, string> {
+    const target = this.entry.target;
+    const names = new Map<number, string>();
+    if (target.kind !== 'source') return names;
+    const model = this.deps.lints
+      .get(target.uri)
+      ?.analysis?.models.find((m) => m.name === target.model);
+    for (const layer of model?.layers ?? []) {
+      const value = layer.config.props['name']?.value;
+      if (value?.kind === 'string') names.set(layer.index, value.value);
+    }
+    return names;
+  }
+
+  private findings(): LintMessage[] {
+    const target = this.entry.target;
+    if (target.kind !== 'source') return [];
+    return this.deps.lints.get(target.uri)?.messages.filter((m) => m.model === target.model) ?? [];
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const message = parseWebviewMessage(raw);
+    if (!message) return;
+    try {
+      await this.handle(message);
+    } finally {
+      this.post({ command: 'busy', busy: false });
+    }
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    const target = this.entry.target;
+    switch (message.command) {
+      case 'reveal': {
+        const document = await vscode.workspace.openTextDocument(target.uri);
+        const position = new vscode.Position(Math.min(message.line, document.lineCount) - 1, 0);
+        await vscode.window.showTextDocument(document, {
+          viewColumn: vscode.ViewColumn.One,
+          selection: new vscode.Range(position, position),
+        });
+        return;
+      }
+      case 'reprobe': {
+        this.post({ command: 'busy', busy: true, message: 'Probing…' });
+        const entry = await this.deps.probes.probe(target, {
+          batchSize: message.batchSize,
+          steps: message.steps,
+        });
+        if (entry) this.show(entry);
+        return;
+      }
+      case 'applyFix':
+      case 'compareFix':
+        return this.fix(message.command, message.finding, message.fix);
+    }
+  }
+
+  private async fix(
+    command: 'applyFix' | 'compareFix',
+    key: string,
+    fixIndex: number,
+  ): Promise<void> {
+    const target = this.entry.target;
+    if (target.kind !== 'source') return;
+    const document = await vscode.workspace.openTextDocument(target.uri);
+    const lint = this.deps.lints.current(document);
+    const finding = lint?.messages.find((m) => findingKey(m) === key);
+    const fix = finding?.fixes[fixIndex];
+    if (!finding || !fix) {
+      void vscode.window.showWarningMessage(
+        'Gradient Lens: that finding changed since the panel was drawn; try again.',
+      );
+      this.render();
+      return;
+    }
+    if (command === 'applyFix') {
+      await vscode.workspace.applyEdit(workspaceEdit(document, fix.edits));
+      return;
+    }
+    this.post({ command: 'busy', busy: true, message: 'Probing the model with the fix applied…' });
+    const { batchSize, steps } = this.entry.report;
+    const fixed = await this.deps.probes.probeWithEdits(target, fix.edits, { batchSize, steps });
+    if (!fixed) return;
+    const entry: ProbeEntry = {
+      ...this.entry,
+      comparison: { fixTitle: fix.title, report: fixed, findingKey: key, fixIndex },
+    };
+    this.deps.store.set(entry);
+    this.show(entry);
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    ProbePanel.current = undefined;
+    this.panel.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}
+
+export function findingKey(message: LintMessage): string {
+  return `${message.ruleId}@${message.span.start}`;
+}
+
+function toPanelFinding(message: LintMessage): PanelFinding {
+  return {
+    key: findingKey(message),
+    ruleId: message.ruleId,
+    message: message.message,
+    line: message.span.line,
+    severity: message.severity,
+    fixes: message.fixes.map((f) => ({ title: f.title, preferred: f.preferred })),
+  };
+}

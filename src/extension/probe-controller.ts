@@ -1,0 +1,245 @@
+/**
+ * Runs probes from the editor: picks the model, asks for values the code leaves open (remembered
+ * per model in workspaceState), shows a cancellable progress notification, and stores the report.
+ * The probe itself runs in a child process (src/probe/client), so the extension host never blocks.
+ */
+import { dirname } from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelGraph } from '../analysis/ir';
+import type { TextEdit } from '../rules/types';
+import type { ProbeReport, ProbeRequest } from '../probe/types';
+import { loadEngine } from './engine';
+import type { LintController } from './lint-controller';
+import type { Logger } from './logger';
+import { validateUnknownValue } from './presentation';
+import type { ProbeEntry, ProbeStore, ProbeTarget } from './probe-store';
+import { getSettings } from './settings';
+import { allowProjectTfjs } from './settings-map';
+import type { StatusBar } from './status-bar';
+
+export interface ProbeOverrides {
+  batchSize?: number;
+  steps?: number;
+}
+
+export class ProbeController implements vscode.Disposable {
+  private running: AbortController | null = null;
+
+  constructor(
+    private readonly lints: LintController,
+    private readonly store: ProbeStore,
+    private readonly state: vscode.Memento,
+    private readonly status: StatusBar,
+    private readonly log: Logger,
+  ) {}
+
+  /** Probes a target and stores the report; undefined when cancelled or failed (the user was told). */
+  async probe(
+    target: ProbeTarget,
+    overrides: ProbeOverrides = {},
+  ): Promise<ProbeEntry | undefined> {
+    const prepared = await this.prepare(target);
+    if (!prepared) return undefined;
+    const report = await this.run(prepared.label, prepared.request, target.uri, overrides);
+    if (!report) return undefined;
+    const entry: ProbeEntry = { target, report, version: prepared.version, at: new Date() };
+    this.store.set(entry);
+    return entry;
+  }
+
+  /**
+   * "Apply fix and compare": probes the model as the fix would make it, from the document's text
+   * with the fix's edits applied in memory, re-analyzed. The document itself is not touched.
+   */
+  async probeWithEdits(
+    target: Extract<ProbeTarget, { kind: 'source' }>,
+    edits: readonly TextEdit[],
+    overrides: ProbeOverrides = {},
+  ): Promise<ProbeReport | undefined> {
+    const document = await vscode.workspace.openTextDocument(target.uri);
+    const engine = loadEngine();
+    const text = engine.applyEdits(document.getText(), edits);
+    const selection = engine.selectModel(engine.modelsOf(text, document.uri.fsPath), {
+      name: target.model,
+      line: target.line,
+    });
+    if (!selection.ok) {
+      void vscode.window.showErrorMessage(`Gradient Lens: after the fix, ${selection.message}`);
+      return undefined;
+    }
+    const request = await this.requestFor(selection.model, document.uri);
+    if (!request) return undefined;
+    return this.run(`${target.model} (fixed)`, request, target.uri, overrides);
+  }
+
+  cancel(): void {
+    this.running?.abort();
+  }
+
+  private async prepare(
+    target: ProbeTarget,
+  ): Promise<{ label: string; request: ProbeRequest; version: number | null } | undefined> {
+    if (target.kind === 'model-json') {
+      const request = this.baseRequest(
+        target.uri,
+        { kind: 'model-json', path: target.uri.fsPath },
+        {},
+      );
+      return { label: vscode.workspace.asRelativePath(target.uri), request, version: null };
+    }
+    const document = await vscode.workspace.openTextDocument(target.uri);
+    const lint = this.lints.current(document);
+    if (!lint?.analysis) {
+      const why = lint?.parseError
+        ? `it does not parse (${lint.parseError})`
+        : 'no TensorFlow.js model was found in it';
+      void vscode.window.showErrorMessage(
+        `Gradient Lens cannot probe ${vscode.workspace.asRelativePath(target.uri)}: ${why}.`,
+      );
+      return undefined;
+    }
+    const selection = loadEngine().selectModel(lint.analysis.models, {
+      name: target.model,
+      line: target.line,
+    });
+    if (!selection.ok) {
+      void vscode.window.showErrorMessage(`Gradient Lens: ${selection.message}`);
+      return undefined;
+    }
+    const request = await this.requestFor(selection.model, document.uri);
+    return request
+      ? { label: selection.model.name, request, version: document.version }
+      : undefined;
+  }
+
+  /** Fills unknown values from memory or the user; undefined when the user backs out. */
+  private async requestFor(model: ModelGraph, uri: vscode.Uri): Promise<ProbeRequest | undefined> {
+    const engine = loadEngine();
+    const key = `gradientLens.values:${vscode.workspace.asRelativePath(uri)}#${model.name}`;
+    const values: Record<string, string> = { ...this.state.get<Record<string, string>>(key, {}) };
+    let resolved = engine.resolveUnknowns(model, values);
+    for (const name of resolved.missing) {
+      const value = await vscode.window.showInputBox({
+        title: `Gradient Lens: value for ${name}`,
+        prompt: `Model "${model.name}" needs \`${name}\`, which the code leaves open. It is remembered for this workspace.`,
+        placeHolder:
+          name === 'input' || name.startsWith('input')
+            ? 'input shape without the batch, e.g. [28, 28, 1]'
+            : 'e.g. 64',
+        value: values[name],
+        ignoreFocusOut: true,
+        validateInput: validateUnknownValue,
+      });
+      if (value === undefined) return undefined;
+      values[name] = value.trim();
+    }
+    if (resolved.missing.length > 0) {
+      await this.state.update(key, values);
+      resolved = engine.resolveUnknowns(model, values);
+      if (resolved.missing.length > 0) {
+        void vscode.window.showErrorMessage(
+          `Gradient Lens: still missing ${resolved.missing.join(', ')}.`,
+        );
+        return undefined;
+      }
+    }
+    return this.baseRequest(
+      uri,
+      { kind: 'ir', model: resolved.model, filePath: uri.fsPath },
+      values,
+    );
+  }
+
+  private baseRequest(
+    uri: vscode.Uri,
+    target: ProbeRequest['target'],
+    values: Record<string, string>,
+  ): ProbeRequest {
+    const settings = getSettings(uri);
+    return {
+      target,
+      values,
+      batchSize: settings.probe.batchSize,
+      steps: settings.probe.steps,
+      seed: 1,
+      thresholds: settings.thresholds,
+      maxParams: settings.probe.maxParams,
+    };
+  }
+
+  private async run(
+    label: string,
+    request: ProbeRequest,
+    uri: vscode.Uri,
+    overrides: ProbeOverrides,
+  ): Promise<ProbeReport | undefined> {
+    this.running?.abort();
+    const abort = new AbortController();
+    this.running = abort;
+    const settings = getSettings(uri);
+    const finalRequest = { ...request, ...definedOnly(overrides) };
+    const trusted = vscode.workspace.isTrusted;
+    this.log.info(
+      `probing ${label}: batch ${finalRequest.batchSize}, steps ${finalRequest.steps}, backend ${settings.probe.backend}, ` +
+        `workspace tfjs ${allowProjectTfjs(settings, trusted) ? 'allowed' : trusted ? 'disabled in settings' : 'not loaded (untrusted workspace)'}`,
+    );
+    this.status.setProbing(label);
+    try {
+      return await vscode.window.withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `Probing gradients of ${label}`,
+          cancellable: true,
+        },
+        async (progress, token) => {
+          token.onCancellationRequested(() => abort.abort());
+          const report = await loadEngine().runProbe(finalRequest, {
+            backend: settings.probe.backend,
+            allowProjectTfjs: allowProjectTfjs(settings, trusted),
+            searchFrom: dirname(uri.fsPath),
+            timeoutMs: settings.probe.timeoutMs,
+            maxHeapMb: settings.probe.maxHeapMb,
+            signal: abort.signal,
+            onProgress: (message) => progress.report({ message }),
+          });
+          this.log.info(
+            `probe of ${label}: ${report.verdict} (${report.verdictReason}); backend ${report.backend}; ` +
+              `${report.layers.length} layers; ${Math.round(report.timings.probeMs)} ms`,
+          );
+          return report;
+        },
+      );
+    } catch (error) {
+      this.reportFailure(label, error);
+      return undefined;
+    } finally {
+      if (this.running === abort) this.running = null;
+      this.status.setProbing(null);
+    }
+  }
+
+  private reportFailure(label: string, error: unknown): void {
+    const code = (error as { code?: string })?.code;
+    const message = error instanceof Error ? error.message : String(error);
+    if (code === 'cancelled') {
+      this.log.info(`probe of ${label} cancelled`);
+      return;
+    }
+    this.log.error(`probe of ${label} failed (${code ?? 'error'}): ${message}`);
+    void vscode.window
+      .showErrorMessage(`Gradient Lens could not probe ${label}: ${message}`, 'Show Output')
+      .then((choice) => {
+        if (choice) this.log.show();
+      });
+  }
+
+  dispose(): void {
+    this.running?.abort();
+  }
+}
+
+function definedOnly(overrides: ProbeOverrides): ProbeOverrides {
+  return Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => v !== undefined),
+  ) as ProbeOverrides;
+}

@@ -212,7 +212,7 @@ async function measure(
     l.verdict = judgement.layers[i]!.verdict;
     l.ratioToOutput = judgement.layers[i]!.ratioToOutput;
   });
-  const estimate = estimateColumn(prepared.ir);
+  const estimate = estimateColumn(prepared.ir, request.batchSize);
   for (const l of layers) Object.assign(l, estimate(l.index));
   return {
     model: { name: prepared.name, line: prepared.line, source: prepared.source },

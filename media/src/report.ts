@@ -96,6 +96,7 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
     measured: cssColour('--gl-measured', '#0969da'),
     estimate: cssColour('--gl-estimate', '#8250df'),
     comparison: cssColour('--gl-compare', '#1a7f37'),
+    exploding: cssColour('--gl-exploding', '#cf222e'),
     vanishingBand: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
     explodingBand: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
   };
@@ -120,9 +121,9 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
       data: payload.estimate.values,
       borderColor: colours.estimate,
       backgroundColor: colours.estimate,
-      borderDash: [6, 5],
-      borderWidth: 2,
-      pointRadius: 3,
+      borderDash: [7, 5],
+      borderWidth: 2.5,
+      pointRadius: 4,
       pointStyle: 'rectRot',
     });
   }
@@ -137,15 +138,18 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
       pointStyle: 'triangle',
     });
   }
+  // Later steps shade from the measured colour towards the exploding colour: growth reads as heat.
   payload.steps.forEach((series, i) => {
-    const alpha = 0.25 + (0.5 * (i + 1)) / payload.steps.length;
+    const t = payload.steps.length > 1 ? i / (payload.steps.length - 1) : 1;
+    const colour = mix(colours.measured, colours.exploding, t);
     datasets.push({
       label: series.label,
       data: series.values,
-      borderColor: withAlpha(colours.measured, alpha),
-      backgroundColor: withAlpha(colours.measured, alpha),
-      borderWidth: 1,
-      pointRadius: 1.5,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderWidth: 1.25,
+      borderDash: [2, 2],
+      pointRadius: 2,
     });
   });
 
@@ -254,12 +258,15 @@ function zoneBands(
   };
 }
 
-/** Adds transparency to a #rrggbb colour; other notations are returned unchanged. */
-function withAlpha(colour: string, alpha: number): string {
-  const match = /^#([0-9a-f]{6})$/i.exec(colour);
-  if (!match) return colour;
-  const n = parseInt(match[1], 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha.toFixed(2)})`;
+/** Linear blend of two #rrggbb colours; the first colour when either is in another notation. */
+function mix(from: string, to: string, t: number): string {
+  const parse = (c: string) => (/^#[0-9a-f]{6}$/i.test(c) ? parseInt(c.slice(1), 16) : null);
+  const a = parse(from);
+  const b = parse(to);
+  if (a === null || b === null) return from;
+  const channel = (shift: number) =>
+    Math.round(((a >> shift) & 255) * (1 - t) + ((b >> shift) & 255) * t);
+  return `rgb(${channel(16)}, ${channel(8)}, ${channel(0)})`;
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', main);

@@ -61,6 +61,10 @@ function header(report: ProbeReport, title: string | undefined): string {
     ],
   ];
   return `<header class="gl-head">
+  <div class="gl-title">
+    <h1>${h(title ?? `Gradient report: ${report.model.name}`)}</h1>
+    <p class="gl-source">Model <code>${h(report.model.name)}</code> in <code>${h(where)}</code></p>
+  </div>
   <div class="gl-verdict gl-v-${h(report.verdict)}" role="status">
     <span class="gl-verdict-icon" aria-hidden="true">${verdict.icon}</span>
     <div>
@@ -68,11 +72,7 @@ function header(report: ProbeReport, title: string | undefined): string {
       <p class="gl-verdict-reason">${h(report.verdictReason)}</p>
     </div>
   </div>
-  <div class="gl-title">
-    <h1>${h(title ?? `Gradient report: ${report.model.name}`)}</h1>
-    <p class="gl-source">Model <code>${h(report.model.name)}</code> in <code>${h(where)}</code></p>
-    <dl class="gl-meta">${meta.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl>
-  </div>
+  <dl class="gl-meta">${meta.map(([k, v]) => `<div><dt>${h(k)}</dt><dd>${h(v)}</dd></div>`).join('')}</dl>
 </header>`;
 }
 
@@ -101,9 +101,9 @@ function tableSection(report: ProbeReport, comparison: ProbeReport | undefined):
     <caption class="gl-sr">Per-layer gradient measurements, from input to output</caption>
     <thead><tr>
       <th scope="col">#</th><th scope="col">Layer</th><th scope="col">Class</th><th scope="col">Activation</th>
-      <th scope="col" class="num">Params</th><th scope="col" class="num">Grad norm</th><th scope="col" class="num">Ratio</th>
+      <th scope="col" class="num">Params</th><th scope="col" class="num">Grad norm</th><th scope="col" class="num"><abbr title="Gradient norm divided by the output layer's">Ratio</abbr></th>
       ${comparison ? '<th scope="col" class="num">Ratio after fix</th>' : ''}
-      <th scope="col" class="num">Saturated / dead</th><th scope="col" class="num">Estimate</th><th scope="col">Verdict</th>
+      <th scope="col" class="num"><abbr title="Saturated units (sigmoid/tanh) or dead units (ReLU family)">Sat. / dead</abbr></th><th scope="col" class="num">Estimate</th><th scope="col">Verdict</th>
     </tr></thead>
     <tbody>
 ${rows}

@@ -1,0 +1,69 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  allowProjectTfjs,
+  readSettings,
+  settingsLintConfig,
+} from '../../src/extension/settings-map';
+
+const from = (values: Record<string, unknown>) =>
+  readSettings(<T>(key: string) => values[key] as T | undefined);
+
+test('defaults match the documented settings', () => {
+  const s = from({});
+  assert.equal(s.enable, true);
+  assert.equal(s.run, 'onType');
+  assert.deepEqual(s.rules, {});
+  assert.deepEqual(s.probe, {
+    batchSize: 32,
+    steps: 1,
+    timeoutMs: 60_000,
+    maxHeapMb: 2048,
+    maxParams: 50_000_000,
+    backend: 'auto',
+    useWorkspaceTfjs: true,
+  });
+  assert.deepEqual(s.thresholds, { vanishingRatio: 1e-3, explodingRatio: 70 });
+  assert.equal(s.inlineHints, true);
+  assert.equal(s.codeLens, true);
+});
+
+test('user values are used, clamped to sane ranges, and bad types fall back to defaults', () => {
+  const s = from({
+    enable: false,
+    run: 'onSave',
+    'probe.batchSize': 8.6,
+    'probe.steps': 1000,
+    'probe.timeoutSeconds': 5,
+    'probe.maxHeapMb': 1,
+    'probe.backend': 'cpu',
+    'thresholds.vanishingRatio': 'tiny',
+    'thresholds.explodingRatio': 100,
+    inlineHints: false,
+  });
+  assert.equal(s.enable, false);
+  assert.equal(s.run, 'onSave');
+  assert.equal(s.probe.batchSize, 9);
+  assert.equal(s.probe.steps, 100);
+  assert.equal(s.probe.timeoutMs, 5000);
+  assert.equal(s.probe.maxHeapMb, 128);
+  assert.equal(s.probe.backend, 'cpu');
+  assert.equal(s.thresholds.vanishingRatio, 1e-3);
+  assert.equal(s.thresholds.explodingRatio, 100);
+  assert.equal(s.inlineHints, false);
+  assert.equal(from({ 'probe.backend': 'tpu' }).probe.backend, 'auto');
+});
+
+test('the workspace tfjs loads only when allowed in settings and the workspace is trusted', () => {
+  assert.equal(allowProjectTfjs(from({}), true), true);
+  assert.equal(allowProjectTfjs(from({}), false), false);
+  assert.equal(allowProjectTfjs(from({ 'probe.useWorkspaceTfjs': false }), true), false);
+});
+
+test('rules pass through in the config file shape for the engine to validate', () => {
+  const rules = { 'saturating-activation': ['error', { minDepth: 3 }] };
+  assert.deepEqual(settingsLintConfig(from({ rules, reportUnusedDirectives: true })), {
+    rules,
+    reportUnusedDirectives: true,
+  });
+});

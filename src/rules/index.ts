@@ -1,5 +1,6 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
 import { rule as deepWithoutNormalization } from './deep-without-normalization';
+import { rule as highLearningRate } from './high-learning-rate';
 import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as initializerScale } from './initializer-scale';
 import { rule as lstmForgetBias } from './lstm-forget-bias';
@@ -20,6 +21,7 @@ export const rules: Rule[] = [
   rnnWithoutClipping,
   simpleRnnLongSequence,
   lstmForgetBias,
+  highLearningRate,
   unboundedRecurrentActivation,
   nonOrthogonalRecurrentInit,
 ];

@@ -1,0 +1,103 @@
+import type { ModelGraph, OptimizerInfo, OptimizerKind, Span } from '../analysis/ir';
+import type { Finding, Rule, RuleContext, RuleOptionSpec } from './types';
+import { fix, replaceSpan } from './util/fix';
+import { formatNumber, report } from './util/message';
+import { firstArgumentSpan } from './util/source';
+
+type KnownKind = Exclude<OptimizerKind, 'unknown'>;
+
+/** Default threshold (highest accepted rate) and the conventional rate the fix writes. */
+const RATES: Record<KnownKind, { max: number; conventional: number }> = {
+  sgd: { max: 0.1, conventional: 0.01 },
+  momentum: { max: 0.1, conventional: 0.01 },
+  adagrad: { max: 0.1, conventional: 0.01 },
+  adadelta: { max: 1.0, conventional: 1.0 },
+  adam: { max: 0.01, conventional: 0.001 },
+  adamax: { max: 0.01, conventional: 0.001 },
+  rmsprop: { max: 0.01, conventional: 0.001 },
+};
+
+const options: Record<string, RuleOptionSpec> = {};
+for (const [kind, rate] of Object.entries(RATES)) {
+  options[kind] = {
+    type: 'number',
+    default: rate.max,
+    description: `Highest learning rate accepted for tf.train.${kind}.`,
+  };
+}
+
+export const rule: Rule = {
+  id: 'high-learning-rate',
+  meta: {
+    type: 'problem',
+    description:
+      "A learning rate above the optimizer's safe range makes each update overshoot, so the loss and the gradients grow until they overflow to NaN.",
+    defaultSeverity: 'warning',
+    messages: {
+      tooHigh:
+        'Model {{model}} uses {{kind}} with learning rate {{rate}}, above {{max}}: each update overshoots the minimum, so the loss and the gradients can grow step after step until they overflow to NaN ({{conventional}} is the conventional rate).',
+    },
+    options,
+    fixable: true,
+  },
+  check(model, context) {
+    const findings: Finding[] = [];
+    for (const optimizer of optimizersOf(model)) {
+      if (optimizer.kind === 'unknown' || optimizer.form === 'string') continue;
+      const rate = optimizer.learningRate;
+      if (rate?.kind !== 'number' || !optimizer.learningRateSpan) continue;
+      const max = Number(context.options[optimizer.kind] ?? RATES[optimizer.kind].max);
+      if (!(rate.value > max)) continue;
+      const conventional = Math.min(RATES[optimizer.kind].conventional, max);
+      const site = editSite(context, optimizer);
+      findings.push(
+        report(rule, model, {
+          messageId: 'tooHigh',
+          data: {
+            model: model.name,
+            kind: optimizer.kind,
+            rate: formatNumber(rate.value),
+            max,
+            conventional,
+          },
+          span: site ?? optimizer.learningRateSpan,
+          fixes: [
+            site
+              ? fix(
+                  `Use learning rate ${conventional}`,
+                  [replaceSpan(site, String(conventional))],
+                  true,
+                )
+              : null,
+          ],
+        }),
+      );
+    }
+    return findings;
+  },
+};
+
+/** Every optimizer the model is trained with (compile and custom loops), each once. */
+function optimizersOf(model: ModelGraph): OptimizerInfo[] {
+  const all = [
+    model.training.compile?.optimizer,
+    model.training.optimizer,
+    ...model.training.customLoops.map((loop) => loop.optimizer),
+  ];
+  const seen = new Set<string>();
+  return all.filter((o): o is OptimizerInfo => {
+    if (!o) return false;
+    const key = `${o.span.start}:${o.learningRateSpan?.start ?? -1}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
+}
+
+/**
+ * Where to write the new rate. A rate written in the call is replaced there; a rate that comes from a shared
+ * constant is overridden at the call's argument instead, so other users of the constant keep their value.
+ */
+function editSite(context: RuleContext, optimizer: OptimizerInfo): Span | null {
+  if (!optimizer.learningRateInherited) return optimizer.learningRateSpan ?? null;
+  if (optimizer.form !== 'call') return null;
+  return firstArgumentSpan(context.source, optimizer.span);
+}

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
 import { parseSets, shellWord } from '../../src/cli/commands/probe';
+import { isAlive } from './process-helpers';
 
 const repoRoot = join(__dirname, '..', '..');
 const fixtures = 'test/fixtures/probe-cli';
@@ -142,6 +144,49 @@ describe('probe command: formats', () => {
     assert.equal(embedded.labels.length, 11, 'one chart point per layer');
     for (let i = 0; i <= 10; i++)
       assert.ok(html.includes(`L${i}_dense`), `layer L${i}_dense shown`);
+  });
+
+  test('a model.json checkpoint is probed with its saved weights', async () => {
+    const dir = join(repoRoot, fixtures, 'checkpoint');
+    const { code, stdout, stderr } = await probe(
+      `${fixtures}/checkpoint/model.json`,
+      '--format',
+      'json',
+    );
+    assert.equal(code, 0, stderr);
+    const report = JSON.parse(stdout);
+    assert.equal(report.model.name, 'checkpoint');
+    assert.deepEqual(
+      report.layers.map((l: { name: string }) => l.name),
+      ['hidden', 'out'],
+    );
+    // Independent check: the norms of the weights as stored in weights.bin, in manifest order.
+    const manifest = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    const bytes = readFileSync(join(dir, 'weights.bin'));
+    const floats = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    let offset = 0;
+    const saved = new Map<string, number>();
+    for (const spec of manifest.weightsManifest[0].weights as { name: string; shape: number[] }[]) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const values = floats.subarray(offset, offset + size);
+      saved.set(spec.name, Math.sqrt(values.reduce((sum, v) => sum + v * v, 0)));
+      offset += size;
+    }
+    const measured = report.layers.flatMap(
+      (l: { weights: { name: string; weightNorm: number }[] }) => l.weights,
+    );
+    assert.equal(measured.length, saved.size);
+    for (const weight of measured) {
+      const expected = saved.get(weight.name);
+      assert.ok(expected !== undefined, `weight ${weight.name} is in the manifest`);
+      assert.ok(
+        Math.abs(weight.weightNorm - expected) / expected < 1e-5,
+        `${weight.name}: ${weight.weightNorm} vs ${expected}`,
+      );
+    }
+    const withModel = await probe(`${fixtures}/checkpoint/model.json`, '--model', 'x');
+    assert.equal(withModel.code, 2);
+    assert.match(withModel.stderr, /a model\.json holds only one/);
   });
 
   test('--out writes the output to a file and says so', async () => {
@@ -296,3 +341,50 @@ describe('probe command: errors exit 2 with one line', () => {
     }
   });
 });
+
+describe('probe command: interruption', () => {
+  const linux = process.platform === 'linux';
+  test(
+    'Ctrl-C cancels the probe, reaps its process and exits 2',
+    { skip: linux ? false : 'finds the child process through /proc, which only Linux has' },
+    async () => {
+      const cli = spawn(
+        process.execPath,
+        [
+          'bin/gradient-lens.js',
+          'probe',
+          `${fixtures}/big.js`,
+          '--batch',
+          '256',
+          '--no-project-tfjs',
+        ],
+        { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let stderr = '';
+      cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const closed = new Promise<number | null>((resolve) => cli.on('close', resolve));
+      let worker = 0;
+      for (let i = 0; i < 200 && !worker; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        worker = childrenOf(cli.pid as number)[0] ?? 0;
+      }
+      assert.ok(worker > 0, 'the probe process started');
+      cli.kill('SIGINT');
+      assert.equal(await closed, 2);
+      assert.equal(stderr, 'gradient-lens probe: the probe was cancelled\n');
+      assert.equal(isAlive(worker), false, `probe process ${worker} outlived the CLI`);
+    },
+  );
+});
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .trim()
+      .split(/\s+/)
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+}

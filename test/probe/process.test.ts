@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import {
@@ -12,6 +12,7 @@ import {
 } from '../../src/probe/client';
 import { TEST_HOOK_ENV, type TestHook } from '../../src/probe/protocol';
 import { ProbeError, type ProbeRequest, type ProbeRuntimeOptions } from '../../src/probe/types';
+import { isAlive } from './process-helpers';
 
 const repoRoot = join(__dirname, '..', '..');
 
@@ -35,23 +36,6 @@ function options(overrides: Partial<ProbeRuntimeOptions> = {}): ProbeRuntimeOpti
     maxHeapMb: 512,
     ...overrides,
   };
-}
-
-/** True while the process runs. A zombie counts as gone: it has exited, and in some containers nobody reaps it. */
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
-  }
-  if (process.platform !== 'linux') return true;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
 }
 
 async function probeWithHook(hook: TestHook, runtime: Partial<ProbeRuntimeOptions>) {

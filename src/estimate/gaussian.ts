@@ -84,7 +84,8 @@ function orthonormalHermite(n: number, x: number): { value: number; derivative: 
 /** All n roots, found by scanning for sign changes and bisecting (the roots are simple and real). */
 function hermiteRoots(n: number): number[] {
   const limit = Math.sqrt(2 * n + 1) + 1;
-  const step = 1e-3;
+  // Roots of H_60 are at least ~0.2 apart: a 0.01 grid cannot step over two at once.
+  const step = 1e-2;
   const roots: number[] = [];
   let a = -limit;
   let fa = orthonormalHermite(n, a).value;

@@ -1,5 +1,6 @@
 /** The rule registry: every rule Gradient Lens ships, in docs order. */
 import { rule as deepWithoutNormalization } from './deep-without-normalization';
+import { rule as deepWithoutResidual } from './deep-without-residual';
 import { rule as highLearningRate } from './high-learning-rate';
 import { rule as initializerMismatch } from './initializer-mismatch';
 import { rule as initializerScale } from './initializer-scale';
@@ -18,6 +19,7 @@ export const rules: Rule[] = [
   initializerMismatch,
   initializerScale,
   deepWithoutNormalization,
+  deepWithoutResidual,
   rnnWithoutClipping,
   simpleRnnLongSequence,
   lstmForgetBias,

@@ -40,7 +40,8 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   }
   try {
     result.access = accessOf(root);
-    const clipping = scanClipping(parsed.ast);
+    // Clipping evidence is found by name; a file that never says "clip" or "applyGradients" has none to find.
+    const clipping = mayClip(source) ? scanClipping(parsed.ast) : { calls: [], overrides: [] };
     const attributed = new Set(interp.optimizers.flatMap((o) => o.overrides.map((s) => s.start)));
     const loose: Span[] = clipping.overrides.filter((span) => !attributed.has(span.start));
     attachLooseLoops(interp);
@@ -54,6 +55,10 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     });
   }
   return result;
+}
+
+function mayClip(source: string): boolean {
+  return /clip|applyGradients|norm/i.test(source);
 }
 
 /** Custom-loop calls not tied to a model in code belong to every model of the file (usually just one). */

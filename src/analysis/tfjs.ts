@@ -300,32 +300,51 @@ function recordLoop(
 /** Models named by identifiers (or `this.x`) inside a loss callback: the models this loop trains. */
 function modelsReferenced(interp: Interp, root: TSESTree.Node, scope: Scope): ModelRec[] {
   const found: ModelRec[] = [];
+  const names = namesIn(interp, root);
+  const self = names.thisProps.length > 0 ? scope.lookup('this') : undefined;
+  const values = names.identifiers.map((name) => scope.lookup(name));
+  if (self?.t === 'object')
+    values.push(...names.thisProps.map((key) => self.props.get(key)?.value));
+  for (const value of values) {
+    if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
+  }
+  return found;
+}
+
+interface NamesIn {
+  identifiers: string[];
+  thisProps: string[];
+}
+
+// Training loops call the same callback every epoch: collect its names once.
+const namesCache = new WeakMap<TSESTree.Node, NamesIn>();
+
+function namesIn(interp: Interp, root: TSESTree.Node): NamesIn {
+  const cached = namesCache.get(root);
+  if (cached) return cached;
+  const identifiers = new Set<string>();
+  const thisProps = new Set<string>();
   const visit = (node: TSESTree.Node): void => {
     interp.tick();
-    if (node.type === 'Identifier') {
-      const value = scope.lookup(node.name);
-      if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
-    } else if (
+    if (node.type === 'Identifier') identifiers.add(node.name);
+    else if (
       node.type === 'MemberExpression' &&
       node.object.type === 'ThisExpression' &&
       !node.computed
     ) {
-      const self = scope.lookup('this');
-      const value =
-        self?.t === 'object'
-          ? self.props.get((node.property as TSESTree.Identifier).name)?.value
-          : undefined;
-      if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
+      thisProps.add((node.property as TSESTree.Identifier).name);
     }
     for (const key in node) {
-      if (key === 'parent') continue;
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
       const child = (node as unknown as Record<string, unknown>)[key];
       if (Array.isArray(child)) child.forEach((c) => isNode(c) && visit(c));
       else if (isNode(child)) visit(child);
     }
   };
   visit(root);
-  return found;
+  const names = { identifiers: [...identifiers], thisProps: [...thisProps] };
+  namesCache.set(root, names);
+  return names;
 }
 
 function isNode(value: unknown): value is TSESTree.Node {

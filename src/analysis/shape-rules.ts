@@ -3,20 +3,35 @@
  * Each rule gets the layer's IR node and its input shapes, and returns what it can tell.
  */
 import { bool, num, raw, str, tuple } from './config-read';
-import type { LayerNode, Value } from './ir';
+import type { LayerNode } from './ir';
+import {
+  convOutputLength,
+  deconvLength,
+  layout,
+  plus,
+  product,
+  readShapeValue,
+  times,
+  unknown,
+  weightless,
+  type RuleResult,
+  type Rule,
+  type Shape,
+} from './shape-math';
+import {
+  concatenate,
+  elementwiseMerge,
+  flatten,
+  globalPooling,
+  permute,
+  pooling,
+  repeatVector,
+  reshape,
+  spatialResize,
+  upSampling2d,
+} from './shape-rules-weightless';
 
-/** A tensor shape with the batch dimension first; null marks an unknown dimension. */
-export type Shape = (number | null)[];
-
-export interface RuleResult {
-  outputShape: Shape | null;
-  params: number | null;
-  fanIn: number | null;
-  fanOut: number | null;
-  note?: string;
-}
-
-type Rule = (layer: LayerNode, inputs: (Shape | null)[]) => RuleResult;
+export { readShapeValue, type RuleResult, type Shape } from './shape-math';
 
 export function layerShape(layer: LayerNode, inputs: (Shape | null)[]): RuleResult {
   const rule = rules[layer.factory];
@@ -25,64 +40,6 @@ export function layerShape(layer: LayerNode, inputs: (Shape | null)[]): RuleResu
 }
 
 /** A shape literal such as `[28, 28, 1]` (items may be null); null when not an array. */
-export function readShapeValue(value: Value): Shape | null {
-  if (value.kind !== 'array') return null;
-  const dims: Shape = [];
-  for (const item of value.items) {
-    if (item.kind === 'number') dims.push(item.value);
-    else if (item.kind === 'null') dims.push(null);
-    else return null;
-  }
-  return dims;
-}
-
-// ---- small arithmetic on partly known numbers ----
-
-function product(dims: (number | null)[]): number | null {
-  let total = 1;
-  for (const dim of dims) {
-    if (dim === null) return null;
-    total *= dim;
-  }
-  return total;
-}
-
-const times = (a: number | null, b: number | null): number | null =>
-  a === null || b === null ? null : a * b;
-const plus = (a: number | null, b: number | null): number | null =>
-  a === null || b === null ? null : a + b;
-
-function unknown(note: string): RuleResult {
-  return { outputShape: null, params: null, fanIn: null, fanOut: null, note };
-}
-
-function weightless(outputShape: Shape | null): RuleResult {
-  return { outputShape, params: 0, fanIn: null, fanOut: null };
-}
-
-function convOutputLength(
-  size: number | null,
-  kernel: number,
-  padding: string,
-  stride: number,
-  dilation = 1,
-): number | null {
-  if (size === null) return null;
-  const dilated = kernel + (kernel - 1) * (dilation - 1);
-  const length = padding === 'same' || padding === 'causal' ? size : size - dilated + 1;
-  return Math.floor((length + stride - 1) / stride);
-}
-
-function deconvLength(
-  size: number | null,
-  stride: number,
-  kernel: number,
-  padding: string,
-): number | null {
-  if (size === null) return null;
-  return padding === 'same' ? size * stride : size * stride + Math.max(kernel - stride, 0);
-}
-
 // ---- rules ----
 
 const identity: Rule = (_layer, [input]) => weightless(input ?? null);
@@ -98,20 +55,6 @@ const dense: Rule = (layer, [input]) => {
 };
 
 /** Spatial layout of a conv/pooling input: where the channels are, which dims are spatial. */
-function layout(layer: LayerNode, input: Shape, rank: number) {
-  if (input.length !== rank + 2)
-    throw new Error(`expected a rank-${rank + 2} input, got rank ${input.length}`);
-  const format = str(layer, 'dataFormat', 'channelsLast');
-  if (format === null) throw new Error('dataFormat unknown');
-  const first = format === 'channelsFirst';
-  return {
-    channels: first ? input[1] : input[rank + 1],
-    spatial: first ? input.slice(2) : input.slice(1, rank + 1),
-    assemble: (spatial: (number | null)[], channels: number | null): Shape =>
-      first ? [input[0], channels, ...spatial] : [input[0], ...spatial, channels],
-  };
-}
-
 function conv(rank: number, transpose: boolean): Rule {
   return (layer, [input]) => {
     const filters = num(layer, 'filters');
@@ -188,41 +131,6 @@ const depthwiseConv2d: Rule = (layer, [input]) => {
   };
 };
 
-function pooling(rank: number): Rule {
-  return (layer, [input]) => {
-    const pool = tuple(layer, 'poolSize', rank, Array<number>(rank).fill(2));
-    const strides = tuple(layer, 'strides', rank, pool);
-    const padding = str(layer, 'padding', 'valid');
-    if (!input) return unknown('input shape unknown');
-    if (!pool || !strides || padding === null)
-      return unknown('pool size, strides or padding unknown');
-    const { channels, spatial, assemble } = layout(layer, input, rank);
-    const out = spatial.map((size, i) => convOutputLength(size, pool[i], padding, strides[i]));
-    return weightless(assemble(out, channels));
-  };
-}
-
-function globalPooling(rank: number): Rule {
-  return (layer, [input]) => {
-    if (!input) return unknown('input shape unknown');
-    return weightless([input[0], layout(layer, input, rank).channels]);
-  };
-}
-
-const flatten: Rule = (_layer, [input]) =>
-  input ? weightless([input[0], product(input.slice(1))]) : unknown('input shape unknown');
-
-const reshape: Rule = (layer, [input]) => {
-  const target = raw(layer, 'targetShape');
-  const dims = target ? readShapeValue(target) : null;
-  if (!dims) return unknown('targetShape unknown');
-  if (!input) return unknown('input shape unknown');
-  const total = product(input.slice(1));
-  const known = product(dims.filter((d) => d !== -1));
-  const inferred = total !== null && known !== null && known !== 0 ? total / known : null;
-  return weightless([input[0], ...dims.map((d) => (d === -1 ? inferred : d))]);
-};
-
 const embedding: Rule = (layer, [input]) => {
   const inputDim = num(layer, 'inputDim');
   const outputDim = num(layer, 'outputDim');
@@ -286,105 +194,6 @@ function normalization(fixed: number): Rule {
     return { outputShape: input, params: times(channels, perChannel), fanIn: null, fanOut: null };
   };
 }
-
-const elementwiseMerge: Rule = (_layer, inputs) => {
-  if (inputs.length === 0 || inputs.some((s) => s === null))
-    return unknown('an input shape is unknown');
-  const shapes = inputs as Shape[];
-  const rank = shapes[0].length;
-  if (shapes.some((s) => s.length !== rank)) return unknown('inputs of different ranks');
-  const out = shapes[0].map(
-    (_, i) => shapes.map((s) => s[i]).find((d) => d !== null && d !== 1) ?? shapes[0][i],
-  );
-  return weightless(out);
-};
-
-const concatenate: Rule = (layer, inputs) => {
-  const axisValue = num(layer, 'axis', -1);
-  if (axisValue === null) return unknown('axis unknown');
-  if (inputs.length === 0 || inputs.some((s) => s === null))
-    return unknown('an input shape is unknown');
-  const shapes = inputs as Shape[];
-  const rank = shapes[0].length;
-  if (shapes.some((s) => s.length !== rank)) return unknown('inputs of different ranks');
-  const axis = axisValue < 0 ? rank + axisValue : axisValue;
-  const out = shapes[0].map((_, i) =>
-    i === axis
-      ? shapes.reduce<number | null>((sum, s) => plus(sum, s[i]), 0)
-      : (shapes.map((s) => s[i]).find((d) => d !== null) ?? null),
-  );
-  return weightless(out);
-};
-
-const repeatVector: Rule = (layer, [input]) => {
-  const n = num(layer, 'n');
-  return input ? weightless([input[0], n, input[1]]) : unknown('input shape unknown');
-};
-
-const permute: Rule = (layer, [input]) => {
-  const dimsValue = raw(layer, 'dims');
-  const dims = dimsValue ? readShapeValue(dimsValue) : null;
-  if (!dims || !input) return unknown('dims or input shape unknown');
-  return weightless([input[0], ...dims.map((d) => (d === null ? null : (input[d] ?? null)))]);
-};
-
-/** zeroPadding2d's `padding` and cropping2D's `cropping`: n, [a, b] or [[top, bottom], [left, right]]. */
-function pairs(value: Value | null | undefined, fallback: number): [number, number][] | null {
-  if (value === undefined)
-    return [
-      [fallback, fallback],
-      [fallback, fallback],
-    ];
-  if (value?.kind === 'number')
-    return [
-      [value.value, value.value],
-      [value.value, value.value],
-    ];
-  if (value?.kind !== 'array' || value.items.length !== 2) return null;
-  const out: [number, number][] = [];
-  for (const item of value.items) {
-    if (item.kind === 'number') out.push([item.value, item.value]);
-    else if (
-      item.kind === 'array' &&
-      item.items.length === 2 &&
-      item.items.every((v) => v.kind === 'number')
-    ) {
-      const [a, b] = item.items as { kind: 'number'; value: number }[];
-      out.push([a.value, b.value]);
-    } else return null;
-  }
-  return out;
-}
-
-function spatialResize(
-  key: string,
-  fallback: number,
-  apply: (size: number, pair: [number, number]) => number,
-): Rule {
-  return (layer, [input]) => {
-    const amounts = pairs(raw(layer, key), fallback);
-    if (!amounts || !input) return unknown(`${key} or input shape unknown`);
-    const { channels, spatial, assemble } = layout(layer, input, 2);
-    return weightless(
-      assemble(
-        spatial.map((s, i) => (s === null ? null : apply(s, amounts[i]))),
-        channels,
-      ),
-    );
-  };
-}
-
-const upSampling2d: Rule = (layer, [input]) => {
-  const size = tuple(layer, 'size', 2, [2, 2]);
-  if (!size || !input) return unknown('size or input shape unknown');
-  const { channels, spatial, assemble } = layout(layer, input, 2);
-  return weightless(
-    assemble(
-      spatial.map((s, i) => times(s, size[i])),
-      channels,
-    ),
-  );
-};
 
 const prelu: Rule = (layer, [input]) => {
   if (!input) return unknown('input shape unknown');

@@ -9,6 +9,7 @@ import { rule as missingInitializer } from './missing-initializer';
 import { rule as nonOrthogonalRecurrentInit } from './non-orthogonal-recurrent-init';
 import { rule as rnnWithoutClipping } from './rnn-without-clipping';
 import { rule as saturatingActivation } from './saturating-activation';
+import { rule as saturatingOutputLoss } from './saturating-output-loss';
 import { rule as simpleRnnLongSequence } from './simple-rnn-long-sequence';
 import { rule as unboundedRecurrentActivation } from './unbounded-recurrent-activation';
 import type { Rule } from './types';
@@ -24,6 +25,7 @@ export const rules: Rule[] = [
   simpleRnnLongSequence,
   lstmForgetBias,
   highLearningRate,
+  saturatingOutputLoss,
   unboundedRecurrentActivation,
   nonOrthogonalRecurrentInit,
 ];

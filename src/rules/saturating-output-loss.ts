@@ -1,0 +1,137 @@
+import type { LayerNode, LossInfo, ModelGraph } from '../analysis/ir';
+import type { Finding, Fix, Rule, RuleContext } from './types';
+import { fix, replaceSpan, stringLiteral } from './util/fix';
+import { report } from './util/message';
+import { describeLayer, layerActivation } from './util/model';
+import { contains } from '../analysis/spans';
+import { ACTIVATION_LAYER_FACTORIES, isActivationLayer, isWeighted } from './util/terms';
+
+/** tfjs names and aliases of the regression losses, by canonical name. */
+const REGRESSION_LOSSES: Record<string, string> = {
+  meanSquaredError: 'meanSquaredError',
+  mse: 'meanSquaredError',
+  MSE: 'meanSquaredError',
+  mean_squared_error: 'meanSquaredError',
+  meanAbsoluteError: 'meanAbsoluteError',
+  mae: 'meanAbsoluteError',
+  MAE: 'meanAbsoluteError',
+  mean_absolute_error: 'meanAbsoluteError',
+};
+
+const REPLACEMENTS: Record<string, string[]> = {
+  sigmoid: ['binaryCrossentropy'],
+  softmax: ['categoricalCrossentropy', 'sparseCategoricalCrossentropy'],
+};
+
+/** How small the output's own derivative gets, for the message. */
+const DERIVATIVE: Record<string, string> = {
+  sigmoid: "sigmoid'(z) = p(1 - p), at most 0.25",
+  softmax: 'the softmax Jacobian p(1 - p), at most 0.25',
+};
+
+export const rule: Rule = {
+  id: 'saturating-output-loss',
+  meta: {
+    type: 'problem',
+    description:
+      'A sigmoid or softmax output trained with meanSquaredError/meanAbsoluteError: the saturating output multiplies the loss gradient by its own small derivative.',
+    defaultSeverity: 'warning',
+    messages: {
+      regressionLoss:
+        '{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns; use {{replacement}}, whose gradient cancels that factor.',
+    },
+    options: {},
+    fixable: true,
+  },
+  check(model, context) {
+    const loss = model.training.compile?.loss ?? model.training.loss;
+    if (!loss) return [];
+    const lossName = regressionLoss(loss);
+    if (!lossName) return [];
+    const findings: Finding[] = [];
+    for (const output of outputLayers(model)) {
+      const activation = outputActivation(model, output);
+      const replacements = activation ? REPLACEMENTS[activation] : undefined;
+      if (!activation || !replacements) continue;
+      findings.push(
+        report(rule, model, {
+          messageId: 'regressionLoss',
+          data: {
+            layer: describeLayer(output),
+            activation,
+            derivative: DERIVATIVE[activation],
+            loss: lossName,
+            replacement: replacements[0],
+          },
+          span: loss.span,
+          layer: output,
+          fixes: lossFixes(context, model, loss, replacements),
+        }),
+      );
+    }
+    return findings;
+  },
+};
+
+function regressionLoss(loss: LossInfo): string | null {
+  if (loss.resolved) return REGRESSION_LOSSES[loss.name] ?? null;
+  // Otherwise only a string alias ('mse') or a `tf.losses.X` reference names a tfjs loss; a user
+  // function that happens to be called `mse` is not one.
+  const text = loss.text.trim();
+  // A name that differs from the text is a string value the extractor read (through a constant).
+  if (loss.name !== text) return REGRESSION_LOSSES[loss.name] ?? null;
+  const quoted = /^(['"`])(\w+)\1$/.exec(text)?.[2];
+  const member = /(?:^|\.)losses\s*\.\s*(\w+)$/.exec(text)?.[1];
+  const name = quoted ?? member;
+  return name ? (REGRESSION_LOSSES[name] ?? null) : null;
+}
+
+/**
+ * The loss is rewritten only where compile names it (a string or a `tf.losses.X` reference);
+ * a shared constant or a computed loss is left to the user.
+ */
+function lossFixes(
+  context: RuleContext,
+  model: ModelGraph,
+  loss: LossInfo,
+  replacements: string[],
+): (Fix | null)[] {
+  const compile = model.training.compile;
+  if (!compile || !contains(compile.span, loss.span) || loss.text.includes('(')) return [];
+  return replacements.map((name, i) =>
+    fix(
+      `Use loss '${name}'`,
+      [replaceSpan(loss.span, stringLiteral(context.source, name))],
+      i === 0,
+    ),
+  );
+}
+
+/** The layers whose outputs the loss sees. */
+function outputLayers(model: ModelGraph): LayerNode[] {
+  if (model.kind === 'functional' && model.nodes.length > 0) {
+    const byId = new Map(model.nodes.map((n) => [n.id, n]));
+    const layers = model.outputs
+      .map((id) => byId.get(id))
+      .filter((n) => n !== undefined)
+      .map((n) => model.layers[n.layer])
+      .filter((l) => l !== undefined);
+    return [...new Set(layers)];
+  }
+  // Sequential: the last layer that sets an activation; shape-only layers (dropout, reshape) pass it through.
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const layer = model.layers[i];
+    if (isWeighted(layer) || isActivationLayer(layer)) return [layer];
+  }
+  return [];
+}
+
+function outputActivation(model: ModelGraph, layer: LayerNode): string | null {
+  if (isActivationLayer(layer)) {
+    const fixed = ACTIVATION_LAYER_FACTORIES[layer.factory];
+    if (fixed) return fixed;
+    const value = layer.config.props.activation?.value;
+    return value?.kind === 'string' ? value.value : null;
+  }
+  return layerActivation(model, layer).name;
+}

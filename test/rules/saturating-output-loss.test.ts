@@ -1,0 +1,138 @@
+import { rule } from '../../src/rules/saturating-output-loss';
+import { testRule } from './rule-tester';
+
+const header = "import * as tf from '@tensorflow/tfjs';\n";
+const sigmoidModel = `const model = tf.sequential();
+model.add(tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }));
+model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+`;
+
+testRule(rule, {
+  valid: [
+    {
+      name: 'sigmoid output with binaryCrossentropy',
+      code: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+    {
+      name: 'linear regression output with meanSquaredError',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 16, inputShape: [4], activation: 'sigmoid' }));
+model.add(tf.layers.dense({ units: 1 }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: 'softmax output with categoricalCrossentropy through tf.losses',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 10, inputShape: [4], activation: 'softmax' }));
+model.compile({ optimizer: 'adam', loss: tf.losses.softmaxCrossEntropy });
+`,
+    },
+    {
+      name: 'unknown loss (a parameter) is not flagged',
+      code: `${header}export function build(loss: string) {
+  ${sigmoidModel.replace(/\n(?=.)/g, '\n  ')}  model.compile({ optimizer: 'adam', loss });
+  return model;
+}
+`,
+    },
+    {
+      name: 'a user function that happens to be called mse is not the tfjs loss',
+      code: `${header}function mse(yTrue: tf.Tensor, yPred: tf.Tensor) {
+  return tf.losses.logLoss(yTrue, yPred);
+}
+${sigmoidModel}model.compile({ optimizer: 'adam', loss: mse });
+`,
+    },
+    {
+      name: 'a model never compiled',
+      code: `${header}${sigmoidModel}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "sigmoid output with 'meanSquaredError'",
+      code: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 60 }],
+      output: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+    {
+      name: "alias 'mae' in a JS file with double quotes",
+      filePath: 'model.js',
+      code: `const tf = require("@tensorflow/tfjs");
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: "sigmoid" }));
+model.compile({ optimizer: "sgd", loss: "mae" });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 4, column: 41, endLine: 4, endColumn: 46 }],
+      output: `const tf = require("@tensorflow/tfjs");
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: "sigmoid" }));
+model.compile({ optimizer: "sgd", loss: "binaryCrossentropy" });
+`,
+    },
+    {
+      name: 'softmax layer after the dense, tf.losses.meanSquaredError; the sparse variant is the alternative',
+      code: `${header}const model = tf.sequential({
+  layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.softmax()],
+});
+model.compile({ optimizer: 'adam', loss: tf.losses.meanSquaredError });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 68 }],
+      output: `${header}const model = tf.sequential({
+  layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.softmax()],
+});
+model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+`,
+      fixes: [
+        [
+          `${header}const model = tf.sequential({
+  layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.softmax()],
+});
+model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+`,
+          `${header}const model = tf.sequential({
+  layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.softmax()],
+});
+model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+`,
+        ],
+      ],
+    },
+    {
+      name: 'functional model ending in an activation layer; loss from a shared constant is replaced at compile',
+      code: `${header}const LOSS = 'MSE';
+const input = tf.input({ shape: [4] });
+const logits = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+const probs = tf.layers.activation({ activation: 'softmax' }).apply(logits) as tf.SymbolicTensor;
+const model = tf.model({ inputs: input, outputs: probs });
+model.compile({ optimizer: 'adam', loss: LOSS });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 7, column: 42, endLine: 7, endColumn: 46 }],
+      output: `${header}const LOSS = 'MSE';
+const input = tf.input({ shape: [4] });
+const logits = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
+const probs = tf.layers.activation({ activation: 'softmax' }).apply(logits) as tf.SymbolicTensor;
+const model = tf.model({ inputs: input, outputs: probs });
+model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+`,
+    },
+    {
+      name: 'dropout after the sigmoid output does not hide it',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' }));
+model.add(tf.layers.dropout({ rate: 0.2 }));
+model.compile({ optimizer: 'adam', loss: 'mse' });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 47 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' }));
+model.add(tf.layers.dropout({ rate: 0.2 }));
+model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+  ],
+});

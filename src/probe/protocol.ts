@@ -41,6 +41,8 @@ export type WorkerMessage = ProgressMessage | ResultMessage | FailureMessage;
 /** Test-only: makes the worker misbehave on purpose so the client's reaping can be tested. */
 export const TEST_HOOK_ENV = 'GRADIENT_LENS_TEST_ONLY_WORKER_HOOK';
 export type TestHook = 'hang' | 'hang-ignoring-sigterm' | 'crash' | 'heap-exhaustion';
+/** Progress text a hook sends once its misbehaviour is armed. */
+export const TEST_HOOK_READY = 'test hook armed';
 
 export function isWorkerMessage(value: unknown): value is WorkerMessage {
   if (typeof value !== 'object' || value === null) return false;

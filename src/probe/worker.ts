@@ -6,6 +6,7 @@
 import {
   OUT_OF_MEMORY_PATTERN,
   TEST_HOOK_ENV,
+  TEST_HOOK_READY,
   isRunMessage,
   type FailureMessage,
   type RunMessage,
@@ -35,7 +36,7 @@ process.once('message', (message: unknown) => {
 });
 
 async function run(message: RunMessage): Promise<WorkerMessage> {
-  if (process.env[TEST_HOOK_ENV]) runTestHook(process.env[TEST_HOOK_ENV]);
+  if (process.env[TEST_HOOK_ENV]) await runTestHook(process.env[TEST_HOOK_ENV]);
   const progress = (text: string): void => {
     process.send?.({ type: 'progress', message: text } satisfies WorkerMessage);
   };
@@ -84,14 +85,18 @@ async function finish(message: WorkerMessage): Promise<void> {
 }
 
 /** Misbehaviours used only by test/probe/process.test.ts to prove the client always reaps the child. */
-function runTestHook(hook: string | undefined): void {
+function runTestHook(hook: string | undefined): Promise<never> | void {
   switch (hook) {
     case 'hang':
       for (;;) spin();
     case 'hang-ignoring-sigterm':
       // With a listener installed, SIGTERM waits for the event loop, which the spin never frees.
+      // The test waits for this message, so it knows the listener is in place before it stops us.
       process.on('SIGTERM', () => {});
-      for (;;) spin();
+      process.send?.({ type: 'progress', message: TEST_HOOK_READY } satisfies WorkerMessage, () => {
+        for (;;) spin();
+      });
+      return new Promise<never>(() => {});
     case 'crash':
       process.stderr.write('probe-worker test hook: simulated crash\n');
       process.abort();

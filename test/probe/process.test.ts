@@ -10,7 +10,7 @@ import {
   lastMeaningfulLine,
   runProbe,
 } from '../../src/probe/client';
-import { TEST_HOOK_ENV, type TestHook } from '../../src/probe/protocol';
+import { TEST_HOOK_ENV, TEST_HOOK_READY, type TestHook } from '../../src/probe/protocol';
 import { ProbeError, type ProbeRequest, type ProbeRuntimeOptions } from '../../src/probe/types';
 import { isAlive } from './process-helpers';
 
@@ -69,13 +69,28 @@ describe('probe process: reaping', () => {
   });
 
   test('a child that ignores SIGTERM is killed with SIGKILL after the grace period', async () => {
-    const { error, pid, elapsed } = await probeWithHook('hang-ignoring-sigterm', {
-      timeoutMs: 500,
-    });
-    assert.equal(error.code, 'timeout');
+    const controller = new AbortController();
+    let pid = -1;
+    let stopAt = 0;
+    const error = await runProbe(
+      request,
+      options({
+        signal: controller.signal,
+        onProgress: (message) => {
+          if (message !== TEST_HOOK_READY) return;
+          stopAt = Date.now();
+          controller.abort();
+        },
+      }),
+      { env: { [TEST_HOOK_ENV]: 'hang-ignoring-sigterm' }, onSpawn: (p) => (pid = p) },
+    ).catch((e: unknown) => e);
+    const elapsed = Date.now() - stopAt;
+    assert.ok(error instanceof ProbeError);
+    assert.equal(error.code, 'cancelled');
+    assert.ok(stopAt > 0, 'the hook armed itself');
     assert.ok(
-      elapsed >= 500 + KILL_GRACE_MS,
-      `settled after ${elapsed} ms, before the SIGKILL grace ran out`,
+      elapsed >= KILL_GRACE_MS - 50,
+      `settled ${elapsed} ms after SIGTERM, before the grace ran out`,
     );
     assert.equal(isAlive(pid), false, `child ${pid} survived SIGKILL`);
   });

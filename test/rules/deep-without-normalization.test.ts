@@ -136,6 +136,41 @@ model.add(tf.layers.batchNormalization());
 model.add(tf.layers.dense({units: 1}));`,
     },
     {
+      name: 'Prettier-style multi-line add calls with a trailing comma, inside a forEach callback',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(sizes: number[]) {
+  const model = tf.sequential();
+  [64, 64, 64, 64, 64, 64, 64, 64].forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        ...(i === 0 ? { inputShape: [16] } : {}),
+      }),
+    );
+  });
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}`,
+      errors: [{ messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+export function build(sizes: number[]) {
+  const model = tf.sequential();
+  [64, 64, 64, 64, 64, 64, 64, 64].forEach((units, i) => {
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: 'relu',
+        ...(i === 0 ? { inputShape: [16] } : {}),
+      }),
+    );
+    model.add(tf.layers.batchNormalization());
+  });
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}`,
+    },
+    {
       name: 'a loop that also adds the output layer: no safe insertion, no fix',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

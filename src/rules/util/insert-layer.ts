@@ -56,11 +56,13 @@ function afterAddStatement(
   if (!head) return null;
   const receiverStart = start - head[0].length;
   if (!atStatementBoundary(source, receiverStart)) return null;
-  const close = skipSpaces(source, end);
-  if (source[close] !== ')') return null;
-  const afterCall = skipSpaces(source, close + 1);
+  // `model.add(\n  layer,\n)`: a multi-line call with a trailing comma (Prettier's style) is fine too.
+  const close = /^\s*(?:,\s*)?\)/.exec(source.slice(end, end + 200));
+  if (!close) return null;
+  const closeOffset = end + close[0].length - 1;
+  const afterCall = skipSpaces(source, closeOffset + 1);
   const hasSemicolon = source[afterCall] === ';';
-  const statementEnd = hasSemicolon ? afterCall + 1 : close + 1;
+  const statementEnd = hasSemicolon ? afterCall + 1 : closeOffset + 1;
   const receiver = head[1].replace(/\s+/g, '');
   const statement = `${receiver}.add(${expression})${hasSemicolon ? ';' : ''}`;
   const lineEnd = endOfLine(source, statementEnd);

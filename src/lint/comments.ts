@@ -51,8 +51,14 @@ class Scanner {
 
   run(): Comment[] {
     const text = this.text;
+    // Only these characters can change the scanner's state; jump straight from one to the next.
+    const special = /['"`/{}]/g;
     while (this.pos < text.length) {
-      const ch = text[this.pos];
+      special.lastIndex = this.pos;
+      const found = special.exec(text);
+      if (!found) break;
+      this.pos = found.index;
+      const ch = found[0];
       const next = text[this.pos + 1];
       if (ch === '/' && next === '/') this.lineComment();
       else if (ch === '/' && next === '*') this.blockComment();
@@ -83,8 +89,9 @@ class Scanner {
 
   private lineComment(): void {
     const start = this.pos;
-    let end = start + 2;
-    while (end < this.text.length && !isLineBreak(this.text[end])) end++;
+    const lineBreak = /[\n\r\u2028\u2029]/g;
+    lineBreak.lastIndex = start + 2;
+    const end = lineBreak.exec(this.text)?.index ?? this.text.length;
     this.push('line', start, end, this.text.slice(start + 2, end));
     this.pos = end;
   }

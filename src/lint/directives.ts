@@ -36,14 +36,16 @@ const REASON_SEPARATOR = /\s-{2,}\s|\s-{2,}$/;
 export function parseDirectives(
   source: string,
   isKnownRule: (id: string) => boolean,
-  lines: LineIndex = new LineIndex(source),
+  lineIndex?: LineIndex,
 ): ParsedDirectives {
+  let lines = lineIndex;
   const directives: Directive[] = [];
   const problems: LintProblem[] = [];
   for (const comment of scanComments(source, PREFIX)) {
     const match = DIRECTIVE.exec(comment.value);
     if (!match) continue;
     const kind = match[1] as DirectiveKind;
+    lines ??= new LineIndex(source); // built only when the file has directives
     const span = lines.span(comment.start, comment.end);
     const { list, reason } = splitReason(match[2]);
     const named = list.split(/[\s,]+/).filter((id) => id.length > 0);

@@ -9,7 +9,6 @@ import { rules as registry } from '../rules';
 import type { Finding, LintMessage, Rule, RuleContext } from '../rules/types';
 import { emptyConfig, type LintConfig, type OptionValue } from './config';
 import { applyDirectives, parseDirectives, unusedDirectiveProblem } from './directives';
-import { LineIndex } from './positions';
 import type { LintProblem, LintResult } from './types';
 
 export type { LintConfig } from './config';
@@ -52,9 +51,8 @@ export function lintText(
     }
   }
 
-  const lines = new LineIndex(source);
   const isKnownRule = (id: string) => rules.some((rule) => rule.id === id);
-  const parsed = parseDirectives(source, isKnownRule, lines);
+  const parsed = parseDirectives(source, isKnownRule);
   problems.push(...parsed.problems);
   const { kept, unused } = applyDirectives(dedupe(findings), parsed.directives);
   if (config.reportUnusedDirectives) problems.push(...unused.map(unusedDirectiveProblem));

@@ -18,7 +18,7 @@ import type {
 import { lintText, type LintMessage } from '../../lint';
 import { renderReportHtml } from '../../report';
 import { formatProbeTable } from '../formatters/probe-table';
-import { EXIT, UsageError, type CliIO } from '../io';
+import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
 export const probeHelp = `Usage: gradient-lens probe FILE [options]
 
@@ -85,10 +85,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const options = parseProbeArgs(argv, io.cwd);
   const { target, source } = loadTarget(options);
   const request: ProbeRequest = { ...options.request, target, values: options.values };
-  const report = await probeWithSignals(request, {
-    ...options.runtime,
-    searchFrom: dirname(options.file),
-  });
+  const report = await probeWithSignals(
+    request,
+    { ...options.runtime, searchFrom: dirname(options.file) },
+    progressLine(io),
+  );
   const output = formatReport(report, options.format, () => modelFindings(source, options, report));
   if (options.out) {
     const outPath = resolve(io.cwd, options.out);
@@ -228,17 +229,38 @@ export function shellWord(word: string): string {
 async function probeWithSignals(
   request: ProbeRequest,
   runtime: Omit<ProbeRuntimeOptions, 'signal' | 'onProgress'>,
+  progress: { show: (message: string) => void; clear: () => void } | null,
 ): Promise<ProbeReport> {
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   try {
-    return await runProbe(request, { ...runtime, signal: controller.signal });
+    return await runProbe(request, {
+      ...runtime,
+      signal: controller.signal,
+      onProgress: progress?.show,
+    });
   } finally {
+    progress?.clear();
     process.removeListener('SIGINT', abort);
     process.removeListener('SIGTERM', abort);
   }
+}
+
+/** A single self-erasing status line, only on an interactive terminal (never in logs or pipes). */
+function progressLine(io: CliIO): { show: (message: string) => void; clear: () => void } | null {
+  if (io.stderr !== processIO.stderr || !process.stderr.isTTY) return null;
+  let shown = false;
+  return {
+    show: (message) => {
+      shown = true;
+      process.stderr.write(`\r\x1b[K${message.slice(0, (process.stderr.columns || 80) - 1)}`);
+    },
+    clear: () => {
+      if (shown) process.stderr.write('\r\x1b[K');
+    },
+  };
 }
 
 function formatReport(report: ProbeReport, format: Format, findings: () => LintMessage[]): string {

@@ -9,6 +9,7 @@ import { activationStats } from './activations';
 import { buildFromIr } from './build';
 import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
+import { borrowMissingKernels } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
@@ -47,8 +48,15 @@ export async function probeModel(
 ): Promise<ProbeReport> {
   const progress = onProgress ?? (() => undefined);
   validateRequest(request);
+  const borrowed = borrowMissingKernels(tf);
   try {
-    return await probeOnce(tf, request, backendName, progress);
+    const report = await probeOnce(tf, request, backendName, progress);
+    if (borrowed.length > 0 && report.layers.some((l) => /Conv/.test(l.className))) {
+      report.assumptions.push(
+        `tfjs's ${tf.getBackend()} backend has no ${borrowed.join('/')} kernel: the probe computes the convolution filter gradient as a ${tf.getBackend()} convolution and depthwise gradients with tfjs's cpu kernels.`,
+      );
+    }
+    return report;
   } catch (err) {
     const kernel = missingKernel(err);
     if (!kernel) throw err;

@@ -136,12 +136,9 @@ test('conv2d net with softmax and categorical cross-entropy matches a direct com
     { loss: 'categoricalCrossentropy', optimizer: 'adam' },
   );
   const report = await probeModel(tf, request(ir), backend);
-  if (backend === 'wasm') {
-    // tfjs 4.22's wasm backend has no Conv2DBackpropFilter kernel: the probe must have moved to cpu and said so.
-    assert.match(report.backend, /^cpu \(fallback from wasm\)/);
-    assert.ok(report.assumptions.some((a) => a.includes('Conv2DBackpropFilter')));
-    assert.equal(tf.getBackend(), 'wasm', 'the backend is restored after the fallback');
-  }
+  // tfjs 4.22's wasm backend lacks Conv2DBackpropFilter: the probe supplies it and stays on the same backend.
+  assert.equal(report.backend, backend);
+  // The reference runs on cpu, whose filter gradient is tfjs's own kernel.
   await tf.setBackend('cpu');
   const direct = tf.sequential({
     layers: [

@@ -326,6 +326,12 @@ export function assignTo(
       const old = owner.vars.get(target.name);
       if (value.t === 'prim' && !(old?.t === 'prim' && old.v === value.v)) {
         next = unknown(target.name, 'assigned in a branch');
+      } else if (value.t === 'model' && old?.t === 'model' && old.model !== value.model) {
+        // `if (a) model = buildA(); else model = buildB();` — what follows trains either one.
+        const alternatives = [old.model, ...(old.alternatives ?? [])].filter(
+          (m) => m !== value.model,
+        );
+        next = { t: 'model', model: value.model, alternatives: [...new Set(alternatives)] };
       }
     }
     owner.vars.set(target.name, next);

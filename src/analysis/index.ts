@@ -61,10 +61,18 @@ function mayClip(source: string): boolean {
   return /clip|applyGradients|norm/i.test(source);
 }
 
-/** Custom-loop calls not tied to a model in code belong to every model of the file (usually just one). */
+/**
+ * Custom-loop calls not tied to a model in code (`optimizer.applyGradients(grads)`) go with the models
+ * whose other loop calls ran in the same function (the `tf.variableGrads` beside them), else with every
+ * model of the file (usually just one).
+ */
 function attachLooseLoops(interp: Interp): void {
-  for (const model of interp.models) {
-    for (const call of interp.looseLoops) {
+  for (const call of interp.looseLoops) {
+    const frame = interp.loopFrames.get(call.span.start);
+    const peers = interp.models.filter((m) =>
+      m.customLoops.some((c) => frame && interp.loopFrames.get(c.span.start) === frame),
+    );
+    for (const model of peers.length > 0 ? peers : interp.models) {
       if (!model.customLoops.some((c) => c.span.start === call.span.start))
         model.customLoops.push(call);
     }

@@ -48,11 +48,15 @@ export class Interp {
   readonly optimizers: OptimizerRec[] = [];
   /** Custom-loop calls whose model could not be told from the code around them. */
   readonly looseLoops: CustomLoopCall[] = [];
+  /** The function each custom-loop call ran in (by span start), to place loose calls next to their peers. */
+  readonly loopFrames = new Map<number, FunctionNode | null>();
   /** Set while evaluating `const NAME = <init>`: a model or layer created by exactly that init takes the name. */
   nameHint: { node: TSESTree.Node; name: string } | null = null;
   private nextId = 0;
   /** The uncalled function being run with unknown parameters, if any. */
   private speculative: FunctionNode | null = null;
+  /** The call stack; `guessing` frames run with parameters the file never supplied. */
+  private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
 
   constructor(readonly source: string) {}
 
@@ -61,7 +65,12 @@ export class Interp {
    * a model built right there is a guess that a real call site, when there is one, replaces.
    */
   inSpeculativeFrame(): boolean {
-    return this.speculative !== null && this.depth === 1;
+    return this.frames[this.frames.length - 1]?.guessing === true;
+  }
+
+  /** The function whose body is running (null at the top level). */
+  currentFunction(): FunctionNode | null {
+    return this.frames[this.frames.length - 1]?.node ?? null;
   }
 
   id(): number {
@@ -96,8 +105,7 @@ export class Interp {
     for (let round = 0; round < 3; round++) {
       const pending = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
       if (pending.length === 0) return;
-      pending.sort((a, b) => a.node.range[0] - b.node.range[0]);
-      for (const fn of pending) {
+      for (const fn of callersFirst(this.source, pending)) {
         if (this.executed.has(fn.node)) continue;
         // A parameter with a default takes it (no call site says otherwise); others stay unknown.
         const args = fn.node.params.map((p) =>
@@ -119,6 +127,11 @@ export class Interp {
     if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
       return unknown(`${fn.name}(...)`, 'recursion');
     this.active.add(fn.node);
+    const caller = this.frames[this.frames.length - 1];
+    const guessing =
+      (this.speculative === fn.node && !caller) ||
+      (caller?.guessing === true && args.some((a) => containsUnknown(a, 0)));
+    this.frames.push({ node: fn.node, guessing });
     const scope = new Scope(fn.scope, this.conditions.length);
     if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);
     fn.node.params.forEach((param, i) => {
@@ -142,6 +155,7 @@ export class Interp {
     } finally {
       this.depth--;
       this.active.delete(fn.node);
+      this.frames.pop();
     }
   }
 
@@ -448,6 +462,46 @@ export class Interp {
     }
     return result;
   }
+}
+
+/**
+ * Orders uncalled functions so that a function runs before the helpers it calls: the helpers then run
+ * with the caller's real arguments instead of unknown parameters. Call sites are found by name with one
+ * regex pass over the source (cheap, and good enough for ordering).
+ */
+function callersFirst(
+  source: string,
+  pending: Extract<AV, { t: 'fn' }>[],
+): Extract<AV, { t: 'fn' }>[] {
+  const sites = new Map<string, number[]>();
+  for (const match of source.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) {
+    const list = sites.get(match[1]);
+    if (list) list.push(match.index);
+    else sites.set(match[1], [match.index]);
+  }
+  const shortName = (fn: Extract<AV, { t: 'fn' }>) => fn.name.slice(fn.name.lastIndexOf('.') + 1);
+  const calledFromPending = (fn: Extract<AV, { t: 'fn' }>) =>
+    (sites.get(shortName(fn)) ?? []).some((at) =>
+      pending.some(
+        (other) =>
+          other !== fn &&
+          at > other.node.range[0] &&
+          at < other.node.range[1] &&
+          !(at > fn.node.range[0] && at < fn.node.range[1]),
+      ),
+    );
+  const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
+  const roots = bySource.filter((fn) => !calledFromPending(fn));
+  return [...roots, ...bySource.filter((fn) => !roots.includes(fn))];
+}
+
+function containsUnknown(value: AV, depth: number): boolean {
+  if (value.t === 'unknown') return true;
+  if (depth > 2) return false;
+  if (value.t === 'array') return value.items.some((item) => containsUnknown(item, depth + 1));
+  if (value.t === 'object')
+    return [...value.props.values()].some((p) => containsUnknown(p.value, depth + 1));
+  return false;
 }
 
 function loopHeader(interp: Interp, node: TSESTree.Node): string {

@@ -12,7 +12,7 @@ export function finalizeModels(
   looseOverrides: Span[],
 ): ModelGraph[] {
   const graphs = withoutGuesses(records).map((record) => toGraph(record, clipping, looseOverrides));
-  return mergeRepeatedBuilds(graphs, source);
+  return mergeRepeatedBuilds(graphs, source).sort((a, b) => a.anchor.start - b.anchor.start);
 }
 
 /** A model built with unknown parameters is dropped when a real call site built the same model. */

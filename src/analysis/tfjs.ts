@@ -176,6 +176,10 @@ export function callModelMethod(
   args: AV[],
   node: CallNode,
 ): AV {
+  if (self.alternatives && ['compile', 'fit', 'fitDataset', 'trainOnBatch'].includes(method)) {
+    for (const model of self.alternatives)
+      callModelMethod(interp, { t: 'model', model }, method, args, node);
+  }
   const model = self.model;
   const span = spanOf(node);
   switch (method) {
@@ -281,6 +285,7 @@ function recordLoop(
     span: spanOf(node),
     ...(opt ? { optimizer: opt.info } : {}),
   };
+  interp.loopFrames.set(call.span.start, interp.currentFunction());
   const models = new Set<ModelRec>(opt?.models ?? []);
   const fn = args.find((a) => a.t === 'fn');
   if (fn?.t === 'fn')
@@ -306,7 +311,10 @@ function modelsReferenced(interp: Interp, root: TSESTree.Node, scope: Scope): Mo
   if (self?.t === 'object')
     values.push(...names.thisProps.map((key) => self.props.get(key)?.value));
   for (const value of values) {
-    if (value?.t === 'model' && !found.includes(value.model)) found.push(value.model);
+    if (value?.t !== 'model') continue;
+    for (const model of [value.model, ...(value.alternatives ?? [])]) {
+      if (!found.includes(model)) found.push(model);
+    }
   }
   return found;
 }

@@ -33,7 +33,8 @@ export type AV =
   | { t: 'tfcall'; path: string; args: AV[]; text: string }
   | { t: 'layer'; layer: LayerRec }
   | { t: 'tensor'; node: TensorNode }
-  | { t: 'model'; model: ModelRec }
+  /** `alternatives`: other models the same variable may hold after an undecidable branch. */
+  | { t: 'model'; model: ModelRec; alternatives?: ModelRec[] }
   | { t: 'optimizer'; opt: OptimizerRec }
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }

@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { main } from '../../src/cli/main';
+
+const root = join(__dirname, '../..');
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), cwd: root },
+    out,
+    err,
+  };
+}
+
+interface JsonLayer {
+  factory: string;
+  config: Record<string, unknown>;
+  unknown: string[];
+  line: number;
+}
+interface JsonModel {
+  name: string;
+  kind: string;
+  line: number;
+  layers: JsonLayer[];
+  unknowns: string[];
+  training: {
+    optimizer: string | null;
+    learningRate: number | null;
+    loss: string | null;
+    clipping: boolean;
+    trained: boolean;
+  };
+  edges?: { from: string; to: string }[];
+}
+
+const examples = readdirSync(join(root, 'examples'))
+  .filter((f) => /\.(js|ts)$/.test(f))
+  .sort();
+
+test('models --format json on every example: one fully resolved, trained model each', async () => {
+  assert.ok(examples.length >= 6, 'the examples folder has its model files');
+  const { io, out, err } = capture();
+  const code = await main(
+    ['models', '--format', 'json', ...examples.map((f) => `examples/${f}`)],
+    io,
+  );
+  assert.equal(code, 0, err.join(''));
+  const files = JSON.parse(out.join('')) as { file: string; models: JsonModel[] }[];
+  assert.equal(files.length, examples.length);
+  for (const file of files) {
+    assert.equal(file.models.length, 1, file.file);
+    const [model] = file.models;
+    assert.deepEqual(
+      model.unknowns,
+      [],
+      `${file.file}: everything needed to build the model resolves`,
+    );
+    assert.ok(model.layers.length >= 2, file.file);
+    assert.ok(
+      model.layers.every((l) => l.unknown.length === 0 && l.line > 0),
+      file.file,
+    );
+    assert.ok(model.training.trained, `${file.file} trains its model`);
+    assert.equal(typeof model.training.learningRate, 'number', file.file);
+    const first = model.layers[0].config;
+    assert.ok(
+      model.kind === 'functional' || 'inputShape' in first || 'batchInputShape' in first,
+      `${file.file} has an input shape`,
+    );
+  }
+  const byFile = Object.fromEntries(
+    files.map((f) => [f.file.replace('examples/', ''), f.models[0]]),
+  );
+  assert.equal(byFile['high-learning-rate.js'].training.learningRate, 2);
+  assert.equal(byFile['sigmoid-mse.ts'].training.loss, 'meanSquaredError');
+  assert.deepEqual(byFile['sigmoid-mse.ts'].layers[0].config.inputShape, [12]);
+  assert.equal(
+    byFile['deep-sigmoid-mlp.js'].layers.filter((l) => l.config.activation === 'sigmoid').length,
+    8,
+  );
+  assert.deepEqual(
+    byFile['lstm-text-no-clipping.js'].layers.map((l) => l.factory),
+    ['lstm', 'lstm', 'dense'],
+  );
+  const resnet = byFile['residual-cnn.ts'];
+  assert.equal(resnet.kind, 'functional');
+  assert.equal(resnet.layers.filter((l) => l.factory === 'add').length, 3);
+  assert.ok((resnet.edges ?? []).length > resnet.layers.length, 'skip connections add edges');
+});
+
+test('models text output: a summary per model with layers and training', async () => {
+  const { io, out } = capture();
+  assert.equal(await main(['models', 'examples/deep-sigmoid-mlp.js'], io), 0);
+  const text = out.join('');
+  assert.match(text, /createModel \(sequential, line \d+\): 9 layers, depth 9/);
+  assert.match(text, /dense\s+64\s+sigmoid/);
+  assert.match(text, /loop 7\/7/);
+  assert.match(
+    text,
+    /training: sgd lr 0\.05; loss categoricalCrossentropy; trained by fit; no gradient clipping/,
+  );
+});
+
+test('models: unreadable and unparsable files exit 2 with a one-line reason; the others still print', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-models-'));
+  const broken = join(dir, 'broken.ts');
+  writeFileSync(broken, `import * as tf from '@tensorflow/tfjs';\nconst m = tf.sequential(;\n`);
+  const { io, out, err } = capture();
+  const code = await main(
+    ['models', join(dir, 'missing.js'), broken, 'examples/healthy-mlp.js'],
+    io,
+  );
+  assert.equal(code, 2);
+  const lines = err.join('').trim().split('\n');
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /missing\.js: no such file$/);
+  assert.match(lines[1], /broken\.ts: syntax error at 2:25: /);
+  assert.match(out.join(''), /createModel \(sequential/);
+});
+
+test('models: usage errors exit 2', async () => {
+  for (const argv of [
+    ['models'],
+    ['models', '--format', 'xml', 'a.js'],
+    ['models', '--bogus', 'a.js'],
+  ]) {
+    const { io, err } = capture();
+    assert.equal(await main(argv, io), 2, argv.join(' '));
+    assert.ok(err.join('').length > 0);
+  }
+  const { io, out } = capture();
+  assert.equal(await main(['models', '--help'], io), 0);
+  assert.match(out.join(''), /--format text\|json/);
+});
+
+test('models: a file without tfjs says so', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-models-'));
+  const plain = join(dir, 'plain.js');
+  writeFileSync(plain, 'export const answer = 42;\n');
+  const { io, out } = capture();
+  assert.equal(await main(['models', plain], io), 0);
+  assert.match(out.join(''), /does not import tfjs/);
+});

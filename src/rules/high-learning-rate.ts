@@ -35,7 +35,7 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       tooHigh:
-        'Model {{model}} uses {{kind}} with learning rate {{rate}}, above {{max}}: each update overshoots the minimum, so the loss and the gradients can grow step after step until they overflow to NaN ({{conventional}} is the conventional rate).',
+        "Model '{{model}}' uses {{kind}} with learning rate {{rate}}, above {{max}}: each update overshoots the minimum, so the loss and the gradients can grow step after step until they overflow to NaN ({{conventional}} is the conventional rate).",
     },
     options,
     fixable: true,

@@ -16,7 +16,7 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       unclipped:
-        '{{layer}} of model {{model}} is trained without gradient clipping, so backpropagation through time multiplies the gradient by the recurrent kernel once per step and one long or unlucky sequence can make it explode into a NaN update; tfjs optimizers have no clipnorm, so clip by global norm.',
+        "{{layer}} of model '{{model}}' is trained without gradient clipping, so backpropagation through time multiplies the gradient by the recurrent kernel once per step and one long or unlucky sequence can make it explode into a NaN update; tfjs optimizers have no clipnorm, so clip by global norm.",
     },
     options: {
       clipNorm: {

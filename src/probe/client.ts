@@ -118,15 +118,21 @@ export function runProbe(
         searchFrom: options.searchFrom,
       },
     };
-    child.send(run, (error) => {
-      if (error)
-        settle(
-          {
-            error: new ProbeError('internal', `could not send the probe request: ${error.message}`),
-          },
-          true,
-        );
-    });
+    try {
+      // A failed send means the child already died; its 'close' says why better than EPIPE would.
+      child.send(run, () => {});
+    } catch (error) {
+      // The request could not be serialised (it must be plain data).
+      settle(
+        {
+          error: new ProbeError(
+            'bad-input',
+            `the probe request is not plain data: ${(error as Error).message}`,
+          ),
+        },
+        true,
+      );
+    }
   });
 }
 

@@ -212,3 +212,14 @@ describe('probe process: failures', () => {
     assert.equal(lastMeaningfulLine('\n\n'), null);
   });
 });
+
+test('a request that is not plain data is rejected and its process reaped', async () => {
+  let pid = -1;
+  const bad = { ...request, values: { width: (() => 3) as unknown as string } };
+  const error = await runProbe(bad, options(), { onSpawn: (p) => (pid = p) }).catch(
+    (e: unknown) => e,
+  );
+  assert.ok(error instanceof ProbeError);
+  assert.equal(error.code, 'bad-input');
+  assert.equal(isAlive(pid), false);
+});

@@ -1,15 +1,19 @@
 import type { Span } from '../analysis/ir';
 
-/** Maps offsets to 1-based line and column (the IR's convention), built once per text. */
+/**
+ * Maps offsets to 1-based line and column (the IR's convention), built once per text.
+ * Line breaks are those TypeScript counts (\n, \r\n, lone \r, U+2028, U+2029), so directive
+ * lines agree with the parser's locations that the IR's spans come from.
+ */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
   constructor(text: string) {
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
-      // \r\n counts once: the \r is skipped by the \n check below only when alone.
-      if (ch === 10) this.lineStarts.push(i + 1);
-      else if (ch === 13 && text.charCodeAt(i + 1) !== 10) this.lineStarts.push(i + 1);
+      const breaksLine =
+        ch === 10 || ch === 0x2028 || ch === 0x2029 || (ch === 13 && text.charCodeAt(i + 1) !== 10);
+      if (breaksLine) this.lineStarts.push(i + 1);
     }
   }
 

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import ts from 'typescript';
+import { LineIndex } from '../../src/lint/positions';
+
+test('line and column agree with TypeScript (which the IR spans come from) for every line break kind', () => {
+  const pieces = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', '\u2028', '\u2029', '\t', 'é');
+  fc.assert(
+    fc.property(
+      fc.array(pieces, { maxLength: 40 }),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      (parts, at) => {
+        const text = parts.join('');
+        const offset = Math.floor(at * text.length);
+        const expected = ts
+          .createSourceFile('x.ts', text, ts.ScriptTarget.Latest)
+          .getLineAndCharacterOfPosition(offset);
+        assert.deepEqual(new LineIndex(text).position(offset), {
+          line: expected.line + 1,
+          column: expected.character + 1,
+        });
+      },
+    ),
+    { numRuns: 500 },
+  );
+});

@@ -4,7 +4,7 @@ import { fix } from './util/fix';
 import { insertLayerAfter } from './util/insert-layer';
 import { numberOption, report } from './util/message';
 import { isHidden, modelDepth } from './util/model';
-import { calleeSpan } from './util/source';
+import { calleeOf } from './util/callee';
 import { NORMALIZATION_FACTORIES, coreLayer, isWeighted } from './util/terms';
 
 export const rule: Rule = {
@@ -35,7 +35,7 @@ export const rule: Rule = {
       report(rule, model, {
         messageId: 'missing',
         data: { model: model.name, depth },
-        span: calleeSpan(context.source, model.anchor) ?? model.anchor,
+        span: calleeOf(context.source, model.anchor),
         fixes: [insertNormalization(model, context)],
       }),
     ];

@@ -2,7 +2,7 @@ import type { ModelGraph } from '../analysis/ir';
 import type { Rule, RuleContext } from './types';
 import { numberOption, report } from './util/message';
 import { modelDepth } from './util/model';
-import { calleeSpan } from './util/source';
+import { calleeOf } from './util/callee';
 import { isWeighted } from './util/terms';
 
 /** Merge layers through which an earlier tensor can bypass the layers in between. */
@@ -37,7 +37,7 @@ export const rule: Rule = {
       report(rule, model, {
         messageId: 'missing',
         data: { model: model.name, depth },
-        span: calleeSpan(context.source, model.anchor) ?? model.anchor,
+        span: calleeOf(context.source, model.anchor),
       }),
     ];
   },

@@ -13,7 +13,7 @@ import {
 } from './util/initializer';
 import { numberOption, report, uniqueFindings } from './util/message';
 import { describeLayer, isHidden, layerActivation, modelDepth } from './util/model';
-import { propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
 import { CONV_FACTORIES, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -65,7 +65,7 @@ export const rule: Rule = {
               activation,
               depth,
             },
-            span: propOrCalleeSpan(source, coreLayer(layer), key),
+            span: propOrCallee(source, coreLayer(layer), key),
             layer,
             fixes: [replaceFix(source, layer, key, verdict.target, read.init)],
           }),

@@ -13,7 +13,7 @@ import {
 } from './util/initializer';
 import { formatNumber, report, uniqueFindings, type MessageData } from './util/message';
 import { describeLayer, isHidden, layerActivation } from './util/model';
-import { propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
 import { coreLayer, isWeighted } from './util/terms';
 
 /** tfjs's defaults for unspecified arguments (tfjs-layers initializers.js: `args.stddev || 0.05`, ...). */
@@ -58,21 +58,23 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const fans = fanIns(model);
+    // Shape inference runs only when some layer has an initializer whose check needs a fan-in.
+    let fans: Map<number, number> | null = null;
+    const fanInOf = (index: number) => (fans ??= fanIns(model)).get(index) ?? null;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;
       for (const key of kernelKeys(layer)) {
         const read = readInitializer(layer, key);
         if (read.status !== 'known') continue;
-        const fanIn = key === 'pointwiseInitializer' ? null : (fans.get(layer.index) ?? null);
+        const fanIn = key === 'pointwiseInitializer' ? () => null : () => fanInOf(layer.index);
         const problem = judge(read.init, fanIn, isHidden(model, layer));
         if (!problem) continue;
         findings.push(
           report(rule, model, {
             messageId: problem.messageId,
             data: { layer: describeLayer(layer), initializer: read.init.name, ...problem.data },
-            span: propOrCalleeSpan(context.source, coreLayer(layer), key),
+            span: propOrCallee(context.source, coreLayer(layer), key),
             layer,
             fixes: fixes(context.source, model, layer, key, read.init),
           }),
@@ -88,13 +90,13 @@ interface Problem {
   data: MessageData;
 }
 
-function judge(init: Initializer, fanIn: number | null, hidden: boolean): Problem | null {
+function judge(init: Initializer, fanIn: () => number | null, hidden: boolean): Problem | null {
   switch (init.name) {
     case 'randomNormal':
     case 'truncatedNormal': {
       const stddev = numberArg(init, 'stddev');
       if (stddev === null) return null;
-      return judgeStddev(stddev || DEFAULT_STDDEV, fanIn);
+      return judgeStddev(stddev || DEFAULT_STDDEV, fanIn());
     }
     case 'randomUniform': {
       const min = numberArg(init, 'minval');
@@ -103,7 +105,7 @@ function judge(init: Initializer, fanIn: number | null, hidden: boolean): Proble
       const low = min || -DEFAULT_UNIFORM_LIMIT;
       const high = max || DEFAULT_UNIFORM_LIMIT;
       // A uniform on [low, high] has standard deviation (high - low) / sqrt(12); [-a, a] gives a / sqrt(3).
-      return judgeStddev(Math.abs(high - low) / Math.sqrt(12), fanIn);
+      return judgeStddev(Math.abs(high - low) / Math.sqrt(12), fanIn());
     }
     case 'varianceScaling': {
       const scale = numberArg(init, 'scale');

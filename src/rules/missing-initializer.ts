@@ -5,7 +5,7 @@ import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
 import { numberOption, report, uniqueFindings } from './util/message';
 import { describeLayer, isHidden, layerActivation, modelDepth } from './util/model';
-import { calleeSpan } from './util/source';
+import { calleeOf } from './util/callee';
 import { CONV_FACTORIES, RELU_FAMILY, coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -55,7 +55,7 @@ export const rule: Rule = {
         report(rule, model, {
           messageId: isSelu ? 'selu' : 'relu',
           data: { layer: describeLayer(layer), activation, depth },
-          span: calleeSpan(context.source, core.callSpan) ?? core.callSpan,
+          span: calleeOf(context.source, core.callSpan),
           layer,
           fixes,
         }),

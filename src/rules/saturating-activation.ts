@@ -17,7 +17,7 @@ import {
   modelDepth,
   type ActivationInfo,
 } from './util/model';
-import { propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
 import { SATURATING, isRecurrent, isWeighted } from './util/terms';
 
 /** Upper bound of each saturating activation's derivative: the best case per layer on the way back. */
@@ -59,7 +59,7 @@ export const rule: Rule = {
         if (!activation.name || !SATURATING.has(activation.name)) return [];
         // A recurrent layer's own tanh and hardSigmoid gates are the standard design, not a mistake.
         if (isRecurrent(layer) && activation.from !== 'layer') return [];
-        const span = propOrCalleeSpan(context.source, activation.carrier, 'activation');
+        const span = propOrCallee(context.source, activation.carrier, 'activation');
         return [
           report(rule, model, {
             messageId: 'saturating',

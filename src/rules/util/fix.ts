@@ -14,10 +14,17 @@ export function fix(title: string, edits: (TextEdit | null)[], preferred = false
 
 /** The string-literal quote the file mostly uses, so fixes look like the code around them. */
 export function quoteOf(source: string): string {
+  // Counting is O(file) and every fix of every finding asks: remember the answer for the file at hand.
+  if (source === quoteCache.source) return quoteCache.quote;
   const single = source.split("'").length;
   const double = source.split('"').length;
-  return double > single ? '"' : "'";
+  const quote = double > single ? '"' : "'";
+  quoteCache.source = source;
+  quoteCache.quote = quote;
+  return quote;
 }
+
+const quoteCache = { source: null as string | null, quote: "'" };
 
 export function stringLiteral(source: string, value: string): string {
   const q = quoteOf(source);

@@ -7,6 +7,17 @@ import type { LayerNode } from '../../analysis/ir';
 import type { TextEdit } from '../types';
 import { lineIndent, newline } from './source';
 
+const lineBreakCache = { source: null as string | null, lineBreak: '\n' };
+
+/** The file's line break; asked once per insertion, so remembered for the file at hand. */
+function lineBreak(source: string): string {
+  if (source !== lineBreakCache.source) {
+    lineBreakCache.source = source;
+    lineBreakCache.lineBreak = newline(source);
+  }
+  return lineBreakCache.lineBreak;
+}
+
 /** `layerExpression` is the new layer's call text, e.g. "tf.layers.batchNormalization()". */
 export function insertLayerAfter(
   source: string,
@@ -32,7 +43,7 @@ function afterArrayElement(
   const afterOffset = skipSpaces(source, end);
   const next = source[afterOffset];
   if (next !== ',' && next !== ']' && next !== '\n' && next !== '\r') return null;
-  const nl = newline(source);
+  const nl = lineBreak(source);
   if (!startsLineAt(source, start)) return { start: end, end, text: `, ${expression}` };
   const indent = lineIndent(source, start);
   if (next === ',') {
@@ -71,7 +82,7 @@ function afterAddStatement(
     return hasSemicolon ? { start: statementEnd, end: statementEnd, text: ` ${statement}` } : null;
   }
   const indent = lineIndent(source, receiverStart);
-  return { start: lineEnd, end: lineEnd, text: `${newline(source)}${indent}${statement}` };
+  return { start: lineEnd, end: lineEnd, text: `${lineBreak(source)}${indent}${statement}` };
 }
 
 /**
@@ -145,7 +156,7 @@ function previousCodeIndex(source: string, offset: number): number {
       i = open - 1;
       continue;
     }
-    const lineStart = Math.max(source.lastIndexOf('\n', i), source.lastIndexOf('\r', i)) + 1;
+    const lineStart = lineStartOf(source, i);
     const comment = lineCommentStart(source.slice(lineStart, i + 1));
     if (comment >= 0) {
       i = lineStart + comment - 1;
@@ -185,8 +196,7 @@ function skipSpaces(source: string, offset: number): number {
 }
 
 function startsLineAt(source: string, offset: number): boolean {
-  const lineStart =
-    Math.max(source.lastIndexOf('\n', offset - 1), source.lastIndexOf('\r', offset - 1)) + 1;
+  const lineStart = lineStartOf(source, offset - 1);
   return source.slice(lineStart, offset).trim() === '';
 }
 
@@ -202,4 +212,11 @@ function insideArray(source: string, offset: number): boolean {
     }
   }
   return false;
+}
+
+/** Offset of the first character of the line holding `offset` (after a \n or \r line break). */
+function lineStartOf(source: string, offset: number): number {
+  let i = offset;
+  while (i >= 0 && source[i] !== '\n' && source[i] !== '\r') i--;
+  return i + 1;
 }

@@ -4,7 +4,8 @@ import { clipOverrideCode, GENERATED_NAMES } from './util/clipping';
 import { fix } from './util/fix';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
-import { freshName, lineIndent, newline, startsLine, statementEnd } from './util/source';
+import { contains } from '../analysis/spans';
+import { freshName, lineIndent, newline, spanAt, startsLine, statementEnd } from './util/source';
 import { isRecurrent } from './util/terms';
 
 export const rule: Rule = {
@@ -64,10 +65,27 @@ function fitTarget(context: RuleContext, model: ModelGraph): Target {
     return { span: model.training.fitCalls[0].span, insertAfter: null, optimizer: null };
   const receiver = receiverOf(context.source, compile.span, 'compile');
   return {
-    span: compile.optimizer?.span ?? compile.span,
+    span: compileOptimizerSpan(context.source, compile.span, compile.optimizer?.span),
     insertAfter: receiver ? compile.span : null,
     optimizer: receiver ? `${receiver}.optimizer` : null,
   };
+}
+
+/**
+ * The optimizer as compile names it. When the optimizer was created elsewhere (`{ optimizer }` or
+ * `optimizer: opt`), point at that name inside the compile call, where training is set up, rather than at
+ * the distant creation; fall back to the whole call.
+ */
+function compileOptimizerSpan(source: string, compileSpan: Span, optimizerSpan?: Span): Span {
+  if (optimizerSpan && contains(compileSpan, optimizerSpan)) return optimizerSpan;
+  const text = source.slice(compileSpan.start, compileSpan.end);
+  const match = /\boptimizer\b(\s*:\s*)?/.exec(text);
+  if (!match) return compileSpan;
+  const keyStart = compileSpan.start + match.index;
+  if (!match[1]) return spanAt(source, keyStart, keyStart + 'optimizer'.length);
+  const valueStart = keyStart + match[0].length;
+  const value = /^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/.exec(source.slice(valueStart));
+  return value ? spanAt(source, valueStart, valueStart + value[0].length) : compileSpan;
 }
 
 /**

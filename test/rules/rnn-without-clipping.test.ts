@@ -138,8 +138,27 @@ function step(xs: tf.Tensor, ys: tf.Tensor) {
       name: 'JS: functional lstm, optimizer variable, fitDataset, double quotes',
       filePath: 'model.js',
       code: functionalJs(),
-      errors: [{ messageId: 'unclipped', line: 7, column: 19, endLine: 7, endColumn: 39 }],
+      errors: [{ messageId: 'unclipped', line: 8, column: 17, endLine: 8, endColumn: 26 }],
       output: functionalJs(`\n${block('', 'model.optimizer')}`),
+    },
+    {
+      name: 'optimizer created earlier: the finding points at its name in compile',
+      code: `import * as tf from '@tensorflow/tfjs';
+const opt = tf.train.adam(0.001);
+const model = tf.sequential();
+model.add(tf.layers.gru({ units: 8, inputShape: [10, 3] }));
+model.compile({ loss: 'meanSquaredError', optimizer: opt });
+model.trainOnBatch(xs, ys);
+`,
+      errors: [{ messageId: 'unclipped', line: 5, column: 54, endLine: 5, endColumn: 57 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const opt = tf.train.adam(0.001);
+const model = tf.sequential();
+model.add(tf.layers.gru({ units: 8, inputShape: [10, 3] }));
+model.compile({ loss: 'meanSquaredError', optimizer: opt });
+${block('', 'model.optimizer')}
+model.trainOnBatch(xs, ys);
+`,
     },
     {
       name: 'clipNorm option',

@@ -139,6 +139,25 @@ model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heN
 model.add(tf.layers.dense({units: 1, kernelInitializer: 'zeros'}));`,
     },
     {
+      name: 'named imports, a serialized varianceScaling config, and a separable depthwise kernel',
+      code: `import {initializers, layers, sequential} from '@tensorflow/tfjs';
+const model = sequential();
+model.add(layers.separableConv2d({inputShape: [16, 16, 3], filters: 8, kernelSize: 3, activation: 'relu', depthwiseInitializer: initializers.randomNormal({stddev: 2})}));
+model.add(layers.flatten());
+model.add(layers.dense({units: 8, kernelInitializer: {className: 'VarianceScaling', config: {scale: 10}}}));
+model.add(layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'stddevLargeNoFan', line: 3, column: 129, endLine: 3, endColumn: 167 },
+        { messageId: 'scaleLarge', line: 5, column: 54, endLine: 5, endColumn: 105 },
+      ],
+      output: `import {initializers, layers, sequential} from '@tensorflow/tfjs';
+const model = sequential();
+model.add(layers.separableConv2d({inputShape: [16, 16, 3], filters: 8, kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal'}));
+model.add(layers.flatten());
+model.add(layers.dense({units: 8, kernelInitializer: 'glorotNormal'}));
+model.add(layers.dense({units: 1}));`,
+    },
+    {
       name: 'an activation the extractor could not resolve: both fixes offered, none preferred',
       code: `import * as tf from '@tensorflow/tfjs';
 export function build(act: any) {

@@ -149,6 +149,24 @@ export const model = tf.sequential({
 });`,
     },
     {
+      name: 'separable convolutions name two kernels: both get heNormal',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.separableConv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu'}));
+model.add(tf.layers.depthwiseConv2d({kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal'}));
+model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.flatten());
+model.add(tf.layers.dense({units: 2, activation: 'softmax'}));`,
+      errors: [{ messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 36 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.separableConv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal', pointwiseInitializer: 'heNormal'}));
+model.add(tf.layers.depthwiseConv2d({kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal'}));
+model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.flatten());
+model.add(tf.layers.dense({units: 2, activation: 'softmax'}));`,
+    },
+    {
       name: 'selu at any depth gets leCunNormal',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

@@ -126,6 +126,17 @@ function step(xs: tf.Tensor, ys: tf.Tensor) {
 }
 `,
     },
+    {
+      name: 'custom loop whose optimizer has its applyGradients replaced by the user',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 16, inputShape: [20, 4] }));
+const optimizer = tf.train.adam(0.01);
+const original = optimizer.applyGradients.bind(optimizer);
+optimizer.applyGradients = (grads) => original(grads);
+for (let i = 0; i < 10; i++) optimizer.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
+`,
+    },
   ],
   invalid: [
     {

@@ -235,6 +235,19 @@ test('--report-unused-directives reports a directive that suppressed nothing', a
   );
 });
 
+test('--fix with --report-unused-directives deletes directives that suppress nothing', async () => {
+  const dir = makeProject({
+    'src/unused.js': `// gradient-lens-disable-next-line fake-lstm\n${read('relu-mlp.ts')}`,
+  });
+  const { code, stdout } = await lint(dir, [
+    'src/unused.js',
+    '--fix',
+    '--report-unused-directives',
+  ]);
+  assert.deepEqual([code, stdout], [0, '']);
+  assert.equal(readFileSync(join(dir, 'src/unused.js'), 'utf8'), read('relu-mlp.ts'));
+});
+
 test('a syntax error is reported as a fatal error message and exits 1', async () => {
   const dir = makeProject({ 'src/broken.js': read('broken.js') });
   const { code, stdout } = await lint(dir, ['src/broken.js', '--format', 'json']);

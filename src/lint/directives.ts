@@ -6,7 +6,7 @@
  * No rule named means every rule. Line and block comments work for every form.
  */
 import type { Span } from '../analysis/ir';
-import type { LintMessage } from '../rules/types';
+import type { Fix, LintMessage, TextEdit } from '../rules/types';
 import { scanComments } from './comments';
 import { LineIndex } from './positions';
 import type { DirectiveKind, LintProblem, UnusedDirective } from './types';
@@ -20,6 +20,8 @@ export interface Directive {
   span: Span;
   /** The line whose findings it suppresses; null for a file-level directive. */
   targetLine: number | null;
+  /** Deletes the comment (and its line when nothing else is on it). */
+  removal: TextEdit;
 }
 
 export interface ParsedDirectives {
@@ -73,6 +75,7 @@ export function parseDirectives(
       reason,
       span,
       targetLine: kind === 'disable' ? null : kind === 'disable-line' ? span.line : span.line + 1,
+      removal: removalEdit(source, comment.start, comment.end),
     });
   }
   return { directives, problems };
@@ -102,15 +105,20 @@ export function applyDirectives(
   });
   const unused: UnusedDirective[] = [];
   directives.forEach((directive, index) => {
+    const { span, kind } = directive;
     if (directive.ruleIds === null) {
-      if (!used.has(String(index)))
-        unused.push({ span: directive.span, kind: directive.kind, ruleId: null });
+      if (!used.has(String(index))) {
+        unused.push({ span, kind, ruleId: null, fix: removalFix(directive) });
+      }
       return;
     }
-    for (const ruleId of directive.ruleIds) {
-      if (!used.has(`${index}:${ruleId}`))
-        unused.push({ span: directive.span, kind: directive.kind, ruleId });
-    }
+    const unusedIds = directive.ruleIds.filter((ruleId) => !used.has(`${index}:${ruleId}`));
+    // Only a directive that is wholly unused can simply be deleted; the fix rides on its first entry.
+    const wholly = unusedIds.length === directive.ruleIds.length;
+    unusedIds.forEach((ruleId, i) => {
+      const fix = wholly && i === 0 ? { fix: removalFix(directive) } : {};
+      unused.push({ span, kind, ruleId, ...fix });
+    });
   });
   return { kept, unused };
 }
@@ -120,7 +128,36 @@ export function unusedDirectiveProblem(unused: UnusedDirective): LintProblem {
     unused.ruleId === null
       ? `Unused gradient-lens-${unused.kind} directive (no findings were reported here).`
       : `Unused gradient-lens-${unused.kind} directive (no findings from '${unused.ruleId}' were reported here).`;
-  return problemAt(unused.span, 'unused-directive', 'warning', unused.ruleId, what);
+  const problem = problemAt(unused.span, 'unused-directive', 'warning', unused.ruleId, what);
+  return unused.fix ? { ...problem, fix: unused.fix } : problem;
+}
+
+function removalFix(directive: Directive): Fix {
+  return {
+    title: `Remove the unused gradient-lens-${directive.kind} directive`,
+    preferred: true,
+    edits: [directive.removal],
+  };
+}
+
+/**
+ * The edit that deletes a comment: its whole line when nothing else is on it, otherwise the
+ * comment and the blanks before it (`x(); // directive` becomes `x();`).
+ */
+function removalEdit(source: string, start: number, end: number): TextEdit {
+  let before = start;
+  while (before > 0 && (source[before - 1] === ' ' || source[before - 1] === '\t')) before--;
+  let after = end;
+  while (after < source.length && (source[after] === ' ' || source[after] === '\t')) after++;
+  const atLineStart = before === 0 || source[before - 1] === '\n' || source[before - 1] === '\r';
+  const lineBreak = /^(\r\n|\n|\r|\u2028|\u2029)/.exec(source.slice(after, after + 2));
+  if (atLineStart && (lineBreak || after === source.length)) {
+    return { start: before, end: after + (lineBreak ? lineBreak[0].length : 0), text: '' };
+  }
+  // Code follows a block comment on the same line: keep one blank between the neighbours.
+  if (!atLineStart && after < source.length && !lineBreak)
+    return { start: before, end: after, text: ' ' };
+  return { start: atLineStart ? start : before, end: atLineStart ? after : end, text: '' };
 }
 
 function covers(directive: Directive, message: LintMessage): boolean {

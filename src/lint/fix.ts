@@ -55,8 +55,11 @@ export function applyEdits(source: string, edits: readonly TextEdit[]): string {
   return output + source.slice(cursor);
 }
 
+/** Anything that offers fixes: rule messages, and problems such as unused directives. */
+export type Fixable = Pick<LintMessage, 'fixes'>;
+
 /** One pass of `--fix`: each message's preferred fix, if it has one. */
-export function applyPreferredFixes(source: string, messages: readonly LintMessage[]): FixOutcome {
+export function applyPreferredFixes(source: string, messages: readonly Fixable[]): FixOutcome {
   const fixes = messages.flatMap((message) =>
     message.fixes.filter((fix) => fix.preferred).slice(0, 1),
   );
@@ -78,7 +81,7 @@ export const MAX_FIX_PASSES = 10;
  */
 export function fixUntilStable(
   source: string,
-  lint: (text: string) => readonly LintMessage[],
+  lint: (text: string) => readonly Fixable[],
   maxPasses = MAX_FIX_PASSES,
 ): FixLoopOutcome {
   let output = source;

@@ -118,7 +118,9 @@ function count(messages: LintMessage[], problems: LintProblem[]) {
     else if (severity === 'warning') counts.warningCount++;
     else counts.infoCount++;
   }
-  counts.fixableCount = messages.filter((m) => m.fixes.some((fix) => fix.preferred)).length;
+  counts.fixableCount =
+    messages.filter((m) => m.fixes.some((fix) => fix.preferred)).length +
+    problems.filter((p) => p.fix?.preferred).length;
   return counts;
 }
 

@@ -1,6 +1,6 @@
 /** What the linter returns for one file. Plain data: the CLI formatters and the editor read it. */
 import type { Span } from '../analysis/ir';
-import type { LintMessage } from '../rules/types';
+import type { Fix, LintMessage } from '../rules/types';
 
 export type { LintMessage };
 
@@ -22,6 +22,8 @@ export interface LintProblem {
   column: number;
   endLine: number;
   endColumn: number;
+  /** Unused directives: removing the comment (preferred, so `--fix` applies it). */
+  fix?: Fix;
 }
 
 export interface UnusedDirective {
@@ -30,6 +32,8 @@ export interface UnusedDirective {
   kind: DirectiveKind;
   /** The rule that was named but never suppressed; null for a directive that names no rule. */
   ruleId: string | null;
+  /** Removes the whole comment; set (on one entry) when nothing the directive names was used. */
+  fix?: Fix;
 }
 
 export type DirectiveKind = 'disable' | 'disable-line' | 'disable-next-line';
@@ -44,7 +48,7 @@ export interface LintResult {
   errorCount: number;
   warningCount: number;
   infoCount: number;
-  /** Messages that carry a preferred fix (what `--fix` would change). */
+  /** Messages and problems that carry a preferred fix (what `--fix` would change). */
   fixableCount: number;
   /** Directives that suppressed nothing; always computed, reported as problems only on request. */
   unusedDirectives: UnusedDirective[];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyDirectives, parseDirectives } from '../../src/lint/directives';
+import { applyEdits } from '../../src/lint/fix';
 import { LineIndex } from '../../src/lint/positions';
 import type { LintMessage } from '../../src/rules/types';
 
@@ -194,4 +195,45 @@ test('text without directives costs no directive work', () => {
   const result = run('const a = 1; // ordinary comment', [['rule-a', 1]]);
   assert.deepEqual(result.directives, []);
   assert.deepEqual(result.kept, ['rule-a@1']);
+});
+
+const removalCases: Array<[string, string, string]> = [
+  [
+    'a directive alone on its line takes the line with it',
+    'a\n  // gradient-lens-disable-next-line rule-a\nb\n',
+    'a\nb\n',
+  ],
+  [
+    'a trailing directive leaves the code',
+    'x(); // gradient-lens-disable-line rule-a\ny();',
+    'x();\ny();',
+  ],
+  ['a block directive between code keeps one blank', 'a /* gradient-lens-disable-line */ b', 'a b'],
+  [
+    'a block directive before code on its line keeps the indentation',
+    '  /* gradient-lens-disable-line */ b',
+    '  b',
+  ],
+  ['a last line without a newline', 'a\n/* gradient-lens-disable rule-c */', 'a\n'],
+  ['CRLF lines', 'a\r\n// gradient-lens-disable-next-line\r\nb', 'a\r\nb'],
+];
+for (const [name, source, expected] of removalCases) {
+  test(`unused directive removal: ${name}`, () => {
+    const { directives } = parseDirectives(source, isKnown);
+    const { unused } = applyDirectives([], directives);
+    const fix = unused[0]?.fix;
+    assert.ok(fix?.preferred);
+    assert.equal(applyEdits(source, fix.edits), expected);
+  });
+}
+
+test('a partly used directive gets no removal fix; a wholly unused list gets one, on its first entry', () => {
+  const source =
+    '// gradient-lens-disable-next-line rule-a, rule-b\nx\n// gradient-lens-disable-next-line rule-a, rule-c\ny';
+  const { directives } = parseDirectives(source, isKnown);
+  const { unused } = applyDirectives([finding(source, 'rule-a', 2)], directives);
+  assert.deepEqual(
+    unused.map((u) => `${u.ruleId}@${u.span.line}:${u.fix ? 'fix' : '-'}`),
+    ['rule-b@1:-', 'rule-a@3:fix', 'rule-c@3:-'],
+  );
 });

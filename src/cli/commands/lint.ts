@@ -13,7 +13,7 @@ import {
   type LintConfig,
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
-import { fixUntilStable } from '../../lint/fix';
+import { fixUntilStable, type Fixable } from '../../lint/fix';
 import { lintText, type LintDependencies } from '../../lint/index';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
@@ -171,9 +171,8 @@ function lintFile(
     throw new UsageError(`cannot read ${file}: ${reason}`);
   }
   if (fix) {
-    const fixed = fixUntilStable(
-      source,
-      (text) => lintText(text, file, config, dependencies).messages,
+    const fixed = fixUntilStable(source, (text) =>
+      fixables(lintText(text, file, config, dependencies)),
     );
     if (fixed.output !== source) {
       try {
@@ -185,6 +184,14 @@ function lintFile(
     }
   }
   return lintText(source, file, config, dependencies);
+}
+
+/** Rule findings, plus problems that carry a fix (unused directives, when they are reported). */
+function fixables(result: LintResult): Fixable[] {
+  const problems = result.problems.flatMap((problem) =>
+    problem.fix ? [{ fixes: [problem.fix] }] : [],
+  );
+  return [...result.messages, ...problems];
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

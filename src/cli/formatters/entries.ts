@@ -53,7 +53,7 @@ function fromProblem(problem: LintProblem): Entry {
     column: problem.column,
     endLine: problem.endLine,
     endColumn: problem.endColumn,
-    fixes: [],
+    fixes: problem.fix ? [problem.fix] : [],
     fatal: problem.kind === 'syntax' || problem.kind === 'too-large',
   };
 }

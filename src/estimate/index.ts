@@ -5,7 +5,7 @@
  * Forward, per layer, the pre-activation z of one unit has mean mu (from a constant bias), variance q
  * and covariance c between two examples of a batch. Backward, the loss gradient at z has second
  * moment d for one example and e across two examples. The squared kernel-gradient norm of a batch
- * mean is then kernelSize * (B P m d + (B^2 P^2 - B P) k e) / B^2, with m, k the input activations'
+ * mean is then kernelSize * (B P m d + P B (B - 1) k e) / B^2, with m, k the input activations'
  * second moments; the cross-example term matters: saturated deep nets map all inputs alike.
  */
 import type { ModelGraph } from '../analysis/ir';
@@ -46,7 +46,7 @@ export function estimateGradients(
   const shapes = inferShapes(model);
   const plan = planLayers(model, shapes);
   if ('error' in plan) return allUnknown(model, plan.error);
-  const { blocks } = plan;
+  const { blocks, inputNoise } = plan;
   if (blocks.length === 0) return allUnknown(model, 'the model has no dense or conv layer');
 
   const lossName = model.training.loss?.resolved ? model.training.loss.name : undefined;
@@ -58,7 +58,7 @@ export function estimateGradients(
   // Forward: pre-activation moments per block, and the input activations' moments (m: own, k: cross).
   const forward: { mean: number; variance: number; covariance: number; m: number; k: number }[] =
     [];
-  let m = 1; // N(0,1) inputs
+  let m = 1 / inputNoise.keep + inputNoise.additive; // N(0,1) inputs
   let k = 0; // independent examples
   for (const block of blocks) {
     const gain = block.kernelVariance * block.fanIn;
@@ -68,7 +68,7 @@ export function estimateGradients(
     forward.push({ mean, variance, covariance, m, k });
     if (block.activation !== 'softmax') {
       const f = block.activation.f;
-      m = expect1((z) => f(z) ** 2, mean, variance);
+      m = expect1((z) => f(z) ** 2, mean, variance) / block.noise.keep + block.noise.additive;
       k = expect2(f, f, mean, variance, covariance);
     }
   }
@@ -91,7 +91,8 @@ export function estimateGradients(
     const { mean, variance, covariance } = forward[l];
     const next = blocks[l + 1];
     const back = next.kernelVariance * next.backwardFan;
-    d[l] = expect1((z) => activation.df(z) ** 2, mean, variance) * back * d[l + 1];
+    const keep = blocks[l].noise.keep;
+    d[l] = (expect1((z) => activation.df(z) ** 2, mean, variance) * back * d[l + 1]) / keep;
     e[l] = expect2(activation.df, activation.df, mean, variance, covariance) * back * e[l + 1];
   }
 
@@ -134,8 +135,10 @@ function squaredNorm(
   e: number,
   batch: number,
 ): number {
+  // Loss gradients at different positions of a conv layer go through different weights, so they
+  // are uncorrelated; only the same position in two examples shares paths (and the cross term).
   const samples = batch * block.positions;
-  const pairs = samples * samples - samples;
+  const pairs = block.positions * batch * (batch - 1);
   const kernel = block.fanIn * block.units * (samples * m * d + pairs * k * e);
   const bias = block.useBias ? block.units * (samples * d + pairs * e) : 0;
   return kernel + bias;

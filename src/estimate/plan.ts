@@ -31,27 +31,31 @@ export interface Block {
   biasMean: number;
   useBias: boolean;
   activation: Activation | 'softmax';
+  /** Noise layers after the activation, before the next weighted layer. */
+  noise: Noise;
   initializerLabel: string;
   note?: string;
 }
 
 const CONV_RANK: Record<string, number> = { conv1d: 1, conv2d: 2, conv3d: 3 };
 const PASS_THROUGH = new Set(['flatten', 'inputLayer', 'reshape', 'masking']);
-const DROPOUT = new Set([
-  'dropout',
-  'spatialDropout1d',
-  'gaussianDropout',
-  'alphaDropout',
-  'gaussianNoise',
-]);
+/** Noise layers active in training mode (the probe measures in training mode, as fit does). */
+const NOISE = new Set(['dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise']);
+
+/** What noise layers do to the second moments: dropout scales own moments by 1/keep, noise adds. */
+export interface Noise {
+  keep: number;
+  additive: number;
+}
 
 export function planLayers(
   model: ModelGraph,
   shapes: ShapeInference,
-): { blocks: Block[] } | { error: string } {
+): { blocks: Block[]; inputNoise: Noise } | { error: string } {
   const chainError = model.kind === 'functional' ? functionalChainError(model) : null;
   if (chainError) return { error: chainError };
   const blocks: Block[] = [];
+  const inputNoise: Noise = { keep: 1, additive: 0 };
   for (const layer of model.layers) {
     const where = `layer ${layer.index} (${layer.factory}, line ${layer.callSpan.line})`;
     if (layer.conditional) return { error: `${where} is added only on some paths` };
@@ -61,11 +65,11 @@ export function planLayers(
       blocks.push(block);
       continue;
     }
-    if (PASS_THROUGH.has(layer.factory) || DROPOUT.has(layer.factory)) {
+    if (PASS_THROUGH.has(layer.factory)) continue;
+    if (NOISE.has(layer.factory)) {
       const previous = blocks[blocks.length - 1];
-      if (previous && DROPOUT.has(layer.factory)) {
-        previous.note = `followed by ${layer.factory}, treated as inactive`;
-      }
+      const error = addNoise(layer, previous ? previous.noise : inputNoise);
+      if (error) return { error: `${where}: ${error}` };
       continue;
     }
     const activation = activationLayer(layer);
@@ -83,16 +87,40 @@ export function planLayers(
       return { error: `${where}: an activation before the first weighted layer is not covered` };
     if (previous.activation === 'softmax')
       return { error: `${where}: an activation after softmax is not covered` };
+    if (previous.noise.keep !== 1 || previous.noise.additive !== 0)
+      return { error: `${where}: an activation after a dropout or noise layer is not covered` };
     previous.activation =
       activation.activation === 'softmax'
         ? softmaxAfter(previous)
         : compose(previous.activation, activation.activation);
   }
+  const output = blocks[blocks.length - 1];
+  if (output && (output.noise.keep !== 1 || output.noise.additive !== 0)) {
+    return { error: 'dropout or noise after the output layer is not covered' };
+  }
   for (const block of blocks.slice(0, -1)) {
     if (block.activation === 'softmax')
       return { error: `layer ${block.index}: softmax is covered on the output layer only` };
   }
-  return { blocks };
+  return { blocks, inputNoise };
+}
+
+/**
+ * Dropout with rate r keeps units with probability 1 - r and scales them by 1 / (1 - r), so own
+ * second moments grow by 1 / (1 - r); masks are independent across examples, so cross moments stay.
+ * gaussianDropout multiplies by N(1, r / (1 - r)): the same factor. gaussianNoise adds stddev^2.
+ */
+function addNoise(layer: LayerNode, noise: Noise): string | null {
+  if (layer.factory === 'gaussianNoise') {
+    const stddev = num(layer, 'stddev');
+    if (stddev === null) return 'its stddev is not statically known';
+    noise.additive += stddev * stddev;
+    return null;
+  }
+  const rate = num(layer, 'rate');
+  if (rate === null || rate < 0 || rate >= 1) return 'its rate is not statically known';
+  noise.keep *= 1 - rate;
+  return null;
 }
 
 function softmaxAfter(previous: Block): Activation | 'softmax' {
@@ -161,6 +189,7 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
     biasMean: bias.mean,
     useBias,
     activation: own.activation,
+    noise: { keep: 1, additive: 0 },
     initializerLabel: kernel.label,
     ...(rank > 0 ? { note: 'conv: spatial correlations approximated' } : {}),
   };

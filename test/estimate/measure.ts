@@ -1,8 +1,11 @@
 /**
- * Measures per-layer gradient-norm ratios of a plain MLP directly with tfjs (not through the probe),
- * for checking the static estimate against reality.
+ * Measures per-layer gradient-norm ratios directly with tfjs (not through the probe), for checking
+ * the static estimate against reality: same configs, seeded initializers, N(0,1) inputs, training mode.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { LayerSpec } from './ir-builder';
+
+export type LossName = 'meanSquaredError' | 'categoricalCrossentropy' | 'binaryCrossentropy';
 
 export interface MlpSpec {
   depth: number;
@@ -13,7 +16,7 @@ export interface MlpSpec {
   /** tfjs initializer name; undefined = the layer default (glorotNormal). */
   initializer?: string;
   outputActivation: string;
-  loss: 'meanSquaredError' | 'categoricalCrossentropy' | 'binaryCrossentropy';
+  loss: LossName;
   batch: number;
 }
 
@@ -30,30 +33,59 @@ export function mlpConfigs(spec: MlpSpec): Record<string, unknown>[] {
   });
 }
 
-/** Ratio of each dense layer's gradient norm (kernel and bias) to the last layer's, for one seed. */
 export function measureRatios(spec: MlpSpec, seed: number): number[] {
+  const specs = mlpConfigs(spec).map((config) => ({ factory: 'dense', config }));
+  return measureSequential(specs, {
+    inputShape: [spec.inputDim],
+    outputUnits: spec.outputUnits,
+    loss: spec.loss,
+    batch: spec.batch,
+    seed,
+  });
+}
+
+export interface MeasureOptions {
+  inputShape: number[];
+  outputUnits: number;
+  loss: LossName;
+  batch: number;
+  seed: number;
+}
+
+type InitializerFactory = (a: { seed: number }) => ReturnType<typeof tf.initializers.zeros>;
+
+/**
+ * Ratio of each layer's gradient norm (all its weights) to the last layer's, for one seed;
+ * NaN for layers without weights.
+ */
+export function measureSequential(specs: LayerSpec[], options: MeasureOptions): number[] {
   return tf.tidy(() => {
-    const initializerName = spec.initializer ?? 'glorotNormal';
-    const initializers = tf.initializers as unknown as Record<
-      string,
-      (a: { seed: number }) => ReturnType<typeof tf.initializers.zeros>
-    >;
+    const initializers = tf.initializers as unknown as Record<string, InitializerFactory>;
+    const factories = tf.layers as unknown as Record<string, (c: unknown) => tf.layers.Layer>;
     const model = tf.sequential();
-    mlpConfigs(spec).forEach((config, i) => {
-      model.add(
-        tf.layers.dense({
-          ...(config as { units: number }),
-          kernelInitializer: initializers[initializerName]({ seed: seed * 1000 + i }),
-        } as Parameters<typeof tf.layers.dense>[0]),
-      );
+    specs.forEach((spec, i) => {
+      // tfjs mutates some config arrays in place: give it a copy.
+      const config = structuredClone(spec.config ?? {}) as Record<string, unknown>;
+      if (spec.factory === 'dense' || spec.factory.startsWith('conv')) {
+        const name = (config.kernelInitializer as string | undefined) ?? 'glorotNormal';
+        config.kernelInitializer = initializers[name]({ seed: options.seed * 1000 + i });
+      }
+      model.add(factories[spec.factory](config));
     });
-    const x = tf.randomNormal([spec.batch, spec.inputDim], 0, 1, 'float32', seed);
-    const y = targets(spec, seed);
+    const x = tf.randomNormal(
+      [options.batch, ...options.inputShape],
+      0,
+      1,
+      'float32',
+      options.seed,
+    );
+    const y = targets(options);
     const { grads } = tf.variableGrads(() => {
       const out = model.apply(x, { training: true }) as tf.Tensor;
-      return lossOf(spec.loss, y, out);
+      return lossOf(options.loss, y, out);
     });
     const norms = model.layers.map((layer) => {
+      if (layer.trainableWeights.length === 0) return Number.NaN;
       const squares = layer.trainableWeights.map(
         (w) => tf.sum(tf.square(grads[w.originalName] ?? grads[w.name])).dataSync()[0],
       );
@@ -65,21 +97,19 @@ export function measureRatios(spec: MlpSpec, seed: number): number[] {
   });
 }
 
-function targets(spec: MlpSpec, seed: number): tf.Tensor {
-  if (spec.loss === 'meanSquaredError')
-    return tf.randomNormal([spec.batch, spec.outputUnits], 0, 1, 'float32', seed + 7);
-  if (spec.loss === 'binaryCrossentropy') {
-    return tf.cast(
-      tf.greater(tf.randomUniform([spec.batch, spec.outputUnits], 0, 1, 'float32', seed + 7), 0.5),
-      'float32',
-    );
+function targets({ loss, batch, outputUnits, seed }: MeasureOptions): tf.Tensor {
+  if (loss === 'meanSquaredError')
+    return tf.randomNormal([batch, outputUnits], 0, 1, 'float32', seed + 7);
+  if (loss === 'binaryCrossentropy') {
+    const uniform = tf.randomUniform([batch, outputUnits], 0, 1, 'float32', seed + 7);
+    return tf.cast(tf.greater(uniform, 0.5), 'float32');
   }
-  const labels = tf.randomUniform([spec.batch], 0, spec.outputUnits, 'int32', seed + 7);
-  return tf.oneHot(labels as tf.Tensor1D, spec.outputUnits).toFloat();
+  const labels = tf.randomUniform([batch], 0, outputUnits, 'int32', seed + 7);
+  return tf.oneHot(labels as tf.Tensor1D, outputUnits).toFloat();
 }
 
-/** The compiled tfjs losses (tf.metrics/losses as model.compile would use them), batch-averaged. */
-function lossOf(loss: MlpSpec['loss'], y: tf.Tensor, out: tf.Tensor): tf.Scalar {
+/** The losses as model.compile would use them, averaged over the batch. */
+function lossOf(loss: LossName, y: tf.Tensor, out: tf.Tensor): tf.Scalar {
   if (loss === 'meanSquaredError') return tf.mean(tf.square(tf.sub(out, y)));
   if (loss === 'binaryCrossentropy') return tf.mean(tf.metrics.binaryCrossentropy(y, out));
   return tf.mean(tf.metrics.categoricalCrossentropy(y, out));

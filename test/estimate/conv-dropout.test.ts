@@ -1,0 +1,148 @@
+/**
+ * Beyond the required MLP grid: conv stacks and dropout (active, as in the probe's training-mode
+ * pass), checked against tfjs gradients measured directly. Same one-order-of-magnitude bar.
+ */
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs';
+import { estimateGradients } from '../../src/estimate';
+import { sequentialModel, type LayerSpec } from './ir-builder';
+import { measureSequential, type MeasureOptions } from './measure';
+
+function worstLogError(specs: LayerSpec[], options: Omit<MeasureOptions, 'seed'>): number {
+  const runs = [1, 2, 3].map((seed) => measureSequential(specs, { ...options, seed }));
+  const estimate = estimateGradients(sequentialModel(specs, options.loss), {
+    batchSize: options.batch,
+  });
+  let worst = 0;
+  runs[0].forEach((_, i) => {
+    if (Number.isNaN(runs[0][i])) return; // no weights
+    const measured = Math.exp(runs.reduce((sum, run) => sum + Math.log(run[i]), 0) / runs.length);
+    const relative = estimate.layers[i].relative;
+    assert.ok(relative !== null && relative > 0, `layer ${i} has an estimate (${estimate.method})`);
+    worst = Math.max(worst, Math.abs(Math.log10(relative / measured)));
+  });
+  return worst;
+}
+
+describe('static estimate on conv stacks and with dropout, against measured tfjs gradients', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  for (const activation of ['sigmoid', 'tanh', 'relu']) {
+    it(`conv2d ${activation} (same/valid padding, stride 2) -> flatten -> dense softmax`, (t) => {
+      const specs: LayerSpec[] = [
+        {
+          factory: 'conv2d',
+          config: {
+            filters: 8,
+            kernelSize: 3,
+            inputShape: [10, 10, 2],
+            activation,
+            padding: 'same',
+          },
+        },
+        { factory: 'conv2d', config: { filters: 8, kernelSize: 3, activation, padding: 'same' } },
+        { factory: 'conv2d', config: { filters: 8, kernelSize: 3, strides: 2, activation } },
+        { factory: 'conv2d', config: { filters: 8, kernelSize: 3, activation, padding: 'same' } },
+        { factory: 'flatten' },
+        { factory: 'dense', config: { units: 32, activation } },
+        { factory: 'dense', config: { units: 10, activation: 'softmax' } },
+      ];
+      const error = worstLogError(specs, {
+        inputShape: [10, 10, 2],
+        outputUnits: 10,
+        loss: 'categoricalCrossentropy',
+        batch: 16,
+      });
+      t.diagnostic(`worst |log10 error|: ${error.toFixed(2)}`);
+      assert.ok(error <= 1, `log10 error ${error.toFixed(2)} exceeds 1`);
+    });
+
+    it(`conv1d ${activation} with He init and a stride -> dense + MSE`, (t) => {
+      const specs: LayerSpec[] = [
+        {
+          factory: 'conv1d',
+          config: { filters: 8, kernelSize: 5, inputShape: [24, 3], activation },
+        },
+        {
+          factory: 'conv1d',
+          config: { filters: 8, kernelSize: 5, activation, kernelInitializer: 'heNormal' },
+        },
+        { factory: 'conv1d', config: { filters: 8, kernelSize: 3, activation, strides: 2 } },
+        { factory: 'flatten' },
+        { factory: 'dense', config: { units: 5 } },
+      ];
+      const error = worstLogError(specs, {
+        inputShape: [24, 3],
+        outputUnits: 5,
+        loss: 'meanSquaredError',
+        batch: 16,
+      });
+      t.diagnostic(`worst |log10 error|: ${error.toFixed(2)}`);
+      assert.ok(error <= 1, `log10 error ${error.toFixed(2)} exceeds 1`);
+    });
+  }
+
+  it('dropout (rate 0.5) and gaussianNoise between dense layers, and on the input', (t) => {
+    const specs: LayerSpec[] = [
+      { factory: 'dropout', config: { rate: 0.2, inputShape: [32] } },
+      {
+        factory: 'dense',
+        config: { units: 64, activation: 'relu', kernelInitializer: 'heNormal' },
+      },
+      { factory: 'dropout', config: { rate: 0.5 } },
+      { factory: 'dense', config: { units: 64, activation: 'tanh' } },
+      { factory: 'gaussianNoise', config: { stddev: 1 } },
+      { factory: 'dense', config: { units: 64, activation: 'sigmoid' } },
+      { factory: 'dropout', config: { rate: 0.5 } },
+      { factory: 'dense', config: { units: 64, activation: 'sigmoid' } },
+      { factory: 'dense', config: { units: 4 } },
+    ];
+    const error = worstLogError(specs, {
+      inputShape: [32],
+      outputUnits: 4,
+      loss: 'meanSquaredError',
+      batch: 64,
+    });
+    t.diagnostic(`worst |log10 error|: ${error.toFixed(2)}`);
+    assert.ok(error <= 1, `log10 error ${error.toFixed(2)} exceeds 1`);
+  });
+
+  it('the dropout factor matters: ignoring it misses a deep sigmoid dropout stack by more', (t) => {
+    const layers: LayerSpec[] = [
+      { factory: 'dense', config: { units: 64, activation: 'sigmoid', inputShape: [32] } },
+    ];
+    for (let i = 0; i < 6; i++) {
+      layers.push({ factory: 'dropout', config: { rate: 0.5 } });
+      layers.push({ factory: 'dense', config: { units: 64, activation: 'sigmoid' } });
+    }
+    layers.push({ factory: 'dense', config: { units: 4 } });
+    const options = {
+      inputShape: [32],
+      outputUnits: 4,
+      loss: 'meanSquaredError' as const,
+      batch: 64,
+    };
+    const measured = [1, 2, 3].map((seed) => measureSequential(layers, { ...options, seed })[0]);
+    const geometric = Math.exp(measured.reduce((a, b) => a + Math.log(b), 0) / measured.length);
+    const firstLayerError = (specs: LayerSpec[]) => {
+      const estimate = estimateGradients(sequentialModel(specs, options.loss), { batchSize: 64 });
+      return Math.abs(Math.log10((estimate.layers[0].relative ?? Number.NaN) / geometric));
+    };
+    const withDropout = firstLayerError(layers);
+    const ignoring = firstLayerError(
+      layers.map((l) =>
+        l.factory === 'dropout' ? { factory: 'dropout', config: { rate: 0 } } : l,
+      ),
+    );
+    t.diagnostic(
+      `first-layer |log10 error|: ${withDropout.toFixed(2)} modelled, ${ignoring.toFixed(2)} ignored`,
+    );
+    assert.ok(
+      withDropout < ignoring,
+      `modelled ${withDropout.toFixed(2)} vs ignored ${ignoring.toFixed(2)}`,
+    );
+  });
+});

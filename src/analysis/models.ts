@@ -41,7 +41,7 @@ function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]
           unknowns: [],
         }
       : functionalGraph(model, base);
-  graph.unknowns = collectUnknowns(graph);
+  graph.unknowns = [...new Set([...collectUnknowns(graph), ...model.unresolved])];
   return graph;
 }
 
@@ -172,7 +172,7 @@ function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[]
       continue;
     }
     for (const other of rest) mergeInto(first, other, source);
-    first.unknowns = collectUnknowns(first);
+    first.unknowns = [...new Set([...collectUnknowns(first), ...first.unknowns])];
     out.push(first);
   }
   return out;

@@ -87,6 +87,7 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     fitCalls: [],
     customLoops: [],
     speculative: interp.inSpeculativeFrame(),
+    unresolved: [],
   };
   interp.models.push(model);
   return model;
@@ -103,15 +104,34 @@ function createModel(
   if (kind === 'sequential') {
     const layers = get('layers');
     if (layers?.t === 'array') for (const item of layers.items) addLayer(interp, model, item);
+    else if (layers) model.unresolved.push(describe(layers, 'layers'));
   } else {
     model.inputs = get('inputs') ?? UNDEFINED;
     model.outputs = get('outputs') ?? UNDEFINED;
+    if (model.outputs.t !== 'tensor' && model.outputs.t !== 'array') {
+      model.unresolved.push(describe(model.outputs, 'outputs'));
+    }
   }
   return { t: 'model', model };
 }
 
-function addLayer(interp: Interp, model: ModelRec, item: AV): void {
-  if (item.t !== 'layer') return;
+/** Text for a value that should have been a layer or tensor (a custom layer class, a nested model, ...). */
+function describe(value: AV, what: string): string {
+  if (value.t === 'unknown') return value.text;
+  if (value.t === 'model') return `nested model ${value.model.name}`;
+  return what;
+}
+
+function addLayer(
+  interp: Interp,
+  model: ModelRec,
+  item: AV,
+  text = 'a layer the extractor cannot read',
+): void {
+  if (item.t !== 'layer') {
+    model.unresolved.push(describe(item, text));
+    return;
+  }
   const condition = interp.conditions[interp.conditions.length - 1];
   if (condition && !item.layer.conditional) item.layer.conditional = { ...condition };
   model.layers.push(item.layer);
@@ -184,7 +204,12 @@ export function callModelMethod(
   const span = spanOf(node);
   switch (method) {
     case 'add':
-      addLayer(interp, model, args[0] ?? UNDEFINED);
+      addLayer(
+        interp,
+        model,
+        args[0] ?? UNDEFINED,
+        node.arguments[0] ? interp.text(node.arguments[0]) : '',
+      );
       if (span.end > model.lastSpan.end) model.lastSpan = span;
       return UNDEFINED;
     case 'compile':

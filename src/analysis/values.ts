@@ -81,6 +81,8 @@ export interface ModelRec {
   customLoops: CustomLoopCall[];
   /** Built while running an uncalled function with unknown parameters (see Interp.inSpeculativeFrame). */
   speculative: boolean;
+  /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
+  unresolved: string[];
 }
 
 export class Scope {

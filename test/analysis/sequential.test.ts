@@ -251,3 +251,15 @@ test('a file with two models keeps them apart', () => {
     ],
   );
 });
+
+test('custom layer classes and nested models are listed as unresolved, not dropped silently', () => {
+  const result = run(
+    `${TF}class Scale extends tf.layers.Layer {}\nconst inner = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2] })] });\nconst model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 4, inputShape: [2] }));\nmodel.add(new Scale());\nmodel.add(inner);`,
+  );
+  const model = result.models.find((m) => m.name === 'model');
+  assert.deepEqual(
+    model?.layers.map((l) => l.factory),
+    ['dense'],
+  );
+  assert.deepEqual(model?.unknowns, ['new Scale()', 'nested model inner']);
+});

@@ -1,10 +1,10 @@
 import type { CustomLoopCall, ModelGraph, Span } from '../analysis/ir';
+import { contains } from '../analysis/spans';
 import type { Fix, Rule, RuleContext } from './types';
 import { clipOverrideCode, GENERATED_NAMES } from './util/clipping';
 import { fix } from './util/fix';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
-import { contains } from '../analysis/spans';
 import { freshName, lineIndent, newline, spanAt, startsLine, statementEnd } from './util/source';
 import { isRecurrent } from './util/terms';
 

@@ -1,4 +1,5 @@
 import { rule } from '../../src/rules/high-learning-rate';
+import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { testRule } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
@@ -6,6 +7,10 @@ const dense = 'tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: 
 
 testRule(rule, {
   valid: [
+    {
+      name: 'healthy deep recurrent model, clipped and well set up',
+      code: HEALTHY_RECURRENT_MODEL,
+    },
     {
       name: 'conventional rates for every optimizer',
       code: `${header}const a = ${dense};

@@ -1,10 +1,15 @@
 import { rule } from '../../src/rules/non-orthogonal-recurrent-init';
+import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { testRule } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 
 testRule(rule, {
   valid: [
+    {
+      name: 'healthy deep recurrent model, clipped and well set up',
+      code: HEALTHY_RECURRENT_MODEL,
+    },
     {
       name: 'tfjs default (orthogonal) on every recurrent layer',
       code: `${header}const model = tf.sequential();

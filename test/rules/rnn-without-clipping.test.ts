@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { rule } from '../../src/rules/rnn-without-clipping';
+import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { applyEdits, runRule, testRule } from './rule-tester';
 
 /** The block the fix inserts, written out by hand so the tests do not reuse the generator. */
@@ -89,6 +90,10 @@ function step(xs: tf.Tensor, ys: tf.Tensor) {
 
 testRule(rule, {
   valid: [
+    {
+      name: 'healthy deep recurrent model, clipped and well set up',
+      code: HEALTHY_RECURRENT_MODEL,
+    },
     {
       name: 'recurrent model compiled but never trained in the file',
       code: `import * as tf from '@tensorflow/tfjs';

@@ -1,4 +1,5 @@
 import { rule } from '../../src/rules/saturating-output-loss';
+import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { testRule } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
@@ -9,6 +10,10 @@ model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
 
 testRule(rule, {
   valid: [
+    {
+      name: 'healthy deep recurrent model, clipped and well set up',
+      code: HEALTHY_RECURRENT_MODEL,
+    },
     {
       name: 'sigmoid output with binaryCrossentropy',
       code: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });

@@ -1,10 +1,15 @@
 import { rule } from '../../src/rules/unbounded-recurrent-activation';
+import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { testRule } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 
 testRule(rule, {
   valid: [
+    {
+      name: 'healthy deep recurrent model, clipped and well set up',
+      code: HEALTHY_RECURRENT_MODEL,
+    },
     {
       name: 'tfjs defaults (tanh, hardSigmoid gates)',
       code: `${header}const model = tf.sequential();

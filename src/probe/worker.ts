@@ -57,9 +57,12 @@ async function run(message: RunMessage): Promise<WorkerMessage> {
 
 function toFailure(error: unknown): FailureMessage {
   if (error instanceof ProbeError) {
+    // The engine wraps unexpected errors as 'internal'; a wasm or typed-array allocation failure
+    // inside it is still memory running out.
+    const outOfMemory = error.code === 'internal' && OUT_OF_MEMORY_PATTERN.test(error.message);
     return {
       type: 'failure',
-      code: error.code,
+      code: outOfMemory ? 'out-of-memory' : error.code,
       message: error.message,
       details: { ...error.details },
     };

@@ -20,8 +20,17 @@ import { runProbe } from '../probe/client';
 import { resolveUnknowns } from '../probe/resolve';
 import { selectModel } from '../probe/select';
 import { estimateGradients } from '../estimate';
+import { renderReportBody } from '../report';
 
-export { applyEdits, estimateGradients, mentionsTfjs, resolveUnknowns, runProbe, selectModel };
+export {
+  applyEdits,
+  estimateGradients,
+  mentionsTfjs,
+  renderReportBody,
+  resolveUnknowns,
+  runProbe,
+  selectModel,
+};
 
 export interface EngineLint {
   result: LintResult;

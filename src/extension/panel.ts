@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import type { LintMessage } from '../rules/types';
 import { workspaceEdit } from './code-actions';
 import type { LintController } from './lint-controller';
-import { renderPanelHtml, type PanelFinding } from './panel-html';
+import { loadEngine } from './engine';
+import { renderPanelHtml } from './panel-html';
 import { withSourceLayerNames } from './presentation';
 import { parseWebviewMessage, type FromWebview, type ToWebview } from './panel-messages';
 import type { ProbeController } from './probe-controller';
@@ -25,6 +26,7 @@ export class ProbePanel {
   private static current: ProbePanel | undefined;
 
   private entry: ProbeEntry;
+  private findingsSignature = '';
   private readonly disposables: vscode.Disposable[] = [];
 
   static createOrShow(deps: PanelDeps, entry: ProbeEntry): ProbePanel {
@@ -67,7 +69,8 @@ export class ProbePanel {
     this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
     this.deps.lints.onDidLint(
       (lint) => {
-        if (lint.uri.toString() === this.entry.target.uri.toString()) this.render();
+        const same = lint.uri.toString() === this.entry.target.uri.toString();
+        if (same && signature(this.findings()) !== this.findingsSignature) this.render();
       },
       null,
       this.disposables,
@@ -87,20 +90,24 @@ export class ProbePanel {
     this.panel.title = `Gradients: ${name}`;
     const webview = this.panel.webview;
     const names = this.sourceLayerNames();
-    this.panel.webview.html = renderPanelHtml({
-      title: `${name} — ${report.verdict}`,
-      report: withSourceLayerNames(report, names),
-      comparison: comparison && {
-        ...comparison,
-        report: withSourceLayerNames(comparison.report, names),
-      },
-      findings: this.findings().map(toPanelFinding),
-      fromSource: target.kind === 'source',
+    const shown = withSourceLayerNames(report, names);
+    const findings = this.findings();
+    this.findingsSignature = signature(findings);
+    const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
+    webview.html = renderPanelHtml({
+      title: `Gradients: ${name}`,
+      report: shown,
+      reportBody: loadEngine().renderReportBody(shown, {
+        interactive: true,
+        title: `Gradients of ${name}`,
+        findings: target.kind === 'source' ? findings : undefined,
+        comparison: comparison && withSourceLayerNames(comparison.report, names),
+        comparisonLabel: comparison && `after fix: ${comparison.fixTitle}`,
+      }),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
-      reportBody: null,
-      reportScripts: [],
-      reportStyles: [],
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.css')).toString(),
     });
   }
 
@@ -210,13 +217,7 @@ export function findingKey(message: LintMessage): string {
   return `${message.ruleId}@${message.span.start}`;
 }
 
-function toPanelFinding(message: LintMessage): PanelFinding {
-  return {
-    key: findingKey(message),
-    ruleId: message.ruleId,
-    message: message.message,
-    line: message.span.line,
-    severity: message.severity,
-    fixes: message.fixes.map((f) => ({ title: f.title, preferred: f.preferred })),
-  };
+/** Changes when the model's findings change (a fix applied, code edited), not on every keystroke. */
+function signature(findings: LintMessage[]): string {
+  return findings.map((m) => `${findingKey(m)}:${m.message}`).join('\n');
 }

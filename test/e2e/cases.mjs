@@ -1,7 +1,18 @@
 // The end-to-end cases: each one is something a user does, checked by what they see.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { repoRoot } from './lib/code-server.mjs';
 import { sleep, waitUntil } from './lib/workbench.mjs';
 
 /** Marker the fake workspace tfjs writes when something loads it (see writeFakeWorkspaceTfjs). */
@@ -20,23 +31,36 @@ export const trustedCases = [
     },
   },
   {
-    name: 'shows diagnostics with source, rule code and status-bar count',
-    async run({ wb }) {
-      await wb.openFile('deep-sigmoid.js');
-      const rows = await waitUntil('9 saturating-activation problems', async () => {
-        const found = (await wb.problems()).filter((r) => r.text.includes('saturating-activation'));
-        return found.length === 9 ? found : null;
-      });
+    name: 'shows the same diagnostics as the CLI, with source, rule code and status-bar count',
+    async run({ wb, workspace }) {
+      const expected = cliLint(join(workspace, 'deep-sigmoid.js'));
       assert.ok(
-        rows.every((r) => r.text.includes('Gradient Lens')),
-        'every problem names the source',
+        expected.filter((m) => m.ruleId === 'saturating-activation').length === 9,
+        'fixture sanity',
       );
-      assert.match(rows[0].text, /layer 0 \(dense\).*sigmoid/);
-      assert.match(rows[0].text, /Ln 5, Col 52/);
+      await wb.openFile('deep-sigmoid.js');
+      const rows = await waitUntil(`${expected.length} problems`, async () => {
+        const found = (await wb.problems()).filter((r) => r.text.includes('Gradient Lens'));
+        return found.length === expected.length ? found : null;
+      });
+      for (const m of expected) {
+        // Source, then the rule code (its docs link), then the position: "Gradient Lens" + code + "[Ln 5, Col 52]".
+        const row = rows.find((r) =>
+          r.text.includes(`Gradient Lens${m.ruleId}[Ln ${m.line}, Col ${m.column}]`),
+        );
+        assert.ok(
+          row,
+          `a problem for ${m.ruleId} at ${m.line}:${m.column} in ${JSON.stringify(rows.map((r) => r.text))}`,
+        );
+      }
+      assert.match(
+        rows.find((r) => r.text.includes('Ln 5, Col 52')).text,
+        /layer 0 \(dense\).*sigmoid/,
+      );
       const status = await waitUntil('the status-bar count', async () =>
         (await wb.statusBarTexts()).find((t) => t.includes('Gradient Lens:')),
       );
-      assert.match(status, /Gradient Lens: 9 risks/);
+      assert.match(status, new RegExp(`Gradient Lens: ${expected.length} risks`));
     },
   },
   {
@@ -52,14 +76,15 @@ export const trustedCases = [
   },
   {
     name: 'shows CodeLenses above the model',
-    async run({ wb }) {
+    async run({ wb, workspace }) {
+      const count = cliLint(join(workspace, 'deep-sigmoid.js')).length;
       await wb.openFile('deep-sigmoid.js');
       const lenses = await waitUntil('the CodeLenses', async () => {
         const all = await wb.codeLenses();
         return all.some((t) => t.includes('Probe gradients')) ? all : null;
       });
       assert.ok(
-        lenses.some((t) => /9 findings/.test(t)),
+        lenses.includes(`${count} findings`),
         `finding count lens in ${JSON.stringify(lenses)}`,
       );
     },
@@ -128,7 +153,15 @@ export const trustedCases = [
       }));
       assert.equal(panel.layers, '10');
       assert.equal(panel.verdict, 'vanishing');
-      assert.match(panel.text, /Verdict: vanishing/);
+      assert.match(panel.text, /vanish/i);
+      // The report view drew its chart (Chart.js on a canvas) without replacing it by an error.
+      await waitUntil('the chart', async () =>
+        frame.$eval('#gl-chart', (c) => c.width > 0 && c.height > 0).catch(() => false),
+      );
+      const chartError = await frame
+        .$eval('#gl-chart-error', (e) => (e.hidden ? '' : e.textContent))
+        .catch(() => '');
+      assert.equal(chartError, '');
       // The trusted workspace's own tfjs was tried first (it is a fake that refuses to load).
       assert.ok(
         existsSync(join(workspace, WORKSPACE_TFJS_MARKER)),
@@ -150,10 +183,8 @@ export const trustedCases = [
         hints.some((t) => t.includes('vanishing')),
         JSON.stringify(hints),
       );
-      const lenses = await wb.codeLenses();
-      assert.ok(
-        lenses.some((t) => t.includes('measured: vanishing')),
-        JSON.stringify(lenses),
+      await waitUntil('the verdict lens', async () =>
+        (await wb.codeLenses()).some((t) => t.includes('measured: vanishing')),
       );
     },
   },
@@ -163,7 +194,9 @@ export const trustedCases = [
       await wb.openFile('xss.js');
       await clickCodeLens(wb, page, 'Probe gradients');
       const frame = await wb.webviewFrame('#gl-panel[data-layers="3"]', 90_000);
-      const names = await frame.$$eval('.gl-name', (cells) => cells.map((c) => c.textContent));
+      const names = await frame.$$eval('.gl-name', (cells) =>
+        cells.map((c) => c.firstChild?.textContent ?? ''),
+      );
       assert.ok(names.includes(XSS_NAME), `layer names ${JSON.stringify(names)}`);
       const images = await frame.$$eval('img', (imgs) => imgs.length);
       assert.equal(images, 0, 'no <img> element was created');
@@ -205,29 +238,92 @@ export const trustedCases = [
       await file.waitFor();
       await file.click({ button: 'right' });
       const item = page
-        .locator('.context-view .action-item')
+        .locator('.context-view .action-menu-item')
         .filter({ hasText: 'Probe Gradients of a model.json' });
-      await item.click();
+      await item.waitFor();
+      // A hovered menu item takes the keyboard focus; Enter runs it (clicks here proved flaky).
+      await item.hover();
+      await page.keyboard.press('Enter');
       const frame = await wb.webviewFrame('#gl-panel[data-layers="3"]', 90_000);
       const verdict = await frame.$eval('#gl-panel', (el) => el.dataset.verdict);
       assert.equal(verdict, 'healthy');
     },
   },
   {
-    name: 'fixes all problems of a file with one command',
-    async run({ wb }) {
+    name: 're-validates when the config file or the settings change',
+    async run({ wb, workspace }) {
       await wb.openFile('deep-sigmoid.js');
-      await wb.runCommand('Gradient Lens: Fix All Problems in This File');
-      // Earlier cases fixed line 6 and disabled the rule for line 9: that one must stay sigmoid.
-      await waitUntil('every other hidden layer fixed', async () => {
-        const text = await wb.editorText();
+      const count = (rows, ruleId) =>
+        rows.filter((r) => r.text.includes(`Gradient Lens${ruleId}[`)).length;
+      await waitUntil(
+        'saturating-activation problems',
+        async () => count(await wb.problems(), 'saturating-activation') === 9,
+      );
+      const rc = join(workspace, '.gradientlensrc.json');
+      writeFileSync(rc, JSON.stringify({ rules: { 'saturating-activation': 'off' } }));
+      await waitUntil('the rule turned off by .gradientlensrc.json', async () => {
+        const rows = await wb.problems();
         return (
-          (text.match(/'sigmoid'/g) ?? []).length === 1 &&
-          (text.match(/heNormal/g) ?? []).length === 8
+          count(rows, 'saturating-activation') === 0 &&
+          count(rows, 'deep-without-normalization') === 1
         );
       });
-      await waitUntil('no problems for the file', async () =>
-        (await wb.problems()).every((r) => !r.text.includes('saturating-activation')),
+      rmSync(rc);
+      await waitUntil(
+        'the rule back after the config file is deleted',
+        async () => count(await wb.problems(), 'saturating-activation') === 9,
+      );
+      // Workspace settings: .vscode/settings.json (VS Code watches the workspace folder).
+      const settingsFile = join(workspace, '.vscode', 'settings.json');
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      const settings = {};
+      writeFileSync(
+        settingsFile,
+        JSON.stringify({ 'gradientLens.rules': { 'saturating-activation': 'error' } }),
+      );
+      await waitUntil(
+        'the severity from the settings',
+        async () =>
+          (await wb.page.locator('.markers-panel .monaco-list-row .codicon-error').count()) === 9,
+      );
+      writeFileSync(settingsFile, JSON.stringify(settings));
+      await waitUntil(
+        'warnings again',
+        async () =>
+          (await wb.page.locator('.markers-panel .monaco-list-row .codicon-error').count()) === 0,
+      );
+    },
+  },
+  {
+    name: 'fixes all problems of a file with one command, as the CLI --fix does',
+    async run({ wb, page, workspace }) {
+      await wb.openFile('deep-sigmoid.js');
+      const file = join(workspace, 'deep-sigmoid.js');
+      await page.keyboard.press('Control+S');
+      const before = await waitUntil(
+        'the saved file',
+        async () => !(await wb.isDirty()) && readFileSync(file, 'utf8'),
+      );
+      const expected = cliFix(file);
+      assert.notEqual(expected, before, 'the CLI has something to fix');
+      await wb.runCommand('Gradient Lens: Fix All Problems in This File');
+      await waitUntil('the fixed text', async () => (await wb.editorText()).includes('heNormal'));
+      await page.keyboard.press('Control+S');
+      await waitUntil(
+        'the saved fixed file',
+        async () => !(await wb.isDirty()) && readFileSync(file, 'utf8') !== before,
+      );
+      assert.equal(readFileSync(file, 'utf8'), expected);
+      const after = cliLint(file);
+      assert.ok(
+        after.every((m) => m.fixes.length === 0),
+        'nothing fixable is left',
+      );
+      await waitUntil(
+        `${after.length} problems left`,
+        async () =>
+          (await wb.problems()).filter((r) => r.text.includes('Gradient Lens')).length ===
+          after.length,
       );
     },
   },
@@ -278,6 +374,36 @@ export function writeFakeWorkspaceTfjs(workspace) {
     'index.js': `require('fs').writeFileSync(${marker}, String(process.pid));\nthrow new Error('fake workspace tfjs (e2e): refusing to load');\n`,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+}
+
+/** The CLI's findings for a file: what the editor must show. */
+function cliLint(file) {
+  const result = spawnSync(
+    process.execPath,
+    [join(repoRoot, 'bin', 'gradient-lens.js'), 'lint', '--format', 'json', file],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const parsed = JSON.parse(result.stdout);
+  return parsed.flatMap((f) => f.messages);
+}
+
+/** What `gradient-lens lint --fix` makes of the file's current text (run on a copy). */
+function cliFix(file) {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-e2e-fix-'));
+  try {
+    const copy = join(dir, 'model.js');
+    copyFileSync(file, copy);
+    spawnSync(
+      process.execPath,
+      [join(repoRoot, 'bin', 'gradient-lens.js'), 'lint', '--fix', copy],
+      { encoding: 'utf8' },
+    );
+    return readFileSync(copy, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 async function outputText(page) {

@@ -1,9 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { escapeHtml, renderPanelHtml, type PanelView } from '../../src/extension/panel-html';
+import { renderReportBody } from '../../src/report';
 import { parseWebviewMessage } from '../../src/extension/panel-messages';
 import { minimalEdit } from '../../src/extension/text-diff';
 import type { ProbeReport } from '../../src/probe/types';
+import type { LintMessage } from '../../src/rules/types';
 
 const XSS = '<img src=x onerror=alert(1)>';
 
@@ -41,25 +43,24 @@ function view(overrides: Partial<PanelView> = {}): PanelView {
     assumptions: [`assumed ${XSS}`],
     timings: { loadMs: 1, buildMs: 1, probeMs: 1 },
   };
+  const finding: LintMessage = {
+    ruleId: 'saturating-activation',
+    messageId: 'saturating',
+    message: `bad ${XSS}`,
+    span: { start: 10, end: 20, line: 5, column: 1, endLine: 5, endColumn: 11 },
+    model: 'model',
+    layerIndex: 0,
+    severity: 'warning',
+    fixes: [{ title: `fix ${XSS}`, preferred: true, edits: [] }],
+  };
   return {
     title: `model ${XSS}`,
     report,
-    findings: [
-      {
-        key: 'rule@1',
-        ruleId: 'saturating-activation',
-        message: `bad ${XSS}`,
-        line: 5,
-        severity: 'warning',
-        fixes: [{ title: `fix ${XSS}`, preferred: true }],
-      },
-    ],
-    fromSource: true,
+    reportBody: renderReportBody(report, { interactive: true, findings: [finding] }),
     cspSource: 'vscode-webview://abc',
     nonce: 'bm9uY2U=',
-    reportBody: null,
-    reportScripts: [],
-    reportStyles: [],
+    scriptUri: 'vscode-webview://abc/dist/media/report.js',
+    styleUri: 'vscode-webview://abc/dist/media/report.css',
     ...overrides,
   };
 }
@@ -80,7 +81,8 @@ test('strict CSP: no default sources, scripts and styles only with the nonce', (
   assert.match(csp, /default-src 'none'/);
   assert.match(csp, /script-src 'nonce-bm9uY2U='/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
-  const scripts = html.match(/<script[^>]*>/g) ?? [];
+  // A JSON data block is never executed; every other script must carry the nonce.
+  const scripts = (html.match(/<script[^>]*>/g) ?? []).filter((s) => !s.includes('application/json'));
   assert.ok(scripts.length > 0);
   assert.ok(
     scripts.every((s) => s.includes('nonce="bm9uY2U="')),
@@ -93,16 +95,21 @@ test('the page carries what the user and the e2e suite read: layer count, verdic
   assert.match(html, /id="gl-panel" data-verdict="healthy" data-layers="1"/);
   assert.match(html, /id="gl-batch" type="number" min="1" max="4096" value="16"/);
   assert.match(html, /id="gl-steps" type="number" min="1" max="100" value="2"/);
-  assert.match(html, /class="gl-apply" data-finding="rule@1" data-fix="0"/);
-  assert.doesNotMatch(renderPanelHtml(view({ fromSource: false })), /class="gl-apply"/);
+  assert.match(
+    html,
+    /data-gl-action="applyFix" data-finding="saturating-activation@10" data-fix="0"/,
+  );
+  assert.match(
+    html,
+    /<script nonce="bm9uY2U=" src="vscode-webview:\/\/abc\/dist\/media\/report.js">/,
+  );
 });
 
-test('a comparison shows both verdicts', () => {
-  const base = view();
-  const fixed = { ...base.report, verdict: 'vanishing' as const, verdictReason: 'worse' };
-  const html = renderPanelHtml({ ...base, comparison: { fixTitle: 'Use relu', report: fixed } });
-  assert.match(html, /With the fix: Use relu/);
-  assert.match(html, /id="gl-compare-verdict">vanishing</);
+test('the toolbar script runs before the report script and shares the one API handle', () => {
+  const html = renderPanelHtml(view());
+  const own = html.indexOf('window.acquireVsCodeApi = function');
+  const report = html.indexOf('report.js"></script>');
+  assert.ok(own > 0 && report > own);
 });
 
 test('webview messages are validated before use', () => {

@@ -130,6 +130,14 @@ export class Workbench {
     });
   }
 
+  /** True when the active editor tab has unsaved changes. */
+  async isDirty() {
+    return this.page
+      .locator('.tabs-container .tab.active.dirty')
+      .count()
+      .then((n) => n > 0);
+  }
+
   async problems() {
     const page = this.page;
     const visible = await page

@@ -41,3 +41,15 @@ export class LineIndex {
     };
   }
 }
+
+let lastIndex: { text: string; index: LineIndex } | null = null;
+
+/**
+ * The LineIndex of `text`, reused while the same text is asked for again (rules compute many
+ * positions in one file; scanning from offset 0 for each makes a big file quadratic).
+ */
+export function lineIndexFor(text: string): LineIndex {
+  if (lastIndex === null || lastIndex.text !== text)
+    lastIndex = { text, index: new LineIndex(text) };
+  return lastIndex.index;
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { LineIndex } from '../../src/lint/positions';
+import { LineIndex, lineIndexFor } from '../../src/lint/positions';
 
 test('line and column agree with TypeScript (which the IR spans come from) for every line break kind', () => {
   const pieces = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', '\u2028', '\u2029', '\t', 'é');
@@ -24,4 +24,12 @@ test('line and column agree with TypeScript (which the IR spans come from) for e
     ),
     { numRuns: 500 },
   );
+});
+
+test('lineIndexFor reuses the index for the same text and rebuilds it for another', () => {
+  const a = lineIndexFor('a\nb');
+  assert.equal(lineIndexFor('a\nb'), a);
+  const b = lineIndexFor('a\n\nb');
+  assert.notEqual(b, a);
+  assert.deepEqual(b.position(3), { line: 3, column: 1 });
 });

@@ -12,8 +12,9 @@ import {
   type Initializer,
 } from './util/initializer';
 import { numberOption, report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, layerActivation, modelDepth } from './util/model';
+import { describeLayer, isHidden, modelDepth } from './util/model';
 import { propOrCallee } from './util/callee';
+import { settledActivation } from './util/settled';
 import { CONV_FACTORIES, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -44,18 +45,18 @@ export const rule: Rule = {
   check(model: ModelGraph, context: RuleContext) {
     const depth = modelDepth(model);
     const deepEnough = depth >= numberOption(rule, context, 'minDepth');
+    const { source } = context;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       const factory = coreLayer(layer).factory;
       if (factory !== 'dense' && !CONV_FACTORIES.has(factory)) continue;
-      const activation = layerActivation(model, layer).name;
+      const activation = settledActivation(model, layer, source).name;
       if (!activation) continue;
       for (const key of kernelKeys(layer)) {
-        const read = readInitializer(layer, key);
+        const read = readInitializer(layer, key, source);
         if (read.status !== 'known') continue;
         const verdict = judge(read.init, activation, deepEnough && isHidden(model, layer));
         if (!verdict) continue;
-        const { source } = context;
         findings.push(
           report(rule, model, {
             messageId: verdict.messageId,

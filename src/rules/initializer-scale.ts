@@ -12,8 +12,9 @@ import {
   type Initializer,
 } from './util/initializer';
 import { formatNumber, report, uniqueFindings, type MessageData } from './util/message';
-import { describeLayer, isHidden, layerActivation } from './util/model';
+import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
+import { settledActivation } from './util/settled';
 import { coreLayer, isWeighted } from './util/terms';
 
 /** tfjs's defaults for unspecified arguments (tfjs-layers initializers.js: `args.stddev || 0.05`, ...). */
@@ -65,7 +66,7 @@ export const rule: Rule = {
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;
       for (const key of kernelKeys(layer)) {
-        const read = readInitializer(layer, key);
+        const read = readInitializer(layer, key, context.source);
         if (read.status !== 'known') continue;
         const fanIn = key === 'pointwiseInitializer' ? () => null : () => fanInOf(layer.index);
         const problem = judge(read.init, fanIn, isHidden(model, layer));
@@ -168,7 +169,7 @@ function fixes(
   key: string,
   init: Initializer,
 ): (Fix | null)[] {
-  const activation = layerActivation(model, layer).name;
+  const activation = settledActivation(model, layer, source).name;
   const make = (name: string, preferred: boolean) =>
     fix(`Use ${key} '${name}'`, [setInitializer(source, layer, key, name, init)], preferred);
   if (activation === null) return [make('heNormal', false), make('glorotNormal', false)];

@@ -4,8 +4,9 @@ import { combineInserts } from './util/edits';
 import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
 import { numberOption, report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, layerActivation, modelDepth } from './util/model';
+import { describeLayer, isHidden, modelDepth } from './util/model';
 import { calleeOf } from './util/callee';
+import { settledActivation } from './util/settled';
 import { CONV_FACTORIES, RELU_FAMILY, coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -35,7 +36,7 @@ export const rule: Rule = {
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!hasPlainKernel(layer)) continue;
-      const activation = layerActivation(model, layer).name;
+      const activation = settledActivation(model, layer, context.source).name;
       if (!activation) continue;
       const isSelu = activation === 'selu';
       if (!isSelu && !(RELU_FAMILY.has(activation) && deepEnough && isHidden(model, layer)))
@@ -44,7 +45,8 @@ export const rule: Rule = {
       // A config we cannot fully see may set the initializer.
       if (core.config.opaque) continue;
       const keys = kernelKeys(layer);
-      if (keys.some((key) => readInitializer(layer, key).status !== 'absent')) continue;
+      if (keys.some((key) => readInitializer(layer, key, context.source).status !== 'absent'))
+        continue;
       const fixes = isSelu
         ? [addFix(context.source, layer, keys, 'leCunNormal', true)]
         : [

@@ -10,14 +10,9 @@ import {
 } from './util/initializer';
 import { combineInserts } from './util/edits';
 import { numberOption, report, uniqueFindings } from './util/message';
-import {
-  describeLayer,
-  isHidden,
-  layerActivation,
-  modelDepth,
-  type ActivationInfo,
-} from './util/model';
+import { describeLayer, isHidden, modelDepth, type ActivationInfo } from './util/model';
 import { propOrCallee } from './util/callee';
+import { settledActivation } from './util/settled';
 import { SATURATING, isRecurrent, isWeighted } from './util/terms';
 
 /** Upper bound of each saturating activation's derivative: the best case per layer on the way back. */
@@ -55,7 +50,7 @@ export const rule: Rule = {
     const findings = model.layers
       .filter((layer) => isWeighted(layer) && isHidden(model, layer))
       .flatMap((layer) => {
-        const activation = layerActivation(model, layer);
+        const activation = settledActivation(model, layer, context.source);
         if (!activation.name || !SATURATING.has(activation.name)) return [];
         // A recurrent layer's own tanh and hardSigmoid gates are the standard design, not a mistake.
         if (isRecurrent(layer) && activation.from !== 'layer') return [];
@@ -100,7 +95,7 @@ function reluFix(source: string, layer: LayerNode, activation: ActivationInfo) {
  * any other explicit initializer is the user's deliberate choice and stays.
  */
 function heEdit(source: string, layer: LayerNode, key: string): TextEdit | null | undefined {
-  const read = readInitializer(layer, key);
+  const read = readInitializer(layer, key, source);
   if (read.status === 'absent') return setInitializer(source, layer, key, 'heNormal');
   if (read.status === 'unknown') return undefined;
   const shape = varianceFamily(read.init);

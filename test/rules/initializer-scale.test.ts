@@ -38,6 +38,16 @@ export function build(stddev: number, cfg: any, init: any) {
 }`,
     },
     {
+      name: 'an unknown spread after the initializer may override it',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(opts: tf.layers.DenseLayerArgs) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, kernelInitializer: 'ones', ...opts}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
       name: 'He, Glorot and orthogonal initializers are never too large or small',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

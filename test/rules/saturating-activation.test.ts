@@ -48,6 +48,18 @@ export function build(act: string) {
 }`,
     },
     {
+      name: 'an unknown spread after the activation may override it',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(opts: tf.layers.DenseLayerArgs) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid', ...opts}));
+  model.add(tf.layers.dense({units: 8, activation: 'sigmoid', ...opts}));
+  model.add(tf.layers.dense({units: 8, activation: 'sigmoid', ...opts}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+    },
+    {
       name: 'minDepth option raises the bar',
       options: { minDepth: 6 },
       code: `const tf = require('@tensorflow/tfjs');
@@ -196,6 +208,28 @@ export function build(init: tf.initializers.Initializer) {
   model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu'}));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+  return model;
+}`,
+    },
+    {
+      name: 'an activation written after an unknown spread is settled',
+      code: `import * as tf from '@tensorflow/tfjs';
+export function build(opts: tf.layers.DenseLayerArgs) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
+  model.add(tf.layers.dense({...opts, activation: 'tanh'}));
+  model.add(tf.layers.dense({units: 8, activation: 'relu'}));
+  model.add(tf.layers.dense({units: 1}));
+  return model;
+}`,
+      errors: [{ messageId: 'saturating', line: 5, column: 51, endLine: 5, endColumn: 57 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+export function build(opts: tf.layers.DenseLayerArgs) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
+  model.add(tf.layers.dense({...opts, activation: 'relu'}));
+  model.add(tf.layers.dense({units: 8, activation: 'relu'}));
+  model.add(tf.layers.dense({units: 1}));
   return model;
 }`,
     },

@@ -6,6 +6,7 @@
 import type { ConfigProp, LayerNode, Value } from '../../analysis/ir';
 import type { TextEdit } from '../types';
 import { setConfigProp, stringLiteral } from './fix';
+import { isSettled } from './settled';
 import { RELU_FAMILY, SATURATING, coreLayer } from './terms';
 
 const IDENTIFIERS = [
@@ -62,11 +63,15 @@ export function kernelKeys(layer: LayerNode): string[] {
   return ['kernelInitializer'];
 }
 
-export function readInitializer(layer: LayerNode, key: string): InitializerRead {
-  const prop = coreLayer(layer).config.props[key];
+/** `source` enables the check that a later unknown spread cannot override the value. */
+export function readInitializer(layer: LayerNode, key: string, source?: string): InitializerRead {
+  const core = coreLayer(layer);
+  const prop = core.config.props[key];
   if (!prop || prop.value.kind === 'undefined' || prop.value.kind === 'null') {
-    return { status: 'absent' };
+    // A config we cannot fully read may still set it.
+    return core.config.opaque ? { status: 'unknown' } : { status: 'absent' };
   }
+  if (source !== undefined && !isSettled(source, core, prop)) return { status: 'unknown' };
   const init = fromValue(prop.value, prop);
   return init ? { status: 'known', init } : { status: 'unknown' };
 }

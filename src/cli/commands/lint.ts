@@ -139,12 +139,21 @@ function parseMaxWarnings(value: string | undefined): number | null {
 }
 
 function selectFiles(paths: string[], cwd: string): string[] {
+  let files: string[];
   try {
-    return collectFiles(paths, cwd);
+    files = collectFiles(paths, cwd);
   } catch (error) {
     if (error instanceof FileSelectionError) throw new UsageError(error.message);
     throw error;
   }
+  // Linting nothing is almost always a wrong path or an over-broad .gitignore: say so in CI.
+  if (files.length === 0) {
+    const where = paths.length > 0 ? paths.join(', ') : '.';
+    throw new UsageError(
+      `no JS/TS files to lint in ${where} (node_modules and .gitignore'd files are skipped)`,
+    );
+  }
+  return files;
 }
 
 function configFor(file: string, options: LintOptions, loader: ConfigLoader): LintConfig {

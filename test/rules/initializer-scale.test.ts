@@ -168,6 +168,23 @@ model.add(layers.dense({units: 8, kernelInitializer: 'glorotNormal'}));
 model.add(layers.dense({units: 1}));`,
     },
     {
+      name: 'functional model: fan-in from the input shape; the serialized form is replaced too',
+      code: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [512]});
+const hidden = tf.layers.dense({units: 64, activation: 'elu', kernelInitializer: tf.initializers.randomUniform({minval: -1, maxval: 1})}).apply(input) as tf.SymbolicTensor;
+const output = tf.layers.dense({units: 1, activation: 'sigmoid', kernelInitializer: {className: 'RandomNormal', config: {stddev: 0.0001}}}).apply(hidden) as tf.SymbolicTensor;
+export const model = tf.model({inputs: input, outputs: output});`,
+      errors: [
+        { messageId: 'stddevLarge', line: 3, column: 82, endLine: 3, endColumn: 136 },
+        { messageId: 'stddevSmall', line: 4, column: 85, endLine: 4, endColumn: 138 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const input = tf.input({shape: [512]});
+const hidden = tf.layers.dense({units: 64, activation: 'elu', kernelInitializer: 'heNormal'}).apply(input) as tf.SymbolicTensor;
+const output = tf.layers.dense({units: 1, activation: 'sigmoid', kernelInitializer: 'glorotNormal'}).apply(hidden) as tf.SymbolicTensor;
+export const model = tf.model({inputs: input, outputs: output});`,
+    },
+    {
       name: 'an activation the extractor could not resolve: both fixes offered, none preferred',
       code: `import * as tf from '@tensorflow/tfjs';
 export function build(act: any) {

@@ -1,11 +1,9 @@
 /**
- * Activation statistics per layer, from a separate forward pass in training mode (the gradient pass is left
- * untouched): the fraction of saturated sigmoid/tanh outputs, and the fraction of ReLU units that are zero for
+ * Activation statistics per layer, read from the first gradient step's own forward pass (training mode): the fraction of saturated sigmoid/tanh outputs, and the fraction of ReLU units that are zero for
  * every example. A layer with a linear activation followed directly by an activation layer is judged by that
  * layer's output, since that is where its units saturate or die.
  */
 import type { LayersModel, SymbolicTensor, Tensor, layers as tfLayers } from '@tensorflow/tfjs';
-import { trainingCore } from './measure';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Layer = tfLayers.Layer;
@@ -40,58 +38,68 @@ export function activationOf(layer: Layer): string | null {
   return typeof activation === 'string' ? activation : null;
 }
 
-export function activationStats(
-  tf: Tf,
-  model: LayersModel,
-  xs: Tensor[],
-): Map<Layer, ActivationStats> {
-  const result = new Map<Layer, ActivationStats>();
+/** What to watch in the gradient pass's forward pass, and how to read the reduced values back. */
+export interface ActivationPlan {
+  outputs: SymbolicTensor[];
+  /** One count per watched output (see countFor), stacked. */
+  reduce: (values: Tensor[]) => Tensor;
+  read: (data: Float32Array | null) => Map<Layer, ActivationStats>;
+}
+
+export function planActivations(tf: Tf, model: LayersModel): ActivationPlan {
   const sources = new Map<Layer, { source: Layer; activation: string }>();
+  const names = new Map<Layer, string | null>();
   for (const layer of model.layers) {
     if (layer.getClassName() === 'InputLayer') continue;
     const activation = activationOf(layer);
-    result.set(layer, { activation, saturatedFraction: null, deadFraction: null });
+    names.set(layer, activation);
     const judged = judgedBy(layer, activation);
     if (judged) sources.set(layer, judged);
   }
-  if (sources.size === 0) return result;
-
-  const sourceLayers = [...new Set([...sources.values()].map((s) => s.source))];
   const outputs: SymbolicTensor[] = [];
-  const owner: Layer[] = [];
-  for (const layer of sourceLayers) {
-    for (let k = 0; k < layer.inboundNodes.length; k++) {
-      const out = layer.getOutputAt(k);
+  const owners: { layer: Layer; activation: string }[] = [];
+  const totals: number[] = [];
+  for (const { source, activation } of new Map(
+    [...sources.values()].map((s) => [s.source, s]),
+  ).values()) {
+    for (let k = 0; k < source.inboundNodes.length; k++) {
+      const out = source.getOutputAt(k);
       for (const t of Array.isArray(out) ? out : [out]) {
         outputs.push(t);
-        owner.push(layer);
+        owners.push({ layer: source, activation });
       }
     }
   }
-  const core = trainingCore(model);
-  const probe = tf.model({ inputs: core.inputs, outputs });
-  const fractions = tf.tidy(() => {
-    const values = probe.apply(xs.length === 1 ? xs[0]! : xs, { training: true });
-    const tensors = (Array.isArray(values) ? values : [values]) as Tensor[];
-    return tensors.map((t, i) => {
-      const activation = [...sources.values()].find((s) => s.source === owner[i])!.activation;
-      return fractionsFor(tf, t, activation);
-    });
-  });
-  const read = fractions.map((t) => t.dataSync());
-  tf.dispose(fractions);
-
-  for (const [layer, { source, activation }] of sources) {
-    const rows = owner.flatMap((o, i) => (o === source ? [read[i]!] : []));
-    // [count, total] summed over every application of a shared layer.
-    const count = rows.reduce((a, r) => a + r[0]!, 0);
-    const total = rows.reduce((a, r) => a + r[1]!, 0);
-    const fraction = total > 0 ? count / total : null;
-    const stats = result.get(layer)!;
-    if (SATURATING.has(activation)) stats.saturatedFraction = fraction;
-    else stats.deadFraction = fraction;
-  }
-  return result;
+  return {
+    outputs,
+    reduce: (values) => {
+      values.forEach((t, i) => (totals[i] = totalFor(t, owners[i]!.activation)));
+      return tf.stack(values.map((t, i) => countFor(tf, t, owners[i]!.activation)));
+    },
+    read: (data) => {
+      const result = new Map<Layer, ActivationStats>();
+      for (const [layer, activation] of names) {
+        result.set(layer, { activation, saturatedFraction: null, deadFraction: null });
+      }
+      if (!data) return result;
+      for (const [layer, { source, activation }] of sources) {
+        // [count, total] summed over every application of a shared layer.
+        let count = 0;
+        let total = 0;
+        owners.forEach((owner, i) => {
+          if (owner.layer !== source) return;
+          total += totals[i]!;
+          // Counted on the backend: saturated elements, or units alive on some example.
+          count += SATURATING.has(activation) ? data[i]! : totals[i]! - data[i]!;
+        });
+        const stats = result.get(layer)!;
+        const fraction = total > 0 ? count / total : null;
+        if (SATURATING.has(activation)) stats.saturatedFraction = fraction;
+        else stats.deadFraction = fraction;
+      }
+      return result;
+    },
+  };
 }
 
 function judgedBy(
@@ -113,18 +121,18 @@ function judgedBy(
   return null;
 }
 
-/** [matching count, total] for one output: saturated elements, or ReLU units (last axis) dead on every example. */
-function fractionsFor(tf: Tf, output: Tensor, activation: string): Tensor {
+/** What a count is out of: every element for saturation, every unit (last axis) for dead units. */
+function totalFor(output: Tensor, activation: string): number {
+  return SATURATING.has(activation) ? output.size : (output.shape[output.shape.length - 1] ?? 1);
+}
+
+/** Saturated elements (|y - 0.5| > 0.49 for sigmoid-like, |y| > 0.99 for tanh), or units alive on some example. */
+function countFor(tf: Tf, output: Tensor, activation: string): Tensor {
   if (SATURATING.has(activation)) {
-    const saturated =
-      activation === 'tanh'
-        ? tf.greater(tf.abs(output), 0.99)
-        : tf.logicalOr(tf.less(output, 0.01), tf.greater(output, 0.99));
-    return tf.stack([tf.sum(tf.cast(saturated, 'float32')), tf.scalar(output.size)]);
+    const centred = activation === 'tanh' ? tf.abs(output) : tf.abs(tf.sub(output, 0.5));
+    return tf.sum(tf.cast(tf.greater(centred, activation === 'tanh' ? 0.99 : 0.49), 'float32'));
   }
   const units = output.shape[output.shape.length - 1] ?? 1;
-  const rows = output.reshape([-1, units]);
-  const alive = tf.any(tf.notEqual(rows, 0), 0);
-  const dead = tf.sub(tf.scalar(units), tf.sum(tf.cast(alive, 'float32')));
-  return tf.stack([dead, tf.scalar(units)]);
+  const alive = tf.any(tf.notEqual(output.reshape([-1, units]), 0), 0);
+  return tf.sum(tf.cast(alive, 'float32'));
 }

@@ -9,6 +9,7 @@ import type {
   NamedTensorMap,
   Optimizer,
   Scalar,
+  SymbolicTensor,
   Tensor,
   Variable,
   layers as tfLayers,
@@ -33,11 +34,20 @@ export interface Measurement {
   lossPerStep: number[];
   /** Per trainable variable, in `model.trainableWeights` order. */
   weights: WeightMeasure[];
+  /** The observer's reduced values from the first step; null without an observer. */
+  observed: Float32Array | null;
 }
 
 export interface MeasureOptions {
   steps: number;
   onStep?: (step: number, loss: number) => void;
+  observe?: Observer;
+}
+
+/** Layer outputs to watch during the first step's forward pass, reduced to one small tensor. */
+export interface Observer {
+  outputs: SymbolicTensor[];
+  reduce: (values: Tensor[]) => Tensor;
 }
 
 /** The LayersModel that owns compile state: a Sequential keeps its compiled functional model inside. */
@@ -50,7 +60,11 @@ export function trainingCore(model: LayersModel): LayersModel {
 export function trainingLoss(tf: Tf, model: LayersModel, xs: Tensor[], ys: Tensor[]): Scalar {
   const core = trainingCore(model);
   const predicted = core.apply(xs.length === 1 ? xs[0]! : xs, { training: true });
-  const outputs = (Array.isArray(predicted) ? predicted : [predicted]) as Tensor[];
+  return lossOf(tf, core, (Array.isArray(predicted) ? predicted : [predicted]) as Tensor[], ys);
+}
+
+/** As in tfjs's own training step: per-output losses summed, averaged over the batch, plus penalties. */
+function lossOf(tf: Tf, core: LayersModel, outputs: Tensor[], ys: Tensor[]): Scalar {
   let total: Tensor | null = null;
   core.lossFunctions.forEach((lossFn, i) => {
     const perExample = lossFn(ys[i]!, outputs[i]!);
@@ -71,68 +85,109 @@ export function measureGradients(
   options: MeasureOptions,
 ): Measurement {
   const variables = model.trainableWeights.map(variableOf);
-  const initial = readNorms(tf, variables);
-  const weights: WeightMeasure[] = variables.map((v, i) => ({
+  const core = trainingCore(model);
+  const observe = options.observe && options.observe.outputs.length > 0 ? options.observe : null;
+  // The first step's forward pass also yields the observed layer outputs: same graph, same gradients.
+  // tf.model rejects an output listed twice, so observed model outputs are read from their first place.
+  const forwardOutputs = [...core.outputs];
+  const observedAt = (observe?.outputs ?? []).map((t) => {
+    if (!forwardOutputs.includes(t)) forwardOutputs.push(t);
+    return forwardOutputs.indexOf(t);
+  });
+  const forward = observe ? tf.model({ inputs: core.inputs, outputs: forwardOutputs }) : null;
+  const weights: WeightMeasure[] = variables.map((v) => ({
     name: v.name,
     shape: [...v.shape],
     gradNorm: [],
     gradNonFinite: [],
-    weightNorm: initial.norms[i]!,
-    weightNonFinite: initial.nonFinite[i]!,
+    weightNorm: NaN,
+    weightNonFinite: 0,
   }));
   const lossPerStep: number[] = [];
+  let observed: Float32Array | null = null;
   for (let step = 0; step < options.steps; step++) {
-    const { value, grads } = tf.variableGrads(() => trainingLoss(tf, model, xs, ys), variables);
+    let kept: Tensor | null = null;
+    const loss = (): Scalar => {
+      if (step > 0 || !forward || !observe) return trainingLoss(tf, model, xs, ys);
+      const outputs = forward.apply(xs.length === 1 ? xs[0]! : xs, { training: true }) as Tensor[];
+      kept = tf.keep(observe.reduce(observedAt.map((i) => outputs[i]!)));
+      return lossOf(tf, core, outputs.slice(0, core.outputs.length), ys);
+    };
+    const { value, grads } = tf.variableGrads(loss, variables);
     const ordered = variables.map((v) => grads[v.name]!);
-    const stats = readNorms(tf, ordered, value);
+    // One read-back per step: gradient norms, the loss, and at the first step weight norms and observations.
+    const first = step === 0;
+    const stats = readNorms(
+      tf,
+      first ? [...ordered, ...variables] : ordered,
+      kept ? [value, kept] : [value],
+    );
     weights.forEach((w, i) => {
       w.gradNorm.push(stats.norms[i]!);
       w.gradNonFinite.push(stats.nonFinite[i]!);
+      if (first) {
+        w.weightNorm = stats.norms[variables.length + i]!;
+        w.weightNonFinite = stats.nonFinite[variables.length + i]!;
+      }
     });
-    lossPerStep.push(stats.extra);
-    options.onStep?.(step, stats.extra);
+    const lossValue = stats.extras[0]!;
+    if (kept) observed = stats.extras.slice(1);
+    lossPerStep.push(lossValue);
+    options.onStep?.(step, lossValue);
     // Step k reports the gradient the optimizer applies at update k; the last update is skipped
     // because nothing after it is measured.
     if (step < options.steps - 1) optimizer.applyGradients(grads as NamedTensorMap);
-    tf.dispose([value, ...Object.values(grads)]);
+    tf.dispose([value, ...Object.values(grads), ...(kept ? [kept] : [])]);
   }
-  return { lossPerStep, weights };
+  return { lossPerStep, weights, observed };
 }
 
 interface NormStats {
   norms: number[];
   nonFinite: number[];
-  extra: number;
+  /** The `extra` tensors' values, flattened and concatenated. */
+  extras: Float32Array;
 }
 
-/** L2 norm over the finite entries (scaled by the max so float32 does not overflow) and non-finite counts. */
-function readNorms(tf: Tf, tensors: Tensor[], scalar?: Tensor): NormStats {
-  if (tensors.length === 0) {
-    return { norms: [], nonFinite: [], extra: scalar ? scalar.dataSync()[0]! : NaN };
-  }
-  const packed = tf.tidy(() => {
-    const rows = tensors.map((t) => {
-      const flat = t.flatten().toFloat();
-      const finite = tf.isFinite(flat);
-      const clean = tf.where(finite, flat, tf.zerosLike(flat));
-      const peak = tf.max(tf.abs(clean));
-      const scale = tf.maximum(peak, tf.scalar(1e-30));
-      const norm = tf.mul(tf.sqrt(tf.sum(tf.square(tf.div(clean, scale)))), peak);
-      const bad = tf.sum(tf.cast(tf.logicalNot(finite), 'float32'));
-      return tf.stack([norm, bad]);
-    });
-    const all = tf.concat(rows);
-    return scalar ? tf.concat([all, scalar.reshape([1]).toFloat()]) : all;
-  });
-  const data = packed.dataSync();
+/**
+ * L2 norms in one read-back with the extra tensors. A finite norm means every entry is finite; only tensors
+ * whose plain norm is not finite take the careful path (norm of the finite entries, scaled by their maximum so
+ * float32 cannot overflow, plus the count of NaN/Inf entries).
+ */
+function readNorms(tf: Tf, tensors: Tensor[], extra: Tensor[]): NormStats {
+  const packed = tf.tidy(() =>
+    tf.concat([
+      ...(tensors.length > 0 ? [tf.stack(tensors.map((t) => tf.norm(t.toFloat())))] : []),
+      ...extra.map((t) => t.reshape([-1]).toFloat()),
+    ]),
+  );
+  const data = packed.dataSync() as Float32Array;
   packed.dispose();
-  const norms: number[] = [];
-  const nonFinite: number[] = [];
-  for (let i = 0; i < tensors.length; i++) {
-    norms.push(data[2 * i]!);
-    nonFinite.push(data[2 * i + 1]!);
-  }
-  return { norms, nonFinite, extra: scalar ? data[2 * tensors.length]! : NaN };
+  const norms = Array.from(data.subarray(0, tensors.length));
+  const nonFinite = norms.map(() => 0);
+  norms.forEach((norm, i) => {
+    if (Number.isFinite(norm)) return;
+    const careful = carefulNorm(tf, tensors[i]!);
+    norms[i] = careful.norm;
+    nonFinite[i] = careful.nonFinite;
+  });
+  return { norms, nonFinite, extras: data.slice(tensors.length) };
+}
+
+function carefulNorm(tf: Tf, tensor: Tensor): { norm: number; nonFinite: number } {
+  const packed = tf.tidy(() => {
+    const flat = tensor.flatten().toFloat();
+    const finite = tf.isFinite(flat);
+    const clean = tf.where(finite, flat, tf.zerosLike(flat));
+    const peak = tf.max(tf.abs(clean));
+    const scale = tf.maximum(peak, tf.scalar(1e-30));
+    const norm = tf.mul(tf.sqrt(tf.sum(tf.square(tf.div(clean, scale)))), peak);
+    const bad = tf.sum(tf.cast(tf.logicalNot(finite), 'float32'));
+    return tf.stack([norm, bad]);
+  });
+  const [norm, bad] = packed.dataSync();
+  packed.dispose();
+  return { norm: norm!, nonFinite: bad! };
 }
 
 /** Which layer owns each trainable variable, by identity of the underlying tf.Variable. */

@@ -154,3 +154,40 @@ test('judge: thresholds are options and the output layer is the last weighted la
     'vanishing',
   );
 });
+
+test('activation statistics: dead relu units, saturated sigmoid units, and an observed output layer', async () => {
+  const model = sequential(
+    'stats',
+    [
+      {
+        factory: 'dense',
+        config: {
+          units: 8,
+          activation: 'relu',
+          inputShape: [4],
+          biasInitializer: call('initializers.constant', { value: -100 }),
+        },
+      },
+      { factory: 'dense', config: { units: 6, activation: 'relu', kernelInitializer: 'heNormal' } },
+      {
+        factory: 'dense',
+        config: {
+          units: 3,
+          activation: 'sigmoid',
+          biasInitializer: call('initializers.constant', { value: 20 }),
+        },
+      },
+    ],
+    { loss: 'binaryCrossentropy', optimizer: 'adam' },
+  );
+  const report = await probeModel(tf, request(model), backend);
+  assert.equal(
+    report.layers[0]!.deadFraction,
+    1,
+    'a bias of -100 kills every unit for every example',
+  );
+  // Every unit of layer 0 is zero, so layer 1 sees only its zero bias: all its units are zero too.
+  assert.equal(report.layers[1]!.deadFraction, 1);
+  assert.equal(report.layers[2]!.saturatedFraction, 1, 'sigmoid(20) > 0.99 everywhere');
+  assert.equal(report.layers[2]!.deadFraction, null);
+});

@@ -30,8 +30,8 @@ export interface ParsedDirectives {
 }
 
 const PREFIX = 'gradient-lens-';
-const DIRECTIVE =
-  /^\s*\**\s*gradient-lens-(disable-next-line|disable-line|disable)(?=\s|$)([\s\S]*)$/;
+// Written so that no input can make it backtrack badly: comment text is untrusted and may be huge.
+const DIRECTIVE = /^\s*(?:\*+\s*)?gradient-lens-(disable-next-line|disable-line|disable)(?=\s|$)/;
 // As in ESLint: the reason follows two or more dashes surrounded by whitespace.
 const REASON_SEPARATOR = /\s-{2,}\s|\s-{2,}$/;
 
@@ -49,7 +49,7 @@ export function parseDirectives(
     const kind = match[1] as DirectiveKind;
     lines ??= new LineIndex(source); // built only when the file has directives
     const span = lines.span(comment.start, comment.end);
-    const { list, reason } = splitReason(match[2]);
+    const { list, reason } = splitReason(comment.value.slice(match[0].length));
     const named = list.split(/[\s,]+/).filter((id) => id.length > 0);
     const unknown = named.filter((id) => !isKnownRule(id));
     for (const id of unknown) {
@@ -166,7 +166,10 @@ function covers(directive: Directive, message: LintMessage): boolean {
 }
 
 function splitReason(rest: string): { list: string; reason: string | null } {
-  const cleaned = rest.replace(/\*+\s*$/, '');
+  // Drop the stars of a `**/` ending (a loop, not a regex, to stay linear on long star runs).
+  let end = rest.trimEnd().length;
+  while (end > 0 && rest[end - 1] === '*') end--;
+  const cleaned = rest.slice(0, end);
   const separator = REASON_SEPARATOR.exec(cleaned);
   if (!separator) return { list: cleaned, reason: null };
   const reason = cleaned.slice(separator.index + separator[0].length).trim();

@@ -237,3 +237,15 @@ test('a partly used directive gets no removal fix; a wholly unused list gets one
     ['rule-b@1:-', 'rule-a@3:fix', 'rule-c@3:-'],
   );
 });
+
+test('pathological comments are handled in linear time', () => {
+  const sources = [
+    `/*${' '.repeat(200_000)}x gradient-lens-disable */`,
+    `/* gradient-lens-disable ${'*'.repeat(200_000)}x */`,
+    `// gradient-lens-disable-line ${' --'.repeat(70_000)}x`,
+    `/*${'*'.repeat(200_000)} gradient-lens-disable-line */`,
+  ];
+  const started = performance.now();
+  for (const source of sources) parseDirectives(source, isKnown);
+  assert.ok(performance.now() - started < 2000, 'took too long: a regex backtracks');
+});

@@ -36,7 +36,7 @@ function fileBlock(
   const rows = entries.map((entry) => [
     `${entry.line}:${entry.column}`,
     entry.severity,
-    entry.message.replace(/\s*\n\s*/g, ' '),
+    oneLine(entry.message),
     entry.ruleId ?? '',
   ]);
   const widths = [0, 1, 2].map((col) => Math.max(...rows.map((row) => row[col].length)));
@@ -62,6 +62,15 @@ function summary(results: readonly LintResult[], paint: Paint): string {
     errors > 0 ? SEVERITY_COLOR.error : warnings > 0 ? SEVERITY_COLOR.warning : SEVERITY_COLOR.info;
   const fixLine = fixable > 0 ? `\n  ${plural(fixable, 'problem')} fixable with --fix` : '';
   return paint(1, paint(color, line)) + fixLine;
+}
+
+/** Folds a multi-line message onto one row (split + trim: linear, unlike a \s*\n\s* regex). */
+function oneLine(message: string): string {
+  return message
+    .split(/\r\n|\n|\r/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .join(' ');
 }
 
 function plural(count: number, word: string): string {

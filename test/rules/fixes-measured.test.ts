@@ -10,7 +10,9 @@ import { analyze } from '../../src/analysis';
 import { probeModel } from '../../src/probe/engine';
 import type { ProbeReport } from '../../src/probe/types';
 import { rule as deepWithoutNormalization } from '../../src/rules/deep-without-normalization';
+import { rule as initializerMismatch } from '../../src/rules/initializer-mismatch';
 import { rule as initializerScale } from '../../src/rules/initializer-scale';
+import { rule as missingInitializer } from '../../src/rules/missing-initializer';
 import { rule as saturatingActivation } from '../../src/rules/saturating-activation';
 import type { Rule, TextEdit } from '../../src/rules/types';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
@@ -92,6 +94,28 @@ describe('fixes measured with a real backward pass', () => {
     assert.ok(b < 1e-3);
     assert.ok(a > 1e-2 && a < 1e2, `after the fix: ${a}`);
     assert.notEqual(after.verdict, 'vanishing');
+  });
+
+  test('missing-initializer and initializer-mismatch: a 20-layer ReLU stack on Glorot/LeCun gets He', async (t) => {
+    // With fan-in = fan-out, glorotNormal and leCunNormal have the same variance (1/fanIn): half of He's.
+    for (const [rule, init] of [
+      [missingInitializer, ''],
+      [initializerMismatch, ", kernelInitializer: 'leCunNormal'"],
+    ] as const) {
+      const bad = mlp(64, 20, `activation: 'relu'${init}`);
+      const before = await probe(bad);
+      const after = await probe(fixed(rule, bad));
+      const [b, a] = [firstRatio(before), firstRatio(after)];
+      t.diagnostic(
+        `  ${rule.id}: relu x20 first/output gradient ratio ${b.toExponential(2)} -> ${a.toExponential(2)}`,
+      );
+      assert.ok(b < 2e-3, `before the fix: ${b}`);
+      assert.ok(
+        a > b * 100,
+        `He initialization should lift the first layer's gradient 100x: ${b} -> ${a}`,
+      );
+      assert.equal(after.verdict, 'healthy');
+    }
   });
 
   test('initializer-scale: randomNormal stddev 1 on a 128-wide ReLU stack stops exploding', async (t) => {

@@ -34,6 +34,7 @@ function sarifViolations(log: Sarif.Log): string[] {
   );
   check(Array.isArray(log.runs) && log.runs.length === 1, 'exactly one run');
   for (const run of log.runs ?? []) {
+    check(run.columnKind === 'utf16CodeUnits', 'columnKind says columns are UTF-16 code units');
     const driver = run.tool?.driver;
     check(typeof driver?.name === 'string' && driver.name.length > 0, 'tool.driver.name required');
     check(typeof driver?.version === 'string', 'tool.driver.version is a string');

@@ -41,6 +41,8 @@ export function sarifLog(results: readonly LintResult[], context: FormatContext)
             rules: context.rules.map((rule) => descriptor(rule, context.docsBaseUri)),
           },
         },
+        // Columns and offsets index JavaScript strings; SARIF's default would be code points.
+        columnKind: 'utf16CodeUnits',
         originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(context.cwd) } },
         invocations: [
           {

@@ -60,13 +60,15 @@ export const rule: Rule = {
             max,
             conventional,
           },
-          span: site ?? optimizer.learningRateSpan,
+          span: site?.span ?? optimizer.learningRateSpan,
           fixes: [
             site
               ? fix(
-                  `Use learning rate ${conventional}`,
-                  [replaceSpan(site, String(conventional))],
-                  true,
+                  site.preferred
+                    ? `Use learning rate ${conventional}`
+                    : `Use learning rate ${conventional} here instead of the parameter`,
+                  [replaceSpan(site.span, String(conventional))],
+                  site.preferred,
                 )
               : null,
           ],
@@ -95,9 +97,27 @@ function optimizersOf(model: ModelGraph): OptimizerInfo[] {
 /**
  * Where to write the new rate. A rate written in the call is replaced there; a rate that comes from a shared
  * constant is overridden at the call's argument instead, so other users of the constant keep their value.
+ * A rate that reaches the call through a function parameter is only a suggestion: writing a literal there
+ * changes what the function's callers control.
  */
-function editSite(context: RuleContext, optimizer: OptimizerInfo): Span | null {
-  if (!optimizer.learningRateInherited) return optimizer.learningRateSpan ?? null;
+function editSite(
+  context: RuleContext,
+  optimizer: OptimizerInfo,
+): { span: Span; preferred: boolean } | null {
+  if (!optimizer.learningRateInherited) {
+    return optimizer.learningRateSpan
+      ? { span: optimizer.learningRateSpan, preferred: true }
+      : null;
+  }
   if (optimizer.form !== 'call') return null;
-  return firstArgumentSpan(context.source, optimizer.span);
+  const argument = firstArgumentSpan(context.source, optimizer.span);
+  if (!argument) return null;
+  const text = context.source.slice(argument.start, argument.end);
+  const names = text.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
+  const declared = names.every((name) =>
+    new RegExp(`(?<![\\w$])(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(
+      context.source,
+    ),
+  );
+  return { span: argument, preferred: declared };
 }

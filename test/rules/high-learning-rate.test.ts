@@ -135,5 +135,28 @@ model.compile({ optimizer: tf.train.rmsprop(0.001), loss: 'meanSquaredError' });
 model.compile({ optimizer: tf.train.rmsprop(0.0005), loss: 'meanSquaredError' });
 `,
     },
+    {
+      name: 'rate through a parameter every call site agrees on: only a suggestion at the argument',
+      code: `${header}function makeModel(lr: number) {
+  const model = ${dense};
+  model.compile({ optimizer: tf.train.adam(lr), loss: 'meanSquaredError' });
+  return model;
+}
+makeModel(0.1);
+`,
+      errors: [{ messageId: 'tooHigh', line: 4, column: 44, endLine: 4, endColumn: 46 }],
+      output: null,
+      fixes: [
+        [
+          `${header}function makeModel(lr: number) {
+  const model = ${dense};
+  model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+  return model;
+}
+makeModel(0.1);
+`,
+        ],
+      ],
+    },
   ],
 });

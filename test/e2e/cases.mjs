@@ -189,6 +189,28 @@ export const trustedCases = [
     },
   },
   {
+    name: 'applies a fix in memory and compares both probes before the edit',
+    async run({ wb, page, artifacts }) {
+      const frame = await wb.webviewFrame('#gl-panel[data-verdict="vanishing"]');
+      const compare = frame
+        .locator('button[data-gl-action="compareFix"][data-finding^="saturating-activation@"]')
+        .first();
+      await compare.focus();
+      await page.keyboard.press('Enter');
+      const compared = await wb.webviewFrame('#gl-panel th:has-text("Ratio after fix")', 90_000);
+      const ratios = await compared.$$eval('#gl-panel tbody tr', (rows) => rows.length);
+      assert.equal(ratios, 10);
+      await compared.locator('#gl-chart').scrollIntoViewIfNeeded();
+      await wb.screenshot(join(artifacts, 'panel-compare.png'));
+      await wb.openFile('deep-sigmoid.js');
+      assert.equal(
+        await wb.isDirty(),
+        false,
+        'the document is untouched until the user applies the fix',
+      );
+    },
+  },
+  {
     name: 'renders a layer named like HTML as text in the panel',
     async run({ wb, page, artifacts }) {
       await wb.openFile('xss.js');

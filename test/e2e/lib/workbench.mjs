@@ -77,6 +77,8 @@ export class Workbench {
   async openFile(name) {
     const page = this.page;
     await page.keyboard.press('Escape');
+    // Open into the first editor group, not beside the probe panel.
+    await page.keyboard.press('Control+1');
     await page.keyboard.press('Control+P');
     const input = page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
@@ -90,6 +92,7 @@ export class Workbench {
     await page
       .locator(`.tabs-container .tab.active`)
       .filter({ hasText: name })
+      .first()
       .waitFor({ timeout: 15_000 });
     await this.focusEditor();
   }

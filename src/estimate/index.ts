@@ -1,6 +1,7 @@
 /**
  * Static gradient-scale estimate: the expected gradient norm of each weighted layer relative to the
- * output layer's, at initialisation, for dense and conv stacks, by mean-field propagation.
+ * output layer's, at initialisation, for dense and conv stacks (with activations, dropout, noise and
+ * batch normalisation between them; see plan.ts and ops.ts), by mean-field propagation.
  *
  * Forward, per layer, the pre-activation z of one unit has mean mu (from a constant bias), variance q
  * and covariance c between two examples of a batch. Backward, the loss gradient at z has second
@@ -10,8 +11,9 @@
  */
 import type { ModelGraph } from '../analysis/ir';
 import { inferShapes } from '../analysis/shapes';
-import { expect1, expect2 } from './gaussian';
+import { activationByName } from './activations';
 import { canonicalLoss, outputDeltaMoments, type LossKind } from './loss';
+import { backwardOp, forwardOp, toMoments, type Delta, type State } from './ops';
 import { planLayers, type Block } from './plan';
 
 export interface LayerEstimate {
@@ -46,8 +48,11 @@ export function estimateGradients(
   const shapes = inferShapes(model);
   const plan = planLayers(model, shapes);
   if ('error' in plan) return allUnknown(model, plan.error);
-  const { blocks, inputNoise } = plan;
+  const { blocks, inputOps } = plan;
   if (blocks.length === 0) return allUnknown(model, 'the model has no dense or conv layer');
+  if (batch < 2 && blocks.some((b) => b.ops.some((op) => op.kind === 'batchNorm'))) {
+    return allUnknown(model, 'batch normalisation over a batch of one');
+  }
 
   const lossName = model.training.loss?.resolved ? model.training.loss.name : undefined;
   const loss: LossKind = canonicalLoss(lossName) ?? 'mse';
@@ -55,49 +60,68 @@ export function estimateGradients(
     ? ''
     : `; loss ${lossName ? `'${lossName}' not covered` : 'not set'}, assumed mean squared error`;
 
-  // Forward: pre-activation moments per block, and the input activations' moments (m: own, k: cross).
-  const forward: { mean: number; variance: number; covariance: number; m: number; k: number }[] =
-    [];
-  let m = 1 / inputNoise.keep + inputNoise.additive; // N(0,1) inputs
-  let k = 0; // independent examples
-  for (const block of blocks) {
+  // Forward: each block's input moments, pre-activation, and the state entering each of its ops.
+  const forward: { m: number; k: number; pre: State & { kind: 'gaussian' }; trail: State[] }[] = [];
+  let input = toMoments(
+    inputOps.reduce<State>((state, op) => forwardOp(op, state, batch), {
+      kind: 'moments',
+      m: 1,
+      k: 0,
+    }),
+  );
+  for (const [l, block] of blocks.entries()) {
     const gain = block.kernelVariance * block.fanIn;
-    const variance = gain * m + block.biasVariance;
-    const covariance = gain * k + block.biasVariance;
-    const mean = block.biasMean;
-    forward.push({ mean, variance, covariance, m, k });
-    if (block.activation !== 'softmax') {
-      const f = block.activation.f;
-      m = expect1((z) => f(z) ** 2, mean, variance) / block.noise.keep + block.noise.additive;
-      k = expect2(f, f, mean, variance, covariance);
+    const pre = {
+      kind: 'gaussian' as const,
+      mean: block.biasMean,
+      variance: gain * input.m + block.biasVariance,
+      covariance: gain * input.k + block.biasVariance,
+    };
+    const trail: State[] = [];
+    let state: State = pre;
+    // The output block's activation belongs to the loss.
+    if (l < blocks.length - 1) {
+      for (const op of block.ops) {
+        trail.push(state);
+        state = forwardOp(op, state, batch);
+      }
     }
+    forward.push({ ...input, pre, trail });
+    input = toMoments(state);
   }
 
-  // Backward: loss-gradient moments at each block's pre-activations.
+  // Backward: loss-gradient moments at each block's pre-activations, and batch-norm layers' own norms.
   const last = blocks.length - 1;
-  const output = outputDeltaMoments(loss, blocks[last].activation, {
-    ...forward[last],
-    units: blocks[last].units,
-  });
+  const outputOp = blocks[last].ops[0];
+  const output = outputDeltaMoments(
+    loss,
+    blocks[last].softmax
+      ? 'softmax'
+      : outputOp?.kind === 'activation'
+        ? outputOp.activation
+        : activationByName('linear')!,
+    { ...forward[last].pre, units: blocks[last].units },
+  );
   if ('error' in output) return allUnknown(model, output.error);
-  const d: number[] = Array<number>(blocks.length).fill(0);
-  const e: number[] = Array<number>(blocks.length).fill(0);
-  d[last] = output.self;
-  e[last] = output.cross;
+  const deltas: Delta[] = Array.from({ length: blocks.length }, () => ({ d: 0, e: 0 }));
+  deltas[last] = { d: output.self, e: output.cross };
+  const ownNorms = new Map<number, number>();
   for (let l = last - 1; l >= 0; l--) {
-    const activation = blocks[l].activation;
-    if (activation === 'softmax')
-      return allUnknown(model, 'softmax is covered on the output layer only');
-    const { mean, variance, covariance } = forward[l];
     const next = blocks[l + 1];
     const back = next.kernelVariance * next.backwardFan;
-    const keep = blocks[l].noise.keep;
-    d[l] = (expect1((z) => activation.df(z) ** 2, mean, variance) * back * d[l + 1]) / keep;
-    e[l] = expect2(activation.df, activation.df, mean, variance, covariance) * back * e[l + 1];
+    let delta: Delta = { d: back * deltas[l + 1].d, e: back * deltas[l + 1].e };
+    for (let i = blocks[l].ops.length - 1; i >= 0; i--) {
+      const op = blocks[l].ops[i];
+      const step = backwardOp(op, forward[l].trail[i], delta, batch);
+      delta = step.delta;
+      if (op.kind === 'batchNorm' && step.ownSquaredNorm !== undefined)
+        ownNorms.set(op.index, step.ownSquaredNorm);
+    }
+    deltas[l] = delta;
   }
 
   const squared = blocks.map((block, l) =>
-    squaredNorm(block, forward[l].m, forward[l].k, d[l], e[l], batch),
+    squaredNorm(block, forward[l].m, forward[l].k, deltas[l], batch),
   );
   const reference = squared[last];
   if (!(reference > 0) || !Number.isFinite(reference)) {
@@ -105,17 +129,30 @@ export function estimateGradients(
   }
   const byIndex = new Map(blocks.map((block, l) => [block.index, l]));
   const layers = model.layers.map((layer): LayerEstimate => {
+    const own = ownNorms.get(layer.index);
+    if (own !== undefined) {
+      return {
+        index: layer.index,
+        relative: Math.sqrt(own / reference),
+        note: 'batch normalisation in training mode',
+      };
+    }
     const l = byIndex.get(layer.index);
     if (l === undefined) return { index: layer.index, relative: null, note: 'no weights' };
     const block = blocks[l];
+    const activation = block.ops.find((op) => op.kind === 'activation');
     return {
       index: layer.index,
       relative: Math.sqrt(squared[l] / reference),
       ...(block.note ? { note: block.note } : {}),
       details: {
-        preActivationVariance: forward[l].variance,
-        gradientSecondMoment: d[l],
-        activation: block.activation === 'softmax' ? 'softmax' : block.activation.name,
+        preActivationVariance: forward[l].pre.variance,
+        gradientSecondMoment: deltas[l].d,
+        activation: block.softmax
+          ? 'softmax'
+          : activation?.kind === 'activation'
+            ? activation.activation.name
+            : 'linear',
         initializer: block.initializerLabel,
       },
     };
@@ -127,21 +164,15 @@ export function estimateGradients(
 }
 
 /** Squared gradient norm of the batch-mean loss, times B^2 (a factor shared by every layer). */
-function squaredNorm(
-  block: Block,
-  m: number,
-  k: number,
-  d: number,
-  e: number,
-  batch: number,
-): number {
+function squaredNorm(block: Block, m: number, k: number, { d, e }: Delta, batch: number): number {
   // Loss gradients at different positions of a conv layer go through different weights, so they
   // are uncorrelated; only the same position in two examples shares paths (and the cross term).
   const samples = batch * block.positions;
   const pairs = block.positions * batch * (batch - 1);
   const kernel = block.fanIn * block.units * (samples * m * d + pairs * k * e);
   const bias = block.useBias ? block.units * (samples * d + pairs * e) : 0;
-  return kernel + bias;
+  // Cross terms can be negative after batch normalisation; a norm cannot.
+  return Math.max(kernel, 0) + Math.max(bias, 0);
 }
 
 function allUnknown(model: ModelGraph, reason: string): GradientEstimate {

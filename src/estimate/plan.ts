@@ -1,9 +1,10 @@
 /**
- * Reads a model into the chain the estimate covers: weighted layers (dense, conv) each followed by
- * elementwise activations, with shape-only layers (flatten, dropout...) in between.
- * Anything else (recurrent, normalisation, pooling, merges, custom) stops the estimate with a reason.
+ * Reads a model into the chain the estimate covers: weighted layers (dense, conv), each followed by
+ * the operations up to the next one (elementwise activations, batch normalisation, dropout and
+ * noise), with shape-only layers (flatten, reshape) in between. Anything else (recurrent, pooling,
+ * merges, custom) stops the estimate with a reason naming the layer.
  */
-import { num, raw, str, tuple } from '../analysis/config-read';
+import { bool, num, raw, str, tuple } from '../analysis/config-read';
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { ShapeInference } from '../analysis/shapes';
 import {
@@ -16,6 +17,7 @@ import {
   type Activation,
 } from './activations';
 import { initializerVariance } from './initializers';
+import type { Op } from './ops';
 
 export interface Block {
   index: number;
@@ -30,11 +32,18 @@ export interface Block {
   biasVariance: number;
   biasMean: number;
   useBias: boolean;
-  activation: Activation | 'softmax';
-  /** Noise layers after the activation, before the next weighted layer. */
-  noise: Noise;
+  /** What follows up to the next weighted layer, its own activation first. */
+  ops: Op[];
+  /** Softmax output (only the last block may have it, with no ops). */
+  softmax: boolean;
   initializerLabel: string;
   note?: string;
+}
+
+export interface Plan {
+  blocks: Block[];
+  /** Dropout or noise applied to the input itself. */
+  inputOps: Op[];
 }
 
 const CONV_RANK: Record<string, number> = { conv1d: 1, conv2d: 2, conv3d: 3 };
@@ -42,92 +51,133 @@ const PASS_THROUGH = new Set(['flatten', 'inputLayer', 'reshape', 'masking']);
 /** Noise layers active in training mode (the probe measures in training mode, as fit does). */
 const NOISE = new Set(['dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise']);
 
-/** What noise layers do to the second moments: dropout scales own moments by 1/keep, noise adds. */
-export interface Noise {
-  keep: number;
-  additive: number;
-}
-
-export function planLayers(
-  model: ModelGraph,
-  shapes: ShapeInference,
-): { blocks: Block[]; inputNoise: Noise } | { error: string } {
+export function planLayers(model: ModelGraph, shapes: ShapeInference): Plan | { error: string } {
   const chainError = model.kind === 'functional' ? functionalChainError(model) : null;
   if (chainError) return { error: chainError };
   const blocks: Block[] = [];
-  const inputNoise: Noise = { keep: 1, additive: 0 };
+  const inputOps: Op[] = [];
   for (const layer of model.layers) {
     const where = `layer ${layer.index} (${layer.factory}, line ${layer.callSpan.line})`;
-    if (layer.conditional) return { error: `${where} is added only on some paths` };
-    if (layer.factory === 'dense' || layer.factory in CONV_RANK) {
-      const block = weightedBlock(layer, shapes);
-      if ('error' in block) return { error: `${where}: ${block.error}` };
-      blocks.push(block);
-      continue;
-    }
-    if (PASS_THROUGH.has(layer.factory)) continue;
-    if (NOISE.has(layer.factory)) {
-      const previous = blocks[blocks.length - 1];
-      const error = addNoise(layer, previous ? previous.noise : inputNoise);
-      if (error) return { error: `${where}: ${error}` };
-      continue;
-    }
-    const activation = activationLayer(layer);
-    if (activation === undefined) {
-      const kind = ['lstm', 'gru', 'simpleRNN', 'bidirectional'].includes(layer.factory)
-        ? 'recurrent '
-        : '';
-      return {
-        error: `${where}: ${kind}'${layer.factory}' layers are not covered (dense and conv stacks only)`,
-      };
-    }
-    if ('error' in activation) return { error: `${where}: ${activation.error}` };
-    const previous = blocks[blocks.length - 1];
-    if (!previous)
-      return { error: `${where}: an activation before the first weighted layer is not covered` };
-    if (previous.activation === 'softmax')
-      return { error: `${where}: an activation after softmax is not covered` };
-    if (previous.noise.keep !== 1 || previous.noise.additive !== 0)
-      return { error: `${where}: an activation after a dropout or noise layer is not covered` };
-    previous.activation =
-      activation.activation === 'softmax'
-        ? softmaxAfter(previous)
-        : compose(previous.activation, activation.activation);
+    const error = addLayer(layer, blocks, inputOps, shapes);
+    if (error) return { error: `${where}${error.startsWith(' ') ? '' : ': '}${error}` };
   }
   const output = blocks[blocks.length - 1];
-  if (output && (output.noise.keep !== 1 || output.noise.additive !== 0)) {
-    return { error: 'dropout or noise after the output layer is not covered' };
+  if (output && output.ops.some((op) => op.kind !== 'activation')) {
+    return { error: 'normalisation, dropout or noise after the output layer is not covered' };
   }
-  for (const block of blocks.slice(0, -1)) {
-    if (block.activation === 'softmax')
-      return { error: `layer ${block.index}: softmax is covered on the output layer only` };
+  const hiddenSoftmax = blocks.slice(0, -1).find((block) => block.softmax);
+  if (hiddenSoftmax) {
+    return { error: `layer ${hiddenSoftmax.index}: softmax is covered on the output layer only` };
   }
-  return { blocks, inputNoise };
+  return { blocks, inputOps };
 }
 
-/**
- * Dropout with rate r keeps units with probability 1 - r and scales them by 1 / (1 - r), so own
- * second moments grow by 1 / (1 - r); masks are independent across examples, so cross moments stay.
- * gaussianDropout multiplies by N(1, r / (1 - r)): the same factor. gaussianNoise adds stddev^2.
- */
-function addNoise(layer: LayerNode, noise: Noise): string | null {
-  if (layer.factory === 'gaussianNoise') {
-    const stddev = num(layer, 'stddev');
-    if (stddev === null) return 'its stddev is not statically known';
-    noise.additive += stddev * stddev;
+/** Adds one layer to the chain; returns why it cannot, if it cannot. */
+function addLayer(
+  layer: LayerNode,
+  blocks: Block[],
+  inputOps: Op[],
+  shapes: ShapeInference,
+): string | null {
+  if (layer.conditional) return ' is added only on some paths';
+  if (layer.factory === 'dense' || layer.factory in CONV_RANK) {
+    const block = weightedBlock(layer, shapes);
+    if ('error' in block) return block.error;
+    blocks.push(block);
     return null;
   }
-  const rate = num(layer, 'rate');
-  if (rate === null || rate < 0 || rate >= 1) return 'its rate is not statically known';
-  noise.keep *= 1 - rate;
+  if (PASS_THROUGH.has(layer.factory)) return null;
+  const previous = blocks[blocks.length - 1];
+  if (previous?.softmax) return 'a layer after softmax is not covered';
+  if (NOISE.has(layer.factory)) {
+    const op = noiseOp(layer);
+    if ('error' in op) return op.error;
+    (previous ? previous.ops : inputOps).push(op);
+    return null;
+  }
+  if (layer.factory === 'batchNormalization') {
+    if (!previous) return 'normalising the input itself is not covered';
+    const op = batchNormOp(layer, shapes);
+    if ('error' in op) return op.error;
+    previous.ops.push(op);
+    return null;
+  }
+  const activation = activationLayer(layer);
+  if (activation === undefined) {
+    const recurrent = ['lstm', 'gru', 'simpleRNN', 'bidirectional'].includes(layer.factory);
+    return `${recurrent ? 'recurrent ' : ''}'${layer.factory}' layers are not covered (dense and conv stacks only)`;
+  }
+  if ('error' in activation) return activation.error;
+  if (!previous) return 'an activation before the first weighted layer is not covered';
+  return addActivation(previous, activation.activation);
+}
+
+function addActivation(block: Block, activation: Activation | 'softmax'): string | null {
+  const last = block.ops[block.ops.length - 1];
+  if (activation === 'softmax') {
+    // softmax(linear(z)) is softmax; after anything else it is a function the loss model lacks.
+    if (block.ops.length > 0) return 'softmax after another operation is not covered';
+    block.softmax = true;
+    return null;
+  }
+  if (last?.kind === 'activation') {
+    last.activation = compose(last.activation, activation);
+    return null;
+  }
+  // A nonlinearity needs a Gaussian input: nothing nonlinear or noisy may come before it.
+  if (block.ops.some((op) => op.kind !== 'batchNorm')) {
+    return 'an activation after dropout, noise or a normalised nonlinearity is not covered';
+  }
+  if (activation.name !== 'linear') block.ops.push({ kind: 'activation', activation });
   return null;
 }
 
-function softmaxAfter(previous: Block): Activation | 'softmax' {
-  // softmax(linear(z)) is softmax; after a nonlinearity it is a different function.
-  return previous.activation !== 'softmax' && previous.activation.name === 'linear'
-    ? 'softmax'
-    : previous.activation;
+/**
+ * Dropout with rate r keeps units with probability 1 - r and scales them by 1 / (1 - r);
+ * gaussianDropout multiplies by N(1, r / (1 - r)): the same second moment. gaussianNoise adds stddev^2.
+ */
+function noiseOp(layer: LayerNode): Op | { error: string } {
+  if (layer.factory === 'gaussianNoise') {
+    const stddev = num(layer, 'stddev');
+    if (stddev === null) return { error: 'its stddev is not statically known' };
+    return { kind: 'noise', keep: 1, additive: stddev * stddev };
+  }
+  const rate = num(layer, 'rate');
+  if (rate === null || rate < 0 || rate >= 1) return { error: 'its rate is not statically known' };
+  return { kind: 'noise', keep: 1 - rate, additive: 0 };
+}
+
+function batchNormOp(layer: LayerNode, shapes: ShapeInference): Op | { error: string } {
+  const input = shapes.layers.find((s) => s.index === layer.index)?.inputShape;
+  if (!input || input.slice(1).some((d) => d === null))
+    return { error: 'its input shape is unknown' };
+  const axis = num(layer, 'axis', -1);
+  if (axis !== -1 && axis !== input.length - 1)
+    return { error: 'normalising an axis other than the last is not covered' };
+  const epsilon = num(layer, 'epsilon', 1e-3);
+  const center = bool(layer, 'center', true);
+  const scale = bool(layer, 'scale', true);
+  if (epsilon === null || center === null || scale === null)
+    return { error: 'its epsilon, center or scale is not statically known' };
+  for (const [key, fallback] of [
+    ['gammaInitializer', 'ones'],
+    ['betaInitializer', 'zeros'],
+  ] as const) {
+    const value = raw(layer, key);
+    if (value !== undefined && !(value?.kind === 'string' && value.value === fallback)) {
+      return { error: `a ${key} other than '${fallback}' is not covered` };
+    }
+  }
+  const dims = input.slice(1) as number[];
+  return {
+    kind: 'batchNorm',
+    index: layer.index,
+    epsilon,
+    center,
+    scale,
+    channels: dims[dims.length - 1],
+    positions: dims.slice(0, -1).reduce((a, b) => a * b, 1),
+  };
 }
 
 function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { error: string } {
@@ -136,7 +186,7 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
     return { error: `its shape is unknown${shape?.note ? ` (${shape.note})` : ''}` };
   }
   const rank = CONV_RANK[layer.factory] ?? 0;
-  const spatial = rank > 0 ? shape.outputShape.slice(1, -1) : shape.outputShape.slice(1, -1);
+  const spatial = shape.outputShape.slice(1, -1);
   if (str(layer, 'dataFormat', 'channelsLast') !== 'channelsLast')
     return { error: 'channelsFirst is not covered' };
   if (spatial.some((d) => d === null)) return { error: 'its output size is unknown' };
@@ -177,7 +227,7 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
 
   const own = activationFromConfig(layer);
   if ('error' in own) return own;
-  return {
+  const block: Block = {
     index: layer.index,
     fanIn: shape.fanIn,
     units,
@@ -188,11 +238,13 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
     biasVariance: bias.variance,
     biasMean: bias.mean,
     useBias,
-    activation: own.activation,
-    noise: { keep: 1, additive: 0 },
+    ops: [],
+    softmax: false,
     initializerLabel: kernel.label,
     ...(rank > 0 ? { note: 'conv: spatial correlations approximated' } : {}),
   };
+  const error = addActivation(block, own.activation);
+  return error ? { error } : block;
 }
 
 function activationFromConfig(

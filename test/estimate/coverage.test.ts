@@ -1,6 +1,7 @@
 /**
- * Beyond the required MLP grid: conv stacks and dropout (active, as in the probe's training-mode
- * pass), checked against tfjs gradients measured directly. Same one-order-of-magnitude bar.
+ * Beyond the required MLP grid: conv stacks, dropout and batch normalisation (both in training
+ * mode, as the probe measures), checked against tfjs gradients measured directly, including the
+ * batch-norm layers' own gamma/beta gradients. Same one-order-of-magnitude bar.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,7 @@ function worstLogError(specs: LayerSpec[], options: Omit<MeasureOptions, 'seed'>
   return worst;
 }
 
-describe('static estimate on conv stacks and with dropout, against measured tfjs gradients', () => {
+describe('static estimate on conv stacks, dropout and batch norm, against measured tfjs gradients', () => {
   before(async () => {
     await tf.setBackend('cpu');
   });
@@ -145,4 +146,57 @@ describe('static estimate on conv stacks and with dropout, against measured tfjs
       `modelled ${withDropout.toFixed(2)} vs ignored ${ignoring.toFixed(2)}`,
     );
   });
+  for (const activation of ['sigmoid', 'tanh', 'relu']) {
+    it(`batch norm before the activation (dense -> BN -> ${activation}) x8, and after it (conv)`, (t) => {
+      const mlp: LayerSpec[] = [];
+      for (let i = 0; i < 8; i++) {
+        mlp.push({
+          factory: 'dense',
+          config: { units: 64, ...(i === 0 ? { inputShape: [32] } : {}) },
+        });
+        mlp.push({ factory: 'batchNormalization' });
+        mlp.push({ factory: 'activation', config: { activation } });
+      }
+      mlp.push({ factory: 'dense', config: { units: 4 } });
+      const before = worstLogError(mlp, {
+        inputShape: [32],
+        outputUnits: 4,
+        loss: 'meanSquaredError',
+        batch: 64,
+      });
+      const conv: LayerSpec[] = [
+        {
+          factory: 'conv2d',
+          config: {
+            filters: 8,
+            kernelSize: 3,
+            inputShape: [10, 10, 2],
+            padding: 'same',
+            activation,
+          },
+        },
+        { factory: 'batchNormalization' },
+        {
+          factory: 'conv2d',
+          config: { filters: 8, kernelSize: 3, padding: 'same', useBias: false, activation },
+        },
+        { factory: 'batchNormalization' },
+        { factory: 'flatten' },
+        { factory: 'dense', config: { units: 10, activation: 'softmax' } },
+      ];
+      const after = worstLogError(conv, {
+        inputShape: [10, 10, 2],
+        outputUnits: 10,
+        loss: 'categoricalCrossentropy',
+        batch: 16,
+      });
+      t.diagnostic(
+        `worst |log10 error|: ${before.toFixed(2)} (BN before activation), ${after.toFixed(2)} (conv, BN after)`,
+      );
+      assert.ok(
+        before <= 1 && after <= 1,
+        `log10 errors ${before.toFixed(2)}, ${after.toFixed(2)}`,
+      );
+    });
+  }
 });

@@ -1,0 +1,126 @@
+/**
+ * The layers between two weighted layers, as operations on mean-field moments.
+ * Forward, a unit is either Gaussian (a pre-activation: mean, variance, covariance between two
+ * examples) or only known by its second moments (after a nonlinearity: m own, k across examples).
+ * Backward, the loss gradient at a unit is known by its second moments d (own) and e (across).
+ * The probe measures in training mode, as fit does, so dropout and batch statistics are active.
+ */
+import type { Activation } from './activations';
+import { expect1, expect2 } from './gaussian';
+
+export type Op =
+  | { kind: 'activation'; activation: Activation }
+  | { kind: 'noise'; keep: number; additive: number }
+  | {
+      kind: 'batchNorm';
+      index: number;
+      epsilon: number;
+      center: boolean;
+      scale: boolean;
+      /** Features normalised (the input's last dimension) and positions per example sharing them. */
+      channels: number;
+      positions: number;
+    };
+
+export type State =
+  | { kind: 'gaussian'; mean: number; variance: number; covariance: number }
+  | { kind: 'moments'; m: number; k: number };
+
+export interface Delta {
+  d: number;
+  e: number;
+}
+
+export function toMoments(state: State): { m: number; k: number } {
+  if (state.kind === 'moments') return state;
+  const { mean, variance, covariance } = state;
+  return { m: mean * mean + variance, k: mean * mean + covariance };
+}
+
+export function forwardOp(op: Op, state: State, batch: number): State {
+  switch (op.kind) {
+    case 'activation': {
+      if (state.kind !== 'gaussian') throw new Error('an activation of a non-Gaussian unit');
+      const { f } = op.activation;
+      const { mean, variance, covariance } = state;
+      return {
+        kind: 'moments',
+        m: expect1((z) => f(z) ** 2, mean, variance),
+        k: expect2(f, f, mean, variance, covariance),
+      };
+    }
+    case 'noise': {
+      const { m, k } = toMoments(state);
+      return { kind: 'moments', m: m / op.keep + op.additive, k };
+    }
+    case 'batchNorm': {
+      // Normalised over the batch (and positions): unit variance, and the samples sum to zero,
+      // so two of them are slightly anti-correlated. gamma = 1, beta = 0 at initialisation.
+      const { s, samples } = batchNormScale(op, state, batch);
+      const covariance = -s / Math.max(1, samples - 1);
+      return state.kind === 'gaussian'
+        ? { kind: 'gaussian', mean: 0, variance: s, covariance }
+        : { kind: 'moments', m: s, k: covariance };
+    }
+  }
+}
+
+/**
+ * Takes the gradient moments at an op's output back to its input; `state` is the op's input.
+ * For batch normalisation also returns the squared gradient norm of its own gamma and beta
+ * (times batch^2, like every layer's).
+ */
+export function backwardOp(
+  op: Op,
+  state: State,
+  delta: Delta,
+  batch: number,
+): { delta: Delta; ownSquaredNorm?: number } {
+  const { d, e } = delta;
+  switch (op.kind) {
+    case 'activation': {
+      if (state.kind !== 'gaussian') throw new Error('an activation of a non-Gaussian unit');
+      const { df } = op.activation;
+      const { mean, variance, covariance } = state;
+      return {
+        delta: {
+          d: d * expect1((z) => df(z) ** 2, mean, variance),
+          e: e * expect2(df, df, mean, variance, covariance),
+        },
+      };
+    }
+    case 'noise':
+      // Masks are independent across examples: own moments scale by 1/keep, cross ones stay.
+      return { delta: { d: d / op.keep, e } };
+    case 'batchNorm': {
+      const { s, variance, samples } = batchNormScale(op, state, batch);
+      const P = op.positions;
+      // Only the same position in two examples shares gradient paths: the fraction of sample pairs.
+      const sharedPairs = samples > 1 ? (batch - 1) / (samples - 1) : 0;
+      const beta = op.center ? batch * P * d + P * batch * (batch - 1) * e : 0;
+      const gamma = op.scale
+        ? batch * P * s * d - P * batch * (batch - 1) * e * (s / Math.max(1, samples - 1))
+        : 0;
+      // The backward pass removes the batch-mean part of the gradient and rescales by 1/sigma.
+      const dx = Math.max(d - e * sharedPairs, 0) / (variance + op.epsilon);
+      return {
+        delta: { d: dx, e: -dx / Math.max(1, samples - 1) },
+        ownSquaredNorm: op.channels * (beta + Math.max(gamma, 0)),
+      };
+    }
+  }
+}
+
+/** Batch variance of the normalised unit, the output's own second moment s, and the sample count. */
+function batchNormScale(
+  op: Extract<Op, { kind: 'batchNorm' }>,
+  state: State,
+  batch: number,
+): { variance: number; s: number; samples: number } {
+  // Variance over the batch: the part a unit does not share with the other examples.
+  const variance =
+    state.kind === 'gaussian'
+      ? Math.max(state.variance - state.covariance, 0)
+      : Math.max(state.m - state.k, 0);
+  return { variance, s: variance / (variance + op.epsilon), samples: batch * op.positions };
+}

@@ -93,6 +93,9 @@ export const trustedCases = [
     name: 'offers quick fixes; applying one removes its diagnostic',
     async run({ wb, page, artifacts }) {
       await wb.openFile('deep-sigmoid.js');
+      await waitUntil('the diagnostic on line 6', async () =>
+        (await wb.problems()).some((r) => r.text.includes('saturating-activation[Ln 6, Col 52]')),
+      );
       await wb.goTo(6, 55);
       const items = await openQuickFixMenu(page);
       for (const title of [
@@ -107,6 +110,7 @@ export const trustedCases = [
         );
       }
       await wb.screenshot(join(artifacts, 'editor-quick-fix.png'));
+      if (docsImages) await wb.screenshot(join(repoRoot, 'docs', 'images', 'editor.png'));
       await clickMenuItem(page, "Use activation 'relu' with He initialization");
       await waitUntil('the fixed line', async () =>
         (await wb.editorText()).includes(
@@ -169,6 +173,7 @@ export const trustedCases = [
       );
       await sleep(500);
       await wb.screenshot(join(artifacts, 'panel.png'));
+      if (docsImages) await captureDocsPanel(wb, page);
     },
   },
   {
@@ -396,6 +401,23 @@ export function writeFakeWorkspaceTfjs(workspace) {
     'index.js': `require('fs').writeFileSync(${marker}, String(process.pid));\nthrow new Error('fake workspace tfjs (e2e): refusing to load');\n`,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+}
+
+/** `--docs-images`: also refresh the README's screenshots (docs/images/*.png). */
+const docsImages = process.argv.includes('--docs-images');
+
+/** The README's panel picture: sidebar and bottom panel hidden, a taller window, the report beside the code. */
+async function captureDocsPanel(wb, page) {
+  mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
+  const viewport = page.viewportSize();
+  await wb.runCommand('View: Close Primary Side Bar');
+  await wb.runCommand('View: Hide Panel');
+  await page.setViewportSize({ width: 1400, height: 940 });
+  await sleep(1500);
+  await wb.screenshot(join(repoRoot, 'docs', 'images', 'panel.png'));
+  await page.setViewportSize(viewport);
+  await wb.runCommand('View: Toggle Primary Side Bar Visibility');
+  await sleep(500);
 }
 
 /** The CLI's findings for a file: what the editor must show. */

@@ -51,11 +51,7 @@ export async function probeModel(
   const borrowed = borrowMissingKernels(tf);
   try {
     const report = await probeOnce(tf, request, backendName, progress);
-    if (borrowed.length > 0 && report.layers.some((l) => /Conv/.test(l.className))) {
-      report.assumptions.push(
-        `tfjs's ${tf.getBackend()} backend has no ${borrowed.join('/')} kernel: the probe computes the convolution filter gradient as a ${tf.getBackend()} convolution and depthwise gradients with tfjs's cpu kernels.`,
-      );
-    }
+    report.assumptions.push(...kernelNotes(tf, borrowed, report));
     return report;
   } catch (err) {
     const kernel = missingKernel(err);
@@ -93,6 +89,27 @@ async function fallBackToCpu(
   } finally {
     await tf.setBackend(original);
   }
+}
+
+/** Says when a gradient kernel the backend lacks was supplied by the probe, for the layers that need it. */
+function kernelNotes(tf: Tf, borrowed: string[], report: ProbeReport): string[] {
+  const backend = tf.getBackend();
+  const classes = report.layers.map((l) => l.className);
+  const notes: string[] = [];
+  if (borrowed.includes('Conv2DBackpropFilter') && classes.some((c) => /^Conv[123]D/.test(c))) {
+    notes.push(
+      `tfjs's ${backend} backend has no Conv2DBackpropFilter kernel: the probe computes convolution filter gradients as a ${backend} convolution.`,
+    );
+  }
+  if (
+    borrowed.some((k) => k.startsWith('Depthwise')) &&
+    classes.some((c) => /Depthwise|Separable/.test(c))
+  ) {
+    notes.push(
+      `tfjs's ${backend} backend has no depthwise-convolution gradient kernels: those gradients come from tfjs's cpu kernels.`,
+    );
+  }
+  return notes;
 }
 
 function missingKernel(err: unknown): string | null {

@@ -151,7 +151,35 @@ function chooseOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[])
       `The learning rate \`${info.learningRate.text}\` is not known: using tfjs's default for ${info.kind} (pass --set ${info.learningRate.text}=VALUE to use yours).`,
     );
   }
-  return makeOptimizer(tf, info.kind, lr, assumptions);
+  const extra = info.form === 'call' ? callArguments(info.text).slice(1) : [];
+  if (extra.length > 0 && info.kind !== 'momentum') {
+    assumptions.push(
+      `Only the learning rate is read from \`${info.text}\`; its other arguments take tfjs's defaults.`,
+    );
+  }
+  return makeOptimizer(tf, info.kind, lr, assumptions, Number(extra[0]));
+}
+
+/** Top-level arguments of a call written as text, e.g. `tf.train.momentum(0.01, 0.9)` -> ['0.01', '0.9']. */
+function callArguments(text: string): string[] {
+  const open = text.indexOf('(');
+  const close = text.lastIndexOf(')');
+  if (open < 0 || close <= open) return [];
+  const args: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const ch of text.slice(open + 1, close)) {
+    if (ch === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+      continue;
+    }
+    if ('([{'.includes(ch)) depth++;
+    if (')]}'.includes(ch)) depth--;
+    current += ch;
+  }
+  if (current.trim() !== '') args.push(current.trim());
+  return args;
 }
 
 function explicitRate(info: OptimizerInfo): number | null {
@@ -174,14 +202,16 @@ function makeOptimizer(
   kind: string,
   explicit: number | null,
   assumptions: string[],
+  momentum = Number.NaN,
 ): Optimizer {
   const lr = explicit ?? DEFAULT_RATES[kind] ?? 0.01;
   switch (kind) {
     case 'sgd':
       return tf.train.sgd(lr);
     case 'momentum':
+      if (Number.isFinite(momentum)) return tf.train.momentum(lr, momentum);
       assumptions.push(
-        'Momentum optimizer: momentum 0.9 assumed (the probe does not read the second argument).',
+        'Momentum optimizer: its momentum is not a literal number, so 0.9 is assumed.',
       );
       return tf.train.momentum(lr, 0.9);
     case 'adagrad':

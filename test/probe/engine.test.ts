@@ -138,6 +138,9 @@ test('conv2d net with softmax and categorical cross-entropy matches a direct com
   const report = await probeModel(tf, request(ir), backend);
   // tfjs 4.22's wasm backend lacks Conv2DBackpropFilter: the probe supplies it and stays on the same backend.
   assert.equal(report.backend, backend);
+  if (backend === 'wasm') {
+    assert.ok(report.assumptions.some((a) => a.includes('as a wasm convolution')));
+  }
   // The reference runs on cpu, whose filter gradient is tfjs's own kernel.
   await tf.setBackend('cpu');
   const direct = tf.sequential({
@@ -226,4 +229,59 @@ test('probing leaves no tensors behind', async () => {
   const before = tf.memory().numTensors;
   for (let i = 0; i < 3; i++) await probeModel(tf, request(ir, { steps: 3 }), backend);
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('steps > 1: each step applies the compiled optimizer; per-step norms and losses match a direct loop', async () => {
+  const ir = sequential(
+    'mlp',
+    [dense(10, 'tanh', { inputShape: [5] }), dense(10, 'tanh'), dense(2, 'linear')],
+    { loss: 'meanSquaredError', optimizer: 'sgd', learningRate: 0.3 },
+  );
+  const steps = 4;
+  const report = await probeModel(tf, request(ir, { steps }), backend);
+
+  const built = buildFromIr(tf, ir, { seed: SEED, maxParams: 5e7 });
+  const direct = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 10, activation: 'tanh', inputShape: [5] }),
+      tf.layers.dense({ units: 10, activation: 'tanh' }),
+      tf.layers.dense({ units: 2 }),
+    ],
+  });
+  direct.setWeights(built.model.getWeights());
+  built.model.dispose();
+  const batch = makeBatch(tf, direct, 'meanSquaredError', BATCH, SEED);
+  const variables = direct.trainableWeights.map((w) => w.read() as Variable);
+  const optimizer = tf.train.sgd(0.3);
+  const losses: number[] = [];
+  const perLayer: number[][] = direct.layers.map(() => []);
+  for (let step = 0; step < steps; step++) {
+    const { value, grads } = tf.variableGrads(
+      () => mse(batch.ys[0]!, direct.apply(batch.xs[0]!, { training: true }) as Tensor),
+      variables,
+    );
+    losses.push(value.dataSync()[0]!);
+    direct.layers.forEach((layer, i) => {
+      let sum = 0;
+      for (const w of layer.trainableWeights) {
+        for (const g of grads[(w.read() as Variable).name]!.dataSync()) sum += g * g;
+      }
+      perLayer[i]!.push(Math.sqrt(sum));
+    });
+    optimizer.applyGradients(grads);
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+  tf.dispose([...batch.xs, ...batch.ys]);
+  direct.dispose();
+  optimizer.dispose();
+
+  const close = (a: number, b: number, what: string): void =>
+    assert.ok(Math.abs(a - b) <= 1e-4 * Math.abs(b), `${what}: probe ${a} vs direct ${b}`);
+  assert.ok(losses[steps - 1]! < losses[0]!, 'the direct loop does descend');
+  report.lossPerStep.forEach((l, s) => close(l, losses[s]!, `loss at step ${s + 1}`));
+  report.layers.forEach((layer, i) =>
+    layer.gradNormPerStep!.forEach((g, s) =>
+      close(g, perLayer[i]![s]!, `layer ${i} step ${s + 1}`),
+    ),
+  );
 });

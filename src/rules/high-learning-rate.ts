@@ -2,7 +2,7 @@ import type { ModelGraph, OptimizerInfo, OptimizerKind, Span } from '../analysis
 import type { Finding, Rule, RuleContext, RuleOptionSpec } from './types';
 import { fix, replaceSpan } from './util/fix';
 import { formatNumber, report } from './util/message';
-import { firstArgumentSpan } from './util/source';
+import { firstArgumentSpan, readsParameter } from './util/source';
 
 type KnownKind = Exclude<OptimizerKind, 'unknown'>;
 
@@ -105,19 +105,11 @@ function editSite(
   optimizer: OptimizerInfo,
 ): { span: Span; preferred: boolean } | null {
   if (!optimizer.learningRateInherited) {
-    return optimizer.learningRateSpan
-      ? { span: optimizer.learningRateSpan, preferred: true }
-      : null;
+    const span = optimizer.learningRateSpan;
+    return span ? { span, preferred: !readsParameter(context.source, span) } : null;
   }
   if (optimizer.form !== 'call') return null;
   const argument = firstArgumentSpan(context.source, optimizer.span);
   if (!argument) return null;
-  const text = context.source.slice(argument.start, argument.end);
-  const names = text.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g) ?? [];
-  const declared = names.every((name) =>
-    new RegExp(`(?<![\\w$])(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(
-      context.source,
-    ),
-  );
-  return { span: argument, preferred: declared };
+  return { span: argument, preferred: !readsParameter(context.source, argument) };
 }

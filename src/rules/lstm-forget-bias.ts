@@ -2,7 +2,7 @@ import type { Finding, Rule } from './types';
 import { fix, setConfigProp } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
-import { propOrCalleeSpan } from './util/source';
+import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
 import { coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -52,7 +52,7 @@ export const rule: Rule = {
             fix(
               'Set unitForgetBias: true',
               [setConfigProp(context.source, core, 'unitForgetBias', 'true')],
-              true,
+              !ownValueReadsParameter(context.source, core, 'unitForgetBias'),
             ),
           ],
         }),

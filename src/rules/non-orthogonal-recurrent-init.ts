@@ -3,7 +3,7 @@ import { fix, setConfigProp, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
 import { readInitializer } from './util/initializer';
-import { propOrCalleeSpan } from './util/source';
+import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
 import { coreLayer, RECURRENT_FACTORIES } from './util/terms';
 
 const NORM_PRESERVING = new Set(['orthogonal', 'identity']);
@@ -42,7 +42,7 @@ export const rule: Rule = {
             fix(
               "Use recurrentInitializer 'orthogonal'",
               [setConfigProp(context.source, core, 'recurrentInitializer', valueText)],
-              true,
+              !ownValueReadsParameter(context.source, core, 'recurrentInitializer'),
             ),
           ],
         }),

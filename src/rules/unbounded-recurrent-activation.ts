@@ -3,7 +3,7 @@ import type { Finding, Rule, RuleContext } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
-import { propOrCalleeSpan } from './util/source';
+import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
 import { BOUNDED, coreLayer, RECURRENT_FACTORIES } from './util/terms';
 
 /** relu6 caps the state at 6, so the recurrence cannot grow without bound either. */
@@ -73,7 +73,7 @@ function reportActivation(
       fix(
         `Use ${key} '${replacement}'`,
         [setConfigProp(context.source, core, key, valueText)],
-        true,
+        !ownValueReadsParameter(context.source, core, key),
       ),
     ],
   });

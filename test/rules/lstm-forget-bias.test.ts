@@ -132,5 +132,22 @@ const model = sequential({ layers: [layers.lstm()] });
 const model = sequential({ layers: [layers.lstm({unitForgetBias: true})] });
 `,
     },
+    {
+      name: 'false through a parameter: a suggestion, not an automatic fix',
+      code: `${header}export const build = (forget: boolean) =>
+  tf.sequential({ layers: [tf.layers.lstm({ units: 8, inputShape: [10, 3], unitForgetBias: forget })] });
+build(false);
+`,
+      errors: [{ messageId: 'disabled', line: 3, column: 92, endLine: 3, endColumn: 98 }],
+      output: null,
+      fixes: [
+        [
+          `${header}export const build = (forget: boolean) =>
+  tf.sequential({ layers: [tf.layers.lstm({ units: 8, inputShape: [10, 3], unitForgetBias: true })] });
+build(false);
+`,
+        ],
+      ],
+    },
   ],
 });

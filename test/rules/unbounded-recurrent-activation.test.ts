@@ -114,5 +114,28 @@ model.add(tf.layers.simpleRNN(config));
       errors: [{ messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30 }],
       output: null,
     },
+    {
+      name: 'activation through a parameter all call sites agree on: a suggestion, not an automatic fix',
+      code: `${header}function build(act: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: act }));
+  return model;
+}
+build('relu');
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 78, endLine: 4, endColumn: 81 }],
+      output: null,
+      fixes: [
+        [
+          `${header}function build(act: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));
+  return model;
+}
+build('relu');
+`,
+        ],
+      ],
+    },
   ],
 });

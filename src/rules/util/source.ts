@@ -115,3 +115,32 @@ export function freshName(source: string, base: string): string {
     if (!new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(source)) return name;
   }
 }
+
+/**
+ * True when the expression at `span` reads a name the file does not declare with const/let/var, function or
+ * import: in practice a function parameter. The extractor resolves such a value from the call sites, but
+ * writing a literal in its place would silently ignore what the callers pass, so fixes there are only
+ * suggestions.
+ */
+export function readsParameter(source: string, span: Span): boolean {
+  const text = source.slice(span.start, span.end).replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+  // Object keys (`stddev:` in `{stddev: 0.5}`) are not reads.
+  const names = text.match(/(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$]|\s*:)/g) ?? [];
+  return names.some((name) => !LITERAL_WORDS.has(name) && !declaredInFile(source, name));
+}
+
+const LITERAL_WORDS = new Set(['true', 'false', 'null', 'undefined', 'NaN', 'Infinity', 'Math']);
+
+function declaredInFile(source: string, name: string): boolean {
+  const id = name.replace(/\$/g, '\\$');
+  const declaration = new RegExp(
+    `(?<![\\w$])(?:(?:const|let|var|function|class)\\s+${id}(?![\\w$])|import\\b[^;]*?(?<![\\w$])${id}(?![\\w$])[^;]*?\\bfrom\\b)`,
+  );
+  return declaration.test(source);
+}
+
+/** True when a fix of `key` would replace the layer's own value that reads a parameter (see above). */
+export function ownValueReadsParameter(source: string, layer: LayerNode, key: string): boolean {
+  const prop = layer.config.props[key];
+  return !!prop && !prop.inherited && !!prop.valueSpan && readsParameter(source, prop.valueSpan);
+}

@@ -78,11 +78,12 @@ function reluFix(source: string, layer: LayerNode, activation: ActivationInfo) {
   const edits: (TextEdit | null)[] = [
     setConfigProp(source, activation.carrier, 'activation', stringLiteral(source, 'relu')),
   ];
-  // Recurrent kernels keep their own initializers; dense and conv kernels get the ReLU-matched He scale.
+  // Recurrent kernels keep their own initializers; dense and conv kernels get the ReLU-matched He scale
+  // when their config can be edited (missing-initializer reports the rest).
   if (!isRecurrent(layer)) {
     for (const key of kernelKeys(layer)) {
       const edit = heEdit(source, layer, key);
-      if (edit !== undefined) edits.push(edit);
+      if (edit) edits.push(edit);
     }
   }
   const title =

@@ -234,6 +234,26 @@ export function build(opts: tf.layers.DenseLayerArgs) {
 }`,
     },
     {
+      name: 'the kernel config is a variable: the activation layer is still fixed',
+      code: `import * as tf from '@tensorflow/tfjs';
+const first = {inputShape: [8], units: 16};
+const model = tf.sequential();
+model.add(tf.layers.dense(first));
+model.add(tf.layers.activation({activation: 'tanh'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [{ messageId: 'saturating', line: 5, column: 45, endLine: 5, endColumn: 51 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const first = {inputShape: [8], units: 16};
+const model = tf.sequential();
+model.add(tf.layers.dense(first));
+model.add(tf.layers.activation({activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 16, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
       name: 'config held in a variable: reported, but no fix can be written',
       code: `import * as tf from '@tensorflow/tfjs';
 const cfg = {units: 16, activation: 'sigmoid'} as const;

@@ -7,7 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUT_OF_MEMORY_PATTERN, isWorkerMessage, type RunMessage } from './protocol';
+import { OUT_OF_MEMORY_PATTERN, TEST_HOOK_ENV, isWorkerMessage, type RunMessage } from './protocol';
 import { ProbeError, type ProbeReport, type ProbeRequest, type ProbeRuntimeOptions } from './types';
 
 /** Extra knobs for tests and embedders; none of them changes what is measured. */
@@ -151,9 +151,12 @@ function spawnWorker(
   env: Record<string, string> = {},
 ) {
   installExitHook();
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env, ELECTRON_RUN_AS_NODE: '1' };
+  const childEnv: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   // The probe decides its own V8 flags; an inherited NODE_OPTIONS could override the heap cap.
   delete childEnv.NODE_OPTIONS;
+  // The worker's misbehaviour hooks are reachable only through `hooks.env`, never inherited.
+  delete childEnv[TEST_HOOK_ENV];
+  Object.assign(childEnv, env);
   const child = fork(workerPath, [], {
     execArgv: [`--max-old-space-size=${Math.floor(options.maxHeapMb)}`],
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

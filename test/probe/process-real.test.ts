@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyze } from '../../src/analysis';
 import { runProbe } from '../../src/probe/client';
+import { TEST_HOOK_ENV } from '../../src/probe/protocol';
 import type { ProbeRequest, ProbeRuntimeOptions } from '../../src/probe/types';
 
 // Real probes through the bundled worker (dist/probe-worker.js), on real models from fixtures.
@@ -84,4 +85,14 @@ test("an allowed project's own tfjs is the one the worker loads", async () => {
     runtime({ allowProjectTfjs: false, searchFrom: project }),
   );
   assert.equal(denied.backend, 'wasm (bundled tfjs 4.22.0)');
+});
+
+test('a test hook set in the parent environment is not inherited by the worker', async () => {
+  process.env[TEST_HOOK_ENV] = 'crash';
+  try {
+    const report = await runProbe(requestFor(fixture), runtime({ backend: 'wasm' }));
+    assert.equal(report.layers.length, 11);
+  } finally {
+    delete process.env[TEST_HOOK_ENV];
+  }
 });

@@ -181,11 +181,10 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
   compile(built.model, training);
   return {
     model: built.model,
-    layers: built.layers.map((b) => ({
-      layer: b.layer,
-      index: b.index,
-      line: b.node.callSpan.line,
-    })),
+    // A layer created in the file but never applied in the graph is not part of the model.
+    layers: built.layers
+      .filter((b) => built.model.layers.includes(b.layer))
+      .map((b) => ({ layer: b.layer, index: b.index, line: b.node.callSpan.line })),
     training,
     name: ir.name,
     line: ir.anchor.line,

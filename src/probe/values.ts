@@ -77,8 +77,8 @@ function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string
 }
 
 /**
- * Reads a `--set` value: JSON first (`128`, `[28,28,1]`, `{"units": 3}`, `"relu"`), then `true`/`false`,
- * a single-quoted string, or a bare word taken as a string (`relu`, `heNormal`).
+ * Reads a `--set` value: JSON first (`128`, `[28,28,1]`, `{"units": 3}`, `"relu"`), then comma-separated numbers
+ * as an array (`28,28,1`), a single-quoted string, or a bare word taken as a string (`relu`, `heNormal`).
  */
 export function parseSetValue(text: string): Value {
   const trimmed = text.trim();
@@ -86,6 +86,13 @@ export function parseSetValue(text: string): Value {
     return fromJson(JSON.parse(trimmed));
   } catch {
     // Not JSON: fall through to the lenient forms users type on a command line.
+  }
+  // A shape typed without brackets on a command line: --set input=28,28,1
+  if (/^-?\d+(\.\d+)?(\s*,\s*-?\d+(\.\d+)?)+$/.test(trimmed)) {
+    return {
+      kind: 'array',
+      items: trimmed.split(',').map((n) => ({ kind: 'number', value: Number(n) })),
+    };
   }
   const quoted = /^'(.*)'$/s.exec(trimmed);
   if (quoted) return { kind: 'string', value: quoted[1]! };

@@ -183,3 +183,24 @@ test('an int32 tf.input into an embedding gets integer ids below the vocabulary 
   assert.equal(built.model.inputs[0]!.dtype, 'int32');
   built.model.dispose();
 });
+
+test('a layer created but never applied in a functional graph is left out of the report', async () => {
+  const ir = functional('f', {
+    inputs: [{ id: 'x', shape: [3] }],
+    layers: [
+      { factory: 'dense', config: { units: 4 } },
+      { factory: 'dense', config: { units: 9 } },
+      { factory: 'dense', config: { units: 1 } },
+    ],
+    nodes: [
+      ['h', 0, ['x']],
+      ['o', 2, ['h']],
+    ],
+    outputs: ['o'],
+  });
+  const report = await probeModel(tf, request(ir), backend);
+  assert.deepEqual(
+    report.layers.map((l) => l.index),
+    [0, 2],
+  );
+});

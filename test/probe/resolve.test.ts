@@ -105,4 +105,8 @@ test('parseSetValue reads JSON, quoted and bare strings, and lenient arrays', ()
     ],
   });
   assert.deepEqual(parseSetValue('[]'), { kind: 'array', items: [] });
+  assert.deepEqual(parseSetValue('28, 28,1'), {
+    kind: 'array',
+    items: [28, 28, 1].map((value) => ({ kind: 'number', value })),
+  });
 });

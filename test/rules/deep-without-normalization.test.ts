@@ -171,6 +171,28 @@ export function build(sizes: number[]) {
 }`,
     },
     {
+      name: 'a layers array filled with push before tf.sequential({layers})',
+      code: `import * as tf from '@tensorflow/tfjs';
+const layers: tf.layers.Layer[] = [];
+layers.push(tf.layers.dense({inputShape: [4], units: 8}));
+for (let i = 0; i < 8; i++) {
+  layers.push(tf.layers.dense({units: 8}));
+}
+layers.push(tf.layers.dense({units: 1}));
+export const model = tf.sequential({layers});`,
+      errors: [{ messageId: 'missing', line: 8, column: 22, endLine: 8, endColumn: 35 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const layers: tf.layers.Layer[] = [];
+layers.push(tf.layers.dense({inputShape: [4], units: 8}));
+layers.push(tf.layers.batchNormalization());
+for (let i = 0; i < 8; i++) {
+  layers.push(tf.layers.dense({units: 8}));
+  layers.push(tf.layers.batchNormalization());
+}
+layers.push(tf.layers.dense({units: 1}));
+export const model = tf.sequential({layers});`,
+    },
+    {
       name: 'a loop that also adds the output layer: no safe insertion, no fix',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

@@ -55,7 +55,8 @@ function afterArrayElement(
   return { start: end, end, text: `,${nl}${indent}${expression}` };
 }
 
-const ADD_CALL = /([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*add\s*\(\s*$/;
+/** `model.add(` or, for a layers array filled before `tf.sequential({layers})`, `layers.push(`. */
+const ADD_CALL = /([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|push)\s*\(\s*$/;
 
 function afterAddStatement(
   source: string,
@@ -75,7 +76,7 @@ function afterAddStatement(
   const hasSemicolon = source[afterCall] === ';';
   const statementEnd = hasSemicolon ? afterCall + 1 : closeOffset + 1;
   const receiver = head[1].replace(/\s+/g, '');
-  const statement = `${receiver}.add(${expression})${hasSemicolon ? ';' : ''}`;
+  const statement = `${receiver}.${head[2]}(${expression})${hasSemicolon ? ';' : ''}`;
   const lineEnd = endOfLine(source, statementEnd);
   if (lineEnd === null) {
     // More code follows on the same line: only safe when the statement was closed by a semicolon.

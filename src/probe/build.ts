@@ -58,6 +58,13 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
+  for (const node of ir.layers) {
+    if (!node.conditional) continue;
+    // The extractor could not decide the branch or the loop count: the probe builds the layer once.
+    assumptions.push(
+      `Layer ${node.index} (${node.factory}, line ${lineOf(node)}) is added only on some paths (${node.conditional.branch} of \`${node.conditional.condition.trim()}\`); the probe includes it once.`,
+    );
+  }
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),

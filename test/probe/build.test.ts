@@ -204,3 +204,19 @@ test('a layer created but never applied in a functional graph is left out of the
     [0, 2],
   );
 });
+
+test('a layer the extractor could not place for sure is built once, and the report says so', async () => {
+  const ir = sequential('m', [
+    { factory: 'dense', config: { units: 4, inputShape: [3] } },
+    { factory: 'dense', config: { units: 4 } },
+    { factory: 'dense', config: { units: 1 } },
+  ]);
+  ir.layers[1]!.conditional = { condition: 'for (let i = 0; i < depth; i++)', branch: 'loop body' };
+  const report = await probeModel(tf, request(ir), backend);
+  assert.equal(report.layers.length, 3);
+  assert.ok(
+    report.assumptions.includes(
+      'Layer 1 (dense, line 4) is added only on some paths (loop body of `for (let i = 0; i < depth; i++)`); the probe includes it once.',
+    ),
+  );
+});

@@ -250,10 +250,17 @@ describe('probe command: choosing the model and its values', () => {
       'Number(process.env.HIDDEN)=16',
       '--set',
       'Number(process.env.FEATURES)=8',
+      '--set',
+      'hiddenSise=3',
       '--format',
       'json',
     );
     assert.equal(supplied.code, 0, supplied.stderr);
+    // A name that matches nothing open is a warning, not an error: the probe still runs.
+    assert.equal(
+      supplied.stderr,
+      'gradient-lens probe: warning: --set hiddenSise is not a value model "model" leaves open; it was ignored\n',
+    );
     const layers = JSON.parse(supplied.stdout).layers;
     assert.equal(layers[0].params, 8 * 16 + 16);
     assert.deepEqual(layers[0].weights[0].shape, [8, 16]);

@@ -83,7 +83,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     return EXIT.ok;
   }
   const options = parseProbeArgs(argv, io.cwd);
-  const { target, source } = loadTarget(options);
+  const { target, source, warnings } = loadTarget(options);
+  for (const warning of warnings) io.stderr(`gradient-lens probe: warning: ${warning}\n`);
   const request: ProbeRequest = { ...options.request, target, values: options.values };
   const report = await probeWithSignals(
     request,
@@ -186,7 +187,11 @@ export function parseSets(pairs: string[]): Record<string, string> {
   return values;
 }
 
-function loadTarget(options: ProbeCliOptions): { target: ProbeRequest['target']; source: string } {
+function loadTarget(options: ProbeCliOptions): {
+  target: ProbeRequest['target'];
+  source: string;
+  warnings: string[];
+} {
   let source: string;
   try {
     source = readFileSync(options.file, 'utf8');
@@ -201,7 +206,10 @@ function loadTarget(options: ProbeCliOptions): { target: ProbeRequest['target'];
         '--model and --line choose a model in a JS/TS file; a model.json holds only one',
       );
     }
-    return { target: { kind: 'model-json', path: options.file }, source };
+    const warnings = Object.keys(options.values).length
+      ? ['--set values apply to JS/TS sources; a model.json has none open, so they were ignored']
+      : [];
+    return { target: { kind: 'model-json', path: options.file }, source, warnings };
   }
   const analysis = analyze(source, options.file);
   const syntax = analysis.problems.find((problem) => problem.kind === 'syntax');
@@ -217,7 +225,19 @@ function loadTarget(options: ProbeCliOptions): { target: ProbeRequest['target'];
       `model "${model.name}" (line ${model.span.line}) needs values the code leaves open: ${flags.join(' ')}`,
     );
   }
-  return { target: { kind: 'ir', model, filePath: options.displayPath }, source };
+  const unused = unusedSets(options.values, [...selection.model.unknowns, ...missing]);
+  const warnings = unused.map(
+    (name) => `--set ${name} is not a value model "${model.name}" leaves open; it was ignored`,
+  );
+  return { target: { kind: 'ir', model, filePath: options.displayPath }, source, warnings };
+}
+
+/** Names given with --set that match nothing open in the model (typos, usually). */
+export function unusedSets(values: Record<string, string>, open: string[]): string[] {
+  const squash = (text: string): string => text.replace(/\s+/g, '');
+  const known = new Set(open.map(squash));
+  // `input`, `input2`, ... name input shapes, which the IR does not list as expressions.
+  return Object.keys(values).filter((name) => !known.has(squash(name)) && !/^input\d*$/.test(name));
 }
 
 /** Quotes a word for POSIX shells when it has characters they would interpret. */

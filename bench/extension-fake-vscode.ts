@@ -1,0 +1,193 @@
+/**
+ * Just enough of the `vscode` API for bench/extension.bench.ts to activate dist/extension.js in
+ * plain Node and drive document events. Records diagnostics so the bench can time them.
+ */
+import { EventEmitter as NodeEmitter } from 'node:events';
+
+type Listener<T> = (value: T) => unknown;
+
+export class EventEmitter<T> {
+  private readonly emitter = new NodeEmitter();
+  readonly event = (listener: Listener<T>) => {
+    this.emitter.on('e', listener);
+    return { dispose: () => this.emitter.off('e', listener) };
+  };
+  fire(value: T): void {
+    this.emitter.emit('e', value);
+  }
+  dispose(): void {
+    this.emitter.removeAllListeners();
+  }
+}
+
+export class Position {
+  constructor(
+    readonly line: number,
+    readonly character: number,
+  ) {}
+  isEqual(other: Position): boolean {
+    return this.line === other.line && this.character === other.character;
+  }
+}
+
+export class Range {
+  readonly start: Position;
+  readonly end: Position;
+  constructor(a: Position | number, b: Position | number, c?: number, d?: number) {
+    this.start = typeof a === 'number' ? new Position(a, b as number) : a;
+    this.end = typeof a === 'number' ? new Position(c ?? 0, d ?? 0) : (b as Position);
+  }
+}
+
+export class Uri {
+  private constructor(
+    readonly scheme: string,
+    readonly fsPath: string,
+  ) {}
+  static file(path: string): Uri {
+    return new Uri('file', path);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, [base.fsPath, ...parts].join('/'));
+  }
+  toString(): string {
+    return `${this.scheme}://${this.fsPath}`;
+  }
+}
+
+export class FakeDocument {
+  languageId = 'typescript';
+  constructor(
+    readonly uri: Uri,
+    private text: string,
+    public version = 1,
+  ) {}
+  getText(): string {
+    return this.text;
+  }
+  setText(text: string): void {
+    this.text = text;
+    this.version++;
+  }
+  get lineCount(): number {
+    return this.text.split('\n').length;
+  }
+  positionAt(offset: number): Position {
+    const before = this.text.slice(0, offset);
+    const line = before.split('\n').length - 1;
+    return new Position(line, offset - (before.lastIndexOf('\n') + 1));
+  }
+  offsetAt(position: Position): number {
+    const lines = this.text.split('\n');
+    let offset = 0;
+    for (let i = 0; i < position.line; i++) offset += lines[i].length + 1;
+    return offset + position.character;
+  }
+}
+
+const disposable = { dispose: () => {} };
+const noopEvent = () => disposable;
+
+export interface FakeVscode {
+  module: Record<string, unknown>;
+  documents: FakeDocument[];
+  didOpen: EventEmitter<FakeDocument>;
+  didChange: EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>;
+  /** Resolves with the diagnostic count the next time diagnostics are published for `uri`. */
+  nextDiagnostics: (uri: string) => Promise<number>;
+}
+
+export function createFakeVscode(): FakeVscode {
+  const documents: FakeDocument[] = [];
+  const didOpen = new EventEmitter<FakeDocument>();
+  const didChange = new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>();
+  const diagnosticsEvents = new NodeEmitter();
+  const channel = { info() {}, warn() {}, error() {}, trace() {}, show() {}, dispose() {} };
+  const codeActionKind = (value: string): unknown => ({
+    value,
+    append: (part: string) => codeActionKind(`${value}.${part}`),
+    contains: (other: { value: string }) =>
+      other.value === value || other.value.startsWith(`${value}.`),
+  });
+  const module = {
+    EventEmitter,
+    Position,
+    Range,
+    Uri,
+    Diagnostic: class {
+      source?: string;
+      code?: unknown;
+      constructor(
+        readonly range: Range,
+        readonly message: string,
+        readonly severity: number,
+      ) {}
+    },
+    DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+    CodeActionKind: {
+      QuickFix: codeActionKind('quickfix'),
+      SourceFixAll: codeActionKind('source.fixAll'),
+    },
+    StatusBarAlignment: { Left: 1, Right: 2 },
+    DecorationRangeBehavior: { ClosedClosed: 1 },
+    ProgressLocation: { Notification: 15 },
+    ViewColumn: { One: 1, Beside: -2 },
+    ThemeColor: class {
+      constructor(readonly id: string) {}
+    },
+    window: {
+      createOutputChannel: () => channel,
+      createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+      createTextEditorDecorationType: () => disposable,
+      activeTextEditor: undefined,
+      visibleTextEditors: [],
+      onDidChangeActiveTextEditor: noopEvent,
+      onDidChangeVisibleTextEditors: noopEvent,
+      showWarningMessage: async () => undefined,
+    },
+    languages: {
+      createDiagnosticCollection: () => ({
+        set: (uri: Uri, diagnostics: unknown[]) =>
+          diagnosticsEvents.emit('set', uri.toString(), diagnostics.length),
+        delete() {},
+        dispose() {},
+      }),
+      registerCodeActionsProvider: () => disposable,
+      registerCodeLensProvider: () => disposable,
+      registerHoverProvider: () => disposable,
+    },
+    workspace: {
+      isTrusted: true,
+      textDocuments: documents,
+      getConfiguration: () => ({ get: () => undefined }),
+      onDidOpenTextDocument: didOpen.event,
+      onDidChangeTextDocument: didChange.event,
+      onDidSaveTextDocument: noopEvent,
+      onDidCloseTextDocument: noopEvent,
+      onDidChangeConfiguration: noopEvent,
+      onDidGrantWorkspaceTrust: noopEvent,
+      createFileSystemWatcher: () => ({
+        ...disposable,
+        onDidChange: noopEvent,
+        onDidCreate: noopEvent,
+        onDidDelete: noopEvent,
+      }),
+    },
+    commands: { registerCommand: () => disposable, executeCommand: async () => undefined },
+  };
+  return {
+    module,
+    documents,
+    didOpen,
+    didChange,
+    nextDiagnostics: (uri) =>
+      new Promise((resolve) => {
+        const listener = (published: string, count: number) => {
+          if (published !== uri) return;
+          diagnosticsEvents.off('set', listener);
+          resolve(count);
+        };
+        diagnosticsEvents.on('set', listener);
+      }),
+  };
+}

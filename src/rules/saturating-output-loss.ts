@@ -1,8 +1,9 @@
-import type { LayerNode, LossInfo, ModelGraph } from '../analysis/ir';
+import type { LayerNode, LossInfo, ModelGraph, Span } from '../analysis/ir';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 import { fix, replaceSpan, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer, layerActivation } from './util/model';
+import { readsParameter } from './util/source';
 import { contains } from '../analysis/spans';
 import { ACTIVATION_LAYER_FACTORIES, isActivationLayer, isWeighted } from './util/terms';
 
@@ -87,8 +88,9 @@ function regressionLoss(loss: LossInfo): string | null {
 }
 
 /**
- * The loss is rewritten only where compile names it (a string or a `tf.losses.X` reference);
- * a shared constant or a computed loss is left to the user.
+ * The loss is rewritten where compile names it (a string, a `tf.losses.X` reference, or a constant's name, which
+ * is replaced at the call and left alone elsewhere); a computed loss is left to the user, and a loss passed in
+ * as a parameter only gets suggestions.
  */
 function lossFixes(
   context: RuleContext,
@@ -96,15 +98,29 @@ function lossFixes(
   loss: LossInfo,
   replacements: string[],
 ): (Fix | null)[] {
+  const { source } = context;
   const compile = model.training.compile;
   if (!compile || !contains(compile.span, loss.span) || loss.text.includes('(')) return [];
+  const preferred = !readsParameter(source, loss.span);
+  const key = isShorthand(source, loss.span) ? `${loss.text}: ` : '';
   return replacements.map((name, i) =>
     fix(
       `Use loss '${name}'`,
-      [replaceSpan(loss.span, stringLiteral(context.source, name))],
-      i === 0,
+      [replaceSpan(loss.span, key + stringLiteral(source, name))],
+      preferred && i === 0,
     ),
   );
+}
+
+/** `{ loss }`: the name is both key and value, so a replacement must keep the key. */
+function isShorthand(source: string, span: Span): boolean {
+  let i = span.start;
+  while (i > 0 && /\s/.test(source[i - 1])) i--;
+  let j = span.end;
+  while (j < source.length && /\s/.test(source[j])) j++;
+  const before = source[i - 1];
+  const after = source[j];
+  return (before === '{' || before === ',') && (after === ',' || after === '}');
 }
 
 /** The layers whose outputs the loss sees. */

@@ -139,5 +139,48 @@ model.add(tf.layers.dropout({ rate: 0.2 }));
 model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
 `,
     },
+    {
+      name: 'shorthand { loss } from a constant: the key is kept',
+      code: `${header}const loss = 'meanSquaredError';
+${sigmoidModel}model.compile({ optimizer: 'adam', loss });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 6, column: 36, endLine: 6, endColumn: 40 }],
+      output: `${header}const loss = 'meanSquaredError';
+${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+    {
+      name: 'loss passed in as a parameter: suggestions only',
+      code: `${header}export function build(loss: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss });
+  return model;
+}
+build('mse');
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 38, endLine: 5, endColumn: 42 }],
+      output: null,
+      fixes: [
+        [
+          `${header}export function build(loss: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  return model;
+}
+build('mse');
+`,
+          `${header}export function build(loss: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 3, inputShape: [4], activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  return model;
+}
+build('mse');
+`,
+        ],
+      ],
+    },
   ],
 });

@@ -137,5 +137,17 @@ build('relu');
         ],
       ],
     },
+    {
+      name: 'shorthand { activation } from a constant: the key is kept',
+      code: `${header}const activation = 'relu';
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation }));
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 64, endLine: 4, endColumn: 74 }],
+      output: `${header}const activation = 'relu';
+const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));
+`,
+    },
   ],
 });

@@ -44,7 +44,12 @@ export function setConfigProp(
 ): TextEdit | null {
   const target = coreLayer(layer);
   const prop = target.config.props[key];
-  if (prop && !prop.inherited && prop.valueSpan) return replaceSpan(prop.valueSpan, valueText);
+  if (prop && !prop.inherited && prop.valueSpan) {
+    // Shorthand `{ activation }`: the key is the value, so both must be written.
+    const shorthand =
+      prop.span?.start === prop.valueSpan.start && prop.span.end === prop.valueSpan.end;
+    return replaceSpan(prop.valueSpan, shorthand ? `${key}: ${valueText}` : valueText);
+  }
   if (target.config.objectSpan)
     return appendProperty(source, target.config.objectSpan, `${key}: ${valueText}`);
   if (!target.config.opaque && target.config.text.trim() === '') {

@@ -1,6 +1,7 @@
 /** Member access and calls: dispatches to functions in the file, built-ins, and tfjs semantics. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { callBuiltin, builtinMember } from './builtins';
+import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
@@ -37,6 +38,10 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
 
 export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
   const callee = node.callee;
+  if (node.type === 'CallExpression') {
+    const clip = clipKindOfCall(node);
+    if (clip) interp.noteClipping(clip, node);
+  }
   if (callee.type === 'Identifier' && callee.name === 'require' && !scope.lookup('require')) {
     const first = node.arguments[0];
     const spec = first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;

@@ -347,14 +347,19 @@ export function assignTo(
   bindPattern(interp, target, value, scope, false);
 }
 
-function setMember(_interp: Interp, object: AV, key: string, value: AV, at: TSESTree.Node): void {
+function setMember(interp: Interp, object: AV, key: string, value: AV, at: TSESTree.Node): void {
+  if (key === 'applyGradients' && object.t !== 'optimizer') {
+    // Replacing applyGradients on something we cannot tie to an optimizer: still a clipping hook.
+    interp.noteClipping('override', at);
+  }
   if (object.t === 'object') {
     object.props.set(key, { value, span: spanOf(at), valueSpan: null });
   } else if (object.t === 'array') {
     const index = Number(key);
     if (Number.isInteger(index) && index >= 0 && index < 100_000) object.items[index] = value;
   } else if (object.t === 'optimizer' && key === 'applyGradients') {
-    object.opt.overrides.push(spanOf(at));
+    if (!object.opt.overrides.some((s) => s.start === at.range[0]))
+      object.opt.overrides.push(spanOf(at));
   }
 }
 

@@ -7,7 +7,6 @@ import type { AnalysisResult, Span } from './ir';
 import { BudgetExceeded, Interp } from './interpreter';
 import { finalizeModels } from './models';
 import { mentionsTfjs, parseSource } from './parse';
-import { scanClipping } from './training';
 import { Scope } from './values';
 
 export type * from './ir';
@@ -40,10 +39,8 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   }
   try {
     result.access = accessOf(root);
-    // Clipping evidence is found by name; a file that never says "clip" or "applyGradients" has none to find.
-    const clipping = mayClip(source) ? scanClipping(parsed.ast) : { calls: [], overrides: [] };
-    const attributed = new Set(interp.optimizers.flatMap((o) => o.overrides.map((s) => s.start)));
-    const loose: Span[] = clipping.overrides.filter((span) => !attributed.has(span.start));
+    const clipping = interp.clipping;
+    const loose: Span[] = clipping.overrides;
     attachLooseLoops(interp);
     result.models = finalizeModels(interp.models, source, clipping, loose);
   } catch (error) {
@@ -57,14 +54,10 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   return result;
 }
 
-function mayClip(source: string): boolean {
-  return /clip|applyGradients|norm/i.test(source);
-}
-
 /**
  * Custom-loop calls not tied to a model in code (`optimizer.applyGradients(grads)`) go with the models
- * whose other loop calls ran in the same function (the `tf.variableGrads` beside them), else with every
- * model of the file (usually just one).
+ * whose other loop calls ran in the same function (the `tf.variableGrads` beside them), else with the
+ * file's only model. With several models and no link, guessing would mark the wrong ones trained.
  */
 function attachLooseLoops(interp: Interp): void {
   for (const call of interp.looseLoops) {
@@ -72,7 +65,9 @@ function attachLooseLoops(interp: Interp): void {
     const peers = interp.models.filter((m) =>
       m.customLoops.some((c) => frame && interp.loopFrames.get(c.span.start) === frame),
     );
-    for (const model of peers.length > 0 ? peers : interp.models) {
+    const distinct = new Set(interp.models.map((m) => m.anchor.start));
+    const owners = peers.length > 0 ? peers : distinct.size === 1 ? interp.models : [];
+    for (const model of owners) {
       if (!model.customLoops.some((c) => c.span.start === call.span.start))
         model.customLoops.push(call);
     }

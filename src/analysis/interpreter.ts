@@ -4,7 +4,8 @@
  * What it cannot decide becomes `unknown` (with the expression's text) or a `conditional` mark.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { CustomLoopCall, Span } from './ir';
+import type { ClippingKind, CustomLoopCall, Span } from './ir';
+import type { FileClipping } from './training';
 import { instantiate } from './calls';
 import { evaluate, bindPattern } from './expressions';
 import { spanOf } from './spans';
@@ -48,6 +49,9 @@ export class Interp {
   readonly optimizers: OptimizerRec[] = [];
   /** Custom-loop calls whose model could not be told from the code around them. */
   readonly looseLoops: CustomLoopCall[] = [];
+  /** Clip calls and unattributed `applyGradients` replacements seen while evaluating. */
+  readonly clipping: FileClipping = { calls: [], overrides: [] };
+  private readonly clipSeen = new Set<number>();
   /** The function each custom-loop call ran in (by span start), to place loose calls next to their peers. */
   readonly loopFrames = new Map<number, FunctionNode | null>();
   /** Set while evaluating `const NAME = <init>`: a model or layer created by exactly that init takes the name. */
@@ -57,6 +61,7 @@ export class Interp {
   private speculative: FunctionNode | null = null;
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
+  private sites: Map<string, number[]> | undefined;
 
   constructor(readonly source: string) {}
 
@@ -85,6 +90,13 @@ export class Interp {
     if (++this.steps > MAX_STEPS) throw new BudgetExceeded('evaluation budget exceeded');
   }
 
+  noteClipping(kind: ClippingKind | 'override', node: TSESTree.Node): void {
+    if (this.clipSeen.has(node.range[0])) return;
+    this.clipSeen.add(node.range[0]);
+    if (kind === 'override') this.clipping.overrides.push(spanOf(node));
+    else this.clipping.calls.push({ kind, span: spanOf(node) });
+  }
+
   /** Records a freshly created layer with the loop/branch it was created in. */
   noteLayer(layer: LayerRec): void {
     const loop = this.loops[this.loops.length - 1];
@@ -105,7 +117,7 @@ export class Interp {
     for (let round = 0; round < 3; round++) {
       const pending = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
       if (pending.length === 0) return;
-      for (const fn of callersFirst(this.source, pending)) {
+      for (const fn of callersFirst((this.sites ??= callSitesByName(this.source)), pending)) {
         if (this.executed.has(fn.node)) continue;
         // A parameter with a default takes it (no call site says otherwise); others stay unknown.
         const args = fn.node.params.map((p) =>
@@ -469,30 +481,47 @@ export class Interp {
  * with the caller's real arguments instead of unknown parameters. Call sites are found by name with one
  * regex pass over the source (cheap, and good enough for ordering).
  */
-function callersFirst(
-  source: string,
-  pending: Extract<AV, { t: 'fn' }>[],
-): Extract<AV, { t: 'fn' }>[] {
+function callersFirst(sites: Map<string, number[]>, pending: FnAV[]): FnAV[] {
+  const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
+  // Outermost pending ranges are disjoint: "inside some pending function" is one binary search.
+  const outer: [number, number][] = [];
+  for (const fn of bySource) {
+    const [start, end] = fn.node.range;
+    const last = outer[outer.length - 1];
+    if (!last || start >= last[1]) outer.push([start, end]);
+  }
+  const insidePending = (at: number): boolean => {
+    let lo = 0;
+    let hi = outer.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (at < outer[mid][0]) hi = mid - 1;
+      else if (at >= outer[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+  const calledFromPending = (fn: FnAV): boolean => {
+    const [start, end] = fn.node.range;
+    const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+    return (sites.get(name) ?? []).some((at) => !(at > start && at < end) && insidePending(at));
+  };
+  const roots: FnAV[] = [];
+  const rest: FnAV[] = [];
+  for (const fn of bySource) (calledFromPending(fn) ? rest : roots).push(fn);
+  return [...roots, ...rest];
+}
+
+type FnAV = Extract<AV, { t: 'fn' }>;
+
+function callSitesByName(source: string): Map<string, number[]> {
   const sites = new Map<string, number[]>();
   for (const match of source.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) {
     const list = sites.get(match[1]);
     if (list) list.push(match.index);
     else sites.set(match[1], [match.index]);
   }
-  const shortName = (fn: Extract<AV, { t: 'fn' }>) => fn.name.slice(fn.name.lastIndexOf('.') + 1);
-  const calledFromPending = (fn: Extract<AV, { t: 'fn' }>) =>
-    (sites.get(shortName(fn)) ?? []).some((at) =>
-      pending.some(
-        (other) =>
-          other !== fn &&
-          at > other.node.range[0] &&
-          at < other.node.range[1] &&
-          !(at > fn.node.range[0] && at < fn.node.range[1]),
-      ),
-    );
-  const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
-  const roots = bySource.filter((fn) => !calledFromPending(fn));
-  return [...roots, ...bySource.filter((fn) => !roots.includes(fn))];
+  return sites;
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

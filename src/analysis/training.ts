@@ -14,7 +14,6 @@ import type {
   Span,
   TrainingSetup,
 } from './ir';
-import { spanOf } from './spans';
 import type { AV, ModelRec } from './values';
 
 const STRING_OPTIMIZERS: Record<string, OptimizerKind> = {
@@ -56,39 +55,13 @@ export function effectiveLearningRate(info: OptimizerInfo | undefined): number |
 }
 
 /**
- * Clipping evidence found anywhere in the file by name (one walk over the AST): tf.clipByValue calls,
- * clip-by-norm helpers, dividing gradients by a norm, and assignments replacing `applyGradients`.
+ * Clipping evidence the evaluator met on the way (code that never runs clips nothing): tf.clipByValue
+ * calls, clip-by-norm helpers, dividing gradients by a norm, and assignments replacing `applyGradients`
+ * on an object that is not a known optimizer.
  */
 export interface FileClipping {
   calls: ClippingEvidence[];
   overrides: Span[];
-}
-
-export function scanClipping(program: TSESTree.Program): FileClipping {
-  const found: FileClipping = { calls: [], overrides: [] };
-  const visit = (node: TSESTree.Node): void => {
-    if (node.type === 'CallExpression') {
-      const kind = clipKindOfCall(node);
-      if (kind) found.calls.push({ kind, span: spanOf(node) });
-    } else if (
-      node.type === 'AssignmentExpression' &&
-      node.left.type === 'MemberExpression' &&
-      memberName(node.left) === 'applyGradients'
-    ) {
-      found.overrides.push(spanOf(node));
-    }
-    for (const key in node) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const c of child)
-          if (c && typeof c === 'object' && 'type' in c) visit(c as TSESTree.Node);
-      } else if (child && typeof child === 'object' && 'type' in child)
-        visit(child as TSESTree.Node);
-    }
-  };
-  for (const statement of program.body) visit(statement);
-  return found;
 }
 
 function memberName(node: TSESTree.MemberExpression): string | null {
@@ -104,7 +77,7 @@ function calleeName(node: TSESTree.CallExpression): string | null {
   return null;
 }
 
-function clipKindOfCall(node: TSESTree.CallExpression): ClippingEvidence['kind'] | null {
+export function clipKindOfCall(node: TSESTree.CallExpression): ClippingEvidence['kind'] | null {
   const name = calleeName(node);
   if (!name) return null;
   if (name === 'clipByValue') return 'clipByValue';

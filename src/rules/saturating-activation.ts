@@ -66,7 +66,7 @@ export const rule: Rule = {
             },
             span,
             layer,
-            fixes: [reluFix(context.source, layer, activation)],
+            fixes: [reluFix(context.source, layer, activation, everyUseHidden(context, layer))],
           }),
         ];
       });
@@ -74,7 +74,7 @@ export const rule: Rule = {
   },
 };
 
-function reluFix(source: string, layer: LayerNode, activation: ActivationInfo) {
+function reluFix(source: string, layer: LayerNode, activation: ActivationInfo, preferred: boolean) {
   const edits: (TextEdit | null)[] = [
     setConfigProp(source, activation.carrier, 'activation', stringLiteral(source, 'relu')),
   ];
@@ -88,7 +88,23 @@ function reluFix(source: string, layer: LayerNode, activation: ActivationInfo) {
   }
   const title =
     edits.length > 1 ? "Use activation 'relu' with He initialization" : "Use activation 'relu'";
-  return fix(title, combineInserts(edits), true);
+  return fix(
+    preferred ? title : `${title} (also changes the output layer written by the same call)`,
+    combineInserts(edits),
+    preferred,
+  );
+}
+
+/**
+ * A call written once can build several layers (a loop body, a helper function). The fix edits that call,
+ * so it is applied automatically only when every layer it builds, in every model of the file, is hidden:
+ * otherwise it would also turn an output layer's sigmoid into relu.
+ */
+function everyUseHidden(context: RuleContext, layer: LayerNode): boolean {
+  const start = layer.callSpan.start;
+  return context.analysis.models.every((model) =>
+    model.layers.every((other) => other.callSpan.start !== start || isHidden(model, other)),
+  );
 }
 
 /**

@@ -254,6 +254,35 @@ model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 1}));`,
     },
     {
+      name: 'a helper that also builds the output layer: the fix is offered, not applied automatically',
+      code: `import * as tf from '@tensorflow/tfjs';
+function block(units: number) {
+  return tf.layers.dense({units, activation: 'sigmoid'});
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
+model.add(block(8));
+model.add(block(8));
+model.add(block(8));
+model.add(block(1));`,
+      errors: [{ messageId: 'saturating', line: 3, column: 46, endLine: 3, endColumn: 55 }],
+      output: null,
+      fixes: [
+        [
+          `import * as tf from '@tensorflow/tfjs';
+function block(units: number) {
+  return tf.layers.dense({units, activation: 'relu', kernelInitializer: 'heNormal'});
+}
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
+model.add(block(8));
+model.add(block(8));
+model.add(block(8));
+model.add(block(1));`,
+        ],
+      ],
+    },
+    {
       name: 'config held in a variable: reported, but no fix can be written',
       code: `import * as tf from '@tensorflow/tfjs';
 const cfg = {units: 16, activation: 'sigmoid'} as const;

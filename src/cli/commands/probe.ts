@@ -17,6 +17,7 @@ import type {
 } from '../../probe/types';
 import { lintText, type LintMessage } from '../../lint';
 import { renderReportHtml } from '../../report';
+import { formatProbeJson } from '../formatters/probe-json';
 import { formatProbeTable } from '../formatters/probe-table';
 import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
@@ -288,7 +289,7 @@ function formatReport(report: ProbeReport, format: Format, findings: () => LintM
     case 'table':
       return formatProbeTable(report);
     case 'json':
-      return JSON.stringify(toJson(report), null, 2) + '\n';
+      return formatProbeJson(report);
     case 'html':
       return renderReportHtml(report, { findings: findings() });
   }
@@ -304,52 +305,6 @@ function modelFindings(
   return lintText(source, options.file).messages.filter(
     (message) => message.model === report.model.name,
   );
-}
-
-/**
- * The issue's JSON shape, its fields first and in its order, followed by the report's other
- * measurements (documented in src/probe/types.ts). Non-finite numbers become null, as in any JSON.
- */
-export function toJson(report: ProbeReport): unknown {
-  return {
-    model: { name: report.model.name, line: report.model.line, source: report.model.source },
-    backend: report.backend,
-    batchSize: report.batchSize,
-    steps: report.steps,
-    loss: report.loss,
-    layers: report.layers.map((layer) => ({
-      index: layer.index,
-      name: layer.name,
-      className: layer.className,
-      line: layer.line,
-      gradNorm: layer.gradNorm,
-      ratioToOutput: layer.ratioToOutput,
-      weights: layer.weights.map((w) => ({
-        name: w.name,
-        shape: w.shape,
-        gradNorm: w.gradNorm,
-        weightNorm: w.weightNorm,
-        nonFinite: w.nonFinite,
-      })),
-      saturatedFraction: layer.saturatedFraction,
-      deadFraction: layer.deadFraction,
-      estimate: layer.estimate,
-      verdict: layer.verdict,
-      activation: layer.activation,
-      params: layer.params,
-      updateToWeightRatio: layer.updateToWeightRatio,
-      nonFinite: layer.nonFinite,
-      ...(layer.estimateNote !== undefined ? { estimateNote: layer.estimateNote } : {}),
-      ...(layer.gradNormPerStep !== undefined ? { gradNormPerStep: layer.gradNormPerStep } : {}),
-    })),
-    verdict: report.verdict,
-    assumptions: report.assumptions,
-    timings: report.timings,
-    verdictReason: report.verdictReason,
-    thresholds: report.thresholds,
-    lossPerStep: report.lossPerStep,
-    learningRate: report.learningRate,
-  };
 }
 
 function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {

@@ -12,11 +12,9 @@ import type {
   SymbolicTensor,
   Tensor,
   Variable,
-  layers as tfLayers,
 } from '@tensorflow/tfjs';
 
 type Tf = typeof import('@tensorflow/tfjs');
-type Layer = tfLayers.Layer;
 
 export interface WeightMeasure {
   name: string;
@@ -188,15 +186,6 @@ function carefulNorm(tf: Tf, tensor: Tensor): { norm: number; nonFinite: number 
   const [norm, bad] = packed.dataSync();
   packed.dispose();
   return { norm: norm!, nonFinite: bad! };
-}
-
-/** Which layer owns each trainable variable, by identity of the underlying tf.Variable. */
-export function weightOwners(model: LayersModel): Map<string, Layer> {
-  const owners = new Map<string, Layer>();
-  for (const layer of model.layers) {
-    for (const w of layer.trainableWeights) owners.set(variableOf(w).name, layer);
-  }
-  return owners;
 }
 
 /** The tf.Variable behind a layer weight: its name keys the gradients `tf.variableGrads` returns. */

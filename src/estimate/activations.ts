@@ -2,11 +2,14 @@
  * Elementwise activations as tfjs defines them, with derivatives, for the mean-field estimate.
  * Names are tfjs's activation identifiers plus the advanced-activation layers (leakyReLU, elu, reLU...).
  */
+import { erf } from './gaussian';
 
 export interface Activation {
   name: string;
   f: (z: number) => number;
   df: (z: number) => number;
+  /** Non-decreasing: max-pooling commutes with it (max of phi = phi of max). */
+  monotone: boolean;
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
@@ -20,30 +23,13 @@ function numeric(f: (z: number) => number): (z: number) => number {
   return (z) => (f(z + h) - f(z - h)) / (2 * h);
 }
 
-function make(name: string, f: (z: number) => number, df?: (z: number) => number): Activation {
-  return { name, f, df: df ?? numeric(f) };
-}
-
-/** Abramowitz-Stegun 7.1.26 is too coarse for gelu's derivative; this series/continued form is accurate to ~1e-12. */
-function erf(x: number): number {
-  const t = Math.abs(x);
-  if (t > 6) return Math.sign(x);
-  // Maclaurin series converges quickly for |x| <= 3; beyond, use the complementary continued fraction.
-  if (t <= 3) {
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 200; n++) {
-      term *= (-x * x) / n;
-      const add = term / (2 * n + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17) break;
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  let fraction = 0;
-  for (let k = 60; k >= 1; k--) fraction = k / 2 / (t + fraction);
-  const erfc = Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + fraction);
-  return Math.sign(x) * (1 - erfc);
+function make(
+  name: string,
+  f: (z: number) => number,
+  df?: (z: number) => number,
+  monotone = true,
+): Activation {
+  return { name, f, df: df ?? numeric(f), monotone };
 }
 
 const builtins: Record<string, Activation> = {
@@ -85,12 +71,14 @@ const builtins: Record<string, Activation> = {
     (z) => Math.min(Math.max(0.2 * z + 0.5, 0), 1),
     (z) => (Math.abs(z) < 2.5 ? 0.2 : 0),
   ),
-  swish: make('swish', (z) => z * sigmoid(z)),
-  mish: make('mish', (z) => z * Math.tanh(softplus(z))),
-  gelu: make('gelu', (z) => 0.5 * z * (1 + erf(z / Math.SQRT2))),
+  swish: make('swish', (z) => z * sigmoid(z), undefined, false),
+  mish: make('mish', (z) => z * Math.tanh(softplus(z)), undefined, false),
+  gelu: make('gelu', (z) => 0.5 * z * (1 + erf(z / Math.SQRT2)), undefined, false),
   gelu_new: make(
     'gelu_new',
     (z) => 0.5 * z * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (z + 0.044715 * z ** 3))),
+    undefined,
+    false,
   ),
 };
 
@@ -139,5 +127,6 @@ export function compose(first: Activation, second: Activation): Activation {
     `${second.name}∘${first.name}`,
     (z) => second.f(first.f(z)),
     (z) => second.df(first.f(z)) * first.df(z),
+    first.monotone && second.monotone,
   );
 }

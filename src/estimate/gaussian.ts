@@ -112,3 +112,87 @@ function bisect(n: number, lo: number, hi: number): number {
   }
   return (lo + hi) / 2;
 }
+
+/** Abramowitz-Stegun 7.1.26 is too coarse for gelu's derivative; this series/continued form is accurate to ~1e-12. */
+export function erf(x: number): number {
+  const t = Math.abs(x);
+  if (t > 6) return Math.sign(x);
+  // Maclaurin series converges quickly for |x| <= 3; beyond, use the complementary continued fraction.
+  if (t <= 3) {
+    let term = x;
+    let sum = x;
+    for (let n = 1; n < 200; n++) {
+      term *= (-x * x) / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  let fraction = 0;
+  for (let k = 60; k >= 1; k--) fraction = k / 2 / (t + fraction);
+  const erfc = Math.exp(-t * t) / Math.sqrt(Math.PI) / (t + fraction);
+  return Math.sign(x) * (1 - erfc);
+}
+
+/** Standard normal cumulative distribution. */
+export function normalCdf(x: number): number {
+  return 0.5 * (1 + erf(x / Math.SQRT2));
+}
+
+const maxRules = new Map<number, Rule>();
+
+/**
+ * Nodes and weights for M = the largest of `count` independent N(0,1) draws, on a fine grid
+ * (its density count * phi(x) * Phi(x)^(count - 1) is smooth and unimodal).
+ */
+function maxRule(count: number): Rule {
+  const cached = maxRules.get(count);
+  if (cached) return cached;
+  const points: number[] = [];
+  const weights: number[] = [];
+  const steps = 600;
+  const lo = -6;
+  const hi = 9;
+  let total = 0;
+  for (let i = 0; i <= steps; i++) {
+    const x = lo + ((hi - lo) * i) / steps;
+    const density =
+      ((count * Math.exp((-x * x) / 2)) / Math.sqrt(2 * Math.PI)) * normalCdf(x) ** (count - 1);
+    points.push(x);
+    weights.push(density);
+    total += density;
+  }
+  const rule = { points, weights: weights.map((w) => w / total) };
+  maxRules.set(count, rule);
+  return rule;
+}
+
+/**
+ * Expectations for the max over `count` positions of one unit, whose pre-activations share a
+ * covariance with each other and with other examples: X = mean + sqrt(c) u + sqrt(q - c) M.
+ * `own` = E[h(X)]; `cross` = E[h(X_b) h(X_b')] for two examples (shared u, independent maxima).
+ */
+export function expectMax(
+  h: (z: number) => number,
+  mean: number,
+  variance: number,
+  covariance: number,
+  count: number,
+): { own: number; cross: number } {
+  const outer = rule();
+  const inner = maxRule(Math.max(1, Math.round(count)));
+  const shared = Math.sqrt(Math.min(Math.max(covariance, 0), Math.max(variance, 0)));
+  const own = Math.sqrt(Math.max(variance - shared * shared, 0));
+  let first = 0;
+  let cross = 0;
+  for (let i = 0; i < outer.points.length; i++) {
+    const centre = mean + shared * outer.points[i];
+    let value = 0;
+    for (let j = 0; j < inner.points.length; j++)
+      value += inner.weights[j] * h(centre + own * inner.points[j]);
+    first += outer.weights[i] * value;
+    cross += outer.weights[i] * value * value;
+  }
+  return { own: first, cross };
+}

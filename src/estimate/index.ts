@@ -140,7 +140,7 @@ export function estimateGradients(
     const l = byIndex.get(layer.index);
     if (l === undefined) return { index: layer.index, relative: null, note: 'no weights' };
     const block = blocks[l];
-    const activation = block.ops.find((op) => op.kind === 'activation');
+    const activation = block.ops.find((op) => op.kind === 'activation' || op.kind === 'maxPool');
     return {
       index: layer.index,
       relative: Math.sqrt(squared[l] / reference),

@@ -6,11 +6,22 @@
  * The probe measures in training mode, as fit does, so dropout and batch statistics are active.
  */
 import type { Activation } from './activations';
-import { expect1, expect2 } from './gaussian';
+import { expect1, expect2, expectMax } from './gaussian';
 
 export type Op =
   | { kind: 'activation'; activation: Activation }
   | { kind: 'noise'; keep: number; additive: number }
+  | {
+      /**
+       * Max pooling over `size` positions of a monotone activation: max of phi(z) is phi(max z),
+       * so the Gaussian pre-activation stays usable. `coverage` is the fraction of positions that
+       * fall in some window (valid padding drops the rest).
+       */
+      kind: 'maxPool';
+      activation: Activation;
+      size: number;
+      coverage: number;
+    }
   | {
       kind: 'batchNorm';
       index: number;
@@ -53,6 +64,14 @@ export function forwardOp(op: Op, state: State, batch: number): State {
       const { m, k } = toMoments(state);
       return { kind: 'moments', m: m / op.keep + op.additive, k };
     }
+    case 'maxPool': {
+      if (state.kind !== 'gaussian') throw new Error('max pooling of a non-Gaussian unit');
+      const { f } = op.activation;
+      const { mean, variance, covariance } = state;
+      const squares = expectMax((z) => f(z) ** 2, mean, variance, covariance, op.size);
+      const values = expectMax(f, mean, variance, covariance, op.size);
+      return { kind: 'moments', m: squares.own, k: values.cross };
+    }
     case 'batchNorm': {
       // Normalised over the batch (and positions): unit variance, and the samples sum to zero,
       // so two of them are slightly anti-correlated. gamma = 1, beta = 0 at initialisation.
@@ -92,6 +111,21 @@ export function backwardOp(
     case 'noise':
       // Masks are independent across examples: own moments scale by 1/keep, cross ones stay.
       return { delta: { d: d / op.keep, e } };
+    case 'maxPool': {
+      if (state.kind !== 'gaussian') throw new Error('max pooling of a non-Gaussian unit');
+      // Each window's gradient goes to its argmax, through phi' there; a position is the argmax
+      // of its window in one example with probability 1/size, in two examples with 1/size^2.
+      const { df } = op.activation;
+      const { mean, variance, covariance } = state;
+      const squares = expectMax((z) => df(z) ** 2, mean, variance, covariance, op.size);
+      const slopes = expectMax(df, mean, variance, covariance, op.size);
+      return {
+        delta: {
+          d: (op.coverage * d * squares.own) / op.size,
+          e: (op.coverage * e * slopes.cross) / op.size ** 2,
+        },
+      };
+    }
     case 'batchNorm': {
       const { s, variance, samples } = batchNormScale(op, state, batch);
       const P = op.positions;

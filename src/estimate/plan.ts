@@ -1,8 +1,8 @@
 /**
  * Reads a model into the chain the estimate covers: weighted layers (dense, conv), each followed by
- * the operations up to the next one (elementwise activations, batch normalisation, dropout and
- * noise), with shape-only layers (flatten, reshape) in between. Anything else (recurrent, pooling,
- * merges, custom) stops the estimate with a reason naming the layer.
+ * the operations up to the next one (elementwise activations, batch normalisation, max pooling,
+ * dropout and noise), with shape-only layers (flatten, reshape) in between. Anything else
+ * (recurrent, average pooling, merges, custom) stops the estimate with a reason naming the layer.
  */
 import { bool, num, raw, str, tuple } from '../analysis/config-read';
 import type { LayerNode, ModelGraph } from '../analysis/ir';
@@ -48,6 +48,18 @@ export interface Plan {
 
 const CONV_RANK: Record<string, number> = { conv1d: 1, conv2d: 2, conv3d: 3 };
 const PASS_THROUGH = new Set(['flatten', 'inputLayer', 'reshape', 'masking']);
+/** Max pooling factories and their spatial rank; null for global pooling. */
+const MAX_POOLING: Record<string, number | null> = {
+  maxPooling1d: 1,
+  maxPool1d: 1,
+  maxPooling2d: 2,
+  maxPool2d: 2,
+  maxPooling3d: 3,
+  globalMaxPooling1d: null,
+  globalMaxPool1d: null,
+  globalMaxPooling2d: null,
+  globalMaxPool2d: null,
+};
 /** Noise layers active in training mode (the probe measures in training mode, as fit does). */
 const NOISE = new Set(['dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise']);
 
@@ -95,6 +107,10 @@ function addLayer(
     (previous ? previous.ops : inputOps).push(op);
     return null;
   }
+  if (layer.factory in MAX_POOLING) {
+    if (!previous) return 'pooling the input itself is not covered';
+    return addMaxPool(previous, layer, shapes);
+  }
   if (layer.factory === 'batchNormalization') {
     if (!previous) return 'normalising the input itself is not covered';
     const op = batchNormOp(layer, shapes);
@@ -129,6 +145,57 @@ function addActivation(block: Block, activation: Activation | 'softmax'): string
     return 'an activation after dropout, noise or a normalised nonlinearity is not covered';
   }
   if (activation.name !== 'linear') block.ops.push({ kind: 'activation', activation });
+  return null;
+}
+
+/**
+ * Max pooling with non-overlapping windows, fused with the monotone activation before it (or the
+ * identity). Overlapping windows and 'same' padding are not covered.
+ */
+function addMaxPool(block: Block, layer: LayerNode, shapes: ShapeInference): string | null {
+  const shape = shapes.layers.find((s) => s.index === layer.index);
+  const input = shape?.inputShape;
+  const output = shape?.outputShape;
+  if (!input || !output || [...input.slice(1), ...output.slice(1)].some((d) => d === null)) {
+    return 'its shape is unknown';
+  }
+  if (str(layer, 'dataFormat', 'channelsLast') !== 'channelsLast')
+    return 'channelsFirst is not covered';
+  const inPositions = (input.slice(1, -1) as number[]).reduce((a, b) => a * b, 1);
+  const rank = MAX_POOLING[layer.factory];
+  let size = inPositions;
+  if (rank !== null) {
+    const pool = tuple(layer, 'poolSize', rank, Array<number>(rank).fill(2));
+    const strides = tuple(layer, 'strides', rank, pool);
+    if (
+      !pool ||
+      !strides ||
+      str(layer, 'padding', 'valid') !== 'valid' ||
+      pool.some((p, i) => p !== strides[i])
+    ) {
+      return 'only non-overlapping max pooling with valid padding is covered';
+    }
+    size = pool.reduce((a, b) => a * b, 1);
+  }
+  const outPositions =
+    rank === null ? 1 : (output.slice(1, -1) as number[]).reduce((a, b) => a * b, 1);
+  const last = block.ops[block.ops.length - 1];
+  const before = last?.kind === 'activation' ? block.ops.slice(0, -1) : block.ops;
+  if (before.some((op) => op.kind !== 'batchNorm')) {
+    return 'max pooling after dropout, noise or another pooling is not covered';
+  }
+  const activation = last?.kind === 'activation' ? last.activation : activationByName('linear');
+  if (!activation?.monotone)
+    return `max pooling after the non-monotone ${activation?.name} is not covered`;
+  block.ops = [
+    ...before,
+    {
+      kind: 'maxPool',
+      activation,
+      size,
+      coverage: Math.min(1, (outPositions * size) / inPositions),
+    },
+  ];
   return null;
 }
 

@@ -1,7 +1,7 @@
 /**
- * Beyond the required MLP grid: conv stacks, dropout and batch normalisation (both in training
- * mode, as the probe measures), checked against tfjs gradients measured directly, including the
- * batch-norm layers' own gamma/beta gradients. Same one-order-of-magnitude bar.
+ * Beyond the required MLP grid: conv stacks, max pooling, dropout and batch normalisation (both
+ * in training mode, as the probe measures), checked against tfjs gradients measured directly,
+ * including the batch-norm layers' own gamma/beta gradients. Same one-order-of-magnitude bar.
  */
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -199,4 +199,73 @@ describe('static estimate on conv stacks, dropout and batch norm, against measur
       );
     });
   }
+  for (const activation of ['sigmoid', 'tanh', 'relu']) {
+    it(`max pooling: MNIST-like conv/maxPool stack and global max pooling (${activation})`, (t) => {
+      const mnist: LayerSpec[] = [
+        {
+          factory: 'conv2d',
+          config: { filters: 8, kernelSize: 3, inputShape: [14, 14, 1], activation },
+        },
+        { factory: 'maxPooling2d', config: { poolSize: 2 } },
+        { factory: 'conv2d', config: { filters: 8, kernelSize: 3, activation } },
+        { factory: 'maxPooling2d', config: { poolSize: [2, 2] } },
+        { factory: 'flatten' },
+        { factory: 'dense', config: { units: 10, activation: 'softmax' } },
+      ];
+      const pooled = worstLogError(mnist, {
+        inputShape: [14, 14, 1],
+        outputUnits: 10,
+        loss: 'categoricalCrossentropy',
+        batch: 16,
+      });
+      const global: LayerSpec[] = [
+        {
+          factory: 'conv1d',
+          config: { filters: 8, kernelSize: 3, inputShape: [30, 3], activation },
+        },
+        { factory: 'maxPooling1d', config: { poolSize: 3 } },
+        { factory: 'conv1d', config: { filters: 8, kernelSize: 3, activation } },
+        { factory: 'globalMaxPooling1d' },
+        { factory: 'dense', config: { units: 4 } },
+      ];
+      const globalError = worstLogError(global, {
+        inputShape: [30, 3],
+        outputUnits: 4,
+        loss: 'meanSquaredError',
+        batch: 16,
+      });
+      t.diagnostic(
+        `worst |log10 error|: ${pooled.toFixed(2)} (maxPooling2d), ${globalError.toFixed(2)} (globalMaxPooling1d)`,
+      );
+      assert.ok(
+        pooled <= 1 && globalError <= 1,
+        `log10 errors ${pooled.toFixed(2)}, ${globalError.toFixed(2)}`,
+      );
+    });
+  }
+
+  it('says what it does not cover: overlapping pools, average pooling, pooling after swish', () => {
+    const base = (pool: LayerSpec, activation = 'relu'): LayerSpec[] => [
+      {
+        factory: 'conv2d',
+        config: { filters: 4, kernelSize: 3, inputShape: [9, 9, 1], activation },
+      },
+      pool,
+      { factory: 'flatten' },
+      { factory: 'dense', config: { units: 2 } },
+    ];
+    const note = (specs: LayerSpec[]) => estimateGradients(sequentialModel(specs)).method;
+    assert.match(
+      note(base({ factory: 'maxPooling2d', config: { poolSize: 3, strides: 1 } })),
+      /non-overlapping/,
+    );
+    assert.match(
+      note(base({ factory: 'averagePooling2d', config: { poolSize: 2 } })),
+      /'averagePooling2d' layers are not covered/,
+    );
+    assert.match(
+      note(base({ factory: 'maxPooling2d', config: { poolSize: 2 } }, 'swish')),
+      /non-monotone swish/,
+    );
+  });
 });

@@ -6,7 +6,8 @@ import { after, test } from 'node:test';
 import { analyze } from '../../src/analysis';
 import { runProbe } from '../../src/probe/client';
 import { TEST_HOOK_ENV } from '../../src/probe/protocol';
-import type { ProbeRequest, ProbeRuntimeOptions } from '../../src/probe/types';
+import { ProbeError, type ProbeRequest, type ProbeRuntimeOptions } from '../../src/probe/types';
+import { isAlive } from './process-helpers';
 
 // Real probes through the bundled worker (dist/probe-worker.js), on real models from fixtures.
 const repoRoot = join(__dirname, '..', '..');
@@ -95,4 +96,17 @@ test('a test hook set in the parent environment is not inherited by the worker',
   } finally {
     delete process.env[TEST_HOOK_ENV];
   }
+});
+
+test('a real model that outlasts its timeout is stopped and leaves no process behind', async () => {
+  const big = requestFor(join(repoRoot, 'test/fixtures/probe-cli/big.js'));
+  let pid = -1;
+  const error = await runProbe(
+    { ...big, batchSize: 1024 },
+    runtime({ backend: 'wasm', timeoutMs: 1000 }),
+    { onSpawn: (p) => (pid = p) },
+  ).catch((e: unknown) => e);
+  assert.ok(error instanceof ProbeError, String(error));
+  assert.equal(error.code, 'timeout');
+  assert.equal(isAlive(pid), false, `probe process ${pid} is still there`);
 });

@@ -293,7 +293,7 @@ describe('probe command: errors exit 2 with one line', () => {
   });
 
   test('a probe over its timeout is stopped', async () => {
-    const { code, stderr } = await probe(`${fixtures}/big.js`, '--batch', '256', '--timeout', '1');
+    const { code, stderr } = await probe(`${fixtures}/big.js`, '--batch', '1024', '--timeout', '1');
     assert.equal(code, 2);
     assert.equal(
       stderr,

@@ -362,7 +362,7 @@ describe('probe command: interruption', () => {
           'probe',
           `${fixtures}/big.js`,
           '--batch',
-          '256',
+          '1024',
           '--no-project-tfjs',
         ],
         { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },

@@ -2,7 +2,9 @@ import type { Finding, Rule } from './types';
 import { fix, setConfigProp } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
-import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
+import { isSettled } from './util/settled';
+import { ownValueReadsParameter } from './util/source';
 import { coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -37,7 +39,11 @@ export const rule: Rule = {
         // A config we cannot see may well set it.
         if (core.config.opaque) continue;
         messageId = 'missing';
-      } else if (value.kind === 'boolean' && !value.value) {
+      } else if (
+        value.kind === 'boolean' &&
+        !value.value &&
+        isSettled(context.source, core, prop)
+      ) {
         messageId = 'disabled';
       } else {
         continue;
@@ -46,7 +52,7 @@ export const rule: Rule = {
         report(rule, model, {
           messageId,
           data: { layer: describeLayer(layer) },
-          span: propOrCalleeSpan(context.source, core, 'unitForgetBias'),
+          span: propOrCallee(context.source, core, 'unitForgetBias'),
           layer,
           fixes: [
             fix(

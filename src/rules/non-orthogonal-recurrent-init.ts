@@ -3,7 +3,9 @@ import { fix, setConfigProp, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
 import { readInitializer } from './util/initializer';
-import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
+import { isSettled } from './util/settled';
+import { ownValueReadsParameter } from './util/source';
 import { coreLayer, RECURRENT_FACTORIES } from './util/terms';
 
 const NORM_PRESERVING = new Set(['orthogonal', 'identity']);
@@ -30,13 +32,14 @@ export const rule: Rule = {
       const read = readInitializer(core, 'recurrentInitializer');
       // Absent is tfjs's orthogonal default; unknown is never flagged as if it were known.
       if (read.status !== 'known' || NORM_PRESERVING.has(read.init.name)) continue;
+      if (!isSettled(context.source, core, read.init.prop)) continue;
       const initializer = read.init.name;
       const valueText = stringLiteral(context.source, 'orthogonal');
       findings.push(
         report(rule, model, {
           messageId: 'nonOrthogonal',
           data: { layer: describeLayer(layer), initializer },
-          span: propOrCalleeSpan(context.source, core, 'recurrentInitializer'),
+          span: propOrCallee(context.source, core, 'recurrentInitializer'),
           layer,
           fixes: [
             fix(

@@ -5,7 +5,14 @@ import { clipOverrideCode, GENERATED_NAMES } from './util/clipping';
 import { fix } from './util/fix';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
-import { freshName, lineIndent, newline, spanAt, startsLine, statementEnd } from './util/source';
+import {
+  freshName,
+  lineIndent,
+  newline,
+  spanWithin,
+  startsLine,
+  statementEnd,
+} from './util/source';
 import { isRecurrent } from './util/terms';
 
 export const rule: Rule = {
@@ -82,10 +89,12 @@ function compileOptimizerSpan(source: string, compileSpan: Span, optimizerSpan?:
   const match = /\boptimizer\b(\s*:\s*)?/.exec(text);
   if (!match) return compileSpan;
   const keyStart = compileSpan.start + match.index;
-  if (!match[1]) return spanAt(source, keyStart, keyStart + 'optimizer'.length);
+  if (!match[1]) return spanWithin(source, compileSpan, keyStart, keyStart + 'optimizer'.length);
   const valueStart = keyStart + match[0].length;
   const value = /^[A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*/.exec(source.slice(valueStart));
-  return value ? spanAt(source, valueStart, valueStart + value[0].length) : compileSpan;
+  return value
+    ? spanWithin(source, compileSpan, valueStart, valueStart + value[0].length)
+    : compileSpan;
 }
 
 /**

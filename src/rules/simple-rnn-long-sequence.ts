@@ -4,7 +4,8 @@ import type { Finding, Rule } from './types';
 import { fix, replaceSpan } from './util/fix';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
-import { calleeSpan, memberFactorySpan } from './util/source';
+import { calleeOf } from './util/callee';
+import { memberFactorySpan } from './util/source';
 import { coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -42,7 +43,7 @@ export const rule: Rule = {
         report(rule, model, {
           messageId: 'longSequence',
           data: { layer: describeLayer(layer), steps },
-          span: name ?? calleeSpan(context.source, core.callSpan) ?? core.callSpan,
+          span: name ?? calleeOf(context.source, core.callSpan),
           layer,
           fixes: name
             ? [

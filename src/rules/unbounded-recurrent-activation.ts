@@ -3,7 +3,9 @@ import type { Finding, Rule, RuleContext } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
-import { ownValueReadsParameter, propOrCalleeSpan } from './util/source';
+import { propOrCallee } from './util/callee';
+import { isSettled } from './util/settled';
+import { ownValueReadsParameter } from './util/source';
 import { BOUNDED, coreLayer, RECURRENT_FACTORIES } from './util/terms';
 
 /** relu6 caps the state at 6, so the recurrence cannot grow without bound either. */
@@ -33,12 +35,12 @@ export const rule: Rule = {
     for (const layer of model.layers) {
       const core = coreLayer(layer);
       if (!RECURRENT_FACTORIES.has(core.factory)) continue;
-      const activation = resolvedString(core, 'activation');
+      const activation = resolvedString(context.source, core, 'activation');
       if (activation !== null && !BOUNDED_STATE.has(activation)) {
         findings.push(reportActivation(context, model, layer, 'activation', activation, 'tanh'));
       }
       if (core.factory === 'simpleRNN') continue;
-      const gate = resolvedString(core, 'recurrentActivation');
+      const gate = resolvedString(context.source, core, 'recurrentActivation');
       if (gate !== null && !GATE_SAFE.has(gate)) {
         findings.push(
           reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid'),
@@ -49,9 +51,11 @@ export const rule: Rule = {
   },
 };
 
-function resolvedString(layer: LayerNode, key: string): string | null {
-  const value = layer.config.props[key]?.value;
-  return value?.kind === 'string' ? value.value : null;
+/** The value of `key` when resolved and not possibly overridden by a later unknown spread. */
+function resolvedString(source: string, layer: LayerNode, key: string): string | null {
+  const prop = layer.config.props[key];
+  if (prop?.value.kind !== 'string' || !isSettled(source, layer, prop)) return null;
+  return prop.value.value;
 }
 
 function reportActivation(
@@ -67,7 +71,7 @@ function reportActivation(
   return report(rule, model, {
     messageId: key === 'activation' ? 'unbounded' : 'unboundedGate',
     data: { layer: describeLayer(layer), activation },
-    span: propOrCalleeSpan(context.source, core, key),
+    span: propOrCallee(context.source, core, key),
     layer,
     fixes: [
       fix(

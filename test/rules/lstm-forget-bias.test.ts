@@ -54,6 +54,15 @@ const model = tf.sequential();
 model.add(tf.layers.bidirectional({ layer: tf.layers.lstm(cell), inputShape: [10, 3] }));
 `,
     },
+    {
+      name: 'a later unknown spread may override the value: not judged',
+      code: `${header}export function build(opts: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'relu', unitForgetBias: false, recurrentInitializer: 'zeros', ...opts }));
+  return model;
+}
+`,
+    },
   ],
   invalid: [
     {

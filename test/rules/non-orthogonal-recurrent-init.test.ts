@@ -39,6 +39,15 @@ model.add(tf.layers.dense({ units: 8, inputShape: [3], kernelInitializer: 'gloro
 }
 `,
     },
+    {
+      name: 'a later unknown spread may override the value: not judged',
+      code: `${header}export function build(opts: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'relu', unitForgetBias: false, recurrentInitializer: 'zeros', ...opts }));
+  return model;
+}
+`,
+    },
   ],
   invalid: [
     {

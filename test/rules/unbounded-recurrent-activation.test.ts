@@ -49,6 +49,15 @@ model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3] }));
 model.add(tf.layers.activation({ activation: 'relu' }));
 `,
     },
+    {
+      name: 'a later unknown spread may override the value: not judged',
+      code: `${header}export function build(opts: any) {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'relu', unitForgetBias: false, recurrentInitializer: 'zeros', ...opts }));
+  return model;
+}
+`,
+    },
   ],
   invalid: [
     {

@@ -1,39 +1,25 @@
 /** Reading the source text around IR spans: positions, callees, call arguments, statements. */
 import type { LayerNode, Span } from '../../analysis/ir';
+import { calleeOf } from './callee';
 
-/** A span for [start, end) with 1-based lines and columns (\n, \r\n and \r all end a line). */
-export function spanAt(source: string, start: number, end: number): Span {
-  const from = position(source, start);
-  const to = position(source, end);
-  return {
-    start,
-    end,
-    line: from.line,
-    column: from.column,
-    endLine: to.line,
-    endColumn: to.column,
-  };
-}
-
-function position(source: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < source.length; i++) {
+/**
+ * The span [start, end) inside `outer` (start >= outer.start), with lines and columns counted from `outer`'s
+ * known position rather than from the top of the file, so reporting stays cheap in long files.
+ */
+export function spanWithin(source: string, outer: Span, start: number, end: number): Span {
+  let line = outer.line;
+  let column = outer.column;
+  let from = { line, column };
+  for (let i = outer.start; i < end; i++) {
+    if (i === start) from = { line, column };
     const ch = source.charCodeAt(i);
     if (ch === 10 || (ch === 13 && source.charCodeAt(i + 1) !== 10)) {
       line++;
-      lineStart = i + 1;
-    }
+      column = 1;
+    } else column++;
   }
-  return { line, column: offset - lineStart + 1 };
-}
-
-/** The callee of a call span (`tf.layers.lstm` in `tf.layers.lstm({...})`); null when there is no call. */
-export function calleeSpan(source: string, callSpan: Span): Span | null {
-  const open = source.indexOf('(', callSpan.start);
-  if (open < 0 || open >= callSpan.end) return null;
-  const end = callSpan.start + source.slice(callSpan.start, open).trimEnd().length;
-  return end > callSpan.start ? spanAt(source, callSpan.start, end) : null;
+  if (start === end) from = { line, column };
+  return { start, end, line: from.line, column: from.column, endLine: line, endColumn: column };
 }
 
 /**
@@ -41,20 +27,12 @@ export function calleeSpan(source: string, callSpan: Span): Span | null {
  * the only form where renaming the factory keeps the code valid.
  */
 export function memberFactorySpan(source: string, layer: LayerNode): Span | null {
-  const callee = calleeSpan(source, layer.callSpan);
-  if (!callee) return null;
+  const callee = calleeOf(source, layer.callSpan);
+  if (callee === layer.callSpan) return null;
   const text = source.slice(callee.start, callee.end);
   const match = /\.\s*([A-Za-z_$][\w$]*)$/.exec(text);
   if (!match || match[1] !== layer.factory) return null;
-  const start = callee.end - match[1].length;
-  return spanAt(source, start, callee.end);
-}
-
-/** Where a property fix points: the layer's own value of `key`, else the layer's callee. */
-export function propOrCalleeSpan(source: string, layer: LayerNode, key: string): Span {
-  const prop = layer.config.props[key];
-  if (prop && !prop.inherited && prop.valueSpan) return prop.valueSpan;
-  return calleeSpan(source, layer.callSpan) ?? layer.callSpan;
+  return spanWithin(source, callee, callee.end - match[1].length, callee.end);
 }
 
 /** The first argument of the call at `callSpan`, trimmed; null when the call has none. */
@@ -77,7 +55,7 @@ export function firstArgumentSpan(source: string, callSpan: Span): Span | null {
       const raw = source.slice(open + 1, i);
       const start = open + 1 + (raw.length - raw.trimStart().length);
       const end = open + 1 + raw.trimEnd().length;
-      return end > start ? spanAt(source, start, end) : null;
+      return end > start ? spanWithin(source, callSpan, start, end) : null;
     }
   }
   return null;

@@ -15,6 +15,7 @@ import { ProbeController } from './probe-controller';
 import { ProbeStore, type ProbeTarget } from './probe-store';
 import { StatusBar } from './status-bar';
 import { lintWorkspace } from './workspace-lint';
+import type { ProbeReport } from '../probe/types';
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
@@ -31,9 +32,11 @@ export function activate(context: vscode.ExtensionContext): void {
     { language, scheme: 'untitled' },
   ]);
 
-  const probeAndShow = async (target: ProbeTarget): Promise<void> => {
+  // Commands resolve to the report, so other extensions and the test-electron suite can read it.
+  const probeAndShow = async (target: ProbeTarget): Promise<ProbeReport | undefined> => {
     const entry = await probes.probe(target);
     if (entry) ProbePanel.createOrShow(panelDeps, entry);
+    return entry?.report;
   };
 
   context.subscriptions.push(
@@ -82,7 +85,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ),
     vscode.commands.registerCommand('gradientLens.probeModelJson', async (uri?: vscode.Uri) => {
       const target = uri ?? (await pickModelJson());
-      if (target) await probeAndShow({ kind: 'model-json', uri: target });
+      return target ? probeAndShow({ kind: 'model-json', uri: target }) : undefined;
     }),
     vscode.commands.registerCommand('gradientLens.showReport', (uri: vscode.Uri, model: string) => {
       const entry = store.get({ kind: 'source', uri, model });
@@ -147,7 +150,7 @@ function watchConfigFiles(lints: LintController): vscode.Disposable[] {
 
 async function probeAtCursor(
   lints: LintController,
-  probe: (t: ProbeTarget) => Promise<void>,
+  probe: (t: ProbeTarget) => Promise<unknown>,
 ): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;

@@ -514,14 +514,32 @@ function callersFirst(sites: Map<string, number[]>, pending: FnAV[]): FnAV[] {
 
 type FnAV = Extract<AV, { t: 'fn' }>;
 
+/** Offsets of `name(` call sites by name: a scan from each `(` back over the identifier before it. */
 function callSitesByName(source: string): Map<string, number[]> {
   const sites = new Map<string, number[]>();
-  for (const match of source.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) {
-    const list = sites.get(match[1]);
-    if (list) list.push(match.index);
-    else sites.set(match[1], [match.index]);
+  for (let paren = source.indexOf('('); paren >= 0; paren = source.indexOf('(', paren + 1)) {
+    let end = paren;
+    while (end > 0 && (source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 10))
+      end--;
+    let start = end;
+    while (start > 0 && isIdentifierChar(source.charCodeAt(start - 1))) start--;
+    if (start === end) continue;
+    const name = source.slice(start, end);
+    const list = sites.get(name);
+    if (list) list.push(start);
+    else sites.set(name, [start]);
   }
   return sites;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 36
+  );
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

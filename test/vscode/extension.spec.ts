@@ -117,13 +117,19 @@ suite('Gradient Lens in VS Code', function () {
   test('CodeLens above the model, and a probe from it: 10 layers, vanishing', async () => {
     const uri = fixture('deep-sigmoid.js');
     await vscode.window.showTextDocument(uri);
-    const lenses = await waitFor(
-      'CodeLenses',
-      () => undefined as vscode.CodeLens[] | undefined,
-      1,
-    ).catch(async () =>
-      vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri, 10),
-    );
+    let lenses: vscode.CodeLens[] = [];
+    for (
+      let i = 0;
+      i < 50 && !lenses.some((l) => l.command?.title.includes('Probe gradients'));
+      i++
+    ) {
+      await new Promise((r) => setTimeout(r, 200));
+      lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>(
+        'vscode.executeCodeLensProvider',
+        uri,
+        10,
+      );
+    }
     const probe = lenses.find((l) => l.command?.title.includes('Probe gradients'));
     assert.ok(probe?.command, 'a Probe gradients lens');
     const report = await vscode.commands.executeCommand<ProbeReport>(

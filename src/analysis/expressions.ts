@@ -258,6 +258,10 @@ function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope
   const no = interp.branch(condition, 'else', () => evaluate(interp, node.alternate, scope));
   if (yes.t === 'prim' && no.t === 'prim' && yes.v === no.v) return yes;
   // A layer chosen by an undecidable condition is kept (marked conditional); a plain value is unknown.
+  // `cond ? tf.layers.lstm(...) : tf.layers.gru(...)`: either layer may be added; both are conditional.
+  if (yes.t === 'layer' && no.t === 'layer') {
+    return { t: 'layer', layer: yes.layer, alternatives: [no.layer, ...(no.alternatives ?? [])] };
+  }
   if (yes.t === 'layer' || yes.t === 'tensor') return yes;
   return unknown(interp.text(node), 'condition');
 }

@@ -15,6 +15,7 @@ import {
   type LayerRec,
   type ModelRec,
   type OptimizerRec,
+  type PropAV,
   Scope,
   UNDEFINED,
   truthy,
@@ -150,7 +151,17 @@ export class Interp {
       if (param.type === 'RestElement') {
         bindPattern(this, param.argument, { t: 'array', items: args.slice(i) }, scope, true);
       } else if (param.type === 'TSParameterProperty') {
+        // `constructor(private readonly units = 8)` also sets `this.units`.
         bindPattern(this, param.parameter, args[i] ?? UNDEFINED, scope, true);
+        const target =
+          param.parameter.type === 'AssignmentPattern' ? param.parameter.left : param.parameter;
+        if (self.t === 'object' && target.type === 'Identifier') {
+          self.props.set(target.name, {
+            value: scope.vars.get(target.name) ?? UNDEFINED,
+            span: null,
+            valueSpan: null,
+          });
+        }
       } else {
         bindPattern(this, param, args[i] ?? UNDEFINED, scope, true);
       }
@@ -269,8 +280,11 @@ export class Interp {
       }
       case 'ImportDeclaration':
         return undefined; // bound up front by bindings.ts
+      case 'TSEnumDeclaration':
+        scope.vars.set(node.id.name, enumObject(this, node, scope));
+        return undefined;
       default:
-        return undefined; // types, enums, empty statements, debugger, ...
+        return undefined; // types, empty statements, debugger, ...
     }
   }
 
@@ -540,6 +554,30 @@ function isIdentifierChar(code: number): boolean {
     code === 95 ||
     code === 36
   );
+}
+
+/** `enum Kind { A = 'a', B }`: an object of its members (numbers count up from the last number). */
+function enumObject(interp: Interp, node: TSESTree.TSEnumDeclaration, scope: Scope): AV {
+  const props = new Map<string, PropAV>();
+  const self: AV = { t: 'object', props };
+  const inner = new Scope(scope, interp.conditions.length);
+  let next: number | null = 0;
+  const members =
+    node.body?.members ?? (node as unknown as { members: TSESTree.TSEnumMember[] }).members;
+  for (const member of members) {
+    const key = member.id.type === 'Identifier' ? member.id.name : String(member.id.value);
+    let value: AV;
+    if (member.initializer) value = evaluate(interp, member.initializer, inner);
+    else value = next === null ? unknown(`${node.id.name}.${key}`, 'enum') : { t: 'prim', v: next };
+    next = value.t === 'prim' && typeof value.v === 'number' ? value.v + 1 : null;
+    props.set(key, {
+      value,
+      span: spanOf(member),
+      valueSpan: member.initializer ? spanOf(member.initializer) : null,
+    });
+    inner.vars.set(key, value);
+  }
+  return self;
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

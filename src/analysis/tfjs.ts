@@ -133,8 +133,10 @@ function addLayer(
     return;
   }
   const condition = interp.conditions[interp.conditions.length - 1];
-  if (condition && !item.layer.conditional) item.layer.conditional = { ...condition };
-  model.layers.push(item.layer);
+  for (const layer of [item.layer, ...(item.alternatives ?? [])]) {
+    if (condition && !layer.conditional) layer.conditional = { ...condition };
+    model.layers.push(layer);
+  }
 }
 
 function createInput(interp: Interp, config: AV | undefined, node: CallNode): AV {

@@ -31,7 +31,8 @@ export type AV =
   | { t: 'tf'; path: string }
   /** The result of a tfjs call we keep as data (initializers, regularizers, constraints). */
   | { t: 'tfcall'; path: string; args: AV[]; text: string }
-  | { t: 'layer'; layer: LayerRec }
+  /** `alternatives`: layers an undecidable condition may pick instead (added as conditional variants). */
+  | { t: 'layer'; layer: LayerRec; alternatives?: LayerRec[] }
   | { t: 'tensor'; node: TensorNode }
   /** `alternatives`: other models the same variable may hold after an undecidable branch. */
   | { t: 'model'; model: ModelRec; alternatives?: ModelRec[] }

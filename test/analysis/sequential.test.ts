@@ -263,3 +263,48 @@ test('custom layer classes and nested models are listed as unresolved, not dropp
   );
   assert.deepEqual(model?.unknowns, ['new Scale()', 'nested model inner']);
 });
+
+test('class with parameter properties, a TS enum and a factory picked by a ternary', () => {
+  const source = `${TF}enum Kind { Lstm = 'lstm', Gru = 'gru' }
+export default class Forecaster {
+  model: tf.Sequential;
+  constructor(private readonly steps: number, private readonly kind: Kind = Kind.Lstm) {
+    this.model = tf.sequential();
+    this.build();
+  }
+  private build(): void {
+    const rnn = this.kind === Kind.Lstm ? tf.layers.lstm : tf.layers.gru;
+    this.model.add(rnn({ units: 24, inputShape: [this.steps, 3] }));
+    this.model.add(tf.layers.dense({ units: 1 }));
+  }
+  async train(xs: tf.Tensor, ys: tf.Tensor) {
+    this.model.compile({ optimizer: tf.train.adam(3e-4), loss: 'meanSquaredError' });
+    await this.model.fit(xs, ys, { epochs: 3 });
+  }
+}
+const forecaster = new Forecaster(50);`;
+  const model = onlyModel(source);
+  assert.deepEqual(
+    model.layers.map((l) => summary(l, ['units', 'inputShape'])),
+    ['lstm(units=24,inputShape=[50,3])', 'dense(units=1)'],
+  );
+  assert.equal(model.training.learningRate, 3e-4);
+  assert.equal(model.training.trained, true);
+});
+
+test('an undecidable ternary between two layers adds both, each conditional; while loops expand', () => {
+  const model = onlyModel(`${TF}let i = 0;
+const m = tf.sequential();
+while (i < 2) { m.add(tf.layers.dense({ units: 8 * (i + 1), inputShape: i === 0 ? [4] : undefined })); i++; }
+const useLstm = Math.random() > 0.5;
+m.add(useLstm ? tf.layers.lstm({ units: 3 }) : tf.layers.gru({ units: 3 }));`);
+  assert.deepEqual(
+    model.layers.map((l) => [summary(l), l.repeat?.count, l.conditional?.branch]),
+    [
+      ['dense(units=8)', 2, undefined],
+      ['dense(units=16)', 2, undefined],
+      ['lstm(units=3)', undefined, 'then'],
+      ['gru(units=3)', undefined, 'else'],
+    ],
+  );
+});

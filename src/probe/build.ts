@@ -38,7 +38,14 @@ export interface BuildOptions {
 const REPLACED_KEYS = new Set(['name', 'layer']);
 
 export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): BuiltModel {
-  const layers = ir.layers.map((node) => createLayer(tf, node, layerName(node)));
+  const userNames = ir.layers.map(ownName);
+  const layers = ir.layers.map((node, i) => {
+    const own = userNames[i];
+    // The file's own layer name when it has a usable, unique one (users recognise it); else L<index>_<factory>.
+    const name =
+      own && userNames.indexOf(own) === userNames.lastIndexOf(own) ? own : layerName(node);
+    return createLayer(tf, node, name);
+  });
   const params = mergeCounts(
     staticCounts(ir),
     ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers),
@@ -71,6 +78,14 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     params,
     assumptions,
   };
+}
+
+/** A literal `name` from the config that is a valid tfjs tensor name and cannot clash with generated ones. */
+function ownName(node: LayerNode): string | null {
+  const value = node.config.props['name']?.value;
+  if (value?.kind !== 'string') return null;
+  const valid = /^[A-Za-z][A-Za-z0-9_.-]*$/.test(value.value) && !/^L\d+_/.test(value.value);
+  return valid ? value.value : null;
 }
 
 /** Stable, unique, tensor-name-safe: weights read back as `L3_dense/kernel` map to IR layer 3. */

@@ -220,3 +220,18 @@ test('a layer the extractor could not place for sure is built once, and the repo
     ),
   );
 });
+
+test("layers keep the file's own unique names; repeated or missing ones get L<index>_<factory>", async () => {
+  const ir = sequential('named', [
+    { factory: 'dense', config: { units: 4, inputShape: [3], name: 'encoder' } },
+    { factory: 'dense', config: { units: 4, name: 'block' } },
+    { factory: 'dense', config: { units: 4, name: 'block' } },
+    { factory: 'dense', config: { units: 1 } },
+  ]);
+  const report = await probeModel(tf, request(ir), backend);
+  assert.deepEqual(
+    report.layers.map((l) => l.name),
+    ['encoder', 'L1_dense', 'L2_dense', 'L3_dense'],
+  );
+  assert.match(report.layers[0]!.weights[0]!.name, /^encoder\/kernel/);
+});

@@ -88,11 +88,23 @@ export function newline(source: string): string {
 
 /** `base`, or `base2`, `base3`, ... : the first name the file does not already use. */
 export function freshName(source: string, base: string): string {
+  const cached = freshCache.get(base);
+  if (freshCache.source === source && cached !== undefined) return cached;
+  if (freshCache.source !== source) {
+    freshCache.source = source;
+    freshCache.clear();
+  }
   for (let n = 1; ; n++) {
     const name = n === 1 ? base : `${base}${n}`;
-    if (!new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(source)) return name;
+    if (!new RegExp(`(?<![\\w$])${name.replace(/\$/g, '\\$')}(?![\\w$])`).test(source)) {
+      freshCache.set(base, name);
+      return name;
+    }
   }
 }
+
+/** Per source text: every finding in a file asks for the same base name. */
+const freshCache = Object.assign(new Map<string, string>(), { source: null as string | null });
 
 /**
  * True when the expression at `span` reads a name the file does not declare with const/let/var, function or
@@ -110,11 +122,31 @@ export function readsParameter(source: string, span: Span): boolean {
 const LITERAL_WORDS = new Set(['true', 'false', 'null', 'undefined', 'NaN', 'Infinity', 'Math']);
 
 function declaredInFile(source: string, name: string): boolean {
-  const id = name.replace(/\$/g, '\\$');
-  const declaration = new RegExp(
-    `(?<![\\w$])(?:(?:const|let|var|function|class)\\s+${id}(?![\\w$])|import\\b[^;]*?(?<![\\w$])${id}(?![\\w$])[^;]*?\\bfrom\\b)`,
-  );
-  return declaration.test(source);
+  return declaredNames(source).has(name);
+}
+
+/**
+ * Names the file declares (const/let/var including simple destructuring, function, class, import), computed
+ * once per source text: every finding of every rule asks.
+ */
+function declaredNames(source: string): Set<string> {
+  if (declaredCache.source === source) return declaredCache.names;
+  const names = new Set<string>();
+  const declaration =
+    /(?<![\w$.])(?:const|let|var|function\*?|class)\s+([A-Za-z_$][\w$]*|[{[][^=;]*)/g;
+  for (const match of source.matchAll(declaration)) addNames(names, match[1]);
+  for (const match of source.matchAll(/(?<![\w$.])import\s+([^;'"]*?)\s+from\b/g))
+    addNames(names, match[1]);
+  declaredCache.source = source;
+  declaredCache.names = names;
+  return names;
+}
+
+const declaredCache = { source: null as string | null, names: new Set<string>() };
+
+/** The binding names in a declaration target: `x`, `{ a, b: c }`, `[d, e]`, `* as tf`, `tf, { layers }`. */
+function addNames(names: Set<string>, target: string): void {
+  for (const match of target.matchAll(/[A-Za-z_$][\w$]*(?![\w$]|\s*:)/g)) names.add(match[0]);
 }
 
 /** True when a fix of `key` would replace the layer's own value that reads a parameter (see above). */

@@ -52,6 +52,10 @@ export interface ProbeReport {
   verdictReason: string;
   thresholds: { vanishingRatio: number; explodingRatio: number };
   assumptions: string[];
+  /**
+   * loadMs: loading a model.json with its preparation; buildMs: building from the IR, the synthetic batch and the
+   * static estimate; probeMs: the forward/backward passes and their statistics only.
+   */
   timings: { loadMs: number; buildMs: number; probeMs: number };
 }
 

@@ -53,8 +53,9 @@ export interface ProbeReport {
   thresholds: { vanishingRatio: number; explodingRatio: number };
   assumptions: string[];
   /**
-   * loadMs: loading a model.json with its preparation; buildMs: building from the IR, the synthetic batch and the
-   * static estimate; probeMs: the forward/backward passes and their statistics only.
+   * loadMs: loading tfjs and its backend (the probe process adds it) and a model.json with its preparation;
+   * buildMs: building from the IR, the synthetic batch and the static estimate; probeMs: the forward/backward
+   * passes and their statistics only.
    */
   timings: { loadMs: number; buildMs: number; probeMs: number };
 }

@@ -48,10 +48,24 @@ export function chartPayload(
           values: layers.map((l) => positive(byIndex.get(l.index)?.ratioToOutput)),
         }
       : null,
-    steps: stepSeries(layers, report.steps),
+    steps: stepSeries(layers, report.steps).filter(
+      (series) =>
+        !sameValues(
+          series.values,
+          layers.map((l) => positive(l.ratioToOutput)),
+        ),
+    ),
     thresholds: report.thresholds,
     verdicts: layers.map((l) => l.verdict),
   };
+}
+
+/** A step line identical to the measured line (the first step usually is) would only hide it. */
+function sameValues(a: (number | null)[], b: (number | null)[]): boolean {
+  return a.every((v, i) => {
+    const w = b[i];
+    return v === w || (v !== null && w !== null && Math.abs(v - w) <= 1e-9 * Math.abs(w));
+  });
 }
 
 function hasWeights(layer: LayerProbe): boolean {

@@ -155,7 +155,12 @@ describe('chart payload and formats', () => {
     assert.equal(payload.labels.length, weighted.length);
     assert.deepEqual(payload.estimate?.values[0], null);
     assert.equal(payload.comparison?.label, 'after fix');
-    assert.equal(payload.steps.length, report.steps);
+    // Step 1 is the measured line itself: not drawn twice.
+    assert.equal(payload.steps.length, report.steps - 1);
+    assert.deepEqual(
+      payload.steps.map((s) => s.label),
+      ['step 2', 'step 3', 'step 4'],
+    );
     // The last step's output gradient is non-finite or zero: those points are gaps, not numbers.
     for (const series of payload.steps)
       for (const v of series.values) assert.ok(v === null || (Number.isFinite(v) && v > 0));

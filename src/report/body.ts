@@ -137,9 +137,15 @@ function tableRow(layer: LayerProbe, after: LayerProbe | null | undefined): stri
         <td class="num">${sci(layer.gradNorm)}${nonFinite}</td>
         <td class="num">${sci(layer.ratioToOutput)}</td>
         ${afterCell}<td class="num">${activity}</td>
-        <td class="num"${estimateTitle}>${sci(layer.estimate)}${layer.estimate === null && layer.estimateNote ? ' <span class="gl-note" aria-hidden="true">ⓘ</span>' : ''}</td>
+        <td class="num"${estimateTitle}>${sci(layer.estimate)}${estimateNote(layer)}</td>
         <td><span class="gl-pill gl-v-${h(layer.verdict)}">${h(layer.verdict)}</span></td>
       </tr>`;
+}
+
+/** Why a layer has no estimate: a hover hint, and the same words for screen readers. */
+function estimateNote(layer: LayerProbe): string {
+  if (layer.estimate !== null || !layer.estimateNote) return '';
+  return ` <span class="gl-note" aria-hidden="true">ⓘ</span><span class="gl-sr">${h(layer.estimateNote)}</span>`;
 }
 
 function assumptionsSection(report: ProbeReport): string {

@@ -59,6 +59,24 @@ model.compile({ optimizer, loss: "meanSquaredError" });${extra}
 model.fitDataset(dataset, { epochs: 3 });
 `;
 
+const classModel = (extra = '') => `import * as tf from '@tensorflow/tfjs';
+
+export class Forecaster {
+  private model: tf.Sequential;
+
+  constructor() {
+    this.model = tf.sequential();
+    this.model.add(tf.layers.gru({ units: 8, inputShape: [10, 3] }));
+    this.model.add(tf.layers.dense({ units: 1 }));
+    this.model.compile({ optimizer: 'rmsprop', loss: 'meanSquaredError' });${extra}
+  }
+
+  async train(xs: tf.Tensor, ys: tf.Tensor) {
+    await this.model.fit(xs, ys);
+  }
+}
+`;
+
 const minimizeLoop = (extra = '') => `import * as tf from '@tensorflow/tfjs';
 
 const model = tf.sequential({
@@ -175,6 +193,12 @@ model.compile({ loss: 'meanSquaredError', optimizer: opt });
 ${block('', 'model.optimizer')}
 model.trainOnBatch(xs, ys);
 `,
+    },
+    {
+      name: 'model held in a class field: the override goes through this.model',
+      code: classModel(),
+      errors: [{ messageId: 'unclipped', line: 10, column: 37, endLine: 10, endColumn: 46 }],
+      output: classModel(`\n${block('    ', 'this.model.optimizer')}`),
     },
     {
       name: 'clipNorm option',

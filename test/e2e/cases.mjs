@@ -194,6 +194,23 @@ export const trustedCases = [
     },
   },
   {
+    name: 'hovering a layer call shows its estimate, last measured norm and findings',
+    async run({ wb, page }) {
+      await wb.openFile('deep-sigmoid.js');
+      await wb.goTo(5, 20);
+      await wb.runCommand('Show or Focus Hover');
+      const hover = await waitUntil('the layer hover', async () => {
+        const texts = await page.locator('.monaco-hover').allTextContents();
+        return texts.map((t) => t.replace(/\s+/g, ' ')).find((t) => t.includes('Gradient Lens'));
+      });
+      assert.match(hover, /layer 0 \(dense\)/);
+      assert.match(hover, /Static estimate: gradient norm ≈ ?[0-9.e-]+× the output layer/);
+      assert.match(hover, /Last probe: ∇ 9\.6e-7 .*vanishing/);
+      assert.match(hover, /saturating-activation/);
+      await page.keyboard.press('Escape');
+    },
+  },
+  {
     name: 'applies a fix in memory and compares both probes before the edit',
     async run({ wb, page, artifacts }) {
       const frame = await wb.webviewFrame('#gl-panel[data-verdict="vanishing"]');
@@ -351,6 +368,52 @@ export const trustedCases = [
         async () =>
           (await wb.problems()).filter((r) => r.text.includes('Gradient Lens')).length ===
           after.length,
+      );
+    },
+  },
+  {
+    name: 'fixes on save with editor.codeActionsOnSave source.fixAll.gradientLens',
+    async run({ wb, page, workspace }) {
+      const settingsFile = join(workspace, '.vscode', 'settings.json');
+      mkdirSync(join(workspace, '.vscode'), { recursive: true });
+      writeFileSync(
+        settingsFile,
+        JSON.stringify({
+          'editor.codeActionsOnSave': { 'source.fixAll.gradientLens': 'explicit' },
+        }),
+      );
+      const file = join(workspace, 'training.js');
+      const expected = cliFix(file);
+      assert.match(
+        expected,
+        /tf\.train\.adam\(0\.001\)/,
+        'fixture sanity: the CLI lowers the learning rate',
+      );
+      await wb.openFile('training.js');
+      await sleep(1000);
+      // Any edit, then save: the save runs the fix-all source action.
+      await wb.goTo(1, 1);
+      await page.keyboard.press('End');
+      await page.keyboard.press('Space');
+      await page.keyboard.press('Backspace');
+      await page.keyboard.press('Control+S');
+      await waitUntil(
+        'the file fixed on save',
+        async () => !(await wb.isDirty()) && readFileSync(file, 'utf8') === expected,
+      );
+      rmSync(settingsFile);
+    },
+  },
+  {
+    name: 'lints the whole workspace into the Problems panel',
+    async run({ wb, workspace }) {
+      await wb.runCommand('View: Close All Editors');
+      const expected = cliLint(workspace).length;
+      await wb.runCommand('Gradient Lens: Lint Workspace');
+      await waitUntil(
+        `${expected} problems from the workspace lint`,
+        async () =>
+          (await wb.problems()).filter((r) => r.text.includes('Gradient Lens')).length === expected,
       );
     },
   },

@@ -26,6 +26,7 @@ export function makeBatch(
   const assumptions: string[] = [];
   const normal = seededNormal(seed);
   const uniform = seededUniform(seed + 1);
+  let floats = 0;
   const xs = model.inputs.map((input, i) => {
     const shape = concreteShape(input.shape, batchSize, `input ${i}`, assumptions);
     const vocabulary = embeddingVocabulary(model, i);
@@ -38,11 +39,11 @@ export function makeBatch(
         ? tf.tensor(Int32Array.from(ids), shape, 'int32')
         : tf.tensor(ids, shape, 'float32');
     }
+    floats++;
     return tf.tensor(fill(shape, normal), shape, 'float32');
   });
-  assumptions.push(
-    `Inputs: a batch of ${batchSize} examples, float values drawn from N(0, 1) (seed ${seed}).`,
-  );
+  const values = floats > 0 ? ', float values drawn from N(0, 1)' : '';
+  assumptions.push(`Inputs: a batch of ${batchSize} examples${values} (seed ${seed}).`);
   const outputShapes = targetShapes(tf, model, xs);
   const ys = outputShapes.map((shape) => makeTarget(tf, shape, lossName, normal, uniform));
   assumptions.push(targetSentence(lossName));

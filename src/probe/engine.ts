@@ -78,6 +78,7 @@ async function fallBackToCpu(
       `the ${backendName} backend has no ${kernel} kernel, which this model's gradient needs; try another backend`,
     );
   }
+  releaseFailedTape(tf);
   progress(`The ${original} backend has no ${kernel} kernel: probing on cpu instead`);
   await tf.setBackend('cpu');
   try {
@@ -109,7 +110,28 @@ function kernelNotes(tf: Tf, borrowed: string[], report: ProbeReport): string[] 
       `tfjs's ${backend} backend has no depthwise-convolution gradient kernels: those gradients come from tfjs's cpu kernels.`,
     );
   }
+  if (borrowed.includes('UnsortedSegmentSum') && classes.includes('Embedding')) {
+    notes.push(
+      `tfjs's ${backend} backend has no UnsortedSegmentSum kernel: the embedding gradient comes from tfjs's cpu kernel.`,
+    );
+  }
   return notes;
+}
+
+/**
+ * tfjs keeps the tensors its gradient tape saved when the backward pass throws, and leaves the tape active.
+ * Release them (best effort, through the engine's state) so a failed attempt does not leak a forward pass.
+ */
+function releaseFailedTape(tf: Tf): void {
+  const state = (tf.engine() as unknown as { state?: EngineState }).state;
+  if (!state?.activeTape || state.gradientDepth !== 0) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
+}
+
+interface EngineState {
+  activeTape: { saved?: Tensor[] }[] | null;
+  gradientDepth: number;
 }
 
 function missingKernel(err: unknown): string | null {

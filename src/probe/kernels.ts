@@ -1,6 +1,6 @@
 /**
- * tfjs 4.22's wasm backend has no kernels for some convolution gradients (Conv2DBackpropFilter and the depthwise
- * pair), so a conv net cannot be differentiated on wasm. Moving the whole probe to cpu made a small ResNet take
+ * tfjs 4.22's wasm backend has no kernels for some gradients (Conv2DBackpropFilter, the depthwise pair, and the
+ * UnsortedSegmentSum an embedding's gradient needs), so such models cannot be differentiated on wasm. Moving the whole probe to cpu made a small ResNet take
  * about a minute; instead, these few kernels are borrowed from the cpu backend: the inputs are copied out of wasm
  * memory, the cpu kernel runs, and the result is copied back. Every other op stays on wasm.
  */
@@ -13,6 +13,8 @@ const BORROWABLE = [
   'Conv2DBackpropFilter',
   'DepthwiseConv2dNativeBackpropFilter',
   'DepthwiseConv2dNativeBackpropInput',
+  // The gradient of an embedding (gather) lookup.
+  'UnsortedSegmentSum',
 ];
 
 interface CpuBackend {

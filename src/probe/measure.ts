@@ -107,11 +107,20 @@ export function measureGradients(
     let kept: Tensor | null = null;
     const loss = (): Scalar => {
       if (step > 0 || !forward || !observe) return trainingLoss(tf, model, xs, ys);
-      const outputs = forward.apply(xs.length === 1 ? xs[0]! : xs, { training: true }) as Tensor[];
+      const applied = forward.apply(xs.length === 1 ? xs[0]! : xs, { training: true });
+      const outputs = (Array.isArray(applied) ? applied : [applied]) as Tensor[];
       kept = tf.keep(observe.reduce(observedAt.map((i) => outputs[i]!)));
       return lossOf(tf, core, outputs.slice(0, core.outputs.length), ys);
     };
-    const { value, grads } = tf.variableGrads(loss, variables);
+    let result: ReturnType<typeof tf.variableGrads>;
+    try {
+      // The outer tidy releases the loss value tfjs would leak if the backward pass throws.
+      result = tf.tidy(() => tf.variableGrads(loss, variables));
+    } catch (err) {
+      if (kept) (kept as Tensor).dispose();
+      throw err;
+    }
+    const { value, grads } = result;
     const ordered = variables.map((v) => grads[v.name]!);
     // One read-back per step: gradient norms, the loss, and at the first step weight norms and observations.
     const first = step === 0;

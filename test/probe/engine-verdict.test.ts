@@ -191,3 +191,18 @@ test('activation statistics: dead relu units, saturated sigmoid units, and an ob
   assert.equal(report.layers[2]!.saturatedFraction, 1, 'sigmoid(20) > 0.99 everywhere');
   assert.equal(report.layers[2]!.deadFraction, null);
 });
+
+test('a model whose only observed layer is its output still gets activation statistics', async () => {
+  const model = sequential(
+    'single',
+    [{ factory: 'dense', config: { units: 3, activation: 'sigmoid', inputShape: [4] } }],
+    {
+      loss: 'binaryCrossentropy',
+      optimizer: 'sgd',
+    },
+  );
+  const report = await probeModel(tf, request(model), backend);
+  assert.equal(report.layers[0]!.saturatedFraction, 0);
+  assert.equal(report.verdict, 'healthy');
+  assert.match(report.verdictReason, /Only one layer has weights/);
+});

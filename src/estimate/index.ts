@@ -44,6 +44,15 @@ export function estimateGradients(
   model: ModelGraph,
   options: EstimateOptions = {},
 ): GradientEstimate {
+  try {
+    return estimate(model, options);
+  } catch (error) {
+    // An odd combination the plan let through must not take a hover or a probe report down.
+    return allUnknown(model, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate {
   const batch = Math.max(1, Math.floor(options.batchSize ?? 32));
   const shapes = inferShapes(model);
   const plan = planLayers(model, shapes);
@@ -103,13 +112,25 @@ export function estimateGradients(
     { ...forward[last].pre, units: blocks[last].units },
   );
   if ('error' in output) return allUnknown(model, output.error);
-  const deltas: Delta[] = Array.from({ length: blocks.length }, () => ({ d: 0, e: 0 }));
-  deltas[last] = { d: output.self, e: output.cross };
+  const deltas: Delta[] = Array.from({ length: blocks.length }, () => ({
+    d: 0,
+    e: 0,
+    w: 0,
+    partners: 0,
+  }));
+  deltas[last] = { d: output.self, e: output.cross, w: 0, partners: 0 };
   const ownNorms = new Map<number, number>();
   for (let l = last - 1; l >= 0; l--) {
     const next = blocks[l + 1];
     const back = next.kernelVariance * next.backwardFan;
-    let delta: Delta = { d: back * deltas[l + 1].d, e: back * deltas[l + 1].e };
+    // A conv kernel keeps positions apart, so pooled positions stay partners; a dense layer mixes them.
+    const spatial = next.positions > 1;
+    let delta: Delta = {
+      d: back * deltas[l + 1].d,
+      e: back * deltas[l + 1].e,
+      w: spatial ? back * deltas[l + 1].w : 0,
+      partners: spatial ? deltas[l + 1].partners : 0,
+    };
     for (let i = blocks[l].ops.length - 1; i >= 0; i--) {
       const op = blocks[l].ops[i];
       const step = backwardOp(op, forward[l].trail[i], delta, batch);
@@ -164,13 +185,16 @@ export function estimateGradients(
 }
 
 /** Squared gradient norm of the batch-mean loss, times B^2 (a factor shared by every layer). */
-function squaredNorm(block: Block, m: number, k: number, { d, e }: Delta, batch: number): number {
+function squaredNorm(block: Block, m: number, k: number, delta: Delta, batch: number): number {
+  const { d, e, w, partners } = delta;
   // Loss gradients at different positions of a conv layer go through different weights, so they
-  // are uncorrelated; only the same position in two examples shares paths (and the cross term).
+  // are uncorrelated; only the same position in two examples shares paths (and the cross term),
+  // and positions an average pool joined share their window's gradient (w, with `partners` each).
   const samples = batch * block.positions;
   const pairs = block.positions * batch * (batch - 1);
-  const kernel = block.fanIn * block.units * (samples * m * d + pairs * k * e);
-  const bias = block.useBias ? block.units * (samples * d + pairs * e) : 0;
+  const joined = samples * partners;
+  const kernel = block.fanIn * block.units * (samples * m * d + pairs * k * e + joined * k * w);
+  const bias = block.useBias ? block.units * (samples * d + pairs * e + joined * w) : 0;
   // Cross terms can be negative after batch normalisation; a norm cannot.
   return Math.max(kernel, 0) + Math.max(bias, 0);
 }

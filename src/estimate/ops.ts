@@ -12,6 +12,12 @@ export type Op =
   | { kind: 'activation'; activation: Activation }
   | { kind: 'noise'; keep: number; additive: number }
   | {
+      /** Average pooling over `size` positions (non-overlapping windows, or all for global pooling). */
+      kind: 'avgPool';
+      size: number;
+      coverage: number;
+    }
+  | {
       /**
        * Max pooling over `size` positions of a monotone activation: max of phi(z) is phi(max z),
        * so the Gaussian pre-activation stays usable. `coverage` is the fraction of positions that
@@ -40,6 +46,12 @@ export type State =
 export interface Delta {
   d: number;
   e: number;
+  /**
+   * Across two positions of one example that an average pool made share a gradient: their
+   * correlation w, and how many such partners each position has (zero without average pooling).
+   */
+  w: number;
+  partners: number;
 }
 
 export function toMoments(state: State): { m: number; k: number } {
@@ -63,6 +75,11 @@ export function forwardOp(op: Op, state: State, batch: number): State {
     case 'noise': {
       const { m, k } = toMoments(state);
       return { kind: 'moments', m: m / op.keep + op.additive, k };
+    }
+    case 'avgPool': {
+      // Positions of one example are as correlated as two examples are (mean-field, random kernels).
+      const { m, k } = toMoments(state);
+      return { kind: 'moments', m: (m + (op.size - 1) * k) / op.size, k };
     }
     case 'maxPool': {
       if (state.kind !== 'gaussian') throw new Error('max pooling of a non-Gaussian unit');
@@ -95,22 +112,37 @@ export function backwardOp(
   delta: Delta,
   batch: number,
 ): { delta: Delta; ownSquaredNorm?: number } {
-  const { d, e } = delta;
+  const { d, e, w, partners } = delta;
   switch (op.kind) {
     case 'activation': {
       if (state.kind !== 'gaussian') throw new Error('an activation of a non-Gaussian unit');
       const { df } = op.activation;
       const { mean, variance, covariance } = state;
+      const cross = expect2(df, df, mean, variance, covariance);
       return {
         delta: {
           d: d * expect1((z) => df(z) ** 2, mean, variance),
-          e: e * expect2(df, df, mean, variance, covariance),
+          e: e * cross,
+          w: w * cross,
+          partners,
         },
       };
     }
     case 'noise':
-      // Masks are independent across examples: own moments scale by 1/keep, cross ones stay.
-      return { delta: { d: d / op.keep, e } };
+      // Masks are independent across examples and positions: only own moments scale by 1/keep.
+      return { delta: { d: d / op.keep, e, w, partners } };
+    case 'avgPool': {
+      // Every position of a window receives the window's gradient over size: its partners share it.
+      const { size, coverage } = op;
+      return {
+        delta: {
+          d: (coverage * d) / size ** 2,
+          e: (coverage * e) / size ** 2,
+          w: (coverage * d) / size ** 2,
+          partners: size - 1,
+        },
+      };
+    }
     case 'maxPool': {
       if (state.kind !== 'gaussian') throw new Error('max pooling of a non-Gaussian unit');
       // Each window's gradient goes to its argmax, through phi' there; a position is the argmax
@@ -123,10 +155,13 @@ export function backwardOp(
         delta: {
           d: (op.coverage * d * squares.own) / op.size,
           e: (op.coverage * e * slopes.cross) / op.size ** 2,
+          w: (op.coverage * w * slopes.cross) / op.size ** 2,
+          partners,
         },
       };
     }
     case 'batchNorm': {
+      if (w !== 0) throw new Error('batch normalisation before average pooling is not covered');
       const { s, variance, samples } = batchNormScale(op, state, batch);
       const P = op.positions;
       // Only the same position in two examples shares gradient paths: the fraction of sample pairs.
@@ -138,7 +173,7 @@ export function backwardOp(
       // The backward pass removes the batch-mean part of the gradient and rescales by 1/sigma.
       const dx = Math.max(d - e * sharedPairs, 0) / (variance + op.epsilon);
       return {
-        delta: { d: dx, e: -dx / Math.max(1, samples - 1) },
+        delta: { d: dx, e: -dx / Math.max(1, samples - 1), w: 0, partners: 0 },
         ownSquaredNorm: op.channels * (beta + Math.max(gamma, 0)),
       };
     }

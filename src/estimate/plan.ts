@@ -1,8 +1,8 @@
 /**
  * Reads a model into the chain the estimate covers: weighted layers (dense, conv), each followed by
- * the operations up to the next one (elementwise activations, batch normalisation, max pooling,
- * dropout and noise), with shape-only layers (flatten, reshape) in between. Anything else
- * (recurrent, average pooling, merges, custom) stops the estimate with a reason naming the layer.
+ * the operations up to the next one (elementwise activations, batch normalisation, max and
+ * average pooling, dropout and noise), with shape-only layers (flatten, reshape) in between.
+ * Anything else (recurrent, merges, custom) stops the estimate with a reason naming the layer.
  */
 import { bool, num, raw, str, tuple } from '../analysis/config-read';
 import type { LayerNode, ModelGraph } from '../analysis/ir';
@@ -48,17 +48,28 @@ export interface Plan {
 
 const CONV_RANK: Record<string, number> = { conv1d: 1, conv2d: 2, conv3d: 3 };
 const PASS_THROUGH = new Set(['flatten', 'inputLayer', 'reshape', 'masking']);
-/** Max pooling factories and their spatial rank; null for global pooling. */
-const MAX_POOLING: Record<string, number | null> = {
-  maxPooling1d: 1,
-  maxPool1d: 1,
-  maxPooling2d: 2,
-  maxPool2d: 2,
-  maxPooling3d: 3,
-  globalMaxPooling1d: null,
-  globalMaxPool1d: null,
-  globalMaxPooling2d: null,
-  globalMaxPool2d: null,
+/** Pooling factories: max or average, and the spatial rank (null for global pooling). */
+const POOLING: Record<string, { kind: 'maxPool' | 'avgPool'; rank: number | null }> = {
+  maxPooling1d: { kind: 'maxPool', rank: 1 },
+  maxPool1d: { kind: 'maxPool', rank: 1 },
+  maxPooling2d: { kind: 'maxPool', rank: 2 },
+  maxPool2d: { kind: 'maxPool', rank: 2 },
+  maxPooling3d: { kind: 'maxPool', rank: 3 },
+  globalMaxPooling1d: { kind: 'maxPool', rank: null },
+  globalMaxPool1d: { kind: 'maxPool', rank: null },
+  globalMaxPooling2d: { kind: 'maxPool', rank: null },
+  globalMaxPool2d: { kind: 'maxPool', rank: null },
+  averagePooling1d: { kind: 'avgPool', rank: 1 },
+  avgPool1d: { kind: 'avgPool', rank: 1 },
+  avgPooling1d: { kind: 'avgPool', rank: 1 },
+  averagePooling2d: { kind: 'avgPool', rank: 2 },
+  avgPool2d: { kind: 'avgPool', rank: 2 },
+  avgPooling2d: { kind: 'avgPool', rank: 2 },
+  averagePooling3d: { kind: 'avgPool', rank: 3 },
+  avgPool3d: { kind: 'avgPool', rank: 3 },
+  avgPooling3d: { kind: 'avgPool', rank: 3 },
+  globalAveragePooling1d: { kind: 'avgPool', rank: null },
+  globalAveragePooling2d: { kind: 'avgPool', rank: null },
 };
 /** Noise layers active in training mode (the probe measures in training mode, as fit does). */
 const NOISE = new Set(['dropout', 'spatialDropout1d', 'gaussianDropout', 'gaussianNoise']);
@@ -107,9 +118,9 @@ function addLayer(
     (previous ? previous.ops : inputOps).push(op);
     return null;
   }
-  if (layer.factory in MAX_POOLING) {
+  if (layer.factory in POOLING) {
     if (!previous) return 'pooling the input itself is not covered';
-    return addMaxPool(previous, layer, shapes);
+    return addPool(previous, layer, shapes);
   }
   if (layer.factory === 'batchNormalization') {
     if (!previous) return 'normalising the input itself is not covered';
@@ -149,10 +160,12 @@ function addActivation(block: Block, activation: Activation | 'softmax'): string
 }
 
 /**
- * Max pooling with non-overlapping windows, fused with the monotone activation before it (or the
- * identity). Overlapping windows and 'same' padding are not covered.
+ * Pooling with non-overlapping windows (or global). Max pooling is fused with the monotone
+ * activation before it (or the identity); average pooling acts on any moments. Overlapping
+ * windows and 'same' padding are not covered.
  */
-function addMaxPool(block: Block, layer: LayerNode, shapes: ShapeInference): string | null {
+function addPool(block: Block, layer: LayerNode, shapes: ShapeInference): string | null {
+  const { kind, rank } = POOLING[layer.factory];
   const shape = shapes.layers.find((s) => s.index === layer.index);
   const input = shape?.inputShape;
   const output = shape?.outputShape;
@@ -162,40 +175,38 @@ function addMaxPool(block: Block, layer: LayerNode, shapes: ShapeInference): str
   if (str(layer, 'dataFormat', 'channelsLast') !== 'channelsLast')
     return 'channelsFirst is not covered';
   const inPositions = (input.slice(1, -1) as number[]).reduce((a, b) => a * b, 1);
-  const rank = MAX_POOLING[layer.factory];
   let size = inPositions;
   if (rank !== null) {
     const pool = tuple(layer, 'poolSize', rank, Array<number>(rank).fill(2));
     const strides = tuple(layer, 'strides', rank, pool);
-    if (
-      !pool ||
-      !strides ||
-      str(layer, 'padding', 'valid') !== 'valid' ||
-      pool.some((p, i) => p !== strides[i])
-    ) {
-      return 'only non-overlapping max pooling with valid padding is covered';
+    const valid = str(layer, 'padding', 'valid') === 'valid';
+    if (!pool || !strides || !valid || pool.some((p, i) => p !== strides[i])) {
+      return 'only non-overlapping pooling with valid padding is covered';
     }
     size = pool.reduce((a, b) => a * b, 1);
   }
   const outPositions =
     rank === null ? 1 : (output.slice(1, -1) as number[]).reduce((a, b) => a * b, 1);
+  const coverage = Math.min(1, (outPositions * size) / inPositions);
+  if (block.ops.some((op) => op.kind === 'maxPool' || op.kind === 'avgPool')) {
+    return 'a second pooling before the next weighted layer is not covered';
+  }
+  if (kind === 'avgPool') {
+    if (block.ops.some((op) => op.kind === 'batchNorm')) {
+      return 'batch normalisation before average pooling is not covered';
+    }
+    block.ops.push({ kind: 'avgPool', size, coverage });
+    return null;
+  }
   const last = block.ops[block.ops.length - 1];
   const before = last?.kind === 'activation' ? block.ops.slice(0, -1) : block.ops;
   if (before.some((op) => op.kind !== 'batchNorm')) {
-    return 'max pooling after dropout, noise or another pooling is not covered';
+    return 'max pooling after dropout or noise is not covered';
   }
   const activation = last?.kind === 'activation' ? last.activation : activationByName('linear');
   if (!activation?.monotone)
     return `max pooling after the non-monotone ${activation?.name} is not covered`;
-  block.ops = [
-    ...before,
-    {
-      kind: 'maxPool',
-      activation,
-      size,
-      coverage: Math.min(1, (outPositions * size) / inPositions),
-    },
-  ];
+  block.ops = [...before, { kind: 'maxPool', activation, size, coverage }];
   return null;
 }
 

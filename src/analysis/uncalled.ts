@@ -1,0 +1,68 @@
+/** Which uncalled functions to run first, so helpers see their callers' real arguments. */
+import type { AV } from './values';
+
+/**
+ * Orders uncalled functions so that a function runs before the helpers it calls: the helpers then run
+ * with the caller's real arguments instead of unknown parameters. Call sites are found by name with one
+ * regex pass over the source (cheap, and good enough for ordering).
+ */
+export function callersFirst(sites: Map<string, number[]>, pending: FnAV[]): FnAV[] {
+  const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
+  // Outermost pending ranges are disjoint: "inside some pending function" is one binary search.
+  const outer: [number, number][] = [];
+  for (const fn of bySource) {
+    const [start, end] = fn.node.range;
+    const last = outer[outer.length - 1];
+    if (!last || start >= last[1]) outer.push([start, end]);
+  }
+  const insidePending = (at: number): boolean => {
+    let lo = 0;
+    let hi = outer.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (at < outer[mid][0]) hi = mid - 1;
+      else if (at >= outer[mid][1]) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+  const calledFromPending = (fn: FnAV): boolean => {
+    const [start, end] = fn.node.range;
+    const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+    return (sites.get(name) ?? []).some((at) => !(at > start && at < end) && insidePending(at));
+  };
+  const roots: FnAV[] = [];
+  const rest: FnAV[] = [];
+  for (const fn of bySource) (calledFromPending(fn) ? rest : roots).push(fn);
+  return [...roots, ...rest];
+}
+
+type FnAV = Extract<AV, { t: 'fn' }>;
+
+/** Offsets of `name(` call sites by name: a scan from each `(` back over the identifier before it. */
+export function callSitesByName(source: string): Map<string, number[]> {
+  const sites = new Map<string, number[]>();
+  for (let paren = source.indexOf('('); paren >= 0; paren = source.indexOf('(', paren + 1)) {
+    let end = paren;
+    while (end > 0 && (source.charCodeAt(end - 1) === 32 || source.charCodeAt(end - 1) === 10))
+      end--;
+    let start = end;
+    while (start > 0 && isIdentifierChar(source.charCodeAt(start - 1))) start--;
+    if (start === end) continue;
+    const name = source.slice(start, end);
+    const list = sites.get(name);
+    if (list) list.push(start);
+    else sites.set(name, [start]);
+  }
+  return sites;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 36
+  );
+}

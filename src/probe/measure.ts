@@ -164,8 +164,8 @@ interface NormStats {
 function readNorms(tf: Tf, tensors: Tensor[], extra: Tensor[]): NormStats {
   const packed = tf.tidy(() =>
     tf.concat([
-      ...(tensors.length > 0 ? [tf.stack(tensors.map((t) => tf.norm(t.toFloat())))] : []),
-      ...extra.map((t) => t.reshape([-1]).toFloat()),
+      ...(tensors.length > 0 ? [tf.stack(tensors.map((t) => tf.norm(asFloat(t))))] : []),
+      ...extra.map((t) => asFloat(t.reshape([-1]))),
     ]),
   );
   const data = packed.dataSync() as Float32Array;
@@ -179,6 +179,11 @@ function readNorms(tf: Tf, tensors: Tensor[], extra: Tensor[]): NormStats {
     nonFinite[i] = careful.nonFinite;
   });
   return { norms, nonFinite, extras: data.slice(tensors.length) };
+}
+
+/** Gradients and weights are float32 already; casting them anyway would cost one op each. */
+function asFloat(t: Tensor): Tensor {
+  return t.dtype === 'float32' ? t : t.toFloat();
 }
 
 function carefulNorm(tf: Tf, tensor: Tensor): { norm: number; nonFinite: number } {

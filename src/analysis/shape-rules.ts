@@ -34,7 +34,7 @@ import {
 export { readShapeValue, type RuleResult, type Shape } from './shape-math';
 
 export function layerShape(layer: LayerNode, inputs: (Shape | null)[]): RuleResult {
-  const rule = rules[layer.factory];
+  const rule = Object.hasOwn(rules, layer.factory) ? rules[layer.factory] : undefined;
   if (!rule) return unknown(`shapes of '${layer.factory}' layers are not modelled`);
   return rule(layer, inputs);
 }

@@ -103,7 +103,7 @@ function addLayer(
   shapes: ShapeInference,
 ): string | null {
   if (layer.conditional) return ' is added only on some paths';
-  if (layer.factory === 'dense' || layer.factory in CONV_RANK) {
+  if (layer.factory === 'dense' || Object.hasOwn(CONV_RANK, layer.factory)) {
     const block = weightedBlock(layer, shapes);
     if ('error' in block) return block.error;
     blocks.push(block);
@@ -118,7 +118,7 @@ function addLayer(
     (previous ? previous.ops : inputOps).push(op);
     return null;
   }
-  if (layer.factory in POOLING) {
+  if (Object.hasOwn(POOLING, layer.factory)) {
     if (!previous) return 'pooling the input itself is not covered';
     return addPool(previous, layer, shapes);
   }
@@ -263,7 +263,7 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
   if (!shape || shape.fanIn === null || shape.fanOut === null || !shape.outputShape) {
     return { error: `its shape is unknown${shape?.note ? ` (${shape.note})` : ''}` };
   }
-  const rank = CONV_RANK[layer.factory] ?? 0;
+  const rank = Object.hasOwn(CONV_RANK, layer.factory) ? CONV_RANK[layer.factory] : 0;
   const spatial = shape.outputShape.slice(1, -1);
   if (str(layer, 'dataFormat', 'channelsLast') !== 'channelsLast')
     return { error: 'channelsFirst is not covered' };

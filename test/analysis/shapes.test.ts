@@ -217,6 +217,18 @@ describe('inferShapes says unknown instead of guessing', () => {
     assert.match(inferred.layers[1].note ?? '', /myCustomLayer/);
   });
 
+  it('factory names that are Object.prototype members are unknown layers, not crashes', () => {
+    const inferred = inferShapes(
+      sequentialModel([
+        { factory: 'dense', config: { units: 8, inputShape: [4] } },
+        { factory: 'constructor', config: {} },
+        { factory: 'toString', config: {} },
+      ]),
+    );
+    assert.equal(inferred.layers[1].params, null);
+    assert.match(inferred.layers[2].note ?? '', /toString/);
+  });
+
   it('a malformed config (wrong rank for conv2d) yields a note, not an exception', () => {
     const inferred = inferShapes(
       sequentialModel([

@@ -114,6 +114,19 @@ describe('static estimate: coverage and honesty', () => {
     assert.match(estimate.method, /not estimated/);
   });
 
+  it('factory names that are Object.prototype members are reported, not crashed on', () => {
+    for (const factory of ['constructor', 'toString', '__proto__']) {
+      const estimate = estimateGradients(
+        sequentialModel([
+          dense({ units: 4, inputShape: [4] }),
+          { factory, config: {} },
+          dense({ units: 2 }),
+        ]),
+      );
+      assert.match(estimate.method, new RegExp(`'${factory}' layers are not covered`));
+    }
+  });
+
   it('unknown widths and custom activations are not guessed', () => {
     const unknownWidth = estimateGradients(
       sequentialModel([

@@ -23,6 +23,7 @@ for (const [kind, rate] of Object.entries(RATES)) {
     type: 'number',
     default: rate.max,
     description: `Highest learning rate accepted for tf.train.${kind}.`,
+    exclusiveMinimum: 0,
   };
 }
 

@@ -31,6 +31,7 @@ export const rule: Rule = {
         type: 'number',
         default: 1.0,
         description: 'Global gradient norm the inserted code clips to (must be positive).',
+        exclusiveMinimum: 0,
       },
     },
     fixable: true,

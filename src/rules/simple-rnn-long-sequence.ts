@@ -24,6 +24,7 @@ export const rule: Rule = {
         type: 'number',
         default: 30,
         description: 'Sequences at least this long are reported.',
+        minimum: 1,
       },
     },
     fixable: true,

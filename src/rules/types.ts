@@ -42,6 +42,10 @@ export interface RuleOptionSpec {
   type: 'number' | 'string' | 'boolean';
   default: number | string | boolean;
   description: string;
+  /** Numbers only: the smallest accepted value (JSON Schema's `minimum`). */
+  minimum?: number;
+  /** Numbers only: values must be greater than this (JSON Schema's `exclusiveMinimum`). */
+  exclusiveMinimum?: number;
 }
 
 export interface RuleMeta {

@@ -9,7 +9,7 @@ import { planActivations, type ActivationStats } from './activations';
 import { buildFromIr } from './build';
 import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
-import { borrowMissingKernels } from './kernels';
+import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
@@ -90,53 +90,6 @@ async function fallBackToCpu(
   } finally {
     await tf.setBackend(original);
   }
-}
-
-/** Says when a gradient kernel the backend lacks was supplied by the probe, for the layers that need it. */
-function kernelNotes(tf: Tf, borrowed: string[], report: ProbeReport): string[] {
-  const backend = tf.getBackend();
-  const classes = report.layers.map((l) => l.className);
-  const notes: string[] = [];
-  if (borrowed.includes('Conv2DBackpropFilter') && classes.some((c) => /^Conv[123]D/.test(c))) {
-    notes.push(
-      `tfjs's ${backend} backend has no Conv2DBackpropFilter kernel: the probe computes convolution filter gradients as a ${backend} convolution.`,
-    );
-  }
-  if (
-    borrowed.some((k) => k.startsWith('Depthwise')) &&
-    classes.some((c) => /Depthwise|Separable/.test(c))
-  ) {
-    notes.push(
-      `tfjs's ${backend} backend has no depthwise-convolution gradient kernels: those gradients come from tfjs's cpu kernels.`,
-    );
-  }
-  if (borrowed.includes('UnsortedSegmentSum') && classes.includes('Embedding')) {
-    notes.push(
-      `tfjs's ${backend} backend has no UnsortedSegmentSum kernel: the embedding gradient comes from tfjs's cpu kernel.`,
-    );
-  }
-  return notes;
-}
-
-/**
- * tfjs keeps the tensors its gradient tape saved when the backward pass throws, and leaves the tape active.
- * Release them (best effort, through the engine's state) so a failed attempt does not leak a forward pass.
- */
-function releaseFailedTape(tf: Tf): void {
-  const state = (tf.engine() as unknown as { state?: EngineState }).state;
-  if (!state?.activeTape || state.gradientDepth !== 0) return;
-  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
-  state.activeTape = null;
-}
-
-interface EngineState {
-  activeTape: { saved?: Tensor[] }[] | null;
-  gradientDepth: number;
-}
-
-function missingKernel(err: unknown): string | null {
-  const message = err instanceof Error ? err.message : '';
-  return /Kernel '([^']+)' not registered for backend/.exec(message)?.[1] ?? null;
 }
 
 async function probeOnce(

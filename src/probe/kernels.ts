@@ -4,7 +4,14 @@
  * about a minute; instead, these few kernels are borrowed from the cpu backend: the inputs are copied out of wasm
  * memory, the cpu kernel runs, and the result is copied back. Every other op stays on wasm.
  */
-import type { KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import type {
+  KernelConfig,
+  NamedAttrMap,
+  NamedTensorInfoMap,
+  Tensor,
+  TensorInfo,
+} from '@tensorflow/tfjs';
+import type { ProbeReport } from './types';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Values = Float32Array | Int32Array | Uint8Array;
@@ -49,6 +56,53 @@ export function borrowMissingKernels(tf: Tf): string[] {
     borrowed.add(name);
   }
   return [...borrowed];
+}
+
+/** Says when a gradient kernel the backend lacks was supplied by the probe, for the layers that need it. */
+export function kernelNotes(tf: Tf, borrowed: string[], report: ProbeReport): string[] {
+  const backend = tf.getBackend();
+  const classes = report.layers.map((l) => l.className);
+  const notes: string[] = [];
+  if (borrowed.includes('Conv2DBackpropFilter') && classes.some((c) => /^Conv[123]D/.test(c))) {
+    notes.push(
+      `tfjs's ${backend} backend has no Conv2DBackpropFilter kernel: the probe computes convolution filter gradients as a ${backend} convolution.`,
+    );
+  }
+  if (
+    borrowed.some((k) => k.startsWith('Depthwise')) &&
+    classes.some((c) => /Depthwise|Separable/.test(c))
+  ) {
+    notes.push(
+      `tfjs's ${backend} backend has no depthwise-convolution gradient kernels: those gradients come from tfjs's cpu kernels.`,
+    );
+  }
+  if (borrowed.includes('UnsortedSegmentSum') && classes.includes('Embedding')) {
+    notes.push(
+      `tfjs's ${backend} backend has no UnsortedSegmentSum kernel: the embedding gradient comes from tfjs's cpu kernel.`,
+    );
+  }
+  return notes;
+}
+
+/**
+ * tfjs keeps the tensors its gradient tape saved when the backward pass throws, and leaves the tape active.
+ * Release them (best effort, through the engine's state) so a failed attempt does not leak a forward pass.
+ */
+export function releaseFailedTape(tf: Tf): void {
+  const state = (tf.engine() as unknown as { state?: EngineState }).state;
+  if (!state?.activeTape || state.gradientDepth !== 0) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) t.dispose();
+  state.activeTape = null;
+}
+
+interface EngineState {
+  activeTape: { saved?: Tensor[] }[] | null;
+  gradientDepth: number;
+}
+
+export function missingKernel(err: unknown): string | null {
+  const message = err instanceof Error ? err.message : '';
+  return /Kernel '([^']+)' not registered for backend/.exec(message)?.[1] ?? null;
 }
 
 function runOnCpu(

@@ -125,6 +125,7 @@ function syntheticProp(value: Value): ConfigProp {
 
 function normaliseKeys(values: Record<string, string>): Map<string, Value> {
   const map = new Map<string, Value>();
-  for (const [key, text] of Object.entries(values)) map.set(key.trim(), parseSetValue(text));
+  for (const [key, text] of Object.entries(values))
+    map.set(key.trim(), parseSetValue(String(text)));
   return map;
 }

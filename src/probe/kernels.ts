@@ -1,8 +1,9 @@
 /**
- * tfjs 4.22's wasm backend has no kernels for some gradients (Conv2DBackpropFilter, the depthwise pair, and the
- * UnsortedSegmentSum an embedding's gradient needs), so such models cannot be differentiated on wasm. Moving the whole probe to cpu made a small ResNet take
- * about a minute; instead, these few kernels are borrowed from the cpu backend: the inputs are copied out of wasm
- * memory, the cpu kernel runs, and the result is copied back. Every other op stays on wasm.
+ * Gaps in a backend's gradient kernels. tfjs 4.22's wasm backend lacks Conv2DBackpropFilter, the depthwise pair and
+ * UnsortedSegmentSum (an embedding's gradient), so such models cannot be differentiated there. Moving the whole probe
+ * to cpu made a small ResNet take about a minute; instead the probe supplies them on wasm: the filter gradient as a
+ * wasm convolution, the others by copying inputs to tfjs's cpu kernel and the result back. Anything still missing
+ * makes the engine rerun on cpu; the helpers here say so in the report and clean up the failed attempt.
  */
 import type {
   KernelConfig,

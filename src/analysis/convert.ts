@@ -27,10 +27,11 @@ export function toValue(value: AV, depth = 0): Value {
         text: value.text,
       };
     case 'layer':
+      // A wrapped layer (`bidirectional({layer: tf.layers.lstm({...})})`): its config is the argument.
       return {
         kind: 'call',
         path: `layers.${value.layer.factory}`,
-        args: [],
+        args: value.layer.config.opaque ? [] : [{ kind: 'object', props: value.layer.config.props }],
         text: value.layer.config.text,
       };
     case 'tf':

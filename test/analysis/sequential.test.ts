@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { onlyModel, run, summary } from './helpers';
+import { config, onlyModel, run, summary } from './helpers';
 
 interface Case {
   name: string;
@@ -307,4 +307,19 @@ m.add(useLstm ? tf.layers.lstm({ units: 3 }) : tf.layers.gru({ units: 3 }));`);
       ['gru(units=3)', undefined, 'else'],
     ],
   );
+});
+
+test('a wrapper carries the wrapped layer as inner and as a call value in its config', () => {
+  const model = onlyModel(
+    `${TF}const model = tf.sequential();\nmodel.add(tf.layers.bidirectional({ layer: tf.layers.lstm({ units: 8 }) as tf.RNN, inputShape: [5, 3], mergeMode: 'sum' }));`,
+  );
+  const [wrapper] = model.layers;
+  assert.equal(wrapper.inner?.factory, 'lstm');
+  assert.deepEqual(wrapper.inner?.config.props.units.value, { kind: 'number', value: 8 });
+  assert.equal(wrapper.inner?.index, 0);
+  const layerValue = wrapper.config.props.layer.value;
+  assert.equal(layerValue.kind, 'call');
+  assert.equal(layerValue.kind === 'call' && layerValue.path, 'layers.lstm');
+  assert.deepEqual(config(wrapper).layer, 'call:layers.lstm');
+  assert.equal(config(wrapper).mergeMode, 'sum');
 });

@@ -1,7 +1,7 @@
 import type { CustomLoopCall, ModelGraph, Span } from '../analysis/ir';
 import { contains } from '../analysis/spans';
 import type { Fix, Rule, RuleContext } from './types';
-import { clipOverrideCode, GENERATED_NAMES } from './util/clipping';
+import { clipOverrideCode, GENERATED_NAMES, tfNamespace } from './util/clipping';
 import { fix } from './util/fix';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
@@ -153,16 +153,16 @@ function receiverOf(source: string, callSpan: Span, method: string): string | nu
 
 function insertOverride(context: RuleContext, target: Target, clipNorm: number): Fix | null {
   const { source, analysis } = context;
-  const tf = analysis.access.tf;
+  const tf = tfNamespace(source, analysis.access.tf);
   if (!tf || !target.insertAfter || !target.optimizer) return null;
   // The block declares its own names; outside names it uses must not be shadowed by them.
-  const roots = [tf, target.optimizer].map((expr) => expr.split('.')[0]);
+  const roots = [tf.name, target.optimizer].map((expr) => expr.split('.')[0]);
   if (roots.some((root) => GENERATED_NAMES.has(root))) return null;
   if (!startsLine(source, statementStart(source, target.insertAfter.start))) return null;
   const at = statementEnd(source, target.insertAfter.end);
   const nl = newline(source);
   const code = clipOverrideCode({
-    tf,
+    tf: tf.name,
     optimizer: target.optimizer,
     clipNorm,
     original: freshName(source, 'applyUnclippedGradients'),
@@ -171,7 +171,7 @@ function insertOverride(context: RuleContext, target: Target, clipNorm: number):
   });
   return fix(
     `Clip gradients to global norm ${clipNorm} (override applyGradients)`,
-    [{ start: at, end: at, text: nl + code }],
+    [tf.edit, { start: at, end: at, text: nl + code }].filter((e) => e !== null),
     true,
   );
 }

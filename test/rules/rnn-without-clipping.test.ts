@@ -77,6 +77,26 @@ export class Forecaster {
 }
 `;
 
+const namedImports = (extra = '') => `import { sequential, layers } from '@tensorflow/tfjs';
+const model = sequential();
+model.add(layers.lstm({ units: 16, inputShape: [20, 4] }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });${extra}
+model.fit(xs, ys);
+`;
+
+const destructuredRequire = (
+  extra = '',
+) => `const { sequential, layers } = require('@tensorflow/tfjs-node');
+
+function train(xs, ys) {
+  const model = sequential();
+  model.add(layers.simpleRNN({ units: 16, inputShape: [20, 4] }));
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });${extra}
+  return model.fit(xs, ys);
+}
+module.exports = { train };
+`;
+
 const minimizeLoop = (extra = '') => `import * as tf from '@tensorflow/tfjs';
 
 const model = tf.sequential({
@@ -228,8 +248,27 @@ model.trainOnBatch(xs, ys);
       ),
     },
     {
-      name: 'named imports only: no tfjs namespace to write the clipping code with',
-      code: `import { sequential, layers } from '@tensorflow/tfjs';
+      name: 'named imports only: a namespace import of the same module is added for the clipping code',
+      code: namedImports(),
+      errors: [{ messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34 }],
+      output: namedImports(`\n${block('', 'model.optimizer')}`).replace(
+        "from '@tensorflow/tfjs';\n",
+        "from '@tensorflow/tfjs';\nimport * as tf from '@tensorflow/tfjs';\n",
+      ),
+    },
+    {
+      name: 'JS, destructured require of tfjs-node: a namespace require is added',
+      filePath: 'train.js',
+      code: destructuredRequire(),
+      errors: [{ messageId: 'unclipped', line: 6, column: 30, endLine: 6, endColumn: 36 }],
+      output: destructuredRequire(`\n${block('  ', 'model.optimizer')}`).replace(
+        "require('@tensorflow/tfjs-node');\n",
+        "require('@tensorflow/tfjs-node');\nconst tf = require('@tensorflow/tfjs-node');\n",
+      ),
+    },
+    {
+      name: 'only @tensorflow/tfjs-layers: no tidy/sqrt to write the clipping with, so no fix',
+      code: `import { layers, sequential } from '@tensorflow/tfjs-layers';
 const model = sequential();
 model.add(layers.lstm({ units: 16, inputShape: [20, 4] }));
 model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
@@ -247,6 +286,7 @@ model.fit(xs, ys);
  * step (same seeds, same data) must exceed clipNorm, so this test can fail.
  */
 const seeded = `kernelInitializer: tf.initializers.glorotNormal({ seed: 7 })`;
+const seededRecurrent = `recurrentInitializer: tf.initializers.orthogonal({ seed: 7 })`;
 
 const fitStep = `const tf = require('@tensorflow/tfjs');
 
@@ -272,7 +312,7 @@ const minimizeStep = `const tf = require('@tensorflow/tfjs');
 
 async function trainOneStep(xs, ys) {
   const model = tf.sequential();
-  model.add(tf.layers.lstm({ units: 8, inputShape: [12, 3], ${seeded} }));
+  model.add(tf.layers.lstm({ units: 8, inputShape: [12, 3], ${seeded}, ${seededRecurrent} }));
   model.add(tf.layers.dense({ units: 1, ${seeded} }));
   const optimizer = tf.train.sgd(0.01);
   optimizer.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs)));
@@ -286,11 +326,32 @@ const arrayStep = `const tf = require('@tensorflow/tfjs');
 
 async function trainOneStep(xs, ys) {
   const model = tf.sequential();
-  model.add(tf.layers.gru({ units: 8, inputShape: [12, 3], ${seeded} }));
+  model.add(tf.layers.gru({ units: 8, inputShape: [12, 3], ${seeded}, ${seededRecurrent} }));
   model.add(tf.layers.dense({ units: 1, ${seeded} }));
   const optimizer = tf.train.sgd(0.01);
   const { grads } = tf.variableGrads(() => tf.losses.meanSquaredError(ys, model.predict(xs)));
   optimizer.applyGradients(Object.keys(grads).map((name) => ({ name, tensor: grads[name] })));
+}
+
+module.exports = { trainOneStep };
+`;
+
+// Named bindings only: the fix also adds a namespace binding of the same module.
+const destructuredStep = `const { sequential, layers, train, initializers } = require('@tensorflow/tfjs');
+
+async function trainOneStep(xs, ys) {
+  const model = sequential();
+  model.add(
+    layers.simpleRNN({
+      units: 8,
+      inputShape: [12, 3],
+      kernelInitializer: initializers.glorotNormal({ seed: 7 }),
+      recurrentInitializer: initializers.orthogonal({ seed: 7 }),
+    }),
+  );
+  model.add(layers.dense({ units: 1, kernelInitializer: initializers.glorotNormal({ seed: 7 }) }));
+  model.compile({ optimizer: train.sgd(0.01), loss: 'meanSquaredError' });
+  await model.fit(xs, ys, { epochs: 1, batchSize: 4, verbose: 0 });
 }
 
 module.exports = { trainOneStep };
@@ -351,6 +412,7 @@ describe('rnn-without-clipping: the fixed code clips real gradients (tfjs, cpu b
     ['compile + fit (map of gradients)', fitStep],
     ['custom loop with minimize', minimizeStep],
     ['custom loop with applyGradients([{name, tensor}])', arrayStep],
+    ['named bindings only (a tf namespace is added)', destructuredStep],
   ];
   for (const [name, code] of cases) {
     test(name, async (t) => {

@@ -33,6 +33,14 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
       evaluate(interp, node.expression, scope);
       return undefined;
     case 'VariableDeclaration':
+      if (node.declare) {
+        // `declare const WIDTH: number`: defined outside this file, so unknown rather than undefined.
+        for (const d of node.declarations) {
+          if (d.id.type === 'Identifier')
+            scope.vars.set(d.id.name, unknown(d.id.name, 'declared elsewhere'));
+        }
+        return undefined;
+      }
       for (const declarator of node.declarations) declare(interp, declarator, scope);
       return undefined;
     case 'FunctionDeclaration':

@@ -8,6 +8,7 @@ import type { LintMessage, TextEdit } from '../rules/types';
 import { disableForFileEdit, disableForLineEdit } from './directives';
 import { loadEngine } from './engine';
 import { SOURCE, type DocumentLint, type LintController } from './lint-controller';
+import type { Logger } from './logger';
 import { getSettings } from './settings';
 import { minimalEdit } from './text-diff';
 
@@ -18,7 +19,10 @@ export class CodeActionProvider implements vscode.CodeActionProvider {
     providedCodeActionKinds: [vscode.CodeActionKind.QuickFix, FIX_ALL_KIND],
   };
 
-  constructor(private readonly lints: LintController) {}
+  constructor(
+    private readonly lints: LintController,
+    private readonly log: Logger,
+  ) {}
 
   provideCodeActions(
     document: vscode.TextDocument,
@@ -37,8 +41,15 @@ export class CodeActionProvider implements vscode.CodeActionProvider {
       }
     }
     if ((!only || only.contains(FIX_ALL_KIND)) && lint.messages.some((m) => m.fixes.length > 0)) {
-      const fixAll = fixAllAction(document);
-      if (fixAll) actions.push(fixAll);
+      try {
+        const fixAll = fixAllAction(document);
+        if (fixAll) actions.push(fixAll);
+      } catch (error) {
+        // A crash while computing the fix-all must not take the quick fixes down with it.
+        this.log.error(
+          `fix-all failed on ${document.uri.fsPath}: ${(error as Error)?.stack ?? error}`,
+        );
+      }
     }
     return actions;
   }

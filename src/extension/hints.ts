@@ -27,6 +27,15 @@ export class InlineHints implements vscode.Disposable {
       this.decoration,
       store.onDidChange(() => this.refreshAll()),
       vscode.window.onDidChangeVisibleTextEditors(() => this.refreshAll()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (
+          e.contentChanges.some(
+            (c) => c.text.includes('\n') || c.range.start.line !== c.range.end.line,
+          )
+        ) {
+          this.refreshAll();
+        }
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('gradientLens.inlineHints')) this.refreshAll();
       }),
@@ -45,6 +54,8 @@ export class InlineHints implements vscode.Disposable {
     }
     const options: vscode.DecorationOptions[] = [];
     for (const entry of this.store.forDocument(document.uri)) {
+      // Lines added or removed since the probe: its line numbers no longer point at the layers.
+      if (entry.lineCount !== null && entry.lineCount !== document.lineCount) continue;
       for (const [line, text] of inlineHints(entry.report)) {
         if (line < 1 || line > document.lineCount) continue;
         const end = document.lineAt(line - 1).range.end;

@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): void {
     new InlineHints(store),
     vscode.languages.registerCodeActionsProvider(
       selector,
-      new CodeActionProvider(lints),
+      new CodeActionProvider(lints, log),
       CodeActionProvider.metadata,
     ),
     vscode.languages.registerCodeLensProvider(

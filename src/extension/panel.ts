@@ -8,7 +8,8 @@ import type { LintMessage } from '../rules/types';
 import { workspaceEdit } from './code-actions';
 import type { LintController } from './lint-controller';
 import { loadEngine } from './engine';
-import { renderPanelHtml } from './panel-html';
+import { escapeHtml, renderPanelHtml } from './panel-html';
+import type { ProbeReport } from '../probe/types';
 import { withSourceLayerNames } from './presentation';
 import { parseWebviewMessage, type FromWebview, type ToWebview } from './panel-messages';
 import type { ProbeController } from './probe-controller';
@@ -84,7 +85,7 @@ export class ProbePanel {
   }
 
   private render(): void {
-    const { target, report, comparison } = this.entry;
+    const { target, report } = this.entry;
     const name =
       target.kind === 'source' ? target.model : vscode.workspace.asRelativePath(target.uri);
     this.panel.title = `Gradients: ${name}`;
@@ -97,18 +98,28 @@ export class ProbePanel {
     webview.html = renderPanelHtml({
       title: `Gradients: ${name}`,
       report: shown,
-      reportBody: loadEngine().renderReportBody(shown, {
-        interactive: true,
-        title: `Gradients of ${name}`,
-        findings: target.kind === 'source' ? findings : undefined,
-        comparison: comparison && withSourceLayerNames(comparison.report, names),
-        comparisonLabel: comparison && `after fix: ${comparison.fixTitle}`,
-      }),
+      reportBody: this.reportBody(shown, name, findings),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
       scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.js')).toString(),
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'report.css')).toString(),
     });
+  }
+
+  private reportBody(report: ProbeReport, name: string, findings: LintMessage[]): string {
+    const { target, comparison } = this.entry;
+    try {
+      return loadEngine().renderReportBody(report, {
+        interactive: true,
+        title: `Gradients of ${name}`,
+        findings: target.kind === 'source' ? findings : undefined,
+        comparison: comparison && withSourceLayerNames(comparison.report, this.sourceLayerNames()),
+        comparisonLabel: comparison && `after fix: ${comparison.fixTitle}`,
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return `<p role="alert">The report could not be drawn: ${escapeHtml(message)}</p>`;
+    }
   }
 
   private sourceLayerNames(): Map<number, string> {

@@ -42,7 +42,13 @@ export class ProbeController implements vscode.Disposable {
     if (!prepared) return undefined;
     const report = await this.run(prepared.label, prepared.request, target.uri, overrides);
     if (!report) return undefined;
-    const entry: ProbeEntry = { target, report, version: prepared.version, at: new Date() };
+    const entry: ProbeEntry = {
+      target,
+      report,
+      version: prepared.version,
+      lineCount: prepared.lineCount,
+      at: new Date(),
+    };
     this.store.set(entry);
     return entry;
   }
@@ -78,14 +84,22 @@ export class ProbeController implements vscode.Disposable {
 
   private async prepare(
     target: ProbeTarget,
-  ): Promise<{ label: string; request: ProbeRequest; version: number | null } | undefined> {
+  ): Promise<
+    | { label: string; request: ProbeRequest; version: number | null; lineCount: number | null }
+    | undefined
+  > {
     if (target.kind === 'model-json') {
       const request = this.baseRequest(
         target.uri,
         { kind: 'model-json', path: target.uri.fsPath },
         {},
       );
-      return { label: vscode.workspace.asRelativePath(target.uri), request, version: null };
+      return {
+        label: vscode.workspace.asRelativePath(target.uri),
+        request,
+        version: null,
+        lineCount: null,
+      };
     }
     const document = await vscode.workspace.openTextDocument(target.uri);
     const lint = this.lints.current(document);
@@ -108,7 +122,12 @@ export class ProbeController implements vscode.Disposable {
     }
     const request = await this.requestFor(selection.model, document.uri);
     return request
-      ? { label: selection.model.name, request, version: document.version }
+      ? {
+          label: selection.model.name,
+          request,
+          version: document.version,
+          lineCount: document.lineCount,
+        }
       : undefined;
   }
 

@@ -11,8 +11,10 @@ export interface ProbeEntry {
   report: ProbeReport;
   /** The same model with a fix applied in memory, probed for "Apply fix and compare". */
   comparison?: { fixTitle: string; report: ProbeReport; findingKey: string; fixIndex: number };
-  /** Document version the probe measured (hints are hidden once the text moved on too far). */
+  /** Document version the probe measured. */
   version: number | null;
+  /** The document's line count then: once lines are added or removed, line-based hints are stale. */
+  lineCount: number | null;
   at: Date;
 }
 

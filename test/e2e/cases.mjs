@@ -173,6 +173,17 @@ export const trustedCases = [
       );
       await sleep(500);
       await wb.screenshot(join(artifacts, 'panel.png'));
+      // Re-probe from the panel with another batch size.
+      await frame.fill('#gl-batch', '8');
+      await frame.click('#gl-reprobe');
+      const reprobed = await wb.webviewFrame(
+        '#gl-panel[data-layers="10"] #gl-batch[value="8"]',
+        90_000,
+      );
+      assert.match(
+        await reprobed.$eval('#gl-report', (el) => el.textContent.replace(/\s+/g, ' ')),
+        /Batch\s*8\s*Steps/i,
+      );
       if (docsImages) await captureDocsPanel(wb, page);
     },
   },
@@ -191,6 +202,18 @@ export const trustedCases = [
       await waitUntil('the verdict lens', async () =>
         (await wb.codeLenses()).some((t) => t.includes('measured: vanishing')),
       );
+      // A new line shifts the layers: the probe's line numbers are stale, so the hints go.
+      await wb.goTo(3, 1);
+      await wb.page.keyboard.press('Enter');
+      await waitUntil(
+        'stale hints hidden',
+        async () => !(await wb.afterLineTexts()).some((t) => t.includes('∇')),
+      );
+      await wb.page.keyboard.press('Control+Z');
+      await waitUntil(
+        'hints back after undo',
+        async () => (await wb.afterLineTexts()).filter((t) => t.includes('∇')).length >= 10,
+      );
     },
   },
   {
@@ -205,7 +228,7 @@ export const trustedCases = [
       });
       assert.match(hover, /layer 0 \(dense\)/);
       assert.match(hover, /Static estimate: gradient norm ≈ ?[0-9.e-]+× the output layer/);
-      assert.match(hover, /Last probe: ∇ 9\.6e-7 .*vanishing/);
+      assert.match(hover, /Last probe: ∇ [0-9.e-]+ \([0-9.e-]+× output\), vanishing/);
       assert.match(hover, /saturating-activation/);
       await page.keyboard.press('Escape');
     },
@@ -312,6 +335,11 @@ export const trustedCases = [
           count(rows, 'deep-without-normalization') === 1
         );
       });
+      writeFileSync(rc, JSON.stringify({ rules: { 'saturating-activaton': 'warning' } }));
+      const notice = await waitUntil('a notification naming the bad key', async () =>
+        (await wb.notifications()).find((t) => t.includes('invalid configuration')),
+      );
+      assert.match(notice, /rules\.saturating-activaton/);
       rmSync(rc);
       await waitUntil(
         'the rule back after the config file is deleted',

@@ -31,7 +31,9 @@ export function toValue(value: AV, depth = 0): Value {
       return {
         kind: 'call',
         path: `layers.${value.layer.factory}`,
-        args: value.layer.config.opaque ? [] : [{ kind: 'object', props: value.layer.config.props }],
+        args: value.layer.config.opaque
+          ? []
+          : [{ kind: 'object', props: value.layer.config.props }],
         text: value.layer.config.text,
       };
     case 'tf':

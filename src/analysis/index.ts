@@ -31,7 +31,7 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   try {
     bindImports(parsed.ast, root);
     interp.runProgram(parsed.ast, root);
-    interp.runUncalled();
+    interp.runUncalled(root);
   } catch (error) {
     const message =
       error instanceof BudgetExceeded ? error.message : `extractor failed: ${String(error)}`;

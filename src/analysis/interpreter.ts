@@ -7,7 +7,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ClippingKind, CustomLoopCall, Span } from './ir';
 import type { FileClipping } from './training';
 import { execBlock } from './statements';
-import { callSitesByName, callersFirst } from './uncalled';
+import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
 import { spanOf } from './spans';
@@ -114,11 +114,14 @@ export class Interp {
   }
 
   /** Runs functions the file defines but never called, with unknown parameters (exported builders, callbacks). */
-  runUncalled(): void {
+  runUncalled(root: Scope): void {
+    const sites = (this.sites ??= callSitesByName(this.source));
+    const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
     for (let round = 0; round < 3; round++) {
-      const pending = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
+      const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
+      const pending = relevantFunctions(this.source, waiting, sites, tfNames);
       if (pending.length === 0) return;
-      for (const fn of callersFirst((this.sites ??= callSitesByName(this.source)), pending)) {
+      for (const fn of callersFirst(sites, pending)) {
         if (this.executed.has(fn.node)) continue;
         // A parameter with a default takes it (no call site says otherwise); others stay unknown.
         const args = fn.node.params.map((p) =>

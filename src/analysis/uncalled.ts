@@ -66,3 +66,65 @@ function isIdentifierChar(code: number): boolean {
     code === 36
   );
 }
+
+const TFJS_WORK = [
+  '\\.(?:add|apply|compile|fit|fitDataset|trainOnBatch|minimize|applyGradients|computeGradients|optimizer)\\b',
+  'clip',
+  '[gG]rads?\\b',
+];
+
+/**
+ * The uncalled functions worth running: those whose text touches tfjs (through one of the file's
+ * names for it, a model/optimizer method, clipping, gradients) or calls such a function. Plain data
+ * helpers are skipped; they still run whenever a relevant function calls them.
+ */
+export function relevantFunctions(
+  source: string,
+  pending: FnAV[],
+  sites: Map<string, number[]>,
+  tfNames: string[],
+): FnAV[] {
+  const escaped = tfNames.map((n) => n.replace(/[$]/g, '\\$'));
+  const pattern = new RegExp(
+    [...(escaped.length > 0 ? [`\\b(?:${escaped.join('|')})\\b`] : []), ...TFJS_WORK].join('|'),
+  );
+  const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
+  const relevant = new Set(bySource.filter((fn) => pattern.test(source.slice(...fn.node.range))));
+  const outer = outermost(bySource);
+  const work = [...relevant];
+  while (work.length > 0) {
+    const fn = work.pop()!;
+    const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+    for (const at of sites.get(name) ?? []) {
+      const caller = outer.find(at);
+      if (caller && caller !== fn && !relevant.has(caller)) {
+        relevant.add(caller);
+        work.push(caller);
+      }
+    }
+  }
+  return bySource.filter((fn) => relevant.has(fn));
+}
+
+/** The outermost functions (disjoint ranges) and a binary search for the one containing an offset. */
+function outermost(bySource: FnAV[]): { find(at: number): FnAV | null } {
+  const list: FnAV[] = [];
+  for (const fn of bySource) {
+    const last = list[list.length - 1];
+    if (!last || fn.node.range[0] >= last.node.range[1]) list.push(fn);
+  }
+  return {
+    find(at: number): FnAV | null {
+      let lo = 0;
+      let hi = list.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        const [start, end] = list[mid].node.range;
+        if (at < start) hi = mid - 1;
+        else if (at >= end) lo = mid + 1;
+        else return list[mid];
+      }
+      return null;
+    },
+  };
+}

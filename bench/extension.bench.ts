@@ -10,7 +10,13 @@ import Module from 'node:module';
 import { join } from 'node:path';
 import { lintText } from '../src/lint/index';
 import { generateModelFile } from '../test/lint/model-code';
-import { createFakeVscode, FakeDocument, Uri } from './extension-fake-vscode';
+import {
+  createFakeVscode,
+  FakeDocument,
+  Position,
+  Range,
+  Uri,
+} from '../test/extension/fake-vscode';
 
 const DEBOUNCE_MS = 300;
 const dist = join(__dirname, '..', 'dist');
@@ -53,7 +59,9 @@ export async function bench(): Promise<void> {
     document.setText(source.replace('units: 64', `units: ${65 + i}`));
     const done = fake.nextDiagnostics(document.uri.toString());
     const started = performance.now();
-    fake.didChange.fire({ document, contentChanges: [{}] });
+    // One typed digit, as VS Code reports it.
+    const at = new Range(new Position(0, 0), new Position(0, 0));
+    fake.didChange.fire({ document, contentChanges: [{ range: at, text: '1' }] });
     await done;
     keystrokes.push(performance.now() - started);
   }

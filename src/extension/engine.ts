@@ -1,4 +1,5 @@
 /** Lazy access to the engine bundle, so activation never loads the parser, rules or probe client. */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as EngineModule from './engine-entry';
 
@@ -11,7 +12,9 @@ export function loadEngine(): Engine {
   if (!cached) {
     const started = performance.now();
     // A runtime path, so esbuild leaves this require alone and dist/engine.js stays a separate bundle.
-    cached = require(join(__dirname, 'engine.js')) as Engine;
+    // From sources (unit tests under tsx) the entry module itself sits next to this file.
+    const bundled = join(__dirname, 'engine.js');
+    cached = require(existsSync(bundled) ? bundled : join(__dirname, 'engine-entry')) as Engine;
     loadMs = performance.now() - started;
   }
   return cached;

@@ -272,6 +272,30 @@ export const trustedCases = [
     },
   },
   {
+    name: 'shows progress with Cancel and a status-bar spinner while probing; Cancel stops the probe',
+    async run({ wb, page }) {
+      await wb.openFile('training.js');
+      await clickCodeLens(wb, page, 'Probe gradients');
+      const spinner = await waitUntil('the status-bar spinner', async () =>
+        (await wb.statusBarTexts()).find((t) => t.includes('Probing buildForecaster')),
+      );
+      assert.ok(spinner);
+      const toast = page
+        .locator('.notification-toast')
+        .filter({ hasText: 'Probing gradients of buildForecaster' });
+      await toast.waitFor({ timeout: 10_000 });
+      await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await wb.runCommand('Gradient Lens: Show Output');
+      await waitUntil('the cancellation in the log', async () =>
+        (await outputText(page)).includes('probe of buildForecaster cancelled'),
+      );
+      await waitUntil(
+        'the spinner gone',
+        async () => !(await wb.statusBarTexts()).some((t) => t.includes('Probing')),
+      );
+    },
+  },
+  {
     name: 'asks for a value the code leaves open, then probes',
     async run({ wb, page }) {
       await wb.openFile('unresolved.js');

@@ -1,13 +1,14 @@
 /**
- * Just enough of the `vscode` API for bench/extension.bench.ts to activate dist/extension.js in
- * plain Node and drive document events. Records diagnostics so the bench can time them.
+ * Just enough of the `vscode` API to activate the extension in plain Node (bench/extension.bench.ts,
+ * test/extension/lint-controller.test.ts) and drive document events; records what it is given.
  */
 import { EventEmitter as NodeEmitter } from 'node:events';
 
 type Listener<T> = (value: T) => unknown;
 
 export class EventEmitter<T> {
-  private readonly emitter = new NodeEmitter();
+  // Every activation in a bench run subscribes again: no listener limit.
+  private readonly emitter = new NodeEmitter().setMaxListeners(0);
   readonly event = (listener: Listener<T>) => {
     this.emitter.on('e', listener);
     return { dispose: () => this.emitter.off('e', listener) };
@@ -88,6 +89,14 @@ export class FakeDocument {
 const disposable = { dispose: () => {} };
 const noopEvent = () => disposable;
 
+export interface FakeDiagnostic {
+  range: Range;
+  message: string;
+  severity: number;
+  source?: string;
+  code?: { value: string; target: Uri };
+}
+
 export interface FakeVscode {
   module: Record<string, unknown>;
   documents: FakeDocument[];
@@ -95,6 +104,12 @@ export interface FakeVscode {
   didChange: EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>;
   /** Resolves with the diagnostic count the next time diagnostics are published for `uri`. */
   nextDiagnostics: (uri: string) => Promise<number>;
+  /** Last diagnostics published per URI, and how many times each URI was published. */
+  diagnostics: Map<string, FakeDiagnostic[]>;
+  publishCount: Map<string, number>;
+  warnings: string[];
+  /** `gradientLens.*` settings the fake configuration returns (keys without the prefix). */
+  settings: Record<string, unknown>;
 }
 
 export function createFakeVscode(): FakeVscode {
@@ -102,6 +117,10 @@ export function createFakeVscode(): FakeVscode {
   const didOpen = new EventEmitter<FakeDocument>();
   const didChange = new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>();
   const diagnosticsEvents = new NodeEmitter();
+  const diagnostics: FakeVscode['diagnostics'] = new Map();
+  const publishCount = new Map<string, number>();
+  const warnings: string[] = [];
+  const settings: Record<string, unknown> = {};
   const channel = { info() {}, warn() {}, error() {}, trace() {}, show() {}, dispose() {} };
   const codeActionKind = (value: string): unknown => ({
     value,
@@ -143,12 +162,18 @@ export function createFakeVscode(): FakeVscode {
       visibleTextEditors: [],
       onDidChangeActiveTextEditor: noopEvent,
       onDidChangeVisibleTextEditors: noopEvent,
-      showWarningMessage: async () => undefined,
+      showWarningMessage: async (message: string) => {
+        warnings.push(message);
+        return undefined;
+      },
     },
     languages: {
       createDiagnosticCollection: () => ({
-        set: (uri: Uri, diagnostics: unknown[]) =>
-          diagnosticsEvents.emit('set', uri.toString(), diagnostics.length),
+        set: (uri: Uri, published: FakeDiagnostic[]) => {
+          diagnostics.set(uri.toString(), published);
+          publishCount.set(uri.toString(), (publishCount.get(uri.toString()) ?? 0) + 1);
+          diagnosticsEvents.emit('set', uri.toString(), published.length);
+        },
         delete() {},
         dispose() {},
       }),
@@ -159,7 +184,7 @@ export function createFakeVscode(): FakeVscode {
     workspace: {
       isTrusted: true,
       textDocuments: documents,
-      getConfiguration: () => ({ get: () => undefined }),
+      getConfiguration: () => ({ get: (key: string) => settings[key] }),
       onDidOpenTextDocument: didOpen.event,
       onDidChangeTextDocument: didChange.event,
       onDidSaveTextDocument: noopEvent,
@@ -177,6 +202,10 @@ export function createFakeVscode(): FakeVscode {
   };
   return {
     module,
+    diagnostics,
+    publishCount,
+    warnings,
+    settings,
     documents,
     didOpen,
     didChange,

@@ -82,7 +82,9 @@ test('strict CSP: no default sources, scripts and styles only with the nonce', (
   assert.match(csp, /script-src 'nonce-bm9uY2U='/);
   assert.doesNotMatch(csp, /unsafe-inline|unsafe-eval|https?:/);
   // A JSON data block is never executed; every other script must carry the nonce.
-  const scripts = (html.match(/<script[^>]*>/g) ?? []).filter((s) => !s.includes('application/json'));
+  const scripts = (html.match(/<script[^>]*>/g) ?? []).filter(
+    (s) => !s.includes('application/json'),
+  );
   assert.ok(scripts.length > 0);
   assert.ok(
     scripts.every((s) => s.includes('nonce="bm9uY2U="')),

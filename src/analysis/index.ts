@@ -4,7 +4,7 @@
  */
 import { accessOf, bindImports } from './bindings';
 import type { AnalysisResult, Span } from './ir';
-import { BudgetExceeded, Interp } from './interpreter';
+import { Interp } from './interpreter';
 import { finalizeModels } from './models';
 import { mentionsTfjs, parseSource } from './parse';
 import { Scope } from './values';
@@ -33,9 +33,16 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     interp.runProgram(parsed.ast, root);
     interp.runUncalled(root);
   } catch (error) {
-    const message =
-      error instanceof BudgetExceeded ? error.message : `extractor failed: ${String(error)}`;
-    result.problems.push({ kind: 'internal', message, line: 1, column: 1 });
+    result.problems.push({
+      kind: 'internal',
+      message: `extractor failed: ${String(error)}`,
+      line: 1,
+      column: 1,
+    });
+  }
+  for (const stop of interp.stopped) {
+    const message = `evaluation stopped early in ${stop.where} (too much computation); models may be incomplete`;
+    result.problems.push({ kind: 'internal', message, line: stop.line, column: 1 });
   }
   try {
     result.access = accessOf(root);

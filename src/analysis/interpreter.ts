@@ -27,8 +27,13 @@ export type Completion =
 
 /** Iterations beyond this are not expanded (a data loop, not a layer loop). */
 export const MAX_LOOP_ITERATIONS = 512;
-/** Evaluation steps per file: a safety net against pathological inputs, far above real model files. */
-const MAX_STEPS = 2_000_000;
+/**
+ * Evaluation steps: a safety net against pathological inputs, far above real model files. The top level
+ * and each uncalled function get their own allowance, so one runaway computation does not hide the rest.
+ */
+const PROGRAM_STEPS = 1_000_000;
+const FUNCTION_STEPS = 200_000;
+const TOTAL_STEPS = 3_000_000;
 const MAX_CALL_DEPTH = 24;
 
 export interface LoopFrame {
@@ -40,6 +45,9 @@ export class BudgetExceeded extends Error {}
 
 export class Interp {
   steps = 0;
+  private limit = 0;
+  /** Where evaluation stopped early (budget), for the result's problems. */
+  readonly stopped: { where: string; line: number }[] = [];
   private depth = 0;
   private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
@@ -88,7 +96,7 @@ export class Interp {
   }
 
   tick(): void {
-    if (++this.steps > MAX_STEPS) throw new BudgetExceeded('evaluation budget exceeded');
+    if (++this.steps > this.limit) throw new BudgetExceeded('evaluation budget exceeded');
   }
 
   noteClipping(kind: ClippingKind | 'override', node: TSESTree.Node): void {
@@ -110,7 +118,13 @@ export class Interp {
   }
 
   runProgram(program: TSESTree.Program, scope: Scope): void {
-    this.execBlock(program.body, scope);
+    this.limit = PROGRAM_STEPS;
+    try {
+      this.execBlock(program.body, scope);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      this.stopped.push({ where: 'the top level', line: 1 });
+    }
   }
 
   /** Runs functions the file defines but never called, with unknown parameters (exported builders, callbacks). */
@@ -127,9 +141,17 @@ export class Interp {
         const args = fn.node.params.map((p) =>
           p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
         );
+        if (this.steps >= TOTAL_STEPS) {
+          this.stopped.push({ where: 'the remaining functions', line: fn.node.loc.start.line });
+          return;
+        }
         this.speculative = args.some((a) => a.t === 'unknown') ? fn.node : null;
+        this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
         try {
           this.callFunction(fn, args, fn.self ?? UNDEFINED);
+        } catch (error) {
+          if (!(error instanceof BudgetExceeded)) throw error;
+          this.stopped.push({ where: fn.name, line: fn.node.loc.start.line });
         } finally {
           this.speculative = null;
         }

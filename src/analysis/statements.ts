@@ -11,6 +11,8 @@ import {
   unwrap,
 } from './interpreter';
 import { spanOf } from './spans';
+
+const DATA_LOOP_STEPS = 20_000;
 import { type AV, type PropAV, Scope, UNDEFINED, truthy, unknown } from './values';
 
 export function execBlock(
@@ -75,8 +77,11 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
       return { type: 'break', label: node.label?.name ?? null };
     case 'ContinueStatement':
       return { type: 'continue', label: node.label?.name ?? null };
-    case 'LabeledStatement':
-      return exec(interp, node.body, scope);
+    case 'LabeledStatement': {
+      const completion = exec(interp, node.body, scope);
+      const ends = completion?.type === 'break' && completion.label === node.label.name;
+      return ends ? undefined : completion;
+    }
     case 'TryStatement': {
       const completion = exec(interp, node.block, scope);
       if (node.handler)
@@ -281,9 +286,12 @@ function loop(
   interp.loops.push(frame);
   let iterations = 0;
   let result: Completion;
+  const startSteps = interp.steps;
   try {
     for (; iterations < MAX_LOOP_ITERATIONS; iterations++) {
       frame.iteration = iterations;
+      // A long loop that builds no layers is data processing: its later iterations cannot matter here.
+      if (frame.layers.length === 0 && interp.steps - startSteps > DATA_LOOP_STEPS) break;
       const go = test(iterations);
       if (go === false) break;
       const completion =
@@ -314,6 +322,7 @@ function loop(
   }
   return result;
 }
+
 function loopHeader(interp: Interp, node: TSESTree.Node): string {
   const text = interp.text(node);
   const brace = text.indexOf('{');

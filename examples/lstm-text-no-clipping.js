@@ -3,8 +3,8 @@
 // exploding gradients on long sequences; tfjs optimizers have no clipnorm option.
 const tf = require('@tensorflow/tfjs');
 
-const SAMPLE_LEN = 40;
-const CHAR_SET_SIZE = 60;
+const SAMPLE_LEN = 30;
+const CHAR_SET_SIZE = 40;
 
 function createModel(lstmLayerSizes, sampleLen, charSetSize) {
   if (!Array.isArray(lstmLayerSizes)) {
@@ -35,7 +35,7 @@ async function fitModel(model, xs, ys, numEpochs, batchSize) {
 }
 
 module.exports = async function main(xs, ys) {
-  const model = createModel([128, 128], SAMPLE_LEN, CHAR_SET_SIZE);
+  const model = createModel([64, 64], SAMPLE_LEN, CHAR_SET_SIZE);
   compileModel(model, 1e-2);
   await fitModel(model, xs, ys, 5, 128);
   return model;

@@ -41,7 +41,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     reports.push(report);
   }
   if (format === 'json') io.stdout(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
-  else io.stdout(reports.map(toText).join('\n'));
+  else io.stdout(textReport(reports));
   return failed ? EXIT.error : EXIT.ok;
 }
 
@@ -176,6 +176,12 @@ function plain(value: Value): unknown {
 }
 
 // ---- text: one table per model ----
+
+function textReport(reports: FileReport[]): string {
+  const body = reports.map(toText).join('\n');
+  const anyModel = reports.some((r) => (r.result?.models.length ?? 0) > 0);
+  return anyModel ? `${body}\n* = tfjs default (not written in the code)\n` : body;
+}
 
 function toText(report: FileReport): string {
   const lines = [report.file];

@@ -275,13 +275,21 @@ function member(interp: Interp, node: TSESTree.MemberExpression, scope: Scope): 
   return memberOf(interp, object, key, node);
 }
 
+/** The name a function gets from `name = ...`, `exports.name = ...`, `this.name = ...`. */
+function assignedName(target: TSESTree.Node): string | undefined {
+  if (target.type === 'Identifier') return target.name;
+  if (
+    target.type === 'MemberExpression' &&
+    !target.computed &&
+    target.property.type === 'Identifier'
+  ) {
+    return target.property.name === 'exports' ? undefined : target.property.name;
+  }
+  return undefined;
+}
+
 function assign(interp: Interp, node: TSESTree.AssignmentExpression, scope: Scope): AV {
-  let value = evaluate(
-    interp,
-    node.right,
-    scope,
-    node.left.type === 'Identifier' ? node.left.name : undefined,
-  );
+  let value = evaluate(interp, node.right, scope, assignedName(node.left));
   if (node.operator !== '=') {
     const current = evaluate(interp, node.left, scope);
     const op = node.operator.slice(0, -1);

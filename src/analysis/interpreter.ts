@@ -195,9 +195,12 @@ export class Interp {
     try {
       const body = fn.node.body;
       if (!body) return UNDEFINED;
-      if (body.type !== 'BlockStatement') return evaluate(this, body, scope);
-      const completion = this.execBlock(body.body, scope);
-      const result = completion?.type === 'return' ? completion.value : UNDEFINED;
+      let result: AV;
+      if (body.type !== 'BlockStatement') result = evaluate(this, body, scope);
+      else {
+        const completion = this.execBlock(body.body, scope);
+        result = completion?.type === 'return' ? completion.value : UNDEFINED;
+      }
       if (result.t === 'model') this.claimModel(result.model, fn);
       return result;
     } finally {

@@ -103,7 +103,7 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
         declaration.type !== 'TSDeclareFunction' &&
         declaration.type !== 'TSInterfaceDeclaration'
       ) {
-        evaluate(interp, declaration as TSESTree.Expression, scope);
+        evaluate(interp, declaration as TSESTree.Expression, scope, 'default');
       }
       return undefined;
     }

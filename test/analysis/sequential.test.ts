@@ -323,3 +323,17 @@ test('a wrapper carries the wrapped layer as inner and as a call value in its co
   assert.deepEqual(config(wrapper).layer, 'call:layers.lstm');
   assert.equal(config(wrapper).mergeMode, 'sum');
 });
+
+test('builders exported through module.exports or export default keep a useful name', () => {
+  const cjs = onlyModel(
+    `const tf = require('@tensorflow/tfjs');\nmodule.exports.createNet = function (units) {\n  const net = tf.sequential();\n  net.add(tf.layers.dense({ units, inputShape: [3] }));\n  return net;\n};`,
+    'net.js',
+  );
+  assert.equal(cjs.name, 'createNet');
+  assert.deepEqual(cjs.unknowns, ['units']);
+  const esm = onlyModel(
+    `${TF}export default (width = 8) => tf.sequential({ layers: [tf.layers.dense({ units: width, inputShape: [2] })] });`,
+  );
+  assert.equal(esm.name, 'default');
+  assert.deepEqual(esm.layers[0].config.props.units.value, { kind: 'number', value: 8 });
+});

@@ -52,6 +52,8 @@ export class Interp {
   private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
   readonly loops: LoopFrame[] = [];
+  /** Counts undecidable branches that ended in break/continue/return (see statements.ts noteExit). */
+  possibleExits = 0;
   readonly executed = new Set<FunctionNode>();
   readonly closures = new Map<FunctionNode, Extract<AV, { t: 'fn' }>>();
   readonly models: ModelRec[] = [];
@@ -192,6 +194,8 @@ export class Interp {
       }
     });
     this.depth++;
+    // A return inside the callee's undecidable branch does not end the caller's loop.
+    const exitsBefore = this.possibleExits;
     try {
       const body = fn.node.body;
       if (!body) return UNDEFINED;
@@ -205,6 +209,7 @@ export class Interp {
       return result;
     } finally {
       this.depth--;
+      this.possibleExits = exitsBefore;
       this.active.delete(fn.node);
       this.frames.pop();
     }

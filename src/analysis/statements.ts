@@ -144,10 +144,23 @@ function execIf(interp: Interp, node: TSESTree.IfStatement, scope: Scope): Compl
   if (test === true) return exec(interp, node.consequent, scope);
   if (test === false) return node.alternate ? exec(interp, node.alternate, scope) : undefined;
   const condition = interp.text(node.test);
-  // Neither branch may end the enclosing function: the other path continues.
-  interp.branch(condition, 'then', () => exec(interp, node.consequent, scope));
-  if (node.alternate) interp.branch(condition, 'else', () => exec(interp, node.alternate!, scope));
+  // Neither branch may end the enclosing function or loop: the other path continues.
+  noteExit(
+    interp,
+    interp.branch(condition, 'then', () => exec(interp, node.consequent, scope)),
+  );
+  if (node.alternate) {
+    noteExit(
+      interp,
+      interp.branch(condition, 'else', () => exec(interp, node.alternate!, scope)),
+    );
+  }
   return undefined;
+}
+
+/** An undecidable branch that breaks or returns: the enclosing loop may stop earlier than it seems. */
+function noteExit(interp: Interp, completion: Completion): void {
+  if (completion) interp.possibleExits++;
 }
 
 function execSwitch(interp: Interp, node: TSESTree.SwitchStatement, scope: Scope): Completion {
@@ -170,7 +183,10 @@ function execSwitch(interp: Interp, node: TSESTree.SwitchStatement, scope: Scope
   const condition = interp.text(node.discriminant);
   cases.forEach((c, i) => {
     const label = c.test ? `case ${interp.text(c.test)}` : 'default';
-    interp.branch(condition, label, () => runCases(interp, cases, i, inner));
+    noteExit(
+      interp,
+      interp.branch(condition, label, () => runCases(interp, cases, i, inner)),
+    );
   });
   return undefined;
 }
@@ -287,6 +303,7 @@ function loop(
   let iterations = 0;
   let result: Completion;
   const startSteps = interp.steps;
+  let mayHaveStopped = false;
   try {
     for (; iterations < MAX_LOOP_ITERATIONS; iterations++) {
       frame.iteration = iterations;
@@ -294,10 +311,16 @@ function loop(
       if (frame.layers.length === 0 && interp.steps - startSteps > DATA_LOOP_STEPS) break;
       const go = test(iterations);
       if (go === false) break;
+      const exitsBefore = interp.possibleExits;
       const completion =
         go === null
           ? interp.branch(loopHeader(interp, node), 'loop body', () => body(iterations))
-          : body(iterations);
+          : mayHaveStopped
+            ? interp.branch(loopHeader(interp, node), 'if the loop did not stop earlier', () =>
+                body(iterations),
+              )
+            : body(iterations);
+      if (interp.possibleExits !== exitsBefore) mayHaveStopped = true;
       if (go === null) {
         iterations = -1;
         break;

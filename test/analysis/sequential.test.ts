@@ -337,3 +337,35 @@ test('builders exported through module.exports or export default keep a useful n
   assert.equal(esm.name, 'default');
   assert.deepEqual(esm.layers[0].config.props.units.value, { kind: 'number', value: 8 });
 });
+
+test('a loop that may break on an undecidable condition marks the later iterations conditional', () => {
+  const model = onlyModel(`${TF}export function build(limit: number) {
+  const model = tf.sequential();
+  for (let i = 0; i < 3; i++) {
+    model.add(tf.layers.dense({ units: 4 }));
+    if (i >= limit) break;
+  }
+  return model;
+}`);
+  assert.deepEqual(
+    model.layers.map((l) => [l.repeat?.count, l.conditional?.branch]),
+    [
+      [3, undefined],
+      [3, 'if the loop did not stop earlier'],
+      [3, 'if the loop did not stop earlier'],
+    ],
+  );
+});
+
+test('an early return inside a helper does not make the caller loop conditional', () => {
+  const model = onlyModel(`${TF}export function build(kind: string) {
+  const pick = (k: string) => { if (k === 'wide') return 64; return 8; };
+  const model = tf.sequential();
+  for (let i = 0; i < 2; i++) model.add(tf.layers.dense({ units: pick(kind) }));
+  return model;
+}`);
+  assert.deepEqual(
+    model.layers.map((l) => l.conditional),
+    [undefined, undefined],
+  );
+});

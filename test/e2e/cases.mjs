@@ -302,6 +302,9 @@ export const trustedCases = [
     name: 'asks for a value the code leaves open, then probes',
     async run({ wb, page }) {
       await wb.openFile('unresolved.js');
+      await waitUntil('the extension active on this file (its CodeLens)', async () =>
+        (await wb.codeLenses()).some((t) => t.includes('Probe gradients')),
+      );
       await wb.goTo(5, 10);
       await wb.runCommand('Gradient Lens: Probe Gradients of Model at Cursor');
       const input = page.locator('.quick-input-widget input');
@@ -317,6 +320,18 @@ export const trustedCases = [
       const frame = await wb.webviewFrame('#gl-panel[data-layers="2"]', 90_000);
       const text = await frame.$eval('#gl-panel', (el) => el.textContent);
       assert.match(text, /204/, 'layer 0 has 16 * 12 + 12 = 204 parameters');
+      // The value is remembered for this model: probing again asks nothing.
+      await wb.openFile('unresolved.js');
+      await wb.goTo(5, 10);
+      await wb.runCommand('Gradient Lens: Probe Gradients of Model at Cursor');
+      await waitUntil('the second probe to start', async () =>
+        (await wb.statusBarTexts()).some((t) => t.includes('Probing buildClassifier')),
+      );
+      assert.equal(await page.locator('.quick-input-widget').isVisible(), false, 'no input box');
+      await waitUntil(
+        'the second probe to finish',
+        async () => !(await wb.statusBarTexts()).some((t) => t.includes('Probing')),
+      );
     },
   },
   {

@@ -74,8 +74,13 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
   switch (target.t) {
     case 'tf':
       return callTf(interp, target.path, args(), node, scope);
-    case 'fn':
-      return interp.callFunction(target, args(), target.self ?? self);
+    case 'fn': {
+      const result = interp.callFunction(target, args(), target.self ?? self);
+      // An unknown result is known to users by the call they wrote (`width(kind)`), not the function.
+      return result.t === 'unknown' && result.text.endsWith('(…)')
+        ? unknown(interp.text(node), result.reason)
+        : result;
+    }
     case 'class':
       return instantiate(interp, target, args());
     case 'builtin': {

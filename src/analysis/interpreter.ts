@@ -23,7 +23,10 @@ import {
 } from './values';
 
 export type Completion =
-  undefined | { type: 'return'; value: AV } | { type: 'break' | 'continue'; label: string | null };
+  | undefined
+  | { type: 'return'; value: AV }
+  | { type: 'throw' }
+  | { type: 'break' | 'continue'; label: string | null };
 
 /** Iterations beyond this are not expanded (a data loop, not a layer loop). */
 export const MAX_LOOP_ITERATIONS = 512;
@@ -54,6 +57,12 @@ export class Interp {
   readonly loops: LoopFrame[] = [];
   /** Counts undecidable branches that ended in break/continue/return (see statements.ts noteExit). */
   possibleExits = 0;
+  /** Per call: values returned inside undecidable branches, joined with the final result. */
+  private readonly branchReturns: AV[][] = [];
+
+  noteBranchReturn(value: AV): void {
+    this.branchReturns[this.branchReturns.length - 1]?.push(value);
+  }
   readonly executed = new Set<FunctionNode>();
   readonly closures = new Map<FunctionNode, Extract<AV, { t: 'fn' }>>();
   readonly models: ModelRec[] = [];
@@ -165,7 +174,7 @@ export class Interp {
     this.executed.add(fn.node);
     // Model code does not recurse; following recursion only multiplies work.
     if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
-      return unknown(`${fn.name}(...)`, 'recursion');
+      return unknown(`${fn.name}(…)`, 'recursion');
     this.active.add(fn.node);
     const caller = this.frames[this.frames.length - 1];
     const guessing =
@@ -196,6 +205,7 @@ export class Interp {
     this.depth++;
     // A return inside the callee's undecidable branch does not end the caller's loop.
     const exitsBefore = this.possibleExits;
+    this.branchReturns.push([]);
     try {
       const body = fn.node.body;
       if (!body) return UNDEFINED;
@@ -205,11 +215,14 @@ export class Interp {
         const completion = this.execBlock(body.body, scope);
         result = completion?.type === 'return' ? completion.value : UNDEFINED;
       }
+      const early = this.branchReturns[this.branchReturns.length - 1];
+      if (early.length > 0) result = joinReturns(early, result, fn.name);
       if (result.t === 'model') this.claimModel(result.model, fn);
       return result;
     } finally {
       this.depth--;
       this.possibleExits = exitsBefore;
+      this.branchReturns.pop();
       this.active.delete(fn.node);
       this.frames.pop();
     }
@@ -248,6 +261,36 @@ export class Interp {
       this.conditions.pop();
     }
   }
+}
+
+/**
+ * A function that may return from an undecidable branch: layers (or models) become alternatives of one
+ * another, equal constants stay, anything else is unknown. `undefined` results are left out (`return;`
+ * guards, the fall-through after a switch whose every case returns).
+ */
+function joinReturns(early: AV[], last: AV, name: string): AV {
+  // `return;` guards and a fall-through after returning switch cases carry no value worth joining.
+  const all = [...early, last].filter((v) => !(v.t === 'prim' && v.v === undefined));
+  if (all.length === 0) return UNDEFINED;
+  const [first, ...rest] = all;
+  if (first.t === 'layer' && rest.every((v) => v.t === 'layer')) {
+    const alternatives = rest.flatMap((v) =>
+      v.t === 'layer' ? [v.layer, ...(v.alternatives ?? [])] : [],
+    );
+    return {
+      t: 'layer',
+      layer: first.layer,
+      alternatives: [...(first.alternatives ?? []), ...alternatives],
+    };
+  }
+  if (first.t === 'model' && rest.every((v) => v.t === 'model')) {
+    const alternatives = rest.flatMap((v) =>
+      v.t === 'model' ? [v.model, ...(v.alternatives ?? [])] : [],
+    );
+    return { t: 'model', model: first.model, alternatives };
+  }
+  if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
+  return unknown(`${name}(…)`, 'depends on a branch');
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

@@ -91,7 +91,7 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
     }
     case 'ThrowStatement':
       evaluate(interp, node.argument, scope);
-      return { type: 'return', value: UNDEFINED };
+      return { type: 'throw' };
     case 'ExportNamedDeclaration':
       return node.declaration ? exec(interp, node.declaration, scope) : undefined;
     case 'ExportDefaultDeclaration': {
@@ -160,7 +160,9 @@ function execIf(interp: Interp, node: TSESTree.IfStatement, scope: Scope): Compl
 
 /** An undecidable branch that breaks or returns: the enclosing loop may stop earlier than it seems. */
 function noteExit(interp: Interp, completion: Completion): void {
-  if (completion) interp.possibleExits++;
+  if (!completion) return;
+  interp.possibleExits++;
+  if (completion.type === 'return') interp.noteBranchReturn(completion.value);
 }
 
 function execSwitch(interp: Interp, node: TSESTree.SwitchStatement, scope: Scope): Completion {

@@ -369,3 +369,34 @@ test('an early return inside a helper does not make the caller loop conditional'
     [undefined, undefined],
   );
 });
+
+test('helpers returning from undecidable branches: values become unknown, layers become variants', () => {
+  const model =
+    onlyModel(`${TF}function width(kind: string) { if (kind === 'wide') return 64; return 8; }
+function recurrent(kind: string) {
+  switch (kind) {
+    case 'lstm': return tf.layers.lstm({ units: 4 });
+    case 'gru': return tf.layers.gru({ units: 4 });
+    default: throw new Error('unknown kind ' + kind);
+  }
+}
+export function build(kind: string) {
+  const model = tf.sequential();
+  model.add(recurrent(kind));
+  model.add(tf.layers.dense({ units: width(kind) }));
+  return model;
+}`);
+  assert.deepEqual(
+    model.layers.map((l) => [l.factory, l.conditional?.branch]),
+    [
+      ['lstm', "case 'lstm'"],
+      ['gru', "case 'gru'"],
+      ['dense', undefined],
+    ],
+  );
+  assert.deepEqual(model.layers[2].config.props.units.value, {
+    kind: 'unknown',
+    text: 'width(kind)',
+    reason: 'depends on a branch',
+  });
+});

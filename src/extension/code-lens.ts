@@ -23,7 +23,9 @@ export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposa
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     if (!getSettings(document.uri).codeLens) return [];
-    const lint = this.lints.current(document);
+    // While typing, the last lint serves (it refreshes the lenses when it lands) rather than
+    // linting again on every CodeLens request, which would bypass the debounce.
+    const lint = this.lints.get(document.uri) ?? this.lints.current(document);
     if (!lint?.analysis) return [];
     const lenses: vscode.CodeLens[] = [];
     for (const model of lint.analysis.models) {

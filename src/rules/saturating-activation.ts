@@ -1,4 +1,4 @@
-import type { LayerNode, ModelGraph } from '../analysis/ir';
+import type { AnalysisResult, LayerNode, ModelGraph } from '../analysis/ir';
 import type { Rule, RuleContext, TextEdit } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
 import {
@@ -101,10 +101,24 @@ function reluFix(source: string, layer: LayerNode, activation: ActivationInfo, p
  * otherwise it would also turn an output layer's sigmoid into relu.
  */
 function everyUseHidden(context: RuleContext, layer: LayerNode): boolean {
-  const start = layer.callSpan.start;
-  return context.analysis.models.every((model) =>
-    model.layers.every((other) => other.callSpan.start !== start || isHidden(model, other)),
-  );
+  return !callsWithUnhiddenUse(context.analysis).has(layer.callSpan.start);
+}
+
+// Per analysis, once: asking every layer of every model again for each finding is quadratic in big files.
+const unhiddenCalls = new WeakMap<AnalysisResult, Set<number>>();
+
+/** Start offsets of the calls that build at least one layer that is not hidden, in any model. */
+function callsWithUnhiddenUse(analysis: AnalysisResult): Set<number> {
+  let starts = unhiddenCalls.get(analysis);
+  if (starts) return starts;
+  starts = new Set<number>();
+  for (const model of analysis.models) {
+    for (const other of model.layers) {
+      if (!isHidden(model, other)) starts.add(other.callSpan.start);
+    }
+  }
+  unhiddenCalls.set(analysis, starts);
+  return starts;
 }
 
 /**

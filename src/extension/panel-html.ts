@@ -72,6 +72,9 @@ const PANEL_CSS = `
 .gl-controls input { width: 5em; background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
 .gl-controls input:focus-visible, .gl-controls button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 #gl-busy { color: var(--vscode-descriptionForeground); }
+.gl-controls button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 4px 12px; font: inherit; cursor: pointer; }
+.gl-controls button:hover { background: var(--vscode-button-hoverBackground); }
+.gl-controls button:disabled { opacity: 0.6; cursor: default; }
 `;
 
 // Runs inside the webview: forwards user actions as typed messages; no model data is interpreted as HTML.

@@ -274,15 +274,30 @@ export function callLayerMethod(
   if (method !== 'apply') return unknown(interp.text(node), 'layer method');
   const input = args[0] ?? UNDEFINED;
   const sources = input.t === 'array' ? input.items : [input];
+  // `rnn.apply(x, {initialState: [h, c]})`: the states feed the layer too (seq2seq decoders).
+  const options = args[1];
+  const state = options?.t === 'object' ? options.props.get('initialState')?.value : undefined;
+  if (state?.t === 'array') sources.push(...state.items.filter((item) => item.t === 'tensor'));
   const inputs = sources.map((source): TensorNode => {
     if (source.t === 'tensor') return source.node;
     const text = source.t === 'unknown' ? source.text : interp.text(node.arguments[0] ?? node);
     return { id: interp.id(), kind: 'opaque', text, span: spanOf(node.arguments[0] ?? node) };
   });
-  return {
+  const output: AV = {
     t: 'tensor',
     node: { id: interp.id(), kind: 'apply', layer: self.layer, inputs, span: spanOf(node) },
   };
+  // With `returnState`, apply returns [output, ...states]; all come from this one application.
+  const states = returnedStates(self.layer);
+  return states > 0
+    ? { t: 'array', items: Array.from({ length: states + 1 }, () => output) }
+    : output;
+}
+
+function returnedStates(layer: LayerRec): number {
+  const flag = layer.config.props.returnState?.value;
+  if (!(flag?.kind === 'boolean' && flag.value)) return 0;
+  return layer.factory === 'lstm' ? 2 : 1;
 }
 
 export function callOptimizerMethod(

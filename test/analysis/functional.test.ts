@@ -115,3 +115,36 @@ test('functional: unknown input shape is listed in unknowns', () => {
   assert.equal(model.name, 'build');
   assert.deepEqual(model.unknowns, ['features']);
 });
+
+test('functional: seq2seq with returnState and initialState', () => {
+  const model = onlyModel(`${TF}const LATENT = 32;
+const encoderInputs = tf.input({ shape: [null, 20], name: 'encoderInputs' });
+const encoder = tf.layers.lstm({ units: LATENT, returnState: true });
+const [, stateH, stateC] = encoder.apply(encoderInputs) as tf.SymbolicTensor[];
+const decoderInputs = tf.input({ shape: [null, 30] });
+const decoderLstm = tf.layers.lstm({ units: LATENT, returnSequences: true, returnState: true });
+const [decoderOutputs] = decoderLstm.apply(decoderInputs, { initialState: [stateH, stateC] }) as tf.SymbolicTensor[];
+const decoderDense = tf.layers.dense({ units: 30, activation: 'softmax' });
+const model = tf.model({ inputs: [encoderInputs, decoderInputs], outputs: decoderDense.apply(decoderOutputs) as tf.SymbolicTensor });
+model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy' });`);
+  assert.deepEqual(
+    model.layers.map((l) => summary(l)),
+    ['lstm(units=32)', 'lstm(units=32)', 'dense(units=30,activation="softmax")'],
+  );
+  assert.deepEqual(
+    model.inputs.map((i) => i.id),
+    ['input0', 'input1'],
+  );
+  assert.deepEqual(
+    model.nodes.map((n) => [n.id, n.inputs]),
+    [
+      ['node0', ['input0']],
+      ['node1', ['input1', 'node0', 'node0']],
+      ['node2', ['node1']],
+    ],
+  );
+  assert.deepEqual(model.inputs[0].shape, {
+    kind: 'array',
+    items: [{ kind: 'null' }, { kind: 'number', value: 20 }],
+  });
+});

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Rule, Severity } from '../rules/types';
+import type { Rule, RuleOptionSpec, Severity } from '../rules/types';
 
 export type OptionValue = number | string | boolean;
 
@@ -99,9 +99,22 @@ function validateRuleSetting(
     if (typeof value !== spec.type || (typeof value === 'number' && !Number.isFinite(value))) {
       fail(`[1].${name}`, `must be a ${spec.type}, got ${describe(value)}`);
     }
+    if (typeof value === 'number') {
+      const outOfRange = rangeProblem(value, spec);
+      if (outOfRange) fail(`[1].${name}`, outOfRange);
+    }
     validated[name] = value as OptionValue;
   }
   return { severity: severity as Severity, options: validated };
+}
+
+/** Why a number breaks the option's declared bounds (a clipNorm of 0 would zero every gradient), or null. */
+function rangeProblem(value: number, spec: RuleOptionSpec): string | null {
+  if (spec.minimum !== undefined && value < spec.minimum)
+    return `must be at least ${spec.minimum}, got ${value}`;
+  if (spec.exclusiveMinimum !== undefined && value <= spec.exclusiveMinimum)
+    return `must be greater than ${spec.exclusiveMinimum}, got ${value}`;
+  return null;
 }
 
 /**

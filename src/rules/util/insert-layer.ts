@@ -58,13 +58,27 @@ function afterArrayElement(
 /** `model.add(` or, for a layers array filled before `tf.sequential({layers})`, `layers.push(`. */
 const ADD_CALL = /([A-Za-z_$][\w$]*(?:\s*\.\s*[A-Za-z_$][\w$]*)*)\s*\.\s*(add|push)\s*\(\s*$/;
 
+/**
+ * Where ADD_CALL's text can begin: at most 200 characters back, and never before a character that no
+ * match can contain (anything but identifier characters, dots and spaces before the final `(`). The same
+ * match on a short window: an unanchored regex over 200 characters per layer showed up in the profile.
+ */
+function addCallWindowStart(source: string, start: number): number {
+  const limit = Math.max(0, start - 200);
+  let i = start;
+  while (i > limit && /\s/.test(source[i - 1])) i--;
+  if (i > limit && source[i - 1] === '(') i--;
+  while (i > limit && /[\w$.\s]/.test(source[i - 1])) i--;
+  return i;
+}
+
 function afterAddStatement(
   source: string,
   start: number,
   end: number,
   expression: string,
 ): TextEdit | null {
-  const head = ADD_CALL.exec(source.slice(Math.max(0, start - 200), start));
+  const head = ADD_CALL.exec(source.slice(addCallWindowStart(source, start), start));
   if (!head) return null;
   const receiverStart = start - head[0].length;
   if (!atStatementBoundary(source, receiverStart)) return null;

@@ -73,7 +73,7 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
   const args = () => evaluateArgs(interp, node.arguments, scope);
   switch (target.t) {
     case 'tf':
-      return callTf(interp, target.path, args(), node, scope);
+      return callTf(interp, target.path, args(), node);
     case 'fn': {
       const result = interp.callFunction(target, args(), target.self ?? self);
       // An unknown result is known to users by the call they wrote (`width(kind)`), not the function.
@@ -90,14 +90,7 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
       if (target.self?.t === 'layer')
         return callLayerMethod(interp, target.self, target.name.slice(6), evaluated, node);
       if (target.self?.t === 'optimizer') {
-        return callOptimizerMethod(
-          interp,
-          target.self,
-          target.name.slice(10),
-          evaluated,
-          node,
-          scope,
-        );
+        return callOptimizerMethod(interp, target.self, target.name.slice(10), evaluated, node);
       }
       return callBuiltin(interp, target, evaluated, node);
     }

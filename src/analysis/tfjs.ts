@@ -1,7 +1,6 @@
 /** What calls into tfjs mean: layers, models, inputs, optimizers, training calls and custom loops. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { CallNode } from './calls';
-import { TRAIN_FACTORY_DEFAULT_LR } from './catalog';
 import { toLayerConfig, toValue } from './convert';
 import type { CustomLoopCall, OptimizerInfo, OptimizerKind } from './ir';
 import { type Interp, unwrap } from './interpreter';
@@ -40,7 +39,7 @@ const OPTIMIZER_KINDS = new Set([
   'rmsprop',
 ]);
 
-export function callTf(interp: Interp, path: string, args: AV[], node: CallNode, scope: Scope): AV {
+export function callTf(interp: Interp, path: string, args: AV[], node: CallNode): AV {
   if (path.startsWith('layers.')) return createLayer(interp, path.slice(7), args, node);
   if (path === 'sequential') return createModel(interp, 'sequential', args[0], node);
   if (path === 'model') return createModel(interp, 'functional', args[0], node);
@@ -51,7 +50,7 @@ export function callTf(interp: Interp, path: string, args: AV[], node: CallNode,
     return fn?.t === 'fn' ? interp.callFunction(fn, [], UNDEFINED) : UNDEFINED;
   }
   if (GRADIENT_FUNCTIONS.has(path)) {
-    recordLoop(interp, path as CustomLoopCall['method'], node, args, scope, undefined);
+    recordLoop(interp, path as CustomLoopCall['method'], node, args, undefined);
     return unknown(interp.text(node), 'gradients');
   }
   if (DATA_NAMESPACES.some((ns) => path.startsWith(ns))) {
@@ -167,9 +166,8 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
     const origin = lr.t === 'prim' && lr.origin ? lr.origin : spanOf(lrNode);
     info.learningRateSpan = origin;
     info.learningRateInherited = origin.start < callSpan.start || origin.end > callSpan.end;
-  } else if (TRAIN_FACTORY_DEFAULT_LR[factory] !== undefined) {
-    // No argument: tfjs-core's default for this factory applies; leave learningRate absent.
   }
+  // Without an argument learningRate stays absent: tfjs-core's default for the factory applies.
   const opt: OptimizerRec = { info, overrides: [], models: new Set() };
   interp.optimizers.push(opt);
   return { t: 'optimizer', opt };
@@ -306,10 +304,9 @@ export function callOptimizerMethod(
   method: string,
   args: AV[],
   node: CallNode,
-  scope: Scope,
 ): AV {
   if (method === 'minimize' || method === 'applyGradients' || method === 'computeGradients') {
-    recordLoop(interp, method, node, args, scope, self.opt);
+    recordLoop(interp, method, node, args, self.opt);
   }
   return unknown(interp.text(node), 'optimizer method');
 }
@@ -319,7 +316,6 @@ function recordLoop(
   method: CustomLoopCall['method'],
   node: CallNode,
   args: AV[],
-  scope: Scope,
   opt: OptimizerRec | undefined,
 ): void {
   const call: CustomLoopCall = {
@@ -341,7 +337,6 @@ function recordLoop(
     if (!model.customLoops.some((c) => c.span.start === call.span.start))
       model.customLoops.push(call);
   }
-  void scope;
 }
 
 /** Models named by identifiers (or `this.x`) inside a loss callback: the models this loop trains. */

@@ -102,25 +102,37 @@ function runRule(
 
 /** A layer repeated by a loop yields the same finding at the same span once per iteration: keep one. */
 function dedupe(messages: LintMessage[]): LintMessage[] {
-  const seen = new Set<string>();
+  // Grouped by start offset and compared field by field: building a string key per finding showed up
+  // in the lint profile of a file with many findings.
+  const keptByStart = new Map<number, LintMessage[]>();
   return messages.filter((m) => {
-    const key = `${m.ruleId}\u0000${m.messageId}\u0000${m.span.start}\u0000${m.span.end}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+    const kept = keptByStart.get(m.span.start);
+    if (!kept) {
+      keptByStart.set(m.span.start, [m]);
+      return true;
+    }
+    const duplicate = kept.some(
+      (k) => k.span.end === m.span.end && k.ruleId === m.ruleId && k.messageId === m.messageId,
+    );
+    if (!duplicate) kept.push(m);
+    return !duplicate;
   });
 }
 
 function count(messages: LintMessage[], problems: LintProblem[]) {
   const counts = { errorCount: 0, warningCount: 0, infoCount: 0, fixableCount: 0 };
-  for (const { severity } of [...messages, ...problems]) {
+  const tally = (severity: LintMessage['severity'], fixable: boolean) => {
     if (severity === 'error') counts.errorCount++;
     else if (severity === 'warning') counts.warningCount++;
     else counts.infoCount++;
-  }
-  counts.fixableCount =
-    messages.filter((m) => m.fixes.some((fix) => fix.preferred)).length +
-    problems.filter((p) => p.fix?.preferred).length;
+    if (fixable) counts.fixableCount++;
+  };
+  for (const m of messages)
+    tally(
+      m.severity,
+      m.fixes.some((fix) => fix.preferred),
+    );
+  for (const p of problems) tally(p.severity, Boolean(p.fix?.preferred));
   return counts;
 }
 

@@ -4,6 +4,7 @@ import { evaluateCall, memberOf } from './calls';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
 import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
+import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
 
@@ -63,6 +64,13 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
     }
     case 'AwaitExpression':
       return evaluate(interp, node.argument, scope, name);
+    case 'ImportExpression': {
+      // `await import('@tensorflow/tfjs')` (await is transparent here).
+      const spec = node.source.type === 'Literal' ? node.source.value : null;
+      return typeof spec === 'string' && tfjsModuleSpecifier(spec)
+        ? { t: 'tf', path: '' }
+        : unknown(interp.text(node), 'module');
+    }
     case 'TSAsExpression':
     case 'TSNonNullExpression':
     case 'TSSatisfiesExpression':

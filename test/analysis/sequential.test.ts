@@ -400,3 +400,15 @@ export function build(kind: string) {
     reason: 'depends on a branch',
   });
 });
+
+test('tfjs loaded with a dynamic import', () => {
+  const model = onlyModel(
+    `export async function build() {\n  const tf = await import('@tensorflow/tfjs');\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: 5, inputShape: [2] }));\n  return model;\n}`,
+    'lazy.js',
+  );
+  assert.deepEqual(
+    model.layers.map((l) => summary(l)),
+    ['dense(units=5)'],
+  );
+  assert.equal(model.name, 'build');
+});

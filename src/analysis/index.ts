@@ -1,6 +1,14 @@
 /**
  * The extractor's entry point: source text in, ModelGraph IR out. Never throws: parse failures and
  * internal errors become `problems`.
+ *
+ * How it works: parse.ts skips files that never name a tfjs module and parses the rest; bindings.ts
+ * binds the tfjs imports; then a small abstract interpreter runs the file the way it would run
+ * (interpreter.ts: calls and budgets; statements.ts: blocks, branches, loops; expressions.ts and
+ * patterns.ts: values, assignment, destructuring; calls.ts and builtins.ts: calls into the file's own
+ * functions and JS built-ins; tfjs.ts: what tfjs calls mean). Functions the file never calls run
+ * afterwards with unknown parameters (uncalled.ts picks and orders them). models.ts and training.ts
+ * turn what was recorded into the IR; convert.ts maps values; catalog.ts is the layer catalog.
  */
 import { accessOf, bindImports } from './bindings';
 import type { AnalysisResult, Span } from './ir';

@@ -117,3 +117,18 @@ test('labelled break leaves only the labelled loop', () => {
     [0, 1, 2, 99],
   );
 });
+
+test('access names how the file reaches tf and tf.layers', () => {
+  const cases: [string, { tf: string | null; layers: string | null }][] = [
+    [`import * as tf from '@tensorflow/tfjs';`, { tf: 'tf', layers: 'tf.layers' }],
+    [
+      `import * as tfn from '@tensorflow/tfjs-node';\nconst L = tfn.layers;`,
+      { tf: 'tfn', layers: 'L' },
+    ],
+    [`import { layers, sequential } from '@tensorflow/tfjs';`, { tf: null, layers: 'layers' }],
+    [`import { sequential } from '@tensorflow/tfjs';`, { tf: null, layers: null }],
+    [`const tf = require('@tensorflow/tfjs');`, { tf: 'tf', layers: 'tf.layers' }],
+  ];
+  for (const [source, access] of cases)
+    assert.deepEqual(analyze(source, 'a.ts').access, access, source);
+});

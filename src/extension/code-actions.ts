@@ -40,7 +40,9 @@ export class CodeActionProvider implements vscode.CodeActionProvider {
         if (message) actions.push(...quickFixes(document, message, diagnostic));
       }
     }
-    if ((!only || only.contains(FIX_ALL_KIND)) && lint.messages.some((m) => m.fixes.length > 0)) {
+    // Fix-all re-lints the file until stable: computed only when asked for (Source Action menu,
+    // codeActionsOnSave), never for the light bulb that VS Code requests on every cursor move.
+    if (only?.contains(FIX_ALL_KIND) && lint.messages.some((m) => m.fixes.length > 0)) {
       try {
         const fixAll = fixAllAction(document);
         if (fixAll) actions.push(fixAll);

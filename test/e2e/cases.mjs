@@ -590,10 +590,20 @@ async function outputText(page) {
 }
 
 async function openQuickFixMenu(page) {
-  await page.keyboard.press('Control+.');
   const rows = page.locator('.action-widget .monaco-list-row');
-  await rows.first().waitFor({ state: 'visible', timeout: 15_000 });
-  return rows.allTextContents();
+  // Right after start-up the TypeScript server is still loading and the first request can come
+  // back empty ("No code actions available"): ask again, as a user would.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press('Control+.');
+    try {
+      await rows.first().waitFor({ state: 'visible', timeout: 5_000 });
+      return rows.allTextContents();
+    } catch (error) {
+      if (attempt === 4) throw error;
+      await page.keyboard.press('Escape');
+      await sleep(1000);
+    }
+  }
 }
 
 /** Moves the focus down the code action menu to `title` and accepts it, as a keyboard user does. */

@@ -76,8 +76,8 @@ function measure(label: string, source: string, runs: number): void {
 
 export async function bench(): Promise<void> {
   analyze = await loadBundledAnalyze();
-  measure('small', generateModelFile(400), 25);
-  measure('large', generateModelFile(8000), 9);
+  measure('small', generateModelFile(400), 41);
+  measure('large', generateModelFile(8000), 11);
   const plain = generatePlainFile(8000);
   const parseTime = median(() => parse(plain, { ...PARSE_OPTIONS, jsx: false }), 7);
   const skipTime = median(() => analyze(plain, 'plain.ts'), 201);

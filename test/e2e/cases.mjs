@@ -543,8 +543,10 @@ const docsImages = process.argv.includes('--docs-images');
 async function captureDocsPanel(wb, page) {
   mkdirSync(join(repoRoot, 'docs', 'images'), { recursive: true });
   const viewport = page.viewportSize();
+  // The new panel may hold the keyboard focus: give it back to the editor first.
+  await wb.focusEditor();
   await wb.runCommand('View: Close Primary Side Bar');
-  await wb.runCommand('View: Hide Panel');
+  if (await page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
   await page.setViewportSize({ width: 1400, height: 940 });
   await sleep(1500);
   await wb.screenshot(join(repoRoot, 'docs', 'images', 'panel.png'));

@@ -42,6 +42,8 @@ const MAX_CALL_DEPTH = 24;
 export interface LoopFrame {
   layers: LayerRec[];
   iteration: number;
+  /** Variables assigned while the loop ran (by name, with the scope that owns them). */
+  assigned: Map<string, Scope>;
 }
 
 export class BudgetExceeded extends Error {}
@@ -112,13 +114,18 @@ export class Interp {
 
   noteClipping(kind: ClippingKind | 'override', node: TSESTree.Node): void {
     if (this.clipSeen.has(node.range[0])) return;
+    this.progress++;
     this.clipSeen.add(node.range[0]);
     if (kind === 'override') this.clipping.overrides.push(spanOf(node));
     else this.clipping.calls.push({ kind, span: spanOf(node) });
   }
 
   /** Records a freshly created layer with the loop/branch it was created in. */
+  /** Counts what the IR records (layers, models, training calls, clipping): a loop that adds none is data. */
+  progress = 0;
+
   noteLayer(layer: LayerRec): void {
+    this.progress++;
     const loop = this.loops[this.loops.length - 1];
     if (loop) {
       layer.repeat = { iteration: loop.iteration, count: -1 };

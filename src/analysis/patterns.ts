@@ -16,6 +16,7 @@ export function assignTo(
 ): void {
   if (target.type === 'Identifier') {
     const owner = scope.owner(target.name) ?? rootOf(scope);
+    for (const loop of interp.loops) loop.assigned.set(target.name, owner);
     let next = value;
     // Assigned on one path of an undecidable branch: a plain value is no longer known after the branch.
     if (owner.conditionDepth < interp.conditions.length) {

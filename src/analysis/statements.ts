@@ -13,6 +13,7 @@ import {
 import { spanOf } from './spans';
 
 const DATA_LOOP_STEPS = 20_000;
+const QUIET_ITERATIONS = 8;
 import { type AV, type PropAV, Scope, UNDEFINED, truthy, unknown } from './values';
 
 export function execBlock(
@@ -300,20 +301,29 @@ function loop(
   test: (iteration: number) => boolean | null,
   body: (iteration: number) => Completion,
 ): Completion {
-  const frame: LoopFrame = { layers: [], iteration: 0 };
+  const frame: LoopFrame = { layers: [], iteration: 0, assigned: new Map() };
   interp.loops.push(frame);
   let iterations = 0;
   let result: Completion;
   const startSteps = interp.steps;
   let mayHaveStopped = false;
+  let quiet = 0;
+  let abandoned = false;
   try {
     for (; iterations < MAX_LOOP_ITERATIONS; iterations++) {
       frame.iteration = iterations;
-      // A long loop that builds no layers is data processing: its later iterations cannot matter here.
-      if (frame.layers.length === 0 && interp.steps - startSteps > DATA_LOOP_STEPS) break;
+      // A loop that builds no layers for a while (a training or data loop) is not followed to its end.
+      if (
+        frame.layers.length === 0 &&
+        (quiet >= QUIET_ITERATIONS || interp.steps - startSteps > DATA_LOOP_STEPS)
+      ) {
+        abandoned = true;
+        break;
+      }
       const go = test(iterations);
       if (go === false) break;
       const exitsBefore = interp.possibleExits;
+      const progressBefore = interp.progress;
       const completion =
         go === null
           ? interp.branch(loopHeader(interp, node), 'loop body', () => body(iterations))
@@ -323,6 +333,7 @@ function loop(
               )
             : body(iterations);
       if (interp.possibleExits !== exitsBefore) mayHaveStopped = true;
+      quiet = interp.progress === progressBefore ? quiet + 1 : 0;
       if (go === null) {
         iterations = -1;
         break;
@@ -340,6 +351,12 @@ function loop(
     }
   } finally {
     interp.loops.pop();
+  }
+  if (abandoned) {
+    // What the unfinished iterations would have computed is not known.
+    for (const [name, owner] of frame.assigned) {
+      owner.vars.set(name, unknown(name, 'changed in a loop the extractor did not finish'));
+    }
   }
   for (const layer of frame.layers) {
     if (iterations < 0 || iterations >= MAX_LOOP_ITERATIONS) delete layer.repeat;

@@ -89,6 +89,7 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     unresolved: [],
   };
   interp.models.push(model);
+  interp.progress++;
   return model;
 }
 
@@ -218,8 +219,10 @@ export function callModelMethod(
     case 'fit':
     case 'fitDataset':
     case 'trainOnBatch':
-      if (!model.fitCalls.some((c) => c.span.start === span.start))
+      if (!model.fitCalls.some((c) => c.span.start === span.start)) {
         model.fitCalls.push({ method, span });
+        interp.progress++;
+      }
       return unknown(interp.text(node), 'training result');
     case 'apply':
       return {
@@ -323,6 +326,7 @@ function recordLoop(
     span: spanOf(node),
     ...(opt ? { optimizer: opt.info } : {}),
   };
+  if (!interp.loopFrames.has(call.span.start)) interp.progress++;
   interp.loopFrames.set(call.span.start, interp.currentFunction());
   const models = new Set<ModelRec>(opt?.models ?? []);
   const fn = args.find((a) => a.t === 'fn');

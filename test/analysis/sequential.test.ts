@@ -412,3 +412,14 @@ test('tfjs loaded with a dynamic import', () => {
   );
   assert.equal(model.name, 'build');
 });
+
+test('short size loops are followed exactly; long loops that build nothing leave their variables unknown', () => {
+  const model = onlyModel(`${TF}let size = 8;
+for (let i = 0; i < 3; i++) size *= 2;
+let total = 0;
+for (let step = 0; step < 1000; step++) total += step;
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: size, inputShape: [total] }));`);
+  assert.deepEqual(config(model.layers[0]), { units: 64, inputShape: ['?total'] });
+  assert.deepEqual(model.unknowns, ['total']);
+});

@@ -3,7 +3,8 @@
  * alone with the analyzer's own options, on generated files of about 400 and 8,000 lines.
  * Target: ratio <= 1.3. Also shown, to place a regression: the analyzer alone, and the linter
  * with no rule (analyzer + directives + dedupe + sort). The contenders run interleaved, round
- * after round, and each reports its median, so load from other processes hits them all alike.
+ * after round in a rotating order, and each reports its median, so load from other processes and
+ * garbage collection hit them all alike.
  */
 import { parse } from '@typescript-eslint/typescript-estree';
 import { analyze } from '../src/analysis';
@@ -25,7 +26,7 @@ export async function bench(): Promise<void> {
   for (const lines of [400, 8000]) {
     const source = generateModelFile(lines, 42);
     const result = lintText(source, 'bench.ts', config);
-    const times = interleavedMedians(lines > 1000 ? 7 : 25, {
+    const times = interleavedMedians(lines > 1000 ? 8 : 40, {
       parse: () => parse(source, { ...PARSE_OPTIONS, jsx: false }),
       analyze: () => analyze(source, 'bench.ts'),
       noRules: () => lintText(source, 'bench.ts', config, { rules: [] }),
@@ -51,9 +52,13 @@ function interleavedMedians<K extends string>(
     K,
     number[]
   >;
-  for (const name of names) contenders[name](); // warm-up
+  // Warm-up: a few calls each, so every contender's code is optimized before it is timed.
+  for (let i = 0; i < 3; i++) for (const name of names) contenders[name]();
   for (let round = 0; round < rounds; round++) {
-    for (const name of names) {
+    // The order turns every round: each contender follows each other one equally often, so the
+    // garbage one leaves behind is not always collected inside the same neighbour's timing.
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(round + i) % names.length];
       const started = performance.now();
       contenders[name]();
       samples[name].push(performance.now() - started);

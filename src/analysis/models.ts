@@ -106,7 +106,8 @@ function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
     ids.set(tensor.id, id);
     const inputIds = tensor.inputs.map((input) => ids.get(input.id) ?? '?');
     nodes.push({ id, layer: index, inputs: inputIds, span: tensor.span });
-    for (const from of inputIds) edges.push({ from, to: id });
+    // One edge per producer, even when a node feeds several arguments (an RNN's output and states).
+    for (const from of new Set(inputIds)) edges.push({ from, to: id });
     if (tensor.span.end > last.end) last = tensor.span;
   }
   const span = model.builderSpan ?? spanBetween(spanBetween(model.anchor, last), model.lastSpan);

@@ -143,6 +143,10 @@ model.compile({ optimizer: 'rmsprop', loss: 'categoricalCrossentropy' });`);
       ['node2', ['node1']],
     ],
   );
+  assert.deepEqual(
+    model.edges.map((e) => `${e.from}>${e.to}`),
+    ['input0>node0', 'input1>node1', 'node0>node1', 'node1>node2'],
+  );
   assert.deepEqual(model.inputs[0].shape, {
     kind: 'array',
     items: [{ kind: 'null' }, { kind: 'number', value: 20 }],

@@ -101,7 +101,7 @@ export function callBuiltin(interp: Interp, target: Builtin, args: AV[], node: T
     case 'Array.from':
       return arrayFrom(interp, name, args) ?? opaque();
     case 'Array.isArray':
-      return prim(args[0]?.t === 'array');
+      return args[0]?.t === 'unknown' ? opaque() : prim(args[0]?.t === 'array');
     case 'Object.assign':
       return objectAssign(args) ?? opaque();
     case 'Object.keys':

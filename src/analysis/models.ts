@@ -154,9 +154,9 @@ function collectUnknowns(graph: ModelGraph): string[] {
 }
 
 /**
- * A builder called from several places creates the same model (same anchor) more than once. When the
- * builds have the same layers, they become one model whose values are kept where every build agrees
- * and unknown (with the expression text) where they differ.
+ * A builder called from several places creates the same model (same anchor) more than once. Builds
+ * with the same layers become one model whose values are kept where every build agrees and unknown
+ * (with the expression text) where they differ.
  */
 function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[] {
   const byAnchor = new Map<number, ModelGraph[]>();
@@ -167,14 +167,19 @@ function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[]
   }
   const out: ModelGraph[] = [];
   for (const group of byAnchor.values()) {
-    const [first, ...rest] = group;
-    if (rest.length === 0 || !rest.every((g) => sameShape(first, g))) {
-      out.push(...group);
-      continue;
+    // Builds with different layers (a builder with options) stay separate variants.
+    const variants: ModelGraph[][] = [];
+    for (const graph of group) {
+      const same = variants.find((v) => sameShape(v[0], graph));
+      if (same) same.push(graph);
+      else variants.push([graph]);
     }
-    for (const other of rest) mergeInto(first, other, source);
-    first.unknowns = [...new Set([...collectUnknowns(first), ...first.unknowns])];
-    out.push(first);
+    for (const [first, ...rest] of variants) {
+      for (const other of rest) mergeInto(first, other, source);
+      if (rest.length > 0)
+        first.unknowns = [...new Set([...collectUnknowns(first), ...first.unknowns])];
+      out.push(first);
+    }
   }
   return out;
 }

@@ -29,6 +29,9 @@ export function assignTo(
           (m) => m !== value.model,
         );
         next = { t: 'model', model: value.model, alternatives: [...new Set(alternatives)] };
+      } else if (old?.t === 'unknown' && (value.t === 'array' || value.t === 'object')) {
+        // `if (!Array.isArray(sizes)) sizes = [sizes];`: still unknown after the branch.
+        next = old;
       }
     }
     owner.vars.set(target.name, next);

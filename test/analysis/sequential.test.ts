@@ -423,3 +423,16 @@ model.add(tf.layers.dense({ units: size, inputShape: [total] }));`);
   assert.deepEqual(config(model.layers[0]), { units: 64, inputShape: ['?total'] });
   assert.deepEqual(model.unknowns, ['total']);
 });
+
+test('a parameter normalised with Array.isArray stays unknown when no call site gives it', () => {
+  const model = onlyModel(`${TF}export function createModel(sizes) {
+  if (!Array.isArray(sizes)) sizes = [sizes];
+  const model = tf.sequential();
+  for (let i = 0; i < sizes.length; ++i) model.add(tf.layers.lstm({ units: sizes[i] }));
+  return model;
+}`);
+  assert.equal(model.layers.length, 1);
+  assert.equal(model.layers[0].repeat, undefined);
+  assert.equal(model.layers[0].conditional?.branch, 'loop body');
+  assert.deepEqual(model.unknowns, ['sizes[i]']);
+});

@@ -206,7 +206,7 @@ export class Interp {
           });
         }
       } else {
-        bindPattern(this, param, args[i] ?? UNDEFINED, scope, true);
+        bindPattern(this, param, asParameter(param, args[i] ?? UNDEFINED), scope, true);
       }
     });
     this.depth++;
@@ -298,6 +298,16 @@ function joinReturns(early: AV[], last: AV, name: string): AV {
   }
   if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
   return unknown(`${name}(…)`, 'depends on a branch');
+}
+
+/**
+ * An unknown argument is known inside the function by the parameter's name (`hiddenSize`), which is
+ * what the builder's reader sees and what `--set hiddenSize=128` can name.
+ */
+function asParameter(param: TSESTree.Parameter, value: AV): AV {
+  if (value.t !== 'unknown') return value;
+  const target = param.type === 'AssignmentPattern' ? param.left : param;
+  return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

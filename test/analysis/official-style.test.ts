@@ -69,9 +69,10 @@ test('sentiment-style builder with an undecidable model type: every branch, mark
     ],
   );
   assert.equal(model.layers[8].inner?.factory, 'lstm');
-  // The vocabulary size is a constant at the one call site; the rest come from unknown CLI arguments.
-  assert.equal(model.layers[0].config.props.inputDim.value.kind, 'number');
-  assert.ok(model.unknowns.includes('args.embeddingSize'));
+  // The vocabulary size is a constant at the one call site; the rest come from unknown CLI arguments
+  // and are named by the builder's parameters.
+  assert.deepEqual(model.layers[0].config.props.inputDim.value, { kind: 'number', value: 10000 });
+  assert.deepEqual(model.unknowns, ['embeddingSize', 'maxLen']);
   assert.equal(model.training.loss?.name, 'binaryCrossentropy');
   assert.equal(model.training.trained, true);
 });

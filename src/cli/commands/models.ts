@@ -230,7 +230,8 @@ function layerRow(layer: LayerNode): string[] {
     notes.push(
       `wraps ${layer.inner.factory}(${layer.inner.config.props.units ? shortValue(layer.inner.config.props.units.value) : ''})`,
     );
-  if (layer.repeat && layer.repeat.count > 1) notes.push(`loop ${layer.repeat.iteration + 1}/${layer.repeat.count}`);
+  if (layer.repeat && layer.repeat.count > 1)
+    notes.push(`loop ${layer.repeat.iteration + 1}/${layer.repeat.count}`);
   if (layer.conditional)
     notes.push(`if ${layer.conditional.condition} (${layer.conditional.branch})`);
   const unknown = Object.entries(layer.config.props)

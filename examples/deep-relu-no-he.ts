@@ -8,7 +8,10 @@ interface ModelConfig {
   hiddenSizes: number[];
 }
 
-const config: ModelConfig = { inputSize: 16, hiddenSizes: [128, 128, 128, 128, 128, 128, 64, 64, 64, 64, 32, 32] };
+const config: ModelConfig = {
+  inputSize: 16,
+  hiddenSizes: [128, 128, 128, 128, 128, 128, 64, 64, 64, 64, 32, 32],
+};
 
 export function buildRegressor({ inputSize, hiddenSizes }: ModelConfig): tf.Sequential {
   const model = tf.sequential();

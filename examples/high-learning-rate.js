@@ -6,7 +6,14 @@ import * as tf from '@tensorflow/tfjs-node';
 const LEARNING_RATE = 2.0;
 
 const model = tf.sequential();
-model.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [10] }));
+model.add(
+  tf.layers.dense({
+    units: 32,
+    activation: 'relu',
+    kernelInitializer: 'heNormal',
+    inputShape: [10],
+  }),
+);
 model.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: 'heNormal' }));
 model.add(tf.layers.dense({ units: 1 }));
 model.compile({ optimizer: tf.train.sgd(LEARNING_RATE), loss: 'meanSquaredError' });

@@ -7,7 +7,13 @@ const CHANNELS = 3;
 const NUM_CLASSES = 10;
 
 function convBnRelu(x: tf.SymbolicTensor, filters: number): tf.SymbolicTensor {
-  const conv = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', kernelInitializer: 'heNormal', useBias: false });
+  const conv = tf.layers.conv2d({
+    filters,
+    kernelSize: 3,
+    padding: 'same',
+    kernelInitializer: 'heNormal',
+    useBias: false,
+  });
   const bn = tf.layers.batchNormalization();
   return tf.layers.reLU().apply(bn.apply(conv.apply(x))) as tf.SymbolicTensor;
 }
@@ -28,9 +34,15 @@ export function buildResNet(numBlocks = 3): tf.LayersModel {
     x = residualBlock(x, 16);
   }
   x = tf.layers.globalAveragePooling2d({}).apply(x) as tf.SymbolicTensor;
-  const output = tf.layers.dense({ units: NUM_CLASSES, activation: 'softmax' }).apply(x) as tf.SymbolicTensor;
+  const output = tf.layers
+    .dense({ units: NUM_CLASSES, activation: 'softmax' })
+    .apply(x) as tf.SymbolicTensor;
   const model = tf.model({ inputs: input, outputs: output });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: tf.train.adam(1e-3),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 

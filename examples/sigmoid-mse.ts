@@ -5,9 +5,20 @@ import * as tf from '@tensorflow/tfjs';
 
 export function createClassifier(numFeatures: number): tf.LayersModel {
   const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: 'heNormal', inputShape: [numFeatures] }));
+  model.add(
+    tf.layers.dense({
+      units: 16,
+      activation: 'relu',
+      kernelInitializer: 'heNormal',
+      inputShape: [numFeatures],
+    }),
+  );
   model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
-  model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: tf.train.adam(0.01),
+    loss: 'meanSquaredError',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 

@@ -3,7 +3,8 @@ import type { ConfigProp, LayerConfig, Span, Value } from './ir';
 import { contains } from './spans';
 import type { AV, PropAV } from './values';
 
-export function toValue(value: AV, depth = 0): Value {
+/** `ownLiteral`: the layer's own config literal; nested properties written inside it are not inherited. */
+export function toValue(value: AV, depth = 0, ownLiteral: Span | null = null): Value {
   if (depth > 12) return { kind: 'unknown', text: '…', reason: 'too deep' };
   switch (value.t) {
     case 'prim':
@@ -13,17 +14,20 @@ export function toValue(value: AV, depth = 0): Value {
       if (typeof value.v === 'string') return { kind: 'string', value: value.v };
       return { kind: 'boolean', value: value.v };
     case 'array':
-      return { kind: 'array', items: value.items.map((item) => toValue(item, depth + 1)) };
+      return {
+        kind: 'array',
+        items: value.items.map((item) => toValue(item, depth + 1, ownLiteral)),
+      };
     case 'object': {
       const props: Record<string, ConfigProp> = {};
-      for (const [key, prop] of value.props) props[key] = toProp(prop, null, depth + 1);
+      for (const [key, prop] of value.props) props[key] = toProp(prop, ownLiteral, depth + 1);
       return { kind: 'object', props };
     }
     case 'tfcall':
       return {
         kind: 'call',
         path: value.path,
-        args: value.args.map((a) => toValue(a, depth + 1)),
+        args: value.args.map((a) => toValue(a, depth + 1, ownLiteral)),
         text: value.text,
       };
     case 'layer':
@@ -49,7 +53,7 @@ export function toValue(value: AV, depth = 0): Value {
 
 function toProp(prop: PropAV, ownLiteral: Span | null, depth: number): ConfigProp {
   return {
-    value: toValue(prop.value, depth),
+    value: toValue(prop.value, depth, ownLiteral),
     span: prop.span,
     valueSpan: prop.valueSpan,
     inherited: !(ownLiteral && prop.span && contains(ownLiteral, prop.span)),

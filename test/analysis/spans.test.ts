@@ -87,3 +87,20 @@ test('spans: optional chaining, TS casts and unicode before the layer keep offse
   assert.deepEqual(layer.config.props.units.value, { kind: 'number', value: 2 });
   assertSpanConsistent(src, layer.callSpan);
 });
+
+test('spans: properties nested in the layer literal (initializer args) are its own, not inherited', () => {
+  const src = `import * as tf from '@tensorflow/tfjs';\nconst init = tf.initializers.randomNormal({ stddev: 0.5 });\nconst m = tf.sequential();\nm.add(tf.layers.dense({ units: 2, inputShape: [1], kernelInitializer: tf.initializers.randomNormal({ stddev: 2 }), biasInitializer: init }));\n`;
+  const layer = onlyModel(src).layers[0];
+  const kernel = layer.config.props.kernelInitializer.value;
+  assert.equal(kernel.kind, 'call');
+  const own = kernel.kind === 'call' ? kernel.args[0] : null;
+  assert.equal(own?.kind, 'object');
+  const stddev = own?.kind === 'object' ? own.props.stddev : null;
+  assert.equal(textOf(src, stddev?.valueSpan), '2');
+  assert.equal(stddev?.inherited, false);
+  const shared = layer.config.props.biasInitializer.value;
+  const sharedArg = shared.kind === 'call' ? shared.args[0] : null;
+  const sharedStddev = sharedArg?.kind === 'object' ? sharedArg.props.stddev : null;
+  assert.equal(textOf(src, sharedStddev?.valueSpan), '0.5');
+  assert.equal(sharedStddev?.inherited, true);
+});

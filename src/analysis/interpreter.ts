@@ -72,7 +72,7 @@ export class Interp {
   /** Custom-loop calls whose model could not be told from the code around them. */
   readonly looseLoops: CustomLoopCall[] = [];
   /** Clip calls and unattributed `applyGradients` replacements seen while evaluating. */
-  readonly clipping: FileClipping = { calls: [], overrides: [] };
+  readonly clipping: FileClipping = { calls: [], overrides: [], loopOverrides: new Map() };
   private readonly clipSeen = new Set<number>();
   /** The function each custom-loop call ran in (by span start), to place loose calls next to their peers. */
   readonly loopFrames = new Map<number, FunctionNode | null>();

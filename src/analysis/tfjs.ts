@@ -2,7 +2,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { CallNode } from './calls';
 import { toLayerConfig, toValue } from './convert';
-import type { CustomLoopCall, OptimizerInfo, OptimizerKind } from './ir';
+import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from './ir';
 import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { lossInfo, optimizerFromString } from './training';
@@ -328,6 +328,7 @@ function recordLoop(
   };
   if (!interp.loopFrames.has(call.span.start)) interp.progress++;
   interp.loopFrames.set(call.span.start, interp.currentFunction());
+  if (opt) noteLoopOverrides(interp, call.span.start, opt.overrides);
   const models = new Set<ModelRec>(opt?.models ?? []);
   const fn = args.find((a) => a.t === 'fn');
   if (fn?.t === 'fn')
@@ -341,6 +342,14 @@ function recordLoop(
     if (!model.customLoops.some((c) => c.span.start === call.span.start))
       model.customLoops.push(call);
   }
+}
+
+/** The overrides on the loop's optimizer at the moment the call runs (see FileClipping.loopOverrides). */
+function noteLoopOverrides(interp: Interp, callStart: number, overrides: Span[]): void {
+  if (overrides.length === 0) return;
+  const known = interp.clipping.loopOverrides.get(callStart) ?? [];
+  for (const span of overrides) if (!known.some((s) => s.start === span.start)) known.push(span);
+  interp.clipping.loopOverrides.set(callStart, known);
 }
 
 /** Models named by identifiers (or `this.x`) inside a loss callback: the models this loop trains. */

@@ -56,12 +56,18 @@ export function effectiveLearningRate(info: OptimizerInfo | undefined): number |
 
 /**
  * Clipping evidence the evaluator met on the way (code that never runs clips nothing): tf.clipByValue
- * calls, clip-by-norm helpers, dividing gradients by a norm, and assignments replacing `applyGradients`
- * on an object that is not a known optimizer.
+ * calls, clip-by-norm helpers, dividing gradients by a norm, assignments replacing `applyGradients`
+ * on an object that is not a known optimizer, and the overrides installed on a custom loop's optimizer.
  */
 export interface FileClipping {
   calls: ClippingEvidence[];
   overrides: Span[];
+  /**
+   * Per custom-loop call (by span start): the `applyGradients` overrides on its optimizer that were in
+   * place when the call ran. Execution order, not text order: an override installed only after the
+   * training ran never clipped it, while one installed by a function called before the loop did.
+   */
+  loopOverrides: Map<number, Span[]>;
 }
 
 function memberName(node: TSESTree.MemberExpression): string | null {
@@ -104,6 +110,9 @@ export function trainingSetup(
   for (const span of model.optimizer?.overrides ?? [])
     evidence.push({ kind: 'applyGradients-override', span });
   for (const span of looseOverrides) evidence.push({ kind: 'applyGradients-override', span });
+  for (const loop of model.customLoops)
+    for (const span of clipping.loopOverrides.get(loop.span.start) ?? [])
+      evidence.push({ kind: 'applyGradients-override', span });
   // Clip calls only touch gradients in a custom loop (or inside an applyGradients override).
   if (model.customLoops.length > 0 || evidence.length > 0) evidence.push(...clipping.calls);
   const setup: TrainingSetup = {

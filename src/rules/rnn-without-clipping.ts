@@ -107,23 +107,12 @@ function loopTarget(context: RuleContext, model: ModelGraph): Target | null {
   const call =
     loops.find((l) => l.method === 'minimize' || l.method === 'applyGradients') ?? loops[0];
   if (!call) return null;
-  const receiver = receiverOf(context.source, call.span, call.method);
-  if (receiver && overridesApplyGradients(context.source, receiver)) return null;
   const creation = optimizerCreation(context.source, call);
   return {
     span: call.span,
     insertAfter: creation?.span ?? null,
     optimizer: creation?.name ?? null,
   };
-}
-
-/**
- * `opt.applyGradients = ...` anywhere in the file. The extractor credits such an override to compiled
- * models only, so a custom loop's optimizer is checked here to avoid reporting code that already clips.
- */
-function overridesApplyGradients(source: string, receiver: string): boolean {
-  const name = receiver.replace(/[$.]/g, (c) => `\\${c}`);
-  return new RegExp(`(?<![\\w$.])${name}\\s*\\.\\s*applyGradients\\s*=(?!=)`).test(source);
 }
 
 /** `const opt = tf.train.adam(...)` / `this.opt = ...`: the assigned name and the creating call. */

@@ -169,3 +169,67 @@ test('compile and fit follow the model returned by a builder', () => {
   assert.equal(model.training.trained, true);
   assert.equal(textOf(source, model.span).startsWith('function buildModel()'), true);
 });
+
+/**
+ * An `applyGradients` override on a custom loop's optimizer clips that loop. It counts when it is in place
+ * at the moment the loop call runs (execution order): installed after training it clipped nothing, and an
+ * override on another optimizer says nothing about this one.
+ */
+interface LoopOverrideCase {
+  name: string;
+  code: string;
+  /** The override assignments credited, by how their text starts. */
+  credited: string[];
+}
+
+const OVERRIDE = (opt: string): string =>
+  `const orig_${opt} = ${opt}.applyGradients.bind(${opt});\n${opt}.applyGradients = (grads) => orig_${opt}(grads);\n`;
+const MINIMIZE = `for (let i = 0; i < 10; i++) opt.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs)));\n`;
+
+const loopOverrideCases: LoopOverrideCase[] = [
+  {
+    name: 'override before a minimize loop, on the same optimizer',
+    code: `const opt = tf.train.adam(0.01);\n${OVERRIDE('opt')}${MINIMIZE}`,
+    credited: ['opt.applyGradients = '],
+  },
+  {
+    name: 'override before a variableGrads + applyGradients loop',
+    code: `const opt = tf.train.sgd(0.1);\n${OVERRIDE('opt')}for (let i = 0; i < 3; i++) {\n  const { grads } = tf.variableGrads(() => model.predict(xs).sum());\n  opt.applyGradients(grads);\n}\n`,
+    credited: ['opt.applyGradients = '],
+  },
+  {
+    name: 'override installed by a function called before the loop',
+    code: `const opt = tf.train.adam(0.01);\nfunction installClip(o) {\n  const orig = o.applyGradients.bind(o);\n  o.applyGradients = (grads) => orig(grads);\n}\ninstallClip(opt);\n${MINIMIZE}`,
+    credited: ['o.applyGradients = '],
+  },
+  {
+    name: 'override on a different optimizer',
+    code: `const opt = tf.train.adam(0.01);\nconst other = tf.train.sgd(0.1);\n${OVERRIDE('other')}${MINIMIZE}`,
+    credited: [],
+  },
+  {
+    name: 'override only after the loop ran',
+    code: `const opt = tf.train.adam(0.01);\n${MINIMIZE}${OVERRIDE('opt')}`,
+    credited: [],
+  },
+  {
+    name: 'override after the training function but before its call',
+    code: `const opt = tf.train.adam(0.01);\nfunction train() {\n  ${MINIMIZE}}\n${OVERRIDE('opt')}train();\n`,
+    credited: ['opt.applyGradients = '],
+  },
+];
+
+for (const c of loopOverrideCases) {
+  test(`training: custom-loop optimizer override: ${c.name}`, () => {
+    const source = `${TF}${MODEL}${c.code}`;
+    const clipping = onlyModel(source).training.clipping;
+    assert.deepEqual(
+      clipping.evidence.map((e) => e.kind),
+      c.credited.map(() => 'applyGradients-override'),
+    );
+    clipping.evidence.forEach((e, i) =>
+      assert.ok(textOf(source, e.span).startsWith(c.credited[i]), textOf(source, e.span)),
+    );
+    assert.equal(clipping.clipped, c.credited.length > 0);
+  });
+}

@@ -58,9 +58,22 @@ export class Workbench {
     return wb;
   }
 
+  /**
+   * A webview (the probe panel) keeps keyboard events to itself: when it has the focus, click the
+   * window title (a neutral spot) so the workbench's shortcuts reach the workbench again.
+   */
+  async ensureWorkbenchFocus() {
+    const inFrame = await this.page.evaluate(() => document.activeElement?.tagName === 'IFRAME');
+    if (inFrame) {
+      const box = await this.page.locator('.part.titlebar').boundingBox();
+      await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    }
+  }
+
   /** Runs a command through the palette by its title, as a user would. */
   async runCommand(title) {
     const page = this.page;
+    await this.ensureWorkbenchFocus();
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
@@ -76,6 +89,7 @@ export class Workbench {
 
   async openFile(name) {
     const page = this.page;
+    await this.ensureWorkbenchFocus();
     await page.keyboard.press('Escape');
     // Open into the first editor group, not beside the probe panel.
     await page.keyboard.press('Control+1');
@@ -109,6 +123,7 @@ export class Workbench {
   /** Moves the cursor to a 1-based line and column with "Go to Line/Column". */
   async goTo(line, column = 1) {
     const page = this.page;
+    await this.ensureWorkbenchFocus();
     await page.keyboard.press('Escape');
     await page.keyboard.press('Control+G');
     const input = page.locator('.quick-input-widget input');

@@ -3,6 +3,7 @@
  * config saved in model.json), else a stated default. Every choice the file did not make is an assumption.
  */
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
+import { LOSS_NAMES } from '../analysis/catalog';
 import type { OptimizerInfo, TrainingSetup } from '../analysis/ir';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -18,22 +19,8 @@ export interface TrainingChoice {
   assumptions: string[];
 }
 
-const LAYERS_LOSSES = new Set([
-  'meanSquaredError',
-  'meanAbsoluteError',
-  'meanAbsolutePercentageError',
-  'meanSquaredLogarithmicError',
-  'squaredHinge',
-  'hinge',
-  'categoricalHinge',
-  'logcosh',
-  'categoricalCrossentropy',
-  'sparseCategoricalCrossentropy',
-  'binaryCrossentropy',
-  'kullbackLeiblerDivergence',
-  'poisson',
-  'cosineProximity',
-]);
+// The compile-string losses tfjs-layers knows, as the extractor's catalog lists them.
+const LAYERS_LOSSES: ReadonlySet<string> = new Set(LOSS_NAMES);
 
 const LOSS_ALIASES: Record<string, string> = {
   mse: 'meanSquaredError',

@@ -4,6 +4,7 @@
  * namespaces that build config objects: the IR comes from user code and must never pick arbitrary tfjs calls.
  */
 import type { ConfigProp, Value } from '../analysis/ir';
+import { type PlainLeaves, plainProps, plainValue } from '../analysis/plain';
 import { ProbeError } from './types';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -13,41 +14,30 @@ const CALLABLE_NAMESPACES = ['initializers', 'regularizers', 'constraints'] as c
 
 /** Converts a resolved IR value; throws ProbeError 'unresolved' for anything unknown. */
 export function toPlain(tf: Tf, value: Value, where: string): unknown {
-  switch (value.kind) {
-    case 'number':
-    case 'string':
-    case 'boolean':
-      return value.value;
-    case 'null':
-      return null;
-    case 'undefined':
-      return undefined;
-    case 'array':
-      return value.items.map((item, i) => toPlain(tf, item, `${where}[${i}]`));
-    case 'object':
-      return propsToPlain(tf, value.props, where);
-    case 'call':
-      return callTfjs(tf, value, where);
-    case 'unknown':
-      throw new ProbeError(
-        'unresolved',
-        `${where} is not known statically (\`${value.text}\`); pass --set ${value.text}=VALUE`,
-        { needs: [value.text] },
-      );
-  }
+  return plainValue(value, tfjsLeaves(tf), where);
 }
 
+/** Config props -> a tfjs config object; an undefined prop is left out so tfjs applies its default. */
 export function propsToPlain(
   tf: Tf,
   props: Record<string, ConfigProp>,
   where: string,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, prop] of Object.entries(props)) {
-    const plain = toPlain(tf, prop.value, `${where}.${key}`);
-    if (plain !== undefined) out[key] = plain;
-  }
-  return out;
+  return plainProps(props, tfjsLeaves(tf), where);
+}
+
+function tfjsLeaves(tf: Tf): PlainLeaves {
+  return {
+    call: (value, where) => callTfjs(tf, value, where),
+    unknown: (value, where) => {
+      throw new ProbeError(
+        'unresolved',
+        `${where} is not known statically (\`${value.text}\`); pass --set ${value.text}=VALUE`,
+        { needs: [value.text] },
+      );
+    },
+    omitUndefined: true,
+  };
 }
 
 function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string): unknown {

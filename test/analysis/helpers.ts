@@ -2,27 +2,14 @@
 import assert from 'node:assert/strict';
 import { analyze } from '../../src/analysis/index';
 import type { AnalysisResult, LayerNode, ModelGraph, Span, Value } from '../../src/analysis/ir';
+import { plainValue } from '../../src/analysis/plain';
 
 /** IR value -> plain JS; unknown values become the string `?<expression text>`. */
 export function plain(value: Value): unknown {
-  switch (value.kind) {
-    case 'number':
-    case 'string':
-    case 'boolean':
-      return value.value;
-    case 'null':
-      return null;
-    case 'undefined':
-      return undefined;
-    case 'array':
-      return value.items.map(plain);
-    case 'object':
-      return Object.fromEntries(Object.entries(value.props).map(([k, p]) => [k, plain(p.value)]));
-    case 'call':
-      return `call:${value.path}`;
-    case 'unknown':
-      return `?${value.text}`;
-  }
+  return plainValue(value, {
+    call: (v) => `call:${v.path}`,
+    unknown: (v) => `?${v.text}`,
+  });
 }
 
 export function config(layer: LayerNode): Record<string, unknown> {

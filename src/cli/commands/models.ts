@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, layerInfo } from '../../analysis/index';
 import type { AnalysisResult, LayerNode, ModelGraph, Value } from '../../analysis/ir';
+import { type PlainLeaves, plainValue } from '../../analysis/plain';
 import { EXIT, UsageError, type CliIO } from '../io';
 
 const usage = `Usage: gradient-lens models FILE... [--format text|json]
@@ -154,25 +155,14 @@ function hasUnknown(value: Value): boolean {
   return false;
 }
 
+// A call shows as its source text, an unknown as `<text>`.
+const DISPLAY: PlainLeaves = {
+  call: (value) => value.text,
+  unknown: (value) => `<${value.text}>`,
+};
+
 function plain(value: Value): unknown {
-  switch (value.kind) {
-    case 'number':
-    case 'string':
-    case 'boolean':
-      return value.value;
-    case 'null':
-      return null;
-    case 'undefined':
-      return undefined;
-    case 'array':
-      return value.items.map(plain);
-    case 'object':
-      return Object.fromEntries(Object.entries(value.props).map(([k, p]) => [k, plain(p.value)]));
-    case 'call':
-      return value.text;
-    case 'unknown':
-      return `<${value.text}>`;
-  }
+  return plainValue(value, DISPLAY);
 }
 
 // ---- text: one table per model ----

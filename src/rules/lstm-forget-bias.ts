@@ -5,7 +5,7 @@ import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
-import { coreLayer } from './util/terms';
+import { recurrentCores } from './util/terms';
 
 export const rule: Rule = {
   id: 'lstm-forget-bias',
@@ -25,9 +25,7 @@ export const rule: Rule = {
   },
   check(model, context) {
     const findings: Finding[] = [];
-    for (const layer of model.layers) {
-      const core = coreLayer(layer);
-      if (core.factory !== 'lstm') continue;
+    for (const { layer, core } of recurrentCores(model.layers, 'lstm')) {
       const useBias = core.config.props.useBias?.value;
       // Without a bias (or with one we cannot read) there is no forget-gate bias to set.
       if (useBias && useBias.kind !== 'undefined' && !(useBias.kind === 'boolean' && useBias.value))

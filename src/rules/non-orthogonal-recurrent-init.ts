@@ -6,7 +6,7 @@ import { readInitializer } from './util/initializer';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
-import { coreLayer, RECURRENT_FACTORIES } from './util/terms';
+import { recurrentCores } from './util/terms';
 
 const NORM_PRESERVING = new Set(['orthogonal', 'identity']);
 
@@ -26,9 +26,7 @@ export const rule: Rule = {
   },
   check(model, context) {
     const findings: Finding[] = [];
-    for (const layer of model.layers) {
-      const core = coreLayer(layer);
-      if (!RECURRENT_FACTORIES.has(core.factory)) continue;
+    for (const { layer, core } of recurrentCores(model.layers)) {
       const read = readInitializer(core, 'recurrentInitializer');
       // Absent is tfjs's orthogonal default; unknown is never flagged as if it were known.
       if (read.status !== 'known' || NORM_PRESERVING.has(read.init.name)) continue;

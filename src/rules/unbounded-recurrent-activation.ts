@@ -6,7 +6,7 @@ import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
-import { BOUNDED, coreLayer, RECURRENT_FACTORIES } from './util/terms';
+import { BOUNDED, coreLayer, recurrentCores } from './util/terms';
 
 /** relu6 caps the state at 6, so the recurrence cannot grow without bound either. */
 const BOUNDED_STATE = new Set([...BOUNDED, 'relu6']);
@@ -32,9 +32,7 @@ export const rule: Rule = {
   },
   check(model, context) {
     const findings: Finding[] = [];
-    for (const layer of model.layers) {
-      const core = coreLayer(layer);
-      if (!RECURRENT_FACTORIES.has(core.factory)) continue;
+    for (const { layer, core } of recurrentCores(model.layers)) {
       const activation = resolvedString(context.source, core, 'activation');
       if (activation !== null && !BOUNDED_STATE.has(activation)) {
         findings.push(reportActivation(context, model, layer, 'activation', activation, 'tanh'));

@@ -58,6 +58,22 @@ export function isRecurrent(layer: LayerNode): boolean {
   return RECURRENT_FACTORIES.has(coreLayer(layer).factory);
 }
 
+/**
+ * The recurrent layers among `layers`, each with its core (the cell inside a bidirectional/timeDistributed
+ * wrapper, whose config the recurrent rules read) beside the layer findings point at. `only` narrows to one
+ * factory (e.g. 'lstm').
+ */
+export function recurrentCores(
+  layers: readonly LayerNode[],
+  only?: string,
+): { layer: LayerNode; core: LayerNode }[] {
+  return layers
+    .map((layer) => ({ layer, core: coreLayer(layer) }))
+    .filter(({ core }) =>
+      only === undefined ? RECURRENT_FACTORIES.has(core.factory) : core.factory === only,
+    );
+}
+
 export function isActivationLayer(layer: LayerNode): boolean {
   return layer.factory in ACTIVATION_LAYER_FACTORIES;
 }

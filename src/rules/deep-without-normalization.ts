@@ -2,8 +2,8 @@ import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import { fix } from './util/fix';
 import { insertLayerAfter } from './util/insert-layer';
-import { numberOption, report } from './util/message';
-import { isHidden, modelDepth } from './util/model';
+import { report } from './util/message';
+import { isHidden, depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { NORMALIZATION_FACTORIES, coreLayer, isWeighted } from './util/terms';
 
@@ -28,8 +28,8 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const depth = modelDepth(model);
-    if (depth < numberOption(rule, context, 'minDepth')) return [];
+    const { depth, deepEnough } = depthForRule(rule, model, context);
+    if (!deepEnough) return [];
     if (model.layers.some(isNormalization)) return [];
     return [
       report(rule, model, {

@@ -1,7 +1,7 @@
 import type { ModelGraph } from '../analysis/ir';
 import type { Rule, RuleContext } from './types';
-import { numberOption, report } from './util/message';
-import { modelDepth } from './util/model';
+import { report } from './util/message';
+import { depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { isWeighted } from './util/terms';
 
@@ -30,8 +30,8 @@ export const rule: Rule = {
     fixable: false,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const depth = modelDepth(model);
-    if (depth < numberOption(rule, context, 'minDepth')) return [];
+    const { depth, deepEnough } = depthForRule(rule, model, context);
+    if (!deepEnough) return [];
     if (hasSkipConnection(model)) return [];
     return [
       report(rule, model, {

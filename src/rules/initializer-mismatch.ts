@@ -11,11 +11,11 @@ import {
   type Family,
   type Initializer,
 } from './util/initializer';
-import { numberOption, report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, modelDepth } from './util/model';
+import { report, uniqueFindings } from './util/message';
+import { describeLayer, isHidden, depthForRule } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
-import { CONV_FACTORIES, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
+import { hasPlainKernel, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
 
 export const rule: Rule = {
   id: 'initializer-mismatch',
@@ -43,13 +43,11 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const depth = modelDepth(model);
-    const deepEnough = depth >= numberOption(rule, context, 'minDepth');
+    const { depth, deepEnough } = depthForRule(rule, model, context);
     const { source } = context;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
-      const factory = coreLayer(layer).factory;
-      if (factory !== 'dense' && !CONV_FACTORIES.has(factory)) continue;
+      if (!hasPlainKernel(layer)) continue;
       const activation = settledActivation(model, layer, source).name;
       if (!activation) continue;
       for (const key of kernelKeys(layer)) {

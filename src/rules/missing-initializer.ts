@@ -3,11 +3,11 @@ import type { Finding, Rule, RuleContext } from './types';
 import { combineInserts } from './util/edits';
 import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
-import { numberOption, report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, modelDepth } from './util/model';
+import { report, uniqueFindings } from './util/message';
+import { describeLayer, isHidden, depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { settledActivation } from './util/settled';
-import { CONV_FACTORIES, RELU_FAMILY, coreLayer } from './util/terms';
+import { hasPlainKernel, RELU_FAMILY, coreLayer } from './util/terms';
 
 export const rule: Rule = {
   id: 'missing-initializer',
@@ -31,8 +31,7 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const depth = modelDepth(model);
-    const deepEnough = depth >= numberOption(rule, context, 'minDepth');
+    const { depth, deepEnough } = depthForRule(rule, model, context);
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!hasPlainKernel(layer)) continue;
@@ -68,11 +67,6 @@ export const rule: Rule = {
 };
 
 /** Dense and convolution kernels; recurrent kernels follow their own rules (and their own defaults). */
-function hasPlainKernel(layer: LayerNode): boolean {
-  const factory = coreLayer(layer).factory;
-  return factory === 'dense' || CONV_FACTORIES.has(factory);
-}
-
 function addFix(
   source: string,
   layer: LayerNode,

@@ -9,8 +9,8 @@ import {
   varianceFamily,
 } from './util/initializer';
 import { combineInserts } from './util/edits';
-import { numberOption, report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, modelDepth, type ActivationInfo } from './util/model';
+import { report, uniqueFindings } from './util/message';
+import { describeLayer, isHidden, depthForRule, type ActivationInfo } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
 import { SATURATING, isRecurrent, isWeighted } from './util/terms';
@@ -45,8 +45,8 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const depth = modelDepth(model);
-    if (depth < numberOption(rule, context, 'minDepth')) return [];
+    const { depth, deepEnough } = depthForRule(rule, model, context);
+    if (!deepEnough) return [];
     const findings = model.layers
       .filter((layer) => isWeighted(layer) && isHidden(model, layer))
       .flatMap((layer) => {

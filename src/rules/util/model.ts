@@ -1,5 +1,7 @@
 /** Questions the rules ask about a model: depth, hidden layers, each layer's activation. */
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../../analysis/ir';
+import type { Rule, RuleContext } from '../types';
+import { numberOption } from './message';
 import {
   ACTIVATION_LAYER_FACTORIES,
   coreLayer,
@@ -98,6 +100,16 @@ const depthCache = new WeakMap<ModelGraph, DepthInfo>();
 /** Depth = weighted layers on the longest input-to-output path (loop repeats count each time). */
 export function modelDepth(model: ModelGraph): number {
   return depthInfo(model).depth;
+}
+
+/** The model's depth, and whether it reaches the rule's `minDepth` option (the rules that only judge deep models). */
+export function depthForRule(
+  rule: Rule,
+  model: ModelGraph,
+  context: RuleContext,
+): { depth: number; deepEnough: boolean } {
+  const depth = modelDepth(model);
+  return { depth, deepEnough: depth >= numberOption(rule, context, 'minDepth') };
 }
 
 export function isHidden(model: ModelGraph, layer: LayerNode): boolean {

@@ -54,6 +54,12 @@ export function isWeighted(layer: LayerNode): boolean {
   return WEIGHTED_FACTORIES.has(coreLayer(layer).factory);
 }
 
+/** A dense or conv layer (possibly wrapped): one kernel whose initializer follows its activation. */
+export function hasPlainKernel(layer: LayerNode): boolean {
+  const factory = coreLayer(layer).factory;
+  return factory === 'dense' || CONV_FACTORIES.has(factory);
+}
+
 export function isRecurrent(layer: LayerNode): boolean {
   return RECURRENT_FACTORIES.has(coreLayer(layer).factory);
 }

@@ -41,12 +41,7 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     interp.runProgram(parsed.ast, root);
     interp.runUncalled(root);
   } catch (error) {
-    result.problems.push({
-      kind: 'internal',
-      message: `extractor failed: ${String(error)}`,
-      line: 1,
-      column: 1,
-    });
+    result.problems.push(extractorFailure(error));
   }
   for (const stop of interp.stopped) {
     const message = `evaluation stopped early in ${stop.where} (too much computation); models may be incomplete`;
@@ -59,14 +54,14 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     attachLooseLoops(interp);
     result.models = finalizeModels(interp.models, source, clipping, loose);
   } catch (error) {
-    result.problems.push({
-      kind: 'internal',
-      message: `extractor failed: ${String(error)}`,
-      line: 1,
-      column: 1,
-    });
+    result.problems.push(extractorFailure(error));
   }
   return result;
+}
+
+/** A crash inside the extractor becomes a problem on the result, never an exception for the caller. */
+function extractorFailure(error: unknown): AnalysisResult['problems'][number] {
+  return { kind: 'internal', message: `extractor failed: ${String(error)}`, line: 1, column: 1 };
 }
 
 /**

@@ -17,7 +17,7 @@ import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './train
 import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
 import { validateRequest } from './validate';
 import { errorText } from './values';
-import { judge } from './verdict';
+import { judge, MAX_UPDATE_TO_WEIGHT } from './verdict';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Layer = tfLayers.Layer;
@@ -229,7 +229,11 @@ async function measure(
     layers,
     verdict: judgement.verdict,
     verdictReason: judgement.reason,
-    thresholds: { ...request.thresholds },
+    // The effective value is always reported, also for requests from callers that predate the option.
+    thresholds: {
+      ...request.thresholds,
+      maxUpdateRatio: request.thresholds.maxUpdateRatio ?? MAX_UPDATE_TO_WEIGHT,
+    },
     assumptions: [...prepared.assumptions, ...training.assumptions, ...batch.assumptions],
     timings: { loadMs: 0, buildMs: 0, probeMs: 0 },
   };

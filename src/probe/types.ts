@@ -50,7 +50,8 @@ export interface ProbeReport {
   layers: LayerProbe[];
   verdict: Verdict;
   verdictReason: string;
-  thresholds: { vanishingRatio: number; explodingRatio: number };
+  /** maxUpdateRatio is absent in reports saved before it was an option; they used 1. */
+  thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   assumptions: string[];
   /**
    * loadMs: loading tfjs and its backend (the probe process adds it) and a model.json with its preparation;
@@ -70,7 +71,11 @@ export interface ProbeRequest {
   batchSize: number;
   steps: number;
   seed: number;
-  thresholds: { vanishingRatio: number; explodingRatio: number };
+  /**
+   * maxUpdateRatio: exploding when one plain step (learning rate × gradient norm / weight norm) would rewrite
+   * more than this fraction of a layer's weights; optional for older callers, default 1.
+   */
+  thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   /** Parameter ceiling, checked before any weight is allocated. */
   maxParams: number;
 }

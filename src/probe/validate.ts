@@ -23,6 +23,15 @@ export function validateRequest(request: ProbeRequest): void {
   if (!(typeof explodingRatio === 'number' && explodingRatio > 0)) {
     problems.push('thresholds.explodingRatio must be a positive number');
   }
+  const maxUpdateRatio = request.thresholds?.maxUpdateRatio;
+  if (
+    maxUpdateRatio !== undefined &&
+    !(typeof maxUpdateRatio === 'number' && Number.isFinite(maxUpdateRatio) && maxUpdateRatio > 0)
+  ) {
+    problems.push(
+      `thresholds.maxUpdateRatio must be a positive number (got ${String(maxUpdateRatio)})`,
+    );
+  }
   if (!(typeof request.maxParams === 'number' && request.maxParams > 0)) {
     problems.push('maxParams must be a positive number');
   }

@@ -1,9 +1,10 @@
 /**
  * Verdicts from measured gradient norms, all relative to the output layer (the last layer with weights):
  * - exploding: any non-finite gradient or loss; any layer above explodingRatio × the output layer; any layer whose
- *   update-to-weight ratio (learning rate × gradient norm / weight norm) exceeds MAX_UPDATE_TO_WEIGHT, i.e. one
- *   plain gradient step would move its weights by more than their own size (this catches nets whose gradients are
- *   huge everywhere at once, e.g. a deep relu net with oversized initial weights, where ratios stay near 1); or,
+ *   update-to-weight ratio (learning rate × gradient norm / weight norm) exceeds maxUpdateRatio (default 1), i.e.
+ *   one plain gradient step would rewrite more than that fraction of its weights, so the first step overshoots
+ *   (this catches nets whose gradients are huge everywhere at once, e.g. a deep relu net with oversized initial
+ *   weights, where every ratio to the output stays moderate); or,
  *   over several steps, any layer whose gradient grew more than explodingRatio-fold from the first step to the last;
  * - vanishing: the first hidden weighted layer below vanishingRatio × the output layer (or every gradient zero);
  * - healthy otherwise.
@@ -23,12 +24,14 @@ export interface VerdictLayer {
   updateToWeightRatio?: number | null;
 }
 
-/** Above this, one plain gradient step would change a layer's weights by more than their own norm. */
+/** Default maxUpdateRatio: above it, one plain gradient step would change a layer's weights by more than their own norm. */
 export const MAX_UPDATE_TO_WEIGHT = 1;
 
 export interface Thresholds {
   vanishingRatio: number;
   explodingRatio: number;
+  /** Exploding when learning rate × gradient norm / weight norm exceeds this; MAX_UPDATE_TO_WEIGHT when absent. */
+  maxUpdateRatio?: number;
 }
 
 export interface Judgement {
@@ -47,8 +50,9 @@ export function judge(
   const outNorm = output?.gradNorm ?? 0;
   const ratio = (l: VerdictLayer): number | null =>
     l.gradNorm === null || !(outNorm > 0) ? null : l.gradNorm / outNorm;
+  const maxUpdate = thresholds.maxUpdateRatio ?? MAX_UPDATE_TO_WEIGHT;
   const perLayer = layers.map((l) => ({
-    verdict: layerVerdict(l, ratio(l), thresholds),
+    verdict: layerVerdict(l, ratio(l), thresholds, maxUpdate),
     ratioToOutput: ratio(l),
   }));
   const done = (verdict: Verdict, reason: string): Judgement => ({
@@ -89,13 +93,13 @@ export function judge(
   }
   const jumpy = weighted.reduce<VerdictLayer | null>(
     (best, l) =>
-      (l.updateToWeightRatio ?? 0) > (best?.updateToWeightRatio ?? MAX_UPDATE_TO_WEIGHT) ? l : best,
+      (l.updateToWeightRatio ?? 0) > (best?.updateToWeightRatio ?? maxUpdate) ? l : best,
     null,
   );
   if (jumpy) {
     return done(
       'exploding',
-      `One gradient step would change the weights of ${describe(jumpy)} by ${fmt(jumpy.updateToWeightRatio!)} × their norm (learning rate × gradient norm / weight norm above ${MAX_UPDATE_TO_WEIGHT}); its gradient norm is ${fmt(jumpy.gradNorm!)}.`,
+      `One gradient step would change the weights of ${describe(jumpy)} by ${fmt(jumpy.updateToWeightRatio!)} × their norm (learning rate × gradient norm / weight norm; exploding above ${fmt(maxUpdate)}); its gradient norm is ${fmt(jumpy.gradNorm!)}.`,
     );
   }
   const growth = fastestGrowth(weighted);
@@ -126,9 +130,14 @@ export function judge(
   );
 }
 
-function layerVerdict(layer: VerdictLayer, ratio: number | null, thresholds: Thresholds): Verdict {
+function layerVerdict(
+  layer: VerdictLayer,
+  ratio: number | null,
+  thresholds: Thresholds,
+  maxUpdate: number,
+): Verdict {
   if (layer.nonFinite > 0) return 'exploding';
-  if ((layer.updateToWeightRatio ?? 0) > MAX_UPDATE_TO_WEIGHT) return 'exploding';
+  if ((layer.updateToWeightRatio ?? 0) > maxUpdate) return 'exploding';
   if (ratio === null) return 'healthy';
   if (ratio > thresholds.explodingRatio) return 'exploding';
   if (ratio < thresholds.vanishingRatio) return 'vanishing';

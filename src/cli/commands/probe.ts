@@ -42,6 +42,9 @@ Measurement:
                             R times the output layer's (default 1e-3)
   --exploding-ratio R       exploding when a layer's gradient norm exceeds R times the output
                             layer's (default 70)
+  --max-update-ratio R      exploding when one plain step (learning rate x gradient norm /
+                            weight norm) would rewrite more than R of a layer's weights: the
+                            first step overshoots (default 1)
 
 Runtime:
   --backend auto|node|wasm|cpu
@@ -126,6 +129,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
         'max-params': { type: 'string' },
         'vanishing-ratio': { type: 'string' },
         'exploding-ratio': { type: 'string' },
+        'max-update-ratio': { type: 'string' },
         'allow-project-tfjs': { type: 'boolean' },
         'no-project-tfjs': { type: 'boolean' },
       },
@@ -148,6 +152,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
   const backend = oneOf('--backend', v.backend ?? 'auto', BACKENDS);
   const vanishingRatio = positiveNumber('--vanishing-ratio', v['vanishing-ratio'], 1e-3);
   const explodingRatio = positiveNumber('--exploding-ratio', v['exploding-ratio'], 70);
+  const maxUpdateRatio = positiveNumber('--max-update-ratio', v['max-update-ratio'], 1);
   const file = resolve(cwd, positionals[0]);
   const fromCwd = relative(cwd, file);
   return {
@@ -163,7 +168,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
       batchSize: integer('--batch', v.batch, 32, 1, 1_000_000),
       steps: integer('--steps', v.steps, 1, 1, 10_000),
       seed: integer('--seed', v.seed, 1, 0, 2 ** 31 - 1),
-      thresholds: { vanishingRatio, explodingRatio },
+      thresholds: { vanishingRatio, explodingRatio, maxUpdateRatio },
       maxParams: integer('--max-params', v['max-params'], 50_000_000, 1, Number.MAX_SAFE_INTEGER),
     },
     runtime: {

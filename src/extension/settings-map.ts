@@ -24,7 +24,7 @@ export interface ExtensionSettings {
     backend: BackendChoice;
     useWorkspaceTfjs: boolean;
   };
-  thresholds: { vanishingRatio: number; explodingRatio: number };
+  thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio: number };
 }
 
 export const DEFAULTS = {
@@ -35,6 +35,7 @@ export const DEFAULTS = {
   maxParams: 50_000_000,
   vanishingRatio: 1e-3,
   explodingRatio: 70,
+  maxUpdateRatio: 1,
 } as const;
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
@@ -62,6 +63,12 @@ export function readSettings(get: SettingGetter): ExtensionSettings {
     thresholds: {
       vanishingRatio: number(get('thresholds.vanishingRatio'), DEFAULTS.vanishingRatio, 1e-12, 1),
       explodingRatio: number(get('thresholds.explodingRatio'), DEFAULTS.explodingRatio, 1, 1e12),
+      maxUpdateRatio: number(
+        get('thresholds.maxUpdateRatio'),
+        DEFAULTS.maxUpdateRatio,
+        1e-12,
+        1e12,
+      ),
     },
   };
 }

@@ -23,7 +23,7 @@ test('defaults match the documented settings', () => {
     backend: 'auto',
     useWorkspaceTfjs: true,
   });
-  assert.deepEqual(s.thresholds, { vanishingRatio: 1e-3, explodingRatio: 70 });
+  assert.deepEqual(s.thresholds, { vanishingRatio: 1e-3, explodingRatio: 70, maxUpdateRatio: 1 });
   assert.equal(s.inlineHints, true);
   assert.equal(s.codeLens, true);
 });
@@ -39,6 +39,7 @@ test('user values are used, clamped to sane ranges, and bad types fall back to d
     'probe.backend': 'cpu',
     'thresholds.vanishingRatio': 'tiny',
     'thresholds.explodingRatio': 100,
+    'thresholds.maxUpdateRatio': 0.25,
     inlineHints: false,
   });
   assert.equal(s.enable, false);
@@ -50,6 +51,9 @@ test('user values are used, clamped to sane ranges, and bad types fall back to d
   assert.equal(s.probe.backend, 'cpu');
   assert.equal(s.thresholds.vanishingRatio, 1e-3);
   assert.equal(s.thresholds.explodingRatio, 100);
+  assert.equal(s.thresholds.maxUpdateRatio, 0.25);
+  assert.equal(from({ 'thresholds.maxUpdateRatio': 'big' }).thresholds.maxUpdateRatio, 1);
+  assert.equal(from({ 'thresholds.maxUpdateRatio': -3 }).thresholds.maxUpdateRatio, 1e-12);
   assert.equal(s.inlineHints, false);
   assert.equal(from({ 'probe.backend': 'tpu' }).probe.backend, 'auto');
 });

@@ -48,7 +48,11 @@ export class LintController implements vscode.Disposable {
       this.changed,
       vscode.workspace.onDidOpenTextDocument((d) => this.request(d, true)),
       vscode.workspace.onDidChangeTextDocument((e) => {
-        if (e.contentChanges.length > 0 && getSettings(e.document.uri).run === 'onType')
+        if (
+          e.contentChanges.length > 0 &&
+          LintController.isCandidate(e.document) &&
+          getSettings(e.document.uri).run === 'onType'
+        )
           this.request(e.document);
       }),
       vscode.workspace.onDidSaveTextDocument((d) => this.request(d, true)),

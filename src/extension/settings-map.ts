@@ -2,6 +2,7 @@
  * The extension's settings as plain data, read through a getter so the mapping (defaults, clamping,
  * what the probe and the linter receive) is testable without vscode. Read per resource on every use.
  */
+import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../probe/defaults';
 import type { BackendChoice } from '../probe/types';
 
 export type SettingGetter = <T>(key: string) => T | undefined;
@@ -27,16 +28,7 @@ export interface ExtensionSettings {
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio: number };
 }
 
-export const DEFAULTS = {
-  batchSize: 32,
-  steps: 1,
-  timeoutSeconds: 60,
-  maxHeapMb: 2048,
-  maxParams: 50_000_000,
-  vanishingRatio: 1e-3,
-  explodingRatio: 70,
-  maxUpdateRatio: 1,
-} as const;
+export const DEFAULTS = { ...PROBE_DEFAULTS, ...THRESHOLD_DEFAULTS } as const;
 
 const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 
@@ -52,7 +44,7 @@ export function readSettings(get: SettingGetter): ExtensionSettings {
     lintWorkspaceExclude:
       get<string>('lintWorkspace.exclude') || '**/{node_modules,dist,out,build,.git}/**',
     probe: {
-      batchSize: integer(get('probe.batchSize'), DEFAULTS.batchSize, 1, 4096),
+      batchSize: integer(get('probe.batchSize'), DEFAULTS.batchSize, 1, PROBE_LIMITS.maxBatch),
       steps: integer(get('probe.steps'), DEFAULTS.steps, 1, 100),
       timeoutMs: 1000 * number(get('probe.timeoutSeconds'), DEFAULTS.timeoutSeconds, 1, 3600),
       maxHeapMb: integer(get('probe.maxHeapMb'), DEFAULTS.maxHeapMb, 128, 65536),

@@ -17,7 +17,8 @@ import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './train
 import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
 import { validateRequest } from './validate';
 import { errorText } from './values';
-import { judge, MAX_UPDATE_TO_WEIGHT } from './verdict';
+import { judge } from './verdict';
+import { THRESHOLD_DEFAULTS } from './defaults';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Layer = tfLayers.Layer;
@@ -232,7 +233,7 @@ async function measure(
     // The effective value is always reported, also for requests from callers that predate the option.
     thresholds: {
       ...request.thresholds,
-      maxUpdateRatio: request.thresholds.maxUpdateRatio ?? MAX_UPDATE_TO_WEIGHT,
+      maxUpdateRatio: request.thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio,
     },
     assumptions: [...prepared.assumptions, ...training.assumptions, ...batch.assumptions],
     timings: { loadMs: 0, buildMs: 0, probeMs: 0 },

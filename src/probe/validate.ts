@@ -1,8 +1,6 @@
 /** Checks a ProbeRequest from the CLI or the editor before any work: bad input gets a clear 'bad-input' error. */
+import { PROBE_LIMITS } from './defaults';
 import { ProbeError, type ProbeRequest } from './types';
-
-const MAX_BATCH = 4096;
-const MAX_STEPS = 1000;
 
 export function validateRequest(request: ProbeRequest): void {
   const problems: string[] = [];
@@ -11,8 +9,8 @@ export function validateRequest(request: ProbeRequest): void {
       problems.push(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
     }
   };
-  positiveInt(request.batchSize, 'batchSize', MAX_BATCH);
-  positiveInt(request.steps, 'steps', MAX_STEPS);
+  positiveInt(request.batchSize, 'batchSize', PROBE_LIMITS.maxBatch);
+  positiveInt(request.steps, 'steps', PROBE_LIMITS.maxSteps);
   if (typeof request.seed !== 'number' || !Number.isFinite(request.seed)) {
     problems.push(`seed must be a number (got ${String(request.seed)})`);
   }

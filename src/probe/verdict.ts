@@ -9,6 +9,7 @@
  * - vanishing: the first hidden weighted layer below vanishingRatio × the output layer (or every gradient zero);
  * - healthy otherwise.
  */
+import { THRESHOLD_DEFAULTS } from './defaults';
 import type { Verdict } from './types';
 
 export interface VerdictLayer {
@@ -24,13 +25,10 @@ export interface VerdictLayer {
   updateToWeightRatio?: number | null;
 }
 
-/** Default maxUpdateRatio: above it, one plain gradient step would change a layer's weights by more than their own norm. */
-export const MAX_UPDATE_TO_WEIGHT = 1;
-
 export interface Thresholds {
   vanishingRatio: number;
   explodingRatio: number;
-  /** Exploding when learning rate × gradient norm / weight norm exceeds this; MAX_UPDATE_TO_WEIGHT when absent. */
+  /** Exploding when learning rate × gradient norm / weight norm exceeds this; THRESHOLD_DEFAULTS.maxUpdateRatio when absent. */
   maxUpdateRatio?: number;
 }
 
@@ -50,7 +48,7 @@ export function judge(
   const outNorm = output?.gradNorm ?? 0;
   const ratio = (l: VerdictLayer): number | null =>
     l.gradNorm === null || !(outNorm > 0) ? null : l.gradNorm / outNorm;
-  const maxUpdate = thresholds.maxUpdateRatio ?? MAX_UPDATE_TO_WEIGHT;
+  const maxUpdate = thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio;
   const perLayer = layers.map((l) => ({
     verdict: layerVerdict(l, ratio(l), thresholds, maxUpdate),
     ratioToOutput: ratio(l),

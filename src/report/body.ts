@@ -4,7 +4,7 @@
  */
 import type { LintMessage } from '../rules/types';
 import type { LayerProbe, ProbeReport, Verdict } from '../probe/types';
-import { MAX_UPDATE_TO_WEIGHT } from '../probe/verdict';
+import { THRESHOLD_DEFAULTS } from '../probe/defaults';
 import { chartPayload } from './chart-data';
 import { escapeHtml as h, jsonForScript } from './escape';
 import { count, percent, readable, sci } from './format';
@@ -54,7 +54,7 @@ function header(report: ProbeReport, title: string | undefined): string {
     ['Learning rate', report.learningRate === null ? 'unknown' : readable(report.learningRate)],
     [
       'Thresholds',
-      `vanishing < ${readable(report.thresholds.vanishingRatio)} · exploding > ${readable(report.thresholds.explodingRatio)} · update/weight > ${readable(report.thresholds.maxUpdateRatio ?? MAX_UPDATE_TO_WEIGHT)}`,
+      `vanishing < ${readable(report.thresholds.vanishingRatio)} · exploding > ${readable(report.thresholds.explodingRatio)} · update/weight > ${readable(report.thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio)}`,
     ],
     [
       'Time',

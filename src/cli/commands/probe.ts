@@ -7,6 +7,7 @@ import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze } from '../../analysis';
 import { MIN_MEMORY_MB, runProbe } from '../../probe/client';
+import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../../probe/defaults';
 import { resolveUnknowns } from '../../probe/resolve';
 import { selectModel } from '../../probe/select';
 import type {
@@ -150,9 +151,21 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
   }
   const format = oneOf('--format', v.format ?? 'table', FORMATS);
   const backend = oneOf('--backend', v.backend ?? 'auto', BACKENDS);
-  const vanishingRatio = positiveNumber('--vanishing-ratio', v['vanishing-ratio'], 1e-3);
-  const explodingRatio = positiveNumber('--exploding-ratio', v['exploding-ratio'], 70);
-  const maxUpdateRatio = positiveNumber('--max-update-ratio', v['max-update-ratio'], 1);
+  const vanishingRatio = positiveNumber(
+    '--vanishing-ratio',
+    v['vanishing-ratio'],
+    THRESHOLD_DEFAULTS.vanishingRatio,
+  );
+  const explodingRatio = positiveNumber(
+    '--exploding-ratio',
+    v['exploding-ratio'],
+    THRESHOLD_DEFAULTS.explodingRatio,
+  );
+  const maxUpdateRatio = positiveNumber(
+    '--max-update-ratio',
+    v['max-update-ratio'],
+    THRESHOLD_DEFAULTS.maxUpdateRatio,
+  );
   const file = resolve(cwd, positionals[0]);
   const fromCwd = relative(cwd, file);
   return {
@@ -165,17 +178,29 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
     format,
     out: v.out,
     request: {
-      batchSize: integer('--batch', v.batch, 32, 1, 1_000_000),
-      steps: integer('--steps', v.steps, 1, 1, 10_000),
-      seed: integer('--seed', v.seed, 1, 0, 2 ** 31 - 1),
+      batchSize: integer('--batch', v.batch, PROBE_DEFAULTS.batchSize, 1, PROBE_LIMITS.maxBatch),
+      steps: integer('--steps', v.steps, PROBE_DEFAULTS.steps, 1, PROBE_LIMITS.maxSteps),
+      seed: integer('--seed', v.seed, PROBE_DEFAULTS.seed, 0, 2 ** 31 - 1),
       thresholds: { vanishingRatio, explodingRatio, maxUpdateRatio },
-      maxParams: integer('--max-params', v['max-params'], 50_000_000, 1, Number.MAX_SAFE_INTEGER),
+      maxParams: integer(
+        '--max-params',
+        v['max-params'],
+        PROBE_DEFAULTS.maxParams,
+        1,
+        Number.MAX_SAFE_INTEGER,
+      ),
     },
     runtime: {
       backend,
       allowProjectTfjs: !v['no-project-tfjs'],
-      timeoutMs: positiveNumber('--timeout', v.timeout, 60) * 1000,
-      maxHeapMb: integer('--max-heap', v['max-heap'], 2048, MIN_MEMORY_MB, 1_048_576),
+      timeoutMs: positiveNumber('--timeout', v.timeout, PROBE_DEFAULTS.timeoutSeconds) * 1000,
+      maxHeapMb: integer(
+        '--max-heap',
+        v['max-heap'],
+        PROBE_DEFAULTS.maxHeapMb,
+        MIN_MEMORY_MB,
+        1_048_576,
+      ),
     },
   };
 }

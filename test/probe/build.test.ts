@@ -4,26 +4,15 @@ import { before, test } from 'node:test';
 import { buildFromIr } from '../../src/probe/build';
 import { probeModel } from '../../src/probe/engine';
 import { countSequential } from '../../src/probe/params';
-import type { ProbeRequest } from '../../src/probe/types';
 import type { ModelGraph } from '../../src/analysis/ir';
-import { call, functional, sequential, type LayerSpec } from '../fixtures/probe/ir';
+import { call, functional, sequential, type LayerSpec, irRequest } from '../fixtures/probe/ir';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
 let tf: Tf;
 let backend: string;
 before(async () => ({ tf, backend } = await loadTf()));
 
-function request(model: ModelGraph): ProbeRequest {
-  return {
-    target: { kind: 'ir', model, filePath: 'model.ts' },
-    values: {},
-    batchSize: 4,
-    steps: 1,
-    seed: 5,
-    thresholds: { vanishingRatio: 1e-3, explodingRatio: 70 },
-    maxParams: 5e7,
-  };
-}
+const request = (model: ModelGraph) => irRequest(model, { batchSize: 4, seed: 5 });
 
 const CASES: [string, () => import('@tensorflow/tfjs').layers.Layer[]][] = [
   ['dense without bias', () => [tf.layers.dense({ units: 7, useBias: false, inputShape: [5] })]],

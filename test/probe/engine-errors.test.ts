@@ -4,25 +4,14 @@ import { before, test } from 'node:test';
 import type { ModelGraph } from '../../src/analysis/ir';
 import { probeModel } from '../../src/probe/engine';
 import { ProbeError, type ProbeErrorCode, type ProbeRequest } from '../../src/probe/types';
-import { functional, sequential, unknown } from '../fixtures/probe/ir';
+import { functional, sequential, unknown, irRequest } from '../fixtures/probe/ir';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
 let tf: Tf;
 let backend: string;
 before(async () => ({ tf, backend } = await loadTf()));
 
-function request(model: ModelGraph, extra: Partial<ProbeRequest> = {}): ProbeRequest {
-  return {
-    target: { kind: 'ir', model, filePath: 'model.ts' },
-    values: {},
-    batchSize: 8,
-    steps: 1,
-    seed: 1,
-    thresholds: { vanishingRatio: 1e-3, explodingRatio: 70 },
-    maxParams: 5e7,
-    ...extra,
-  };
-}
+const request = (model: ModelGraph, extra: Partial<ProbeRequest> = {}) => irRequest(model, extra);
 
 async function failure(req: ProbeRequest, code: ProbeErrorCode): Promise<ProbeError> {
   const tensors = tf.memory().numTensors;

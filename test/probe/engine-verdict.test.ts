@@ -5,25 +5,22 @@ import type { ModelGraph } from '../../src/analysis/ir';
 import { probeModel } from '../../src/probe/engine';
 import type { ProbeRequest } from '../../src/probe/types';
 import { judge } from '../../src/probe/verdict';
-import { call, js, sequential, type LayerSpec, type TrainingSpec } from '../fixtures/probe/ir';
+import {
+  call,
+  js,
+  sequential,
+  type LayerSpec,
+  type TrainingSpec,
+  irRequest,
+} from '../fixtures/probe/ir';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
 let tf: Tf;
 let backend: string;
 before(async () => ({ tf, backend } = await loadTf()));
 
-function request(model: ModelGraph, extra: Partial<ProbeRequest> = {}): ProbeRequest {
-  return {
-    target: { kind: 'ir', model, filePath: 'model.ts' },
-    values: {},
-    batchSize: 32,
-    steps: 1,
-    seed: 11,
-    thresholds: { vanishingRatio: 1e-3, explodingRatio: 70 },
-    maxParams: 5e7,
-    ...extra,
-  };
-}
+const request = (model: ModelGraph, extra: Partial<ProbeRequest> = {}) =>
+  irRequest(model, { batchSize: 32, seed: 11, ...extra });
 
 function mlp(
   depth: number,

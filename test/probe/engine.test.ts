@@ -11,7 +11,7 @@ import { buildFromIr } from '../../src/probe/build';
 import { makeBatch } from '../../src/probe/data';
 import { probeModel } from '../../src/probe/engine';
 import type { ProbeReport, ProbeRequest } from '../../src/probe/types';
-import { functional, sequential, type LayerSpec } from '../fixtures/probe/ir';
+import { functional, sequential, type LayerSpec, irRequest } from '../fixtures/probe/ir';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
 let tf: Tf;
@@ -21,18 +21,8 @@ before(async () => ({ tf, backend } = await loadTf()));
 const SEED = 7;
 const BATCH = 16;
 
-function request(model: ModelGraph, extra: Partial<ProbeRequest> = {}): ProbeRequest {
-  return {
-    target: { kind: 'ir', model, filePath: 'model.ts' },
-    values: {},
-    batchSize: BATCH,
-    steps: 1,
-    seed: SEED,
-    thresholds: { vanishingRatio: 1e-3, explodingRatio: 70 },
-    maxParams: 5e7,
-    ...extra,
-  };
-}
+const request = (model: ModelGraph, extra: Partial<ProbeRequest> = {}) =>
+  irRequest(model, { batchSize: BATCH, seed: SEED, ...extra });
 
 type LossFn = (y: Tensor, p: Tensor) => Scalar;
 const mse: LossFn = (y, p) => tf.mean(tf.square(tf.sub(y, p)));

@@ -9,7 +9,7 @@ import { ProbeError, type ProbeRequest } from '../../src/probe/types';
 import { validateRequest } from '../../src/probe/validate';
 import { judge, type VerdictLayer } from '../../src/probe/verdict';
 import { renderReportBody } from '../../src/report/body';
-import { call, sequential, type LayerSpec } from '../fixtures/probe/ir';
+import { call, sequential, type LayerSpec, irRequest } from '../fixtures/probe/ir';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 import { fixtureReport } from '../report/helpers';
 
@@ -68,17 +68,8 @@ describe('judge with maxUpdateRatio', () => {
   });
 });
 
-function request(model: ModelGraph, thresholds: ProbeRequest['thresholds']): ProbeRequest {
-  return {
-    target: { kind: 'ir', model, filePath: 'model.ts' },
-    values: {},
-    batchSize: 8,
-    steps: 1,
-    seed: 11,
-    thresholds,
-    maxParams: 5e7,
-  };
-}
+const request = (model: ModelGraph, thresholds: ProbeRequest['thresholds']) =>
+  irRequest(model, { seed: 11, thresholds });
 
 const tiny = sequential('tiny', [
   { factory: 'dense', config: { units: 4, inputShape: [3] } },

@@ -30,7 +30,20 @@ export interface ShapeInference {
   totalParams: number | null;
 }
 
+// The IR is never mutated after analysis (the probe clones before resolving values), so shapes are
+// computed once per model however many rules and the estimate ask for them.
+const cache = new WeakMap<ModelGraph, ShapeInference>();
+
 export function inferShapes(model: ModelGraph): ShapeInference {
+  let shapes = cache.get(model);
+  if (!shapes) {
+    shapes = computeShapes(model);
+    cache.set(model, shapes);
+  }
+  return shapes;
+}
+
+function computeShapes(model: ModelGraph): ShapeInference {
   const layers =
     model.kind === 'functional' && model.nodes.length > 0
       ? inferFunctional(model)

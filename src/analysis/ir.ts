@@ -74,6 +74,8 @@ export interface LayerNode {
   conditional?: { condition: string; branch: string };
   /** Variable the layer was stored in, if any (`const hidden = tf.layers.dense(...)`). */
   variable?: string;
+  /** factory `loadedModel`: index into `ModelGraph.bases`. */
+  base?: number;
 }
 
 /** A functional-API input: `tf.input({shape: [...]})`. */
@@ -83,6 +85,8 @@ export interface InputNode {
   dtype?: string;
   span: Span;
   variable?: string;
+  /** This input is the output of a loaded base model (index into `ModelGraph.bases`). */
+  base?: number;
 }
 
 /** One application of a layer in a functional graph (`layer.apply(x)`); a shared layer has several. */
@@ -186,6 +190,43 @@ export interface ModelGraph {
   training: TrainingSetup;
   /** Unresolved values that matter for building the model, keyed by expression text. */
   unknowns: string[];
+  /**
+   * Set when the code that builds this model has exclusive paths (if/else-if chains, switch,
+   * ternaries, early returns): this graph is the model one path builds. Absent: one path only.
+   */
+  variant?: VariantInfo;
+  /** Base models the code loads and builds on (transfer learning), referenced by index. */
+  bases?: LoadedBase[];
+}
+
+/** One path through a builder's undecidable branches. */
+export interface VariantInfo {
+  /**
+   * Unique among the graphs that share this model's anchor; what `probe --variant ID` takes.
+   * The taken branch's own value when it has one (`'cnn'` for `modelType === 'cnn'`), else a label
+   * such as `then`/`else`, joined with `+` for nested branches.
+   */
+  id: string;
+  /** The path as people read it, e.g. `modelType = 'cnn'`. */
+  label: string;
+  /** Each undecidable condition on the path, outermost first, and the branch taken. */
+  path: { condition: string; branch: string }[];
+}
+
+/**
+ * `await tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers come from a file.
+ * A functional input fed by it has `InputNode.base`; a sequential model that adds it has a layer
+ * with factory `loadedModel` and `LayerNode.base`.
+ */
+export interface LoadedBase {
+  loader: 'loadLayersModel' | 'loadGraphModel';
+  /** The URL or path argument: a string when resolved. */
+  url: Value;
+  span: Span;
+  /** The workspace model.json the URL maps to (absolute path), when one does. */
+  file?: string;
+  /** `base.getLayer(NAME)`: the layer whose output the code builds on, when truncated. */
+  truncatedAt?: string;
 }
 
 export interface ParseProblem {

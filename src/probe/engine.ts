@@ -13,6 +13,8 @@ import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } f
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
+import { planTemporal, type RawTemporal } from './temporal';
+import { judgeTemporal } from './temporal-judge';
 import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
 import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
 import { validateRequest } from './validate';
@@ -191,17 +193,36 @@ async function measure(
   owned.push(...batch.xs, ...batch.ys);
   const estimate = estimateColumn(prepared.ir, request.batchSize);
   const plan = planActivations(tf, model);
+  const temporalPlan = planTemporal(
+    tf,
+    model,
+    prepared.layers.map((l) => l.layer),
+    batch.xs,
+  );
+  owned.push(...temporalPlan.deltas);
   const started = performance.now();
-  // Activations come from the first step's forward pass: the initial weights, like the reported gradients.
+  // Activations and the gradient through time come from the first step's forward and backward pass: the initial
+  // weights, like the reported gradients.
   const measurement = measureGradients(tf, model, training.optimizer, batch.xs, batch.ys, {
     steps: request.steps,
     onStep: (step, loss) =>
       progress(`Step ${step + 1}/${request.steps}: loss ${loss.toPrecision(4)}`),
     observe: plan,
+    temporal: temporalPlan,
   });
   const probeMs = performance.now() - started;
   const activations = plan.read(measurement.observed);
+  const temporal = measurement.temporal
+    ? temporalPlan.read(measurement.temporal)
+    : new Map<Layer, RawTemporal>();
   const layers = layerProbes(prepared, measurement, activations, training.learningRate);
+  prepared.layers.forEach(({ layer }, i) => {
+    const raw = temporal.get(layer);
+    if (raw) layers[i]!.temporal = judgeTemporal(raw, request.thresholds);
+  });
+  const temporalNotes = temporalPlan.skipped.map(
+    (s) => `The gradient through time of ${s.layer.name} was not measured: ${s.why}.`,
+  );
   const judgement = judge(
     layers.map((l) => ({
       name: l.name,
@@ -210,6 +231,7 @@ async function measure(
       nonFinite: l.nonFinite,
       perStep: l.gradNormPerStep ?? (l.gradNorm === null ? [] : [l.gradNorm]),
       updateToWeightRatio: l.updateToWeightRatio,
+      temporal: l.temporal ? { verdict: l.temporal.verdict, summary: l.temporal.summary } : null,
     })),
     measurement.lossPerStep,
     request.thresholds,
@@ -235,7 +257,12 @@ async function measure(
       ...request.thresholds,
       maxUpdateRatio: request.thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio,
     },
-    assumptions: [...prepared.assumptions, ...training.assumptions, ...batch.assumptions],
+    assumptions: [
+      ...prepared.assumptions,
+      ...training.assumptions,
+      ...batch.assumptions,
+      ...temporalNotes,
+    ],
     timings: { loadMs: 0, buildMs: 0, probeMs: 0 },
   };
   return { report, probeMs };

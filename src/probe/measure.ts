@@ -14,6 +14,8 @@ import type {
   Variable,
 } from '@tensorflow/tfjs';
 
+import type { TemporalPlan } from './temporal';
+
 type Tf = typeof import('@tensorflow/tfjs');
 
 export interface WeightMeasure {
@@ -34,12 +36,16 @@ export interface Measurement {
   weights: WeightMeasure[];
   /** The observer's reduced values from the first step; null without an observer. */
   observed: Float32Array | null;
+  /** The temporal plan's reduced per-step input gradients from the first step; null without a plan. */
+  temporal: Float32Array | null;
 }
 
 export interface MeasureOptions {
   steps: number;
   onStep?: (step: number, loss: number) => void;
   observe?: Observer;
+  /** Recurrent inputs to differentiate in the first step (backpropagation through time). */
+  temporal?: TemporalPlan;
 }
 
 /** Layer outputs to watch during the first step's forward pass, reduced to one small tensor. */
@@ -103,8 +109,12 @@ export function measureGradients(
   }));
   const lossPerStep: number[] = [];
   let observed: Float32Array | null = null;
+  let temporal: Float32Array | null = null;
+  const plan = options.temporal && options.temporal.deltas.length > 0 ? options.temporal : null;
   for (let step = 0; step < options.steps; step++) {
     let kept: Tensor | null = null;
+    let timeGrads: Tensor | null = null;
+    const tapped = step === 0 && plan !== null;
     const loss = (): Scalar => {
       if (step > 0 || !forward || !observe) return trainingLoss(tf, model, xs, ys);
       const applied = forward.apply(xs.length === 1 ? xs[0]! : xs, { training: true });
@@ -113,22 +123,29 @@ export function measureGradients(
       return lossOf(tf, core, outputs.slice(0, core.outputs.length), ys);
     };
     let result: ReturnType<typeof tf.variableGrads>;
+    const restore = tapped ? plan.install() : null;
     try {
       // The outer tidy releases the loss value tfjs would leak if the backward pass throws.
-      result = tf.tidy(() => tf.variableGrads(loss, variables));
+      result = tf.tidy(() => tf.variableGrads(loss, tapped ? [...variables, ...plan.deltas] : variables));
     } catch (err) {
       if (kept) (kept as Tensor).dispose();
       throw err;
+    } finally {
+      restore?.();
     }
-    const { value, grads } = result;
+    const { value } = result;
+    let grads = result.grads;
+    if (tapped) {
+      const deltaGrads = plan.deltas.map((d) => grads[d.name]!);
+      timeGrads = plan.reduce(deltaGrads);
+      tf.dispose(deltaGrads);
+      grads = Object.fromEntries(variables.map((v) => [v.name, grads[v.name]!]));
+    }
     const ordered = variables.map((v) => grads[v.name]!);
     // One read-back per step: gradient norms, the loss, and at the first step weight norms and observations.
     const first = step === 0;
-    const stats = readNorms(
-      tf,
-      first ? [...ordered, ...variables] : ordered,
-      kept ? [value, kept] : [value],
-    );
+    const extra = [value, ...(kept ? [kept] : []), ...(timeGrads ? [timeGrads] : [])];
+    const stats = readNorms(tf, first ? [...ordered, ...variables] : ordered, extra);
     weights.forEach((w, i) => {
       w.gradNorm.push(stats.norms[i]!);
       w.gradNonFinite.push(stats.nonFinite[i]!);
@@ -138,15 +155,17 @@ export function measureGradients(
       }
     });
     const lossValue = stats.extras[0]!;
-    if (kept) observed = stats.extras.slice(1);
+    const observedEnd = 1 + (kept ? (kept as Tensor).size : 0);
+    if (kept) observed = stats.extras.slice(1, observedEnd);
+    if (timeGrads) temporal = stats.extras.slice(observedEnd);
     lossPerStep.push(lossValue);
     options.onStep?.(step, lossValue);
     // Step k reports the gradient the optimizer applies at update k; the last update is skipped
     // because nothing after it is measured.
     if (step < options.steps - 1) optimizer.applyGradients(grads as NamedTensorMap);
-    tf.dispose([value, ...Object.values(grads), ...(kept ? [kept] : [])]);
+    tf.dispose([value, ...Object.values(grads), ...(kept ? [kept] : []), ...(timeGrads ? [timeGrads] : [])]);
   }
-  return { lossPerStep, weights, observed };
+  return { lossPerStep, weights, observed, temporal };
 }
 
 interface NormStats {

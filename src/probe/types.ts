@@ -37,6 +37,29 @@ export interface LayerProbe {
   verdict: Verdict;
   /** gradNorm at each step when steps > 1. */
   gradNormPerStep?: number[];
+  /** Recurrent layers: the gradient of the loss with respect to each time step's input (first probe step). */
+  temporal?: TemporalProbe;
+}
+
+/** Backpropagation through time for one recurrent layer, at the initial weights. */
+export interface TemporalProbe {
+  /** Time steps in the layer's input sequence. */
+  steps: number;
+  /** L2 norm (over batch and features) of d loss / d input at each time step; step 1 = earliest. */
+  gradNormByStep: number[];
+  /** A Bidirectional layer's two directions, each judged on its own. */
+  directions?: { forward: number[]; backward: number[] };
+  /** The layer reads its sequence last step first (goBackwards), so step 1 is the step nearest its output. */
+  reversed?: boolean;
+  /** The farthest step's gradient over the gradient of the step read last; null when that one is zero. */
+  farToNear: number | null;
+  /** Largest gradient of any step over the gradient of the step read last; null when that one is zero. */
+  peakToNear: number | null;
+  /** How many steps back from the step read last the gradient stays at or above vanishingRatio × its value. */
+  reach: number;
+  verdict: Verdict;
+  /** One plain sentence: how far back the gradient lasts, or how fast it grows. */
+  summary: string;
 }
 
 export interface ProbeReport {

@@ -23,6 +23,8 @@ export interface VerdictLayer {
   perStep: number[];
   /** learningRate × gradNorm / weightNorm at the first step; null when unknown. */
   updateToWeightRatio?: number | null;
+  /** Recurrent layers: the judgement of the gradient through time steps (see temporal-judge.ts). */
+  temporal?: { verdict: Verdict; summary: string } | null;
 }
 
 export interface Thresholds {
@@ -49,10 +51,13 @@ export function judge(
   const ratio = (l: VerdictLayer): number | null =>
     l.gradNorm === null || !(outNorm > 0) ? null : l.gradNorm / outNorm;
   const maxUpdate = thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio;
-  const perLayer = layers.map((l) => ({
-    verdict: layerVerdict(l, ratio(l), thresholds, maxUpdate),
-    ratioToOutput: ratio(l),
-  }));
+  const perLayer = layers.map((l) => {
+    const own = layerVerdict(l, ratio(l), thresholds, maxUpdate);
+    return {
+      verdict: own === 'healthy' && l.temporal ? l.temporal.verdict : own,
+      ratioToOutput: ratio(l),
+    };
+  });
   const done = (verdict: Verdict, reason: string): Judgement => ({
     verdict,
     reason,
@@ -107,9 +112,17 @@ export function judge(
       `The gradient of ${describe(growth.layer)} grew ${fmt(growth.factor)}-fold over ${growth.layer.perStep.length} steps (exploding above ${fmt(thresholds.explodingRatio)}-fold).`,
     );
   }
+  const throughTime = (verdict: Verdict): Judgement | null => {
+    const layer = layers.find((l) => l.temporal?.verdict === verdict);
+    return layer ? done(verdict, `In ${describe(layer)}, ${layer.temporal!.summary}`) : null;
+  };
+  const explodingInTime = throughTime('exploding');
+  if (explodingInTime) return explodingInTime;
 
   const first = weighted[0]!;
   const firstRatio = first.gradNorm! / outNorm;
+  const vanishingInTime = firstRatio < thresholds.vanishingRatio ? null : throughTime('vanishing');
+  if (vanishingInTime) return vanishingInTime;
   if (first === output) {
     return done(
       'healthy',

@@ -40,6 +40,7 @@ function toJson(report: ProbeReport): unknown {
       nonFinite: layer.nonFinite,
       ...(layer.estimateNote !== undefined ? { estimateNote: layer.estimateNote } : {}),
       ...(layer.gradNormPerStep !== undefined ? { gradNormPerStep: layer.gradNormPerStep } : {}),
+      ...(layer.temporal !== undefined ? { temporal: layer.temporal } : {}),
     })),
     verdict: report.verdict,
     assumptions: report.assumptions,

@@ -31,6 +31,14 @@ export function formatProbeTable(report: ProbeReport): string {
     '',
     `Verdict: ${report.verdict.toUpperCase()} - ${report.verdictReason}`,
   ];
+  const recurrent = report.layers.filter((layer) => layer.temporal);
+  if (recurrent.length > 0) {
+    lines.push(
+      '',
+      'Through time (gradient of the loss per input time step):',
+      ...recurrent.map((layer) => `  ${layer.name}: ${temporalLine(layer.temporal!)}`),
+    );
+  }
   if (report.assumptions.length > 0) {
     lines.push('', 'Assumptions:', ...report.assumptions.map((assumption) => `  - ${assumption}`));
   }
@@ -111,6 +119,11 @@ function stepTrend(layer: LayerProbe): string {
   const norms = layer.gradNormPerStep;
   if (!norms || norms.length < 2 || !norms[0]) return '-';
   return `x${sci(norms[norms.length - 1] / norms[0])}`;
+}
+
+function temporalLine(t: NonNullable<LayerProbe['temporal']>): string {
+  const norms = t.gradNormByStep;
+  return `${t.verdict}, ${t.steps} steps, step 1 ${sci(norms[0])} / step ${t.steps} ${sci(norms[norms.length - 1])}; ${t.summary}`;
 }
 
 function verdictCell(layer: LayerProbe): string {

@@ -126,7 +126,9 @@ export function measureGradients(
     const restore = tapped ? plan.install() : null;
     try {
       // The outer tidy releases the loss value tfjs would leak if the backward pass throws.
-      result = tf.tidy(() => tf.variableGrads(loss, tapped ? [...variables, ...plan.deltas] : variables));
+      result = tf.tidy(() =>
+        tf.variableGrads(loss, tapped ? [...variables, ...plan.deltas] : variables),
+      );
     } catch (err) {
       if (kept) (kept as Tensor).dispose();
       throw err;
@@ -163,7 +165,12 @@ export function measureGradients(
     // Step k reports the gradient the optimizer applies at update k; the last update is skipped
     // because nothing after it is measured.
     if (step < options.steps - 1) optimizer.applyGradients(grads as NamedTensorMap);
-    tf.dispose([value, ...Object.values(grads), ...(kept ? [kept] : []), ...(timeGrads ? [timeGrads] : [])]);
+    tf.dispose([
+      value,
+      ...Object.values(grads),
+      ...(kept ? [kept] : []),
+      ...(timeGrads ? [timeGrads] : []),
+    ]);
   }
   return { lossPerStep, weights, observed, temporal };
 }

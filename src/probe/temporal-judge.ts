@@ -102,7 +102,9 @@ function judgeDirection(d: Direction, thresholds: TemporalThresholds): Direction
     };
   }
   const lasts =
-    reach >= steps ? `it lasts all ${steps} steps` : `it lasts about ${reach} step${reach === 1 ? '' : 's'} of ${steps}`;
+    reach >= steps
+      ? `it lasts all ${steps} steps`
+      : `it lasts about ${reach} step${reach === 1 ? '' : 's'} of ${steps}`;
   const nearAt = d.stepOf(0) === steps ? 'the last step' : `step ${d.stepOf(0)}`;
   const size =
     far === 0

@@ -78,7 +78,12 @@ export function planTemporal(
       : [[layer, 'forward']];
     for (const [target, direction] of parts) {
       const name = `gradient_lens_bptt_${plan}_${taps.length}`;
-      taps.push({ owner: layer, target, direction, delta: tf.variable(tf.zeros(shape), true, name) });
+      taps.push({
+        owner: layer,
+        target,
+        direction,
+        delta: tf.variable(tf.zeros(shape), true, name),
+      });
     }
   }
   return {
@@ -90,7 +95,8 @@ export function planTemporal(
         const parts = grads.map((g) => stepNorms(tf, g));
         // A Bidirectional's input gradient is the sum of its two directions' gradients.
         taps.forEach((tap, i) => {
-          if (tap.direction === 'backward') parts.push(stepNorms(tf, tf.add(grads[i - 1]!, grads[i]!)));
+          if (tap.direction === 'backward')
+            parts.push(stepNorms(tf, tf.add(grads[i - 1]!, grads[i]!)));
         });
         return tf.concat(parts);
       }),
@@ -180,7 +186,9 @@ function readProfiles(taps: Tap[], values: Float32Array): Map<Layer, RawTemporal
   }
   for (const [owner, parts] of byOwner) {
     if (parts.length === 1) {
-      const reversed = Boolean((parts[0]!.tap.target as unknown as { goBackwards?: boolean }).goBackwards);
+      const reversed = Boolean(
+        (parts[0]!.tap.target as unknown as { goBackwards?: boolean }).goBackwards,
+      );
       out.set(owner, { gradNormByStep: parts[0]!.norms, reversed });
       continue;
     }

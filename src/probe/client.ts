@@ -1,19 +1,28 @@
 /**
- * Runs a probe in a child process (dist/probe-worker.js) so that a slow or greedy model never
- * blocks or crashes the caller (the CLI or the VS Code extension host; no `vscode` here).
- * The child is always reaped: on success, failure, timeout, cancellation, memory overrun, and
- * when the parent process exits.
+ * Runs probes in a child process (dist/probe-worker.js) so that a slow or greedy model never blocks or crashes the
+ * caller (the CLI or the VS Code extension host; no `vscode` here). One process is kept warm between probes (tfjs
+ * and its backend stay loaded), for `idleMs` after its last answer; probes take turns on it, never two at once.
+ * A probe that times out, is cancelled, overruns its memory cap or crashes takes its process with it (always
+ * reaped, also when the parent exits); the next probe starts a fresh one.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OUT_OF_MEMORY_PATTERN, TEST_HOOK_ENV, isWorkerMessage, type RunMessage } from './protocol';
-import { ProbeError, type ProbeReport, type ProbeRequest, type ProbeRuntimeOptions } from './types';
+import {
+  ProbeError,
+  type ProbeErrorCode,
+  type ProbeReport,
+  type ProbeRequest,
+  type ProbeRuntimeOptions,
+} from './types';
 
 /** Extra knobs for tests and embedders; none of them changes what is measured. */
 export interface ProbeProcessHooks {
-  /** Called once the child process exists. */
+  /** Called once a new child process exists. */
   onSpawn?: (pid: number) => void;
+  /** Called when a probe starts on a process; `reused` when it was already warm. */
+  onRun?: (pid: number, reused: boolean) => void;
   /** Overrides the worker script (default: dist/probe-worker.js). */
   workerPath?: string;
   /** Extra environment variables for the child. */
@@ -22,14 +31,35 @@ export interface ProbeProcessHooks {
 
 /** How long a child gets to exit after SIGTERM before SIGKILL. */
 export const KILL_GRACE_MS = 1500;
-/** How long a child that already answered gets to exit on its own. */
+/** How long a retired child gets to exit on its own once its channel is closed. */
 const EXIT_AFTER_ANSWER_MS = 2000;
 const MEMORY_POLL_MS = 200;
 /** Below this, Node and tfjs alone would exceed the cap. */
 export const MIN_MEMORY_MB = 128;
+/** How long a probe process stays warm after its last answer, unless the caller says otherwise. */
+export const DEFAULT_IDLE_MS = 5 * 60_000;
+/** Failures the engine reports about the model itself: the process is still sound and stays warm. */
+const MODEL_FAILURES = new Set<ProbeErrorCode>([
+  'unresolved',
+  'unknown-layer',
+  'shape',
+  'too-large',
+  'bad-input',
+]);
+
+interface Worker {
+  child: ChildProcess;
+  /** Which processes can serve a request: same script, heap cap, environment and backend plan. */
+  key: string;
+  stderr: TextTail;
+  idle: NodeJS.Timeout | null;
+}
 
 const liveChildren = new Set<ChildProcess>();
 let exitHookInstalled = false;
+let warm: Worker | null = null;
+/** Probes take turns: each waits for the one before it to settle. */
+let queue: Promise<unknown> = Promise.resolve();
 
 export function runProbe(
   request: ProbeRequest,
@@ -49,91 +79,173 @@ export function runProbe(
     );
   }
   return new Promise<ProbeReport>((resolve, reject) => {
-    const child = spawnWorker(workerPath, options, hooks.env);
-    const stderr = new TextTail(16_384);
-    let outcome: { report: ProbeReport } | { error: ProbeError } | null = null;
+    // A probe cancelled while it waits for its turn fails at once and never reaches a process.
+    const onAbortWaiting = (): void => reject(cancelled());
+    options.signal?.addEventListener('abort', onAbortWaiting, { once: true });
+    const turn = queue.then(() => {
+      options.signal?.removeEventListener('abort', onAbortWaiting);
+      if (options.signal?.aborted) throw cancelled();
+      return runOnWorker(request, options, hooks, workerPath);
+    });
+    queue = turn.catch(() => undefined);
+    turn.then(resolve, reject);
+  });
+}
+
+/** Ends the warm probe process, if any (the extension calls this on deactivation). */
+export function shutdownProbeWorker(): void {
+  if (warm) retire(warm);
+}
+
+function runOnWorker(
+  request: ProbeRequest,
+  options: ProbeRuntimeOptions,
+  hooks: ProbeProcessHooks,
+  workerPath: string,
+): Promise<ProbeReport> {
+  const backend = {
+    choice: options.backend,
+    allowProjectTfjs: options.allowProjectTfjs,
+    searchFrom: options.searchFrom,
+  };
+  const key = JSON.stringify([workerPath, Math.floor(options.maxHeapMb), hooks.env ?? {}, backend]);
+  const reused = warm !== null && warm.key === key && isRunning(warm.child);
+  if (!reused && warm) retire(warm);
+  const worker = reused ? warm! : spawnWorker(workerPath, key, options, hooks.env);
+  warm = null;
+  if (worker.idle) clearTimeout(worker.idle);
+  worker.idle = null;
+  setReferenced(worker.child, true);
+  worker.stderr.clear();
+  if (!reused && worker.child.pid !== undefined) hooks.onSpawn?.(worker.child.pid);
+  if (worker.child.pid !== undefined) hooks.onRun?.(worker.child.pid, reused);
+  const { child } = worker;
+
+  return new Promise<ProbeReport>((resolve, reject) => {
+    // Set when the probe must stop with this error: the process is stopped and the error given once it closed.
+    let stopping: ProbeError | null = null;
+    let settled = false;
     const timers: NodeJS.Timeout[] = [];
 
-    const settle = (
-      next: { report: ProbeReport } | { error: ProbeError },
-      stopNow: boolean,
-    ): void => {
-      if (outcome) return;
-      outcome = next;
-      options.signal?.removeEventListener('abort', onAbort);
-      if (stopNow) terminate(child, timers);
-      else timers.push(setTimeout(() => terminate(child, timers), EXIT_AFTER_ANSWER_MS));
-    };
-    const onAbort = (): void => settle({ error: cancelled() }, true);
-
-    child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString('utf8')));
-    child.on('message', (message: unknown) => {
-      if (!isWorkerMessage(message)) return;
-      if (message.type === 'progress') options.onProgress?.(message.message);
-      else if (message.type === 'result') settle({ report: message.report }, false);
-      else settle({ error: new ProbeError(message.code, message.message, message.details) }, false);
-    });
-    child.on('error', (error) => {
-      settle(
-        { error: new ProbeError('internal', `could not run the probe process: ${error.message}`) },
-        true,
-      );
-    });
-    child.on('close', (code, signal) => {
-      liveChildren.delete(child);
+    const cleanup = (): void => {
+      settled = true;
       timers.forEach(clearTimeout);
+      timers.length = 0;
       options.signal?.removeEventListener('abort', onAbort);
-      const final = outcome ?? {
-        error: classifyExit(code, signal, stderr.text(), options.maxHeapMb),
-      };
-      if ('report' in final) resolve(final.report);
-      else reject(final.error);
-    });
+      child.off('message', onMessage);
+      child.off('close', onClose);
+      child.off('error', onError);
+    };
+    const stop = (error: ProbeError): void => {
+      if (settled || stopping) return;
+      stopping = error;
+      terminate(child, timers);
+    };
+    const onAbort = (): void => stop(cancelled());
+    const onMessage = (message: unknown): void => {
+      if (settled || stopping || !isWorkerMessage(message)) return;
+      if (message.type === 'progress') options.onProgress?.(message.message);
+      else if (message.type === 'partial') options.onPartial?.(message.report);
+      else if (message.type === 'result') {
+        cleanup();
+        park(worker, options);
+        resolve(message.report);
+      } else {
+        cleanup();
+        // The engine's own complaints about the model leave the process sound; anything else retires it.
+        if (MODEL_FAILURES.has(message.code)) park(worker, options);
+        else retire(worker);
+        reject(new ProbeError(message.code, message.message, message.details));
+      }
+    };
+    const onClose = (code: number | null, signal: NodeJS.Signals | null): void => {
+      cleanup();
+      reject(stopping ?? classifyExit(code, signal, worker.stderr.text(), options.maxHeapMb));
+    };
+    const onError = (error: Error): void => {
+      stop(new ProbeError('internal', `could not run the probe process: ${error.message}`));
+    };
 
+    child.on('message', onMessage);
+    child.on('close', onClose);
+    child.on('error', onError);
     options.signal?.addEventListener('abort', onAbort, { once: true });
     timers.push(
-      setTimeout(() => settle({ error: timedOut(options.timeoutMs) }, true), options.timeoutMs),
+      setTimeout(() => stop(timedOut(options.timeoutMs)), options.timeoutMs),
       setInterval(() => {
         const rssMb = residentMemoryMb(child.pid);
         if (rssMb !== null && rssMb > options.maxHeapMb) {
-          settle(
-            {
-              error: outOfMemory(
-                options.maxHeapMb,
-                `resident memory reached ${Math.round(rssMb)} MB`,
-              ),
-            },
-            true,
-          );
+          stop(outOfMemory(options.maxHeapMb, `resident memory reached ${Math.round(rssMb)} MB`));
         }
       }, MEMORY_POLL_MS),
     );
-    if (child.pid !== undefined) hooks.onSpawn?.(child.pid);
     const run: RunMessage = {
       type: 'run',
       request,
-      backend: {
-        choice: options.backend,
-        allowProjectTfjs: options.allowProjectTfjs,
-        searchFrom: options.searchFrom,
-      },
+      backend,
+      ...(options.onPartial ? { preview: true } : {}),
     };
     try {
       // A failed send means the child already died; its 'close' says why better than EPIPE would.
       child.send(run, () => {});
     } catch (error) {
       // The request could not be serialised (it must be plain data).
-      settle(
-        {
-          error: new ProbeError(
-            'bad-input',
-            `the probe request is not plain data: ${(error as Error).message}`,
-          ),
-        },
-        true,
+      stop(
+        new ProbeError(
+          'bad-input',
+          `the probe request is not plain data: ${(error as Error).message}`,
+        ),
       );
     }
   });
+}
+
+/** Keeps an answered process warm for the next probe, unless the caller wants none or it grew past its cap. */
+function park(worker: Worker, options: ProbeRuntimeOptions): void {
+  const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
+  const rssMb = residentMemoryMb(worker.child.pid);
+  if (!(idleMs > 0) || !isRunning(worker.child) || (rssMb !== null && rssMb > options.maxHeapMb)) {
+    retire(worker);
+    return;
+  }
+  if (warm && warm !== worker) retire(warm);
+  warm = worker;
+  worker.idle = setTimeout(() => retire(worker), idleMs);
+  worker.idle.unref();
+  // An idle process must not keep the caller alive (a CLI exits when its work is done; the exit hook reaps it).
+  setReferenced(worker.child, false);
+}
+
+/** Lets a process go: closing its channel ends it; SIGTERM then SIGKILL if it lingers. */
+function retire(worker: Worker): void {
+  if (warm === worker) warm = null;
+  if (worker.idle) clearTimeout(worker.idle);
+  worker.idle = null;
+  const { child } = worker;
+  if (!isRunning(child)) return;
+  if (child.connected) child.disconnect();
+  const timers: NodeJS.Timeout[] = [];
+  timers.push(setTimeout(() => terminate(child, timers), EXIT_AFTER_ANSWER_MS));
+  timers.forEach((t) => t.unref());
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+function setReferenced(child: ChildProcess, referenced: boolean): void {
+  type Handle = { ref(): void; unref(): void };
+  const channel = (child as { channel?: Handle | null }).channel;
+  const stderr = child.stderr as unknown as Partial<Handle> | null;
+  if (referenced) {
+    child.ref();
+    channel?.ref();
+    stderr?.ref?.();
+  } else {
+    child.unref();
+    channel?.unref();
+    stderr?.unref?.();
+  }
 }
 
 /** dist/probe-worker.js, next to the CLI and extension bundles, or under the repo root from sources. */
@@ -147,9 +259,10 @@ export function findWorkerScript(): string | null {
 
 function spawnWorker(
   workerPath: string,
+  key: string,
   options: ProbeRuntimeOptions,
   env: Record<string, string> = {},
-) {
+): Worker {
   installExitHook();
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ELECTRON_RUN_AS_NODE: '1' };
   // The probe decides its own V8 flags; an inherited NODE_OPTIONS could override the heap cap.
@@ -164,7 +277,16 @@ function spawnWorker(
     env: childEnv,
   });
   liveChildren.add(child);
-  return child;
+  const worker: Worker = { child, key, stderr: new TextTail(16_384), idle: null };
+  child.stderr?.on('data', (chunk: Buffer) => worker.stderr.push(chunk.toString('utf8')));
+  // Without a listener, a spawn failure would be thrown as an uncaught 'error' event.
+  child.on('error', () => undefined);
+  child.on('close', () => {
+    liveChildren.delete(child);
+    if (worker.idle) clearTimeout(worker.idle);
+    if (warm === worker) warm = null;
+  });
+  return worker;
 }
 
 function terminate(child: ChildProcess, timers: NodeJS.Timeout[]): void {
@@ -264,5 +386,8 @@ class TextTail {
   }
   text(): string {
     return this.buffer;
+  }
+  clear(): void {
+    this.buffer = '';
   }
 }

@@ -13,6 +13,7 @@ import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } f
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
+import { previewRequest } from './preview';
 import { planTemporal, type RawTemporal } from './temporal';
 import { judgeTemporal } from './temporal-judge';
 import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
@@ -48,12 +49,19 @@ export async function probeModel(
   request: ProbeRequest,
   backendName: string,
   onProgress?: (msg: string) => void,
+  onPartial?: (report: ProbeReport) => void,
 ): Promise<ProbeReport> {
   const progress = onProgress ?? (() => undefined);
   validateRequest(request);
   const borrowed = borrowMissingKernels(tf);
+  const partial = onPartial
+    ? (report: ProbeReport) => {
+        report.assumptions.push(...kernelNotes(tf, borrowed, report));
+        onPartial(report);
+      }
+    : undefined;
   try {
-    const report = await probeOnce(tf, request, backendName, progress);
+    const report = await probeOnce(tf, request, backendName, progress, partial);
     report.assumptions.push(...kernelNotes(tf, borrowed, report));
     return report;
   } catch (err) {
@@ -100,6 +108,7 @@ async function probeOnce(
   request: ProbeRequest,
   backendName: string,
   progress: (msg: string) => void,
+  onPartial?: (report: ProbeReport) => void,
 ): Promise<ProbeReport> {
   const started = performance.now();
   let prepared: Prepared | null = null;
@@ -107,6 +116,31 @@ async function probeOnce(
   try {
     progress('Building the model');
     prepared = await phase('building the model', () => prepare(tf, request));
+    const quick = onPartial ? previewRequest(prepared.model, request) : null;
+    if (quick) {
+      progress(`Large model: a first result on a batch of ${quick.batchSize}, one step`);
+      const first = await phase('measuring gradients', () =>
+        measure(tf, prepared!, quick, backendName, owned, () => undefined),
+      );
+      const elapsed = Math.round(performance.now() - started);
+      first.report.timings = {
+        loadMs: 0,
+        buildMs: elapsed - Math.round(first.probeMs),
+        probeMs: Math.round(first.probeMs),
+      };
+      first.report.preview = {
+        batchSize: quick.batchSize,
+        steps: 1,
+        fullBatchSize: request.batchSize,
+        fullSteps: request.steps,
+      };
+      first.report.assumptions.unshift(
+        `First result: one step on a batch of ${quick.batchSize}; the full measurement (batch ${request.batchSize}, ${request.steps === 1 ? '1 step' : `${request.steps} steps`}) follows.`,
+      );
+      onPartial!(first.report);
+      // The preview's tensors are not needed by the full measurement.
+      tf.dispose(owned.splice(0));
+    }
     progress('Measuring gradients');
     const { report, probeMs } = await phase('measuring gradients', () =>
       measure(tf, prepared!, request, backendName, owned, progress),
@@ -276,7 +310,12 @@ function layerProbes(
 ): LayerProbe[] {
   const byName = new Map(measurement.weights.map((w) => [w.name, w]));
   return prepared.layers.map(({ layer, index, line }) => {
-    const weights = layer.trainableWeights.flatMap((w) => byName.get(variableOf(w).name) ?? []);
+    const weights = layer.trainableWeights.flatMap((w) => {
+      const measured = byName.get(variableOf(w).name);
+      // tfjs suffixes a variable name seen before in the process (kernel_1, kernel_2, ...); a kept-warm probe
+      // process reports the name the model itself gives the weight, the same on every probe.
+      return measured ? [{ ...measured, name: originalName(w) ?? measured.name }] : [];
+    });
     const steps = weights[0]?.gradNorm.length ?? 0;
     const perStep = Array.from({ length: steps }, (_, s) =>
       rootSumSquares(weights.map((w) => w.gradNorm[s]!)),
@@ -317,6 +356,11 @@ function layerProbes(
     if (steps > 1) probe.gradNormPerStep = perStep;
     return probe;
   });
+}
+
+function originalName(weight: unknown): string | null {
+  const name = (weight as { originalName?: unknown }).originalName;
+  return typeof name === 'string' && name.length > 0 ? name : null;
 }
 
 function rootSumSquares(values: number[]): number {

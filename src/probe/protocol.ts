@@ -15,6 +15,8 @@ export interface RunMessage {
   type: 'run';
   request: ProbeRequest;
   backend: BackendPlanInput;
+  /** Send a first result (one step, smaller batch) of a large model before the full one. */
+  preview?: boolean;
 }
 
 export type ParentMessage = RunMessage;
@@ -29,6 +31,12 @@ export interface ResultMessage {
   report: ProbeReport;
 }
 
+/** A first result of a large model (report.preview says how it was reduced); the result follows. */
+export interface PartialMessage {
+  type: 'partial';
+  report: ProbeReport;
+}
+
 export interface FailureMessage {
   type: 'failure';
   code: ProbeErrorCode;
@@ -36,7 +44,7 @@ export interface FailureMessage {
   details: { layerIndex?: number; line?: number; needs?: string[] };
 }
 
-export type WorkerMessage = ProgressMessage | ResultMessage | FailureMessage;
+export type WorkerMessage = ProgressMessage | PartialMessage | ResultMessage | FailureMessage;
 
 /** Test-only: makes the worker misbehave on purpose so the client's reaping can be tested. */
 export const TEST_HOOK_ENV = 'GRADIENT_LENS_TEST_ONLY_WORKER_HOOK';
@@ -51,6 +59,7 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
     case 'progress':
       return typeof message.message === 'string';
     case 'result':
+    case 'partial':
       return typeof message.report === 'object' && message.report !== null;
     case 'failure':
       return typeof message.code === 'string' && typeof message.message === 'string';

@@ -76,6 +76,8 @@ export interface ProbeReport {
   /** maxUpdateRatio is absent in reports saved before it was an option; they used 1. */
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   assumptions: string[];
+  /** Present on a first result only: it measured one step on this smaller batch; the full report follows. */
+  preview?: { batchSize: number; steps: number; fullBatchSize: number; fullSteps: number };
   /**
    * loadMs: loading tfjs and its backend (the probe process adds it) and a model.json with its preparation;
    * buildMs: building from the IR, the synthetic batch and the static estimate; probeMs: the forward/backward
@@ -116,6 +118,13 @@ export interface ProbeRuntimeOptions {
   maxHeapMb: number;
   signal?: AbortSignal;
   onProgress?: (message: string) => void;
+  /**
+   * Called with a first, quicker result (one step on a smaller batch, marked by `preview`) before the full
+   * measurement of a large model completes; the promise still resolves with the full report.
+   */
+  onPartial?: (report: ProbeReport) => void;
+  /** How long the probe process stays warm after answering, for the next probe; 0 ends it at once. */
+  idleMs?: number;
 }
 
 export type ProbeErrorCode =

@@ -1,7 +1,8 @@
 /**
- * The probe process (bundled to dist/probe-worker.js). It receives one `run` message, loads
- * tfjs, runs the engine, sends back the report or one failure, and exits. It never outlives its
- * parent: losing the IPC channel ends it.
+ * The probe process (bundled to dist/probe-worker.js). It answers `run` messages one after another: loads tfjs
+ * once (kept for the next probe), runs the engine, sends back the report (after a first partial one for a large
+ * model when asked) or one failure. It never outlives its parent: losing the IPC channel ends it, which is also
+ * how the parent lets an idle process go.
  */
 import {
   OUT_OF_MEMORY_PATTERN,
@@ -12,7 +13,7 @@ import {
   type RunMessage,
   type WorkerMessage,
 } from './protocol';
-import { ProbeError } from './types';
+import { ProbeError, type ProbeReport } from './types';
 
 if (!process.send) {
   process.stderr.write(
@@ -22,18 +23,26 @@ if (!process.send) {
 }
 
 process.on('disconnect', () => process.exit(0));
-process.once('message', (message: unknown) => {
+/** Requests are answered in order; the parent never sends a second before the first is answered. */
+let turn: Promise<void> = Promise.resolve();
+process.on('message', (message: unknown) => {
   if (!isRunMessage(message)) {
-    void finish({
-      type: 'failure',
-      code: 'internal',
-      message: 'probe worker received a malformed request',
-      details: {},
-    });
+    turn = turn.then(() =>
+      send({
+        type: 'failure',
+        code: 'internal',
+        message: 'probe worker received a malformed request',
+        details: {},
+      }),
+    );
     return;
   }
-  run(message).then(finish, (error: unknown) => finish(toFailure(error)));
+  turn = turn.then(() => run(message).then(send, (error: unknown) => send(toFailure(error))));
 });
+
+type Backend = Awaited<ReturnType<typeof import('./backend').loadBackend>>;
+/** Loaded backends by plan: the second probe on this process skips loading tfjs. */
+const backends = new Map<string, Promise<Backend>>();
 
 async function run(message: RunMessage): Promise<WorkerMessage> {
   if (process.env[TEST_HOOK_ENV]) await runTestHook(process.env[TEST_HOOK_ENV]);
@@ -41,18 +50,30 @@ async function run(message: RunMessage): Promise<WorkerMessage> {
     process.send?.({ type: 'progress', message: text } satisfies WorkerMessage);
   };
   const started = performance.now();
-  // Loaded lazily so that nothing tfjs-related is evaluated before the backend is chosen.
-  const { loadBackend } = await import('./backend');
-  const backend = await loadBackend(message.backend, progress);
+  const planKey = JSON.stringify(message.backend);
+  let loading = backends.get(planKey);
+  if (!loading) {
+    // Loaded lazily so that nothing tfjs-related is evaluated before the backend is chosen.
+    loading = import('./backend').then(({ loadBackend }) => loadBackend(message.backend, progress));
+    backends.set(planKey, loading);
+    loading.catch(() => backends.delete(planKey));
+  }
+  const backend = await loading;
   const loadMs = performance.now() - started;
   progress(`Backend: ${backend.label}`);
   const { probeModel } = await import('./engine');
-  const report = await probeModel(backend.tf, message.request, backend.label, progress);
-  // The engine names the backend itself (it may fall back to cpu for a missing kernel); loading
-  // tfjs is added to its own load time (reading a model.json's weights).
-  report.timings = { ...report.timings, loadMs: Math.round(loadMs + report.timings.loadMs) };
-  report.assumptions = [...report.assumptions, ...backend.notes];
-  return { type: 'result', report };
+  const finish = (report: ProbeReport): ProbeReport => {
+    // The engine names the backend itself (it may fall back to cpu for a missing kernel); loading
+    // tfjs is added to its own load time (reading a model.json's weights).
+    report.timings = { ...report.timings, loadMs: Math.round(loadMs + report.timings.loadMs) };
+    report.assumptions = [...report.assumptions, ...backend.notes];
+    return report;
+  };
+  const onPartial = message.preview
+    ? (report: ProbeReport) => send({ type: 'partial', report: finish(report) })
+    : undefined;
+  const report = await probeModel(backend.tf, message.request, backend.label, progress, onPartial);
+  return { type: 'result', report: finish(report) };
 }
 
 function toFailure(error: unknown): FailureMessage {
@@ -79,12 +100,11 @@ function toFailure(error: unknown): FailureMessage {
   return { type: 'failure', code: 'internal', message: `probe failed: ${message}`, details: {} };
 }
 
-async function finish(message: WorkerMessage): Promise<void> {
-  await new Promise<void>((resolve) => {
+function send(message: WorkerMessage): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (!process.send || !process.connected) return resolve();
     process.send(message, undefined, {}, () => resolve());
   });
-  process.exit(0);
 }
 
 /** Misbehaviours used only by test/probe/process.test.ts to prove the client always reaps the child. */

@@ -291,6 +291,15 @@ async function probeWithSignals(
       ...runtime,
       signal: controller.signal,
       onProgress: progress?.show,
+      // On a terminal, a large model's first result shows on the status line; the printed report is the full one.
+      ...(progress
+        ? {
+            onPartial: (first: ProbeReport) =>
+              progress.show(
+                `First result (batch ${first.preview?.batchSize ?? '?'}, one step): ${first.verdict}; the full measurement continues`,
+              ),
+          }
+        : {}),
     });
   } finally {
     progress?.clear();

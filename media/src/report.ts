@@ -40,6 +40,10 @@ function main(): void {
   if (!payload || !(canvas instanceof HTMLCanvasElement)) return;
   try {
     drawChart(canvas, payload);
+    const temporal = document.getElementById('gl-temporal-chart');
+    if (payload.temporal && temporal instanceof HTMLCanvasElement) {
+      drawTemporal(temporal, payload.temporal, payload.thresholds);
+    }
   } catch (error) {
     showChartError(
       `The chart could not be drawn: ${error instanceof Error ? error.message : String(error)}`,
@@ -207,6 +211,90 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
       },
     },
     plugins: [zoneBands(payload.thresholds, colours)],
+  });
+}
+
+/** One line per recurrent layer over its input time steps (step 1 on the left), on the same log scale and zones. */
+function drawTemporal(
+  canvas: HTMLCanvasElement,
+  temporal: NonNullable<ChartPayload['temporal']>,
+  thresholds: ChartPayload['thresholds'],
+): void {
+  const palette = [
+    cssColour('--gl-measured', '#0969da'),
+    cssColour('--gl-estimate', '#8250df'),
+    cssColour('--gl-compare', '#1a7f37'),
+    cssColour('--gl-warning', '#9a6700'),
+  ];
+  const muted = cssColour('--gl-muted', '#656d76');
+  const grid = cssColour('--gl-grid', 'rgba(127,127,127,0.2)');
+  const datasets: ChartDataset<'line', (number | null)[]>[] = temporal.series.map((series, i) => {
+    const colour = palette[i % palette.length]!;
+    return {
+      label: series.label,
+      data: series.values,
+      borderColor: colour,
+      backgroundColor: colour,
+      borderWidth: 2,
+      pointRadius: series.values.length > 60 ? 0 : 2,
+      spanGaps: false,
+    };
+  });
+  const values = datasets
+    .flatMap((d) => d.data)
+    .filter((v): v is number => typeof v === 'number' && v > 0);
+  const min = Math.min(thresholds.vanishingRatio / 10, ...values);
+  const max = Math.max(thresholds.explodingRatio * 10, ...values);
+  new Chart(canvas, {
+    type: 'line',
+    data: { labels: temporal.labels, datasets },
+    options: {
+      animation: false,
+      responsive: true,
+      maintainAspectRatio: false,
+      interaction: { mode: 'index', intersect: false },
+      scales: {
+        x: {
+          grid: { color: grid },
+          title: { display: true, text: 'input time step', color: muted },
+          ticks: { color: muted, autoSkip: true, maxRotation: 0 },
+        },
+        y: {
+          type: 'logarithmic',
+          min: 10 ** Math.floor(Math.log10(min)),
+          max: 10 ** Math.ceil(Math.log10(max)),
+          grid: { color: grid },
+          title: { display: true, text: 'gradient / step read last (log)', color: muted },
+          ticks: {
+            color: muted,
+            autoSkip: true,
+            callback: (value) => {
+              const exponent = Math.log10(Number(value));
+              return Math.abs(exponent - Math.round(exponent)) < 1e-9 &&
+                Math.round(exponent) % 2 === 0
+                ? sci(Number(value), 0)
+                : '';
+            },
+          },
+        },
+      },
+      plugins: {
+        legend: { position: 'bottom', labels: { usePointStyle: true, boxHeight: 8 } },
+        tooltip: {
+          callbacks: {
+            title: (items) => `step ${items[0]?.label ?? ''}`,
+            label: (item) => `${item.dataset.label ?? ''}: ${sci(item.parsed.y)}`,
+          },
+        },
+      },
+    },
+    plugins: [
+      zoneBands(thresholds, {
+        vanishingBand: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
+        explodingBand: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
+        muted,
+      }),
+    ],
   });
 }
 

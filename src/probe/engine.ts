@@ -263,6 +263,7 @@ async function measure(
       line: l.line,
       gradNorm: l.gradNorm,
       nonFinite: l.nonFinite,
+      ...(l.nonFinitePerStep ? { nonFinitePerStep: l.nonFinitePerStep } : {}),
       perStep: l.gradNormPerStep ?? (l.gradNorm === null ? [] : [l.gradNorm]),
       updateToWeightRatio: l.updateToWeightRatio,
       temporal: l.temporal ? { verdict: l.temporal.verdict, summary: l.temporal.summary } : null,
@@ -353,7 +354,12 @@ function layerProbes(
       estimate: null,
       verdict: 'healthy',
     };
-    if (steps > 1) probe.gradNormPerStep = perStep;
+    if (steps > 1) {
+      probe.gradNormPerStep = perStep;
+      probe.nonFinitePerStep = Array.from({ length: steps }, (_, s) =>
+        weights.reduce((a, w) => a + w.gradNonFinite[s]! + (s === 0 ? w.weightNonFinite : 0), 0),
+      );
+    }
     return probe;
   });
 }

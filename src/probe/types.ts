@@ -37,6 +37,8 @@ export interface LayerProbe {
   verdict: Verdict;
   /** gradNorm at each step when steps > 1. */
   gradNormPerStep?: number[];
+  /** Non-finite gradient entries at each step when steps > 1 (the first step also counts non-finite weights). */
+  nonFinitePerStep?: number[];
   /** Recurrent layers: the gradient of the loss with respect to each time step's input (first probe step). */
   temporal?: TemporalProbe;
 }

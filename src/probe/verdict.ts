@@ -19,6 +19,8 @@ export interface VerdictLayer {
   gradNorm: number | null;
   /** Non-finite gradient entries over all steps. */
   nonFinite: number;
+  /** Non-finite gradient entries at each step, when the probe ran more than one. */
+  nonFinitePerStep?: number[];
   /** Gradient norm at each step. */
   perStep: number[];
   /** learningRate × gradNorm / weightNorm at the first step; null when unknown. */
@@ -70,10 +72,19 @@ export function judge(
   const badLoss = lossPerStep.findIndex((v) => !Number.isFinite(v));
   const nonFinite = layers.filter((l) => l.nonFinite > 0);
   if (nonFinite.length > 0) {
-    const total = nonFinite.reduce((a, l) => a + l.nonFinite, 0);
+    // Counts are per step: a sum over steps would count the same blown-up weights again at every step.
+    const stepOf = (l: VerdictLayer): number => l.nonFinitePerStep?.findIndex((n) => n > 0) ?? 0;
+    const firstStep = Math.min(...nonFinite.map(stepOf));
+    const atFirst = nonFinite.filter((l) => stepOf(l) === firstStep);
+    const count = atFirst.reduce(
+      (a, l) => a + (l.nonFinitePerStep ? l.nonFinitePerStep[firstStep]! : l.nonFinite),
+      0,
+    );
+    const when = nonFinite.some((l) => l.nonFinitePerStep) ? `At step ${firstStep + 1}, ` : '';
+    const what = `${count} gradient value${count === 1 ? ' is' : 's are'} NaN or infinite`;
     return done(
       'exploding',
-      `${total} gradient value${total === 1 ? ' is' : 's are'} NaN or infinite, first in ${describe(nonFinite[0]!)}.`,
+      `${when}${when ? what : capitalise(what)}, first in ${describe(atFirst[0]!)}.`,
     );
   }
   if (badLoss >= 0) {

@@ -3,6 +3,7 @@
  * that has weights, from input to output. Ratios that are zero or missing are null (gaps on a log axis).
  */
 import type { LayerProbe, ProbeReport, Verdict } from '../probe/types';
+import { alignLayers } from './align';
 
 export interface Series {
   label: string;
@@ -18,6 +19,14 @@ export interface ChartPayload {
   steps: Series[];
   thresholds: { vanishingRatio: number; explodingRatio: number };
   verdicts: Verdict[];
+  /** Recurrent layers' gradient per input time step, relative to the step each reads last; null without any. */
+  temporal: TemporalPayload | null;
+}
+
+export interface TemporalPayload {
+  /** "1" .. "T" for the longest sequence. */
+  labels: string[];
+  series: Series[];
 }
 
 /** At most this many per-step lines; longer runs are sampled evenly (first and last kept). */
@@ -32,7 +41,7 @@ export function chartPayload(
   const positive = (v: number | null | undefined) =>
     v !== null && v !== undefined && Number.isFinite(v) && v > 0 ? v : null;
   const hasEstimate = layers.some((l) => positive(l.estimate) !== null);
-  const byIndex = new Map((comparison?.layers ?? []).map((l) => [l.index, l]));
+  const aligned = comparison ? alignLayers(report.layers, comparison.layers).matched : null;
   return {
     labels: layers.map((l) => `#${l.index} ${l.name}`),
     measured: {
@@ -45,7 +54,7 @@ export function chartPayload(
     comparison: comparison
       ? {
           label: comparisonLabel ?? 'after fix',
-          values: layers.map((l) => positive(byIndex.get(l.index)?.ratioToOutput)),
+          values: layers.map((l) => positive(aligned?.get(l.index)?.ratioToOutput)),
         }
       : null,
     steps: stepSeries(layers, report.steps).filter(
@@ -57,6 +66,34 @@ export function chartPayload(
     ),
     thresholds: report.thresholds,
     verdicts: layers.map((l) => l.verdict),
+    temporal: temporalPayload(report),
+  };
+}
+
+/** One line per recurrent layer: each step's gradient over the gradient of the step the layer reads last. */
+function temporalPayload(report: ProbeReport): TemporalPayload | null {
+  const recurrent = report.layers.filter((l) => l.temporal && l.temporal.steps > 0);
+  if (recurrent.length === 0) return null;
+  const longest = Math.max(...recurrent.map((l) => l.temporal!.steps));
+  return {
+    labels: Array.from({ length: longest }, (_, i) => String(i + 1)),
+    series: recurrent.map((l) => {
+      const t = l.temporal!;
+      const norms = t.gradNormByStep;
+      // Both ends of a bidirectional layer are read last by one direction: its peak is the reference.
+      const near = t.directions
+        ? Math.max(...norms)
+        : t.reversed
+          ? norms[0]
+          : norms[norms.length - 1];
+      return {
+        label: `#${l.index} ${l.name}`,
+        values: norms.map((n) => {
+          const ratio = near !== undefined && near > 0 ? n / near : null;
+          return ratio !== null && Number.isFinite(ratio) && ratio > 0 ? ratio : null;
+        }),
+      };
+    }),
   };
 }
 

@@ -154,7 +154,7 @@ function tableSection(report: ProbeReport, comparison: ProbeReport | undefined):
     <thead><tr>
       <th scope="col" class="num gl-opt">#</th><th scope="col">Layer</th><th scope="col" class="gl-opt">Class</th><th scope="col" class="gl-opt">Activation</th>
       <th scope="col" class="num gl-opt">Params</th><th scope="col" class="num">Grad norm</th><th scope="col" class="num"><abbr title="Gradient norm divided by the output layer's">Ratio</abbr></th>
-      ${comparison ? '<th scope="col" class="num">Ratio after fix</th>' : ''}
+      ${comparison ? '<th scope="col" class="num"><abbr title="Ratio to the output layer after the fix, same layer">After fix</abbr></th>' : ''}
       <th scope="col" class="num gl-opt"><abbr title="Saturated units (sigmoid/tanh) or dead units (ReLU family)">Sat. / dead</abbr></th><th scope="col" class="num gl-opt">Estimate</th><th scope="col">Verdict</th>
     </tr></thead>
     <tbody>

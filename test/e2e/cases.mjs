@@ -242,7 +242,7 @@ export const trustedCases = [
         .first();
       await compare.focus();
       await page.keyboard.press('Enter');
-      const compared = await wb.webviewFrame('#gl-panel th:has-text("Ratio after fix")', 90_000);
+      const compared = await wb.webviewFrame('#gl-panel th:has-text("After fix")', 90_000);
       const ratios = await compared.$$eval('#gl-panel tbody tr', (rows) => rows.length);
       assert.equal(ratios, 10);
       await compared.locator('#gl-chart').scrollIntoViewIfNeeded();

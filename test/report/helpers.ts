@@ -9,7 +9,13 @@ const root = join(__dirname, '..', '..');
 
 /** Reports written by `gradient-lens probe --format json` on the bundled examples. */
 export function fixtureReport(
-  name: 'deep-sigmoid-mlp' | 'healthy-mlp' | 'high-learning-rate',
+  name:
+    | 'deep-sigmoid-mlp'
+    | 'healthy-mlp'
+    | 'high-learning-rate'
+    | 'deep-sigmoid-8'
+    | 'deep-sigmoid-8-batchnorm'
+    | 'recurrent-120-steps',
 ): ProbeReport {
   return JSON.parse(
     readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8'),

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LintController } from './lint-controller';
-import { findingsLensTitle, verdictLensTitle } from './presentation';
+import { findingsLensTitle, isStale, verdictLensTitle } from './presentation';
 import type { ProbeStore } from './probe-store';
 import { getSettings } from './settings';
 
@@ -55,13 +55,24 @@ export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposa
       );
       const entry = this.store.get(target);
       if (entry) {
+        const stale = isStale(entry.version, document.version);
         lenses.push(
-          new vscode.CodeLens(range, {
-            title: verdictLensTitle(entry.report),
-            tooltip: entry.report.verdictReason,
-            command: 'gradientLens.showReport',
-            arguments: [document.uri, model.name],
-          }),
+          new vscode.CodeLens(
+            range,
+            stale
+              ? {
+                  title: verdictLensTitle(entry.report, true),
+                  tooltip: `The code changed since this probe (${entry.report.verdict}); click to probe it again`,
+                  command: 'gradientLens.probeModel',
+                  arguments: [document.uri, model.name, model.span.line],
+                }
+              : {
+                  title: verdictLensTitle(entry.report),
+                  tooltip: entry.report.verdictReason,
+                  command: 'gradientLens.showReport',
+                  arguments: [document.uri, model.name],
+                },
+          ),
         );
       }
     }

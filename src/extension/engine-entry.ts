@@ -16,7 +16,7 @@ import {
 } from '../lint/config';
 import { applyEdits, fixUntilStable } from '../lint/fix';
 import { rules } from '../rules';
-import { runProbe } from '../probe/client';
+import { runProbe, shutdownProbeWorker } from '../probe/client';
 import { resolveUnknowns } from '../probe/resolve';
 import { selectModel } from '../probe/select';
 import { estimateGradients } from '../estimate';
@@ -30,6 +30,7 @@ export {
   resolveUnknowns,
   runProbe,
   selectModel,
+  shutdownProbeWorker,
 };
 
 export interface EngineLint {

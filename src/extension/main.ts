@@ -34,7 +34,10 @@ export function activate(context: vscode.ExtensionContext): void {
 
   // Commands resolve to the report, so other extensions and the test-electron suite can read it.
   const probeAndShow = async (target: ProbeTarget): Promise<ProbeReport | undefined> => {
-    const entry = await probes.probe(target);
+    // A large model's first result shows at once; the full one replaces it.
+    const entry = await probes.probe(target, {}, (first) =>
+      ProbePanel.createOrShow(panelDeps, first),
+    );
     if (entry) ProbePanel.createOrShow(panelDeps, entry);
     return entry?.report;
   };

@@ -15,6 +15,10 @@ export interface PanelView {
   /** Webview URIs of dist/media/report.js and report.css. */
   scriptUri: string;
   styleUri: string;
+  /** Which model is shown: the page keeps its scroll position for the same model and shows the verdict for a new one. */
+  modelKey?: string;
+  /** The code changed since this probe: say so and offer a re-probe. */
+  stale?: boolean;
 }
 
 /**
@@ -42,12 +46,13 @@ export function renderPanelHtml(view: PanelView): string {
 <title>${escapeHtml(view.title)}</title>
 </head>
 <body>
-<div id="gl-panel" data-verdict="${escapeHtml(report.verdict)}" data-layers="${report.layers.length}">
+<div id="gl-panel" data-verdict="${escapeHtml(report.verdict)}" data-layers="${report.layers.length}" data-model="${escapeHtml(view.modelKey ?? report.model.name)}"${view.stale ? ' data-stale="true"' : ''}>
 <form id="gl-controls" class="gl-controls" aria-label="Probe settings">
-  <label>Batch <input id="gl-batch" type="number" min="1" max="4096" value="${report.batchSize}"></label>
-  <label>Steps <input id="gl-steps" type="number" min="1" max="100" value="${report.steps}"></label>
+  <label>Batch <input id="gl-batch" type="number" min="1" max="4096" value="${report.preview?.fullBatchSize ?? report.batchSize}"></label>
+  <label>Steps <input id="gl-steps" type="number" min="1" max="100" value="${report.preview?.fullSteps ?? report.steps}"></label>
   <button id="gl-reprobe" type="submit" class="gl-button gl-primary">Re-probe</button>
   <span id="gl-busy" aria-live="polite"></span>
+  ${view.stale ? '<p class="gl-stale" id="gl-stale" role="status">The code changed since this probe: the numbers below describe the earlier version. <button type="submit" class="gl-button">Re-probe the current code</button></p>' : ''}
 </form>
 ${view.reportBody}
 </div>
@@ -72,6 +77,8 @@ const PANEL_CSS = `
 .gl-controls input { width: 5em; background: var(--vscode-input-background); color: var(--vscode-input-foreground); border: 1px solid var(--vscode-input-border, transparent); padding: 2px 4px; }
 .gl-controls input:focus-visible, .gl-controls button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 1px; }
 #gl-busy { color: var(--vscode-descriptionForeground); }
+.gl-stale { flex-basis: 100%; margin: 0; padding: 8px 12px; border-radius: 6px; border: 1px dashed var(--vscode-editorWarning-foreground, #9a6700); }
+#gl-panel[data-stale] .gl-report { opacity: 0.72; }
 .gl-controls button { background: var(--vscode-button-background); color: var(--vscode-button-foreground); border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; padding: 4px 12px; font: inherit; cursor: pointer; }
 .gl-controls button:hover { background: var(--vscode-button-hoverBackground); }
 .gl-controls button:disabled { opacity: 0.6; cursor: default; }
@@ -108,6 +115,27 @@ const PANEL_SCRIPT = `
   window.addEventListener('message', function (e) {
     const m = e.data;
     if (m && m.command === 'busy') setBusy(m.busy, m.message);
+  });
+  // Each render replaces the page: the same model keeps its scroll position (a re-probe, the full result after a
+  // first one), a new model opens at its verdict.
+  const model = document.getElementById('gl-panel').dataset.model;
+  const state = vscode.getState();
+  if (state && state.model === model) {
+    window.scrollTo(0, state.scrollY || 0);
+  } else {
+    const verdict = document.getElementById('gl-verdict-box');
+    const box = verdict && verdict.getBoundingClientRect();
+    if (box && (box.top < 0 || box.bottom > window.innerHeight)) verdict.scrollIntoView({ block: 'start' });
+    vscode.setState({ model: model, scrollY: window.scrollY });
+  }
+  let pending = false;
+  window.addEventListener('scroll', function () {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () {
+      pending = false;
+      vscode.setState({ model: model, scrollY: window.scrollY });
+    });
   });
 })();
 `;

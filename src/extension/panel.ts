@@ -10,10 +10,10 @@ import type { LintController } from './lint-controller';
 import { loadEngine } from './engine';
 import { escapeHtml, renderPanelHtml } from './panel-html';
 import type { ProbeReport } from '../probe/types';
-import { withSourceLayerNames } from './presentation';
+import { isStale, withSourceLayerNames } from './presentation';
 import { parseWebviewMessage, type FromWebview, type ToWebview } from './panel-messages';
 import type { ProbeController } from './probe-controller';
-import type { ProbeEntry, ProbeStore } from './probe-store';
+import { targetKey, type ProbeEntry, type ProbeStore } from './probe-store';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -28,6 +28,7 @@ export class ProbePanel {
 
   private entry: ProbeEntry;
   private findingsSignature = '';
+  private shownStale = false;
   private readonly disposables: vscode.Disposable[] = [];
 
   static createOrShow(deps: PanelDeps, entry: ProbeEntry): ProbePanel {
@@ -71,7 +72,12 @@ export class ProbePanel {
     this.deps.lints.onDidLint(
       (lint) => {
         const same = lint.uri.toString() === this.entry.target.uri.toString();
-        if (same && signature(this.findings()) !== this.findingsSignature) this.render();
+        if (!same) return;
+        if (
+          this.isStale() !== this.shownStale ||
+          signature(this.findings()) !== this.findingsSignature
+        )
+          this.render();
       },
       null,
       this.disposables,
@@ -95,9 +101,12 @@ export class ProbePanel {
     const findings = this.findings();
     this.findingsSignature = signature(findings);
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'media');
+    this.shownStale = this.isStale();
     webview.html = renderPanelHtml({
       title: `Gradients: ${name}`,
       report: shown,
+      modelKey: targetKey(target),
+      stale: this.shownStale,
       reportBody: this.reportBody(shown, name, findings),
       cspSource: webview.cspSource,
       nonce: randomBytes(16).toString('base64'),
@@ -120,6 +129,13 @@ export class ProbePanel {
       const message = error instanceof Error ? error.message : String(error);
       return `<p role="alert">The report could not be drawn: ${escapeHtml(message)}</p>`;
     }
+  }
+
+  /** The code changed since the probe shown (the latest lint is of a later version). */
+  private isStale(): boolean {
+    const { target, version } = this.entry;
+    if (target.kind !== 'source') return false;
+    return isStale(version, this.deps.lints.get(target.uri)?.version);
   }
 
   private sourceLayerNames(): Map<number, string> {
@@ -166,10 +182,11 @@ export class ProbePanel {
       }
       case 'reprobe': {
         this.post({ command: 'busy', busy: true, message: 'Probing…' });
-        const entry = await this.deps.probes.probe(target, {
-          batchSize: message.batchSize,
-          steps: message.steps,
-        });
+        const entry = await this.deps.probes.probe(
+          target,
+          { batchSize: message.batchSize, steps: message.steps },
+          (first) => this.show(first),
+        );
         if (entry) this.show(entry);
         return;
       }

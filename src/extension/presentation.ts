@@ -49,8 +49,22 @@ export const VERDICT_ICON: Record<Verdict, string> = {
   healthy: '$(pass)',
 };
 
-export function verdictLensTitle(report: ProbeReport): string {
+export function verdictLensTitle(report: ProbeReport, stale = false): string {
+  if (stale) return `$(history) measured before your last edit: ${report.verdict} · re-probe`;
   return `${VERDICT_ICON[report.verdict]} measured: ${report.verdict} (${report.backend}, batch ${report.batchSize})`;
+}
+
+/**
+ * Whether a probe result describes an earlier version of its document: any edit since, including a fix applied
+ * from the panel, makes the numbers those of other code. A model.json probe (no version) never is.
+ */
+export function isStale(
+  probedVersion: number | null,
+  documentVersion: number | undefined,
+): boolean {
+  return (
+    probedVersion !== null && documentVersion !== undefined && documentVersion !== probedVersion
+  );
 }
 
 /**

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import type { ModelGraph } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';
 import type { ProbeReport, ProbeRequest } from '../probe/types';
-import { loadEngine } from './engine';
+import { isEngineLoaded, loadEngine } from './engine';
 import type { LintController } from './lint-controller';
 import type { Logger } from './logger';
 import { validateUnknownValue } from './presentation';
@@ -33,22 +33,33 @@ export class ProbeController implements vscode.Disposable {
     private readonly log: Logger,
   ) {}
 
-  /** Probes a target and stores the report; undefined when cancelled or failed (the user was told). */
+  /**
+   * Probes a target and stores the report; undefined when cancelled or failed (the user was told). A large model's
+   * first result (one step, smaller batch) goes to `onPartial` first; only the full result is stored.
+   */
   async probe(
     target: ProbeTarget,
     overrides: ProbeOverrides = {},
+    onPartial?: (entry: ProbeEntry) => void,
   ): Promise<ProbeEntry | undefined> {
     const prepared = await this.prepare(target);
     if (!prepared) return undefined;
-    const report = await this.run(prepared.label, prepared.request, target.uri, overrides);
-    if (!report) return undefined;
-    const entry: ProbeEntry = {
+    const entryFor = (report: ProbeReport): ProbeEntry => ({
       target,
       report,
       version: prepared.version,
       lineCount: prepared.lineCount,
       at: new Date(),
-    };
+    });
+    const report = await this.run(
+      prepared.label,
+      prepared.request,
+      target.uri,
+      overrides,
+      onPartial && ((first) => onPartial(entryFor(first))),
+    );
+    if (!report) return undefined;
+    const entry = entryFor(report);
     this.store.set(entry);
     return entry;
   }
@@ -191,6 +202,7 @@ export class ProbeController implements vscode.Disposable {
     request: ProbeRequest,
     uri: vscode.Uri,
     overrides: ProbeOverrides,
+    onPartial?: (report: ProbeReport) => void,
   ): Promise<ProbeReport | undefined> {
     this.running?.abort();
     const abort = new AbortController();
@@ -220,6 +232,7 @@ export class ProbeController implements vscode.Disposable {
             maxHeapMb: settings.probe.maxHeapMb,
             signal: abort.signal,
             onProgress: (message) => progress.report({ message }),
+            ...(onPartial ? { onPartial } : {}),
           });
           this.log.info(
             `probe of ${label}: ${report.verdict} (${report.verdictReason}); backend ${report.backend}; ` +
@@ -254,6 +267,8 @@ export class ProbeController implements vscode.Disposable {
 
   dispose(): void {
     this.running?.abort();
+    // The warm probe process goes with the extension (it would also end with the extension host).
+    if (isEngineLoaded()) loadEngine().shutdownProbeWorker();
   }
 }
 

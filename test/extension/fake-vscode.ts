@@ -154,6 +154,17 @@ export function createFakeVscode(): FakeVscode {
     ThemeColor: class {
       constructor(readonly id: string) {}
     },
+    CodeLens: class {
+      constructor(
+        readonly range: Range,
+        readonly command?: {
+          title: string;
+          command: string;
+          tooltip?: string;
+          arguments?: unknown[];
+        },
+      ) {}
+    },
     window: {
       createOutputChannel: () => channel,
       createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),

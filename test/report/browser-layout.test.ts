@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { renderReportHtml } from '../../src/report';
+import { renderPanelHtml } from '../../src/extension/panel-html';
+import { renderReportBody, renderReportHtml } from '../../src/report';
 import { buildMedia, findingsFor, fixtureReport } from './helpers';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -129,5 +130,80 @@ describe('the report layout in Chromium', { skip }, () => {
       assert.ok(await page.getByText('it lasts about 26 steps of 120').first().isVisible());
       await page.close();
     }
+  });
+});
+
+describe('the probe panel page in Chromium', { skip }, () => {
+  let panelBrowser: Browser;
+  before(async () => {
+    mediaDir ||= await buildMedia();
+    panelBrowser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await panelBrowser?.close();
+  });
+
+  /** Opens the panel page with a fake webview API whose state starts as `state`; returns the state it ends with. */
+  async function openPanel(state: unknown, modelKey: string) {
+    const report = fixtureReport('deep-sigmoid-8');
+    const html = renderPanelHtml({
+      title: 'Gradients',
+      report,
+      reportBody: renderReportBody(report, { interactive: true, findings: findingsFor(report) }),
+      cspSource: 'file:',
+      nonce: 'panelNonce0123456789',
+      scriptUri: pathToFileURL(join(mediaDir, 'report.js')).href,
+      styleUri: pathToFileURL(join(mediaDir, 'report.css')).href,
+      modelKey,
+    });
+    const file = join(dir, `panel-${Math.random().toString(36).slice(2)}.html`);
+    writeFileSync(file, html);
+    const page = await panelBrowser.newPage({ viewport: { width: 500, height: 500 } });
+    // A string, not a function: the test runner's transform would add helpers the page does not have.
+    await page.addInitScript(`(() => {
+      let saved = ${JSON.stringify(state)};
+      const api = {
+        postMessage() {},
+        getState: () => saved,
+        setState: (next) => { saved = next; window.savedState = next; },
+      };
+      window.acquireVsCodeApi = () => api;
+    })();`);
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await page.waitForTimeout(300);
+    return page;
+  }
+
+  const verdictInView = (page: Page) =>
+    page.evaluate(() => {
+      const box = document.getElementById('gl-verdict-box')!.getBoundingClientRect();
+      return box.top >= 0 && box.bottom <= window.innerHeight;
+    });
+
+  it('a new model opens at its verdict; a re-render of the same model keeps the reader where they were', async () => {
+    const fresh = await openPanel(
+      { model: 'file:///other.js#net', scrollY: 900 },
+      'file:///a.js#model',
+    );
+    assert.equal(await verdictInView(fresh), true);
+    assert.deepEqual(
+      await fresh.evaluate(() => (window as unknown as { savedState: unknown }).savedState),
+      {
+        model: 'file:///a.js#model',
+        scrollY: await fresh.evaluate(() => window.scrollY),
+      },
+    );
+    await fresh.close();
+
+    const same = await openPanel(
+      { model: 'file:///a.js#model', scrollY: 700 },
+      'file:///a.js#model',
+    );
+    assert.equal(await same.evaluate(() => Math.round(window.scrollY)), 700);
+    await same.close();
   });
 });

@@ -110,6 +110,8 @@ async function startupOverhead(request: ProbeRequest): Promise<void> {
       searchFrom: __dirname,
       timeoutMs: 120_000,
       maxHeapMb: 2048,
+      // A fresh process each round: this line measures start-up (probe-warm.bench.ts measures the warm one).
+      idleMs: 0,
     });
     const wall = performance.now() - started;
     walls.push(wall);

@@ -127,5 +127,10 @@ function temporalLine(t: NonNullable<LayerProbe['temporal']>): string {
 }
 
 function verdictCell(layer: LayerProbe): string {
-  return layer.nonFinite > 0 ? `${layer.verdict} (${layer.nonFinite} non-finite)` : layer.verdict;
+  if (layer.nonFinite > 0) return `${layer.verdict} (${layer.nonFinite} non-finite)`;
+  const inTime =
+    layer.temporal &&
+    layer.temporal.verdict !== 'healthy' &&
+    layer.temporal.verdict === layer.verdict;
+  return inTime ? `${layer.verdict} (through time)` : layer.verdict;
 }

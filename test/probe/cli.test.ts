@@ -113,7 +113,9 @@ describe('probe command: formats', () => {
     assert.deepEqual(first.weights[0].shape, [32, 64]);
     assert.ok(first.gradNorm > 0 && first.gradNorm < 1e-3 * report.layers[10].gradNorm);
     assert.deepEqual(Object.keys(report.timings), ['loadMs', 'buildMs', 'probeMs']);
-    assert.ok(report.timings.loadMs > 0);
+    // Loading tfjs is counted once per probe process: a probe on the kept-warm process reports about 0.
+    assert.ok(report.timings.loadMs >= 0);
+    assert.ok(report.timings.probeMs > 0);
   });
 
   test('html: one self-contained file with the measured layers and no remote resources', async () => {

@@ -122,7 +122,9 @@ export class ProbePanel {
         interactive: true,
         title: `Gradients of ${name}`,
         findings: target.kind === 'source' ? findings : undefined,
-        comparison: comparison && withSourceLayerNames(comparison.report, this.sourceLayerNames()),
+        // The fixed model's layers keep their own names: the source names here are keyed by the current code's
+        // layer positions, which a fix that inserts layers shifts (the report aligns layers by identity).
+        comparison: comparison?.report,
         comparisonLabel: comparison && `after fix: ${comparison.fixTitle}`,
       });
     } catch (error) {

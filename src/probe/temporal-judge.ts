@@ -75,7 +75,17 @@ function judgeDirection(d: Direction, thresholds: TemporalThresholds): Direction
   const steps = norms.length;
   const near = norms[0] ?? 0;
   const nearName = d.stepOf(0) === steps ? "the last step's" : `step ${d.stepOf(0)}'s`;
-  if (!(near > 0) || !Number.isFinite(near)) {
+  const broken = norms.findIndex((n) => !Number.isFinite(n));
+  if (broken >= 0) {
+    return {
+      verdict: 'exploding',
+      farToNear: null,
+      peakToNear: null,
+      reach: broken,
+      summary: `${d.label}the gradient reaching step ${d.stepOf(broken)} is ${norms[broken]} (exploding through time).`,
+    };
+  }
+  if (!(near > 0)) {
     return {
       verdict: 'healthy',
       farToNear: null,

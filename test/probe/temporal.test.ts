@@ -205,4 +205,10 @@ test('judgeTemporal: reach counts the steps back before the first drop below the
   const none = judgeTemporal({ gradNormByStep: [1, 1, 0], reversed: false }, THRESHOLD_DEFAULTS);
   assert.equal(none.verdict, 'healthy');
   assert.equal(none.farToNear, null);
+  const broken = judgeTemporal(
+    { gradNormByStep: [NaN, 2, 1], reversed: false },
+    THRESHOLD_DEFAULTS,
+  );
+  assert.equal(broken.verdict, 'exploding');
+  assert.match(broken.summary, /step 1 is NaN/);
 });

@@ -127,7 +127,14 @@ function temporalLine(t: NonNullable<LayerProbe['temporal']>): string {
 }
 
 function verdictCell(layer: LayerProbe): string {
-  if (layer.nonFinite > 0) return `${layer.verdict} (${layer.nonFinite} non-finite)`;
+  if (layer.nonFinite > 0) {
+    // Per step: a total would count the same blown-up weights again at every later step.
+    const perStep = layer.nonFinitePerStep;
+    const first = perStep ? perStep.findIndex((n) => n > 0) : -1;
+    return first >= 0
+      ? `${layer.verdict} (${perStep![first]} non-finite at step ${first + 1})`
+      : `${layer.verdict} (${layer.nonFinite} non-finite)`;
+  }
   const inTime =
     layer.temporal &&
     layer.temporal.verdict !== 'healthy' &&

@@ -200,11 +200,18 @@ function runOnWorker(
   });
 }
 
-/** Keeps an answered process warm for the next probe, unless the caller wants none or it grew past its cap. */
+/**
+ * Keeps an answered process warm for the next probe, unless the caller wants none or it holds more than half its
+ * memory cap: wasm memory never shrinks, and a model that large gains little from a warm start anyway.
+ */
 function park(worker: Worker, options: ProbeRuntimeOptions): void {
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
   const rssMb = residentMemoryMb(worker.child.pid);
-  if (!(idleMs > 0) || !isRunning(worker.child) || (rssMb !== null && rssMb > options.maxHeapMb)) {
+  if (
+    !(idleMs > 0) ||
+    !isRunning(worker.child) ||
+    (rssMb !== null && rssMb > options.maxHeapMb / 2)
+  ) {
     retire(worker);
     return;
   }

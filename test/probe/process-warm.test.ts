@@ -201,3 +201,12 @@ test('a large model sends a first result (one step, smaller batch, stated) befor
   await runProbe(requestFor(deepSigmoid), runtime({ onPartial: (r) => small.push(r) }));
   assert.equal(small.length, 0);
 });
+
+test('a process that holds more than half its memory cap after a probe is not kept warm', async () => {
+  // Node with tfjs on wasm holds well over 70 MB resident, above half of a 140 MB cap (about 90 MB measured here).
+  const first = await probeTracked(requestFor(deepSigmoid), { maxHeapMb: 140 });
+  assert.ok(first.report, String(first.error));
+  const second = await probeTracked(requestFor(deepSigmoid), { maxHeapMb: 140 });
+  assert.equal(second.reused, false);
+  assert.notEqual(second.pid, first.pid);
+});

@@ -7,6 +7,7 @@ import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from '.
 import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
+import { decided } from './decisions';
 
 export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name?: string): AV {
   interp.tick();
@@ -262,6 +263,8 @@ function logical(interp: Interp, node: TSESTree.LogicalExpression, scope: Scope)
 function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope: Scope): AV {
   const test = truthy(evaluate(interp, node.test, scope));
   if (test !== null) return evaluate(interp, test ? node.consequent : node.alternate, scope);
+  const path = decided.ternary(interp, node, scope);
+  if (path !== null) return evaluate(interp, path === 0 ? node.consequent : node.alternate, scope);
   const condition = interp.text(node.test);
   const yes = interp.branch(condition, 'then', () => evaluate(interp, node.consequent, scope));
   const no = interp.branch(condition, 'else', () => evaluate(interp, node.alternate, scope));

@@ -16,6 +16,7 @@ import { Interp } from './interpreter';
 import { finalizeModels } from './models';
 import { mentionsTfjs, parseSource } from './parse';
 import { Scope } from './values';
+import { MAX_PATHS } from './paths';
 
 export type * from './ir';
 export { MAX_SOURCE_LENGTH, mentionsTfjs } from './parse';
@@ -42,6 +43,10 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     interp.runUncalled(root);
   } catch (error) {
     result.problems.push(extractorFailure(error));
+  }
+  for (const root of interp.tooManyPaths) {
+    const message = `more than ${MAX_PATHS} paths through ${root.where}; only the first ${MAX_PATHS} were followed, so some model variants are missing`;
+    result.problems.push({ kind: 'internal', message, line: root.line, column: 1 });
   }
   for (const stop of interp.stopped) {
     const message = `evaluation stopped early in ${stop.where} (too much computation); models may be incomplete`;

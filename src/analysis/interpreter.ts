@@ -11,6 +11,7 @@ import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
 import { spanOf } from './spans';
+import { BUILDS, MAX_PATHS, nextPath, newRun, type PathRun, joinSnapshots, joinValues, snapshot } from './paths';
 import {
   type AV,
   type FunctionNode,
@@ -53,6 +54,28 @@ export class Interp {
   private limit = 0;
   /** Where evaluation stopped early (budget), for the result's problems. */
   readonly stopped: { where: string; line: number }[] = [];
+  /** Roots with more paths than MAX_PATHS: only the first ones were followed. */
+  readonly tooManyPaths: { where: string; line: number }[] = [];
+  private builderPattern: { size: number; pattern: RegExp | null } = { size: -1, pattern: null };
+
+  /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
+  builders(): RegExp | null {
+    if (this.builderPattern.size === this.closures.size) return this.builderPattern.pattern;
+    const names = new Set<string>();
+    for (const fn of this.closures.values()) {
+      const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+      if (/^[\w$]+$/.test(name) && name !== '<anonymous>' && BUILDS.test(this.text(fn.node)))
+        names.add(name.replace(/\$/g, '\\$'));
+    }
+    const pattern = names.size > 0 ? new RegExp(`\\b(?:${[...names].join('|')})\\s*\\(`) : null;
+    this.builderPattern = { size: this.closures.size, pattern };
+    return pattern;
+  }
+
+  /** The path the current root's run follows (see paths.ts); null outside a root. */
+  path: PathRun | null = null;
+  /** Open `try` blocks: a throw inside one does not end the path. */
+  tryDepth = 0;
   private depth = 0;
   private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
@@ -120,9 +143,10 @@ export class Interp {
     else this.clipping.calls.push({ kind, span: spanOf(node) });
   }
 
-  /** Records a freshly created layer with the loop/branch it was created in. */
   /** Counts what the IR records (layers, models, training calls, clipping): a loop that adds none is data. */
   progress = 0;
+
+  /** Records a freshly created layer with the loop/branch it was created in. */
 
   noteLayer(layer: LayerRec): void {
     this.progress++;
@@ -132,13 +156,74 @@ export class Interp {
       loop.layers.push(layer);
     }
     const condition = this.conditions[this.conditions.length - 1];
-    if (condition) layer.conditional = { ...condition };
+    if (condition) {
+      layer.conditional = { ...condition };
+      layer.condIndex = this.conditions.length - 1;
+    }
+  }
+
+  /** The current path builds nothing real from here on (it throws, or adds `undefined` as a layer). */
+  endPath(): void {
+    if (this.path && this.path.log.length > 0 && this.conditions.length === 0 && this.tryDepth === 0)
+      this.path.dead = true;
+  }
+
+  /**
+   * Runs a root once per path through its decisions. Models of paths that end in a throw are dropped
+   * when some path lives; what the root leaves in `scope` (or on `self`) afterwards is the join.
+   */
+  private explore(root: () => unknown, scope: Scope | null, self: AV, where: string, line: number): void {
+    const runs: PathRun[] = [];
+    const scopes: Map<string, AV>[] = [];
+    const selves: Map<string, AV>[] = [];
+    let forced: number[] = [];
+    try {
+      for (;;) {
+        const run = newRun(forced);
+        this.path = run;
+        try {
+          root();
+        } finally {
+          this.path = null;
+          for (const undo of run.undo.reverse()) undo();
+        }
+        runs.push(run);
+        if (scope) scopes.push(snapshot(scope));
+        if (self.t === 'object')
+          selves.push(new Map([...self.props].map(([k, p]) => [k, p.value])));
+        const next = nextPath(run.log);
+        if (!next) break;
+        if (runs.length >= MAX_PATHS) {
+          this.tooManyPaths.push({ where, line });
+          break;
+        }
+        forced = next;
+      }
+    } finally {
+      this.dropDeadPaths(runs);
+      if (scope) joinSnapshots(scope, scopes);
+      if (self.t === 'object' && selves.length > 1) {
+        for (const [key, prop] of self.props) {
+          const values = selves.map((s) => s.get(key));
+          if (values.every((v): v is AV => v !== undefined))
+            prop.value = joinValues(values, `this.${key}`);
+        }
+      }
+    }
+  }
+
+  private dropDeadPaths(runs: PathRun[]): void {
+    const dead = new Set(runs.filter((r) => r.dead));
+    if (dead.size === 0 || dead.size === runs.length) return;
+    const kept = this.models.filter((m) => !(m.run && dead.has(m.run)));
+    this.models.length = 0;
+    this.models.push(...kept);
   }
 
   runProgram(program: TSESTree.Program, scope: Scope): void {
     this.limit = PROGRAM_STEPS;
     try {
-      this.execBlock(program.body, scope);
+      this.explore(() => this.execBlock(program.body, scope), scope, UNDEFINED, 'the top level', 1);
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.stopped.push({ where: 'the top level', line: 1 });
@@ -166,7 +251,9 @@ export class Interp {
         this.speculative = args.some((a) => a.t === 'unknown') ? fn.node : null;
         this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
         try {
-          this.callFunction(fn, args, fn.self ?? UNDEFINED);
+          const self = fn.self ?? UNDEFINED;
+          const line = fn.node.loc.start.line;
+          this.explore(() => this.callFunction(fn, args, self), null, self, fn.name, line);
         } catch (error) {
           if (!(error instanceof BudgetExceeded)) throw error;
           this.stopped.push({ where: fn.name, line: fn.node.loc.start.line });

@@ -3,6 +3,7 @@ import { toValue, unknownTexts } from './convert';
 import type { Edge, GraphNode, InputNode, LayerNode, ModelGraph, Span, Value } from './ir';
 import { spanBetween } from './spans';
 import { type FileClipping, trainingSetup } from './training';
+import { groupBuilds } from './variants';
 import type { AV, LayerRec, ModelRec, TensorNode } from './values';
 
 export function finalizeModels(
@@ -11,8 +12,15 @@ export function finalizeModels(
   clipping: FileClipping,
   looseOverrides: Span[],
 ): ModelGraph[] {
-  const graphs = withoutGuesses(records).map((record) => toGraph(record, clipping, looseOverrides));
-  return mergeRepeatedBuilds(graphs, source).sort((a, b) => a.anchor.start - b.anchor.start);
+  const builds = withoutGuesses(records).map((record) => ({
+    graph: toGraph(record, clipping, looseOverrides),
+    path: record.run?.log ?? [],
+  }));
+  const merge = (target: ModelGraph, other: ModelGraph) => {
+    mergeInto(target, other, source);
+    target.unknowns = [...new Set([...collectUnknowns(target), ...target.unknowns])];
+  };
+  return groupBuilds(builds, merge).sort((a, b) => a.anchor.start - b.anchor.start);
 }
 
 /** A model built with unknown parameters is dropped when a real call site built the same model. */
@@ -33,7 +41,7 @@ function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]
     model.kind === 'sequential'
       ? {
           ...base,
-          layers: model.layers.map(toLayerNode),
+          layers: model.layers.map((layer, i) => toLayerNode(layer, i, model)),
           inputs: [],
           nodes: [],
           outputs: [],
@@ -45,16 +53,18 @@ function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]
   return graph;
 }
 
-function toLayerNode(layer: LayerRec, index: number): LayerNode {
+function toLayerNode(layer: LayerRec, index: number, model: ModelRec): LayerNode {
   const node: LayerNode = {
     index,
     factory: layer.factory,
     config: layer.config,
     callSpan: layer.callSpan,
   };
-  if (layer.inner) node.inner = toLayerNode(layer.inner, index);
+  if (layer.inner) node.inner = toLayerNode(layer.inner, index, model);
   if (layer.repeat && layer.repeat.count > 0) node.repeat = { ...layer.repeat };
-  if (layer.conditional) node.conditional = { ...layer.conditional };
+  // A condition that was already open when the model was created is the caller's choice of model.
+  if (layer.conditional && (layer.condIndex ?? 0) >= model.conditionDepth)
+    node.conditional = { ...layer.conditional };
   if (layer.variable) node.variable = layer.variable;
   return node;
 }
@@ -100,7 +110,7 @@ function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
     if (index === undefined) {
       index = layers.length;
       layerIndex.set(tensor.layer, index);
-      layers.push(toLayerNode(tensor.layer, index));
+      layers.push(toLayerNode(tensor.layer, index, model));
     }
     const id = `node${nodes.length}`;
     ids.set(tensor.id, id);
@@ -151,45 +161,6 @@ function collectUnknowns(graph: ModelGraph): string[] {
   const lr = graph.training.optimizer?.learningRate;
   if (lr) unknownTexts(lr, out);
   return [...new Set(out.filter((text) => text.length > 0))];
-}
-
-/**
- * A builder called from several places creates the same model (same anchor) more than once. Builds
- * with the same layers become one model whose values are kept where every build agrees and unknown
- * (with the expression text) where they differ.
- */
-function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[] {
-  const byAnchor = new Map<number, ModelGraph[]>();
-  for (const graph of graphs) {
-    const group = byAnchor.get(graph.anchor.start);
-    if (group) group.push(graph);
-    else byAnchor.set(graph.anchor.start, [graph]);
-  }
-  const out: ModelGraph[] = [];
-  for (const group of byAnchor.values()) {
-    // Builds with different layers (a builder with options) stay separate variants.
-    const variants: ModelGraph[][] = [];
-    for (const graph of group) {
-      const same = variants.find((v) => sameShape(v[0], graph));
-      if (same) same.push(graph);
-      else variants.push([graph]);
-    }
-    for (const [first, ...rest] of variants) {
-      for (const other of rest) mergeInto(first, other, source);
-      if (rest.length > 0)
-        first.unknowns = [...new Set([...collectUnknowns(first), ...first.unknowns])];
-      out.push(first);
-    }
-  }
-  return out;
-}
-
-function sameShape(a: ModelGraph, b: ModelGraph): boolean {
-  return (
-    a.layers.length === b.layers.length &&
-    a.layers.every((layer, i) => layer.factory === b.layers[i].factory) &&
-    JSON.stringify(a.edges) === JSON.stringify(b.edges)
-  );
 }
 
 function mergeInto(target: ModelGraph, other: ModelGraph, source: string): void {

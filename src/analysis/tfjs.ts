@@ -87,6 +87,8 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     customLoops: [],
     speculative: interp.inSpeculativeFrame(),
     unresolved: [],
+    conditionDepth: interp.conditions.length,
+    ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);
   interp.progress++;
@@ -128,13 +130,21 @@ function addLayer(
   item: AV,
   text = 'a layer the extractor cannot read',
 ): void {
+  if (item.t === 'prim' && item.v == null) {
+    interp.endPath(); // tfjs throws on `model.add(undefined)`: this path builds nothing
+    return;
+  }
   if (item.t !== 'layer') {
     model.unresolved.push(describe(item, text));
     return;
   }
-  const condition = interp.conditions[interp.conditions.length - 1];
+  const depth = interp.conditions.length;
+  const condition = interp.conditions[depth - 1];
   for (const layer of [item.layer, ...(item.alternatives ?? [])]) {
-    if (condition && !layer.conditional) layer.conditional = { ...condition };
+    if (condition && depth > model.conditionDepth && !layer.conditional) {
+      layer.conditional = { ...condition };
+      layer.condIndex = depth - 1;
+    }
     model.layers.push(layer);
   }
 }

@@ -49,11 +49,32 @@ export interface LayerRec {
   inner?: LayerRec;
   repeat?: { iteration: number; count: number };
   conditional?: { condition: string; branch: string };
+  /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
+  condIndex?: number;
   variable?: string;
+  /** factory `loadedModel`: the loaded base model it stands for. */
+  base?: BaseRec;
+}
+
+/** `tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers come from a file. */
+export interface BaseRec {
+  id: number;
+  loader: 'loadLayersModel' | 'loadGraphModel';
+  url: AV;
+  span: Span;
 }
 
 export type TensorNode =
-  | { id: number; kind: 'input'; shape: AV; dtype?: string; span: Span; variable?: string }
+  | {
+      id: number;
+      kind: 'input';
+      shape: AV;
+      dtype?: string;
+      span: Span;
+      variable?: string;
+      /** The output of a loaded base model (`base.inputs`, `base.getLayer(NAME).output`). */
+      base?: { rec: BaseRec; truncatedAt?: string };
+    }
   | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
   /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */
   | { id: number; kind: 'opaque'; text: string; span: Span };
@@ -84,6 +105,10 @@ export interface ModelRec {
   speculative: boolean;
   /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
   unresolved: string[];
+  /** The run (path) that built it; its decisions name the variant. */
+  run?: import('./paths').PathRun;
+  /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
+  conditionDepth: number;
 }
 
 export class Scope {

@@ -40,7 +40,7 @@ export const decided = {
       if (!test) return { branch: 'default', label: `${subject}: default`, id: 'default' };
       const text = interp.text(test);
       const id = test.type === 'Literal' ? idPart(String(test.value)) : idPart(text);
-      return { branch: `case ${text}`, label: `${subject} = ${text}`, id };
+      return { branch: `case ${text}`, label: `${subject} = ${text}`, id, subject };
     };
     const site = { condition: subject, chain: node.range[0] };
     const options = cases.length + (hasDefault ? 0 : 1);
@@ -81,9 +81,10 @@ function binary(
       const subject = interp.text(found.target);
       const literal = interp.text(found.literal);
       const holds = (option === 0) === found.onThen;
+      const value = idPart(String(found.literal.value));
       return holds
-        ? { branch, label: `${subject} = ${literal}`, id: idPart(String(found.literal.value)) }
-        : { branch, label: `${subject} !== ${literal}`, id: `not-${idPart(String(found.literal.value))}` };
+        ? { branch, label: `${subject} = ${literal}`, id: value, subject }
+        : { branch, label: `${subject} !== ${literal}`, id: `not-${value}`, subject, negative: true };
     }
     const negated = test.type === 'UnaryExpression' && test.operator === '!';
     const plainText = negated ? interp.text(test.argument) : condition;

@@ -87,6 +87,9 @@ function identifier(_interp: Interp, node: TSESTree.Identifier, scope: Scope): A
   if (node.name === 'undefined') return UNDEFINED;
   const value = scope.lookup(node.name);
   if (value !== undefined) return value;
+  // A `tf` the file never binds: tfjs loaded by a <script> tag (parse.ts only admits such files
+  // when they use `tf` the way tfjs is used).
+  if (node.name === 'tf') return { t: 'tf', path: '' };
   return globalValue(node.name) ?? unknown(node.name, 'not defined in this file');
 }
 

@@ -74,6 +74,8 @@ export class Interp {
 
   /** The path the current root's run follows (see paths.ts); null outside a root. */
   path: PathRun | null = null;
+  /** Set once anything called into tfjs (through an import, a global `tf`, or a `tf` parameter). */
+  tfCalled = false;
   /** Open `try` blocks: a throw inside one does not end the path. */
   tryDepth = 0;
   private depth = 0;
@@ -234,6 +236,7 @@ export class Interp {
   runUncalled(root: Scope): void {
     const sites = (this.sites ??= callSitesByName(this.source));
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
+    if (!root.vars.has('tf')) tfNames.push('tf');
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
       const pending = relevantFunctions(this.source, waiting, sites, tfNames);
@@ -394,6 +397,8 @@ function joinReturns(early: AV[], last: AV, name: string): AV {
 function asParameter(param: TSESTree.Parameter, value: AV): AV {
   if (value.t !== 'unknown') return value;
   const target = param.type === 'AssignmentPattern' ? param.left : param;
+  // `function build(tf) {...}` (plugins, workers): a `tf` handed in from outside is tfjs.
+  if (target.type === 'Identifier' && target.name === 'tf') return TF_NAMESPACE;
   return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
 }
 
@@ -433,3 +438,5 @@ export function unwrap(node: TSESTree.Node): TSESTree.Node {
 }
 
 export type { Span };
+
+const TF_NAMESPACE: AV = { t: 'tf', path: '' };

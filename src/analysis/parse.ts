@@ -7,8 +7,21 @@ export const MAX_SOURCE_LENGTH = 2 * 1024 * 1024;
 const PREFIX = '@tensorflow/tfjs';
 const SPECIFIER_TAIL = /^(?:-node-gpu|-node|-layers)?['"`/]/;
 
-/** Cheap pre-check (indexOf, no parse): a file that never names a tfjs module cannot build a tfjs model. */
+/**
+ * A `tf` used the way tfjs is (`tf.sequential(`, `tf.layers.`, `tf.train.`, ...) with no import: a page
+ * that loads tfjs with a `<script>` tag, or a function that gets `tf` as a parameter.
+ */
+const GLOBAL_TF = /\btf\s*\.\s*(?:sequential|model|layers|train|input|load(?:Layers|Graph)Model)\b/;
+
+/**
+ * Cheap pre-check (no parse): a file that neither names a tfjs module nor uses `tf` the way tfjs is
+ * used cannot build a tfjs model. Both tests are linear scans with a literal prefix.
+ */
 export function mentionsTfjs(source: string): boolean {
+  return namesTfjsModule(source) || (source.includes('tf') && GLOBAL_TF.test(source));
+}
+
+export function namesTfjsModule(source: string): boolean {
   for (let at = source.indexOf(PREFIX); at >= 0; at = source.indexOf(PREFIX, at + 1)) {
     const tail = source.slice(at + PREFIX.length, at + PREFIX.length + 12);
     if (SPECIFIER_TAIL.test(tail)) return true;

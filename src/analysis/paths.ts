@@ -28,6 +28,9 @@ export interface Decision {
   /** How the branch reads in a label (`modelType = 'cnn'`) and its id part (`cnn`). */
   label: string;
   id: string;
+  /** For `X === lit` decisions: X, and whether this branch is the one where it does not hold. */
+  subject?: string;
+  negative?: boolean;
   /** Else-if chains share the head's offset: an `else` followed by a later branch of it reads as that one. */
   chain: number;
 }
@@ -56,7 +59,7 @@ export function nextPath(log: Decision[]): number[] | null {
   return null;
 }
 
-export type Reading = Pick<Decision, 'branch' | 'label' | 'id'>;
+export type Reading = Pick<Decision, 'branch' | 'label' | 'id' | 'subject' | 'negative'>;
 
 /**
  * Takes the run's option for a decision (null: not forked here, run every branch as before).

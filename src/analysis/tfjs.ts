@@ -40,6 +40,7 @@ const OPTIMIZER_KINDS = new Set([
 ]);
 
 export function callTf(interp: Interp, path: string, args: AV[], node: CallNode): AV {
+  interp.tfCalled = true;
   if (path.startsWith('layers.')) return createLayer(interp, path.slice(7), args, node);
   if (path === 'sequential') return createModel(interp, 'sequential', args[0], node);
   if (path === 'model') return createModel(interp, 'functional', args[0], node);

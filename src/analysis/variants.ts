@@ -88,9 +88,12 @@ function describe(own: Decision[], index: number, count: number): VariantInfo {
   if (own.length === 0)
     return { id: String(index + 1), label: `build ${index + 1} of ${count}`, path: [] };
   // `else` of an else-if chain followed by a later branch of the same chain reads as that branch.
-  const shown = own.filter(
-    (d, i) => !(d.branch === 'else' && own.slice(i + 1).some((later) => later.chain === d.chain)),
-  );
+  // So does `modelType !== 'multihot'` followed by `modelType = 'cnn'`.
+  const shown = own.filter((d, i) => {
+    const later = own.slice(i + 1);
+    if (d.branch === 'else' && later.some((l) => l.chain === d.chain)) return false;
+    return !(d.negative && later.some((l) => l.subject === d.subject && !l.negative));
+  });
   return {
     id: shown.map((d) => d.id).join('+'),
     label: shown.map((d) => d.label).join(', '),

@@ -51,7 +51,8 @@ export function globalValue(name: string): AV | undefined {
 
 export function builtinMember(object: AV, key: string): AV | undefined {
   if (object.t === 'builtin' && !object.self) {
-    if (object.name === 'globalThis') return key === 'tf' ? { t: 'tf', path: '' } : globalValue(key);
+    if (object.name === 'globalThis')
+      return key === 'tf' ? { t: 'tf', path: '' } : globalValue(key);
     if (object.name === 'Math' && key in MATH_CONSTANTS) return prim(MATH_CONSTANTS[key]);
     return { t: 'builtin', name: `${object.name}.${key}` };
   }
@@ -274,7 +275,11 @@ function primitiveMethod(value: unknown, method: string, args: AV[]): AV | null 
     const pattern = plain[0];
     if (typeof pattern !== 'string') return null;
     const at = value.indexOf(pattern);
-    return method === 'indexOf' ? prim(at) : at < 0 ? prim(null) : { t: 'array', items: [prim(pattern)] };
+    return method === 'indexOf'
+      ? prim(at)
+      : at < 0
+        ? prim(null)
+        : { t: 'array', items: [prim(pattern)] };
   }
   if (typeof value === 'string') {
     const allowed = [

@@ -48,7 +48,10 @@ export const decided = {
     if (option === null) return null;
     const test = cases[option]?.test;
     const target = node.discriminant;
-    if (test?.type === 'Literal' && (target.type === 'Identifier' || target.type === 'MemberExpression'))
+    if (
+      test?.type === 'Literal' &&
+      (target.type === 'Identifier' || target.type === 'MemberExpression')
+    )
       pin(interp, { target, literal: test, onThen: true }, scope);
     return option;
   },
@@ -84,14 +87,24 @@ function binary(
       const value = idPart(String(found.literal.value));
       return holds
         ? { branch, label: `${subject} = ${literal}`, id: value, subject }
-        : { branch, label: `${subject} !== ${literal}`, id: `not-${value}`, subject, negative: true };
+        : {
+            branch,
+            label: `${subject} !== ${literal}`,
+            id: `not-${value}`,
+            subject,
+            negative: true,
+          };
     }
     const negated = test.type === 'UnaryExpression' && test.operator === '!';
     const plainText = negated ? interp.text(test.argument) : condition;
     const simple = /^[\w$.]+$/.test(plainText);
     const yes = (option === 0) !== negated;
     if (yes) return { branch, label: plainText, id: simple ? idPart(plainText) : branch };
-    return { branch, label: `not ${simple ? plainText : `(${plainText})`}`, id: simple ? `no-${idPart(plainText)}` : branch };
+    return {
+      branch,
+      label: `not ${simple ? plainText : `(${plainText})`}`,
+      id: simple ? `no-${idPart(plainText)}` : branch,
+    };
   };
   return decide(interp.path, condition, 2, { condition, chain }, read, only);
 }

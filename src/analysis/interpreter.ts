@@ -11,7 +11,16 @@ import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
 import { spanOf } from './spans';
-import { BUILDS, MAX_PATHS, nextPath, newRun, type PathRun, joinSnapshots, joinValues, snapshot } from './paths';
+import {
+  BUILDS,
+  MAX_PATHS,
+  nextPath,
+  newRun,
+  type PathRun,
+  joinSnapshots,
+  joinValues,
+  snapshot,
+} from './paths';
 import {
   type AV,
   type FunctionNode,
@@ -166,7 +175,12 @@ export class Interp {
 
   /** The current path builds nothing real from here on (it throws, or adds `undefined` as a layer). */
   endPath(): void {
-    if (this.path && this.path.log.length > 0 && this.conditions.length === 0 && this.tryDepth === 0)
+    if (
+      this.path &&
+      this.path.log.length > 0 &&
+      this.conditions.length === 0 &&
+      this.tryDepth === 0
+    )
       this.path.dead = true;
   }
 
@@ -174,7 +188,13 @@ export class Interp {
    * Runs a root once per path through its decisions. Models of paths that end in a throw are dropped
    * when some path lives; what the root leaves in `scope` (or on `self`) afterwards is the join.
    */
-  private explore(root: () => unknown, scope: Scope | null, self: AV, where: string, line: number): void {
+  private explore(
+    root: () => unknown,
+    scope: Scope | null,
+    self: AV,
+    where: string,
+    line: number,
+  ): void {
     const runs: PathRun[] = [];
     const scopes: Map<string, AV>[] = [];
     const selves: Map<string, AV>[] = [];

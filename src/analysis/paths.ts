@@ -79,7 +79,13 @@ export function decide(
   if (seen !== undefined) return seen < options ? seen : null;
   const option = only ?? run.forced[run.log.length] ?? 0;
   const count = only === undefined ? options : 1;
-  run.log.push({ key, options: count, option: only === undefined ? option : 0, ...site, ...read(option) });
+  run.log.push({
+    key,
+    options: count,
+    option: only === undefined ? option : 0,
+    ...site,
+    ...read(option),
+  });
   run.byKey.set(key, option);
   return option;
 }
@@ -116,8 +122,10 @@ export function mayBuild(
     for (const key in n) {
       if (key === 'parent' || key === 'loc' || key === 'range') continue;
       const child = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) for (const c of child) isNode(c) && visit(c);
-      else if (isNode(child)) visit(child);
+      if (Array.isArray(child))
+        for (const c of child)
+          if (isNode(c)) visit(c);
+          else if (isNode(child)) visit(child);
     }
   };
   if (!found) visit(node);

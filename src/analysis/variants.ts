@@ -54,7 +54,14 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
 function signatureOf(graph: ModelGraph, withValues: boolean): string {
   const layers = graph.layers.map((l) =>
     withValues
-      ? [l.factory, l.inner?.factory, l.config.props, l.inner?.config.props, l.repeat?.count, l.base]
+      ? [
+          l.factory,
+          l.inner?.factory,
+          l.config.props,
+          l.inner?.config.props,
+          l.repeat?.count,
+          l.base,
+        ]
       : [l.factory, l.inner?.factory],
   );
   const inputs = withValues ? graph.inputs.map((i) => [i.shape, i.base]) : graph.inputs.length;

@@ -103,7 +103,9 @@ function toJson(report: FileReport) {
  * model has it, else name and line; then the variant id.
  */
 export function probeArgs(model: ModelGraph, all: ModelGraph[]): string[] {
-  const sameName = all.filter((m) => m.name === model.name && m.anchor.start !== model.anchor.start);
+  const sameName = all.filter(
+    (m) => m.name === model.name && m.anchor.start !== model.anchor.start,
+  );
   const args = ['--model', model.name];
   if (sameName.length > 0) args.push('--line', String(model.anchor.line));
   if (model.variant) args.push('--variant', model.variant.id);

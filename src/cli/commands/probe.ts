@@ -236,7 +236,11 @@ function loadTarget(options: ProbeCliOptions): {
     );
   }
   if (options.file.endsWith('.json')) {
-    if (options.model !== undefined || options.line !== undefined || options.variant !== undefined) {
+    if (
+      options.model !== undefined ||
+      options.line !== undefined ||
+      options.variant !== undefined
+    ) {
       throw new UsageError(
         '--model, --line and --variant choose a model in a JS/TS file; a model.json holds only one',
       );

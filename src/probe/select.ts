@@ -82,7 +82,7 @@ function selectDefinition(models: ModelGraph[], choice: ModelChoice): Selection 
   return {
     ok: false,
     reason: 'ambiguous',
-    message: `the file defines ${new Set(models.map(anchorOf)).size} models; choose one with --model NAME or --line N: ${listModels(models)}`,
+    message: `the file defines ${definitionCount(models)} models; choose one with --model NAME or --line N: ${listModels(models)}`,
     candidates: models,
   };
 }
@@ -97,6 +97,12 @@ export function listModels(models: ModelGraph[]): string {
     entries.push(`${model.name} (line ${model.span.line})`);
   }
   return entries.join(', ');
+}
+
+/** Models, counting the variants of one definition once. */
+function definitionCount(models: ModelGraph[]): number {
+  const anchors = new Set(models.filter((m) => m.variant).map(anchorOf));
+  return models.filter((m) => !m.variant).length + anchors.size;
 }
 
 /** All the models are variants of one definition (or there is only one). */
@@ -121,7 +127,7 @@ function byName(models: ModelGraph[], name: string, line: number | undefined): S
   return {
     ok: false,
     reason: 'ambiguous',
-    message: `${new Set(named.map(anchorOf)).size} models are named "${name}"; add --line N to choose: ${listModels(named)}`,
+    message: `${definitionCount(named)} models are named "${name}"; add --line N to choose: ${listModels(named)}`,
     candidates: named,
   };
 }

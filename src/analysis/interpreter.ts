@@ -259,9 +259,18 @@ export class Interp {
     if (!root.vars.has('tf')) tfNames.push('tf');
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
-      const pending = relevantFunctions(this.source, waiting, sites, tfNames);
-      if (pending.length === 0) return;
-      for (const fn of callersFirst(sites, pending)) {
+      const relevant = relevantFunctions(this.source, waiting, sites, tfNames);
+      if (relevant.length === 0) return;
+      // A constructor sets the fields (`this.units = units`) that the relevant methods read: it runs first.
+      const owners = new Set(relevant.map((fn) => fn.self).filter((self) => self !== undefined));
+      const constructors = waiting.filter(
+        (fn) => fn.name.endsWith('.constructor') && fn.self && owners.has(fn.self),
+      );
+      const pending = [...constructors, ...relevant.filter((fn) => !constructors.includes(fn))];
+      for (const fn of [
+        ...constructors,
+        ...callersFirst(sites, pending.slice(constructors.length)),
+      ]) {
         if (this.executed.has(fn.node)) continue;
         // A parameter with a default takes it (no call site says otherwise); others stay unknown.
         const args = fn.node.params.map((p) =>

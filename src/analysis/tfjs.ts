@@ -6,6 +6,7 @@ import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from './ir';
 import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { lossInfo, optimizerFromString } from './training';
+import { loaderOf, loadBase } from './bases';
 import {
   type AV,
   type LayerRec,
@@ -46,6 +47,8 @@ export function callTf(interp: Interp, path: string, args: AV[], node: CallNode)
   if (path === 'model') return createModel(interp, 'functional', args[0], node);
   if (path === 'input' || path === 'layers.input') return createInput(interp, args[0], node);
   if (path.startsWith('train.')) return createOptimizer(interp, path.slice(6), args, node);
+  const loader = loaderOf(path);
+  if (loader) return loadBase(interp, loader, args, node);
   if (path === 'tidy') {
     const fn = args.find((a) => a.t === 'fn');
     return fn?.t === 'fn' ? interp.callFunction(fn, [], UNDEFINED) : UNDEFINED;
@@ -135,6 +138,18 @@ function addLayer(
     interp.endPath(); // tfjs throws on `model.add(undefined)`: this path builds nothing
     return;
   }
+  if (item.t === 'base') {
+    // The whole loaded model as the first "layer" of a sequential model.
+    const layer: LayerRec = {
+      id: interp.id(),
+      factory: 'loadedModel',
+      config: { props: {}, objectSpan: null, opaque: false, text: '' },
+      callSpan: item.rec.span,
+      base: item.rec,
+    };
+    model.layers.push(layer);
+    return;
+  }
   if (item.t !== 'layer') {
     model.unresolved.push(describe(item, text));
     return;
@@ -186,8 +201,14 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
 }
 
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
-  if (key !== 'optimizer') return undefined;
   const model = self.model;
+  // `truncated.outputs[0]`, `truncated.inputs`: a functional model's ends are its tensors.
+  if (model.kind === 'functional' && ['inputs', 'outputs', 'input', 'output'].includes(key)) {
+    const value = key.startsWith('input') ? model.inputs : model.outputs;
+    if (key.endsWith('s')) return value.t === 'array' ? value : { t: 'array', items: [value] };
+    return value.t === 'array' ? (value.items[0] ?? UNDEFINED) : value;
+  }
+  if (key !== 'optimizer') return undefined;
   if (!model.optimizer) {
     const info: OptimizerInfo = {
       kind: 'unknown',
@@ -236,13 +257,27 @@ export function callModelMethod(
       }
       return unknown(interp.text(node), 'training result');
     case 'apply':
-      return {
-        t: 'tensor',
-        node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span },
-      };
+      return applyModel(interp, model, args[0], node);
     default:
       return unknown(interp.text(node), 'model method');
   }
+}
+
+/**
+ * `head.apply(x)` of a sequential model: x flows through its layers, so a model built on the result
+ * (a new head on a truncated base) has those layers. Other models stay an opaque step.
+ */
+function applyModel(interp: Interp, model: ModelRec, input: AV | undefined, node: CallNode): AV {
+  const span = spanOf(node);
+  if (model.kind !== 'sequential' || input?.t !== 'tensor' || model.layers.length === 0)
+    return {
+      t: 'tensor',
+      node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span },
+    };
+  let current: TensorNode = input.node;
+  for (const layer of model.layers)
+    current = { id: interp.id(), kind: 'apply', layer, inputs: [current], span };
+  return { t: 'tensor', node: current };
 }
 
 function compile(interp: Interp, model: ModelRec, config: AV | undefined, node: CallNode): void {

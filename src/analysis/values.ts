@@ -37,6 +37,8 @@ export type AV =
   /** `alternatives`: other models the same variable may hold after an undecidable branch. */
   | { t: 'model'; model: ModelRec; alternatives?: ModelRec[] }
   | { t: 'optimizer'; opt: OptimizerRec }
+  /** A loaded model (`await tf.loadLayersModel(url)`); `tensors` caches its inputs/outputs by role. */
+  | { t: 'base'; rec: BaseRec; tensors: Map<string, TensorNode> }
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
   | { t: 'unknown'; text: string; reason?: string };
@@ -72,8 +74,8 @@ export type TensorNode =
       dtype?: string;
       span: Span;
       variable?: string;
-      /** The output of a loaded base model (`base.inputs`, `base.getLayer(NAME).output`). */
-      base?: { rec: BaseRec; truncatedAt?: string };
+      /** An end of a loaded base model (`base.inputs`, `base.getLayer(NAME).output`). */
+      base?: { rec: BaseRec; role: 'input' | 'output'; truncatedAt?: string };
     }
   | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
   /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */

@@ -65,20 +65,24 @@ export class Interp {
   readonly stopped: { where: string; line: number }[] = [];
   /** Roots with more paths than MAX_PATHS: only the first ones were followed. */
   readonly tooManyPaths: { where: string; line: number }[] = [];
-  private builderPattern: { size: number; pattern: RegExp | null } = { size: -1, pattern: null };
+  private readonly builderNames = new Set<string>();
+  private readonly unchecked: Extract<AV, { t: 'fn' }>[] = [];
+  private builderPattern: RegExp | null = null;
 
   /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
   builders(): RegExp | null {
-    if (this.builderPattern.size === this.closures.size) return this.builderPattern.pattern;
-    const names = new Set<string>();
-    for (const fn of this.closures.values()) {
+    if (this.unchecked.length === 0) return this.builderPattern;
+    const before = this.builderNames.size;
+    for (const fn of this.unchecked.splice(0)) {
       const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-      if (/^[\w$]+$/.test(name) && name !== '<anonymous>' && BUILDS.test(this.text(fn.node)))
-        names.add(name.replace(/\$/g, '\\$'));
+      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(this.text(fn.node)))
+        this.builderNames.add(name);
     }
-    const pattern = names.size > 0 ? new RegExp(`\\b(?:${[...names].join('|')})\\s*\\(`) : null;
-    this.builderPattern = { size: this.closures.size, pattern };
-    return pattern;
+    if (this.builderNames.size !== before) {
+      const names = [...this.builderNames].map((n) => n.replace(/\$/g, '\\$'));
+      this.builderPattern = new RegExp(`\\b(?:${names.join('|')})\\s*\\(`);
+    }
+    return this.builderPattern;
   }
 
   /** The path the current root's run follows (see paths.ts); null outside a root. */
@@ -369,6 +373,7 @@ export class Interp {
     self?: AV,
   ): Extract<AV, { t: 'fn' }> {
     const fn: Extract<AV, { t: 'fn' }> = { t: 'fn', node, scope, name, ...(self ? { self } : {}) };
+    if (!this.closures.has(node)) this.unchecked.push(fn);
     // The latest closure wins: a method seen through `new C()` runs later with that instance as `this`.
     this.closures.set(node, fn);
     return fn;

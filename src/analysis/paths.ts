@@ -122,10 +122,9 @@ export function mayBuild(
     for (const key in n) {
       if (key === 'parent' || key === 'loc' || key === 'range') continue;
       const child = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child))
-        for (const c of child)
-          if (isNode(c)) visit(c);
-          else if (isNode(child)) visit(child);
+      if (Array.isArray(child)) {
+        for (const c of child) if (isNode(c)) visit(c);
+      } else if (isNode(child)) visit(child);
     }
   };
   if (!found) visit(node);

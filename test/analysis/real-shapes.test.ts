@@ -98,7 +98,11 @@ test('a class keeps its sizes in fields and its model on this.model, trained thr
   const [model] = result.models;
   assert.deepEqual(
     model.layers.map((l) => summary(l, ['units', 'returnSequences'])),
-    ['lstm(units=128,returnSequences=true)', 'lstm(units=64,returnSequences=false)', 'dense(units=40)'],
+    [
+      'lstm(units=128,returnSequences=true)',
+      'lstm(units=64,returnSequences=false)',
+      'dense(units=40)',
+    ],
   );
   // The constructor's parameter is unknown: it stays visible by name, never `undefined`.
   assert.deepEqual(config(model.layers[0]).inputShape, ['?sampleLen', 40]);
@@ -201,9 +205,16 @@ export async function stacked() {
 }`);
   const byName = (name: string) => models.find((m) => m.name === name)!;
   const truncated = byName('loadTruncated');
-  assert.deepEqual(truncated.bases?.map((b) => [b.loader, b.url, b.truncatedAt]), [
-    ['loadLayersModel', { kind: 'string', value: 'https://example.com/mobilenet/model.json' }, 'conv_pw_13_relu'],
-  ]);
+  assert.deepEqual(
+    truncated.bases?.map((b) => [b.loader, b.url, b.truncatedAt]),
+    [
+      [
+        'loadLayersModel',
+        { kind: 'string', value: 'https://example.com/mobilenet/model.json' },
+        'conv_pw_13_relu',
+      ],
+    ],
+  );
   assert.deepEqual(
     truncated.inputs.map((i) => i.base),
     [0],

@@ -38,7 +38,10 @@ document.getElementById('train').addEventListener('click', async () => {
     ['denseNet', null, ['flatten', 'dense']],
   ]);
   for (const model of models) {
-    assert.ok(model.layers.every((l) => l.conditional === undefined), model.name);
+    assert.ok(
+      model.layers.every((l) => l.conditional === undefined),
+      model.name,
+    );
     assert.equal(model.training.trained, true, model.name);
     assert.equal(model.training.optimizer?.kind, 'adam', model.name);
   }
@@ -187,7 +190,10 @@ export function build(withNorm) {
   assert.deepEqual(
     models.map((m) => [m.variant?.id, factories(m)]),
     [
-      ['withNorm', ['dense', 'dense', 'batchNormalization', 'dense', 'batchNormalization', 'dense']],
+      [
+        'withNorm',
+        ['dense', 'dense', 'batchNormalization', 'dense', 'batchNormalization', 'dense'],
+      ],
       ['no-withNorm', ['dense', 'dense', 'dense', 'dense']],
     ],
   );

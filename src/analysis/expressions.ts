@@ -1,7 +1,7 @@
 /** Expression evaluation and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluateCall, memberOf } from './calls';
-import type { Interp } from './interpreter';
+import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
 import { tfjsModuleSpecifier } from './bindings';
@@ -303,7 +303,16 @@ function assignedName(target: TSESTree.Node): string | undefined {
 }
 
 function assign(interp: Interp, node: TSESTree.AssignmentExpression, scope: Scope): AV {
-  let value = evaluate(interp, node.right, scope, assignedName(node.left));
+  // `this.policyNet = tf.sequential()`: the model is known by the name it is kept under.
+  const name = assignedName(node.left);
+  const previous = interp.nameHint;
+  if (name && node.operator === '=') interp.nameHint = { node: unwrap(node.right), name };
+  let value: AV;
+  try {
+    value = evaluate(interp, node.right, scope, name);
+  } finally {
+    interp.nameHint = previous;
+  }
   if (node.operator !== '=') {
     const current = evaluate(interp, node.left, scope);
     const op = node.operator.slice(0, -1);

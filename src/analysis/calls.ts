@@ -107,7 +107,9 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
       return callBuiltin(interp, target, evaluated, node);
     }
     default: {
-      args(); // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
+      // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
+      const evaluated = args();
+      if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
       return unknown(interp.text(node), 'call');
     }
   }
@@ -154,6 +156,27 @@ function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
     default:
       return initial;
   }
+}
+
+const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
+
+/**
+ * `sizes.forEach((units) => model.add(...))` over an array the file never pins down: the callback
+ * runs once, as a loop body of unknown length (as `for (const units of sizes)` does).
+ */
+function iterateUnknown(interp: Interp, node: CallNode, self: AV, callback: AV | undefined): void {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
+  if (!ITERATORS.has(callee.property.name) || callback?.t !== 'fn') return;
+  const list = self.t === 'unknown' ? self.text : interp.text(callee.object);
+  const header = `${interp.text(callee.object)}.${callee.property.name}(…)`;
+  interp.branch(header, 'loop body', () =>
+    interp.callFunction(
+      callback,
+      [unknown(`${list}[i]`, 'unknown array'), unknown('i')],
+      UNDEFINED,
+    ),
+  );
 }
 
 export function evaluateArgs(

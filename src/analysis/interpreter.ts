@@ -11,16 +11,7 @@ import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
 import { spanOf } from './spans';
-import {
-  BUILDS,
-  MAX_PATHS,
-  nextPath,
-  newRun,
-  type PathRun,
-  joinSnapshots,
-  joinValues,
-  snapshot,
-} from './paths';
+import { BUILDS, explore, type PathRun } from './paths';
 import {
   type AV,
   type FunctionNode,
@@ -188,68 +179,17 @@ export class Interp {
       this.path.dead = true;
   }
 
-  /**
-   * Runs a root once per path through its decisions. Models of paths that end in a throw are dropped
-   * when some path lives; what the root leaves in `scope` (or on `self`) afterwards is the join.
-   */
-  private explore(
-    root: () => unknown,
-    scope: Scope | null,
-    self: AV,
-    where: string,
-    line: number,
-  ): void {
-    const runs: PathRun[] = [];
-    const scopes: Map<string, AV>[] = [];
-    const selves: Map<string, AV>[] = [];
-    let forced: number[] = [];
-    try {
-      for (;;) {
-        const run = newRun(forced);
-        this.path = run;
-        try {
-          root();
-        } finally {
-          this.path = null;
-          for (const undo of run.undo.reverse()) undo();
-        }
-        runs.push(run);
-        if (scope) scopes.push(snapshot(scope));
-        if (self.t === 'object')
-          selves.push(new Map([...self.props].map(([k, p]) => [k, p.value])));
-        const next = nextPath(run.log);
-        if (!next) break;
-        if (runs.length >= MAX_PATHS) {
-          this.tooManyPaths.push({ where, line });
-          break;
-        }
-        forced = next;
-      }
-    } finally {
-      this.dropDeadPaths(runs);
-      if (scope) joinSnapshots(scope, scopes);
-      if (self.t === 'object' && selves.length > 1) {
-        for (const [key, prop] of self.props) {
-          const values = selves.map((s) => s.get(key));
-          if (values.every((v): v is AV => v !== undefined))
-            prop.value = joinValues(values, `this.${key}`);
-        }
-      }
-    }
-  }
-
-  private dropDeadPaths(runs: PathRun[]): void {
-    const dead = new Set(runs.filter((r) => r.dead));
-    if (dead.size === 0 || dead.size === runs.length) return;
-    const kept = this.models.filter((m) => !(m.run && dead.has(m.run)));
-    this.models.length = 0;
-    this.models.push(...kept);
-  }
-
   runProgram(program: TSESTree.Program, scope: Scope): void {
     this.limit = PROGRAM_STEPS;
     try {
-      this.explore(() => this.execBlock(program.body, scope), scope, UNDEFINED, 'the top level', 1);
+      explore(
+        this,
+        () => this.execBlock(program.body, scope),
+        scope,
+        UNDEFINED,
+        'the top level',
+        1,
+      );
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.stopped.push({ where: 'the top level', line: 1 });
@@ -289,7 +229,7 @@ export class Interp {
         try {
           const self = fn.self ?? UNDEFINED;
           const line = fn.node.loc.start.line;
-          this.explore(() => this.callFunction(fn, args, self), null, self, fn.name, line);
+          explore(this, () => this.callFunction(fn, args, self), null, self, fn.name, line);
         } catch (error) {
           if (!(error instanceof BudgetExceeded)) throw error;
           this.stopped.push({ where: fn.name, line: fn.node.loc.start.line });

@@ -11,6 +11,7 @@
  * with nothing to reconcile.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Interp } from './interpreter';
 import type { AV, ModelRec, Scope } from './values';
 import { unknown } from './values';
 
@@ -88,6 +89,64 @@ export function decide(
   });
   run.byKey.set(key, option);
   return option;
+}
+
+/**
+ * Runs a root once per path through its decisions. Models of paths that end in a throw are dropped
+ * when some path lives; what the root leaves in `scope` (or on `self`) afterwards is the join.
+ */
+export function explore(
+  interp: Interp,
+  root: () => unknown,
+  scope: Scope | null,
+  self: AV,
+  where: string,
+  line: number,
+): void {
+  const runs: PathRun[] = [];
+  const scopes: Map<string, AV>[] = [];
+  const selves: Map<string, AV>[] = [];
+  let forced: number[] = [];
+  try {
+    for (;;) {
+      const run = newRun(forced);
+      interp.path = run;
+      try {
+        root();
+      } finally {
+        interp.path = null;
+        for (const undo of run.undo.reverse()) undo();
+      }
+      runs.push(run);
+      if (scope) scopes.push(snapshot(scope));
+      if (self.t === 'object') selves.push(new Map([...self.props].map(([k, p]) => [k, p.value])));
+      const next = nextPath(run.log);
+      if (!next) break;
+      if (runs.length >= MAX_PATHS) {
+        interp.tooManyPaths.push({ where, line });
+        break;
+      }
+      forced = next;
+    }
+  } finally {
+    dropDeadPaths(interp.models, runs);
+    if (scope) joinSnapshots(scope, scopes);
+    if (self.t === 'object' && selves.length > 1) {
+      for (const [key, prop] of self.props) {
+        const values = selves.map((s) => s.get(key));
+        if (values.every((v): v is AV => v !== undefined))
+          prop.value = joinValues(values, `this.${key}`);
+      }
+    }
+  }
+}
+
+function dropDeadPaths(models: ModelRec[], runs: PathRun[]): void {
+  const dead = new Set(runs.filter((r) => r.dead));
+  if (dead.size === 0 || dead.size === runs.length) return;
+  const kept = models.filter((m) => !(m.run && dead.has(m.run)));
+  models.length = 0;
+  models.push(...kept);
 }
 
 // ---- which branches are worth a decision ----

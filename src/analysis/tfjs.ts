@@ -7,6 +7,7 @@ import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { lossInfo, optimizerFromString } from './training';
 import { loaderOf, loadBase } from './bases';
+import { applyModel } from './compose';
 import {
   type AV,
   type LayerRec,
@@ -261,23 +262,6 @@ export function callModelMethod(
     default:
       return unknown(interp.text(node), 'model method');
   }
-}
-
-/**
- * `head.apply(x)` of a sequential model: x flows through its layers, so a model built on the result
- * (a new head on a truncated base) has those layers. Other models stay an opaque step.
- */
-function applyModel(interp: Interp, model: ModelRec, input: AV | undefined, node: CallNode): AV {
-  const span = spanOf(node);
-  if (model.kind !== 'sequential' || input?.t !== 'tensor' || model.layers.length === 0)
-    return {
-      t: 'tensor',
-      node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span },
-    };
-  let current: TensorNode = input.node;
-  for (const layer of model.layers)
-    current = { id: interp.id(), kind: 'apply', layer, inputs: [current], span };
-  return { t: 'tensor', node: current };
 }
 
 function compile(interp: Interp, model: ModelRec, config: AV | undefined, node: CallNode): void {

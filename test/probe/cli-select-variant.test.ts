@@ -90,8 +90,14 @@ describe('selecting a variant', () => {
     out.length = 0;
     assert.equal(await main(['models', 'sentiment.js'], io), 0);
     const text = out.join('');
-    assert.match(text, /buildModel variant cnn \[modelType = 'cnn'\] \(sequential, line 3\): 4 layers/);
-    assert.match(text, /buildModel variant lstm \[modelType = 'lstm'\] \(sequential, line 3\): 3 layers/);
+    assert.match(
+      text,
+      /buildModel variant cnn \[modelType = 'cnn'\] \(sequential, line 3\): 4 layers/,
+    );
+    assert.match(
+      text,
+      /buildModel variant lstm \[modelType = 'lstm'\] \(sequential, line 3\): 3 layers/,
+    );
     assert.match(text, /probe with: --model buildModel --variant lstm/);
   });
 });

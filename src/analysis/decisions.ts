@@ -6,7 +6,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
-import { decide, idPart, mayBuild, onlyThrows, type Pin, pinOf, type Reading } from './paths';
+import { decide, idPart, mayBuild, onlyThrows, type Reading } from './paths';
 import { type AV, prim, type Scope } from './values';
 
 /** Else-if chains: each `if` in `else if` belongs to the chain of the first. */
@@ -21,9 +21,10 @@ export const decided = {
     const throwsElse = node.alternate ? onlyThrows(node.alternate) : false;
     const only = throwsThen === throwsElse ? undefined : throwsThen ? 1 : 0;
     const chain = chainOf.get(node) ?? node.range[0];
-    const option = binary(interp, node.test, chain, only);
+    const found = pinOf(interp, node.test, scope);
+    const option = binary(interp, node.test, found, chain, only);
     if (option === null) return null;
-    pinBranch(interp, node.test, option, scope);
+    pinBranch(interp, found, option, scope);
     if (option === 1 && node.alternate?.type === 'IfStatement') chainOf.set(node.alternate, chain);
     return option;
   },
@@ -39,7 +40,8 @@ export const decided = {
       if (i >= cases.length) return { branch: 'no case', label: `${subject}: no case`, id: 'none' };
       if (!test) return { branch: 'default', label: `${subject}: default`, id: 'default' };
       const text = interp.text(test);
-      const id = test.type === 'Literal' ? idPart(String(test.value)) : idPart(text);
+      const value = caseValue(interp, test, scope);
+      const id = value !== null ? idPart(String(value)) : idPart(text);
       return { branch: `case ${text}`, label: `${subject} = ${text}`, id, subject };
     };
     const site = { condition: subject, chain: node.range[0] };
@@ -48,11 +50,9 @@ export const decided = {
     if (option === null) return null;
     const test = cases[option]?.test;
     const target = node.discriminant;
-    if (
-      test?.type === 'Literal' &&
-      (target.type === 'Identifier' || target.type === 'MemberExpression')
-    )
-      pin(interp, { target, literal: test, onThen: true }, scope);
+    const value = test ? caseValue(interp, test, scope) : null;
+    if (value !== null && (target.type === 'Identifier' || target.type === 'MemberExpression'))
+      pin(interp, { target, value, text: interp.text(test!), onThen: true }, scope);
     return option;
   },
 
@@ -60,8 +60,9 @@ export const decided = {
   ternary(interp: Interp, node: TSESTree.ConditionalExpression, scope: Scope): number | null {
     if (!interp.path || !(worth(interp, node.consequent) || worth(interp, node.alternate)))
       return null;
-    const option = binary(interp, node.test, node.range[0]);
-    if (option !== null) pinBranch(interp, node.test, option, scope);
+    const found = pinOf(interp, node.test, scope);
+    const option = binary(interp, node.test, found, node.range[0]);
+    if (option !== null) pinBranch(interp, found, option, scope);
     return option;
   },
 };
@@ -70,21 +71,58 @@ function worth(interp: Interp, node: TSESTree.Node | null | undefined): boolean 
   return mayBuild(node, (n) => interp.text(n), interp.builders());
 }
 
+/** `modelType === 'cnn'`, `kind === Kind.Lstm`: the compared variable and the constant it is tested against. */
+interface Pin {
+  target: TSESTree.Identifier | TSESTree.MemberExpression;
+  value: string | number | boolean | null;
+  /** The constant as written (`'cnn'`, `Kind.Lstm`). */
+  text: string;
+  /** True when the pin holds on the `then` branch (`===`/`==`), false for `!==`/`!=`. */
+  onThen: boolean;
+}
+
+function pinOf(interp: Interp, test: TSESTree.Node, scope: Scope): Pin | null {
+  if (test.type !== 'BinaryExpression' || test.left.type === 'PrivateIdentifier') return null;
+  const op = test.operator;
+  if (op !== '===' && op !== '==' && op !== '!==' && op !== '!=') return null;
+  const sides: [TSESTree.Node, TSESTree.Node][] = [
+    [test.left, test.right],
+    [test.right, test.left],
+  ];
+  for (const [target, other] of sides) {
+    if (target.type !== 'Identifier' && target.type !== 'MemberExpression') continue;
+    const value = caseValue(interp, other, scope);
+    if (value === null) continue;
+    if (other.type !== 'Literal' && evaluate(interp, target, scope).t !== 'unknown') continue;
+    return { target, value, text: interp.text(other), onThen: op === '===' || op === '==' };
+  }
+  return null;
+}
+
+/** A literal, or an expression that evaluates to a constant (an enum member, a frozen config). */
+function caseValue(interp: Interp, node: TSESTree.Node, scope: Scope): Pin['value'] | null {
+  if (node.type === 'Literal') return 'regex' in node || 'bigint' in node ? null : node.value;
+  if (node.type !== 'MemberExpression' && node.type !== 'Identifier') return null;
+  const value = evaluate(interp, node, scope);
+  if (value.t !== 'prim' || value.v === undefined) return null;
+  return value.v;
+}
+
 function binary(
   interp: Interp,
   test: TSESTree.Expression,
+  found: Pin | null,
   chain: number,
   only?: number,
 ): number | null {
   const condition = interp.text(test);
-  const found = pinOf(test);
   const read = (option: number): Reading => {
     const branch = option === 0 ? 'then' : 'else';
     if (found) {
       const subject = interp.text(found.target);
-      const literal = interp.text(found.literal);
+      const literal = found.text;
       const holds = (option === 0) === found.onThen;
-      const value = idPart(String(found.literal.value));
+      const value = idPart(String(found.value));
       return holds
         ? { branch, label: `${subject} = ${literal}`, id: value, subject }
         : {
@@ -109,16 +147,16 @@ function binary(
   return decide(interp.path, condition, 2, { condition, chain }, read, only);
 }
 
-function pinBranch(interp: Interp, test: TSESTree.Expression, option: number, scope: Scope): void {
-  const found = pinOf(test);
+function pinBranch(interp: Interp, found: Pin | null, option: number, scope: Scope): void {
   if (found && (option === 0) === found.onThen) pin(interp, found, scope);
 }
 
 /** For the rest of the path the compared value is the literal (undone when the run ends). */
-function pin(interp: Interp, { target, literal }: Pin, scope: Scope): void {
+function pin(interp: Interp, found: Pin, scope: Scope): void {
   const run = interp.path;
-  if (!run || 'regex' in literal) return;
-  const value = prim(literal.value as string | number | boolean | null);
+  if (!run) return;
+  const target = found.target;
+  const value = prim(found.value);
   if (target.type === 'Identifier') {
     const owner = scope.owner(target.name);
     const old = owner?.vars.get(target.name);

@@ -213,25 +213,6 @@ function isNode(value: unknown): value is TSESTree.Node {
 
 // ---- reading a condition: `modelType === 'cnn'` pins modelType on the then-branch ----
 
-export interface Pin {
-  /** `modelType` or `this.type`: what the branch fixes. */
-  target: TSESTree.Identifier | TSESTree.MemberExpression;
-  literal: TSESTree.Literal;
-  /** True when the pin holds on the `then` branch (`===`/`==`), false for `!==`/`!=`. */
-  onThen: boolean;
-}
-
-export function pinOf(test: TSESTree.Node): Pin | null {
-  if (test.type !== 'BinaryExpression') return null;
-  const op = test.operator;
-  if (op !== '===' && op !== '==' && op !== '!==' && op !== '!=') return null;
-  const [target, literal] =
-    test.right.type === 'Literal' ? [test.left, test.right] : [test.right, test.left];
-  if (literal.type !== 'Literal' || 'regex' in literal) return null;
-  if (target.type !== 'Identifier' && target.type !== 'MemberExpression') return null;
-  return { target, literal, onThen: op === '===' || op === '==' };
-}
-
 /** An id part from a literal or condition text: letters, digits, `-` and `_` only. */
 export function idPart(text: string): string {
   const cleaned = text

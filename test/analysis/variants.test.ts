@@ -198,3 +198,29 @@ export function build(withNorm) {
     ],
   );
 });
+
+test('a type compared against enum members and config constants names the variants by value', () => {
+  const { models } = run(`${TF}enum Arch { Conv = 'conv', Recurrent = 'rnn' }
+const KINDS = { DENSE: 'dense' };
+export function build(arch: Arch | string) {
+  const model = tf.sequential();
+  if (arch === Arch.Conv) model.add(tf.layers.conv1d({ filters: 8, kernelSize: 3, inputShape: [16, 1] }));
+  else if (Arch.Recurrent === arch) model.add(tf.layers.gru({ units: 8, inputShape: [16, 1] }));
+  else if (arch === KINDS.DENSE) model.add(tf.layers.flatten({ inputShape: [16, 1] }));
+  else throw new Error(String(arch));
+  switch (arch) {
+    case Arch.Conv: model.add(tf.layers.flatten()); break;
+    default: break;
+  }
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}`);
+  assert.deepEqual(
+    models.map((m) => [m.variant?.id, m.variant?.label, factories(m)]),
+    [
+      ['conv', 'arch = Arch.Conv', ['conv1d', 'flatten', 'dense']],
+      ['rnn', 'arch = Arch.Recurrent', ['gru', 'dense']],
+      ['dense', 'arch = KINDS.DENSE', ['flatten', 'dense']],
+    ],
+  );
+});

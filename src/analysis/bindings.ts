@@ -24,7 +24,8 @@ export function bindImports(program: TSESTree.Program, scope: Scope): void {
         if (specifier.importKind === 'type') continue;
         const imported = specifier.imported;
         const name = imported.type === 'Identifier' ? imported.name : String(imported.value);
-        scope.vars.set(specifier.local.name, { t: 'tf', path: name });
+        // `import { default as tf }` is the namespace, as `import tf from` is.
+        scope.vars.set(specifier.local.name, { t: 'tf', path: name === 'default' ? '' : name });
       } else {
         scope.vars.set(specifier.local.name, { t: 'tf', path: '' });
       }

@@ -38,7 +38,11 @@ const MATH_FUNCTIONS = new Set([
   'cbrt',
 ]);
 
+/** Where a <script>-loaded tfjs lives: `window.tf`, `globalThis.tf`, `self.tf` (workers). */
+const GLOBAL_SCOPES = new Set(['window', 'globalThis', 'self']);
+
 export function globalValue(name: string): AV | undefined {
+  if (GLOBAL_SCOPES.has(name)) return { t: 'builtin', name: 'globalThis' };
   if (GLOBAL_OBJECTS.has(name) || GLOBAL_FUNCTIONS.has(name)) return { t: 'builtin', name };
   if (name === 'Infinity') return prim(Infinity);
   if (name === 'NaN') return prim(NaN);
@@ -47,6 +51,8 @@ export function globalValue(name: string): AV | undefined {
 
 export function builtinMember(object: AV, key: string): AV | undefined {
   if (object.t === 'builtin' && !object.self) {
+    if (object.name === 'globalThis')
+      return key === 'tf' ? { t: 'tf', path: '' } : globalValue(key);
     if (object.name === 'Math' && key in MATH_CONSTANTS) return prim(MATH_CONSTANTS[key]);
     return { t: 'builtin', name: `${object.name}.${key}` };
   }
@@ -264,6 +270,17 @@ function flatten(value: AV): AV[] {
 function primitiveMethod(value: unknown, method: string, args: AV[]): AV | null {
   const plain = args.map((a) => (a.t === 'prim' ? a.v : undefined));
   if (args.some((a) => a.t !== 'prim')) return null;
+  if (typeof value === 'string' && (method === 'match' || method === 'indexOf')) {
+    // `modelType.match('lstm')` / `indexOf`: only what the result says about the match is kept.
+    const pattern = plain[0];
+    if (typeof pattern !== 'string') return null;
+    const at = value.indexOf(pattern);
+    return method === 'indexOf'
+      ? prim(at)
+      : at < 0
+        ? prim(null)
+        : { t: 'array', items: [prim(pattern)] };
+  }
   if (typeof value === 'string') {
     const allowed = [
       'toUpperCase',

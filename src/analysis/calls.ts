@@ -1,5 +1,6 @@
 /** Member access and calls: dispatches to functions in the file, built-ins, and tfjs semantics. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { baseGetLayer, baseMember } from './bases';
 import { callBuiltin, builtinMember } from './builtins';
 import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
@@ -22,6 +23,13 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
     case 'model':
       return (
         modelMember(interp, object, key) ?? { t: 'builtin', name: `model.${key}`, self: object }
+      );
+    case 'base':
+      return baseMember(
+        interp,
+        object,
+        key,
+        node.type === 'MemberExpression' ? interp.text(node) : `loaded model.${key}`,
       );
     case 'layer':
     case 'optimizer':
@@ -49,6 +57,8 @@ export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
       ? { t: 'tf', path: '' }
       : unknown(interp.text(node), 'module');
   }
+  const hook = reactHook(interp, node, scope);
+  if (hook) return hook;
   let target: AV;
   let self: AV = UNDEFINED;
   if (callee.type === 'MemberExpression') {
@@ -89,16 +99,84 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
         return callModelMethod(interp, target.self, target.name.slice(6), evaluated, node);
       if (target.self?.t === 'layer')
         return callLayerMethod(interp, target.self, target.name.slice(6), evaluated, node);
+      if (target.self?.t === 'base' && target.name === 'base.getLayer')
+        return baseGetLayer(interp, target.self, evaluated, node);
       if (target.self?.t === 'optimizer') {
         return callOptimizerMethod(interp, target.self, target.name.slice(10), evaluated, node);
       }
       return callBuiltin(interp, target, evaluated, node);
     }
     default: {
-      args(); // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
+      // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
+      const evaluated = args();
+      if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
       return unknown(interp.text(node), 'call');
     }
   }
+}
+
+const HOOKS = new Set(['useState', 'useRef', 'useMemo', 'useCallback']);
+
+/**
+ * React state as model code reads it: `const [units, setUnits] = useState(64)` starts at 64, a lazy
+ * `useState(() => 64)` too; `useRef(x).current` is x; `useMemo(fn)` is what fn returns.
+ */
+function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
+  const callee = node.callee;
+  const name =
+    callee.type === 'Identifier'
+      ? callee.name
+      : callee.type === 'MemberExpression' &&
+          !callee.computed &&
+          callee.property.type === 'Identifier'
+        ? callee.property.name
+        : null;
+  if (!name || !HOOKS.has(name) || node.type !== 'CallExpression') return null;
+  if (callee.type === 'Identifier' && scope.lookup(name)) return null;
+  if (callee.type === 'MemberExpression') {
+    const owner = evaluate(interp, callee.object, scope);
+    if (owner.t !== 'unknown') return null;
+  }
+  const [first] = evaluateArgs(interp, node.arguments, scope);
+  const initial = first ?? UNDEFINED;
+  const run = (value: AV): AV =>
+    value.t === 'fn' ? interp.callFunction(value, [], UNDEFINED) : value;
+  switch (name) {
+    case 'useState': {
+      const setter = unknown(`${interp.text(node)}[1]`, 'state setter');
+      return { t: 'array', items: [run(initial), setter] };
+    }
+    case 'useRef':
+      return {
+        t: 'object',
+        props: new Map([['current', { value: initial, span: null, valueSpan: null }]]),
+      };
+    case 'useMemo':
+      return run(initial);
+    default:
+      return initial;
+  }
+}
+
+const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
+
+/**
+ * `sizes.forEach((units) => model.add(...))` over an array the file never pins down: the callback
+ * runs once, as a loop body of unknown length (as `for (const units of sizes)` does).
+ */
+function iterateUnknown(interp: Interp, node: CallNode, self: AV, callback: AV | undefined): void {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
+  if (!ITERATORS.has(callee.property.name) || callback?.t !== 'fn') return;
+  const list = self.t === 'unknown' ? self.text : interp.text(callee.object);
+  const header = `${interp.text(callee.object)}.${callee.property.name}(…)`;
+  interp.branch(header, 'loop body', () =>
+    interp.callFunction(
+      callback,
+      [unknown(`${list}[i]`, 'unknown array'), unknown('i')],
+      UNDEFINED,
+    ),
+  );
 }
 
 export function evaluateArgs(

@@ -1,12 +1,13 @@
 /** Expression evaluation and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluateCall, memberOf } from './calls';
-import type { Interp } from './interpreter';
+import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
 import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
+import { decided } from './decisions';
 
 export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name?: string): AV {
   interp.tick();
@@ -86,6 +87,9 @@ function identifier(_interp: Interp, node: TSESTree.Identifier, scope: Scope): A
   if (node.name === 'undefined') return UNDEFINED;
   const value = scope.lookup(node.name);
   if (value !== undefined) return value;
+  // A `tf` the file never binds: tfjs loaded by a <script> tag (parse.ts only admits such files
+  // when they use `tf` the way tfjs is used).
+  if (node.name === 'tf') return { t: 'tf', path: '' };
   return globalValue(node.name) ?? unknown(node.name, 'not defined in this file');
 }
 
@@ -262,6 +266,8 @@ function logical(interp: Interp, node: TSESTree.LogicalExpression, scope: Scope)
 function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope: Scope): AV {
   const test = truthy(evaluate(interp, node.test, scope));
   if (test !== null) return evaluate(interp, test ? node.consequent : node.alternate, scope);
+  const path = decided.ternary(interp, node, scope);
+  if (path !== null) return evaluate(interp, path === 0 ? node.consequent : node.alternate, scope);
   const condition = interp.text(node.test);
   const yes = interp.branch(condition, 'then', () => evaluate(interp, node.consequent, scope));
   const no = interp.branch(condition, 'else', () => evaluate(interp, node.alternate, scope));
@@ -297,7 +303,16 @@ function assignedName(target: TSESTree.Node): string | undefined {
 }
 
 function assign(interp: Interp, node: TSESTree.AssignmentExpression, scope: Scope): AV {
-  let value = evaluate(interp, node.right, scope, assignedName(node.left));
+  // `this.policyNet = tf.sequential()`: the model is known by the name it is kept under.
+  const name = assignedName(node.left);
+  const previous = interp.nameHint;
+  if (name && node.operator === '=') interp.nameHint = { node: unwrap(node.right), name };
+  let value: AV;
+  try {
+    value = evaluate(interp, node.right, scope, name);
+  } finally {
+    interp.nameHint = previous;
+  }
   if (node.operator !== '=') {
     const current = evaluate(interp, node.left, scope);
     const op = node.operator.slice(0, -1);

@@ -14,8 +14,9 @@ import { accessOf, bindImports } from './bindings';
 import type { AnalysisResult, Span } from './ir';
 import { Interp } from './interpreter';
 import { finalizeModels } from './models';
-import { mentionsTfjs, parseSource } from './parse';
+import { mentionsTfjs, namesTfjsModule, parseSource } from './parse';
 import { Scope } from './values';
+import { MAX_PATHS } from './paths';
 
 export type * from './ir';
 export { MAX_SOURCE_LENGTH, mentionsTfjs } from './parse';
@@ -43,12 +44,21 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   } catch (error) {
     result.problems.push(extractorFailure(error));
   }
+  for (const root of interp.tooManyPaths) {
+    const message = `more than ${MAX_PATHS} paths through ${root.where}; only the first ${MAX_PATHS} were followed, so some model variants are missing`;
+    result.problems.push({ kind: 'internal', message, line: root.line, column: 1 });
+  }
   for (const stop of interp.stopped) {
     const message = `evaluation stopped early in ${stop.where} (too much computation); models may be incomplete`;
     result.problems.push({ kind: 'internal', message, line: stop.line, column: 1 });
   }
+  // A file that only uses a `tf` it never imports is tfjs when that `tf` reached tfjs calls.
+  const imports = namesTfjsModule(source);
+  result.importsTfjs = imports || interp.tfCalled;
   try {
     result.access = accessOf(root);
+    if (result.access.tf === null && !imports && interp.tfCalled)
+      result.access = { tf: 'tf', layers: 'tf.layers' };
     const clipping = interp.clipping;
     const loose: Span[] = clipping.overrides;
     attachLooseLoops(interp);

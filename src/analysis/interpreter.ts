@@ -11,6 +11,7 @@ import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
 import { spanOf } from './spans';
+import { BUILDS, explore, type PathRun } from './paths';
 import {
   type AV,
   type FunctionNode,
@@ -53,6 +54,34 @@ export class Interp {
   private limit = 0;
   /** Where evaluation stopped early (budget), for the result's problems. */
   readonly stopped: { where: string; line: number }[] = [];
+  /** Roots with more paths than MAX_PATHS: only the first ones were followed. */
+  readonly tooManyPaths: { where: string; line: number }[] = [];
+  private readonly builderNames = new Set<string>();
+  private readonly unchecked: Extract<AV, { t: 'fn' }>[] = [];
+  private builderPattern: RegExp | null = null;
+
+  /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
+  builders(): RegExp | null {
+    if (this.unchecked.length === 0) return this.builderPattern;
+    const before = this.builderNames.size;
+    for (const fn of this.unchecked.splice(0)) {
+      const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(this.text(fn.node)))
+        this.builderNames.add(name);
+    }
+    if (this.builderNames.size !== before) {
+      const names = [...this.builderNames].map((n) => n.replace(/\$/g, '\\$'));
+      this.builderPattern = new RegExp(`\\b(?:${names.join('|')})\\s*\\(`);
+    }
+    return this.builderPattern;
+  }
+
+  /** The path the current root's run follows (see paths.ts); null outside a root. */
+  path: PathRun | null = null;
+  /** Set once anything called into tfjs (through an import, a global `tf`, or a `tf` parameter). */
+  tfCalled = false;
+  /** Open `try` blocks: a throw inside one does not end the path. */
+  tryDepth = 0;
   private depth = 0;
   private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
@@ -120,9 +149,10 @@ export class Interp {
     else this.clipping.calls.push({ kind, span: spanOf(node) });
   }
 
-  /** Records a freshly created layer with the loop/branch it was created in. */
   /** Counts what the IR records (layers, models, training calls, clipping): a loop that adds none is data. */
   progress = 0;
+
+  /** Records a freshly created layer with the loop/branch it was created in. */
 
   noteLayer(layer: LayerRec): void {
     this.progress++;
@@ -132,13 +162,34 @@ export class Interp {
       loop.layers.push(layer);
     }
     const condition = this.conditions[this.conditions.length - 1];
-    if (condition) layer.conditional = { ...condition };
+    if (condition) {
+      layer.conditional = { ...condition };
+      layer.condIndex = this.conditions.length - 1;
+    }
+  }
+
+  /** The current path builds nothing real from here on (it throws, or adds `undefined` as a layer). */
+  endPath(): void {
+    if (
+      this.path &&
+      this.path.log.length > 0 &&
+      this.conditions.length === 0 &&
+      this.tryDepth === 0
+    )
+      this.path.dead = true;
   }
 
   runProgram(program: TSESTree.Program, scope: Scope): void {
     this.limit = PROGRAM_STEPS;
     try {
-      this.execBlock(program.body, scope);
+      explore(
+        this,
+        () => this.execBlock(program.body, scope),
+        scope,
+        UNDEFINED,
+        'the top level',
+        1,
+      );
     } catch (error) {
       if (!(error instanceof BudgetExceeded)) throw error;
       this.stopped.push({ where: 'the top level', line: 1 });
@@ -149,11 +200,21 @@ export class Interp {
   runUncalled(root: Scope): void {
     const sites = (this.sites ??= callSitesByName(this.source));
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
+    if (!root.vars.has('tf')) tfNames.push('tf');
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
-      const pending = relevantFunctions(this.source, waiting, sites, tfNames);
-      if (pending.length === 0) return;
-      for (const fn of callersFirst(sites, pending)) {
+      const relevant = relevantFunctions(this.source, waiting, sites, tfNames);
+      if (relevant.length === 0) return;
+      // A constructor sets the fields (`this.units = units`) that the relevant methods read: it runs first.
+      const owners = new Set(relevant.map((fn) => fn.self).filter((self) => self !== undefined));
+      const constructors = waiting.filter(
+        (fn) => fn.name.endsWith('.constructor') && fn.self && owners.has(fn.self),
+      );
+      const pending = [...constructors, ...relevant.filter((fn) => !constructors.includes(fn))];
+      for (const fn of [
+        ...constructors,
+        ...callersFirst(sites, pending.slice(constructors.length)),
+      ]) {
         if (this.executed.has(fn.node)) continue;
         // A parameter with a default takes it (no call site says otherwise); others stay unknown.
         const args = fn.node.params.map((p) =>
@@ -166,7 +227,9 @@ export class Interp {
         this.speculative = args.some((a) => a.t === 'unknown') ? fn.node : null;
         this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
         try {
-          this.callFunction(fn, args, fn.self ?? UNDEFINED);
+          const self = fn.self ?? UNDEFINED;
+          const line = fn.node.loc.start.line;
+          explore(this, () => this.callFunction(fn, args, self), null, self, fn.name, line);
         } catch (error) {
           if (!(error instanceof BudgetExceeded)) throw error;
           this.stopped.push({ where: fn.name, line: fn.node.loc.start.line });
@@ -250,6 +313,7 @@ export class Interp {
     self?: AV,
   ): Extract<AV, { t: 'fn' }> {
     const fn: Extract<AV, { t: 'fn' }> = { t: 'fn', node, scope, name, ...(self ? { self } : {}) };
+    if (!this.closures.has(node)) this.unchecked.push(fn);
     // The latest closure wins: a method seen through `new C()` runs later with that instance as `this`.
     this.closures.set(node, fn);
     return fn;
@@ -307,6 +371,8 @@ function joinReturns(early: AV[], last: AV, name: string): AV {
 function asParameter(param: TSESTree.Parameter, value: AV): AV {
   if (value.t !== 'unknown') return value;
   const target = param.type === 'AssignmentPattern' ? param.left : param;
+  // `function build(tf) {...}` (plugins, workers): a `tf` handed in from outside is tfjs.
+  if (target.type === 'Identifier' && target.name === 'tf') return TF_NAMESPACE;
   return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
 }
 
@@ -346,3 +412,5 @@ export function unwrap(node: TSESTree.Node): TSESTree.Node {
 }
 
 export type { Span };
+
+const TF_NAMESPACE: AV = { t: 'tf', path: '' };

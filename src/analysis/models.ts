@@ -1,9 +1,19 @@
 /** Model records -> ModelGraph IR: layer order, functional nodes/edges, unknowns, merged builder calls. */
 import { toValue, unknownTexts } from './convert';
-import type { Edge, GraphNode, InputNode, LayerNode, ModelGraph, Span, Value } from './ir';
+import type {
+  Edge,
+  GraphNode,
+  InputNode,
+  LayerNode,
+  LoadedBase,
+  ModelGraph,
+  Span,
+  Value,
+} from './ir';
 import { spanBetween } from './spans';
 import { type FileClipping, trainingSetup } from './training';
-import type { AV, LayerRec, ModelRec, TensorNode } from './values';
+import { groupBuilds } from './variants';
+import type { AV, BaseRec, LayerRec, ModelRec, TensorNode } from './values';
 
 export function finalizeModels(
   records: ModelRec[],
@@ -11,8 +21,15 @@ export function finalizeModels(
   clipping: FileClipping,
   looseOverrides: Span[],
 ): ModelGraph[] {
-  const graphs = withoutGuesses(records).map((record) => toGraph(record, clipping, looseOverrides));
-  return mergeRepeatedBuilds(graphs, source).sort((a, b) => a.anchor.start - b.anchor.start);
+  const builds = withoutGuesses(records).map((record) => ({
+    graph: toGraph(record, clipping, looseOverrides),
+    path: record.run?.log ?? [],
+  }));
+  const merge = (target: ModelGraph, other: ModelGraph) => {
+    mergeInto(target, other, source);
+    target.unknowns = [...new Set([...collectUnknowns(target), ...target.unknowns])];
+  };
+  return groupBuilds(builds, merge).sort((a, b) => a.anchor.start - b.anchor.start);
 }
 
 /** A model built with unknown parameters is dropped when a real call site built the same model. */
@@ -29,32 +46,57 @@ function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]
     span: model.builderSpan ?? spanBetween(model.anchor, model.lastSpan),
     training: trainingSetup(model, clipping, looseOverrides),
   };
+  const bases = new BaseIndex();
   const graph: ModelGraph =
     model.kind === 'sequential'
       ? {
           ...base,
-          layers: model.layers.map(toLayerNode),
+          layers: model.layers.map((layer, i) => toLayerNode(layer, i, model, bases)),
           inputs: [],
           nodes: [],
           outputs: [],
           edges: [],
           unknowns: [],
         }
-      : functionalGraph(model, base);
+      : functionalGraph(model, base, bases);
+  if (bases.list.length > 0) graph.bases = bases.list;
   graph.unknowns = [...new Set([...collectUnknowns(graph), ...model.unresolved])];
   return graph;
 }
 
-function toLayerNode(layer: LayerRec, index: number): LayerNode {
+/** Numbers the loaded bases a graph builds on (one entry per base and truncation point). */
+class BaseIndex {
+  readonly list: LoadedBase[] = [];
+  private readonly keys: string[] = [];
+
+  of(rec: BaseRec, truncatedAt?: string): number {
+    const key = `${rec.id}:${truncatedAt ?? ''}`;
+    const at = this.keys.indexOf(key);
+    if (at >= 0) return at;
+    this.keys.push(key);
+    this.list.push({
+      loader: rec.loader,
+      url: toValue(rec.url),
+      span: rec.span,
+      ...(truncatedAt !== undefined ? { truncatedAt } : {}),
+    });
+    return this.list.length - 1;
+  }
+}
+
+function toLayerNode(layer: LayerRec, index: number, model: ModelRec, bases: BaseIndex): LayerNode {
   const node: LayerNode = {
     index,
     factory: layer.factory,
     config: layer.config,
     callSpan: layer.callSpan,
   };
-  if (layer.inner) node.inner = toLayerNode(layer.inner, index);
+  if (layer.inner) node.inner = toLayerNode(layer.inner, index, model, bases);
+  if (layer.base) node.base = bases.of(layer.base);
   if (layer.repeat && layer.repeat.count > 0) node.repeat = { ...layer.repeat };
-  if (layer.conditional) node.conditional = { ...layer.conditional };
+  // A condition that was already open when the model was created is the caller's choice of model.
+  if (layer.conditional && (layer.condIndex ?? 0) >= model.conditionDepth)
+    node.conditional = { ...layer.conditional };
   if (layer.variable) node.variable = layer.variable;
   return node;
 }
@@ -62,7 +104,7 @@ function toLayerNode(layer: LayerRec, index: number): LayerNode {
 type GraphBase = Pick<ModelGraph, 'name' | 'kind' | 'anchor' | 'span' | 'training'>;
 
 /** Walks back from the outputs: the nodes that feed them, in creation (topological) order. */
-function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
+function functionalGraph(model: ModelRec, base: GraphBase, bases: BaseIndex): ModelGraph {
   const reached = new Map<number, TensorNode>();
   const visit = (node: TensorNode): void => {
     if (reached.has(node.id)) return;
@@ -71,7 +113,15 @@ function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
   };
   const outputs = tensorsOf(model.outputs);
   outputs.forEach(visit);
-  const declaredInputs = tensorsOf(model.inputs);
+  // `inputs: base.inputs` feeds the base, whose output (reached above) is the graph's real input.
+  const fedBases = new Set(
+    [...reached.values()].flatMap((t) =>
+      t.kind === 'input' && t.base?.role === 'output' ? [t.base.rec] : [],
+    ),
+  );
+  const declaredInputs = tensorsOf(model.inputs).filter(
+    (t) => !(t.kind === 'input' && t.base?.role === 'input' && fedBases.has(t.base.rec)),
+  );
   declaredInputs.forEach(visit);
   const ordered = [...reached.values()].sort((a, b) => a.id - b.id);
   const layerIndex = new Map<LayerRec, number>();
@@ -93,6 +143,9 @@ function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
         span: tensor.span,
         ...(tensor.kind === 'input' && tensor.dtype ? { dtype: tensor.dtype } : {}),
         ...(tensor.kind === 'input' && tensor.variable ? { variable: tensor.variable } : {}),
+        ...(tensor.kind === 'input' && tensor.base
+          ? { base: bases.of(tensor.base.rec, tensor.base.truncatedAt) }
+          : {}),
       });
       continue;
     }
@@ -100,7 +153,7 @@ function functionalGraph(model: ModelRec, base: GraphBase): ModelGraph {
     if (index === undefined) {
       index = layers.length;
       layerIndex.set(tensor.layer, index);
-      layers.push(toLayerNode(tensor.layer, index));
+      layers.push(toLayerNode(tensor.layer, index, model, bases));
     }
     const id = `node${nodes.length}`;
     ids.set(tensor.id, id);
@@ -147,49 +200,11 @@ function collectUnknowns(graph: ModelGraph): string[] {
     }
     if (layer.config.opaque) out.push(layer.config.text);
   }
-  for (const input of graph.inputs) unknownTexts(input.shape, out);
+  // A loaded base's shapes come from its file (the probe loads it), not from `--set`.
+  for (const input of graph.inputs) if (input.base === undefined) unknownTexts(input.shape, out);
   const lr = graph.training.optimizer?.learningRate;
   if (lr) unknownTexts(lr, out);
   return [...new Set(out.filter((text) => text.length > 0))];
-}
-
-/**
- * A builder called from several places creates the same model (same anchor) more than once. Builds
- * with the same layers become one model whose values are kept where every build agrees and unknown
- * (with the expression text) where they differ.
- */
-function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[] {
-  const byAnchor = new Map<number, ModelGraph[]>();
-  for (const graph of graphs) {
-    const group = byAnchor.get(graph.anchor.start);
-    if (group) group.push(graph);
-    else byAnchor.set(graph.anchor.start, [graph]);
-  }
-  const out: ModelGraph[] = [];
-  for (const group of byAnchor.values()) {
-    // Builds with different layers (a builder with options) stay separate variants.
-    const variants: ModelGraph[][] = [];
-    for (const graph of group) {
-      const same = variants.find((v) => sameShape(v[0], graph));
-      if (same) same.push(graph);
-      else variants.push([graph]);
-    }
-    for (const [first, ...rest] of variants) {
-      for (const other of rest) mergeInto(first, other, source);
-      if (rest.length > 0)
-        first.unknowns = [...new Set([...collectUnknowns(first), ...first.unknowns])];
-      out.push(first);
-    }
-  }
-  return out;
-}
-
-function sameShape(a: ModelGraph, b: ModelGraph): boolean {
-  return (
-    a.layers.length === b.layers.length &&
-    a.layers.every((layer, i) => layer.factory === b.layers[i].factory) &&
-    JSON.stringify(a.edges) === JSON.stringify(b.edges)
-  );
 }
 
 function mergeInto(target: ModelGraph, other: ModelGraph, source: string): void {

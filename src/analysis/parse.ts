@@ -7,8 +7,41 @@ export const MAX_SOURCE_LENGTH = 2 * 1024 * 1024;
 const PREFIX = '@tensorflow/tfjs';
 const SPECIFIER_TAIL = /^(?:-node-gpu|-node|-layers)?['"`/]/;
 
-/** Cheap pre-check (indexOf, no parse): a file that never names a tfjs module cannot build a tfjs model. */
+/**
+ * A `tf` used the way tfjs is (`tf.sequential(`, `tf.layers.`, `tf.train.`, ...) with no import: a page
+ * that loads tfjs with a `<script>` tag, or a function that gets `tf` as a parameter.
+ */
+const GLOBAL_TF = /tf\.(?:sequential|model|layers|train|input|load(?:Layers|Graph)Model)\b/g;
+
+/**
+ * Cheap pre-check (no parse): a file that neither names a tfjs module nor uses `tf` the way tfjs is
+ * used cannot build a tfjs model. Both tests are linear scans with a literal prefix.
+ */
 export function mentionsTfjs(source: string): boolean {
+  return namesTfjsModule(source) || usesGlobalTf(source);
+}
+
+function usesGlobalTf(source: string): boolean {
+  // One regex scan (a literal-prefix search); a hit preceded by a name character is someone else's `tf`.
+  GLOBAL_TF.lastIndex = 0;
+  for (let hit = GLOBAL_TF.exec(source); hit; hit = GLOBAL_TF.exec(source)) {
+    if (hit.index === 0 || !isIdentifierChar(source.charCodeAt(hit.index - 1))) return true;
+  }
+  return false;
+}
+
+function isIdentifierChar(code: number): boolean {
+  return (
+    (code >= 97 && code <= 122) ||
+    (code >= 65 && code <= 90) ||
+    (code >= 48 && code <= 57) ||
+    code === 95 ||
+    code === 36 ||
+    code === 46 // `x.tf.layers` is someone's property, not the global
+  );
+}
+
+export function namesTfjsModule(source: string): boolean {
   for (let at = source.indexOf(PREFIX); at >= 0; at = source.indexOf(PREFIX, at + 1)) {
     const tail = source.slice(at + PREFIX.length, at + PREFIX.length + 12);
     if (SPECIFIER_TAIL.test(tail)) return true;

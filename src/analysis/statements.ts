@@ -11,6 +11,7 @@ import {
   unwrap,
 } from './interpreter';
 import { spanOf } from './spans';
+import { decided } from './decisions';
 
 const DATA_LOOP_STEPS = 20_000;
 const QUIET_ITERATIONS = 8;
@@ -84,7 +85,13 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
       return ends ? undefined : completion;
     }
     case 'TryStatement': {
-      const completion = exec(interp, node.block, scope);
+      interp.tryDepth++;
+      let completion: Completion;
+      try {
+        completion = exec(interp, node.block, scope);
+      } finally {
+        interp.tryDepth--;
+      }
       if (node.handler)
         interp.branch('catch', 'catch', () => exec(interp, node.handler!.body, scope));
       const final = node.finalizer ? exec(interp, node.finalizer, scope) : undefined;
@@ -92,6 +99,7 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
     }
     case 'ThrowStatement':
       evaluate(interp, node.argument, scope);
+      interp.endPath();
       return { type: 'throw' };
     case 'ExportNamedDeclaration':
       return node.declaration ? exec(interp, node.declaration, scope) : undefined;
@@ -144,6 +152,11 @@ function execIf(interp: Interp, node: TSESTree.IfStatement, scope: Scope): Compl
   const test = truthy(evaluate(interp, node.test, scope));
   if (test === true) return exec(interp, node.consequent, scope);
   if (test === false) return node.alternate ? exec(interp, node.alternate, scope) : undefined;
+  const path = decided.ifBranch(interp, node, scope);
+  if (path !== null) {
+    const taken = path === 0 ? node.consequent : node.alternate;
+    return taken ? exec(interp, taken, scope) : undefined;
+  }
   const condition = interp.text(node.test);
   // Neither branch may end the enclosing function or loop: the other path continues.
   noteExit(
@@ -183,6 +196,8 @@ function execSwitch(interp: Interp, node: TSESTree.SwitchStatement, scope: Scope
     if (start < 0 && decidable) start = cases.findIndex((c) => !c.test);
     if (decidable) return start < 0 ? undefined : runCases(interp, cases, start, inner);
   }
+  const path = decided.switchCase(interp, node, inner);
+  if (path !== null) return path < cases.length ? runCases(interp, cases, path, inner) : undefined;
   const condition = interp.text(node.discriminant);
   cases.forEach((c, i) => {
     const label = c.test ? `case ${interp.text(c.test)}` : 'default';

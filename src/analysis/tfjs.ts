@@ -6,6 +6,8 @@ import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from './ir';
 import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { lossInfo, optimizerFromString } from './training';
+import { loaderOf, loadBase } from './bases';
+import { applyModel } from './compose';
 import {
   type AV,
   type LayerRec,
@@ -40,11 +42,14 @@ const OPTIMIZER_KINDS = new Set([
 ]);
 
 export function callTf(interp: Interp, path: string, args: AV[], node: CallNode): AV {
+  interp.tfCalled = true;
   if (path.startsWith('layers.')) return createLayer(interp, path.slice(7), args, node);
   if (path === 'sequential') return createModel(interp, 'sequential', args[0], node);
   if (path === 'model') return createModel(interp, 'functional', args[0], node);
   if (path === 'input' || path === 'layers.input') return createInput(interp, args[0], node);
   if (path.startsWith('train.')) return createOptimizer(interp, path.slice(6), args, node);
+  const loader = loaderOf(path);
+  if (loader) return loadBase(interp, loader, args, node);
   if (path === 'tidy') {
     const fn = args.find((a) => a.t === 'fn');
     return fn?.t === 'fn' ? interp.callFunction(fn, [], UNDEFINED) : UNDEFINED;
@@ -87,6 +92,8 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     customLoops: [],
     speculative: interp.inSpeculativeFrame(),
     unresolved: [],
+    conditionDepth: interp.conditions.length,
+    ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);
   interp.progress++;
@@ -128,13 +135,33 @@ function addLayer(
   item: AV,
   text = 'a layer the extractor cannot read',
 ): void {
+  if (item.t === 'prim' && item.v == null) {
+    interp.endPath(); // tfjs throws on `model.add(undefined)`: this path builds nothing
+    return;
+  }
+  if (item.t === 'base') {
+    // The whole loaded model as the first "layer" of a sequential model.
+    const layer: LayerRec = {
+      id: interp.id(),
+      factory: 'loadedModel',
+      config: { props: {}, objectSpan: null, opaque: false, text: '' },
+      callSpan: item.rec.span,
+      base: item.rec,
+    };
+    model.layers.push(layer);
+    return;
+  }
   if (item.t !== 'layer') {
     model.unresolved.push(describe(item, text));
     return;
   }
-  const condition = interp.conditions[interp.conditions.length - 1];
+  const depth = interp.conditions.length;
+  const condition = interp.conditions[depth - 1];
   for (const layer of [item.layer, ...(item.alternatives ?? [])]) {
-    if (condition && !layer.conditional) layer.conditional = { ...condition };
+    if (condition && depth > model.conditionDepth && !layer.conditional) {
+      layer.conditional = { ...condition };
+      layer.condIndex = depth - 1;
+    }
     model.layers.push(layer);
   }
 }
@@ -175,8 +202,14 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
 }
 
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
-  if (key !== 'optimizer') return undefined;
   const model = self.model;
+  // `truncated.outputs[0]`, `truncated.inputs`: a functional model's ends are its tensors.
+  if (model.kind === 'functional' && ['inputs', 'outputs', 'input', 'output'].includes(key)) {
+    const value = key.startsWith('input') ? model.inputs : model.outputs;
+    if (key.endsWith('s')) return value.t === 'array' ? value : { t: 'array', items: [value] };
+    return value.t === 'array' ? (value.items[0] ?? UNDEFINED) : value;
+  }
+  if (key !== 'optimizer') return undefined;
   if (!model.optimizer) {
     const info: OptimizerInfo = {
       kind: 'unknown',
@@ -225,10 +258,7 @@ export function callModelMethod(
       }
       return unknown(interp.text(node), 'training result');
     case 'apply':
-      return {
-        t: 'tensor',
-        node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span },
-      };
+      return applyModel(interp, model, args[0], node);
     default:
       return unknown(interp.text(node), 'model method');
   }

@@ -37,6 +37,8 @@ export type AV =
   /** `alternatives`: other models the same variable may hold after an undecidable branch. */
   | { t: 'model'; model: ModelRec; alternatives?: ModelRec[] }
   | { t: 'optimizer'; opt: OptimizerRec }
+  /** A loaded model (`await tf.loadLayersModel(url)`); `tensors` caches its inputs/outputs by role. */
+  | { t: 'base'; rec: BaseRec; tensors: Map<string, TensorNode> }
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
   | { t: 'unknown'; text: string; reason?: string };
@@ -49,11 +51,32 @@ export interface LayerRec {
   inner?: LayerRec;
   repeat?: { iteration: number; count: number };
   conditional?: { condition: string; branch: string };
+  /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
+  condIndex?: number;
   variable?: string;
+  /** factory `loadedModel`: the loaded base model it stands for. */
+  base?: BaseRec;
+}
+
+/** `tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers come from a file. */
+export interface BaseRec {
+  id: number;
+  loader: 'loadLayersModel' | 'loadGraphModel';
+  url: AV;
+  span: Span;
 }
 
 export type TensorNode =
-  | { id: number; kind: 'input'; shape: AV; dtype?: string; span: Span; variable?: string }
+  | {
+      id: number;
+      kind: 'input';
+      shape: AV;
+      dtype?: string;
+      span: Span;
+      variable?: string;
+      /** An end of a loaded base model (`base.inputs`, `base.getLayer(NAME).output`). */
+      base?: { rec: BaseRec; role: 'input' | 'output'; truncatedAt?: string };
+    }
   | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
   /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */
   | { id: number; kind: 'opaque'; text: string; span: Span };
@@ -84,6 +107,10 @@ export interface ModelRec {
   speculative: boolean;
   /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
   unresolved: string[];
+  /** The run (path) that built it; its decisions name the variant. */
+  run?: import('./paths').PathRun;
+  /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
+  conditionDepth: number;
 }
 
 export class Scope {

@@ -4,7 +4,10 @@ import { findingsLensTitle, isStale, verdictLensTitle } from './presentation';
 import type { ProbeStore } from './probe-store';
 import { getSettings } from './settings';
 
-/** Above each model: "Probe gradients", its finding count, and after a probe its verdict. */
+/**
+ * Above each model: "Probe gradients", its finding count, and after a probe its verdict. A builder
+ * with several paths gets one set per variant, each naming its path.
+ */
 export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.emitter.event;
@@ -31,21 +34,27 @@ export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposa
     for (const model of lint.analysis.models) {
       const line = document.positionAt(model.span.start).line;
       const range = new vscode.Range(line, 0, line, 0);
+      const variant = model.variant;
       const target = {
         kind: 'source' as const,
         uri: document.uri,
         model: model.name,
         line: model.span.line,
+        ...(variant ? { variant: variant.id } : {}),
       };
+      const which = variant ? ` [${variant.label}]` : '';
       lenses.push(
         new vscode.CodeLens(range, {
-          title: '$(pulse) Probe gradients',
-          tooltip: `Measure per-layer gradient norms of "${model.name}" with a TensorFlow.js backward pass`,
+          title: variant ? `$(pulse) Probe ${variant.label}` : '$(pulse) Probe gradients',
+          tooltip: `Measure per-layer gradient norms of "${model.name}"${which} with a TensorFlow.js backward pass`,
           command: 'gradientLens.probeModel',
-          arguments: [document.uri, model.name, model.span.line],
+          arguments: [document.uri, model.name, model.span.line, variant?.id],
         }),
       );
-      const count = lint.messages.filter((m) => m.model === model.name).length;
+      const count = lint.messages.filter(
+        (m) =>
+          m.model === model.name && (!variant || !m.variants || m.variants.includes(variant.id)),
+      ).length;
       lenses.push(
         new vscode.CodeLens(range, {
           title: findingsLensTitle(count),
@@ -64,13 +73,13 @@ export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposa
                   title: verdictLensTitle(entry.report, true),
                   tooltip: `The code changed since this probe (${entry.report.verdict}); click to probe it again`,
                   command: 'gradientLens.probeModel',
-                  arguments: [document.uri, model.name, model.span.line],
+                  arguments: [document.uri, model.name, model.span.line, variant?.id],
                 }
               : {
                   title: verdictLensTitle(entry.report),
                   tooltip: entry.report.verdictReason,
                   command: 'gradientLens.showReport',
-                  arguments: [document.uri, model.name],
+                  arguments: [document.uri, model.name, variant?.id],
                 },
           ),
         );

@@ -80,8 +80,8 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('gradientLens.showOutput', () => log.show()),
     vscode.commands.registerCommand(
       'gradientLens.probeModel',
-      (uri: vscode.Uri, model: string, line?: number) =>
-        probeAndShow({ kind: 'source', uri, model, line }),
+      (uri: vscode.Uri, model: string, line?: number, variant?: string) =>
+        probeAndShow({ kind: 'source', uri, model, line, ...(variant ? { variant } : {}) }),
     ),
     vscode.commands.registerCommand('gradientLens.probeModelAtCursor', () =>
       probeAtCursor(lints, probeAndShow),
@@ -90,10 +90,13 @@ export function activate(context: vscode.ExtensionContext): void {
       const target = uri ?? (await pickModelJson());
       return target ? probeAndShow({ kind: 'model-json', uri: target }) : undefined;
     }),
-    vscode.commands.registerCommand('gradientLens.showReport', (uri: vscode.Uri, model: string) => {
-      const entry = store.get({ kind: 'source', uri, model });
-      if (entry) ProbePanel.createOrShow(panelDeps, entry);
-    }),
+    vscode.commands.registerCommand(
+      'gradientLens.showReport',
+      (uri: vscode.Uri, model: string, variant?: string) => {
+        const entry = store.get({ kind: 'source', uri, model, ...(variant ? { variant } : {}) });
+        if (entry) ProbePanel.createOrShow(panelDeps, entry);
+      },
+    ),
     vscode.commands.registerCommand('gradientLens.lintWorkspace', () => lintWorkspace(lints, log)),
     vscode.commands.registerCommand('gradientLens.fixAll', async () => {
       const document = vscode.window.activeTextEditor?.document;
@@ -168,9 +171,18 @@ async function probeAtCursor(
   const offset = editor.document.offsetAt(editor.selection.active);
   let model = models.find((m) => m.span.start <= offset && offset <= m.span.end);
   if (!model && models.length === 1) model = models[0];
-  if (!model) {
+  // A builder with several paths: the variants of the model at the cursor are the choice.
+  const variants = model?.variant
+    ? models.filter((m) => m.variant && m.anchor.start === model?.anchor.start)
+    : [];
+  if (!model || variants.length > 1) {
+    const choices = variants.length > 1 ? variants : models;
     const picked = await vscode.window.showQuickPick(
-      models.map((m) => ({ label: m.name, description: `line ${m.span.line}`, model: m })),
+      choices.map((m) => ({
+        label: m.variant ? `${m.name} [${m.variant.label}]` : m.name,
+        description: `line ${m.span.line}`,
+        model: m,
+      })),
       { title: 'Gradient Lens: which model?' },
     );
     model = picked?.model;
@@ -181,6 +193,7 @@ async function probeAtCursor(
       uri: editor.document.uri,
       model: model.name,
       line: model.span.line,
+      ...(model.variant ? { variant: model.variant.id } : {}),
     });
 }
 

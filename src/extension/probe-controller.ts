@@ -79,6 +79,7 @@ export class ProbeController implements vscode.Disposable {
     const selection = engine.selectModel(engine.modelsOf(text, document.uri.fsPath), {
       name: target.model,
       line: target.line,
+      variant: target.variant,
     });
     if (!selection.ok) {
       void vscode.window.showErrorMessage(`Gradient Lens: after the fix, ${selection.message}`);
@@ -126,6 +127,7 @@ export class ProbeController implements vscode.Disposable {
     const selection = loadEngine().selectModel(lint.analysis.models, {
       name: target.model,
       line: target.line,
+      variant: target.variant,
     });
     if (!selection.ok) {
       void vscode.window.showErrorMessage(`Gradient Lens: ${selection.message}`);

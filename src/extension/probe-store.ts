@@ -3,7 +3,7 @@ import type { ProbeReport } from '../probe/types';
 
 /** What was probed: a model in a source file, or a tfjs model.json on disk. */
 export type ProbeTarget =
-  | { kind: 'source'; uri: vscode.Uri; model: string; line?: number }
+  | { kind: 'source'; uri: vscode.Uri; model: string; line?: number; variant?: string }
   | { kind: 'model-json'; uri: vscode.Uri };
 
 export interface ProbeEntry {
@@ -20,7 +20,7 @@ export interface ProbeEntry {
 
 export function targetKey(target: ProbeTarget): string {
   return target.kind === 'source'
-    ? `${target.uri.toString()}#${target.model}`
+    ? `${target.uri.toString()}#${target.model}${target.variant ? `#${target.variant}` : ''}`
     : target.uri.toString();
 }
 

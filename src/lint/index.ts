@@ -54,7 +54,8 @@ export function lintText(
   const isKnownRule = (id: string) => rules.some((rule) => rule.id === id);
   const parsed = parseDirectives(source, isKnownRule);
   problems.push(...parsed.problems);
-  const { kept, unused } = applyDirectives(dedupe(findings), parsed.directives);
+  const shared = analysis ? tagVariants(dedupe(findings), analysis.models) : dedupe(findings);
+  const { kept, unused } = applyDirectives(shared, parsed.directives);
   if (config.reportUnusedDirectives) problems.push(...unused.map(unusedDirectiveProblem));
 
   const messages = kept.sort(byMessagePosition);
@@ -91,7 +92,13 @@ function runRule(
       for (const finding of found) {
         if (!isWellFormed(finding))
           throw new TypeError('check() returned a finding without a valid span');
-        messages.push({ ...finding, ruleId: rule.id, fixes: finding.fixes ?? [], severity });
+        messages.push({
+          ...finding,
+          ruleId: rule.id,
+          fixes: finding.fixes ?? [],
+          severity,
+          ...(model.variant ? { variants: [model.variant.id] } : {}),
+        });
       }
     } catch (error) {
       problems.push(internalProblem(rule.id, crashMessage(rule.id, model, error), model));
@@ -111,11 +118,36 @@ function dedupe(messages: LintMessage[]): LintMessage[] {
       keptByStart.set(m.span.start, [m]);
       return true;
     }
-    const duplicate = kept.some(
+    const duplicate = kept.find(
       (k) => k.span.end === m.span.end && k.ruleId === m.ruleId && k.messageId === m.messageId,
     );
     if (!duplicate) kept.push(m);
+    else if (duplicate.variants && m.variants)
+      duplicate.variants = [...new Set([...duplicate.variants, ...m.variants])];
     return !duplicate;
+  });
+}
+
+/**
+ * A finding that every variant of its model shares is one finding, as written; one that holds on
+ * some paths only says which (`(variant cnn, lstm)`), since the code is the same for all of them.
+ */
+function tagVariants(messages: LintMessage[], models: ModelGraph[]): LintMessage[] {
+  const all = new Map<string, Set<string>>();
+  for (const model of models) {
+    if (!model.variant) continue;
+    const ids = all.get(model.name) ?? new Set<string>();
+    ids.add(model.variant.id);
+    all.set(model.name, ids);
+  }
+  return messages.map((m) => {
+    if (!m.variants) return m;
+    const ids = all.get(m.model);
+    if (!ids || m.variants.length >= ids.size) {
+      const { variants: _, ...rest } = m;
+      return rest;
+    }
+    return { ...m, message: `${m.message} (variant ${m.variants.join(', ')})` };
   });
 }
 

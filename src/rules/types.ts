@@ -36,6 +36,8 @@ export interface Finding {
 /** A finding after configuration and directives: what users see. */
 export interface LintMessage extends Finding {
   severity: Exclude<Severity, 'off'>;
+  /** Model variants (one per path through the builder) the finding holds in; absent when it holds in all. */
+  variants?: string[];
 }
 
 export interface RuleOptionSpec {

@@ -147,3 +147,31 @@ test('models: a file without tfjs says so', async () => {
   assert.equal(await main(['models', plain], io), 0);
   assert.match(out.join(''), /does not import tfjs/);
 });
+
+test('models text on a class that keeps its sizes in fields: no crash, undefined and unknown values shown', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-models-class-'));
+  writeFileSync(
+    join(dir, 'policy.js'),
+    `import * as tf from '@tensorflow/tfjs';
+export class Policy {
+  constructor(opts = {}) {
+    this.hidden = opts.hidden;
+    this.inputs = 4;
+  }
+  build() {
+    this.net = tf.sequential();
+    this.net.add(tf.layers.dense({ units: this.hidden, inputShape: [this.inputs] }));
+    this.net.add(tf.layers.dense({ units: this.outputs }));
+  }
+}
+`,
+  );
+  const { io, out, err } = capture();
+  const code = await main(['models', join(dir, 'policy.js')], io);
+  assert.equal(code, 0, err.join(''));
+  const text = out.join('');
+  assert.match(text, /net \(sequential, line 8\)/);
+  assert.match(text, /0\s+9\s+dense\s+undefined/);
+  assert.match(text, /1\s+10\s+dense\s+<this\.outputs>/);
+  assert.match(text, /unresolved: this\.outputs/);
+});

@@ -49,32 +49,44 @@ test('MNIST-style creators chosen by a UI value: both models found, both compile
   }
 });
 
-test('sentiment-style builder with an undecidable model type: every branch, marked conditional', () => {
+test('sentiment-style builder with an undecidable model type: one variant per branch, each with its own layers', () => {
   const { source, file } = fixture('sentiment-style.ts');
-  const model = run(source, file).models[0];
-  assert.equal(model.name, 'buildModel');
+  const { models } = run(source, file);
   assert.deepEqual(
-    model.layers.map((l) => `${l.factory}${l.conditional ? ` [${l.conditional.condition}]` : ''}`),
+    models.map((m) => [m.name, m.variant?.id, m.variant?.label, m.layers.map((l) => l.factory)]),
     [
-      'embedding',
-      "flatten [modelType === 'flatten']",
-      "dropout [modelType === 'cnn']",
-      "conv1d [modelType === 'cnn']",
-      "globalMaxPool1d [modelType === 'cnn']",
-      "dense [modelType === 'cnn']",
-      "simpleRNN [modelType === 'simpleRNN']",
-      "lstm [modelType === 'lstm']",
-      "bidirectional [modelType === 'bidirectionalLSTM']",
-      'dense',
+      ['buildModel', 'flatten', "modelType = 'flatten'", ['embedding', 'flatten', 'dense']],
+      [
+        'buildModel',
+        'cnn',
+        "modelType = 'cnn'",
+        ['embedding', 'dropout', 'conv1d', 'globalMaxPool1d', 'dense', 'dense'],
+      ],
+      ['buildModel', 'simpleRNN', "modelType = 'simpleRNN'", ['embedding', 'simpleRNN', 'dense']],
+      ['buildModel', 'lstm', "modelType = 'lstm'", ['embedding', 'lstm', 'dense']],
+      [
+        'buildModel',
+        'bidirectionalLSTM',
+        "modelType = 'bidirectionalLSTM'",
+        ['embedding', 'bidirectional', 'dense'],
+      ],
     ],
   );
-  assert.equal(model.layers[8].inner?.factory, 'lstm');
-  // The vocabulary size is a constant at the one call site; the rest come from unknown CLI arguments
-  // and are named by the builder's parameters.
-  assert.deepEqual(model.layers[0].config.props.inputDim.value, { kind: 'number', value: 10000 });
-  assert.deepEqual(model.unknowns, ['embeddingSize', 'maxLen']);
-  assert.equal(model.training.loss?.name, 'binaryCrossentropy');
-  assert.equal(model.training.trained, true);
+  for (const model of models) {
+    // Every layer is on its variant's one path: nothing is "only on some paths" any more.
+    assert.ok(model.layers.every((l) => l.conditional === undefined));
+    // The vocabulary size is a constant at the one call site; the rest come from unknown CLI arguments
+    // and are named by the builder's parameters.
+    assert.deepEqual(model.layers[0].config.props.inputDim.value, { kind: 'number', value: 10000 });
+    assert.deepEqual(model.unknowns, ['embeddingSize', 'maxLen']);
+    assert.equal(model.training.loss?.name, 'binaryCrossentropy');
+    assert.equal(model.training.trained, true);
+  }
+  assert.equal(models[4].layers[1].inner?.factory, 'lstm');
+  assert.deepEqual(models[1].variant?.path.at(-1), {
+    condition: "modelType === 'cnn'",
+    branch: 'then',
+  });
 });
 
 test('jena-style: the model a custom loop trains, with clip-by-global-norm evidence; other builders still listed', () => {

@@ -179,28 +179,30 @@ test('loop layers carry repeat with iteration and count', () => {
   assert.equal(new Set(model.layers.map((l) => l.callSpan.start)).size, 1);
 });
 
-test('undecidable if marks the layers of both branches conditional', () => {
-  const model = onlyModel(
+test('an undecidable if gives one model per branch, named by the condition', () => {
+  const { models } = run(
     `${TF}export function build(useNorm: boolean) {\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: 4, inputShape: [2] }));\n  if (useNorm) model.add(tf.layers.batchNormalization());\n  else model.add(tf.layers.dropout({ rate: 0.5 }));\n  return model;\n}`,
   );
   assert.deepEqual(
-    model.layers.map((l) => l.factory),
-    ['dense', 'batchNormalization', 'dropout'],
+    models.map((m) => [m.variant?.id, m.variant?.label, m.layers.map((l) => l.factory)]),
+    [
+      ['useNorm', 'useNorm', ['dense', 'batchNormalization']],
+      ['no-useNorm', 'not useNorm', ['dense', 'dropout']],
+    ],
   );
-  assert.equal(model.layers[0].conditional, undefined);
-  assert.deepEqual(model.layers[1].conditional, { condition: 'useNorm', branch: 'then' });
-  assert.deepEqual(model.layers[2].conditional, { condition: 'useNorm', branch: 'else' });
+  assert.ok(models.every((m) => m.layers.every((l) => l.conditional === undefined)));
+  assert.deepEqual(models[1].variant?.path, [{ condition: 'useNorm', branch: 'else' }]);
 });
 
-test('undecidable switch marks each case', () => {
-  const model = onlyModel(
+test('an undecidable switch gives one model per case', () => {
+  const { models } = run(
     `${TF}export function build(kind: string) {\n  const model = tf.sequential();\n  switch (kind) {\n    case 'a': model.add(tf.layers.lstm({ units: 4 })); break;\n    default: model.add(tf.layers.gru({ units: 4 }));\n  }\n  return model;\n}`,
   );
   assert.deepEqual(
-    model.layers.map((l) => [l.factory, l.conditional?.branch]),
+    models.map((m) => [m.variant?.id, m.variant?.label, m.layers.map((l) => l.factory)]),
     [
-      ['lstm', "case 'a'"],
-      ['gru', 'default'],
+      ['a', "kind = 'a'", ['lstm']],
+      ['default', 'kind: default', ['gru']],
     ],
   );
 });
@@ -292,19 +294,31 @@ const forecaster = new Forecaster(50);`;
   assert.equal(model.training.trained, true);
 });
 
-test('an undecidable ternary between two layers adds both, each conditional; while loops expand', () => {
-  const model = onlyModel(`${TF}let i = 0;
+test('an undecidable ternary between two layers gives two models; while loops expand', () => {
+  const { models } = run(`${TF}let i = 0;
 const m = tf.sequential();
 while (i < 2) { m.add(tf.layers.dense({ units: 8 * (i + 1), inputShape: i === 0 ? [4] : undefined })); i++; }
 const useLstm = Math.random() > 0.5;
 m.add(useLstm ? tf.layers.lstm({ units: 3 }) : tf.layers.gru({ units: 3 }));`);
   assert.deepEqual(
-    model.layers.map((l) => [summary(l), l.repeat?.count, l.conditional?.branch]),
+    models.map((m) => [m.variant?.id, m.layers.map((l) => [summary(l), l.repeat?.count])]),
     [
-      ['dense(units=8)', 2, undefined],
-      ['dense(units=16)', 2, undefined],
-      ['lstm(units=3)', undefined, 'then'],
-      ['gru(units=3)', undefined, 'else'],
+      [
+        'useLstm',
+        [
+          ['dense(units=8)', 2],
+          ['dense(units=16)', 2],
+          ['lstm(units=3)', undefined],
+        ],
+      ],
+      [
+        'no-useLstm',
+        [
+          ['dense(units=8)', 2],
+          ['dense(units=16)', 2],
+          ['gru(units=3)', undefined],
+        ],
+      ],
     ],
   );
 });
@@ -357,22 +371,37 @@ test('a loop that may break on an undecidable condition marks the later iteratio
   );
 });
 
-test('an early return inside a helper does not make the caller loop conditional', () => {
-  const model = onlyModel(`${TF}export function build(kind: string) {
+test('an early return inside a helper is a path of its own; the caller loop stays whole', () => {
+  const { models } = run(`${TF}export function build(kind: string) {
   const pick = (k: string) => { if (k === 'wide') return 64; return 8; };
   const model = tf.sequential();
   for (let i = 0; i < 2; i++) model.add(tf.layers.dense({ units: pick(kind) }));
   return model;
 }`);
   assert.deepEqual(
-    model.layers.map((l) => l.conditional),
-    [undefined, undefined],
+    models.map((m) => [m.variant?.id, m.layers.map((l) => [summary(l), l.conditional])]),
+    [
+      [
+        'wide',
+        [
+          ['dense(units=64)', undefined],
+          ['dense(units=64)', undefined],
+        ],
+      ],
+      [
+        'not-wide',
+        [
+          ['dense(units=8)', undefined],
+          ['dense(units=8)', undefined],
+        ],
+      ],
+    ],
   );
 });
 
-test('helpers returning from undecidable branches: values become unknown, layers become variants', () => {
-  const model =
-    onlyModel(`${TF}function width(kind: string) { if (kind === 'wide') return 64; return 8; }
+test('helpers returning from undecidable branches: every live combination of their paths is a model', () => {
+  const { models } =
+    run(`${TF}function width(kind: string) { if (kind === 'wide') return 64; return 8; }
 function recurrent(kind: string) {
   switch (kind) {
     case 'lstm': return tf.layers.lstm({ units: 4 });
@@ -386,19 +415,16 @@ export function build(kind: string) {
   model.add(tf.layers.dense({ units: width(kind) }));
   return model;
 }`);
+  // The throwing default builds nothing, so it is no variant.
   assert.deepEqual(
-    model.layers.map((l) => [l.factory, l.conditional?.branch]),
+    models.map((m) => [m.variant?.id, m.layers.map((l) => summary(l))]),
     [
-      ['lstm', "case 'lstm'"],
-      ['gru', "case 'gru'"],
-      ['dense', undefined],
+      ['lstm+wide', ['lstm(units=4)', 'dense(units=64)']],
+      ['lstm+not-wide', ['lstm(units=4)', 'dense(units=8)']],
+      ['gru+wide', ['gru(units=4)', 'dense(units=64)']],
+      ['gru+not-wide', ['gru(units=4)', 'dense(units=8)']],
     ],
   );
-  assert.deepEqual(model.layers[2].config.props.units.value, {
-    kind: 'unknown',
-    text: 'width(kind)',
-    reason: 'depends on a branch',
-  });
 });
 
 test('tfjs loaded with a dynamic import', () => {

@@ -13,7 +13,9 @@ import { EXIT, UsageError, type CliIO } from '../io';
 const usage = `Usage: gradient-lens models FILE... [--format text|json]
 
 Prints the TensorFlow.js models found in each file: layers with their resolved config,
-values that could not be resolved, functional edges, and the training setup.
+values that could not be resolved, functional edges, and the training setup. A builder with
+exclusive paths (if/else-if, switch on a model type) gives one model per path, a variant.
+JSON gives every model the \`probeArgs\` that select it for \`gradient-lens probe\`.
 
 Options:
   --format text|json   output format (default: text)
@@ -92,17 +94,35 @@ function toJson(report: FileReport) {
     importsTfjs: report.result?.importsTfjs ?? false,
     problems: report.result?.problems ?? [],
     ...(report.error ? { error: report.error } : {}),
-    models: (report.result?.models ?? []).map(modelJson),
+    models: (report.result?.models ?? []).map((model, _, all) => modelJson(model, all)),
   };
 }
 
-function modelJson(model: ModelGraph) {
+/**
+ * The arguments of `gradient-lens probe FILE ...` that select this model: its name when no other
+ * model has it, else name and line; then the variant id.
+ */
+export function probeArgs(model: ModelGraph, all: ModelGraph[]): string[] {
+  const sameName = all.filter(
+    (m) => m.name === model.name && m.anchor.start !== model.anchor.start,
+  );
+  const args = ['--model', model.name];
+  if (sameName.length > 0) args.push('--line', String(model.anchor.line));
+  if (model.variant) args.push('--variant', model.variant.id);
+  return args;
+}
+
+function modelJson(model: ModelGraph, all: ModelGraph[]) {
   const t = model.training;
   return {
     name: model.name,
     kind: model.kind,
     line: model.anchor.line,
     column: model.anchor.column,
+    endLine: model.span.endLine,
+    ...(model.variant ? { variant: model.variant } : {}),
+    probeArgs: probeArgs(model, all),
+    ...(model.bases?.length ? { bases: model.bases.map(baseJson) } : {}),
     layers: model.layers.map(layerJson),
     unknowns: model.unknowns,
     training: {
@@ -118,7 +138,12 @@ function modelJson(model: ModelGraph) {
     },
     ...(model.kind === 'functional'
       ? {
-          inputs: model.inputs.map((i) => ({ id: i.id, shape: plain(i.shape), line: i.span.line })),
+          inputs: model.inputs.map((i) => ({
+            id: i.id,
+            shape: plain(i.shape),
+            line: i.span.line,
+            ...(i.base !== undefined ? { base: i.base } : {}),
+          })),
           nodes: model.nodes.map((n) => ({ id: n.id, layer: n.layer, inputs: n.inputs })),
           outputs: model.outputs,
           edges: model.edges,
@@ -144,6 +169,17 @@ function layerJson(layer: LayerNode): Record<string, unknown> {
     ...(layer.conditional ? { conditional: layer.conditional } : {}),
     ...(layer.variable ? { variable: layer.variable } : {}),
     ...(layer.inner ? { inner: layerJson(layer.inner) } : {}),
+    ...(layer.base !== undefined ? { base: layer.base } : {}),
+  };
+}
+
+function baseJson(base: NonNullable<ModelGraph['bases']>[number]) {
+  return {
+    loader: base.loader,
+    url: plain(base.url),
+    line: base.span.line,
+    ...(base.truncatedAt ? { truncatedAt: base.truncatedAt } : {}),
+    ...(base.file ? { file: base.file } : {}),
   };
 }
 
@@ -178,15 +214,17 @@ function toText(report: FileReport): string {
   if (report.error) lines.push(`  error: ${report.error}`);
   else if (!report.result?.importsTfjs) lines.push('  (does not import tfjs)');
   else if (report.result.models.length === 0) lines.push('  no models found');
-  for (const model of report.result?.models ?? []) lines.push(...modelText(model));
+  const models = report.result?.models ?? [];
+  for (const model of models) lines.push(...modelText(model, models));
   return `${lines.join('\n')}\n`;
 }
 
-function modelText(model: ModelGraph): string[] {
+function modelText(model: ModelGraph, all: ModelGraph[]): string[] {
   const weighted = model.layers.filter((l) =>
     ['weighted', 'recurrent'].includes(layerInfo(l.factory)?.kind ?? ''),
   ).length;
-  const header = `  ${model.name} (${model.kind}, line ${model.anchor.line}): ${model.layers.length} layers, depth ${weighted}`;
+  const variant = model.variant ? ` variant ${model.variant.id} [${model.variant.label}]` : '';
+  const header = `  ${model.name}${variant} (${model.kind}, line ${model.anchor.line}): ${model.layers.length} layers, depth ${weighted}`;
   const rows = [['#', 'line', 'layer', 'width', 'activation', 'initializer', 'notes']];
   for (const layer of model.layers) rows.push(layerRow(layer));
   const out = [header, ...table(rows).map((r) => `    ${r}`)];
@@ -199,7 +237,12 @@ function modelText(model: ModelGraph): string[] {
     );
   }
   out.push(`    training: ${trainingText(model)}`);
+  for (const base of model.bases ?? []) {
+    const at = base.truncatedAt ? `, truncated at ${base.truncatedAt}` : '';
+    out.push(`    built on: ${base.loader}(${shortValue(base.url)}) (line ${base.span.line}${at})`);
+  }
   if (model.unknowns.length > 0) out.push(`    unresolved: ${model.unknowns.join(', ')}`);
+  if (model.variant) out.push(`    probe with: ${probeArgs(model, all).join(' ')}`);
   return out;
 }
 
@@ -222,6 +265,7 @@ function layerRow(layer: LayerNode): string[] {
     );
   if (layer.repeat && layer.repeat.count > 1)
     notes.push(`loop ${layer.repeat.iteration + 1}/${layer.repeat.count}`);
+  if (layer.base !== undefined) notes.push(`loaded model (base ${layer.base})`);
   if (layer.conditional)
     notes.push(`if ${layer.conditional.condition} (${layer.conditional.branch})`);
   const unknown = Object.entries(layer.config.props)
@@ -266,7 +310,8 @@ function trainingText(model: ModelGraph): string {
 
 function shortValue(value: Value): string {
   const v = plain(value);
-  return typeof v === 'string' ? v : JSON.stringify(v);
+  // JSON.stringify(undefined) is undefined, not a string: a value resolved to `undefined` shows as such.
+  return typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v));
 }
 
 function table(rows: string[][]): string[] {

@@ -32,6 +32,7 @@ healthy, 2 on errors.
 Choosing the model (JS/TS files with several models):
   --model NAME              the model's variable or builder function name
   --line N                  a line inside the model's definition
+  --variant ID              which path's model, when the builder has several (see \`models\`)
 
 Measurement:
   --batch N                 synthetic batch size (default 32)
@@ -75,6 +76,7 @@ interface ProbeCliOptions {
   displayPath: string;
   model?: string;
   line?: number;
+  variant?: string;
   values: Record<string, string>;
   format: Format;
   out?: string;
@@ -118,6 +120,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
       options: {
         model: { type: 'string' },
         line: { type: 'string' },
+        variant: { type: 'string' },
         batch: { type: 'string' },
         steps: { type: 'string' },
         backend: { type: 'string' },
@@ -174,6 +177,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
     model: v.model,
     line:
       v.line === undefined ? undefined : integer('--line', v.line, 1, 1, Number.MAX_SAFE_INTEGER),
+    variant: v.variant,
     values: parseSets(v.set ?? []),
     format,
     out: v.out,
@@ -232,9 +236,13 @@ function loadTarget(options: ProbeCliOptions): {
     );
   }
   if (options.file.endsWith('.json')) {
-    if (options.model !== undefined || options.line !== undefined) {
+    if (
+      options.model !== undefined ||
+      options.line !== undefined ||
+      options.variant !== undefined
+    ) {
       throw new UsageError(
-        '--model and --line choose a model in a JS/TS file; a model.json holds only one',
+        '--model, --line and --variant choose a model in a JS/TS file; a model.json holds only one',
       );
     }
     const warnings = Object.keys(options.values).length
@@ -247,7 +255,11 @@ function loadTarget(options: ProbeCliOptions): {
   if (analysis.models.length === 0 && syntax) {
     throw new UsageError(`${options.file}:${syntax.line}:${syntax.column}: ${syntax.message}`);
   }
-  const selection = selectModel(analysis.models, { name: options.model, line: options.line });
+  const selection = selectModel(analysis.models, {
+    name: options.model,
+    line: options.line,
+    variant: options.variant,
+  });
   if (!selection.ok) throw new UsageError(selection.message);
   const { model, missing } = resolveUnknowns(selection.model, options.values);
   if (missing.length > 0) {

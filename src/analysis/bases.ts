@@ -1,0 +1,92 @@
+/**
+ * Transfer learning: `await tf.loadLayersModel(url)` (or `loadGraphModel`) is a base model whose
+ * layers live in a file. Nothing is loaded here; the IR records where the code builds on it
+ * (its inputs, a layer's output, the whole base added to a sequential model) for the probe to load.
+ */
+import type { CallNode } from './calls';
+import type { Interp } from './interpreter';
+import { spanOf } from './spans';
+import {
+  type AV,
+  type BaseRec,
+  type PropAV,
+  type TensorNode,
+  UNDEFINED,
+  prim,
+  unknown,
+} from './values';
+
+export type BaseAV = Extract<AV, { t: 'base' }>;
+
+const LOADERS = new Set(['loadLayersModel', 'loadGraphModel']);
+
+/** `loadLayersModel`, `io.loadLayersModel`, `models.loadLayersModel`, ... -> the loader, else null. */
+export function loaderOf(path: string): BaseRec['loader'] | null {
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  return LOADERS.has(last) ? (last as BaseRec['loader']) : null;
+}
+
+export function loadBase(
+  interp: Interp,
+  loader: BaseRec['loader'],
+  args: AV[],
+  node: CallNode,
+): BaseAV {
+  const rec: BaseRec = { id: interp.id(), loader, url: args[0] ?? UNDEFINED, span: spanOf(node) };
+  interp.progress++;
+  return { t: 'base', rec, tensors: new Map() };
+}
+
+/** `base.inputs`, `base.outputs[0]`, `base.getLayer(NAME)`: tensors that stand for the base's ends. */
+export function baseMember(interp: Interp, self: BaseAV, key: string, text: string): AV {
+  switch (key) {
+    case 'inputs':
+      return { t: 'array', items: [tensorOf(interp, self, 'input')] };
+    case 'input':
+      return tensorOf(interp, self, 'input');
+    case 'outputs':
+      return { t: 'array', items: [tensorOf(interp, self, 'output')] };
+    case 'output':
+      return tensorOf(interp, self, 'output');
+    case 'getLayer':
+      return { t: 'builtin', name: 'base.getLayer', self };
+    default:
+      return unknown(text, 'loaded model');
+  }
+}
+
+/** `base.getLayer('conv_pw_13_relu')`: a layer whose `.output` is the base truncated there. */
+export function baseGetLayer(interp: Interp, self: BaseAV, args: AV[], node: CallNode): AV {
+  const name = args[0];
+  if (name?.t !== 'prim' || typeof name.v !== 'string')
+    return unknown(interp.text(node), 'layer of a loaded model');
+  const output = tensorOf(interp, self, 'output', name.v);
+  const props = new Map<string, PropAV>([
+    ['output', { value: output, span: null, valueSpan: null }],
+    ['name', { value: prim(name.v), span: null, valueSpan: null }],
+  ]);
+  return { t: 'object', props, opaque: true };
+}
+
+function tensorOf(
+  interp: Interp,
+  self: BaseAV,
+  role: 'input' | 'output',
+  truncatedAt?: string,
+): AV {
+  const key = `${role}:${truncatedAt ?? ''}`;
+  let node = self.tensors.get(key);
+  if (!node) {
+    node = {
+      id: interp.id(),
+      kind: 'input',
+      shape: unknown(`${role} shape of the loaded model`, 'loaded model'),
+      span: self.rec.span,
+      base: { rec: self.rec, role, ...(truncatedAt !== undefined ? { truncatedAt } : {}) },
+    };
+    self.tensors.set(key, node);
+  }
+  return { t: 'tensor', node };
+}
+
+export type { TensorNode };

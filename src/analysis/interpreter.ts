@@ -10,7 +10,8 @@ import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
-import { spanOf } from './spans';
+import { setSpanFile, spanOf } from './spans';
+import type { Linker, ModuleHome } from './linker';
 import {
   type AV,
   type FunctionNode,
@@ -84,8 +85,35 @@ export class Interp {
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
   private sites: Map<string, number[]> | undefined;
+  /** Cross-file imports (workspace analysis only). */
+  linker: Linker | null = null;
+  /** The other workspace file whose code is running; null while the analyzed file's own code runs. */
+  home: ModuleHome | null = null;
+  /** The analyzed file's text; `source` follows the code that runs (another file's, inside `inHome`). */
+  readonly ownSource: string;
 
-  constructor(readonly source: string) {}
+  constructor(public source: string) {
+    this.ownSource = source;
+  }
+
+  /** Runs code of another workspace file: texts and spans then refer to that file. */
+  inHome<T>(home: ModuleHome | null | undefined, run: () => T): T {
+    const target = home ?? null;
+    if (target === this.home) return run();
+    const previous = this.home;
+    this.enterHome(target);
+    try {
+      return run();
+    } finally {
+      this.enterHome(previous);
+    }
+  }
+
+  private enterHome(home: ModuleHome | null): void {
+    this.home = home;
+    this.source = home ? home.source : this.ownSource;
+    setSpanFile(home ? home.file : undefined);
+  }
 
   /**
    * True while running the body of a function that the file never calls, with its parameters unknown:
@@ -145,12 +173,34 @@ export class Interp {
     }
   }
 
+  /** Runs another workspace file's top level (an import) with an allowance of its own. */
+  runModule(program: TSESTree.Program, scope: Scope, where: string): void {
+    const saved = this.limit;
+    this.limit = Math.min(this.steps + PROGRAM_STEPS, Math.max(saved, this.steps) + TOTAL_STEPS);
+    try {
+      this.execBlock(program.body, scope);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+      this.stopped.push({ where, line: 1 });
+    } finally {
+      this.limit = saved;
+    }
+  }
+
   /** Runs functions the file defines but never called, with unknown parameters (exported builders, callbacks). */
-  runUncalled(root: Scope): void {
-    const sites = (this.sites ??= callSitesByName(this.source));
+  runUncalled(root: Scope, home: ModuleHome | null = null): void {
+    if (home !== this.home) {
+      this.inHome(home, () => this.runUncalled(root, home));
+      return;
+    }
+    const sites = home
+      ? callSitesByName(this.source)
+      : (this.sites ??= callSitesByName(this.source));
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
     for (let round = 0; round < 3; round++) {
-      const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
+      const waiting = [...this.closures.values()].filter(
+        (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
+      );
       const pending = relevantFunctions(this.source, waiting, sites, tfNames);
       if (pending.length === 0) return;
       for (const fn of callersFirst(sites, pending)) {
@@ -178,6 +228,8 @@ export class Interp {
   }
 
   callFunction(fn: Extract<AV, { t: 'fn' }>, args: AV[], self: AV): AV {
+    if ((fn.home ?? null) !== this.home)
+      return this.inHome(fn.home, () => this.callFunction(fn, args, self));
     this.executed.add(fn.node);
     // Model code does not recurse; following recursion only multiplies work.
     if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
@@ -250,6 +302,7 @@ export class Interp {
     self?: AV,
   ): Extract<AV, { t: 'fn' }> {
     const fn: Extract<AV, { t: 'fn' }> = { t: 'fn', node, scope, name, ...(self ? { self } : {}) };
+    if (this.home) fn.home = this.home;
     // The latest closure wins: a method seen through `new C()` runs later with that instance as `this`.
     this.closures.set(node, fn);
     return fn;

@@ -171,8 +171,9 @@ class WorkspaceIndex implements Workspace {
   }
 
   private entry(file: string): FileEntry | undefined {
-    if (!mayRead(this.root, file)) return undefined;
+    // A file given by update() is known even outside the root; the host is asked only inside it.
     let entry = this.files.get(file);
+    if (!entry && !mayRead(this.root, file)) return undefined;
     if (!entry) {
       entry = this.makeEntry(this.host.readFile(file));
       this.files.set(file, entry);

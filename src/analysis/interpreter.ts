@@ -188,15 +188,17 @@ export class Interp {
   }
 
   /** Runs functions the file defines but never called, with unknown parameters (exported builders, callbacks). */
-  runUncalled(root: Scope, home: ModuleHome | null = null): void {
+  runUncalled(root: Scope, home: ModuleHome | null = null, imported: string[] = []): void {
     if (home !== this.home) {
-      this.inHome(home, () => this.runUncalled(root, home));
+      this.inHome(home, () => this.runUncalled(root, home, imported));
       return;
     }
     const sites = home
       ? callSitesByName(this.source)
       : (this.sites ??= callSitesByName(this.source));
+    // A function that calls into another workspace file (`createModel`) is worth running too.
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
+    tfNames.push(...imported);
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter(
         (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
@@ -228,8 +230,13 @@ export class Interp {
   }
 
   callFunction(fn: Extract<AV, { t: 'fn' }>, args: AV[], self: AV): AV {
-    if ((fn.home ?? null) !== this.home)
-      return this.inHome(fn.home, () => this.callFunction(fn, args, self));
+    if ((fn.home ?? null) !== this.home) {
+      const result = this.inHome(fn.home, () => this.callFunction(fn, args, self));
+      // A builder called from another file: that call's arguments tell its models apart.
+      if (result.t === 'model' && result.model.builderSpan)
+        result.model.crossFileArgs ??= argumentsText(args);
+      return result;
+    }
     this.executed.add(fn.node);
     // Model code does not recurse; following recursion only multiplies work.
     if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
@@ -361,6 +368,18 @@ function asParameter(param: TSESTree.Parameter, value: AV): AV {
   if (value.t !== 'unknown') return value;
   const target = param.type === 'AssignmentPattern' ? param.left : param;
   return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
+}
+
+/** `28, 10` / `{…}, 'cnn'`: how a call's arguments read in a model's name. */
+function argumentsText(args: AV[]): string {
+  return args
+    .map((arg) => {
+      if (arg.t === 'prim') return typeof arg.v === 'string' ? `'${arg.v}'` : String(arg.v);
+      if (arg.t === 'unknown') return arg.text;
+      if (arg.t === 'array') return '[…]';
+      return arg.t === 'object' ? '{…}' : '…';
+    })
+    .join(', ');
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

@@ -48,6 +48,8 @@ interface Instance {
   done: boolean;
   /** CommonJS `module` object (its `exports` property is what `require` returns). */
   moduleObject: Extract<AV, { t: 'object' }>;
+  /** Local names bound by its relative imports. */
+  linkedNames: string[];
 }
 
 export class Linker {
@@ -92,7 +94,9 @@ export class Linker {
     const importers = this.host.importers(this.entry.file).slice(0, MAX_IMPORTERS);
     for (const file of importers) {
       const instance = this.instantiateFile(file);
-      if (instance?.program) this.interp.runUncalled(instance.scope, instance.home);
+      if (!instance?.program) continue;
+      const names = [...instance.linkedNames, ...requiredNames(instance.home?.source ?? '')];
+      this.interp.runUncalled(instance.scope, instance.home, names);
     }
   }
 
@@ -110,7 +114,15 @@ export class Linker {
     // CommonJS files assign to these; ESM files never read them.
     if (!scope.vars.has('module')) scope.vars.set('module', moduleObject);
     if (!scope.vars.has('exports')) scope.vars.set('exports', exportsObject);
-    const instance: Instance = { file, home, scope, program, done: false, moduleObject };
+    const instance: Instance = {
+      file,
+      home,
+      scope,
+      program,
+      done: false,
+      moduleObject,
+      linkedNames: [],
+    };
     this.instances.set(file, instance);
     return instance;
   }
@@ -154,6 +166,7 @@ export class Linker {
       for (const spec of statement.specifiers) {
         if (spec.type === 'ImportSpecifier' && spec.importKind === 'type') continue;
         const local = spec.local.name;
+        instance.linkedNames.push(local);
         if (!target) {
           instance.scope.vars.set(local, unknown(local, `imported from ${specifier} (not read)`));
           continue;
@@ -270,6 +283,21 @@ export class Linker {
         s.type === 'ExportAllDeclaration',
     );
   }
+}
+
+const REQUIRE_BINDING =
+  /\b(?:const|let|var)\s+(\{[^}]*\}|[\w$]+)\s*=\s*require\s*\(\s*['"]\.{1,2}\//g;
+
+/** Names a CommonJS file binds from its relative requires (`const { createModel } = require('./model')`). */
+function requiredNames(source: string): string[] {
+  const names: string[] = [];
+  for (const match of source.matchAll(REQUIRE_BINDING)) {
+    for (const part of match[1].replace(/[{}]/g, '').split(',')) {
+      const name = part.split(':').pop()?.trim();
+      if (name && /^[\w$]+$/.test(name)) names.push(name);
+    }
+  }
+  return names;
 }
 
 function isRelative(specifier: string): boolean {

@@ -11,8 +11,15 @@ export function finalizeModels(
   clipping: FileClipping,
   looseOverrides: Span[],
 ): ModelGraph[] {
-  const graphs = withoutGuesses(records).map((record) => toGraph(record, clipping, looseOverrides));
-  return mergeRepeatedBuilds(graphs, source).sort((a, b) => a.anchor.start - b.anchor.start);
+  const kept = withoutGuesses(records);
+  const graphs = kept.map((record) => toGraph(record, clipping, looseOverrides));
+  const callArgs = new Map<ModelGraph, string>();
+  kept.forEach((record, i) => {
+    if (record.crossFileArgs !== undefined) callArgs.set(graphs[i], record.crossFileArgs);
+  });
+  return mergeRepeatedBuilds(graphs, source, callArgs).sort(
+    (a, b) => a.anchor.start - b.anchor.start,
+  );
 }
 
 /** A model built with unknown parameters is dropped when a real call site built the same model. */
@@ -158,7 +165,11 @@ function collectUnknowns(graph: ModelGraph): string[] {
  * with the same layers become one model whose values are kept where every build agrees and unknown
  * (with the expression text) where they differ.
  */
-function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[] {
+function mergeRepeatedBuilds(
+  graphs: ModelGraph[],
+  source: string,
+  callArgs: Map<ModelGraph, string>,
+): ModelGraph[] {
   const byAnchor = new Map<number, ModelGraph[]>();
   for (const graph of graphs) {
     const group = byAnchor.get(graph.anchor.start);
@@ -169,10 +180,19 @@ function mergeRepeatedBuilds(graphs: ModelGraph[], source: string): ModelGraph[]
   for (const group of byAnchor.values()) {
     // Builds with different layers (a builder with options) stay separate variants.
     const variants: ModelGraph[][] = [];
+    // Builds called from other files with different values are different models of the project.
+    const mergeable = (a: ModelGraph, b: ModelGraph) =>
+      sameShape(a, b) && ((!callArgs.has(a) && !callArgs.has(b)) || sameValues(a, b));
     for (const graph of group) {
-      const same = variants.find((v) => sameShape(v[0], graph));
+      const same = variants.find((v) => mergeable(v[0], graph));
       if (same) same.push(graph);
       else variants.push([graph]);
+    }
+    if (variants.length > 1) {
+      for (const [first] of variants) {
+        const args = callArgs.get(first);
+        if (args !== undefined) first.name = `${first.name}(${args})`;
+      }
     }
     for (const [first, ...rest] of variants) {
       for (const other of rest) mergeInto(first, other, source);
@@ -190,6 +210,15 @@ function sameShape(a: ModelGraph, b: ModelGraph): boolean {
     a.layers.every((layer, i) => layer.factory === b.layers[i].factory) &&
     JSON.stringify(a.edges) === JSON.stringify(b.edges)
   );
+}
+
+function sameValues(a: ModelGraph, b: ModelGraph): boolean {
+  const values = (g: ModelGraph) =>
+    JSON.stringify([
+      g.layers.map((l) => Object.entries(l.config.props).map(([k, p]) => [k, p.value])),
+      g.inputs.map((i) => i.shape),
+    ]);
+  return values(a) === values(b);
 }
 
 function mergeInto(target: ModelGraph, other: ModelGraph, source: string): void {

@@ -87,6 +87,8 @@ export interface ModelRec {
   speculative: boolean;
   /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
   unresolved: string[];
+  /** Set when another workspace file called the builder: the arguments of that call, as text. */
+  crossFileArgs?: string;
 }
 
 export class Scope {

@@ -104,7 +104,8 @@ class WorkspaceIndex implements Workspace {
   update(file: string, text: string | undefined): void {
     const known = this.files.get(file);
     if (known && known.text === text) return;
-    const isNew = !known && !this.listedFiles().has(file);
+    const appears =
+      text !== undefined && (known ? known.text === undefined : !this.listedFiles().has(file));
     // The files it imported before and after the edit: their importers (this file) changed.
     const touched = [...this.importTargets(file)];
     this.files.set(file, this.makeEntry(text));
@@ -114,7 +115,7 @@ class WorkspaceIndex implements Workspace {
     // Who imports whom is recomputed from the scans (cheap); a new or deleted file can change
     // what a specifier resolves to, so every analysis is dropped then.
     this.reverse = null;
-    if (isNew || text === undefined) this.analyses.clear();
+    if (appears || text === undefined) this.analyses.clear();
     else for (const dependent of this.dependents(file)) this.analyses.delete(dependent);
     for (const target of touched) this.analyses.delete(target);
     this.analyses.delete(file);

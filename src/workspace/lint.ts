@@ -74,13 +74,15 @@ function projected(model: ModelGraph, owner: string, file: string): ModelGraph {
   return copy;
 }
 
-function visitSpans(value: unknown, visit: (span: Span) => void): void {
+/** Visits each span object once (the IR shares span objects between places). */
+function visitSpans(value: unknown, visit: (span: Span) => void, seen = new Set<object>()): void {
+  if (typeof value !== 'object' || value === null || seen.has(value)) return;
+  seen.add(value);
   if (Array.isArray(value)) {
-    for (const item of value) visitSpans(item, visit);
+    for (const item of value) visitSpans(item, visit, seen);
     return;
   }
-  if (typeof value !== 'object' || value === null) return;
   const record = value as Record<string, unknown>;
   if (typeof record.start === 'number' && typeof record.line === 'number') visit(value as Span);
-  for (const key in record) visitSpans(record[key], visit);
+  for (const key in record) visitSpans(record[key], visit, seen);
 }

@@ -107,16 +107,23 @@ class WorkspaceIndex implements Workspace {
     const appears =
       text !== undefined && (known ? known.text === undefined : !this.listedFiles().has(file));
     // The files it imported before and after the edit: their importers (this file) changed.
-    const touched = [...this.importTargets(file)];
+    const before = this.importTargets(file);
     this.files.set(file, this.makeEntry(text));
-    touched.push(...this.importTargets(file));
+    const after = this.importTargets(file);
     if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
     else if (text === undefined) this.listedFiles().delete(file);
-    // Who imports whom is recomputed from the scans (cheap); a new or deleted file can change
-    // what a specifier resolves to, so every analysis is dropped then.
-    this.reverse = null;
-    if (appears || text === undefined) this.analyses.clear();
-    else for (const dependent of this.dependents(file)) this.analyses.delete(dependent);
+    if (appears || text === undefined) {
+      // A new or deleted file can change what any specifier resolves to.
+      this.reverse = null;
+      this.analyses.clear();
+      return;
+    }
+    if (this.reverse) {
+      for (const target of before) this.reverse.get(target)?.delete(file);
+      for (const target of after) this.importersSet(this.reverse, target).add(file);
+    }
+    const touched = [...before, ...after];
+    for (const dependent of this.dependents(file)) this.analyses.delete(dependent);
     for (const target of touched) this.analyses.delete(target);
     this.analyses.delete(file);
   }
@@ -239,14 +246,17 @@ class WorkspaceIndex implements Workspace {
     for (const file of this.listedFiles()) {
       for (const specifier of this.scanOf(file)?.imports ?? []) {
         const target = this.resolveFrom(specifier, file);
-        if (!target || target === file) continue;
-        let set = reverse.get(target);
-        if (!set) reverse.set(target, (set = new Set()));
-        set.add(file);
+        if (target && target !== file) this.importersSet(reverse, target).add(file);
       }
     }
     this.reverse = reverse;
     return reverse;
+  }
+
+  private importersSet(reverse: Map<string, Set<string>>, target: string): Set<string> {
+    let set = reverse.get(target);
+    if (!set) reverse.set(target, (set = new Set()));
+    return set;
   }
 
   private resolveFrom(specifier: string, file: string): string | null {

@@ -13,11 +13,11 @@ import { createWorkspace, DEFAULT_MAX_FILES, mayRead, type Workspace, type Works
 const SKIPPED = new Set(['node_modules', '.git']);
 
 /** The project root of `files`: the nearest common folder with a package.json or .git. */
-export function findRoot(files: readonly string[], cwd: string): string {
+export function findRoot(files: readonly string[], cwd: string, fallback = resolve(cwd)): string {
   const dirs = files.map((f) => dirname(resolve(cwd, f)));
   for (let dir = commonDir(dirs.length > 0 ? dirs : [cwd]); ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
-    if (dirname(dir) === dir) return resolve(cwd);
+    if (dirname(dir) === dir) return fallback;
   }
 }
 
@@ -81,10 +81,18 @@ function commonDir(dirs: string[]): string {
 export class ProjectWorkspaces {
   private readonly byRoot = new Map<string, Workspace>();
 
-  constructor(private readonly cwd: string) {}
+  /**
+   * `ownFolder`: a file outside any project is its folder's only (an editor, whose working
+   * directory can be `/`); else the working directory is the root, as for the CLI.
+   */
+  constructor(
+    private readonly cwd: string,
+    private readonly ownFolder = false,
+  ) {}
 
   forFile(file: string): Workspace {
-    const root = findRoot([file], this.cwd);
+    const path = resolve(this.cwd, file);
+    const root = findRoot([path], this.cwd, this.ownFolder ? dirname(path) : resolve(this.cwd));
     let ws = this.byRoot.get(root);
     if (!ws) this.byRoot.set(root, (ws = diskWorkspace(root)));
     return ws;

@@ -375,7 +375,7 @@ function argumentsText(args: AV[]): string {
   return args
     .map((arg) => {
       if (arg.t === 'prim') return typeof arg.v === 'string' ? `'${arg.v}'` : String(arg.v);
-      if (arg.t === 'unknown') return arg.text;
+      if (arg.t === 'unknown') return arg.text.length <= 24 ? arg.text : '…';
       if (arg.t === 'array') return '[…]';
       return arg.t === 'object' ? '{…}' : '…';
     })

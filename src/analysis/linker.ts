@@ -35,6 +35,13 @@ export interface ModuleHome {
 /** The scope name under which `export default <expression>` keeps its value. */
 export const DEFAULT_EXPORT = '*default*';
 
+const BUILDS_MODELS = /\b(?:sequential|model)\s*\(|\blayers\b/;
+/**
+ * Tests call builders with toy sizes and train them for a step: as importers they would add models
+ * no user trains. They still run when they are the file analysed.
+ */
+const TEST_FILE = /[._-](?:test|spec)\.[cm]?[jt]sx?$|[\\/]__tests__[\\/]/;
+
 /** Bounds: files instantiated per analysis, import chain depth, importers run. */
 export const MAX_LINKED_FILES = 48;
 export const MAX_IMPORT_DEPTH = 8;
@@ -91,7 +98,12 @@ export class Linker {
    * they do with the models it returns (compile, fit) is recorded on those models.
    */
   runImporters(): void {
-    const importers = this.host.importers(this.entry.file).slice(0, MAX_IMPORTERS);
+    // A file that builds no model has nothing for its importers to call with arguments or train.
+    if (!BUILDS_MODELS.test(this.interp.ownSource)) return;
+    const importers = this.host
+      .importers(this.entry.file)
+      .filter((file) => !TEST_FILE.test(file))
+      .slice(0, MAX_IMPORTERS);
     for (const file of importers) {
       const instance = this.instantiateFile(file);
       if (!instance?.program) continue;

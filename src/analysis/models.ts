@@ -182,7 +182,7 @@ function mergeRepeatedBuilds(
     const variants: ModelGraph[][] = [];
     // Builds called from other files with different values are different models of the project.
     const mergeable = (a: ModelGraph, b: ModelGraph) =>
-      sameShape(a, b) && ((!callArgs.has(a) && !callArgs.has(b)) || sameValues(a, b));
+      sameShape(a, b) && ((!callArgs.has(a) && !callArgs.has(b)) || !knownDifference(a, b));
     for (const graph of group) {
       const same = variants.find((v) => mergeable(v[0], graph));
       if (same) same.push(graph);
@@ -212,13 +212,25 @@ function sameShape(a: ModelGraph, b: ModelGraph): boolean {
   );
 }
 
-function sameValues(a: ModelGraph, b: ModelGraph): boolean {
-  const values = (g: ModelGraph) =>
-    JSON.stringify([
-      g.layers.map((l) => Object.entries(l.config.props).map(([k, p]) => [k, p.value])),
-      g.inputs.map((i) => i.shape),
-    ]);
-  return values(a) === values(b);
+/** True when a config value or input shape is known in both builds and differs. */
+function knownDifference(a: ModelGraph, b: ModelGraph): boolean {
+  const differ = (x: Value, y: Value) =>
+    !hasUnknown(x) && !hasUnknown(y) && JSON.stringify(x) !== JSON.stringify(y);
+  const layers = a.layers.some((layer, i) =>
+    Object.entries(layer.config.props).some(([key, prop]) => {
+      const theirs = b.layers[i].config.props[key];
+      return theirs !== undefined && differ(prop.value, theirs.value);
+    }),
+  );
+  return (
+    layers || a.inputs.some((input, i) => b.inputs[i] && differ(input.shape, b.inputs[i].shape))
+  );
+}
+
+function hasUnknown(value: Value): boolean {
+  const found: string[] = [];
+  unknownTexts(value, found);
+  return found.length > 0 || value.kind === 'unknown';
 }
 
 function mergeInto(target: ModelGraph, other: ModelGraph, source: string): void {

@@ -160,7 +160,7 @@ export class Linker {
       this.interp.inHome(home, () => {
         bindImports(program, instance.scope);
         this.bindRelative(instance);
-        this.interp.runModule(program, instance.scope, file);
+        this.interp.runModule(program, instance.scope);
       });
     } finally {
       this.depth--;

@@ -40,9 +40,12 @@ export interface Workspace {
   linkedFiles(file: string): string[];
   /** How many parses and analyses ran (for tests and benchmarks). */
   readonly stats: { parses: number; analyses: number };
+  /** The files parsed at least once (every file an analysis needed). */
+  parsedFiles(): string[];
 }
 
 export const DEFAULT_MAX_FILES = 5000;
+const MAX_CACHED_PARSES = 48;
 
 interface FileEntry {
   text: string | undefined;
@@ -69,6 +72,9 @@ class WorkspaceIndex implements Workspace {
   readonly stats = { parses: 0, analyses: 0 };
   private readonly files = new Map<string, FileEntry>();
   private readonly analyses = new Map<string, CachedAnalysis>();
+  /** Entries holding a parse, least recently used first. */
+  private readonly recentParses = new Set<FileEntry>();
+  private readonly everParsed = new Set<string>();
   private listed: Set<string> | null = null;
   private reverse: Map<string, Set<string>> | null = null;
   private readonly maxFiles: number;
@@ -108,6 +114,7 @@ class WorkspaceIndex implements Workspace {
       text !== undefined && (known ? known.text === undefined : !this.listedFiles().has(file));
     // The files it imported before and after the edit: their importers (this file) changed.
     const before = this.importTargets(file);
+    if (known) this.recentParses.delete(known);
     this.files.set(file, this.makeEntry(text));
     const after = this.importTargets(file);
     if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
@@ -143,6 +150,10 @@ class WorkspaceIndex implements Workspace {
       if (path !== file && cached.reads.has(file)) out.push(path);
     }
     return out.sort();
+  }
+
+  parsedFiles(): string[] {
+    return [...this.everParsed];
   }
 
   linkedFiles(file: string): string[] {
@@ -196,10 +207,25 @@ class WorkspaceIndex implements Workspace {
   }
 
   private parse(file: string, entry: FileEntry): { program: TSESTree.Program | null } {
-    if (entry.parsed) return entry.parsed;
+    if (entry.parsed) {
+      this.recentParses.delete(entry);
+      this.recentParses.add(entry);
+      return entry.parsed;
+    }
     this.stats.parses++;
+    this.everParsed.add(file);
     const outcome = parseSource(entry.text ?? '', file);
     entry.parsed = { program: outcome.ok ? outcome.ast : null };
+    this.recentParses.add(entry);
+    // Syntax trees are large: a bounded set of recent ones keeps the heap (and its collections)
+    // small, and the files linked together are analysed together, so they stay in it.
+    if (this.recentParses.size > MAX_CACHED_PARSES) {
+      const oldest = this.recentParses.values().next().value;
+      if (oldest) {
+        this.recentParses.delete(oldest);
+        oldest.parsed = undefined;
+      }
+    }
     return entry.parsed;
   }
 

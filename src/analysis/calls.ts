@@ -53,9 +53,9 @@ export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
   if (callee.type === 'Identifier' && callee.name === 'require' && !scope.lookup('require')) {
     const first = node.arguments[0];
     const spec = first?.type === 'Literal' && typeof first.value === 'string' ? first.value : null;
-    return spec && tfjsModuleSpecifier(spec)
-      ? { t: 'tf', path: '' }
-      : unknown(interp.text(node), 'module');
+    if (spec && tfjsModuleSpecifier(spec)) return { t: 'tf', path: '' };
+    const linked = spec ? interp.linker?.require(spec, node) : undefined;
+    return linked ?? unknown(interp.text(node), 'module');
   }
   const hook = reactHook(interp, node, scope);
   if (hook) return hook;
@@ -91,8 +91,10 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
         ? unknown(interp.text(node), result.reason)
         : result;
     }
-    case 'class':
-      return instantiate(interp, target, args());
+    case 'class': {
+      const evaluated = args();
+      return interp.inHome(target.home, () => instantiate(interp, target, evaluated));
+    }
     case 'builtin': {
       const evaluated = args();
       if (target.self?.t === 'model')

@@ -57,7 +57,13 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
         node.type === 'FunctionExpression' && node.id ? node.id.name : (name ?? '<anonymous>'),
       );
     case 'ClassExpression':
-      return { t: 'class', node, scope, name: node.id?.name ?? name ?? '<anonymous>' };
+      return {
+        t: 'class',
+        node,
+        scope,
+        name: node.id?.name ?? name ?? '<anonymous>',
+        ...(interp.home ? { home: interp.home } : {}),
+      };
     case 'SequenceExpression': {
       let last: AV = UNDEFINED;
       for (const expression of node.expressions) last = evaluate(interp, expression, scope);
@@ -68,9 +74,9 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
     case 'ImportExpression': {
       // `await import('@tensorflow/tfjs')` (await is transparent here).
       const spec = node.source.type === 'Literal' ? node.source.value : null;
-      return typeof spec === 'string' && tfjsModuleSpecifier(spec)
-        ? { t: 'tf', path: '' }
-        : unknown(interp.text(node), 'module');
+      if (typeof spec === 'string' && tfjsModuleSpecifier(spec)) return { t: 'tf', path: '' };
+      const linked = typeof spec === 'string' ? interp.linker?.require(spec, node) : undefined;
+      return linked ?? unknown(interp.text(node), 'module');
     }
     case 'TSAsExpression':
     case 'TSNonNullExpression':

@@ -12,7 +12,10 @@
  */
 import { accessOf, bindImports } from './bindings';
 import type { AnalysisResult, Span } from './ir';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { Interp } from './interpreter';
+import { Linker, type ModuleHost } from './linker';
+import { setSpanFile } from './spans';
 import { finalizeModels } from './models';
 import { mentionsTfjs, namesTfjsModule, parseSource } from './parse';
 import { Scope } from './values';
@@ -23,7 +26,20 @@ export { MAX_SOURCE_LENGTH, mentionsTfjs } from './parse';
 export { LAYER_CATALOG, layerInfo, OPTIMIZER_DEFAULT_LR, LOSS_NAMES } from './catalog';
 export type { LayerInfo, LayerKind } from './catalog';
 
-export function analyze(source: string, filePath: string): AnalysisResult {
+export type { LoadedModule, ModuleHost } from './linker';
+
+export interface AnalyzeOptions {
+  /** A workspace: relative imports are followed and the files importing this one run too. */
+  modules?: ModuleHost;
+  /** This file's parse when the caller already has it (a workspace cache). */
+  program?: TSESTree.Program;
+}
+
+export function analyze(
+  source: string,
+  filePath: string,
+  options: AnalyzeOptions = {},
+): AnalysisResult {
   const empty: AnalysisResult = {
     filePath,
     importsTfjs: false,
@@ -32,18 +48,31 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     problems: [],
   };
   if (!mentionsTfjs(source)) return empty;
-  const parsed = parseSource(source, filePath);
+  const parsed = options.program
+    ? { ok: true as const, ast: options.program }
+    : parseSource(source, filePath);
   if (!parsed.ok) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
   const result: AnalysisResult = { ...empty, importsTfjs: true };
   const interp = new Interp(source);
   const root = new Scope(null, 0);
+  const linker = options.modules
+    ? new Linker(interp, options.modules, filePath, parsed.ast, root)
+    : null;
+  interp.linker = linker;
   try {
     bindImports(parsed.ast, root);
+    linker?.linkEntry();
     interp.runProgram(parsed.ast, root);
+    linker?.entryDone();
+    linker?.runImporters();
     interp.runUncalled(root);
   } catch (error) {
     result.problems.push(extractorFailure(error));
+  } finally {
+    setSpanFile(undefined);
   }
+  // Models made by other files' own code are reported with those files.
+  keepOwnModels(interp);
   for (const root of interp.tooManyPaths) {
     const message = `more than ${MAX_PATHS} paths through ${root.where}; only the first ${MAX_PATHS} were followed, so some model variants are missing`;
     result.problems.push({ kind: 'internal', message, line: root.line, column: 1 });
@@ -67,6 +96,11 @@ export function analyze(source: string, filePath: string): AnalysisResult {
     result.problems.push(extractorFailure(error));
   }
   return result;
+}
+
+function keepOwnModels(interp: Interp): void {
+  const own = interp.models.filter((m) => m.anchor.file === undefined);
+  interp.models.splice(0, interp.models.length, ...own);
 }
 
 /** A crash inside the extractor becomes a problem on the result, never an exception for the caller. */

@@ -10,8 +10,9 @@ import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
-import { spanOf } from './spans';
+import { setSpanFile, spanOf } from './spans';
 import { BUILDS, explore, type PathRun } from './paths';
+import type { Linker, ModuleHome } from './linker';
 import {
   type AV,
   type FunctionNode,
@@ -39,6 +40,7 @@ const PROGRAM_STEPS = 1_000_000;
 const FUNCTION_STEPS = 200_000;
 const TOTAL_STEPS = 3_000_000;
 const MAX_CALL_DEPTH = 24;
+const LINKED_MODULE_STEPS = 50_000;
 
 export interface LoopFrame {
   layers: LayerRec[];
@@ -113,8 +115,35 @@ export class Interp {
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
   private sites: Map<string, number[]> | undefined;
+  /** Cross-file imports (workspace analysis only). */
+  linker: Linker | null = null;
+  /** The other workspace file whose code is running; null while the analyzed file's own code runs. */
+  home: ModuleHome | null = null;
+  /** The analyzed file's text; `source` follows the code that runs (another file's, inside `inHome`). */
+  readonly ownSource: string;
 
-  constructor(readonly source: string) {}
+  constructor(public source: string) {
+    this.ownSource = source;
+  }
+
+  /** Runs code of another workspace file: texts and spans then refer to that file. */
+  inHome<T>(home: ModuleHome | null | undefined, run: () => T): T {
+    const target = home ?? null;
+    if (target === this.home) return run();
+    const previous = this.home;
+    this.enterHome(target);
+    try {
+      return run();
+    } finally {
+      this.enterHome(previous);
+    }
+  }
+
+  private enterHome(home: ModuleHome | null): void {
+    this.home = home;
+    this.source = home ? home.source : this.ownSource;
+    setSpanFile(home ? home.file : undefined);
+  }
 
   /**
    * True while running the body of a function that the file never calls, with its parameters unknown:
@@ -196,13 +225,40 @@ export class Interp {
     }
   }
 
+  /**
+   * Runs another workspace file's top level (an import) with a small allowance of its own: what
+   * other files need from it is its constants and functions, not its data loading. Names it had no
+   * time to define stay unknown; its own analysis reports on it.
+   */
+  runModule(program: TSESTree.Program, scope: Scope): void {
+    const saved = this.limit;
+    this.limit = this.steps + LINKED_MODULE_STEPS;
+    try {
+      this.execBlock(program.body, scope);
+    } catch (error) {
+      if (!(error instanceof BudgetExceeded)) throw error;
+    } finally {
+      this.limit = saved;
+    }
+  }
+
   /** Runs functions the file defines but never called, with unknown parameters (exported builders, callbacks). */
-  runUncalled(root: Scope): void {
-    const sites = (this.sites ??= callSitesByName(this.source));
+  runUncalled(root: Scope, home: ModuleHome | null = null, imported: string[] = []): void {
+    if (home !== this.home) {
+      this.inHome(home, () => this.runUncalled(root, home, imported));
+      return;
+    }
+    const sites = home
+      ? callSitesByName(this.source)
+      : (this.sites ??= callSitesByName(this.source));
+    // A function that calls into another workspace file (`createModel`) is worth running too.
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
+    tfNames.push(...imported);
     if (!root.vars.has('tf')) tfNames.push('tf');
     for (let round = 0; round < 3; round++) {
-      const waiting = [...this.closures.values()].filter((fn) => !this.executed.has(fn.node));
+      const waiting = [...this.closures.values()].filter(
+        (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
+      );
       const relevant = relevantFunctions(this.source, waiting, sites, tfNames);
       if (relevant.length === 0) return;
       // A constructor sets the fields (`this.units = units`) that the relevant methods read: it runs first.
@@ -241,6 +297,13 @@ export class Interp {
   }
 
   callFunction(fn: Extract<AV, { t: 'fn' }>, args: AV[], self: AV): AV {
+    if ((fn.home ?? null) !== this.home) {
+      const result = this.inHome(fn.home, () => this.callFunction(fn, args, self));
+      // A builder called from another file: that call's arguments tell its models apart.
+      if (result.t === 'model' && result.model.builderSpan)
+        result.model.crossFileArgs ??= argumentsText(args);
+      return result;
+    }
     this.executed.add(fn.node);
     // Model code does not recurse; following recursion only multiplies work.
     if (this.depth >= MAX_CALL_DEPTH || this.active.has(fn.node))
@@ -314,6 +377,7 @@ export class Interp {
   ): Extract<AV, { t: 'fn' }> {
     const fn: Extract<AV, { t: 'fn' }> = { t: 'fn', node, scope, name, ...(self ? { self } : {}) };
     if (!this.closures.has(node)) this.unchecked.push(fn);
+    if (this.home) fn.home = this.home;
     // The latest closure wins: a method seen through `new C()` runs later with that instance as `this`.
     this.closures.set(node, fn);
     return fn;
@@ -374,6 +438,18 @@ function asParameter(param: TSESTree.Parameter, value: AV): AV {
   // `function build(tf) {...}` (plugins, workers): a `tf` handed in from outside is tfjs.
   if (target.type === 'Identifier' && target.name === 'tf') return TF_NAMESPACE;
   return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
+}
+
+/** `28, 10` / `{…}, 'cnn'`: how a call's arguments read in a model's name. */
+function argumentsText(args: AV[]): string {
+  return args
+    .map((arg) => {
+      if (arg.t === 'prim') return typeof arg.v === 'string' ? `'${arg.v}'` : String(arg.v);
+      if (arg.t === 'unknown') return arg.text.length <= 24 ? arg.text : '…';
+      if (arg.t === 'array') return '[…]';
+      return arg.t === 'object' ? '{…}' : '…';
+    })
+    .join(', ');
 }
 
 function containsUnknown(value: AV, depth: number): boolean {

@@ -12,6 +12,11 @@ export interface Span {
   column: number;
   endLine: number;
   endColumn: number;
+  /**
+   * Set when the range is in another workspace file than the one analyzed (its absolute path):
+   * a builder's call site, a training call or a constant that lives elsewhere.
+   */
+  file?: string;
 }
 
 /**

@@ -24,6 +24,7 @@ export function finalizeModels(
   const builds = withoutGuesses(records).map((record) => ({
     graph: toGraph(record, clipping, looseOverrides),
     path: record.run?.log ?? [],
+    ...(record.crossFileArgs !== undefined ? { crossFileArgs: record.crossFileArgs } : {}),
   }));
   const merge = (target: ModelGraph, other: ModelGraph) => {
     mergeInto(target, other, source);

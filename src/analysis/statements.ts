@@ -12,6 +12,7 @@ import {
 } from './interpreter';
 import { spanOf } from './spans';
 import { decided } from './decisions';
+import { DEFAULT_EXPORT } from './linker';
 
 const DATA_LOOP_STEPS = 20_000;
 const QUIET_ITERATIONS = 8;
@@ -52,6 +53,7 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
       return undefined;
     case 'ClassDeclaration': {
       const cls: AV = { t: 'class', node, scope, name: node.id?.name ?? 'default' };
+      if (interp.home) cls.home = interp.home;
       if (node.id) scope.vars.set(node.id.name, cls);
       instantiate(interp, cls, null);
       return undefined;
@@ -112,7 +114,9 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
         declaration.type !== 'TSDeclareFunction' &&
         declaration.type !== 'TSInterfaceDeclaration'
       ) {
-        evaluate(interp, declaration as TSESTree.Expression, scope, 'default');
+        // Kept for files that import this one (`import config from './config'`).
+        const value = evaluate(interp, declaration as TSESTree.Expression, scope, 'default');
+        scope.vars.set(DEFAULT_EXPORT, value);
       }
       return undefined;
     }

@@ -3,6 +3,7 @@
  * is what leaves this folder.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { ModuleHome } from './linker';
 import type { CustomLoopCall, LayerConfig, OptimizerInfo, Span, TrainingCall } from './ir';
 
 export type FunctionNode =
@@ -20,12 +21,14 @@ export type AV =
   | { t: 'array'; items: AV[] }
   /** `opaque` when part of it came from a spread that could not be resolved. */
   | { t: 'object'; props: Map<string, PropAV>; opaque?: boolean }
-  | { t: 'fn'; node: FunctionNode; scope: Scope; name: string; self?: AV }
+  /** `home`: the other workspace file that defines it (absent: the analyzed file). */
+  | { t: 'fn'; node: FunctionNode; scope: Scope; name: string; self?: AV; home?: ModuleHome }
   | {
       t: 'class';
       node: TSESTree.ClassDeclaration | TSESTree.ClassExpression;
       scope: Scope;
       name: string;
+      home?: ModuleHome;
     }
   /** A member of the tfjs namespace: "" is the namespace itself, "layers.dense" a factory. */
   | { t: 'tf'; path: string }
@@ -111,6 +114,8 @@ export interface ModelRec {
   run?: import('./paths').PathRun;
   /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
   conditionDepth: number;
+  /** Set when another workspace file called the builder: the arguments of that call, as text. */
+  crossFileArgs?: string;
 }
 
 export class Scope {

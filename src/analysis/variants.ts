@@ -4,12 +4,15 @@
  * apart; builds on the same path that differ only in values (one builder called from two places)
  * merge, with the differing values unknown.
  */
-import type { ModelGraph, VariantInfo } from './ir';
+import { unknownTexts } from './convert';
+import type { ModelGraph, Value, VariantInfo } from './ir';
 import type { Decision } from './paths';
 
 export interface Build {
   graph: ModelGraph;
   path: Decision[];
+  /** Set when another workspace file called the builder: that call's arguments, as text. */
+  crossFileArgs?: string;
 }
 
 export type MergeInto = (target: ModelGraph, other: ModelGraph) => void;
@@ -24,7 +27,10 @@ export function groupBuilds(builds: Build[], mergeInto: MergeInto): ModelGraph[]
   const out: ModelGraph[] = [];
   for (const group of byAnchor.values()) {
     const distinct = mergeSame(group, mergeInto);
-    if (distinct.length > 1) nameVariants(distinct);
+    if (distinct.length > 1) {
+      nameVariants(distinct);
+      nameByCallArguments(distinct);
+    }
     out.push(...distinct.map((b) => b.graph));
   }
   return out;
@@ -37,9 +43,13 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
     const signature = signatureOf(build.graph, true);
     const shape = signatureOf(build.graph, false);
     const pathKey = build.path.map((d) => `${d.key}\u0000${d.branch}`).join('\u0001');
+    // Calls from other files with different known values build different models of the project.
+    const sameCall = (k: { build: Build }) =>
+      (k.build.crossFileArgs === undefined && build.crossFileArgs === undefined) ||
+      !knownDifference(k.build.graph, build.graph);
     const same =
       kept.find((k) => k.signature === signature) ??
-      kept.find((k) => k.shape === shape && k.pathKey === pathKey);
+      kept.find((k) => k.shape === shape && k.pathKey === pathKey && sameCall(k));
     if (!same) {
       kept.push({ build: { ...build }, signature, shape, pathKey });
       continue;
@@ -106,4 +116,33 @@ function describe(own: Decision[], index: number, count: number): VariantInfo {
     label: shown.map((d) => d.label).join(', '),
     path: own.map((d) => ({ condition: d.condition, branch: d.branch })),
   };
+}
+
+/** Models told apart only by another file's call are known by that call: `createModel(28, 10)`. */
+function nameByCallArguments(builds: Build[]): void {
+  for (const build of builds) {
+    if (build.crossFileArgs !== undefined && build.path.length === 0)
+      build.graph.name = `${build.graph.name}(${build.crossFileArgs})`;
+  }
+}
+
+/** True when a config value or input shape is known in both builds and differs. */
+function knownDifference(a: ModelGraph, b: ModelGraph): boolean {
+  const differ = (x: Value, y: Value) =>
+    !hasUnknown(x) && !hasUnknown(y) && JSON.stringify(x) !== JSON.stringify(y);
+  const layers = a.layers.some((layer, i) =>
+    Object.entries(layer.config.props).some(([key, prop]) => {
+      const theirs = b.layers[i]?.config.props[key];
+      return theirs !== undefined && differ(prop.value, theirs.value);
+    }),
+  );
+  return (
+    layers || a.inputs.some((input, i) => b.inputs[i] && differ(input.shape, b.inputs[i].shape))
+  );
+}
+
+function hasUnknown(value: Value): boolean {
+  const found: string[] = [];
+  unknownTexts(value, found);
+  return found.length > 0 || value.kind === 'unknown';
 }

@@ -21,6 +21,9 @@ import { resolveUnknowns } from '../probe/resolve';
 import { selectModel } from '../probe/select';
 import { estimateGradients } from '../estimate';
 import { renderReportBody } from '../report';
+import { isAbsolute } from 'node:path';
+import { lintWorkspaceFile } from '../workspace/lint';
+import { ProjectWorkspaces } from '../workspace/node-host';
 
 export {
   applyEdits,
@@ -49,6 +52,8 @@ export interface SettingsConfig {
 }
 
 let loader = new ConfigLoader(rules);
+/** One workspace per project root, kept for the session: an edit re-analyses only what it affects. */
+const workspaces = new ProjectWorkspaces(process.cwd(), true);
 
 /** Forget cached config files (one changed on disk). */
 export function resetConfigCache(): void {
@@ -84,16 +89,32 @@ export function lintDocument(
     configErrors.push(describe(error));
   }
   let analysis: AnalysisResult | null = null;
-  const result = lintText(source, filePath, config, {
-    analyze: (text, path) => {
-      analysis = analyze(text, path);
-      return analysis;
-    },
-  });
+  let result: LintResult;
+  if (isAbsolute(filePath)) {
+    const linted = lintWorkspaceFile(workspaces.forFile(filePath), filePath, source, config);
+    result = linted.result;
+    analysis = linted.analysis;
+  } else {
+    result = lintText(source, filePath, config, {
+      analyze: (text, path) => (analysis = analyze(text, path)),
+    });
+  }
   const parsed = analysis as AnalysisResult | null;
   const usable =
     parsed && !parsed.problems.some((p) => p.kind === 'syntax' || p.kind === 'too-large');
   return { result, analysis: usable ? parsed : null, configFile, configErrors };
+}
+
+/**
+ * A file was saved: its workspace takes the new text, and the files whose analysis read it
+ * (its importers, the builder it calls) are returned so the editor lints them again.
+ */
+export function fileSaved(filePath: string, text: string): string[] {
+  if (!isAbsolute(filePath)) return [];
+  const ws = workspaces.forFile(filePath);
+  const dependents = ws.dependents(filePath);
+  ws.update(filePath, text);
+  return dependents;
 }
 
 /** Applies every preferred fix, re-linting between passes, like `gradient-lens lint --fix`. */

@@ -84,8 +84,9 @@ export class LayerHoverProvider implements vscode.HoverProvider {
     if (!lint?.analysis) return undefined;
     const offset = document.offsetAt(position);
     for (const model of lint.analysis.models) {
+      // A layer made by a helper in another file (`callSpan.file`) has its offsets there.
       const layer = model.layers.find(
-        (l) => l.callSpan.start <= offset && offset <= l.callSpan.end,
+        (l) => !l.callSpan.file && l.callSpan.start <= offset && offset <= l.callSpan.end,
       );
       if (!layer) continue;
       const lines = hoverLines({

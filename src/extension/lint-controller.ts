@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisResult } from '../analysis/ir';
 import type { LintMessage } from '../rules/types';
-import { loadEngine, mayUseTfjs } from './engine';
+import { isEngineLoaded, loadEngine, mayUseTfjs } from './engine';
 import type { Logger } from './logger';
 import { ValidationScheduler } from './scheduler';
 import { getSettings } from './settings';
@@ -55,7 +55,10 @@ export class LintController implements vscode.Disposable {
         )
           this.request(e.document);
       }),
-      vscode.workspace.onDidSaveTextDocument((d) => this.request(d, true)),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        this.request(d, true);
+        this.relintImporters(d);
+      }),
       vscode.workspace.onDidCloseTextDocument((d) => this.forgetDocument(d.uri)),
     );
     for (const document of vscode.workspace.textDocuments) this.request(document, true);
@@ -91,6 +94,17 @@ export class LintController implements vscode.Disposable {
     this.scheduler.forget();
     this.reportedConfigErrors.clear();
     for (const document of vscode.workspace.textDocuments) this.request(document, true);
+  }
+
+  /** A saved constants, config or builder file changes the models of the open files linked to it. */
+  private relintImporters(saved: vscode.TextDocument): void {
+    if (!isEngineLoaded() || !LintController.isCandidate(saved)) return;
+    const affected = new Set(loadEngine().fileSaved(saved.uri.fsPath, saved.getText()));
+    for (const document of vscode.workspace.textDocuments) {
+      if (document === saved || !affected.has(document.uri.fsPath)) continue;
+      this.scheduler.forget(document.uri.toString());
+      this.request(document, true);
+    }
   }
 
   private validateNow(key: string, version: number): void {

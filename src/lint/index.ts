@@ -6,7 +6,7 @@
 import { analyze as analyzeSource } from '../analysis';
 import type { AnalysisResult, ModelGraph, ParseProblem } from '../analysis/ir';
 import { rules as registry } from '../rules';
-import type { Finding, LintMessage, Rule, RuleContext } from '../rules/types';
+import type { Finding, Fix, LintMessage, Rule, RuleContext } from '../rules/types';
 import { emptyConfig, type LintConfig, type OptionValue } from './config';
 import { applyDirectives, parseDirectives, unusedDirectiveProblem } from './directives';
 import type { LintProblem, LintResult } from './types';
@@ -18,6 +18,11 @@ export interface LintDependencies {
   /** The rules to run (default: the registry). Tests pass their own. */
   rules?: readonly Rule[];
   analyze?: (source: string, filePath: string) => AnalysisResult;
+  /**
+   * The models the rules check, when not the analysis's own (a workspace adds other files' models
+   * that reach this file). Findings or fixes outside this file's text are dropped.
+   */
+  ruleModels?: readonly ModelGraph[];
 }
 
 interface EnabledRule {
@@ -47,7 +52,8 @@ export function lintText(
   const findings: LintMessage[] = [];
   if (analysis) {
     for (const enabled of enabledRules(config, rules)) {
-      findings.push(...runRule(enabled, analysis, source, problems));
+      const models = dependencies.ruleModels ?? analysis.models;
+      findings.push(...runRule(enabled, analysis, models, source, problems));
     }
   }
 
@@ -79,12 +85,13 @@ function enabledRules(config: LintConfig, rules: readonly Rule[]): EnabledRule[]
 function runRule(
   { rule, severity, options }: EnabledRule,
   analysis: AnalysisResult,
+  models: readonly ModelGraph[],
   source: string,
   problems: LintProblem[],
 ): LintMessage[] {
   const context: RuleContext = { source, analysis, options };
   const messages: LintMessage[] = [];
-  for (const model of analysis.models) {
+  for (const model of models) {
     try {
       const found = rule.check(model, context);
       if (!Array.isArray(found))
@@ -92,10 +99,12 @@ function runRule(
       for (const finding of found) {
         if (!isWellFormed(finding))
           throw new TypeError('check() returned a finding without a valid span');
+        if (finding.span.end > source.length) continue;
+        const fixes = (finding.fixes ?? []).filter((fix) => withinText(fix, source.length));
         messages.push({
           ...finding,
           ruleId: rule.id,
-          fixes: finding.fixes ?? [],
+          fixes,
           severity,
           ...(model.variant ? { variants: [model.variant.id] } : {}),
         });
@@ -177,6 +186,14 @@ function isWellFormed(finding: Finding): boolean {
       Number.isFinite,
     )
   );
+}
+
+/**
+ * Findings and fixes past the end of the text are about another file (a workspace model's spans
+ * there): that file's lint shows them.
+ */
+function withinText(fix: Fix, length: number): boolean {
+  return fix.edits.every((edit) => edit.end <= length);
 }
 
 function parseProblem(problem: ParseProblem): LintProblem {

@@ -102,6 +102,7 @@ export interface FakeVscode {
   documents: FakeDocument[];
   didOpen: EventEmitter<FakeDocument>;
   didChange: EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>;
+  didSave: EventEmitter<FakeDocument>;
   /** Resolves with the diagnostic count the next time diagnostics are published for `uri`. */
   nextDiagnostics: (uri: string) => Promise<number>;
   /** Last diagnostics published per URI, and how many times each URI was published. */
@@ -116,6 +117,7 @@ export function createFakeVscode(): FakeVscode {
   const documents: FakeDocument[] = [];
   const didOpen = new EventEmitter<FakeDocument>();
   const didChange = new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>();
+  const didSave = new EventEmitter<FakeDocument>();
   const diagnosticsEvents = new NodeEmitter();
   const diagnostics: FakeVscode['diagnostics'] = new Map();
   const publishCount = new Map<string, number>();
@@ -198,7 +200,7 @@ export function createFakeVscode(): FakeVscode {
       getConfiguration: () => ({ get: (key: string) => settings[key] }),
       onDidOpenTextDocument: didOpen.event,
       onDidChangeTextDocument: didChange.event,
-      onDidSaveTextDocument: noopEvent,
+      onDidSaveTextDocument: didSave.event,
       onDidCloseTextDocument: noopEvent,
       onDidChangeConfiguration: noopEvent,
       onDidGrantWorkspaceTrust: noopEvent,
@@ -219,6 +221,7 @@ export function createFakeVscode(): FakeVscode {
     settings,
     documents,
     didOpen,
+    didSave,
     didChange,
     nextDiagnostics: (uri) =>
       new Promise((resolve) => {

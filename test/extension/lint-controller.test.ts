@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Module from 'node:module';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lintText } from '../../src/lint/index';
 import { createFakeVscode, FakeDocument, Uri } from './fake-vscode';
@@ -121,4 +122,32 @@ test('invalid rules in the settings are reported once, naming the key, and linti
   } finally {
     delete fake.settings['rules'];
   }
+});
+
+test('saving an imported constants file lints its open importer again', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-save-'));
+  writeFileSync(join(dir, 'package.json'), '{}');
+  const sizes = `export const LEARNING_RATE = 0.001;\n`;
+  const model = `import * as tf from '@tensorflow/tfjs';
+import { LEARNING_RATE } from './sizes.js';
+const model = tf.sequential();
+model.add(tf.layers.dense({ units: 4, inputShape: [4], activation: 'relu', kernelInitializer: 'heNormal' }));
+model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss: 'meanSquaredError' });
+`;
+  writeFileSync(join(dir, 'sizes.js'), sizes);
+  writeFileSync(join(dir, 'model.js'), model);
+  const importer = open(join(dir, 'model.js'), model);
+  const constants = open(join(dir, 'sizes.js'), sizes);
+  await openAndLint(controller, importer);
+  const rates = () =>
+    (fake.diagnostics.get(importer.uri.toString()) ?? []).filter(
+      (d) => d.code?.value === 'high-learning-rate',
+    );
+  assert.equal(rates().length, 0);
+  constants.setText(`export const LEARNING_RATE = 0.5;\n`);
+  const published = fake.nextDiagnostics(importer.uri.toString());
+  fake.didSave.fire(constants);
+  await published;
+  assert.equal(rates().length, 1);
+  assert.equal(rates()[0].range.start.line, 4);
 });

@@ -17,6 +17,8 @@ import { fixUntilStable, type Fixable } from '../../lint/fix';
 import { lintText, type LintDependencies } from '../../lint/index';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
+import { lintWorkspaceFile } from '../../workspace/lint';
+import { ProjectWorkspaces } from '../../workspace/node-host';
 import type { Rule } from '../../rules/types';
 import { formatters } from '../formatters';
 import { toolInfo } from '../formatters/tool-info';
@@ -68,8 +70,11 @@ export async function runLint(
   // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
   const loader = new ConfigLoader(rules);
   const configs = files.map((file) => configFor(file, options, loader));
+  // Cross-file values resolve through the project's workspace (an injected analyzer means a test
+  // that wants the file alone).
+  const ws = dependencies.analyze ? null : new ProjectWorkspaces(io.cwd);
   const results = files.map((file, index) =>
-    lintFile(file, configs[index], options.fix, { ...dependencies, rules }),
+    lintFile(file, configs[index], options.fix, { ...dependencies, rules }, ws),
   );
 
   const info = toolInfo();
@@ -171,7 +176,12 @@ function lintFile(
   config: LintConfig,
   fix: boolean,
   dependencies: LintDependencies,
+  ws: ProjectWorkspaces | null,
 ): LintResult {
+  const lint = (text: string) =>
+    ws
+      ? lintWorkspaceFile(ws.forFile(file), file, text, config, dependencies).result
+      : lintText(text, file, config, dependencies);
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -180,9 +190,7 @@ function lintFile(
     throw new UsageError(`cannot read ${file}: ${reason}`);
   }
   if (fix) {
-    const fixed = fixUntilStable(source, (text) =>
-      fixables(lintText(text, file, config, dependencies)),
-    );
+    const fixed = fixUntilStable(source, (text) => fixables(lint(text)));
     if (fixed.output !== source) {
       try {
         writeFileSync(file, fixed.output);
@@ -192,7 +200,7 @@ function lintFile(
       source = fixed.output;
     }
   }
-  return lintText(source, file, config, dependencies);
+  return lint(source);
 }
 
 /** Rule findings, plus problems that carry a fix (unused directives, when they are reported). */

@@ -3,9 +3,10 @@
  * Exit codes: 0 success, 2 usage error or a file that cannot be read or parsed (one line on stderr).
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, layerInfo } from '../../analysis/index';
+import { layerInfo } from '../../analysis/index';
+import { ProjectWorkspaces } from '../../workspace/node-host';
 import type { AnalysisResult, LayerNode, ModelGraph, Value } from '../../analysis/ir';
 import { type PlainLeaves, plainValue } from '../../analysis/plain';
 import { EXIT, UsageError, type CliIO } from '../io';
@@ -35,8 +36,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
   const reports: FileReport[] = [];
   let failed = false;
+  const ws = new ProjectWorkspaces(io.cwd);
   for (const file of positionals) {
-    const report = analyzeFile(file, io.cwd);
+    const report = analyzeFile(file, io.cwd, ws);
     if (report.error) {
       failed = true;
       io.stderr(`gradient-lens models: ${file}: ${report.error}\n`);
@@ -66,7 +68,7 @@ interface FileReport {
   error: string | null;
 }
 
-function analyzeFile(file: string, cwd: string): FileReport {
+function analyzeFile(file: string, cwd: string, ws: ProjectWorkspaces): FileReport {
   let source: string;
   try {
     source = readFileSync(resolve(cwd, file), 'utf8');
@@ -78,7 +80,7 @@ function analyzeFile(file: string, cwd: string): FileReport {
       error: code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`,
     };
   }
-  const result = analyze(source, file);
+  const result = ws.analyze(file, source);
   const blocking = result.problems.find((p) => p.kind !== 'internal');
   const error = blocking
     ? `${blocking.kind === 'syntax' ? 'syntax error' : blocking.kind} at ${blocking.line}:${blocking.column}: ${blocking.message}`
@@ -299,7 +301,11 @@ function trainingText(model: ModelGraph): string {
   const how = [
     ...new Set([...t.fitCalls.map((c) => c.method), ...t.customLoops.map((c) => c.method)]),
   ];
-  parts.push(how.length > 0 ? `trained by ${how.join(', ')}` : 'not trained in this file');
+  const where = [...t.fitCalls, ...t.customLoops].find((c) => c.span.file)?.span;
+  const elsewhere = where?.file ? ` in ${basename(where.file)}:${where.line}` : '';
+  parts.push(
+    how.length > 0 ? `trained by ${how.join(', ')}${elsewhere}` : 'not trained in this workspace',
+  );
   parts.push(
     t.clipping.clipped
       ? `clipping: ${[...new Set(t.clipping.evidence.map((e) => e.kind))].join(', ')}`

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze } from '../../analysis';
+import { ProjectWorkspaces } from '../../workspace/node-host';
 import { MIN_MEMORY_MB, runProbe } from '../../probe/client';
 import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../../probe/defaults';
 import { resolveUnknowns } from '../../probe/resolve';
@@ -250,7 +250,7 @@ function loadTarget(options: ProbeCliOptions): {
       : [];
     return { target: { kind: 'model-json', path: options.file }, source, warnings };
   }
-  const analysis = analyze(source, options.file);
+  const analysis = new ProjectWorkspaces(dirname(options.file)).analyze(options.file, source);
   const syntax = analysis.problems.find((problem) => problem.kind === 'syntax');
   if (analysis.models.length === 0 && syntax) {
     throw new UsageError(`${options.file}:${syntax.line}:${syntax.column}: ${syntax.message}`);

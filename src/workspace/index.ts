@@ -1,0 +1,304 @@
+/**
+ * The workspace: every source file under one root, analysed with its imports. Files are read
+ * through the host (the CLI reads the disk, the editor its open documents first), parsed once per
+ * content and scanned for their imports; an analysis remembers every file it read, so an edit
+ * re-analyses only that file and the files whose analyses read it.
+ */
+import { createHash } from 'node:crypto';
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { analyze, type LoadedModule, type ModuleHost } from '../analysis';
+import type { AnalysisResult } from '../analysis/ir';
+import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/parse';
+import { mayRead, resolveSpecifier } from './resolve';
+import { scanImports, type ScannedImports } from './scan';
+
+export { mayRead, resolveSpecifier } from './resolve';
+
+export interface WorkspaceHost {
+  /** The file's text, or undefined when it does not exist or cannot be read. */
+  readFile(file: string): string | undefined;
+  /** The workspace's source files (absolute paths); read once, to find who imports whom. */
+  listFiles(): readonly string[];
+}
+
+export interface WorkspaceOptions {
+  /** Files beyond this many (in listing order) are not indexed. */
+  maxFiles?: number;
+  /** Larger files are never parsed; imports of them stay unknown. */
+  maxFileSize?: number;
+}
+
+export interface Workspace {
+  readonly root: string;
+  /** The file's models, with values, builder calls and training from the files it is linked to. */
+  analyzeFile(file: string): AnalysisResult;
+  /** The file's new text (an edit in the editor, a save): drops what depended on the old one. */
+  update(file: string, text: string | undefined): void;
+  /** Files whose analysis read `file` (they change when it changes). */
+  dependents(file: string): string[];
+  /** Files the analysis of `file` read besides itself (imports, importers, their imports). */
+  linkedFiles(file: string): string[];
+  /** How many parses and analyses ran (for tests and benchmarks). */
+  readonly stats: { parses: number; analyses: number };
+  /** The files parsed at least once (every file an analysis needed). */
+  parsedFiles(): string[];
+}
+
+export const DEFAULT_MAX_FILES = 5000;
+const MAX_CACHED_PARSES = 48;
+
+interface FileEntry {
+  text: string | undefined;
+  hash: string;
+  scan?: ScannedImports;
+  parsed?: { program: TSESTree.Program | null };
+}
+
+interface CachedAnalysis {
+  result: AnalysisResult;
+  /** Every file the analysis read, with the content hash it saw. */
+  reads: Map<string, string>;
+}
+
+export function createWorkspace(
+  root: string,
+  host: WorkspaceHost,
+  options: WorkspaceOptions = {},
+): Workspace {
+  return new WorkspaceIndex(root, host, options);
+}
+
+class WorkspaceIndex implements Workspace {
+  readonly stats = { parses: 0, analyses: 0 };
+  private readonly files = new Map<string, FileEntry>();
+  private readonly analyses = new Map<string, CachedAnalysis>();
+  /** Entries holding a parse, least recently used first. */
+  private readonly recentParses = new Set<FileEntry>();
+  private readonly everParsed = new Set<string>();
+  private listed: Set<string> | null = null;
+  private reverse: Map<string, Set<string>> | null = null;
+  private readonly maxFiles: number;
+  private readonly maxFileSize: number;
+
+  constructor(
+    readonly root: string,
+    private readonly host: WorkspaceHost,
+    options: WorkspaceOptions,
+  ) {
+    this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
+    this.maxFileSize = Math.min(options.maxFileSize ?? MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH);
+  }
+
+  analyzeFile(file: string): AnalysisResult {
+    const cached = this.analyses.get(file);
+    if (cached && this.stillValid(cached)) return cached.result;
+    const entry = this.entry(file);
+    const text = entry?.text ?? '';
+    const reads = new Map<string, string>();
+    reads.set(file, entry?.hash ?? '');
+    const result = mentionsTfjs(text)
+      ? analyze(text, file, {
+          modules: this.moduleHost(reads),
+          ...programOption(entry && this.parse(file, entry).program),
+        })
+      : analyze(text, file);
+    this.stats.analyses++;
+    this.analyses.set(file, { result, reads });
+    return result;
+  }
+
+  update(file: string, text: string | undefined): void {
+    const known = this.files.get(file);
+    if (known && known.text === text) return;
+    const appears =
+      text !== undefined && (known ? known.text === undefined : !this.listedFiles().has(file));
+    // The files it imported before and after the edit: their importers (this file) changed.
+    const before = this.importTargets(file);
+    if (known) this.recentParses.delete(known);
+    this.files.set(file, this.makeEntry(text));
+    const after = this.importTargets(file);
+    if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
+    else if (text === undefined) this.listedFiles().delete(file);
+    if (appears || text === undefined) {
+      // A new or deleted file can change what any specifier resolves to.
+      this.reverse = null;
+      this.analyses.clear();
+      return;
+    }
+    if (this.reverse) {
+      for (const target of before) this.reverse.get(target)?.delete(file);
+      for (const target of after) this.importersSet(this.reverse, target).add(file);
+    }
+    const touched = [...before, ...after];
+    for (const dependent of this.dependents(file)) this.analyses.delete(dependent);
+    for (const target of touched) this.analyses.delete(target);
+    this.analyses.delete(file);
+  }
+
+  private importTargets(file: string): string[] {
+    const targets: string[] = [];
+    for (const specifier of this.scanOf(file)?.imports ?? []) {
+      const target = this.resolveFrom(specifier, file);
+      if (target) targets.push(target);
+    }
+    return targets;
+  }
+
+  dependents(file: string): string[] {
+    const out: string[] = [];
+    for (const [path, cached] of this.analyses) {
+      if (path !== file && cached.reads.has(file)) out.push(path);
+    }
+    return out.sort();
+  }
+
+  parsedFiles(): string[] {
+    return [...this.everParsed];
+  }
+
+  linkedFiles(file: string): string[] {
+    const cached = this.analyses.get(file) ?? (this.analyzeFile(file), this.analyses.get(file));
+    return [...(cached?.reads.keys() ?? [])].filter((f) => f !== file).sort();
+  }
+
+  private stillValid(cached: CachedAnalysis): boolean {
+    for (const [file, hash] of cached.reads)
+      if ((this.entry(file)?.hash ?? '') !== hash) return false;
+    return true;
+  }
+
+  /** The view of the workspace one analysis gets; it records each file it reads. */
+  private moduleHost(reads: Map<string, string>): ModuleHost {
+    return {
+      resolve: (specifier, fromFile) =>
+        resolveSpecifier(specifier, fromFile, this.root, (f) => this.exists(f)),
+      load: (file): LoadedModule | null => {
+        const entry = this.entry(file);
+        reads.set(file, entry?.hash ?? '');
+        if (!entry || entry.text === undefined) return null;
+        return { file, source: entry.text, program: this.parse(file, entry).program };
+      },
+      importers: (file) => this.importersOf(file),
+    };
+  }
+
+  private exists(file: string): boolean {
+    if (!mayRead(this.root, file)) return false;
+    const known = this.files.get(file);
+    if (known) return known.text !== undefined;
+    return this.listedFiles().has(file);
+  }
+
+  private entry(file: string): FileEntry | undefined {
+    // A file given by update() is known even outside the root; the host is asked only inside it.
+    let entry = this.files.get(file);
+    if (!entry && !mayRead(this.root, file)) return undefined;
+    if (!entry) {
+      entry = this.makeEntry(this.host.readFile(file));
+      this.files.set(file, entry);
+    }
+    return entry;
+  }
+
+  private makeEntry(text: string | undefined): FileEntry {
+    const readable = text !== undefined && text.length <= this.maxFileSize ? text : undefined;
+    const hash = readable === undefined ? '' : createHash('sha1').update(readable).digest('hex');
+    return { text: readable, hash };
+  }
+
+  private parse(file: string, entry: FileEntry): { program: TSESTree.Program | null } {
+    if (entry.parsed) {
+      this.recentParses.delete(entry);
+      this.recentParses.add(entry);
+      return entry.parsed;
+    }
+    this.stats.parses++;
+    this.everParsed.add(file);
+    const outcome = parseSource(entry.text ?? '', file);
+    entry.parsed = { program: outcome.ok ? outcome.ast : null };
+    this.recentParses.add(entry);
+    // Syntax trees are large: a bounded set of recent ones keeps the heap (and its collections)
+    // small, and the files linked together are analysed together, so they stay in it.
+    if (this.recentParses.size > MAX_CACHED_PARSES) {
+      const oldest = this.recentParses.values().next().value;
+      if (oldest) {
+        this.recentParses.delete(oldest);
+        oldest.parsed = undefined;
+      }
+    }
+    return entry.parsed;
+  }
+
+  private listedFiles(): Set<string> {
+    if (!this.listed) {
+      const all = this.host.listFiles().filter((f) => mayRead(this.root, f));
+      this.listed = new Set(all.slice(0, this.maxFiles));
+    }
+    return this.listed;
+  }
+
+  /**
+   * Files that import `file`, directly or through files that only re-export it, nearest first.
+   * Found from the regex scans; the analysis that runs them parses them.
+   */
+  private importersOf(file: string): string[] {
+    const reverse = this.reverseIndex();
+    const out: string[] = [];
+    const seen = new Set([file]);
+    let frontier = [file];
+    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const target of frontier) {
+        for (const importer of [...(reverse.get(target) ?? [])].sort()) {
+          if (seen.has(importer)) continue;
+          seen.add(importer);
+          out.push(importer);
+          if (this.reexports(importer, target)) next.push(importer);
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+
+  private reexports(file: string, target: string): boolean {
+    const scan = this.scanOf(file);
+    return (scan?.reexports ?? []).some((s) => this.resolveFrom(s, file) === target);
+  }
+
+  private reverseIndex(): Map<string, Set<string>> {
+    if (this.reverse) return this.reverse;
+    const reverse = new Map<string, Set<string>>();
+    for (const file of this.listedFiles()) {
+      for (const specifier of this.scanOf(file)?.imports ?? []) {
+        const target = this.resolveFrom(specifier, file);
+        if (target && target !== file) this.importersSet(reverse, target).add(file);
+      }
+    }
+    this.reverse = reverse;
+    return reverse;
+  }
+
+  private importersSet(reverse: Map<string, Set<string>>, target: string): Set<string> {
+    let set = reverse.get(target);
+    if (!set) reverse.set(target, (set = new Set()));
+    return set;
+  }
+
+  private resolveFrom(specifier: string, file: string): string | null {
+    return resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+  }
+
+  private scanOf(file: string): ScannedImports | undefined {
+    const entry = this.entry(file);
+    if (!entry || entry.text === undefined) return undefined;
+    entry.scan ??= scanImports(entry.text);
+    return entry.scan;
+  }
+}
+
+function programOption(program: TSESTree.Program | null | undefined): {
+  program?: TSESTree.Program;
+} {
+  return program ? { program } : {};
+}

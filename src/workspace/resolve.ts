@@ -1,0 +1,59 @@
+/**
+ * Module resolution inside one workspace root, the way bundlers and TypeScript resolve relative
+ * specifiers: the exact file, the file with a source extension, a `.js` specifier naming its `.ts`
+ * source, a directory's `index` file. Never a path outside the root or inside node_modules.
+ */
+import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+
+const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
+/** TypeScript's rule: `import './model.js'` in a .ts project names model.ts. */
+const SOURCE_FOR_OUTPUT: Record<string, string[]> = {
+  '.js': ['.ts', '.tsx'],
+  '.jsx': ['.tsx'],
+  '.mjs': ['.mts'],
+  '.cjs': ['.cts'],
+};
+
+export function isRelativeSpecifier(specifier: string): boolean {
+  return specifier === '.' || specifier === '..' || /^\.\.?\//.test(specifier);
+}
+
+/** True when `file` is inside `root` and not under a node_modules folder. */
+export function mayRead(root: string, file: string): boolean {
+  const rel = relative(root, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return false;
+  return !rel.split(sep).includes('node_modules');
+}
+
+/** The candidate files a relative specifier may name, in resolution order. */
+export function candidates(specifier: string, fromFile: string): string[] {
+  const base = resolvePath(dirname(fromFile), specifier);
+  const out = [base];
+  const ext = EXTENSIONS.find((e) => base.endsWith(e));
+  if (ext) {
+    const stem = base.slice(0, -ext.length);
+    for (const source of SOURCE_FOR_OUTPUT[ext] ?? []) out.push(stem + source);
+  } else {
+    for (const e of EXTENSIONS) out.push(base + e);
+  }
+  for (const e of EXTENSIONS) out.push(join(base, `index${e}`));
+  return out;
+}
+
+/**
+ * The file a relative specifier names, or null when none of its candidates exists in the
+ * workspace (or the specifier is not relative, or it leaves the root, or enters node_modules).
+ */
+export function resolveSpecifier(
+  specifier: string,
+  fromFile: string,
+  root: string,
+  exists: (file: string) => boolean,
+): string | null {
+  if (!isRelativeSpecifier(specifier)) return null;
+  for (const file of candidates(specifier, fromFile)) {
+    if (!mayRead(root, file)) return null;
+    if (exists(file)) return file;
+  }
+  return null;
+}

@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { memoryProject } from './memory-host';
+
+const TF = `import * as tf from '@tensorflow/tfjs';\n`;
+
+function project() {
+  return memoryProject({
+    'data.js': `export const HIDDEN = 32;\n`,
+    'model.js': `${TF}import { HIDDEN } from './data.js';
+export function createModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: HIDDEN, inputShape: [4] }));
+  return model;
+}
+`,
+    'train.js': `${TF}import { createModel } from './model.js';
+const model = createModel();
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+model.fit(tf.zeros([1, 4]), tf.zeros([1, 32]));
+`,
+    'other.js': `${TF}const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 2, inputShape: [2] }));\n`,
+  });
+}
+
+function units(result: ReturnType<ReturnType<typeof project>['ws']['analyzeFile']>): unknown {
+  const value = result.models[0]?.layers[0]?.config.props.units?.value;
+  return value?.kind === 'number' ? value.value : value;
+}
+
+test('each file is parsed once; a repeated analysis is served from the cache', () => {
+  const { ws, path } = project();
+  for (const file of ['data.js', 'model.js', 'train.js', 'other.js']) ws.analyzeFile(path(file));
+  const { parses, analyses } = ws.stats;
+  assert.equal(parses, 4); // data.js too (it never mentions tfjs): once, as model.js's import
+  for (const file of ['data.js', 'model.js', 'train.js', 'other.js']) ws.analyzeFile(path(file));
+  assert.deepEqual(ws.stats, { parses, analyses });
+});
+
+test('an edit re-analyses that file and the files that read it, nothing else', () => {
+  const { ws, path } = project();
+  for (const file of ['model.js', 'train.js', 'other.js']) ws.analyzeFile(path(file));
+  assert.deepEqual(ws.dependents(path('data.js')), [path('model.js'), path('train.js')]);
+  assert.deepEqual(ws.dependents(path('other.js')), []);
+
+  ws.update(path('data.js'), `export const HIDDEN = 64;\n`);
+  const before = { ...ws.stats };
+  assert.equal(units(ws.analyzeFile(path('model.js'))), 64);
+  ws.analyzeFile(path('train.js'));
+  ws.analyzeFile(path('other.js'));
+  assert.equal(ws.stats.analyses - before.analyses, 2, 'model.js and train.js only');
+  assert.equal(ws.stats.parses - before.parses, 1, 'only data.js is parsed again');
+});
+
+test('the same text again changes nothing', () => {
+  const { ws, path } = project();
+  ws.analyzeFile(path('model.js'));
+  const before = { ...ws.stats };
+  ws.update(path('data.js'), `export const HIDDEN = 32;\n`);
+  ws.analyzeFile(path('model.js'));
+  assert.deepEqual(ws.stats, before);
+});
+
+test('a file that starts importing the builder re-analyses the builder file', () => {
+  const { ws, path } = project();
+  ws.analyzeFile(path('model.js'));
+  ws.update(
+    path('other.js'),
+    `${TF}import { createModel } from './model.js';\nconst m = createModel();\nm.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });\n`,
+  );
+  const [model] = ws.analyzeFile(path('model.js')).models;
+  assert.ok(
+    model.training.compile?.span.file === path('other.js') ||
+      model.training.compile?.span.file === path('train.js'),
+  );
+  assert.ok(ws.linkedFiles(path('model.js')).includes(path('other.js')));
+});
+
+test('a deleted import target degrades to unknown; restoring it resolves again', () => {
+  const { ws, path } = project();
+  assert.equal(units(ws.analyzeFile(path('model.js'))), 32);
+  ws.update(path('data.js'), undefined);
+  const gone = ws.analyzeFile(path('model.js'));
+  assert.deepEqual(gone.models[0].unknowns, ['HIDDEN']);
+  ws.update(path('data.js'), `export const HIDDEN = 16;\n`);
+  assert.equal(units(ws.analyzeFile(path('model.js'))), 16);
+});
+
+test('a syntax error in an imported file leaves its names unknown and the importer analysed', () => {
+  const { ws, path } = project();
+  ws.update(path('data.js'), `export const HIDDEN = ;\n`);
+  const result = ws.analyzeFile(path('model.js'));
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.deepEqual(result.models[0].unknowns, ['HIDDEN']);
+});

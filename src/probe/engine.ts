@@ -14,7 +14,13 @@ import { measureGradients, variableOf, type Measurement } from './measure';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
 import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
-import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
+import {
+  ProbeError,
+  type AssumedValue,
+  type LayerProbe,
+  type ProbeReport,
+  type ProbeRequest,
+} from './types';
 import { validateRequest } from './validate';
 import { errorText } from './values';
 import { judge } from './verdict';
@@ -39,6 +45,7 @@ interface Prepared {
   source: string;
   ir: ModelGraph | null;
   assumptions: string[];
+  assumedValues: AssumedValue[];
 }
 
 export async function probeModel(
@@ -142,9 +149,12 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
       source: target.path,
       ir: null,
       assumptions: loaded.assumptions,
+      assumedValues: [],
     };
   }
-  const { model: ir, missing } = resolveUnknowns(target.model, request.values ?? {});
+  const { model: ir, missing, assumed } = resolveUnknowns(target.model, request.values ?? {}, {
+    assume: request.assume !== false,
+  });
   if (missing.length > 0) {
     throw new ProbeError(
       'unresolved',
@@ -167,6 +177,7 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
     source: target.filePath,
     ir,
     assumptions: built.assumptions,
+    assumedValues: assumed,
   };
 }
 
@@ -236,6 +247,7 @@ async function measure(
       maxUpdateRatio: request.thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio,
     },
     assumptions: [...prepared.assumptions, ...training.assumptions, ...batch.assumptions],
+    assumedValues: prepared.assumedValues,
     timings: { loadMs: 0, buildMs: 0, probeMs: 0 },
   };
   return { report, probeMs };

@@ -1,6 +1,7 @@
 /**
- * Fills the IR's unknown values from user-supplied `--set NAME=VALUE` pairs and lists what is still missing,
- * so the CLI and the editor can ask for exactly those values before starting a probe process.
+ * Fills the IR's unknown values before a probe: from user-supplied `--set NAME=VALUE` pairs first, then (with
+ * `assume`) from the role each value plays (src/probe/assume.ts), and lists what is still missing, so the CLI and
+ * the editor know exactly which values were supplied, which were assumed, and which are needed.
  *
  * Accepted NAMEs:
  * - the text of any unknown expression, exactly as written in the source (`hiddenSize`, `cfg.units`, `N * 2`);
@@ -9,95 +10,342 @@
  *   shape is unknown; `input2`, `input3`, ... name the later `tf.input`s;
  * - the argument text of a layer whose whole config could not be read (`tf.layers.dense(cfg)` -> `cfg`), with a
  *   JSON object as the value.
- * An unknown learning rate is not required: the probe then uses tfjs's default and says so in its assumptions.
+ * One expression gets one value wherever it appears. An unknown learning rate is not required: the probe then
+ * uses tfjs's default and says so in its assumptions.
  */
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
+import { plainValue } from '../analysis/plain';
+import {
+  dimensionRole,
+  inputShapeRole,
+  modelContext,
+  propRole,
+  requiredKeys,
+  type ModelContext,
+  type Role,
+} from './assume';
+import type { AssumedValue } from './types';
 import { parseSetValue } from './values';
 
+export interface ResolveOptions {
+  /** Fill what the user did not supply from role defaults (the one-click probe). Default false. */
+  assume?: boolean;
+}
+
 export interface ResolveResult {
-  /** A copy of the model with every supplied value filled in. */
+  /** A copy of the model with every supplied or assumed value filled in. */
   model: ModelGraph;
   /** NAMEs still needed, in source order, each once. */
   missing: string[];
+  /** Every open value that was filled, with where its value came from; one entry per NAME. */
+  assumed: AssumedValue[];
 }
 
-/** Config keys the probe sets itself, so an unknown value there is not needed. */
-const IGNORED_KEYS = new Set(['name']);
+/** Config keys whose value makes no difference to gradients: never asked for, never listed. */
+const IGNORED_KEYS = new Set(['name', 'trainable']);
 /** Layers that carry their own input shape even without inputShape in the config. */
-const SELF_SHAPED = new Set(['embedding']);
+const SELF_SHAPED = new Set(['embedding', 'loadedModel']);
 
-export function resolveUnknowns(model: ModelGraph, values: Record<string, string>): ResolveResult {
+/** One place an open value fills. */
+interface Slot {
+  name: string;
+  /** Other NAMEs that fill this slot (`input2` for the second tf.input). */
+  aliases?: string[];
+  role: Role;
+  set(value: Value): void;
+  /** Leaves an optional property to tfjs's default. */
+  omit(): void;
+}
+
+export function resolveUnknowns(
+  model: ModelGraph,
+  values: Record<string, string>,
+  options: ResolveOptions = {},
+): ResolveResult {
   const copy = structuredClone(model);
-  const lookup = normaliseKeys(values);
-  const missing = new Set<string>();
-  const fill = (value: Value): Value => substitute(value, lookup, missing);
+  const context = modelContext(copy);
+  const slots = collectSlots(copy, context);
+  return decide(copy, slots, normaliseKeys(values), options.assume === true);
+}
 
-  copy.inputs.forEach((input, i) => {
+function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
+  const slots: Slot[] = [];
+  model.inputs.forEach((input, i) => {
     const alias = i === 0 ? 'input' : `input${i + 1}`;
+    const consumer = firstConsumer(model, input.id);
+    const what = `tf.input ${i + 1} (line ${input.span.line})`;
     if (input.shape.kind === 'unknown') {
-      const supplied = lookup.get(input.shape.text.trim()) ?? lookup.get(alias);
-      if (supplied) input.shape = supplied;
-      else missing.add(input.shape.text.trim() === '' ? alias : input.shape.text.trim());
+      const text = input.shape.text.trim();
+      const shared = model.inputs.filter((other) => unknownText(other.shape) === text).length > 1;
+      slots.push({
+        name: text === '' || shared ? alias : text,
+        aliases: [alias],
+        role: inputShapeRole(consumer, what),
+        set: (value) => (input.shape = value),
+        omit: () => undefined,
+      });
     } else {
-      input.shape = fill(input.shape);
+      shapeSlots(input.shape, consumer, what, 0, slots);
     }
   });
+  for (const layer of model.layers) layerSlots(layer, layer, context, slots);
 
-  copy.layers.forEach((layer) => resolveLayer(layer, lookup, missing, fill));
-
-  const first = copy.layers[0];
-  // An unread config may well hold the input shape: ask for the config first.
-  const unread = first !== undefined && missing.has(first.config.text.trim());
-  if (copy.kind === 'sequential' && first && !unread && !hasInputShape(first)) {
-    const supplied = lookup.get('input');
-    if (supplied) first.config.props['inputShape'] = syntheticProp(supplied);
-    else missing.add('input');
+  const first = model.layers[0];
+  // An unread config may well hold the input shape: it is filled as a whole first.
+  const unread = first !== undefined && isUnread(first);
+  if (model.kind === 'sequential' && first && !unread && !hasInputShape(first)) {
+    slots.push({
+      name: 'input',
+      role: inputShapeRole(
+        first,
+        `the first layer (${first.factory}, line ${first.callSpan.line})`,
+      ),
+      set: (value) => (first.config.props['inputShape'] = syntheticProp(value)),
+      omit: () => undefined,
+    });
   }
-
-  resolveLearningRate(copy, lookup);
-  return { model: copy, missing: [...missing] };
+  return slots;
 }
 
-function resolveLayer(
+function layerSlots(
   layer: LayerNode,
-  lookup: Map<string, Value>,
-  missing: Set<string>,
-  fill: (value: Value) => Value,
+  outer: LayerNode,
+  context: ModelContext,
+  slots: Slot[],
 ): void {
   const config = layer.config;
-  if (config.opaque && Object.keys(config.props).length === 0 && config.text.trim() !== '') {
-    const supplied = lookup.get(config.text.trim());
-    if (supplied?.kind === 'object') config.props = supplied.props;
-    else missing.add(config.text.trim());
+  if (isUnread(layer)) {
+    slots.push({
+      name: config.text.trim(),
+      role: unreadRole(layer, outer, context),
+      set: (value) => {
+        if (value.kind === 'object') config.props = value.props;
+      },
+      omit: () => undefined,
+    });
   }
   for (const [key, prop] of Object.entries(config.props)) {
-    if (!IGNORED_KEYS.has(key)) prop.value = fill(prop.value);
+    if (IGNORED_KEYS.has(key)) {
+      if (hasUnknown(prop.value)) delete config.props[key];
+      continue;
+    }
+    const first = layer === outer && outer.index === 0;
+    if (first && (key === 'inputShape' || key === 'batchInputShape' || key === 'batchShape')) {
+      const what = `the first layer (${layer.factory}, line ${layer.callSpan.line})`;
+      const batch = key === 'inputShape' ? 0 : 1;
+      if (prop.value.kind === 'unknown') {
+        const role = inputShapeRole(layer, what);
+        slots.push(wholeSlot(prop.value.text, role, prop, batch));
+      } else shapeSlots(prop.value, layer, what, batch, slots);
+      continue;
+    }
+    const role = propRole(context, layer, key, outer);
+    const omit = (): void => void delete config.props[key];
+    if (prop.value.kind === 'array' && key === 'targetShape') {
+      elementSlots(prop.value, role, omit, slots);
+    } else {
+      forEachUnknown(
+        prop.value,
+        (text, set) => slots.push({ name: text, role, set, omit }),
+        (v) => (prop.value = v),
+      );
+    }
   }
-  if (layer.inner) resolveLayer(layer.inner, lookup, missing, fill);
+  if (layer.inner) layerSlots(layer.inner, outer, context, slots);
 }
 
-function substitute(value: Value, lookup: Map<string, Value>, missing: Set<string>): Value {
-  switch (value.kind) {
-    case 'unknown': {
-      const supplied = lookup.get(value.text.trim());
-      if (supplied) return supplied;
-      missing.add(value.text.trim());
-      return value;
-    }
-    case 'array':
-      return { ...value, items: value.items.map((item) => substitute(item, lookup, missing)) };
-    case 'object': {
-      const props: Record<string, ConfigProp> = {};
-      for (const [key, prop] of Object.entries(value.props)) {
-        props[key] = { ...prop, value: substitute(prop.value, lookup, missing) };
-      }
-      return { ...value, props };
-    }
-    case 'call':
-      return { ...value, args: value.args.map((arg) => substitute(arg, lookup, missing)) };
-    default:
-      return value;
+/** A whole shape given as one unknown expression; a batch shape gets its leading null back. */
+function wholeSlot(text: string, role: Role, prop: ConfigProp, batch: number): Slot {
+  return {
+    name: text.trim(),
+    role,
+    set: (value) => {
+      prop.value =
+        batch && value.kind === 'array'
+          ? { kind: 'array', items: [{ kind: 'null' }, ...value.items] }
+          : value;
+    },
+    omit: () => undefined,
+  };
+}
+
+/** The unknown elements of an input shape such as `[IMAGE_H, IMAGE_W, 1]`. */
+function shapeSlots(
+  shape: Value,
+  consumer: LayerNode | undefined,
+  what: string,
+  batch: number,
+  slots: Slot[],
+): void {
+  if (shape.kind !== 'array') {
+    forEachUnknown(
+      shape,
+      (text, set) =>
+        slots.push({
+          name: text,
+          role: inputShapeRole(consumer, what),
+          set,
+          omit: () => undefined,
+        }),
+      () => undefined,
+    );
+    return;
   }
+  const rank = shape.items.length - batch;
+  shape.items.forEach((item, i) => {
+    if (item.kind !== 'unknown') return;
+    if (i < batch) {
+      shape.items[i] = { kind: 'null' };
+      return;
+    }
+    slots.push({
+      name: item.text.trim(),
+      role: dimensionRole(consumer, rank, i - batch, what),
+      set: (value) => (shape.items[i] = value),
+      omit: () => undefined,
+    });
+  });
+}
+
+/** Reshape targets and similar shapes: one open element can be -1 (tfjs infers it); others are 1. */
+function elementSlots(
+  array: Extract<Value, { kind: 'array' }>,
+  role: Role,
+  omit: () => void,
+  slots: Slot[],
+): void {
+  let inferred = false;
+  array.items.forEach((item, i) => {
+    if (item.kind !== 'unknown') return;
+    const value = inferred ? 1 : -1;
+    inferred = true;
+    slots.push({
+      name: item.text.trim(),
+      role: {
+        role: `${role.role.replace(/, left to tfjs's default$/, '')}: ${value === -1 ? 'inferred from the input size' : 'a unit axis'}`,
+        value: { kind: 'number', value },
+        priority: 4,
+      },
+      set: (v) => (array.items[i] = v),
+      omit,
+    });
+  });
+}
+
+/** A layer config that could not be read at all: its required keys from their roles. */
+function unreadRole(layer: LayerNode, outer: LayerNode, context: ModelContext): Role {
+  const props: Record<string, ConfigProp> = {};
+  for (const key of requiredKeys(layer.factory)) {
+    const value = propRole(context, layer, key, outer).value;
+    if (value) props[key] = syntheticProp(value);
+  }
+  if (outer.index === 0 && layer === outer && layer.factory !== 'embedding') {
+    const shape = inputShapeRole(layer, 'the first layer').value;
+    if (shape) props['inputShape'] = syntheticProp(shape);
+  }
+  return {
+    role: `config of ${layer.factory} layer ${layer.index} (line ${layer.callSpan.line})`,
+    value: { kind: 'object', props },
+    priority: 5,
+  };
+}
+
+function decide(
+  model: ModelGraph,
+  slots: Slot[],
+  lookup: Map<string, Value>,
+  assume: boolean,
+): ResolveResult {
+  const byName = new Map<string, Slot[]>();
+  for (const slot of slots) byName.set(slot.name, [...(byName.get(slot.name) ?? []), slot]);
+  const missing: string[] = [];
+  const assumed: AssumedValue[] = [];
+  for (const [name, group] of byName) {
+    const aliases = group.flatMap((slot) => slot.aliases ?? []);
+    const supplied = [name, ...aliases].map((key) => lookup.get(key)).find((v) => v !== undefined);
+    const best = [...group].sort((a, b) => rank(a.role) - rank(b.role))[0]!;
+    if (supplied) {
+      for (const slot of group) slot.set(supplied);
+      assumed.push(entry(name, supplied, best.role.role, 'set'));
+    } else if (assume) {
+      const value = best.role.value;
+      for (const slot of group) value ? slot.set(value) : slot.omit();
+      assumed.push(entry(name, value, best.role.role, 'role-default'));
+    } else missing.push(name);
+  }
+  resolveLearningRate(model, lookup);
+  return { model, missing, assumed };
+}
+
+/** Roles with a concrete value come before "left to tfjs's default". */
+function rank(role: Role): number {
+  return role.value ? role.priority : 100 + role.priority;
+}
+
+function entry(
+  name: string,
+  value: Value | null,
+  role: string,
+  source: AssumedValue['source'],
+): AssumedValue {
+  return { name, value: value ? displayValue(value) : null, role, source };
+}
+
+function displayValue(value: Value): unknown {
+  return plainValue(value, {
+    call: (call) => call.text,
+    unknown: (open) => open.text,
+  });
+}
+
+/** Calls `found` for each unknown inside `value`, with a setter that replaces that unknown. */
+function forEachUnknown(
+  value: Value,
+  found: (text: string, set: (value: Value) => void) => void,
+  replace: (value: Value) => void,
+): void {
+  switch (value.kind) {
+    case 'unknown':
+      found(value.text.trim(), replace);
+      return;
+    case 'array':
+      value.items.forEach((item, i) => forEachUnknown(item, found, (v) => (value.items[i] = v)));
+      return;
+    case 'object':
+      for (const prop of Object.values(value.props))
+        forEachUnknown(prop.value, found, (v) => (prop.value = v));
+      return;
+    case 'call':
+      value.args.forEach((arg, i) => forEachUnknown(arg, found, (v) => (value.args[i] = v)));
+      return;
+    default:
+      return;
+  }
+}
+
+function hasUnknown(value: Value): boolean {
+  let open = false;
+  forEachUnknown(
+    value,
+    () => (open = true),
+    () => undefined,
+  );
+  return open;
+}
+
+function unknownText(value: Value): string | null {
+  return value.kind === 'unknown' ? value.text.trim() : null;
+}
+
+function isUnread(layer: LayerNode): boolean {
+  const config = layer.config;
+  return config.opaque && Object.keys(config.props).length === 0 && config.text.trim() !== '';
+}
+
+/** The layer that first reads a functional input (what its shape must fit). */
+function firstConsumer(model: ModelGraph, inputId: string): LayerNode | undefined {
+  const node = model.nodes.find((n) => n.inputs.includes(inputId));
+  return node ? model.layers[node.layer] : undefined;
 }
 
 function hasInputShape(layer: LayerNode): boolean {

@@ -39,6 +39,17 @@ export interface LayerProbe {
   gradNormPerStep?: number[];
 }
 
+/** A value the code leaves open and the probe filled: from the code, from its role's default, or set by the user. */
+export interface AssumedValue {
+  /** The expression text as written (`hiddenSize`, `xTrain.shape[1]`), or `input` / `input2` for input shapes. */
+  name: string;
+  /** The value used, as plain JSON; null when an optional property was left to tfjs's default. */
+  value: unknown;
+  /** What the value stands for, e.g. "units of hidden dense layer 1 (line 12)". */
+  role: string;
+  source: 'code' | 'role-default' | 'set';
+}
+
 export interface ProbeReport {
   model: { name: string; line: number | null; source: string };
   backend: string;
@@ -53,6 +64,8 @@ export interface ProbeReport {
   /** maxUpdateRatio is absent in reports saved before it was an option; they used 1. */
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   assumptions: string[];
+  /** Values the code leaves open and how each was filled (absent in reports saved before it existed). */
+  assumedValues?: AssumedValue[];
   /**
    * loadMs: loading tfjs and its backend (the probe process adds it) and a model.json with its preparation;
    * buildMs: building from the IR, the synthetic batch and the static estimate; probeMs: the forward/backward
@@ -68,6 +81,8 @@ export interface ProbeRequest {
     | { kind: 'model-json'; path: string };
   /** User-supplied values for unresolved expressions, keyed by expression text (`--set NAME=VALUE`). */
   values: Record<string, string>;
+  /** Fill values that are neither in the code nor in `values` from their role's default (default true). */
+  assume?: boolean;
   batchSize: number;
   steps: number;
   seed: number;

@@ -43,6 +43,7 @@ function toJson(report: ProbeReport): unknown {
     })),
     verdict: report.verdict,
     assumptions: report.assumptions,
+    assumedValues: report.assumedValues ?? [],
     timings: report.timings,
     verdictReason: report.verdictReason,
     thresholds: report.thresholds,

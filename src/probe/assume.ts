@@ -19,7 +19,7 @@ export const ROLE_DEFAULTS = {
   },
   imageSize: {
     value: 28,
-    why: 'the smallest common image side (MNIST); enlarged when the layers downsample below 1 pixel',
+    why: 'used only when no side in IMAGE_SIDES fits; otherwise the smallest side with which every convolution and pooling keeps at least one pixel is used, which keeps conv probes fast',
   },
   channels: { value: 3, why: 'colour (RGB) images, the common case for real image input' },
   timesteps: {
@@ -67,7 +67,15 @@ export interface Role {
   role: string;
   value: Value | null;
   priority: number;
+  /** Image sides: the value for another side length, so the side can grow until every layer fits. */
+  resize?: (side: number) => Value;
 }
+
+/**
+ * Image sides tried in order: the smallest with which every convolution and pooling still has an output
+ * of at least one pixel wins (small images keep the probe fast; the ratio between layers barely depends on it).
+ */
+export const IMAGE_SIDES = [8, 16, 28, 32, 64, 128, 224];
 
 const num = (value: number): Value => ({ kind: 'number', value });
 const byKey = (key: RoleKey, role: string, priority: number): Role => ({
@@ -194,11 +202,14 @@ export function dimensionRole(
     case 'image':
       return axis === rank - 1
         ? byKey('channels', `channels of ${what}`, 1)
-        : byKey(
-            'imageSize',
-            `image ${axis === 0 ? 'height' : axis === 1 ? 'width' : 'depth'} of ${what}`,
-            1,
-          );
+        : {
+            ...byKey(
+              'imageSize',
+              `image ${axis === 0 ? 'height' : axis === 1 ? 'width' : 'depth'} of ${what}`,
+              1,
+            ),
+            resize: num,
+          };
     case 'sequence':
       return axis === 0
         ? byKey('timesteps', `time steps of ${what}`, 1)
@@ -218,12 +229,19 @@ export function inputShapeRole(consumer: LayerNode | undefined, what: string): R
     items: keys.map((key) => num(ROLE_DEFAULTS[key].value)),
   });
   switch (family) {
-    case 'image':
+    case 'image': {
+      const keys = imageKeys(consumer);
+      const sized = (side: number): Value => ({
+        kind: 'array',
+        items: keys.map((key) => num(key === 'imageSize' ? side : ROLE_DEFAULTS[key].value)),
+      });
       return {
         role: `image input shape of ${what}`,
-        value: dims(imageKeys(consumer)),
+        value: dims(keys),
         priority: 1,
+        resize: sized,
       };
+    }
     case 'sequence':
       return {
         role: `sequence input shape of ${what}`,

@@ -32,6 +32,8 @@ export interface BuiltModel {
 export interface BuildOptions {
   seed: number;
   maxParams: number;
+  /** Loaded (and truncated) base models by index into `ModelGraph.bases`. */
+  bases?: Map<number, LayersModel>;
 }
 
 /** Keys whose value the probe replaces: names must be stable and unique, `layer` is the built inner layer. */
@@ -44,11 +46,14 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     // The file's own layer name when it has a usable, unique one (users recognise it); else L<index>_<factory>.
     const name =
       own && userNames.indexOf(own) === userNames.lastIndexOf(own) ? own : layerName(node);
+    if (node.factory === 'loadedModel') return baseLayer(node, options.bases);
     return createLayer(tf, node, name);
   });
   const params = mergeCounts(
     staticCounts(ir),
-    ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers),
+    ir.kind === 'sequential'
+      ? countSequential(layers, null)
+      : countFunctional(tf, ir, layers, options.bases),
   );
   const assumptions: string[] = [];
   checkCeiling(ir, params, options.maxParams, assumptions);
@@ -56,7 +61,7 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     try {
       return ir.kind === 'sequential'
         ? assembleSequential(tf, ir, layers)
-        : assembleFunctional(tf, ir, layers);
+        : assembleFunctional(tf, ir, layers, options.bases);
     } catch (err) {
       disposeLayers(layers);
       throw err;
@@ -125,6 +130,19 @@ function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
   }
 }
 
+/** A sequential model's `loadedModel` layer: the base model itself (tfjs accepts a model as a layer). */
+function baseLayer(node: LayerNode, bases: Map<number, LayersModel> | undefined): Layer {
+  const base = node.base === undefined ? undefined : bases?.get(node.base);
+  if (!base) {
+    throw new ProbeError(
+      'bad-input',
+      `layer ${node.index} (line ${lineOf(node)}) is a loaded base model that was not loaded`,
+      { layerIndex: node.index, line: lineOf(node) },
+    );
+  }
+  return base as unknown as Layer;
+}
+
 function layerFactory(tf: Tf, factory: string): ((config: unknown) => Layer) | null {
   const namespace = tf.layers as unknown as Record<string, unknown>;
   if (!Object.prototype.hasOwnProperty.call(namespace, factory)) return null;
@@ -134,8 +152,15 @@ function layerFactory(tf: Tf, factory: string): ((config: unknown) => Layer) | n
   return fn as (config: unknown) => Layer;
 }
 
-function countFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): ParamCount {
+function countFunctional(
+  tf: Tf,
+  ir: ModelGraph,
+  layers: Layer[],
+  bases: Map<number, LayersModel> | undefined,
+): ParamCount {
   const inputs = ir.inputs.map((input) => {
+    const base = input.base === undefined ? undefined : bases?.get(input.base);
+    if (base) return { id: input.id, shape: base.outputs[0]!.shape as Shape };
     const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
     return { id: input.id, shape: Array.isArray(shape) ? ([null, ...shape] as Shape) : null };
   });
@@ -201,9 +226,22 @@ function assembleSequential(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
   return model;
 }
 
-function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersModel {
+function assembleFunctional(
+  tf: Tf,
+  ir: ModelGraph,
+  layers: Layer[],
+  bases: Map<number, LayersModel> | undefined,
+): LayersModel {
   const tensors = new Map<string, SymbolicTensor>();
+  const modelInputs: SymbolicTensor[] = [];
   ir.inputs.forEach((input, i) => {
+    const base = input.base === undefined ? undefined : bases?.get(input.base);
+    if (base) {
+      // The head reads the base's output; the whole model reads the base's own inputs.
+      tensors.set(input.id, base.outputs[0]!);
+      for (const t of base.inputs) if (!modelInputs.includes(t)) modelInputs.push(t);
+      return;
+    }
     const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
     if (!Array.isArray(shape)) {
       throw new ProbeError('bad-input', `tf.input at line ${input.span.line} has no shape array`, {
@@ -211,7 +249,9 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
       });
     }
     const dtype = input.dtype === 'int32' ? 'int32' : 'float32';
-    tensors.set(input.id, tf.input({ shape: shape as number[], dtype, name: `input_${i}` }));
+    const tensor = tf.input({ shape: shape as number[], dtype, name: `input_${i}` });
+    tensors.set(input.id, tensor);
+    modelInputs.push(tensor);
   });
   let pending = [...ir.nodes];
   while (pending.length > 0) {
@@ -236,7 +276,7 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
     }
     pending = pending.filter((n) => !ready.includes(n));
   }
-  const inputs = ir.inputs.map((i) => tensors.get(i.id)!);
+  const inputs = modelInputs;
   const outputs = ir.outputs.map((id) => {
     const t = tensors.get(id);
     if (!t)

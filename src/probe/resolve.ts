@@ -15,7 +15,10 @@
  */
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
 import { plainValue } from '../analysis/plain';
+import { inferShapes } from '../analysis/shapes';
 import {
+  IMAGE_SIDES,
+  ROLE_DEFAULTS,
   dimensionRole,
   inputShapeRole,
   modelContext,
@@ -71,6 +74,8 @@ export function resolveUnknowns(
 function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
   const slots: Slot[] = [];
   model.inputs.forEach((input, i) => {
+    // A loaded base gives this input its shape (src/probe/bases.ts detaches bases that cannot load).
+    if (input.base !== undefined) return;
     const alias = i === 0 ? 'input' : `input${i + 1}`;
     const consumer = firstConsumer(model, input.id);
     const what = `tf.input ${i + 1} (line ${input.span.line})`;
@@ -273,8 +278,48 @@ function decide(
       assumed.push(entry(name, value, best.role.role, 'role-default'));
     } else missing.push(name);
   }
+  fitImageSides(model, byName, assumed);
   resolveLearningRate(model, lookup);
   return { model, missing, assumed };
+}
+
+/** Assumed image sides: the smallest listed side with which every layer keeps a positive output shape. */
+function fitImageSides(
+  model: ModelGraph,
+  byName: Map<string, Slot[]>,
+  assumed: AssumedValue[],
+): void {
+  const sized = assumed.flatMap((item) => {
+    if (item.source !== 'role-default') return [];
+    const slots = byName.get(item.name) ?? [];
+    const resize = slots.map((slot) => slot.role.resize).find((fn) => fn !== undefined);
+    return resize ? [{ item, slots, resize }] : [];
+  });
+  if (sized.length === 0) return;
+  const apply = (side: number): void => {
+    for (const { item, slots, resize } of sized) {
+      const value = resize(side);
+      for (const slot of slots) slot.set(value);
+      item.value = displayValue(value);
+    }
+  };
+  for (const side of IMAGE_SIDES) {
+    apply(side);
+    if (shapesFit(model)) return;
+  }
+  apply(ROLE_DEFAULTS.imageSize.value);
+}
+
+function shapesFit(model: ModelGraph): boolean {
+  try {
+    // A fresh copy: inferShapes caches per model object, and this one changes between tries.
+    const shapes = inferShapes(structuredClone(model));
+    return shapes.layers.every((layer) =>
+      (layer.outputShape ?? []).every((dim) => dim === null || dim >= 1),
+    );
+  } catch {
+    return false;
+  }
 }
 
 /** Roles with a concrete value come before "left to tfjs's default". */

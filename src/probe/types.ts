@@ -12,6 +12,7 @@ export interface WeightProbe {
 }
 
 export interface LayerProbe {
+  /** Index into the IR's layers; -1 for a layer inside a loaded base model. */
   index: number;
   name: string;
   className: string;
@@ -77,7 +78,14 @@ export interface ProbeReport {
 /** What to probe and how: built by the CLI or the extension, sent to the probe process as JSON. */
 export interface ProbeRequest {
   target:
-    | { kind: 'ir'; model: import('../analysis/ir').ModelGraph; filePath: string }
+    | {
+        kind: 'ir';
+        model: import('../analysis/ir').ModelGraph;
+        filePath: string;
+        /** Absolute path of the source file and the workspace root: loaded base models resolve inside it. */
+        sourcePath?: string;
+        root?: string;
+      }
     | { kind: 'model-json'; path: string };
   /** User-supplied values for unresolved expressions, keyed by expression text (`--set NAME=VALUE`). */
   values: Record<string, string>;

@@ -76,6 +76,8 @@ interface ProbeCliOptions {
   file: string;
   /** How reports name the file: relative to the working folder when inside it. */
   displayPath: string;
+  /** Loaded base models are read from inside this folder only: the working folder, or the file's own. */
+  root: string;
   model?: string;
   line?: number;
   values: Record<string, string>;
@@ -178,9 +180,11 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
   );
   const file = resolve(cwd, positionals[0]);
   const fromCwd = relative(cwd, file);
+  const outside = fromCwd.startsWith('..') || isAbsolute(fromCwd);
   return {
     file,
-    displayPath: fromCwd.startsWith('..') || isAbsolute(fromCwd) ? file : fromCwd,
+    displayPath: outside ? file : fromCwd,
+    root: outside ? dirname(file) : cwd,
     model: v.model,
     line:
       v.line === undefined ? undefined : integer('--line', v.line, 1, 1, Number.MAX_SAFE_INTEGER),
@@ -274,7 +278,17 @@ function loadTarget(options: ProbeCliOptions): {
     (name) => `--set ${name} is not a value model "${model.name}" leaves open; it was ignored`,
   );
   // The probe process fills the values itself, so the report says which were set and which assumed.
-  return { target: { kind: 'ir', model, filePath: options.displayPath }, source, warnings };
+  return {
+    target: {
+      kind: 'ir',
+      model,
+      filePath: options.displayPath,
+      sourcePath: options.file,
+      root: options.root,
+    },
+    source,
+    warnings,
+  };
 }
 
 /** Names given with --set that match nothing open in the model (typos, usually). */

@@ -69,6 +69,8 @@ export interface Role {
   priority: number;
   /** Image sides: the value for another side length, so the side can grow until every layer fits. */
   resize?: (side: number) => Value;
+  /** Computed after every other value is filled (a recurrent state's shape follows the layer's units). */
+  deferred?: () => Value;
 }
 
 /**
@@ -154,7 +156,10 @@ export function propRole(
   const where = `${factory} layer ${layer.index} (line ${layer.callSpan.line})`;
   const info = LAYER_CATALOG[factory];
   if (key === (info?.widthKey ?? '') && factory !== 'embedding') {
-    if (context.outputLayers.has(layer)) return outputRole(context, layer);
+    // A recurrent layer among the outputs is there for its states (returnState), not as a classifier.
+    if (context.outputLayers.has(layer) && info?.kind !== 'recurrent') {
+      return outputRole(context, layer);
+    }
     if (info?.kind === 'recurrent') return byKey('recurrentUnits', `units of ${where}`, 3);
     if (key === 'filters') return byKey('filters', `filters of ${where}`, 3);
     return byKey('hiddenUnits', `units of hidden ${where}`, 3);
@@ -219,6 +224,23 @@ export function dimensionRole(
     default:
       return byKey('features', `input width (features) of ${what}`, 1);
   }
+}
+
+/** An input fed to a recurrent layer as its initial state: one vector of the layer's units. */
+export function stateShapeRole(layer: LayerNode, what: string): Role {
+  const units = (): Value => {
+    const value = (layer.inner ?? layer).config.props['units']?.value;
+    return {
+      kind: 'array',
+      items: [value?.kind === 'number' ? value : num(ROLE_DEFAULTS.recurrentUnits.value)],
+    };
+  };
+  return {
+    role: `initial state of ${layer.factory} layer ${layer.index} (line ${layer.callSpan.line}), fed by ${what}`,
+    value: units(),
+    priority: 1,
+    deferred: units,
+  };
 }
 
 /** A whole input shape for a layer that has none, by the kind of layer it feeds. */

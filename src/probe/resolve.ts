@@ -15,6 +15,7 @@
  */
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
 import { plainValue } from '../analysis/plain';
+import { LAYER_CATALOG } from '../analysis/catalog';
 import { inferShapes } from '../analysis/shapes';
 import {
   IMAGE_SIDES,
@@ -24,6 +25,7 @@ import {
   modelContext,
   propRole,
   requiredKeys,
+  stateShapeRole,
   type ModelContext,
   type Role,
 } from './assume';
@@ -77,15 +79,16 @@ function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
     // A loaded base gives this input its shape (src/probe/bases.ts detaches bases that cannot load).
     if (input.base !== undefined) return;
     const alias = i === 0 ? 'input' : `input${i + 1}`;
-    const consumer = firstConsumer(model, input.id);
+    const { consumer, position } = firstConsumer(model, input.id);
     const what = `tf.input ${i + 1} (line ${input.span.line})`;
+    const isState = position > 0 && consumer !== undefined && isRecurrent(consumer);
     if (input.shape.kind === 'unknown') {
       const text = input.shape.text.trim();
       const shared = model.inputs.filter((other) => unknownText(other.shape) === text).length > 1;
       slots.push({
         name: text === '' || shared ? alias : text,
         aliases: [alias],
-        role: inputShapeRole(consumer, what),
+        role: isState ? stateShapeRole(consumer, what) : inputShapeRole(consumer, what),
         set: (value) => (input.shape = value),
         omit: () => undefined,
       });
@@ -265,6 +268,7 @@ function decide(
   for (const slot of slots) byName.set(slot.name, [...(byName.get(slot.name) ?? []), slot]);
   const missing: string[] = [];
   const assumed: AssumedValue[] = [];
+  const deferred: { name: string; group: Slot[]; role: Role }[] = [];
   for (const [name, group] of byName) {
     const aliases = group.flatMap((slot) => slot.aliases ?? []);
     const supplied = [name, ...aliases].map((key) => lookup.get(key)).find((v) => v !== undefined);
@@ -272,11 +276,18 @@ function decide(
     if (supplied) {
       for (const slot of group) slot.set(supplied);
       assumed.push(entry(name, supplied, best.role.role, 'set'));
+    } else if (assume && best.role.deferred) {
+      deferred.push({ name, group, role: best.role });
     } else if (assume) {
       const value = best.role.value;
       for (const slot of group) value ? slot.set(value) : slot.omit();
       assumed.push(entry(name, value, best.role.role, 'role-default'));
     } else missing.push(name);
+  }
+  for (const { name, group, role } of deferred) {
+    const value = role.deferred!();
+    for (const slot of group) slot.set(value);
+    assumed.push(entry(name, value, role.role, 'role-default'));
   }
   fitImageSides(model, byName, assumed);
   resolveLearningRate(model, lookup);
@@ -387,10 +398,19 @@ function isUnread(layer: LayerNode): boolean {
   return config.opaque && Object.keys(config.props).length === 0 && config.text.trim() !== '';
 }
 
-/** The layer that first reads a functional input (what its shape must fit). */
-function firstConsumer(model: ModelGraph, inputId: string): LayerNode | undefined {
+/** The layer that first reads a functional input (what its shape must fit), and at which argument. */
+function firstConsumer(
+  model: ModelGraph,
+  inputId: string,
+): { consumer: LayerNode | undefined; position: number } {
   const node = model.nodes.find((n) => n.inputs.includes(inputId));
-  return node ? model.layers[node.layer] : undefined;
+  return node
+    ? { consumer: model.layers[node.layer], position: node.inputs.indexOf(inputId) }
+    : { consumer: undefined, position: -1 };
+}
+
+function isRecurrent(layer: LayerNode): boolean {
+  return LAYER_CATALOG[(layer.inner ?? layer).factory]?.kind === 'recurrent';
 }
 
 function hasInputShape(layer: LayerNode): boolean {

@@ -19,7 +19,7 @@ export const ROLE_DEFAULTS = {
   },
   imageSize: {
     value: 28,
-    why: 'used only when no side in IMAGE_SIDES fits; otherwise the smallest side with which every convolution and pooling keeps at least one pixel is used, which keeps conv probes fast',
+    why: 'MNIST-sized; used only when no side in IMAGE_SIDES lets every layer keep at least one pixel',
   },
   channels: { value: 3, why: 'colour (RGB) images, the common case for real image input' },
   timesteps: {

@@ -280,7 +280,10 @@ function decide(
       deferred.push({ name, group, role: best.role });
     } else if (assume) {
       const value = best.role.value;
-      for (const slot of group) value ? slot.set(value) : slot.omit();
+      for (const slot of group) {
+        if (value) slot.set(value);
+        else slot.omit();
+      }
       assumed.push(entry(name, value, best.role.role, 'role-default'));
     } else missing.push(name);
   }

@@ -166,7 +166,7 @@ function assumedSection(report: ProbeReport, interactive: boolean): string {
   const body = rows
     .map((row, i) => {
       const cell = interactive
-        ? `<input type="text" id="gl-value-${i}" class="gl-value" data-gl-name="${h(row.name)}" value="${row.value === 'tfjs default' ? '' : h(row.value)}" placeholder="${h(row.value)}" aria-label="Value for ${h(row.name)}">`
+        ? `<input type="text" id="gl-value-${i}" class="gl-value" data-gl-name="${h(row.name)}" data-gl-source="${h(row.source)}" value="${row.value === 'tfjs default' ? '' : h(row.value)}" placeholder="${h(row.value)}" aria-label="Value for ${h(row.name)}">`
         : `<code>${h(row.value)}</code>`;
       const name = interactive
         ? `<label for="gl-value-${i}"><code>${h(row.name)}</code></label>`

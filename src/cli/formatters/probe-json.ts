@@ -43,11 +43,11 @@ function toJson(report: ProbeReport): unknown {
     })),
     verdict: report.verdict,
     assumptions: report.assumptions,
-    assumedValues: report.assumedValues ?? [],
     timings: report.timings,
     verdictReason: report.verdictReason,
     thresholds: report.thresholds,
     lossPerStep: report.lossPerStep,
     learningRate: report.learningRate,
+    assumedValues: report.assumedValues ?? [],
   };
 }

@@ -62,3 +62,16 @@ function parseValues(raw: unknown): Record<string, string> | null {
 function isInt(value: unknown, min: number, max: number): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
+
+/** Stored values updated by the form: a filled field sets its NAME, an empty one removes it. */
+export function mergeValues(
+  stored: Record<string, string>,
+  form: Record<string, string> | undefined,
+): Record<string, string> {
+  const merged = new Map(Object.entries(stored));
+  for (const [name, value] of Object.entries(form ?? {})) {
+    if (value.trim() === '') merged.delete(name);
+    else merged.set(name, value.trim());
+  }
+  return Object.fromEntries(merged);
+}

@@ -12,6 +12,7 @@ import type { ProbeReport, ProbeRequest } from '../probe/types';
 import { loadEngine } from './engine';
 import type { LintController } from './lint-controller';
 import type { Logger } from './logger';
+import { mergeValues } from './panel-messages';
 import { validateUnknownValue } from './presentation';
 import type { ProbeEntry, ProbeStore, ProbeTarget } from './probe-store';
 import { getSettings } from './settings';
@@ -258,19 +259,6 @@ export class ProbeController implements vscode.Disposable {
   dispose(): void {
     this.running?.abort();
   }
-}
-
-/** Stored values updated by the form: a filled field sets its NAME, an empty one removes it. */
-export function mergeValues(
-  stored: Record<string, string>,
-  form: Record<string, string> | undefined,
-): Record<string, string> {
-  const merged = new Map(Object.entries(stored));
-  for (const [name, value] of Object.entries(form ?? {})) {
-    if (value.trim() === '') merged.delete(name);
-    else merged.set(name, value.trim());
-  }
-  return Object.fromEntries(merged);
 }
 
 function definedOnly(overrides: ProbeOverrides): ProbeOverrides {

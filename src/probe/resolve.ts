@@ -1,6 +1,7 @@
 /**
- * Fills the IR's unknown values before a probe: from user-supplied `--set NAME=VALUE` pairs first, then (with
- * `assume`) from the role each value plays (src/probe/assume.ts), and lists what is still missing, so the CLI and
+ * Fills the IR's unknown values before a probe: from user-supplied `--set NAME=VALUE` pairs first, then from the
+ * tensors the code passes to `model.fit` (`tf.tensor2d(rows, [n, 4])`), then (with `assume`) from the role each
+ * value plays (src/probe/assume.ts), and lists what is still missing, so the CLI and
  * the editor know exactly which values were supplied, which were assumed, and which are needed.
  *
  * Accepted NAMEs:
@@ -13,22 +14,11 @@
  * One expression gets one value wherever it appears. An unknown learning rate is not required: the probe then
  * uses tfjs's default and says so in its assumptions.
  */
-import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
+import type { ModelGraph, Value } from '../analysis/ir';
 import { plainValue } from '../analysis/plain';
-import { LAYER_CATALOG } from '../analysis/catalog';
 import { inferShapes } from '../analysis/shapes';
-import {
-  IMAGE_SIDES,
-  ROLE_DEFAULTS,
-  dimensionRole,
-  inputShapeRole,
-  modelContext,
-  propRole,
-  requiredKeys,
-  stateShapeRole,
-  type ModelContext,
-  type Role,
-} from './assume';
+import { IMAGE_SIDES, ROLE_DEFAULTS, modelContext, type Role } from './assume';
+import { collectSlots, type Slot } from './slots';
 import type { AssumedValue } from './types';
 import { parseSetValue } from './values';
 
@@ -46,22 +36,6 @@ export interface ResolveResult {
   assumed: AssumedValue[];
 }
 
-/** Config keys whose value makes no difference to gradients: never asked for, never listed. */
-const IGNORED_KEYS = new Set(['name', 'trainable']);
-/** Layers that carry their own input shape even without inputShape in the config. */
-const SELF_SHAPED = new Set(['embedding', 'loadedModel']);
-
-/** One place an open value fills. */
-interface Slot {
-  name: string;
-  /** Other NAMEs that fill this slot (`input2` for the second tf.input). */
-  aliases?: string[];
-  role: Role;
-  set(value: Value): void;
-  /** Leaves an optional property to tfjs's default. */
-  omit(): void;
-}
-
 export function resolveUnknowns(
   model: ModelGraph,
   values: Record<string, string>,
@@ -71,191 +45,6 @@ export function resolveUnknowns(
   const context = modelContext(copy);
   const slots = collectSlots(copy, context);
   return decide(copy, slots, normaliseKeys(values), options.assume === true);
-}
-
-function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
-  const slots: Slot[] = [];
-  model.inputs.forEach((input, i) => {
-    // A loaded base gives this input its shape (src/probe/bases.ts detaches bases that cannot load).
-    if (input.base !== undefined) return;
-    const alias = i === 0 ? 'input' : `input${i + 1}`;
-    const { consumer, position } = firstConsumer(model, input.id);
-    const what = `tf.input ${i + 1} (line ${input.span.line})`;
-    const isState = position > 0 && consumer !== undefined && isRecurrent(consumer);
-    if (input.shape.kind === 'unknown') {
-      const text = input.shape.text.trim();
-      const shared = model.inputs.filter((other) => unknownText(other.shape) === text).length > 1;
-      slots.push({
-        name: text === '' || shared ? alias : text,
-        aliases: [alias],
-        role: isState ? stateShapeRole(consumer, what) : inputShapeRole(consumer, what),
-        set: (value) => (input.shape = value),
-        omit: () => undefined,
-      });
-    } else {
-      shapeSlots(input.shape, consumer, what, 0, slots);
-    }
-  });
-  for (const layer of model.layers) layerSlots(layer, layer, context, slots);
-
-  const first = model.layers[0];
-  // An unread config may well hold the input shape: it is filled as a whole first.
-  const unread = first !== undefined && isUnread(first);
-  if (model.kind === 'sequential' && first && !unread && !hasInputShape(first)) {
-    slots.push({
-      name: 'input',
-      role: inputShapeRole(
-        first,
-        `the first layer (${first.factory}, line ${first.callSpan.line})`,
-      ),
-      set: (value) => (first.config.props['inputShape'] = syntheticProp(value)),
-      omit: () => undefined,
-    });
-  }
-  return slots;
-}
-
-function layerSlots(
-  layer: LayerNode,
-  outer: LayerNode,
-  context: ModelContext,
-  slots: Slot[],
-): void {
-  const config = layer.config;
-  if (isUnread(layer)) {
-    slots.push({
-      name: config.text.trim(),
-      role: unreadRole(layer, outer, context),
-      set: (value) => {
-        if (value.kind === 'object') config.props = value.props;
-      },
-      omit: () => undefined,
-    });
-  }
-  for (const [key, prop] of Object.entries(config.props)) {
-    if (IGNORED_KEYS.has(key)) {
-      if (hasUnknown(prop.value)) delete config.props[key];
-      continue;
-    }
-    const first = layer === outer && outer.index === 0;
-    if (first && (key === 'inputShape' || key === 'batchInputShape' || key === 'batchShape')) {
-      const what = `the first layer (${layer.factory}, line ${layer.callSpan.line})`;
-      const batch = key === 'inputShape' ? 0 : 1;
-      if (prop.value.kind === 'unknown') {
-        const role = inputShapeRole(layer, what);
-        slots.push(wholeSlot(prop.value.text, role, prop, batch));
-      } else shapeSlots(prop.value, layer, what, batch, slots);
-      continue;
-    }
-    const role = propRole(context, layer, key, outer);
-    const omit = (): void => void delete config.props[key];
-    if (prop.value.kind === 'array' && key === 'targetShape') {
-      elementSlots(prop.value, role, omit, slots);
-    } else {
-      forEachUnknown(
-        prop.value,
-        (text, set) => slots.push({ name: text, role, set, omit }),
-        (v) => (prop.value = v),
-      );
-    }
-  }
-  if (layer.inner) layerSlots(layer.inner, outer, context, slots);
-}
-
-/** A whole shape given as one unknown expression; a batch shape gets its leading null back. */
-function wholeSlot(text: string, role: Role, prop: ConfigProp, batch: number): Slot {
-  return {
-    name: text.trim(),
-    role,
-    set: (value) => {
-      prop.value =
-        batch && value.kind === 'array'
-          ? { kind: 'array', items: [{ kind: 'null' }, ...value.items] }
-          : value;
-    },
-    omit: () => undefined,
-  };
-}
-
-/** The unknown elements of an input shape such as `[IMAGE_H, IMAGE_W, 1]`. */
-function shapeSlots(
-  shape: Value,
-  consumer: LayerNode | undefined,
-  what: string,
-  batch: number,
-  slots: Slot[],
-): void {
-  if (shape.kind !== 'array') {
-    forEachUnknown(
-      shape,
-      (text, set) =>
-        slots.push({
-          name: text,
-          role: inputShapeRole(consumer, what),
-          set,
-          omit: () => undefined,
-        }),
-      () => undefined,
-    );
-    return;
-  }
-  const rank = shape.items.length - batch;
-  shape.items.forEach((item, i) => {
-    if (item.kind !== 'unknown') return;
-    if (i < batch) {
-      shape.items[i] = { kind: 'null' };
-      return;
-    }
-    slots.push({
-      name: item.text.trim(),
-      role: dimensionRole(consumer, rank, i - batch, what),
-      set: (value) => (shape.items[i] = value),
-      omit: () => undefined,
-    });
-  });
-}
-
-/** Reshape targets and similar shapes: one open element can be -1 (tfjs infers it); others are 1. */
-function elementSlots(
-  array: Extract<Value, { kind: 'array' }>,
-  role: Role,
-  omit: () => void,
-  slots: Slot[],
-): void {
-  let inferred = false;
-  array.items.forEach((item, i) => {
-    if (item.kind !== 'unknown') return;
-    const value = inferred ? 1 : -1;
-    inferred = true;
-    slots.push({
-      name: item.text.trim(),
-      role: {
-        role: `${role.role.replace(/, left to tfjs's default$/, '')}: ${value === -1 ? 'inferred from the input size' : 'a unit axis'}`,
-        value: { kind: 'number', value },
-        priority: 4,
-      },
-      set: (v) => (array.items[i] = v),
-      omit,
-    });
-  });
-}
-
-/** A layer config that could not be read at all: its required keys from their roles. */
-function unreadRole(layer: LayerNode, outer: LayerNode, context: ModelContext): Role {
-  const props: Record<string, ConfigProp> = {};
-  for (const key of requiredKeys(layer.factory)) {
-    const value = propRole(context, layer, key, outer).value;
-    if (value) props[key] = syntheticProp(value);
-  }
-  if (outer.index === 0 && layer === outer && layer.factory !== 'embedding') {
-    const shape = inputShapeRole(layer, 'the first layer').value;
-    if (shape) props['inputShape'] = syntheticProp(shape);
-  }
-  return {
-    role: `config of ${layer.factory} layer ${layer.index} (line ${layer.callSpan.line})`,
-    value: { kind: 'object', props },
-    priority: 5,
-  };
 }
 
 function decide(
@@ -273,9 +62,13 @@ function decide(
     const aliases = group.flatMap((slot) => slot.aliases ?? []);
     const supplied = [name, ...aliases].map((key) => lookup.get(key)).find((v) => v !== undefined);
     const best = [...group].sort((a, b) => rank(a.role) - rank(b.role))[0]!;
+    const code = group.find((slot) => slot.fromCode)?.fromCode;
     if (supplied) {
       for (const slot of group) slot.set(supplied);
       assumed.push(entry(name, supplied, best.role.role, 'set'));
+    } else if (code) {
+      for (const slot of group) slot.set(code.value);
+      assumed.push(entry(name, code.value, code.role, 'code'));
     } else if (assume && best.role.deferred) {
       deferred.push({ name, group, role: best.role });
     } else if (assume) {
@@ -357,73 +150,6 @@ function displayValue(value: Value): unknown {
   });
 }
 
-/** Calls `found` for each unknown inside `value`, with a setter that replaces that unknown. */
-function forEachUnknown(
-  value: Value,
-  found: (text: string, set: (value: Value) => void) => void,
-  replace: (value: Value) => void,
-): void {
-  switch (value.kind) {
-    case 'unknown':
-      found(value.text.trim(), replace);
-      return;
-    case 'array':
-      value.items.forEach((item, i) => forEachUnknown(item, found, (v) => (value.items[i] = v)));
-      return;
-    case 'object':
-      for (const prop of Object.values(value.props))
-        forEachUnknown(prop.value, found, (v) => (prop.value = v));
-      return;
-    case 'call':
-      value.args.forEach((arg, i) => forEachUnknown(arg, found, (v) => (value.args[i] = v)));
-      return;
-    default:
-      return;
-  }
-}
-
-function hasUnknown(value: Value): boolean {
-  let open = false;
-  forEachUnknown(
-    value,
-    () => (open = true),
-    () => undefined,
-  );
-  return open;
-}
-
-function unknownText(value: Value): string | null {
-  return value.kind === 'unknown' ? value.text.trim() : null;
-}
-
-function isUnread(layer: LayerNode): boolean {
-  const config = layer.config;
-  return config.opaque && Object.keys(config.props).length === 0 && config.text.trim() !== '';
-}
-
-/** The layer that first reads a functional input (what its shape must fit), and at which argument. */
-function firstConsumer(
-  model: ModelGraph,
-  inputId: string,
-): { consumer: LayerNode | undefined; position: number } {
-  const node = model.nodes.find((n) => n.inputs.includes(inputId));
-  return node
-    ? { consumer: model.layers[node.layer], position: node.inputs.indexOf(inputId) }
-    : { consumer: undefined, position: -1 };
-}
-
-function isRecurrent(layer: LayerNode): boolean {
-  return LAYER_CATALOG[(layer.inner ?? layer).factory]?.kind === 'recurrent';
-}
-
-function hasInputShape(layer: LayerNode): boolean {
-  const props = layer.config.props;
-  if (props['inputShape'] || props['batchInputShape'] || props['batchShape']) return true;
-  if (layer.factory === 'dense' && props['inputDim']) return true;
-  if (SELF_SHAPED.has(layer.factory)) return true;
-  return layer.inner !== undefined && hasInputShape(layer.inner);
-}
-
 function resolveLearningRate(model: ModelGraph, lookup: Map<string, Value>): void {
   for (const optimizer of [model.training.optimizer, model.training.compile?.optimizer]) {
     const lr = optimizer?.learningRate;
@@ -433,10 +159,6 @@ function resolveLearningRate(model: ModelGraph, lookup: Map<string, Value>): voi
     optimizer!.learningRate = supplied;
     if (optimizer === model.training.optimizer) model.training.learningRate = supplied.value;
   }
-}
-
-function syntheticProp(value: Value): ConfigProp {
-  return { value, span: null, valueSpan: null, inherited: false };
 }
 
 function normaliseKeys(values: Record<string, string>): Map<string, Value> {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { analyze } from '../../src/analysis';
 import type { ModelGraph } from '../../src/analysis/ir';
 import { ROLE_DEFAULTS } from '../../src/probe/assume';
 import { resolveUnknowns } from '../../src/probe/resolve';
@@ -221,6 +222,37 @@ test('functional: inputs by the layer they feed; an initial state gets the recur
   const { values, roles } = assumed(model, { latentDim: '48' });
   assert.deepEqual(values, { numTokens: 10, latentDim: 48, input2: [48], input3: [48] });
   assert.match(roles['input2']!, /initial state of lstm layer 0/);
+});
+
+test('values from the code: the tensors passed to fit give the input width and the outputs', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+import { NUM_FEATURES } from './constants';
+export async function train(rows, labels, numClasses) {
+  const xs = tf.tensor2d(rows, [rows.length, 7]);
+  const ys = tf.tensor2d([[0, 1, 0], [1, 0, 0]]);
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 16, activation: 'relu', inputShape: [NUM_FEATURES] }));
+  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax' }));
+  model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+  await model.fit(xs, ys, { epochs: 5 });
+  return model;
+}`;
+  const [model] = analyze(source, 'train.js').models;
+  assert.deepEqual(model!.training.fitCalls[0]!.yShape, js([2, 3]));
+  // Without assume too: these values are in the code, not guesses (--no-assume accepts them).
+  const result = resolveUnknowns(model!, {});
+  assert.deepEqual(result.missing, []);
+  assert.deepEqual(
+    result.assumed.map((a) => [a.name, a.value, a.source]),
+    [
+      ['NUM_FEATURES', 7, 'code'],
+      ['numClasses', 3, 'code'],
+    ],
+  );
+  assert.match(result.assumed[0]!.role, /from the data passed to model\.fit \(line 10\)/);
+  // A size the code writes next to the data resolves as code, not as an open value.
+  const inline = analyze(source.replace('[NUM_FEATURES]', '[xs.shape[1]]'), 'train.js').models[0]!;
+  assert.deepEqual(inline.layers[0]!.config.props['inputShape']!.value, js([7]));
 });
 
 test('without assume nothing is filled: every open value is missing (what --no-assume lists)', () => {

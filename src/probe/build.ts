@@ -70,19 +70,33 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  for (const node of ir.layers) {
-    if (!node.conditional) continue;
-    // The extractor could not decide the branch or the loop count: the probe builds the layer once.
-    assumptions.push(
-      `Layer ${node.index} (${node.factory}, line ${lineOf(node)}) is added only on some paths (${node.conditional.branch} of \`${node.conditional.condition.trim()}\`); the probe includes it once.`,
-    );
-  }
+  assumptions.push(...conditionalSentences(ir.layers));
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
     params,
     assumptions,
   };
+}
+
+/**
+ * Layers added only on some paths (a branch or loop count the extractor could not decide), one sentence per
+ * condition: the probe builds each such layer once.
+ */
+function conditionalSentences(layers: LayerNode[]): string[] {
+  const groups = new Map<string, LayerNode[]>();
+  for (const node of layers) {
+    if (!node.conditional) continue;
+    const key = `${node.conditional.branch} of \`${node.conditional.condition.trim()}\``;
+    groups.set(key, [...(groups.get(key) ?? []), node]);
+  }
+  return [...groups].map(([path, nodes]) => {
+    const which =
+      nodes.length === 1
+        ? `Layer ${nodes[0]!.index} (${nodes[0]!.factory}, line ${lineOf(nodes[0]!)}) is`
+        : `Layers ${nodes.map((n) => n.index).join(', ')} (lines ${nodes.map(lineOf).join(', ')}) are`;
+    return `${which} added only on some paths (${path}); the probe includes ${nodes.length === 1 ? 'it' : 'each'} once.`;
+  });
 }
 
 /** A literal `name` from the config that is a valid tfjs tensor name and cannot clash with generated ones. */

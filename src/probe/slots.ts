@@ -167,7 +167,32 @@ function layerSlots(
       );
     }
   }
+  if (config.opaque && !isUnread(layer)) requiredSlots(layer, outer, context, slots);
   if (layer.inner) layerSlots(layer.inner, outer, context, slots);
+}
+
+/**
+ * A config read only in part (`{...base, activation: 'relu'}` with `base` unknown): a key the factory cannot do
+ * without and that is not among the readable ones is named after the unread part.
+ */
+function requiredSlots(
+  layer: LayerNode,
+  outer: LayerNode,
+  context: ModelContext,
+  slots: Slot[],
+): void {
+  const config = layer.config;
+  // `{...base, ...}`: the missing key would come from `base`, so it is named `base.units`.
+  const spread = /\.\.\.\s*([\w$.]+)/.exec(config.text)?.[1];
+  for (const key of requiredKeys(layer.factory)) {
+    if (config.props[key]) continue;
+    slots.push({
+      name: spread ? `${spread}.${key}` : `${key} in ${config.text.trim()}`,
+      role: propRole(context, layer, key, outer),
+      set: (value) => (config.props[key] = syntheticProp(value)),
+      omit: () => undefined,
+    });
+  }
 }
 
 /** A whole shape given as one unknown expression; a batch shape gets its leading null back. */

@@ -198,6 +198,18 @@ test('a config that cannot be read gets the keys its factory needs', () => {
   assert.deepEqual(prop(filled, 0, 'units'), js(64));
 });
 
+test('a config read in part: a required key missing from it is named after the spread', () => {
+  const model = sequential('m', [
+    { factory: 'conv2d', config: { activation: 'relu', inputShape: [16, 16, 1] } },
+    { factory: 'flatten' },
+    { factory: 'dense', config: { units: 1 } },
+  ]);
+  model.layers[0]!.config.opaque = true;
+  model.layers[0]!.config.text = "{ ...convDefaults, activation: 'relu' }";
+  const { values } = assumed(model);
+  assert.deepEqual(values, { 'convDefaults.filters': 32, 'convDefaults.kernelSize': 3 });
+});
+
 test('functional: inputs by the layer they feed; an initial state gets the recurrent units', () => {
   const model = functional(
     'decoder',

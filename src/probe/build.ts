@@ -247,6 +247,8 @@ function assembleFunctional(
   bases: Map<number, LayersModel> | undefined,
 ): LayersModel {
   const tensors = new Map<string, SymbolicTensor>();
+  /** Applications that return several tensors (a recurrent layer with returnState: output, then states). */
+  const everyOutput = new Map<string, SymbolicTensor[]>();
   const modelInputs: SymbolicTensor[] = [];
   ir.inputs.forEach((input, i) => {
     const base = input.base === undefined ? undefined : bases?.get(input.base);
@@ -283,6 +285,7 @@ function assembleFunctional(
       const args = node.inputs.map((id) => tensors.get(id)!);
       try {
         const out = layer.apply(args.length === 1 ? args[0]! : args);
+        if (Array.isArray(out)) everyOutput.set(node.id, out as SymbolicTensor[]);
         tensors.set(node.id, (Array.isArray(out) ? out[0] : out) as SymbolicTensor);
       } catch (err) {
         throw shapeError(ir.layers[node.layer]!, err);
@@ -291,8 +294,8 @@ function assembleFunctional(
     pending = pending.filter((n) => !ready.includes(n));
   }
   const inputs = modelInputs;
-  const outputs = ir.outputs.map((id) => {
-    const t = tensors.get(id);
+  const outputs = ir.outputs.map((id, i) => {
+    const t = stateOutput(ir.outputs, i, everyOutput.get(id)) ?? tensors.get(id);
     if (!t)
       throw new ProbeError('bad-input', `the model's output ${id} is not produced by any layer`);
     return t;
@@ -304,6 +307,23 @@ function assembleFunctional(
       line: ir.anchor.line,
     });
   }
+}
+
+/**
+ * The IR names an application, not which of its tensors: when the model's outputs repeat a returnState
+ * application (`outputs: [probs, ...states]`), the repeats are its states in order, or all of its tensors when
+ * there are as many repeats as tensors.
+ */
+function stateOutput(
+  outputs: string[],
+  position: number,
+  tensors: SymbolicTensor[] | undefined,
+): SymbolicTensor | undefined {
+  if (!tensors || tensors.length < 2) return undefined;
+  const id = outputs[position];
+  const positions = outputs.flatMap((other, i) => (other === id ? [i] : []));
+  const start = positions.length >= tensors.length ? 0 : 1;
+  return tensors[start + positions.indexOf(position)];
 }
 
 /** Releases the weights of layers built before an assembly error. */

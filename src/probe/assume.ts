@@ -153,7 +153,7 @@ export function propRole(
   outer: LayerNode = layer,
 ): Role {
   const factory = layer.factory;
-  const where = `${factory} layer ${layer.index} (line ${layer.callSpan.line})`;
+  const where = `${factory} layer ${layer.index}, line ${layer.callSpan.line}`;
   const info = LAYER_CATALOG[factory];
   if (key === (info?.widthKey ?? '') && factory !== 'embedding') {
     // A recurrent layer among the outputs is there for its states (returnState), not as a classifier.

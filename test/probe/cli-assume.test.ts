@@ -86,7 +86,7 @@ describe('probe: assumed values', () => {
     assert.ok(title > 0 && title < header, 'assumed values are listed above the table');
     assert.match(
       stdout,
-      /^ {2}hiddenSize += 16 +units of hidden dense layer 3 \(line 9\) \(set by you\)$/m,
+      /^ {2}hiddenSize += 16 +units of hidden dense layer 3, line 9 \(set by you\)$/m,
     );
     assert.match(stdout, /^ {2}numClasses += 10 +number of classes .* \(assumed\)$/m);
     assert.doesNotMatch(stdout, /`/, 'no raw backticks in the text report');

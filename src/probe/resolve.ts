@@ -19,6 +19,7 @@ import { plainValue } from '../analysis/plain';
 import { inferShapes } from '../analysis/shapes';
 import { IMAGE_SIDES, ROLE_DEFAULTS, modelContext, type Role } from './assume';
 import { collectSlots, type Slot } from './slots';
+import { DEFAULT_RATES } from './training';
 import type { AssumedValue } from './types';
 import { parseSetValue } from './values';
 
@@ -86,7 +87,7 @@ function decide(
     assumed.push(entry(name, value, role.role, 'role-default'));
   }
   fitImageSides(model, byName, assumed);
-  resolveLearningRate(model, lookup);
+  assumed.push(...resolveLearningRate(model, lookup, assume));
   return { model, missing, assumed };
 }
 
@@ -150,15 +151,41 @@ function displayValue(value: Value): unknown {
   });
 }
 
-function resolveLearningRate(model: ModelGraph, lookup: Map<string, Value>): void {
+/**
+ * An open learning rate: a --set value fills it; otherwise tfjs's default for the optimizer applies (listed when
+ * assuming; never required, since it is a training choice rather than part of the model).
+ */
+function resolveLearningRate(
+  model: ModelGraph,
+  lookup: Map<string, Value>,
+  assume: boolean,
+): AssumedValue[] {
+  const listed: AssumedValue[] = [];
+  const seen = new Set<string>();
   for (const optimizer of [model.training.optimizer, model.training.compile?.optimizer]) {
     const lr = optimizer?.learningRate;
     if (lr?.kind !== 'unknown') continue;
-    const supplied = lookup.get(lr.text.trim());
-    if (supplied?.kind !== 'number') continue;
-    optimizer!.learningRate = supplied;
-    if (optimizer === model.training.optimizer) model.training.learningRate = supplied.value;
+    const name = lr.text.trim();
+    const supplied = lookup.get(name);
+    const role = `learning rate of ${optimizer!.kind}`;
+    if (supplied?.kind === 'number') {
+      optimizer!.learningRate = supplied;
+      if (optimizer === model.training.optimizer) model.training.learningRate = supplied.value;
+      if (!seen.has(name)) listed.push(entry(name, supplied, role, 'set'));
+    } else if (assume && !seen.has(name)) {
+      const rate = DEFAULT_RATES[optimizer!.kind];
+      listed.push(
+        entry(
+          name,
+          rate === undefined ? null : { kind: 'number', value: rate },
+          `${role} (tfjs's default)`,
+          'role-default',
+        ),
+      );
+    }
+    seen.add(name);
   }
+  return listed;
 }
 
 function normaliseKeys(values: Record<string, string>): Map<string, Value> {

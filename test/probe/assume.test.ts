@@ -267,6 +267,27 @@ export async function train(rows, labels, numClasses) {
   assert.deepEqual(inline.layers[0]!.config.props['inputShape']!.value, js([7]));
 });
 
+test('an open learning rate is listed with tfjs default for the optimizer, or the value set', () => {
+  const model = sequential(
+    'm',
+    [{ factory: 'dense', config: { units: 3, inputShape: [4], activation: 'softmax' } }],
+    {
+      loss: 'categoricalCrossentropy',
+      optimizer: 'adam',
+      learningRate: { unknown: 'params.learningRate' },
+    },
+  );
+  assert.deepEqual(assumed(model).values, { 'params.learningRate': 0.001 });
+  const set = resolveUnknowns(model, { 'params.learningRate': '0.05' }, { assume: true });
+  assert.deepEqual(
+    set.assumed.map((a) => [a.name, a.value, a.source]),
+    [['params.learningRate', 0.05, 'set']],
+  );
+  assert.equal(set.model.training.learningRate, 0.05);
+  // A training choice, not part of the model: never required.
+  assert.deepEqual(resolveUnknowns(model, {}).missing, []);
+});
+
 test('without assume nothing is filled: every open value is missing (what --no-assume lists)', () => {
   const model = sequential('m', [
     { factory: 'dense', config: { units: unknown('hiddenSize'), activation: unknown('act') } },

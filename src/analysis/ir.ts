@@ -146,6 +146,9 @@ export interface ClippingEvidence {
 export interface TrainingCall {
   method: 'fit' | 'fitDataset' | 'trainOnBatch';
   span: Span;
+  /** Shapes of the inputs and targets passed, when the code builds them (`tf.tensor2d(data, [n, 4])`). */
+  xShape?: Value;
+  yShape?: Value;
 }
 
 export interface CustomLoopCall {

@@ -5,6 +5,7 @@ import { toLayerConfig, toValue } from './convert';
 import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from './ir';
 import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
+import { TENSOR_FACTORIES, dataTensor, fitShapes } from './tensors';
 import { lossInfo, optimizerFromString } from './training';
 import { loaderOf, loadBase } from './bases';
 import { applyModel } from './compose';
@@ -58,6 +59,7 @@ export function callTf(interp: Interp, path: string, args: AV[], node: CallNode)
     recordLoop(interp, path as CustomLoopCall['method'], node, args, undefined);
     return unknown(interp.text(node), 'gradients');
   }
+  if (TENSOR_FACTORIES.has(path)) return dataTensor(interp, path, args, node);
   if (DATA_NAMESPACES.some((ns) => path.startsWith(ns))) {
     return { t: 'tfcall', path, args, text: interp.text(node) };
   }
@@ -253,7 +255,7 @@ export function callModelMethod(
     case 'fitDataset':
     case 'trainOnBatch':
       if (!model.fitCalls.some((c) => c.span.start === span.start)) {
-        model.fitCalls.push({ method, span });
+        model.fitCalls.push({ method, span, ...fitShapes(method, args) });
         interp.progress++;
       }
       return unknown(interp.text(node), 'training result');

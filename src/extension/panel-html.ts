@@ -102,6 +102,25 @@ const PANEL_SCRIPT = `
     setBusy(true, 'Probing…');
     vscode.postMessage({ command: 'reprobe', batchSize: batchSize, steps: steps });
   });
+  // The assumptions form: every open value by name; an empty field means "assume it again".
+  const valuesForm = document.getElementById('gl-values');
+  if (valuesForm) valuesForm.addEventListener('submit', function (e) {
+    e.preventDefault();
+    const values = {};
+    valuesForm.querySelectorAll('input[data-gl-name]').forEach(function (input) {
+      const typed = input.value.trim();
+      // An untouched assumed value stays assumed, so a later default change still reaches it.
+      const keep = typed !== '' && (input.dataset.glSource === 'set' || typed !== input.defaultValue.trim());
+      values[input.dataset.glName] = keep ? typed : '';
+    });
+    setBusy(true, 'Probing…');
+    vscode.postMessage({
+      command: 'setValues',
+      values: values,
+      batchSize: parseInt(document.getElementById('gl-batch').value, 10),
+      steps: parseInt(document.getElementById('gl-steps').value, 10),
+    });
+  });
   document.addEventListener('click', function (e) {
     const action = e.target.closest('button[data-gl-action]');
     if (action) {

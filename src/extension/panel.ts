@@ -192,6 +192,16 @@ export class ProbePanel {
         if (entry) this.show(entry);
         return;
       }
+      case 'setValues': {
+        this.post({ command: 'busy', busy: true, message: 'Probing…' });
+        const entry = await this.deps.probes.probe(target, {
+          batchSize: message.batchSize,
+          steps: message.steps,
+          values: message.values,
+        });
+        if (entry) this.show(entry);
+        return;
+      }
       case 'applyFix':
       case 'compareFix':
         return this.fix(message.command, message.finding, message.fix);

@@ -1,6 +1,7 @@
 /**
- * Runs probes from the editor: picks the model, asks for values the code leaves open (remembered
- * per model in workspaceState), shows a cancellable progress notification, and stores the report.
+ * Runs probes from the editor: picks the model, fills values the code leaves open from the ones the
+ * user set in the panel's form (remembered per model in workspaceState) and assumes the rest from
+ * their role, shows a cancellable progress notification, and stores the report.
  * The probe itself runs in a child process (src/probe/client), so the extension host never blocks.
  */
 import { dirname } from 'node:path';
@@ -11,6 +12,7 @@ import type { ProbeReport, ProbeRequest } from '../probe/types';
 import { isEngineLoaded, loadEngine } from './engine';
 import type { LintController } from './lint-controller';
 import type { Logger } from './logger';
+import { mergeValues } from './panel-messages';
 import { validateUnknownValue } from './presentation';
 import type { ProbeEntry, ProbeStore, ProbeTarget } from './probe-store';
 import { getSettings } from './settings';
@@ -20,6 +22,8 @@ import type { StatusBar } from './status-bar';
 export interface ProbeOverrides {
   batchSize?: number;
   steps?: number;
+  /** From the panel's assumptions form: NAME -> value; an empty value drops what was set (assume again). */
+  values?: Record<string, string>;
 }
 
 export class ProbeController implements vscode.Disposable {
@@ -42,7 +46,7 @@ export class ProbeController implements vscode.Disposable {
     overrides: ProbeOverrides = {},
     onPartial?: (entry: ProbeEntry) => void,
   ): Promise<ProbeEntry | undefined> {
-    const prepared = await this.prepare(target);
+    const prepared = await this.prepare(target, overrides.values);
     if (!prepared) return undefined;
     const entryFor = (report: ProbeReport): ProbeEntry => ({
       target,
@@ -96,6 +100,7 @@ export class ProbeController implements vscode.Disposable {
 
   private async prepare(
     target: ProbeTarget,
+    formValues?: Record<string, string>,
   ): Promise<
     | { label: string; request: ProbeRequest; version: number | null; lineCount: number | null }
     | undefined
@@ -133,7 +138,7 @@ export class ProbeController implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Gradient Lens: ${selection.message}`);
       return undefined;
     }
-    const request = await this.requestFor(selection.model, document.uri);
+    const request = await this.requestFor(selection.model, document.uri, formValues);
     return request
       ? {
           label: selection.model.name,
@@ -144,40 +149,38 @@ export class ProbeController implements vscode.Disposable {
       : undefined;
   }
 
-  /** Fills unknown values from memory or the user; undefined when the user backs out. */
-  private async requestFor(model: ModelGraph, uri: vscode.Uri): Promise<ProbeRequest | undefined> {
+  /**
+   * The request with the values the user set for this model (the panel's form changes them); everything
+   * else the code leaves open is assumed by the probe and listed in its report. Undefined when a value
+   * typed in the form is not a value, or when something can be neither set nor assumed.
+   */
+  private async requestFor(
+    model: ModelGraph,
+    uri: vscode.Uri,
+    formValues?: Record<string, string>,
+  ): Promise<ProbeRequest | undefined> {
     const engine = loadEngine();
     const key = `gradientLens.values:${vscode.workspace.asRelativePath(uri)}#${model.name}`;
-    const values: Record<string, string> = { ...this.state.get<Record<string, string>>(key, {}) };
-    let resolved = engine.resolveUnknowns(model, values);
-    for (const name of resolved.missing) {
-      const value = await vscode.window.showInputBox({
-        title: `Gradient Lens: value for ${name}`,
-        prompt: `Model "${model.name}" needs \`${name}\`, which the code leaves open. It is remembered for this workspace.`,
-        placeHolder:
-          name === 'input' || name.startsWith('input')
-            ? 'input shape without the batch, e.g. [28, 28, 1]'
-            : 'e.g. 64',
-        value: values[name],
-        ignoreFocusOut: true,
-        validateInput: validateUnknownValue,
-      });
-      if (value === undefined) return undefined;
-      values[name] = value.trim();
-    }
-    if (resolved.missing.length > 0) {
-      await this.state.update(key, values);
-      resolved = engine.resolveUnknowns(model, values);
-      if (resolved.missing.length > 0) {
-        void vscode.window.showErrorMessage(
-          `Gradient Lens: still missing ${resolved.missing.join(', ')}.`,
-        );
+    const values = mergeValues(this.state.get<Record<string, string>>(key, {}), formValues);
+    for (const [name, value] of Object.entries(values)) {
+      const problem = validateUnknownValue(value);
+      if (problem) {
+        void vscode.window.showErrorMessage(`Gradient Lens: ${name}: ${problem}`);
         return undefined;
       }
     }
+    if (formValues) await this.state.update(key, values);
+    const resolved = engine.resolveUnknowns(model, values, { assume: true });
+    if (resolved.missing.length > 0) {
+      void vscode.window.showErrorMessage(
+        `Gradient Lens: model "${model.name}" needs ${resolved.missing.join(', ')}, which can be neither read from the code nor assumed.`,
+      );
+      return undefined;
+    }
+    const folder = vscode.workspace.getWorkspaceFolder(uri)?.uri.fsPath ?? dirname(uri.fsPath);
     return this.baseRequest(
       uri,
-      { kind: 'ir', model: resolved.model, filePath: uri.fsPath },
+      { kind: 'ir', model, filePath: uri.fsPath, sourcePath: uri.fsPath, root: folder },
       values,
     );
   }
@@ -210,7 +213,8 @@ export class ProbeController implements vscode.Disposable {
     const abort = new AbortController();
     this.running = abort;
     const settings = getSettings(uri);
-    const finalRequest = { ...request, ...definedOnly(overrides) };
+    const { values: _formValues, ...measurement } = overrides;
+    const finalRequest = { ...request, ...definedOnly(measurement) };
     const trusted = vscode.workspace.isTrusted;
     this.log.info(
       `probing ${label}: batch ${finalRequest.batchSize}, steps ${finalRequest.steps}, backend ${settings.probe.backend}, ` +

@@ -32,6 +32,8 @@ export interface BuiltModel {
 export interface BuildOptions {
   seed: number;
   maxParams: number;
+  /** Loaded (and truncated) base models by index into `ModelGraph.bases`. */
+  bases?: Map<number, LayersModel>;
 }
 
 /** Keys whose value the probe replaces: names must be stable and unique, `layer` is the built inner layer. */
@@ -44,11 +46,14 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     // The file's own layer name when it has a usable, unique one (users recognise it); else L<index>_<factory>.
     const name =
       own && userNames.indexOf(own) === userNames.lastIndexOf(own) ? own : layerName(node);
+    if (node.factory === 'loadedModel') return baseLayer(node, options.bases);
     return createLayer(tf, node, name);
   });
   const params = mergeCounts(
     staticCounts(ir),
-    ir.kind === 'sequential' ? countSequential(layers, null) : countFunctional(tf, ir, layers),
+    ir.kind === 'sequential'
+      ? countSequential(layers, null)
+      : countFunctional(tf, ir, layers, options.bases),
   );
   const assumptions: string[] = [];
   checkCeiling(ir, params, options.maxParams, assumptions);
@@ -56,7 +61,7 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     try {
       return ir.kind === 'sequential'
         ? assembleSequential(tf, ir, layers)
-        : assembleFunctional(tf, ir, layers);
+        : assembleFunctional(tf, ir, layers, options.bases);
     } catch (err) {
       disposeLayers(layers);
       throw err;
@@ -65,19 +70,33 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  for (const node of ir.layers) {
-    if (!node.conditional) continue;
-    // The extractor could not decide the branch or the loop count: the probe builds the layer once.
-    assumptions.push(
-      `Layer ${node.index} (${node.factory}, line ${lineOf(node)}) is added only on some paths (${node.conditional.branch} of \`${node.conditional.condition.trim()}\`); the probe includes it once.`,
-    );
-  }
+  assumptions.push(...conditionalSentences(ir.layers));
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
     params,
     assumptions,
   };
+}
+
+/**
+ * Layers added only on some paths (a branch or loop count the extractor could not decide), one sentence per
+ * condition: the probe builds each such layer once.
+ */
+function conditionalSentences(layers: LayerNode[]): string[] {
+  const groups = new Map<string, LayerNode[]>();
+  for (const node of layers) {
+    if (!node.conditional) continue;
+    const key = `${node.conditional.branch} of \`${node.conditional.condition.trim()}\``;
+    groups.set(key, [...(groups.get(key) ?? []), node]);
+  }
+  return [...groups].map(([path, nodes]) => {
+    const which =
+      nodes.length === 1
+        ? `Layer ${nodes[0]!.index} (${nodes[0]!.factory}, line ${lineOf(nodes[0]!)}) is`
+        : `Layers ${nodes.map((n) => n.index).join(', ')} (lines ${nodes.map(lineOf).join(', ')}) are`;
+    return `${which} added only on some paths (${path}); the probe includes ${nodes.length === 1 ? 'it' : 'each'} once.`;
+  });
 }
 
 /** A literal `name` from the config that is a valid tfjs tensor name and cannot clash with generated ones. */
@@ -125,6 +144,19 @@ function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
   }
 }
 
+/** A sequential model's `loadedModel` layer: the base model itself (tfjs accepts a model as a layer). */
+function baseLayer(node: LayerNode, bases: Map<number, LayersModel> | undefined): Layer {
+  const base = node.base === undefined ? undefined : bases?.get(node.base);
+  if (!base) {
+    throw new ProbeError(
+      'bad-input',
+      `layer ${node.index} (line ${lineOf(node)}) is a loaded base model that was not loaded`,
+      { layerIndex: node.index, line: lineOf(node) },
+    );
+  }
+  return base as unknown as Layer;
+}
+
 function layerFactory(tf: Tf, factory: string): ((config: unknown) => Layer) | null {
   const namespace = tf.layers as unknown as Record<string, unknown>;
   if (!Object.prototype.hasOwnProperty.call(namespace, factory)) return null;
@@ -134,8 +166,15 @@ function layerFactory(tf: Tf, factory: string): ((config: unknown) => Layer) | n
   return fn as (config: unknown) => Layer;
 }
 
-function countFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): ParamCount {
+function countFunctional(
+  tf: Tf,
+  ir: ModelGraph,
+  layers: Layer[],
+  bases: Map<number, LayersModel> | undefined,
+): ParamCount {
   const inputs = ir.inputs.map((input) => {
+    const base = input.base === undefined ? undefined : bases?.get(input.base);
+    if (base) return { id: input.id, shape: base.outputs[0]!.shape as Shape };
     const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
     return { id: input.id, shape: Array.isArray(shape) ? ([null, ...shape] as Shape) : null };
   });
@@ -201,9 +240,24 @@ function assembleSequential(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
   return model;
 }
 
-function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersModel {
+function assembleFunctional(
+  tf: Tf,
+  ir: ModelGraph,
+  layers: Layer[],
+  bases: Map<number, LayersModel> | undefined,
+): LayersModel {
   const tensors = new Map<string, SymbolicTensor>();
+  /** Applications that return several tensors (a recurrent layer with returnState: output, then states). */
+  const everyOutput = new Map<string, SymbolicTensor[]>();
+  const modelInputs: SymbolicTensor[] = [];
   ir.inputs.forEach((input, i) => {
+    const base = input.base === undefined ? undefined : bases?.get(input.base);
+    if (base) {
+      // The head reads the base's output; the whole model reads the base's own inputs.
+      tensors.set(input.id, base.outputs[0]!);
+      for (const t of base.inputs) if (!modelInputs.includes(t)) modelInputs.push(t);
+      return;
+    }
     const shape = toPlain(tf, input.shape, `tf.input ${input.id}`);
     if (!Array.isArray(shape)) {
       throw new ProbeError('bad-input', `tf.input at line ${input.span.line} has no shape array`, {
@@ -211,7 +265,9 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
       });
     }
     const dtype = input.dtype === 'int32' ? 'int32' : 'float32';
-    tensors.set(input.id, tf.input({ shape: shape as number[], dtype, name: `input_${i}` }));
+    const tensor = tf.input({ shape: shape as number[], dtype, name: `input_${i}` });
+    tensors.set(input.id, tensor);
+    modelInputs.push(tensor);
   });
   let pending = [...ir.nodes];
   while (pending.length > 0) {
@@ -229,6 +285,7 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
       const args = node.inputs.map((id) => tensors.get(id)!);
       try {
         const out = layer.apply(args.length === 1 ? args[0]! : args);
+        if (Array.isArray(out)) everyOutput.set(node.id, out as SymbolicTensor[]);
         tensors.set(node.id, (Array.isArray(out) ? out[0] : out) as SymbolicTensor);
       } catch (err) {
         throw shapeError(ir.layers[node.layer]!, err);
@@ -236,9 +293,9 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
     }
     pending = pending.filter((n) => !ready.includes(n));
   }
-  const inputs = ir.inputs.map((i) => tensors.get(i.id)!);
-  const outputs = ir.outputs.map((id) => {
-    const t = tensors.get(id);
+  const inputs = modelInputs;
+  const outputs = ir.outputs.map((id, i) => {
+    const t = stateOutput(ir.outputs, i, everyOutput.get(id)) ?? tensors.get(id);
     if (!t)
       throw new ProbeError('bad-input', `the model's output ${id} is not produced by any layer`);
     return t;
@@ -250,6 +307,23 @@ function assembleFunctional(tf: Tf, ir: ModelGraph, layers: Layer[]): LayersMode
       line: ir.anchor.line,
     });
   }
+}
+
+/**
+ * The IR names an application, not which of its tensors: when the model's outputs repeat a returnState
+ * application (`outputs: [probs, ...states]`), the repeats are its states in order, or all of its tensors when
+ * there are as many repeats as tensors.
+ */
+function stateOutput(
+  outputs: string[],
+  position: number,
+  tensors: SymbolicTensor[] | undefined,
+): SymbolicTensor | undefined {
+  if (!tensors || tensors.length < 2) return undefined;
+  const id = outputs[position];
+  const positions = outputs.flatMap((other, i) => (other === id ? [i] : []));
+  const start = positions.length >= tensors.length ? 0 : 1;
+  return tensors[start + positions.indexOf(position)];
 }
 
 /** Releases the weights of layers built before an assembly error. */

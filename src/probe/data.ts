@@ -112,6 +112,8 @@ function makeTarget(
     case 'categoricalHinge':
     case 'kullbackLeiblerDivergence': {
       const rows = shape.slice(0, -1);
+      // One unit (a sigmoid head under a shared categorical loss): its only one-hot target is 1.
+      if (classes < 2) return tf.ones(shape);
       const labels = fill(rows, () => Math.floor(uniform() * classes));
       return tf.tidy(() => tf.oneHot(tf.tensor(labels, rows, 'int32'), classes).toFloat());
     }

@@ -6,6 +6,7 @@
 import type { LayersModel, Optimizer, Tensor, layers as tfLayers } from '@tensorflow/tfjs';
 import type { ModelGraph } from '../analysis/ir';
 import { planActivations, type ActivationStats } from './activations';
+import { detachUnavailable, loadBases, locateBases } from './bases';
 import { buildFromIr } from './build';
 import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
@@ -17,7 +18,13 @@ import { previewRequest } from './preview';
 import { planTemporal, type RawTemporal } from './temporal';
 import { judgeTemporal } from './temporal-judge';
 import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
-import { ProbeError, type LayerProbe, type ProbeReport, type ProbeRequest } from './types';
+import {
+  ProbeError,
+  type AssumedValue,
+  type LayerProbe,
+  type ProbeReport,
+  type ProbeRequest,
+} from './types';
 import { validateRequest } from './validate';
 import { errorText } from './values';
 import { judge } from './verdict';
@@ -42,6 +49,7 @@ interface Prepared {
   source: string;
   ir: ModelGraph | null;
   assumptions: string[];
+  assumedValues: AssumedValue[];
 }
 
 export async function probeModel(
@@ -178,9 +186,20 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
       source: target.path,
       ir: null,
       assumptions: loaded.assumptions,
+      assumedValues: [],
     };
   }
-  const { model: ir, missing } = resolveUnknowns(target.model, request.values ?? {});
+  const context =
+    target.sourcePath && target.root ? { sourcePath: target.sourcePath, root: target.root } : null;
+  const locations = locateBases(target.model, context);
+  const { model: buildable, notes } = detachUnavailable(target.model, locations);
+  const {
+    model: ir,
+    missing,
+    assumed,
+  } = resolveUnknowns(buildable, request.values ?? {}, {
+    assume: request.assume !== false,
+  });
   if (missing.length > 0) {
     throw new ProbeError(
       'unresolved',
@@ -188,22 +207,61 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
       { needs: missing },
     );
   }
-  const built = buildFromIr(tf, ir, { seed: request.seed, maxParams: request.maxParams });
+  const bases = await loadBases(tf, ir, locations, request.maxParams);
+  const built = buildFromIr(tf, ir, {
+    seed: request.seed,
+    maxParams: request.maxParams,
+    bases: bases.models,
+  });
   const training = trainingFromIr(tf, ir.training, built.model);
   compile(built.model, training);
   return {
     model: built.model,
     // A layer created in the file but never applied in the graph is not part of the model.
-    layers: built.layers
-      .filter((b) => built.model.layers.includes(b.layer))
-      .map((b) => ({ layer: b.layer, index: b.index, line: b.node.callSpan.line })),
+    layers: withBaseLayers(
+      built.layers
+        .filter((b) => built.model.layers.includes(b.layer))
+        .map((b) => ({ layer: b.layer, index: b.index, line: b.node.callSpan.line })),
+      ir,
+      bases.models,
+    ),
     training,
     name: ir.name,
     line: ir.anchor.line,
     source: target.filePath,
     ir,
-    assumptions: built.assumptions,
+    assumptions: [...notes, ...bases.assumptions, ...built.assumptions],
+    assumedValues: assumed,
   };
+}
+
+/**
+ * A loaded base is measured layer by layer: a sequential model's `loadedModel` row becomes the base's own layers,
+ * and a functional head's base layers come first. Base layers have index -1 (they are not in the IR).
+ */
+function withBaseLayers(
+  layers: SourceLayer[],
+  ir: ModelGraph,
+  bases: Map<number, LayersModel>,
+): SourceLayer[] {
+  if (bases.size === 0) return layers;
+  const rowsOf = (index: number): SourceLayer[] => {
+    const base = bases.get(index)!;
+    const line = ir.bases?.[index]?.span.line ?? null;
+    return base.layers
+      .filter((layer) => layer.getClassName() !== 'InputLayer')
+      .map((layer) => ({ layer, index: -1, line }));
+  };
+  const expanded = layers.flatMap((row) => {
+    const node = ir.layers.find((l) => l.index === row.index);
+    return node?.factory === 'loadedModel' && node.base !== undefined && bases.has(node.base)
+      ? rowsOf(node.base)
+      : [row];
+  });
+  const functionalBases = ir.inputs.flatMap((input) =>
+    input.base !== undefined && bases.has(input.base) ? [input.base] : [],
+  );
+  return [...new Set(functionalBases)].flatMap(rowsOf).concat(expanded);
 }
 
 function compile(model: LayersModel, training: TrainingChoice): void {
@@ -298,6 +356,7 @@ async function measure(
       ...batch.assumptions,
       ...temporalNotes,
     ],
+    assumedValues: prepared.assumedValues,
     timings: { loadMs: 0, buildMs: 0, probeMs: 0 },
   };
   return { report, probeMs };

@@ -174,7 +174,7 @@ function explicitRate(info: OptimizerInfo): number | null {
 }
 
 /** tfjs's own defaults (tfjs-layers getOptimizer) when no learning rate is written. */
-const DEFAULT_RATES: Record<string, number> = {
+export const DEFAULT_RATES: Record<string, number> = {
   sgd: 0.01,
   momentum: 0.01,
   adagrad: 0.01,

@@ -12,6 +12,7 @@ export interface WeightProbe {
 }
 
 export interface LayerProbe {
+  /** Index into the IR's layers; -1 for a layer inside a loaded base model. */
   index: number;
   name: string;
   className: string;
@@ -64,6 +65,17 @@ export interface TemporalProbe {
   summary: string;
 }
 
+/** A value the code leaves open and the probe filled: from the code, from its role's default, or set by the user. */
+export interface AssumedValue {
+  /** The expression text as written (`hiddenSize`, `xTrain.shape[1]`), or `input` / `input2` for input shapes. */
+  name: string;
+  /** The value used, as plain JSON; null when an optional property was left to tfjs's default. */
+  value: unknown;
+  /** What the value stands for, e.g. "units of hidden dense layer 1 (line 12)". */
+  role: string;
+  source: 'code' | 'role-default' | 'set';
+}
+
 export interface ProbeReport {
   model: { name: string; line: number | null; source: string };
   backend: string;
@@ -78,6 +90,8 @@ export interface ProbeReport {
   /** maxUpdateRatio is absent in reports saved before it was an option; they used 1. */
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   assumptions: string[];
+  /** Values the code leaves open and how each was filled (absent in reports saved before it existed). */
+  assumedValues?: AssumedValue[];
   /** Present on a first result only: it measured one step on this smaller batch; the full report follows. */
   preview?: { batchSize: number; steps: number; fullBatchSize: number; fullSteps: number };
   /**
@@ -91,10 +105,19 @@ export interface ProbeReport {
 /** What to probe and how: built by the CLI or the extension, sent to the probe process as JSON. */
 export interface ProbeRequest {
   target:
-    | { kind: 'ir'; model: import('../analysis/ir').ModelGraph; filePath: string }
+    | {
+        kind: 'ir';
+        model: import('../analysis/ir').ModelGraph;
+        filePath: string;
+        /** Absolute path of the source file and the workspace root: loaded base models resolve inside it. */
+        sourcePath?: string;
+        root?: string;
+      }
     | { kind: 'model-json'; path: string };
   /** User-supplied values for unresolved expressions, keyed by expression text (`--set NAME=VALUE`). */
   values: Record<string, string>;
+  /** Fill values that are neither in the code nor in `values` from their role's default (default true). */
+  assume?: boolean;
   batchSize: number;
   steps: number;
   seed: number;

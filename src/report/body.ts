@@ -9,6 +9,7 @@ import { alignLayers } from './align';
 import { chartPayload } from './chart-data';
 import { escapeHtml as h, jsonForScript } from './escape';
 import { count, percent, readable, sci } from './format';
+import { assumedRows, sentenceHtml, sourceText, uniqueSentences } from './assumed';
 import { plainVerdict } from './plain';
 
 export interface BodyOptions {
@@ -34,6 +35,7 @@ export function renderReportBody(report: ProbeReport, options: BodyOptions): str
   const payload = chartPayload(report, options.comparison, options.comparisonLabel);
   return `<main class="gl-report" id="gl-report" data-verdict="${h(report.verdict)}">
 ${header(report, options.title)}
+${assumedSection(report, options.interactive)}
 ${chartSection(report, options.comparison)}
 ${temporalSection(report)}
 ${tableSection(report, options.comparison)}
@@ -219,12 +221,47 @@ function estimateNote(layer: LayerProbe): string {
   return ` <span class="gl-note" aria-hidden="true">(?)</span><span class="gl-sr">${h(layer.estimateNote)}</span>`;
 }
 
+/**
+ * The values the code leaves open, first thing under the verdict: what each stands for and the value used.
+ * In the editor each is an input, so changing one and re-probing is one step (the panel script sends them).
+ */
+function assumedSection(report: ProbeReport, interactive: boolean): string {
+  const rows = assumedRows(report);
+  if (rows.length === 0) return '';
+  const assumedCount = rows.filter((row) => row.source === 'role-default').length;
+  const lead =
+    assumedCount > 0
+      ? `The code leaves ${rows.length === 1 ? 'this value' : 'these values'} open; ${assumedCount === rows.length ? 'the probe assumed each from the role it plays' : 'values not set were assumed from the role they play'}.`
+      : 'The code leaves these values open; they were set for this probe.';
+  const body = rows
+    .map((row, i) => {
+      const cell = interactive
+        ? `<input type="text" id="gl-value-${i}" class="gl-value" data-gl-name="${h(row.name)}" data-gl-source="${h(row.source)}" value="${row.value === 'tfjs default' ? '' : h(row.value)}" placeholder="${h(row.value)}" aria-label="Value for ${h(row.name)}">`
+        : `<code>${h(row.value)}</code>`;
+      const name = interactive
+        ? `<label for="gl-value-${i}"><code>${h(row.name)}</code></label>`
+        : `<code>${h(row.name)}</code>`;
+      return `<tr><td>${name}</td><td>${cell}</td><td>${h(row.role)}</td><td>${h(sourceText(row.source))}</td></tr>`;
+    })
+    .join('\n');
+  const table = `<table class="gl-table gl-assumed"><thead><tr><th scope="col">Value in the code</th><th scope="col">Used</th><th scope="col">Role</th><th scope="col">Source</th></tr></thead>
+<tbody>${body}</tbody></table>`;
+  const content = interactive
+    ? `<form id="gl-values" aria-label="Values for the probe">${table}<button type="submit" class="gl-button gl-primary">Re-probe with these values</button></form>`
+    : `${table}<p class="gl-caption">Change one with <code>--set NAME=VALUE</code>; <code>--no-assume</code> refuses to assume.</p>`;
+  return `<section class="gl-card" aria-labelledby="gl-assumed-title">
+  <h2 id="gl-assumed-title">Values the code leaves open</h2>
+  <p>${h(lead)}</p>
+  ${content}
+</section>`;
+}
+
 function assumptionsSection(report: ProbeReport): string {
-  const unique = [...new Set(report.assumptions.map((a) => a.trim()).filter((a) => a.length > 0))];
-  if (unique.length === 0) return '';
+  const sentences = uniqueSentences(report);
+  if (sentences.length === 0) return '';
   return `<section class="gl-card" aria-labelledby="gl-assumptions-title">
   <h2 id="gl-assumptions-title">Assumptions</h2>
-  <ul class="gl-assumptions">${unique.map((a) => `<li>${withCode(a)}</li>`).join('')}</ul>
+  <ul class="gl-assumptions">${sentences.map((a) => `<li>${sentenceHtml(a)}</li>`).join('')}</ul>
 </section>`;
 }
 

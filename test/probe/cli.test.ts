@@ -239,12 +239,12 @@ describe('probe command: choosing the model and its values', () => {
     );
   });
 
-  test('unresolved values: one message listing exactly the --set flags needed', async () => {
-    const missing = await probe(`${fixtures}/needs-values.js`);
+  test('--no-assume: one message listing exactly the --set flags needed, exit 2', async () => {
+    const missing = await probe(`${fixtures}/needs-values.js`, '--no-assume');
     assert.equal(missing.code, 2);
     assert.equal(
       missing.stderr,
-      `gradient-lens probe: model "model" (line 5) needs values the code leaves open: --set 'Number(process.env.HIDDEN)=VALUE' --set 'Number(process.env.FEATURES)=VALUE'\n`,
+      `gradient-lens probe: model "model" (line 5) needs values the code leaves open (--no-assume): --set 'Number(process.env.HIDDEN)=VALUE' --set 'Number(process.env.FEATURES)=VALUE'\n`,
     );
     const supplied = await probe(
       `${fixtures}/needs-values.js`,

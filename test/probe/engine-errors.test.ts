@@ -65,17 +65,41 @@ test('a functional merge of mismatched shapes names the merge layer', async () =
   assert.match(err.message, /layer 2 \(add, line 5\)/);
 });
 
-test('unresolved values: the message lists exactly the --set values needed', async () => {
+test('unresolved values without assume: the message lists exactly the --set values needed', async () => {
   const model = sequential('m', [
     { factory: 'dense', config: { units: unknown('hiddenSize'), activation: 'relu' } },
     { factory: 'dense', config: { units: unknown('numClasses'), activation: unknown('act') } },
   ]);
-  const err = await failure(request(model), 'unresolved');
+  const err = await failure(request(model, { assume: false }), 'unresolved');
   assert.equal(
     err.message,
     'the probe needs values the source does not fix: --set hiddenSize=VALUE --set numClasses=VALUE --set act=VALUE --set input=VALUE',
   );
   assert.deepEqual(err.details.needs, ['hiddenSize', 'numClasses', 'act', 'input']);
+});
+
+test('by default the same model is measured on assumed values, listed in the report', async () => {
+  const model = sequential('m', [
+    { factory: 'dense', config: { units: unknown('hiddenSize'), activation: 'relu' } },
+    { factory: 'dense', config: { units: unknown('numClasses'), activation: unknown('act') } },
+  ]);
+  const report = await probeModel(tf, request(model), backend);
+  assert.deepEqual(
+    report.assumedValues?.map((a) => [a.name, a.value]),
+    [
+      ['hiddenSize', 64],
+      ['numClasses', 1],
+      ['act', null],
+      ['input', [32]],
+    ],
+  );
+  assert.deepEqual(
+    report.layers.map((l) => [l.params, l.activation]),
+    [
+      [32 * 64 + 64, 'relu'],
+      [64 + 1, 'linear'],
+    ],
+  );
 });
 
 test('--set values fill the unknowns and the probe runs', async () => {

@@ -38,7 +38,10 @@ Measurement:
   --batch N                 synthetic batch size (default 32)
   --steps N                 optimizer steps on the fixed batch, each reported (default 1)
   --set NAME=VALUE          a value the code leaves open, keyed by its expression text
-                            (e.g. --set hiddenSize=128 --set input=[28,28,1]); repeatable
+                            (e.g. --set hiddenSize=128 --set input=[28,28,1]); repeatable.
+                            Values not set are assumed from the role they play (input width,
+                            vocabulary size, number of classes, ...) and listed in the report
+  --no-assume               assume nothing: exit 2 listing the values the code leaves open
   --seed N                  seed for weights and the synthetic batch (default 1)
   --vanishing-ratio R       vanishing when the first hidden layer's gradient norm is below
                             R times the output layer's (default 1e-3)
@@ -74,10 +77,13 @@ interface ProbeCliOptions {
   file: string;
   /** How reports name the file: relative to the working folder when inside it. */
   displayPath: string;
+  /** Loaded base models are read from inside this folder only: the working folder, or the file's own. */
+  root: string;
   model?: string;
   line?: number;
   variant?: string;
   values: Record<string, string>;
+  assume: boolean;
   format: Format;
   out?: string;
   request: Omit<ProbeRequest, 'target' | 'values'>;
@@ -92,7 +98,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const options = parseProbeArgs(argv, io.cwd);
   const { target, source, warnings } = loadTarget(options);
   for (const warning of warnings) io.stderr(`gradient-lens probe: warning: ${warning}\n`);
-  const request: ProbeRequest = { ...options.request, target, values: options.values };
+  const request: ProbeRequest = {
+    ...options.request,
+    target,
+    values: options.values,
+    assume: options.assume,
+  };
   const report = await probeWithSignals(
     request,
     { ...options.runtime, searchFrom: dirname(options.file) },
@@ -136,6 +147,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
         'max-update-ratio': { type: 'string' },
         'allow-project-tfjs': { type: 'boolean' },
         'no-project-tfjs': { type: 'boolean' },
+        'no-assume': { type: 'boolean' },
       },
     });
   } catch (error) {
@@ -171,14 +183,17 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
   );
   const file = resolve(cwd, positionals[0]);
   const fromCwd = relative(cwd, file);
+  const outside = fromCwd.startsWith('..') || isAbsolute(fromCwd);
   return {
     file,
-    displayPath: fromCwd.startsWith('..') || isAbsolute(fromCwd) ? file : fromCwd,
+    displayPath: outside ? file : fromCwd,
+    root: outside ? dirname(file) : cwd,
     model: v.model,
     line:
       v.line === undefined ? undefined : integer('--line', v.line, 1, 1, Number.MAX_SAFE_INTEGER),
     variant: v.variant,
     values: parseSets(v.set ?? []),
+    assume: !v['no-assume'],
     format,
     out: v.out,
     request: {
@@ -261,18 +276,31 @@ function loadTarget(options: ProbeCliOptions): {
     variant: options.variant,
   });
   if (!selection.ok) throw new UsageError(selection.message);
-  const { model, missing } = resolveUnknowns(selection.model, options.values);
+  const model = selection.model;
+  const { missing, assumed } = resolveUnknowns(model, options.values, { assume: options.assume });
   if (missing.length > 0) {
     const flags = missing.map((name) => `--set ${shellWord(`${name}=VALUE`)}`);
+    const why = options.assume ? '' : ' (--no-assume)';
     throw new UsageError(
-      `model "${model.name}" (line ${model.span.line}) needs values the code leaves open: ${flags.join(' ')}`,
+      `model "${model.name}" (line ${model.span.line}) needs values the code leaves open${why}: ${flags.join(' ')}`,
     );
   }
-  const unused = unusedSets(options.values, [...selection.model.unknowns, ...missing]);
-  const warnings = unused.map(
+  const open = [...model.unknowns, ...missing, ...assumed.map((a) => a.name)];
+  const warnings = unusedSets(options.values, open).map(
     (name) => `--set ${name} is not a value model "${model.name}" leaves open; it was ignored`,
   );
-  return { target: { kind: 'ir', model, filePath: options.displayPath }, source, warnings };
+  // The probe process fills the values itself, so the report says which were set and which assumed.
+  return {
+    target: {
+      kind: 'ir',
+      model,
+      filePath: options.displayPath,
+      sourcePath: options.file,
+      root: options.root,
+    },
+    source,
+    warnings,
+  };
 }
 
 /** Names given with --set that match nothing open in the model (typos, usually). */

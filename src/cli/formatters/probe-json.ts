@@ -49,5 +49,6 @@ function toJson(report: ProbeReport): unknown {
     thresholds: report.thresholds,
     lossPerStep: report.lossPerStep,
     learningRate: report.learningRate,
+    assumedValues: report.assumedValues ?? [],
   };
 }

@@ -3,6 +3,7 @@
  * Plain text (no colour codes), so it reads the same in a terminal, a CI log and a file.
  */
 import type { LayerProbe, ProbeReport } from '../../probe/types';
+import { assumedRows, sentenceText, sourceText, uniqueSentences } from '../../report/assumed';
 
 interface Column {
   title: string;
@@ -25,6 +26,7 @@ export function formatProbeTable(report: ProbeReport): string {
       .trimEnd();
   const lines = [
     header(report),
+    ...assumedLines(report),
     '',
     render(columns.map((column) => column.title)),
     ...rows.map(render),
@@ -39,10 +41,27 @@ export function formatProbeTable(report: ProbeReport): string {
       ...recurrent.map((layer) => `  ${layer.name}: ${temporalLine(layer.temporal!)}`),
     );
   }
-  if (report.assumptions.length > 0) {
-    lines.push('', 'Assumptions:', ...report.assumptions.map((assumption) => `  - ${assumption}`));
+  const sentences = uniqueSentences(report);
+  if (sentences.length > 0) {
+    lines.push('', 'Assumptions:', ...sentences.map((sentence) => `  - ${sentenceText(sentence)}`));
   }
   return lines.join('\n') + '\n';
+}
+
+/** The open values first: what the numbers below were measured with (change one with --set). */
+function assumedLines(report: ProbeReport): string[] {
+  const rows = assumedRows(report);
+  if (rows.length === 0) return [];
+  const nameWidth = Math.max(...rows.map((row) => row.name.length));
+  const valueWidth = Math.max(...rows.map((row) => row.value.length));
+  return [
+    '',
+    'Values the code leaves open (change with --set NAME=VALUE):',
+    ...rows.map(
+      (row) =>
+        `  ${row.name.padEnd(nameWidth)} = ${row.value.padEnd(valueWidth)}  ${row.role} (${sourceText(row.source)})`,
+    ),
+  ];
 }
 
 /** Compact scientific notation: 7.7e-8, 1.5e-1, 3.2e2; "-" when there is no value. */

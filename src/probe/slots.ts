@@ -1,0 +1,369 @@
+/**
+ * Where a model leaves values open: one Slot per place (a config property, an element of an input shape, a
+ * whole input shape, an unreadable config), with the role the value plays there and what the data passed to
+ * `model.fit` says about it. src/probe/resolve.ts decides each NAME's value from these.
+ */
+import { LAYER_CATALOG } from '../analysis/catalog';
+import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
+import {
+  dimensionRole,
+  inputShapeRole,
+  propRole,
+  requiredKeys,
+  stateShapeRole,
+  type ModelContext,
+  type Role,
+} from './assume';
+
+/** Config keys whose value makes no difference to gradients: never asked for, never listed. */
+const IGNORED_KEYS = new Set(['name', 'trainable']);
+/** Layers that carry their own input shape even without inputShape in the config. */
+const SELF_SHAPED = new Set(['embedding', 'loadedModel']);
+
+/** One place an open value fills. */
+export interface Slot {
+  name: string;
+  /** Other NAMEs that fill this slot (`input2` for the second tf.input). */
+  aliases?: string[];
+  role: Role;
+  /** What the data passed to `model.fit` can tell about this slot, when the code builds that data. */
+  data?:
+    { kind: 'input' } | { kind: 'input-axis'; axis: number; rank: number } | { kind: 'output' };
+  /** The value the code gives through that data. */
+  fromCode?: { value: Value; role: string };
+  set(value: Value): void;
+  /** Leaves an optional property to tfjs's default. */
+  omit(): void;
+}
+
+export function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
+  const slots: Slot[] = [];
+  model.inputs.forEach((input, i) => {
+    // A loaded base gives this input its shape (src/probe/bases.ts detaches bases that cannot load).
+    if (input.base !== undefined) return;
+    const alias = i === 0 ? 'input' : `input${i + 1}`;
+    const { consumer, position } = firstConsumer(model, input.id);
+    const what = `tf.input ${i + 1} (line ${input.span.line})`;
+    const isState = position > 0 && consumer !== undefined && isRecurrent(consumer);
+    if (input.shape.kind === 'unknown') {
+      const text = input.shape.text.trim();
+      const shared = model.inputs.filter((other) => unknownText(other.shape) === text).length > 1;
+      slots.push({
+        name: text === '' || shared ? alias : text,
+        aliases: [alias],
+        role: isState ? stateShapeRole(consumer, what) : inputShapeRole(consumer, what),
+        ...(i === 0 && model.inputs.length === 1 ? { data: { kind: 'input' as const } } : {}),
+        set: (value) => (input.shape = value),
+        omit: () => undefined,
+      });
+    } else {
+      shapeSlots(input.shape, consumer, what, 0, slots, model.inputs.length === 1);
+    }
+  });
+  for (const layer of model.layers) layerSlots(layer, layer, context, slots);
+
+  const first = model.layers[0];
+  // An unread config may well hold the input shape: it is filled as a whole first.
+  const unread = first !== undefined && isUnread(first);
+  if (model.kind === 'sequential' && first && !unread && !hasInputShape(first)) {
+    slots.push({
+      name: 'input',
+      role: inputShapeRole(
+        first,
+        `the first layer (${first.factory}, line ${first.callSpan.line})`,
+      ),
+      data: { kind: 'input' },
+      set: (value) => (first.config.props['inputShape'] = syntheticProp(value)),
+      omit: () => undefined,
+    });
+  }
+  attachFitData(model, slots);
+  return slots;
+}
+
+/** Sizes read from the tensors the code passes to `model.fit` (`tf.tensor2d(rows, [n, 4])`). */
+function attachFitData(model: ModelGraph, slots: Slot[]): void {
+  const fit = model.training.fitCalls.find((call) => call.xShape || call.yShape);
+  if (!fit) return;
+  const dims = (shape: Value | undefined): Value[] | null =>
+    shape?.kind === 'array' && shape.items.length > 1 ? shape.items.slice(1) : null;
+  const xs = dims(fit.xShape);
+  const ys = dims(fit.yShape);
+  const where = `model.fit (line ${fit.span.line})`;
+  for (const slot of slots) {
+    const data = slot.data;
+    if (data?.kind === 'input' && xs?.every((d) => d.kind === 'number')) {
+      slot.fromCode = {
+        value: { kind: 'array', items: xs },
+        role: `input shape of the data passed to ${where}`,
+      };
+    } else if (
+      data?.kind === 'input-axis' &&
+      xs?.length === data.rank &&
+      xs[data.axis]?.kind === 'number'
+    ) {
+      slot.fromCode = {
+        value: xs[data.axis]!,
+        role: `${slot.role.role}, from the data passed to ${where}`,
+      };
+    } else if (data?.kind === 'output' && ys && ys[ys.length - 1]?.kind === 'number') {
+      slot.fromCode = {
+        value: ys[ys.length - 1]!,
+        role: `${slot.role.role}, from the targets passed to ${where}`,
+      };
+    }
+  }
+}
+
+function layerSlots(
+  layer: LayerNode,
+  outer: LayerNode,
+  context: ModelContext,
+  slots: Slot[],
+): void {
+  const config = layer.config;
+  if (isUnread(layer)) {
+    slots.push({
+      name: config.text.trim(),
+      role: unreadRole(layer, outer, context),
+      set: (value) => {
+        if (value.kind === 'object') config.props = value.props;
+      },
+      omit: () => undefined,
+    });
+  }
+  for (const [key, prop] of Object.entries(config.props)) {
+    if (IGNORED_KEYS.has(key)) {
+      if (hasUnknown(prop.value)) delete config.props[key];
+      continue;
+    }
+    const first = layer === outer && outer.index === 0;
+    if (first && (key === 'inputShape' || key === 'batchInputShape' || key === 'batchShape')) {
+      const what = `the first layer (${layer.factory}, line ${layer.callSpan.line})`;
+      const batch = key === 'inputShape' ? 0 : 1;
+      if (prop.value.kind === 'unknown') {
+        const role = inputShapeRole(layer, what);
+        slots.push({ ...wholeSlot(prop.value.text, role, prop, batch), data: { kind: 'input' } });
+      } else shapeSlots(prop.value, layer, what, batch, slots, true);
+      continue;
+    }
+    const role = propRole(context, layer, key, outer);
+    const omit = (): void => void delete config.props[key];
+    if (prop.value.kind === 'array' && key === 'targetShape') {
+      elementSlots(prop.value, role, omit, slots);
+    } else {
+      const output = context.outputLayers.has(layer) && key === widthKey(layer);
+      forEachUnknown(
+        prop.value,
+        (text, set) =>
+          slots.push({
+            name: text,
+            role,
+            set,
+            omit,
+            ...(output ? { data: { kind: 'output' as const } } : {}),
+          }),
+        (v) => (prop.value = v),
+      );
+    }
+  }
+  if (config.opaque && !isUnread(layer)) requiredSlots(layer, outer, context, slots);
+  if (layer.inner) layerSlots(layer.inner, outer, context, slots);
+}
+
+/**
+ * A config read only in part (`{...base, activation: 'relu'}` with `base` unknown): a key the factory cannot do
+ * without and that is not among the readable ones is named after the unread part.
+ */
+function requiredSlots(
+  layer: LayerNode,
+  outer: LayerNode,
+  context: ModelContext,
+  slots: Slot[],
+): void {
+  const config = layer.config;
+  // `{...base, ...}`: the missing key would come from `base`, so it is named `base.units`.
+  const spread = /\.\.\.\s*([\w$.]+)/.exec(config.text)?.[1];
+  for (const key of requiredKeys(layer.factory)) {
+    if (config.props[key]) continue;
+    slots.push({
+      name: spread ? `${spread}.${key}` : `${key} in ${config.text.trim()}`,
+      role: propRole(context, layer, key, outer),
+      set: (value) => (config.props[key] = syntheticProp(value)),
+      omit: () => undefined,
+    });
+  }
+}
+
+/** A whole shape given as one unknown expression; a batch shape gets its leading null back. */
+function wholeSlot(text: string, role: Role, prop: ConfigProp, batch: number): Slot {
+  return {
+    name: text.trim(),
+    role,
+    set: (value) => {
+      prop.value =
+        batch && value.kind === 'array'
+          ? { kind: 'array', items: [{ kind: 'null' }, ...value.items] }
+          : value;
+    },
+    omit: () => undefined,
+  };
+}
+
+/** The unknown elements of an input shape such as `[IMAGE_H, IMAGE_W, 1]`. */
+function shapeSlots(
+  shape: Value,
+  consumer: LayerNode | undefined,
+  what: string,
+  batch: number,
+  slots: Slot[],
+  fromData = false,
+): void {
+  if (shape.kind !== 'array') {
+    forEachUnknown(
+      shape,
+      (text, set) =>
+        slots.push({
+          name: text,
+          role: inputShapeRole(consumer, what),
+          set,
+          omit: () => undefined,
+        }),
+      () => undefined,
+    );
+    return;
+  }
+  const rank = shape.items.length - batch;
+  shape.items.forEach((item, i) => {
+    if (item.kind !== 'unknown') return;
+    if (i < batch) {
+      shape.items[i] = { kind: 'null' };
+      return;
+    }
+    slots.push({
+      name: item.text.trim(),
+      role: dimensionRole(consumer, rank, i - batch, what),
+      ...(fromData ? { data: { kind: 'input-axis' as const, axis: i - batch, rank } } : {}),
+      set: (value) => (shape.items[i] = value),
+      omit: () => undefined,
+    });
+  });
+}
+
+/** Reshape targets and similar shapes: one open element can be -1 (tfjs infers it); others are 1. */
+function elementSlots(
+  array: Extract<Value, { kind: 'array' }>,
+  role: Role,
+  omit: () => void,
+  slots: Slot[],
+): void {
+  let inferred = false;
+  array.items.forEach((item, i) => {
+    if (item.kind !== 'unknown') return;
+    const value = inferred ? 1 : -1;
+    inferred = true;
+    slots.push({
+      name: item.text.trim(),
+      role: {
+        role: `${role.role.replace(/, left to tfjs's default$/, '')}: ${value === -1 ? 'inferred from the input size' : 'a unit axis'}`,
+        value: { kind: 'number', value },
+        priority: 4,
+      },
+      set: (v) => (array.items[i] = v),
+      omit,
+    });
+  });
+}
+
+/** A layer config that could not be read at all: its required keys from their roles. */
+function unreadRole(layer: LayerNode, outer: LayerNode, context: ModelContext): Role {
+  const props: Record<string, ConfigProp> = {};
+  for (const key of requiredKeys(layer.factory)) {
+    const value = propRole(context, layer, key, outer).value;
+    if (value) props[key] = syntheticProp(value);
+  }
+  if (outer.index === 0 && layer === outer && layer.factory !== 'embedding') {
+    const shape = inputShapeRole(layer, 'the first layer').value;
+    if (shape) props['inputShape'] = syntheticProp(shape);
+  }
+  return {
+    role: `config of ${layer.factory} layer ${layer.index} (line ${layer.callSpan.line})`,
+    value: { kind: 'object', props },
+    priority: 5,
+  };
+}
+
+/** Calls `found` for each unknown inside `value`, with a setter that replaces that unknown. */
+function forEachUnknown(
+  value: Value,
+  found: (text: string, set: (value: Value) => void) => void,
+  replace: (value: Value) => void,
+): void {
+  switch (value.kind) {
+    case 'unknown':
+      found(value.text.trim(), replace);
+      return;
+    case 'array':
+      value.items.forEach((item, i) => forEachUnknown(item, found, (v) => (value.items[i] = v)));
+      return;
+    case 'object':
+      for (const prop of Object.values(value.props))
+        forEachUnknown(prop.value, found, (v) => (prop.value = v));
+      return;
+    case 'call':
+      value.args.forEach((arg, i) => forEachUnknown(arg, found, (v) => (value.args[i] = v)));
+      return;
+    default:
+      return;
+  }
+}
+
+function hasUnknown(value: Value): boolean {
+  let open = false;
+  forEachUnknown(
+    value,
+    () => (open = true),
+    () => undefined,
+  );
+  return open;
+}
+
+function unknownText(value: Value): string | null {
+  return value.kind === 'unknown' ? value.text.trim() : null;
+}
+
+function isUnread(layer: LayerNode): boolean {
+  const config = layer.config;
+  return config.opaque && Object.keys(config.props).length === 0 && config.text.trim() !== '';
+}
+
+/** The layer that first reads a functional input (what its shape must fit), and at which argument. */
+function firstConsumer(
+  model: ModelGraph,
+  inputId: string,
+): { consumer: LayerNode | undefined; position: number } {
+  const node = model.nodes.find((n) => n.inputs.includes(inputId));
+  return node
+    ? { consumer: model.layers[node.layer], position: node.inputs.indexOf(inputId) }
+    : { consumer: undefined, position: -1 };
+}
+
+function widthKey(layer: LayerNode): string | undefined {
+  return LAYER_CATALOG[layer.factory]?.widthKey;
+}
+
+function isRecurrent(layer: LayerNode): boolean {
+  return LAYER_CATALOG[(layer.inner ?? layer).factory]?.kind === 'recurrent';
+}
+
+function hasInputShape(layer: LayerNode): boolean {
+  const props = layer.config.props;
+  if (props['inputShape'] || props['batchInputShape'] || props['batchShape']) return true;
+  if (layer.factory === 'dense' && props['inputDim']) return true;
+  if (SELF_SHAPED.has(layer.factory)) return true;
+  return layer.inner !== undefined && hasInputShape(layer.inner);
+}
+
+function syntheticProp(value: Value): ConfigProp {
+  return { value, span: null, valueSpan: null, inherited: false };
+}

@@ -21,6 +21,8 @@ const nodeEntries = [
   { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
+  // The npm package's API (require('gradient-lens')); its .d.ts files come from scripts/pack-npm.mjs.
+  { in: 'src/api/index.ts', out: 'api' },
 ].filter((e) => existsSync(join(root, e.in)));
 
 await build({

@@ -10,6 +10,7 @@
  * afterwards with unknown parameters (uncalled.ts picks and orders them). models.ts and training.ts
  * turn what was recorded into the IR; convert.ts maps values; catalog.ts is the layer catalog.
  */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { accessOf, bindImports } from './bindings';
 import type { AnalysisResult, Span } from './ir';
 import { Interp } from './interpreter';
@@ -33,12 +34,32 @@ export function analyze(source: string, filePath: string): AnalysisResult {
   if (!mentionsTfjs(source)) return empty;
   const parsed = parseSource(source, filePath);
   if (!parsed.ok) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
-  const result: AnalysisResult = { ...empty, importsTfjs: true };
+  return analyzeAst(parsed.ast, source, filePath);
+}
+
+/**
+ * The same analysis over an ESTree Program someone else parsed (ESLint's `context.sourceCode.ast`,
+ * from typescript-estree or espree), so a host that already parsed the file never parses it twice.
+ * The tree needs `range` and `loc`; it is only read.
+ */
+export function analyzeAst(
+  ast: TSESTree.Program,
+  source: string,
+  filePath: string,
+): AnalysisResult {
+  const result: AnalysisResult = {
+    filePath,
+    importsTfjs: true,
+    access: { tf: null, layers: null },
+    models: [],
+    problems: [],
+  };
+  if (!mentionsTfjs(source)) return { ...result, importsTfjs: false };
   const interp = new Interp(source);
   const root = new Scope(null, 0);
   try {
-    bindImports(parsed.ast, root);
-    interp.runProgram(parsed.ast, root);
+    bindImports(ast, root);
+    interp.runProgram(ast, root);
     interp.runUncalled(root);
   } catch (error) {
     result.problems.push(extractorFailure(error));

@@ -58,7 +58,8 @@ function splitFixes(fixes: readonly Fix[], fixable: boolean): [Fix | null, Fix[]
 }
 
 function toFixer(fix: Fix): EslintRule.ReportFixer {
-  return (fixer) => fix.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text));
+  return (fixer) =>
+    fix.edits.map((edit) => fixer.replaceTextRange([edit.start, edit.end], edit.text));
 }
 
 function optionsSchema(options: Record<string, RuleOptionSpec>) {
@@ -66,9 +67,12 @@ function optionsSchema(options: Record<string, RuleOptionSpec>) {
   for (const [name, spec] of Object.entries(options)) {
     const property: Record<string, unknown> = { type: spec.type, description: spec.description };
     if (spec.minimum !== undefined) property.minimum = spec.minimum;
-    if (spec.exclusiveMinimum !== undefined) property.exclusiveMinimum = spec.exclusiveMinimum;
+    // ESLint validates options with JSON Schema draft-04, where exclusiveMinimum is a flag on minimum.
+    if (spec.exclusiveMinimum !== undefined) {
+      property.minimum = spec.exclusiveMinimum;
+      property.exclusiveMinimum = true;
+    }
     properties[name] = property;
   }
   return { type: 'object' as const, properties, additionalProperties: false };
 }
-

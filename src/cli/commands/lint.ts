@@ -19,6 +19,7 @@ import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
 import type { Rule } from '../../rules/types';
 import { formatters } from '../formatters';
+import { ruleHelpReader } from '../formatters/rule-help';
 import { toolInfo } from '../formatters/tool-info';
 import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
@@ -82,6 +83,7 @@ export async function runLint(
       toolVersion: info.version,
       informationUri: info.informationUri,
       docsBaseUri: info.docsBaseUri,
+      ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
     }),
   );
   return exitCode(results, options, io);

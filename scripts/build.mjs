@@ -20,6 +20,8 @@ const nodeEntries = [
   // The extension's lazily required engine (parser, rules, probe client): kept out of activation.
   { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // --concurrency: the CLI's lint worker threads.
+  { in: 'src/lint/worker.ts', out: 'lint-worker' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
   // The npm package's API (require('gradient-lens')); its .d.ts files come from scripts/pack-npm.mjs.
   { in: 'src/api/index.ts', out: 'api' },

@@ -3,8 +3,10 @@
  * Exit codes: 0 clean (warnings allowed up to --max-warnings), 1 error-level findings or too many
  * warnings, 2 usage, input, configuration or internal error (one line on stderr).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CACHE_FILE, LintCache } from '../../lint/cache';
 import {
   ConfigError,
   ConfigLoader,
@@ -13,8 +15,9 @@ import {
   type LintConfig,
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
-import { fixUntilStable, type Fixable } from '../../lint/fix';
-import { lintText, type LintDependencies } from '../../lint/index';
+import type { LintDependencies } from '../../lint/index';
+import { autoConcurrency, lintInWorkers, type LintTask } from '../../lint/pool';
+import { FileWriteError, lintSource } from '../../lint/run-file';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
 import type { Rule } from '../../rules/types';
@@ -36,6 +39,11 @@ Options:
                                  wins over the configuration file
   --max-warnings N               exit 1 when there are more than N warnings
   --report-unused-directives     report disable directives that suppress nothing
+  --concurrency auto|N           lint on N worker threads; auto: one per core when there are
+                                 enough files to keep them busy (default: 1, no worker)
+  --cache                        reuse the results of files unchanged since the last run
+                                 (content hash, configuration and version must match)
+  --cache-location PATH          the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
   -h, --help                     show this help
 
 Exit codes: 0 clean, 1 error-level findings or too many warnings, 2 usage/input/internal error.
@@ -47,6 +55,8 @@ interface LintOptions {
   fix: boolean;
   cliConfig: LintConfig;
   maxWarnings: number | null;
+  concurrency: number | 'auto';
+  cacheLocation: string | null;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -60,7 +70,7 @@ export async function runLint(
   dependencies: LintDependencies,
 ): Promise<number> {
   const rules = dependencies.rules ?? registry;
-  const options = parseOptions(argv, rules);
+  const options = parseOptions(argv, rules, io.cwd);
   if (!options) {
     io.stdout(usage);
     return EXIT.ok;
@@ -69,14 +79,45 @@ export async function runLint(
   // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
   const loader = new ConfigLoader(rules);
   const configs = files.map((file) => configFor(file, options, loader));
-  const results = files.map((file, index) =>
-    lintFile(file, configs[index], options.fix, { ...dependencies, rules }),
-  );
-
   const info = toolInfo();
+  const cache = options.cacheLocation
+    ? new LintCache(options.cacheLocation, `gradient-lens@${info.version}`)
+    : null;
+  const tasks = files.map((file, i): LintTask => ({
+    file,
+    source: readSource(file),
+    config: configs[i],
+  }));
+  const results = tasks.map((task) => {
+    const hit = cache?.get(task.file, task.source, task.config) ?? null;
+    // A cached result with fixes still has work for --fix to do.
+    return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
+  });
+  const pending = tasks.filter((_, i) => results[i] === null);
+  const threads =
+    options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency;
+  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
+  const injected = dependencies.rules !== undefined || dependencies.analyze !== undefined;
+  const linted =
+    threads > 1 && !injected && pending.length > 1
+      ? await lintInWorkers(pending, options.fix, threads)
+      : pending.map((task) => lintHere(task, options.fix, { ...dependencies, rules }));
+  let at = 0;
+  results.forEach((result, i) => {
+    if (result) return;
+    results[i] = linted[at++];
+    // --fix may have rewritten the file: the entry is for what is on disk now.
+    const source = options.fix ? readSource(tasks[i].file) : tasks[i].source;
+    cache?.set(tasks[i].file, source, tasks[i].config, results[i]!);
+  });
+  if (cache) {
+    cache.retain(files);
+    cache.save();
+  }
+
   const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
   io.stdout(
-    formatters[options.format](results, {
+    formatters[options.format](results as LintResult[], {
       cwd: io.cwd,
       color,
       rules,
@@ -86,10 +127,10 @@ export async function runLint(
       ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
     }),
   );
-  return exitCode(results, options, io);
+  return exitCode(results as LintResult[], options, io);
 }
 
-function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | null {
+function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): LintOptions | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -102,6 +143,9 @@ function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | nul
         rule: { type: 'string', multiple: true, default: [] },
         'max-warnings': { type: 'string' },
         'report-unused-directives': { type: 'boolean', default: false },
+        concurrency: { type: 'string', default: '1' },
+        cache: { type: 'boolean', default: false },
+        'cache-location': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -129,7 +173,29 @@ function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | nul
     fix: values.fix ?? false,
     cliConfig,
     maxWarnings: parseMaxWarnings(values['max-warnings']),
+    concurrency: parseConcurrency(values.concurrency ?? '1'),
+    cacheLocation:
+      values.cache || values['cache-location'] !== undefined
+        ? cacheFile(values['cache-location'], cwd)
+        : null,
   };
+}
+
+function parseConcurrency(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new UsageError(`--concurrency expects auto or a whole number >= 1, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** As ESLint's --cache-location: a folder (existing, or written with a trailing /) gets the default name. */
+function cacheFile(location: string | undefined, cwd: string): string {
+  if (location === undefined) return resolve(cwd, DEFAULT_CACHE_FILE);
+  const path = resolve(cwd, location);
+  const isFolder =
+    /[\\/]$/.test(location) || statSync(path, { throwIfNoEntry: false })?.isDirectory();
+  return isFolder ? join(path, DEFAULT_CACHE_FILE) : path;
 }
 
 function parseMaxWarnings(value: string | undefined): number | null {
@@ -168,41 +234,22 @@ function configFor(file: string, options: LintOptions, loader: ConfigLoader): Li
   }
 }
 
-function lintFile(
-  file: string,
-  config: LintConfig,
-  fix: boolean,
-  dependencies: LintDependencies,
-): LintResult {
-  let source: string;
+function readSource(file: string): string {
   try {
-    source = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot read ${file}: ${reason}`);
   }
-  if (fix) {
-    const fixed = fixUntilStable(source, (text) =>
-      fixables(lintText(text, file, config, dependencies)),
-    );
-    if (fixed.output !== source) {
-      try {
-        writeFileSync(file, fixed.output);
-      } catch (error) {
-        throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
-      }
-      source = fixed.output;
-    }
-  }
-  return lintText(source, file, config, dependencies);
 }
 
-/** Rule findings, plus problems that carry a fix (unused directives, when they are reported). */
-function fixables(result: LintResult): Fixable[] {
-  const problems = result.problems.flatMap((problem) =>
-    problem.fix ? [{ fixes: [problem.fix] }] : [],
-  );
-  return [...result.messages, ...problems];
+function lintHere(task: LintTask, fix: boolean, dependencies: LintDependencies): LintResult {
+  try {
+    return lintSource(task.file, task.source, task.config, fix, dependencies);
+  } catch (error) {
+    if (error instanceof FileWriteError) throw new UsageError(error.message);
+    throw error;
+  }
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

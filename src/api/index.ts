@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { analyze as analyzeSource } from '../analysis';
+import { analyzeAst as analyzeTree, analyze as analyzeSource } from '../analysis';
 import type { AnalysisResult, ModelGraph } from '../analysis/ir';
 import {
   ConfigLoader,
@@ -31,7 +31,6 @@ export type { LintMessage, LintProblem, LintResult, UnusedDirective } from '../l
 export type { Fix, Finding, RuleMeta, Severity, TextEdit } from '../rules/types';
 export type { BackendChoice, LayerProbe, ProbeReport, Verdict, WeightProbe } from '../probe/types';
 export { ProbeError };
-export { analyzeAst } from '../analysis';
 
 /** A rule's setting, as in `.gradientlensrc.json`: `"warning"` or `["warning", { minDepth: 6 }]`. */
 export type RuleSettingInput =
@@ -56,6 +55,23 @@ export interface LintOutput extends LintResult {
 /** The extractor alone: the models (ModelGraph IR) a file defines. Never throws. */
 export function analyze(source: string, filePath = 'input.ts'): AnalysisResult {
   return analyzeSource(source, filePath);
+}
+
+/** An ESTree Program as ESLint (`context.sourceCode.ast`), typescript-estree or espree give it. */
+export interface EstreeProgram {
+  type: 'Program';
+  body: unknown[];
+  range: [number, number];
+  loc: { start: { line: number; column: number }; end: { line: number; column: number } };
+}
+
+/** The extractor over a tree someone already parsed (with `range` and `loc`): no second parse. */
+export function analyzeAst(
+  ast: EstreeProgram,
+  source: string,
+  filePath = 'input.ts',
+): AnalysisResult {
+  return analyzeTree(ast as unknown as Parameters<typeof analyzeTree>[0], source, filePath);
 }
 
 /** Lints one source text. Throws only for invalid `rules` settings (naming the key). */

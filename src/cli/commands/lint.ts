@@ -17,7 +17,6 @@ import {
 import { collectFiles, FileSelectionError } from '../../lint/files';
 import type { LintDependencies } from '../../lint/index';
 import { autoConcurrency, lintInWorkers, type LintTask } from '../../lint/pool';
-import { FileWriteError, lintSource } from '../../lint/run-file';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
 import type { Rule } from '../../rules/types';
@@ -101,7 +100,7 @@ export async function runLint(
   const linted =
     threads > 1 && !injected && pending.length > 1
       ? await lintInWorkers(pending, options.fix, threads)
-      : pending.map((task) => lintHere(task, options.fix, { ...dependencies, rules }));
+      : await lintHere(pending, options.fix, { ...dependencies, rules });
   let at = 0;
   results.forEach((result, i) => {
     if (result) return;
@@ -243,13 +242,25 @@ function readSource(file: string): string {
   }
 }
 
-function lintHere(task: LintTask, fix: boolean, dependencies: LintDependencies): LintResult {
-  try {
-    return lintSource(task.file, task.source, task.config, fix, dependencies);
-  } catch (error) {
-    if (error instanceof FileWriteError) throw new UsageError(error.message);
-    throw error;
-  }
+/**
+ * Lints in this thread. The linter (and with it the parser) is loaded only here, so a run whose
+ * files all come from the cache never loads it.
+ */
+async function lintHere(
+  tasks: readonly LintTask[],
+  fix: boolean,
+  dependencies: LintDependencies,
+): Promise<LintResult[]> {
+  if (tasks.length === 0) return [];
+  const { FileWriteError, lintSource } = await import('../../lint/run-file');
+  return tasks.map((task) => {
+    try {
+      return lintSource(task.file, task.source, task.config, fix, dependencies);
+    } catch (error) {
+      if (error instanceof FileWriteError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

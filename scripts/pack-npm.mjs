@@ -4,7 +4,15 @@
 //   gradient-lens-<version>.tgz                 CLI + typed API (everything bundled: no dependencies)
 //   eslint-plugin-gradient-lens-<version>.tgz   the ESLint plugin (no parser of its own)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +41,8 @@ function packCli() {
   mkdirSync(join(dir, 'dist', 'media'), { recursive: true });
   // What runs: the CLI and the API, their worker bundles, the probe's wasm files beside its worker,
   // the HTML report's assets, and the rule pages that SARIF embeds as help.
-  for (const file of ['cli.js', 'api.js', 'lint-worker.js', 'probe-worker.js']) copy(`dist/${file}`);
+  for (const file of ['cli.js', 'api.js', 'lint-worker.js', 'probe-worker.js'])
+    copy(`dist/${file}`);
   for (const file of readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.wasm'))) {
     copy(`dist/${file}`);
   }
@@ -69,7 +78,14 @@ function packCli() {
     version: manifest.version,
     description: manifest.description,
     license: manifest.license,
-    keywords: ['tensorflow', 'tfjs', 'gradients', 'linter', 'vanishing-gradients', 'exploding-gradients'],
+    keywords: [
+      'tensorflow',
+      'tfjs',
+      'gradients',
+      'linter',
+      'vanishing-gradients',
+      'exploding-gradients',
+    ],
     ...(manifest.homepage ? { homepage: manifest.homepage } : {}),
     ...(manifest.repository ? { repository: manifest.repository } : {}),
     engines: { node: manifest.engines.node },
@@ -102,12 +118,16 @@ function packPlugin() {
 }
 
 function rulePages() {
-  return readdirSync(join(root, 'docs', 'rules')).filter((f) => /^[a-z0-9]+(-[a-z0-9]+)+\.md$/.test(f));
+  return readdirSync(join(root, 'docs', 'rules')).filter((f) =>
+    /^[a-z0-9]+(-[a-z0-9]+)+\.md$/.test(f),
+  );
 }
 
 /** `import { lint } from 'gradient-lens'`: named ESM exports over the one CommonJS bundle. */
 function esmWrapper(cjsBundle) {
-  const names = Object.keys(createRequire(import.meta.url)(cjsBundle)).filter((n) => n !== 'default');
+  const names = Object.keys(createRequire(import.meta.url)(cjsBundle)).filter(
+    (n) => n !== 'default',
+  );
   return (
     "import api from './api.js';\n\n" +
     `export const { ${names.join(', ')} } = api;\n` +
@@ -117,8 +137,8 @@ function esmWrapper(cjsBundle) {
 
 /** Declaration files of the public API (and the monitor), from the TypeScript sources. */
 function emitTypes(dir, hasMonitor) {
-  const entries = ['src/api/index.ts', ...(hasMonitor ? ['src/monitor/index.ts'] : [])].filter((f) =>
-    existsSync(join(root, f)),
+  const entries = ['src/api/index.ts', ...(hasMonitor ? ['src/monitor/index.ts'] : [])].filter(
+    (f) => existsSync(join(root, f)),
   );
   const tsconfig = join(stage, 'tsconfig.types.json');
   writeJson(tsconfig, {
@@ -135,7 +155,10 @@ function emitTypes(dir, hasMonitor) {
     files: entries.map((f) => join(root, f)),
   });
   run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', tsconfig]);
-  pruneTypes(join(dir, 'types'), entries.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '.d.ts')));
+  pruneTypes(
+    join(dir, 'types'),
+    entries.map((f) => f.replace(/^src\//, '').replace(/\.ts$/, '.d.ts')),
+  );
 }
 
 /** tsc writes a .d.ts for every module the entries import; ship only those the entries' types reach. */

@@ -4,7 +4,7 @@
  * JSON file; a missing, unreadable or foreign one is simply an empty cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { LintConfig } from './config';
 import type { LintResult } from './types';
@@ -54,12 +54,14 @@ export class LintCache {
     this.dirty = true;
   }
 
-  /** Keeps only the files of this run, so deleted files do not accumulate. */
-  retain(files: readonly string[]): void {
-    const kept: Record<string, Entry> = {};
-    for (const file of files) if (this.entries[file]) kept[file] = this.entries[file];
-    if (Object.keys(kept).length !== Object.keys(this.entries).length) this.dirty = true;
-    this.entries = kept;
+  /** Drops the entries of files that no longer exist, so a cache does not grow forever. */
+  prune(): void {
+    for (const file of Object.keys(this.entries)) {
+      if (!existsSync(file)) {
+        delete this.entries[file];
+        this.dirty = true;
+      }
+    }
   }
 
   /** Written atomically (temp file + rename), so an interrupted run never leaves half a cache. */

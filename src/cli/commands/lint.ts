@@ -87,36 +87,15 @@ export async function runLint(
     source: readSource(file),
     config: configs[i],
   }));
-  const results = tasks.map((task) => {
-    const hit = cache?.get(task.file, task.source, task.config) ?? null;
-    // A cached result with fixes still has work for --fix to do.
-    return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
-  });
-  const pending = tasks.filter((_, i) => results[i] === null);
-  const threads =
-    options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency;
-  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
-  const injected = dependencies.rules !== undefined || dependencies.analyze !== undefined;
-  const linted =
-    threads > 1 && !injected && pending.length > 1
-      ? await lintInWorkers(pending, options.fix, threads)
-      : await lintHere(pending, options.fix, { ...dependencies, rules });
-  let at = 0;
-  results.forEach((result, i) => {
-    if (result) return;
-    results[i] = linted[at++];
-    // --fix may have rewritten the file: the entry is for what is on disk now.
-    const source = options.fix ? readSource(tasks[i].file) : tasks[i].source;
-    cache?.set(tasks[i].file, source, tasks[i].config, results[i]!);
-  });
+  const results = await lintTasks(tasks, options, cache, { ...dependencies, rules });
   if (cache) {
-    cache.retain(files);
+    cache.prune();
     cache.save();
   }
 
   const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
   io.stdout(
-    formatters[options.format](results as LintResult[], {
+    formatters[options.format](results, {
       cwd: io.cwd,
       color,
       rules,
@@ -126,7 +105,42 @@ export async function runLint(
       ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
     }),
   );
-  return exitCode(results as LintResult[], options, io);
+  return exitCode(results, options, io);
+}
+
+/**
+ * Results from the cache where the file is unchanged, the others linted here or, with
+ * --concurrency, on worker threads; in the order of `tasks` either way.
+ */
+async function lintTasks(
+  tasks: readonly LintTask[],
+  options: LintOptions,
+  cache: LintCache | null,
+  dependencies: LintDependencies,
+): Promise<LintResult[]> {
+  const cached = tasks.map((task) => {
+    const hit = cache?.get(task.file, task.source, task.config) ?? null;
+    // A cached result with fixes still has work for --fix to do.
+    return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
+  });
+  const pending = tasks.filter((_, i) => cached[i] === null);
+  const threads =
+    options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency;
+  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
+  const injected = dependencies.analyze !== undefined || dependencies.rules !== registry;
+  const linted =
+    threads > 1 && !injected && pending.length > 1
+      ? await lintInWorkers(pending, options.fix, threads)
+      : await lintHere(pending, options.fix, dependencies);
+  let next = 0;
+  return tasks.map((task, i) => {
+    const hit = cached[i];
+    if (hit) return hit;
+    const result = linted[next++];
+    // --fix may have rewritten the file: the entry is for what is on disk now.
+    cache?.set(task.file, options.fix ? readSource(task.file) : task.source, task.config, result);
+    return result;
+  });
 }
 
 function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): LintOptions | null {

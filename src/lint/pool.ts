@@ -45,15 +45,13 @@ export async function lintInWorkers(
   const runWorker = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const worker = new Worker(script);
-      let batchStart = 0;
-      const send = () => {
-        if (next >= tasks.length) {
-          void worker.terminate().then(() => resolve());
-          return;
-        }
-        batchStart = next;
+      // Two batches in flight, so a worker never waits for the round trip to get its next one.
+      const inFlight: number[] = [];
+      const send = (): void => {
+        if (next >= tasks.length) return;
+        inFlight.push(next);
+        const request: WorkerRequest = { tasks: tasks.slice(next, next + BATCH), fix };
         next = Math.min(tasks.length, next + BATCH);
-        const request: WorkerRequest = { tasks: tasks.slice(batchStart, next), fix };
         worker.postMessage(request);
       };
       worker.on('message', (reply: WorkerReply) => {
@@ -62,15 +60,19 @@ export async function lintInWorkers(
           reject(new Error(reply.message));
           return;
         }
-        reply.results.forEach((result, i) => (results[batchStart + i] = result));
+        const start = inFlight.shift() ?? 0;
+        reply.results.forEach((result, i) => (results[start + i] = result));
         send();
+        if (inFlight.length === 0) void worker.terminate().then(() => resolve());
       });
       worker.on('error', reject);
       worker.on('exit', (code) => {
-        if (code !== 0 && next < tasks.length)
-          reject(new Error(`a lint worker exited with ${code}`));
+        if (inFlight.length > 0) reject(new Error(`a lint worker exited with ${code}`));
       });
       send();
+      send();
+      // Fewer batches than workers: this one got none.
+      if (inFlight.length === 0) void worker.terminate().then(() => resolve());
     });
   const count = Math.max(1, Math.min(threads, Math.ceil(tasks.length / BATCH)));
   await Promise.all(Array.from({ length: count }, runWorker));

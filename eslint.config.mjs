@@ -5,6 +5,8 @@ export default tseslint.config(
   {
     ignores: [
       'dist/**',
+      'packages/*/dist/**',
+      'packages-out/**',
       'out/**',
       'node_modules/**',
       '.cache/**',

@@ -43,7 +43,7 @@ export async function bench(): Promise<void> {
   }
 }
 
-function interleavedMedians<K extends string>(
+export function interleavedMedians<K extends string>(
   rounds: number,
   contenders: Record<K, () => unknown>,
 ): Record<K, number> {

@@ -20,7 +20,11 @@ const nodeEntries = [
   // The extension's lazily required engine (parser, rules, probe client): kept out of activation.
   { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // --concurrency: the CLI's lint worker threads.
+  { in: 'src/lint/worker.ts', out: 'lint-worker' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
+  // The npm package's API (require('gradient-lens')); its .d.ts files come from scripts/pack-npm.mjs.
+  { in: 'src/api/index.ts', out: 'api' },
 ].filter((e) => existsSync(join(root, e.in)));
 
 await build({
@@ -57,3 +61,33 @@ if (existsSync(wasmDir)) {
     if (existsSync(join(wasmDir, f))) cpSync(join(wasmDir, f), join(root, 'dist', f));
   }
 }
+
+// The ESLint plugin: rules and analyzer only. ESLint parses (analyzeAst reads its tree), so the
+// parser that analyze() would call is replaced by a stub and typescript/typescript-estree stay out.
+const noParser = {
+  name: 'no-parser',
+  setup(b) {
+    b.onResolve({ filter: /^@typescript-eslint\/typescript-estree$/ }, (args) => ({
+      path: args.path,
+      namespace: 'no-parser',
+    }));
+    b.onLoad({ filter: /.*/, namespace: 'no-parser' }, () => ({
+      contents:
+        'export class TSError extends Error {}\n' +
+        'export function parse() { throw new Error("the ESLint plugin never parses: ESLint does"); }\n',
+      loader: 'js',
+    }));
+  },
+};
+await build({
+  ...common,
+  entryPoints: ['packages/eslint-plugin/src/index.ts'],
+  outfile: 'packages/eslint-plugin/dist/index.js',
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['eslint'],
+  plugins: [noParser],
+  // `require('eslint-plugin-gradient-lens')` is the plugin itself, as ESLint plugins are.
+  footer: { js: 'module.exports = module.exports.default;' },
+});

@@ -4,7 +4,7 @@
  * ruleIndex consistency), since no schema validator is available offline.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -38,14 +38,27 @@ function sarifViolations(log: Sarif.Log): string[] {
     const driver = run.tool?.driver;
     check(typeof driver?.name === 'string' && driver.name.length > 0, 'tool.driver.name required');
     check(typeof driver?.version === 'string', 'tool.driver.version is a string');
-    check(isAbsoluteUri(driver?.informationUri), 'tool.driver.informationUri is an absolute URI');
+    check(
+      driver?.informationUri === undefined || isAbsoluteUri(driver.informationUri),
+      'tool.driver.informationUri is an absolute URI',
+    );
+    check(
+      !/file:\/\//.test(JSON.stringify(driver ?? {})),
+      'tool.driver has no file:// link (dead in code scanning)',
+    );
     const ruleList = driver?.rules ?? [];
     ruleList.forEach((rule, i) => {
       check(typeof rule.id === 'string' && rule.id.length > 0, `rules[${i}].id required`);
       check(typeof rule.shortDescription?.text === 'string', `rules[${i}].shortDescription.text`);
       check(
-        isAbsoluteUri(rule.helpUri) && rule.helpUri!.endsWith(`/${rule.id}.md`),
+        rule.helpUri === undefined ||
+          (isAbsoluteUri(rule.helpUri) && rule.helpUri.endsWith(`/${rule.id}.md`)),
         `rules[${i}].helpUri`,
+      );
+      check(
+        rule.help === undefined ||
+          (typeof rule.help.text === 'string' && typeof rule.help.markdown === 'string'),
+        `rules[${i}].help has text and markdown`,
       );
       check(
         LEVELS.has(rule.defaultConfiguration?.level ?? ''),
@@ -203,4 +216,34 @@ test('the validator rejects a broken log (so the check above can fail)', () => {
     'results[0].level',
     'results[0].ruleIndex matches ruleId',
   ]);
+});
+
+test('the real rules carry their docs page as help text and Markdown, and no local links', async () => {
+  const dir = join(temp, 'help');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'model.js'), "import * as tf from '@tensorflow/tfjs';\n");
+  const out: string[] = [];
+  await runLint(
+    ['--format', 'sarif'],
+    { stdout: (s) => out.push(s), stderr: () => {}, cwd: dir },
+    {},
+  );
+  const log = JSON.parse(out.join('')) as Sarif.Log;
+  assert.deepEqual(sarifViolations(log), []);
+  const descriptors = log.runs[0].tool.driver.rules ?? [];
+  assert.equal(descriptors.length, 13);
+  for (const rule of descriptors) {
+    const page = readFileSync(join(__dirname, '..', 'docs', 'rules', `${rule.id}.md`), 'utf8');
+    const markdown = rule.help?.markdown ?? '';
+    const text = rule.help?.text ?? '';
+    assert.ok(markdown.startsWith(`# ${rule.id}\n`), rule.id);
+    assert.ok(markdown.includes('## Why') && markdown.includes('## Bad'), rule.id);
+    assert.ok(markdown.length > page.length * 0.9, `${rule.id}: the whole page`);
+    assert.ok(text.startsWith(`${rule.id}\n`), `${rule.id} text has no Markdown heading`);
+    assert.doesNotMatch(text, /^```|\*\*/m);
+  }
+  // The page links to missing-initializer.md; without a public docs address that is plain text.
+  const mismatch = descriptors.find((r) => r.id === 'initializer-mismatch')!;
+  assert.match(mismatch.help!.markdown!, /missing-initializer's job/);
+  assert.doesNotMatch(JSON.stringify(descriptors), /file:\/\/|\]\(missing-initializer\.md\)/);
 });

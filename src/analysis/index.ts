@@ -52,17 +52,36 @@ export function analyze(
     ? { ok: true as const, ast: options.program }
     : parseSource(source, filePath);
   if (!parsed.ok) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
-  const result: AnalysisResult = { ...empty, importsTfjs: true };
+  return analyzeAst(parsed.ast, source, filePath, options);
+}
+
+/**
+ * The same analysis over an ESTree Program someone else parsed (ESLint's `context.sourceCode.ast`,
+ * from typescript-estree or espree), so a host that already parsed the file never parses it twice.
+ * The tree needs `range` and `loc`; it is only read.
+ */
+export function analyzeAst(
+  ast: TSESTree.Program,
+  source: string,
+  filePath: string,
+  options: Pick<AnalyzeOptions, 'modules'> = {},
+): AnalysisResult {
+  const result: AnalysisResult = {
+    filePath,
+    importsTfjs: true,
+    access: { tf: null, layers: null },
+    models: [],
+    problems: [],
+  };
+  if (!mentionsTfjs(source)) return { ...result, importsTfjs: false };
   const interp = new Interp(source);
   const root = new Scope(null, 0);
-  const linker = options.modules
-    ? new Linker(interp, options.modules, filePath, parsed.ast, root)
-    : null;
+  const linker = options.modules ? new Linker(interp, options.modules, filePath, ast, root) : null;
   interp.linker = linker;
   try {
-    bindImports(parsed.ast, root);
+    bindImports(ast, root);
     linker?.linkEntry();
-    interp.runProgram(parsed.ast, root);
+    interp.runProgram(ast, root);
     linker?.entryDone();
     linker?.runImporters();
     interp.runUncalled(root);

@@ -1,3 +1,4 @@
+import { toolInfo } from './formatters/tool-info';
 import { CliIO, EXIT, UsageError, processIO } from './io';
 
 type Command = (argv: string[], io: CliIO) => Promise<number>;
@@ -15,7 +16,7 @@ Commands:
   models FILE...    print the models found in files (--format text|json)
   probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
 
-Run "gradient-lens <command> --help" for a command's options.
+Run "gradient-lens <command> --help" for a command's options, "gradient-lens --version" for the version.
 `;
 
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
@@ -23,6 +24,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
   if (!name || name === '--help' || name === '-h') {
     io.stdout(usage);
     return name ? EXIT.ok : EXIT.error;
+  }
+  if (name === '--version' || name === '-v') {
+    io.stdout(`${toolInfo().version}\n`);
+    return EXIT.ok;
   }
   const load = commands[name];
   if (!load) {

@@ -52,4 +52,6 @@ export interface LintResult {
   fixableCount: number;
   /** Directives that suppressed nothing; always computed, reported as problems only on request. */
   unusedDirectives: UnusedDirective[];
+  /** Other workspace files the analysis read (imports, importers), as absolute paths. */
+  readFiles?: string[];
 }

@@ -7,7 +7,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH } from '../analysis/parse';
+import type { LintConfig, LintDependencies } from '../lint';
 import { isSourceFile } from '../lint/files';
+import type { LintResult } from '../lint/types';
+import { lintWorkspaceFile } from './lint';
 import { createWorkspace, DEFAULT_MAX_FILES, mayRead, type Workspace, type WorkspaceHost } from '.';
 
 const SKIPPED = new Set(['node_modules', '.git']);
@@ -105,4 +108,22 @@ export class ProjectWorkspaces {
     ws.update(path, source);
     return { ...ws.analyzeFile(path), filePath: file };
   }
+}
+
+/**
+ * Lints versions of one file's text as part of its project. The result names the other files the
+ * analysis read (`readFiles`), so a cache can tell when one of them changed.
+ */
+export function workspaceLinter(
+  workspaces: ProjectWorkspaces,
+  file: string,
+  config: LintConfig,
+  dependencies: LintDependencies = {},
+): (text: string) => LintResult {
+  return (text) => {
+    const ws = workspaces.forFile(file);
+    const { result } = lintWorkspaceFile(ws, file, text, config, dependencies);
+    const read = ws.linkedFiles(resolve(file));
+    return read.length > 0 ? { ...result, readFiles: read } : result;
+  };
 }

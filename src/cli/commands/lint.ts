@@ -3,8 +3,10 @@
  * Exit codes: 0 clean (warnings allowed up to --max-warnings), 1 error-level findings or too many
  * warnings, 2 usage, input, configuration or internal error (one line on stderr).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { DEFAULT_CACHE_FILE, LintCache } from '../../lint/cache';
 import {
   ConfigError,
   ConfigLoader,
@@ -13,14 +15,14 @@ import {
   type LintConfig,
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
-import { fixUntilStable, type Fixable } from '../../lint/fix';
-import { lintText, type LintDependencies } from '../../lint/index';
+import type { LintDependencies } from '../../lint/index';
+import { autoConcurrency, lintInWorkers, type LintTask } from '../../lint/pool';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
-import { lintWorkspaceFile } from '../../workspace/lint';
-import { ProjectWorkspaces } from '../../workspace/node-host';
+import { ProjectWorkspaces, workspaceLinter } from '../../workspace/node-host';
 import type { Rule } from '../../rules/types';
 import { formatters } from '../formatters';
+import { ruleHelpReader } from '../formatters/rule-help';
 import { toolInfo } from '../formatters/tool-info';
 import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
@@ -37,6 +39,11 @@ Options:
                                  wins over the configuration file
   --max-warnings N               exit 1 when there are more than N warnings
   --report-unused-directives     report disable directives that suppress nothing
+  --concurrency auto|N           lint on N worker threads; auto: one per core when there are
+                                 enough files to keep them busy (default: 1, no worker)
+  --cache                        reuse the results of files unchanged since the last run
+                                 (content hash, configuration and version must match)
+  --cache-location PATH          the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
   -h, --help                     show this help
 
 Exit codes: 0 clean, 1 error-level findings or too many warnings, 2 usage/input/internal error.
@@ -48,6 +55,8 @@ interface LintOptions {
   fix: boolean;
   cliConfig: LintConfig;
   maxWarnings: number | null;
+  concurrency: number | 'auto';
+  cacheLocation: string | null;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -61,7 +70,7 @@ export async function runLint(
   dependencies: LintDependencies,
 ): Promise<number> {
   const rules = dependencies.rules ?? registry;
-  const options = parseOptions(argv, rules);
+  const options = parseOptions(argv, rules, io.cwd);
   if (!options) {
     io.stdout(usage);
     return EXIT.ok;
@@ -70,14 +79,21 @@ export async function runLint(
   // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
   const loader = new ConfigLoader(rules);
   const configs = files.map((file) => configFor(file, options, loader));
-  // Cross-file values resolve through the project's workspace (an injected analyzer means a test
-  // that wants the file alone).
-  const ws = dependencies.analyze ? null : new ProjectWorkspaces(io.cwd);
-  const results = files.map((file, index) =>
-    lintFile(file, configs[index], options.fix, { ...dependencies, rules }, ws),
-  );
-
   const info = toolInfo();
+  const cache = options.cacheLocation
+    ? new LintCache(options.cacheLocation, `gradient-lens@${info.version}`)
+    : null;
+  const tasks = files.map((file, i): LintTask => ({
+    file,
+    source: readSource(file),
+    config: configs[i],
+  }));
+  const results = await lintTasks(tasks, options, cache, { ...dependencies, rules }, io.cwd);
+  if (cache) {
+    cache.prune();
+    cache.save();
+  }
+
   const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
   io.stdout(
     formatters[options.format](results, {
@@ -87,12 +103,49 @@ export async function runLint(
       toolVersion: info.version,
       informationUri: info.informationUri,
       docsBaseUri: info.docsBaseUri,
+      ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
     }),
   );
   return exitCode(results, options, io);
 }
 
-function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | null {
+/**
+ * Results from the cache where the file is unchanged, the others linted here or, with
+ * --concurrency, on worker threads; in the order of `tasks` either way.
+ */
+async function lintTasks(
+  tasks: readonly LintTask[],
+  options: LintOptions,
+  cache: LintCache | null,
+  dependencies: LintDependencies,
+  cwd: string,
+): Promise<LintResult[]> {
+  const cached = tasks.map((task) => {
+    const hit = cache?.get(task.file, task.source, task.config) ?? null;
+    // A cached result with fixes still has work for --fix to do.
+    return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
+  });
+  const pending = tasks.filter((_, i) => cached[i] === null);
+  const threads =
+    options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency;
+  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
+  const injected = dependencies.analyze !== undefined || dependencies.rules !== registry;
+  const linted =
+    threads > 1 && !injected && pending.length > 1
+      ? await lintInWorkers(pending, options.fix, threads, cwd)
+      : await lintHere(pending, options.fix, dependencies, cwd);
+  let next = 0;
+  return tasks.map((task, i) => {
+    const hit = cached[i];
+    if (hit) return hit;
+    const result = linted[next++];
+    // --fix may have rewritten the file: the entry is for what is on disk now.
+    cache?.set(task.file, options.fix ? readSource(task.file) : task.source, task.config, result);
+    return result;
+  });
+}
+
+function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): LintOptions | null {
   let parsed;
   try {
     parsed = parseArgs({
@@ -105,6 +158,9 @@ function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | nul
         rule: { type: 'string', multiple: true, default: [] },
         'max-warnings': { type: 'string' },
         'report-unused-directives': { type: 'boolean', default: false },
+        concurrency: { type: 'string', default: '1' },
+        cache: { type: 'boolean', default: false },
+        'cache-location': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -132,7 +188,29 @@ function parseOptions(argv: string[], rules: readonly Rule[]): LintOptions | nul
     fix: values.fix ?? false,
     cliConfig,
     maxWarnings: parseMaxWarnings(values['max-warnings']),
+    concurrency: parseConcurrency(values.concurrency ?? '1'),
+    cacheLocation:
+      values.cache || values['cache-location'] !== undefined
+        ? cacheFile(values['cache-location'], cwd)
+        : null,
   };
+}
+
+function parseConcurrency(value: string): number | 'auto' {
+  if (value === 'auto') return 'auto';
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new UsageError(`--concurrency expects auto or a whole number >= 1, got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** As ESLint's --cache-location: a folder (existing, or written with a trailing /) gets the default name. */
+function cacheFile(location: string | undefined, cwd: string): string {
+  if (location === undefined) return resolve(cwd, DEFAULT_CACHE_FILE);
+  const path = resolve(cwd, location);
+  const isFolder =
+    /[\\/]$/.test(location) || statSync(path, { throwIfNoEntry: false })?.isDirectory();
+  return isFolder ? join(path, DEFAULT_CACHE_FILE) : path;
 }
 
 function parseMaxWarnings(value: string | undefined): number | null {
@@ -171,44 +249,39 @@ function configFor(file: string, options: LintOptions, loader: ConfigLoader): Li
   }
 }
 
-function lintFile(
-  file: string,
-  config: LintConfig,
-  fix: boolean,
-  dependencies: LintDependencies,
-  ws: ProjectWorkspaces | null,
-): LintResult {
-  const lint = (text: string) =>
-    ws
-      ? lintWorkspaceFile(ws.forFile(file), file, text, config, dependencies).result
-      : lintText(text, file, config, dependencies);
-  let source: string;
+function readSource(file: string): string {
   try {
-    source = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new UsageError(`cannot read ${file}: ${reason}`);
   }
-  if (fix) {
-    const fixed = fixUntilStable(source, (text) => fixables(lint(text)));
-    if (fixed.output !== source) {
-      try {
-        writeFileSync(file, fixed.output);
-      } catch (error) {
-        throw new UsageError(`cannot write ${file}: ${(error as Error).message}`);
-      }
-      source = fixed.output;
-    }
-  }
-  return lint(source);
 }
 
-/** Rule findings, plus problems that carry a fix (unused directives, when they are reported). */
-function fixables(result: LintResult): Fixable[] {
-  const problems = result.problems.flatMap((problem) =>
-    problem.fix ? [{ fixes: [problem.fix] }] : [],
-  );
-  return [...result.messages, ...problems];
+/**
+ * Lints in this thread. The linter (and with it the parser) is loaded only here, so a run whose
+ * files all come from the cache never loads it.
+ */
+async function lintHere(
+  tasks: readonly LintTask[],
+  fix: boolean,
+  dependencies: LintDependencies,
+  cwd: string,
+): Promise<LintResult[]> {
+  if (tasks.length === 0) return [];
+  const { FileWriteError, lintSource } = await import('../../lint/run-file');
+  // Cross-file values resolve through the project's workspace (an injected analyzer means a test
+  // that wants the file alone).
+  const ws = dependencies.analyze ? null : new ProjectWorkspaces(cwd);
+  return tasks.map((task) => {
+    try {
+      const lint = ws ? workspaceLinter(ws, task.file, task.config, dependencies) : undefined;
+      return lintSource(task.file, task.source, task.config, fix, dependencies, lint);
+    } catch (error) {
+      if (error instanceof FileWriteError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

@@ -37,8 +37,8 @@ export function sarifLog(results: readonly LintResult[], context: FormatContext)
           driver: {
             name: 'gradient-lens',
             version: context.toolVersion,
-            informationUri: context.informationUri,
-            rules: context.rules.map((rule) => descriptor(rule, context.docsBaseUri)),
+            ...(context.informationUri ? { informationUri: context.informationUri } : {}),
+            rules: context.rules.map((rule) => descriptor(rule, context)),
           },
         },
         // Columns and offsets index JavaScript strings; SARIF's default would be code points.
@@ -58,11 +58,13 @@ export function sarifLog(results: readonly LintResult[], context: FormatContext)
   };
 }
 
-function descriptor(rule: Rule, docsBaseUri: string): Sarif.ReportingDescriptor {
+function descriptor(rule: Rule, context: FormatContext): Sarif.ReportingDescriptor {
+  const help = context.ruleHelp?.(rule.id) ?? null;
   return {
     id: rule.id,
     shortDescription: { text: rule.meta.description },
-    helpUri: `${docsBaseUri}${rule.id}.md`,
+    ...(help ? { help: { text: help.text, markdown: help.markdown } } : {}),
+    ...(context.docsBaseUri ? { helpUri: `${context.docsBaseUri}${rule.id}.md` } : {}),
     defaultConfiguration: { level: LEVEL[rule.meta.defaultSeverity] },
     properties: { type: rule.meta.type, fixable: rule.meta.fixable },
   };

@@ -1,33 +1,34 @@
 /**
  * The tool's version and links for SARIF, read from the package's own package.json at run time
  * (found upward from this module, so it works from src/ under tsx and from the dist/ bundle).
+ * Links are only the package's public `homepage` / GitHub `repository`: a local file:// link would
+ * be dead wherever the SARIF log is read (code scanning), so without one there is no link.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 
 export interface ToolInfo {
   version: string;
-  informationUri: string;
-  docsBaseUri: string;
+  informationUri: string | null;
+  /** Public folder of the `<rule-id>.md` pages, ending in "/". */
+  docsBaseUri: string | null;
+  /** The docs/rules folder shipped with the package (SARIF embeds each rule's page as help). */
+  docsDir: string | null;
 }
 
 export function toolInfo(startDirectory: string = __dirname): ToolInfo {
   const found = findOwnPackage(startDirectory);
-  if (!found) {
-    return { version: '0.0.0', informationUri: 'about:blank', docsBaseUri: 'about:blank#' };
-  }
+  if (!found) return { version: '0.0.0', informationUri: null, docsBaseUri: null, docsDir: null };
   const { root, pkg } = found;
   const repository = githubUrl(pkg.repository);
-  const homepage = typeof pkg.homepage === 'string' ? pkg.homepage : null;
-  const localReadme = pathToFileURL(join(root, 'README.md')).href;
+  const homepage =
+    typeof pkg.homepage === 'string' && /^https?:\/\//.test(pkg.homepage) ? pkg.homepage : null;
+  const docsDir = join(root, 'docs', 'rules');
   return {
     version: typeof pkg.version === 'string' ? pkg.version : '0.0.0',
-    informationUri: homepage ?? repository ?? localReadme,
-    // Without a published repository the docs pages shipped with the package are the best link.
-    docsBaseUri: repository
-      ? `${repository}/blob/HEAD/docs/rules/`
-      : `${pathToFileURL(join(root, 'docs', 'rules')).href}/`,
+    informationUri: homepage ?? repository,
+    docsBaseUri: repository ? `${repository}/blob/HEAD/docs/rules/` : null,
+    docsDir: existsSync(docsDir) ? docsDir : null,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Rule } from '../../rules/types';
 import type { LintResult } from '../../lint/types';
+import type { RuleHelp } from './rule-help';
 
 export interface FormatContext {
   /** Paths are shown (stylish) and written (SARIF) relative to this directory. */
@@ -8,10 +9,12 @@ export interface FormatContext {
   color: boolean;
   rules: readonly Rule[];
   toolVersion: string;
-  /** Absolute URI of the tool's home page (SARIF `informationUri`). */
-  informationUri: string;
-  /** Absolute URI of the folder holding `<rule-id>.md` pages, ending in "/". */
-  docsBaseUri: string;
+  /** Absolute URI of the tool's public home page (SARIF `informationUri`); null when it has none. */
+  informationUri: string | null;
+  /** Absolute URI of the public folder holding `<rule-id>.md` pages, ending in "/"; or null. */
+  docsBaseUri: string | null;
+  /** A rule's docs page as help text and Markdown (SARIF `help`); null when it cannot be read. */
+  ruleHelp?: (ruleId: string) => RuleHelp | null;
 }
 
 export type Formatter = (results: readonly LintResult[], context: FormatContext) => string;

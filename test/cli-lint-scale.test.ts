@@ -1,0 +1,138 @@
+/**
+ * `gradient-lens lint` on many files: --concurrency (worker threads) gives the same output as one
+ * thread, and --cache reuses results only while a file's content and configuration are unchanged.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { runLint } from '../src/cli/commands/lint';
+import { main } from '../src/cli/main';
+import { autoConcurrency } from '../src/lint/pool';
+import { generateModelFile } from './lint/model-code';
+
+const temp = mkdtempSync(join(tmpdir(), 'gl-scale-'));
+after(() => rmSync(temp, { recursive: true, force: true }));
+const workerBuilt = existsSync(join(__dirname, '..', 'dist', 'lint-worker.js'));
+
+function project(name: string, files: number): string {
+  const dir = join(temp, name);
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  for (let i = 0; i < files; i++) {
+    writeFileSync(join(dir, 'src', `model${i}.ts`), generateModelFile(30, i + 1));
+  }
+  return dir;
+}
+
+async function lint(
+  cwd: string,
+  ...argv: string[]
+): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runLint(
+    ['--format', 'json', ...argv],
+    { stdout: (s) => out.push(s), stderr: (s) => err.push(s), cwd },
+    {},
+  );
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+const messagesOf = (out: string, file: string) =>
+  (JSON.parse(out) as Array<{ filePath: string; messages: Array<{ ruleId: string }> }>).find((r) =>
+    r.filePath.endsWith(file),
+  )?.messages ?? [];
+
+test(
+  '--concurrency 2 lints on worker threads with the same results as one thread',
+  { skip: !workerBuilt && 'run "npm run build" first: dist/lint-worker.js is missing' },
+  async () => {
+    const dir = project('threads', 45);
+    const one = await lint(dir, '--concurrency', '1');
+    const two = await lint(dir, '--concurrency', '2');
+    assert.equal(two.err, '');
+    assert.equal(two.code, one.code);
+    assert.equal(two.out, one.out);
+    assert.ok(messagesOf(one.out, 'model0.ts').length > 0, 'the generated files have findings');
+    assert.equal((await lint(dir, '--concurrency', 'auto')).out, one.out);
+  },
+);
+
+test('--concurrency refuses what is not auto or a count', async () => {
+  for (const bad of ['0', 'many', '2.5']) {
+    const err: string[] = [];
+    const io = { stdout: () => {}, stderr: (s: string) => err.push(s), cwd: temp };
+    assert.equal(await main(['lint', '--concurrency', bad], io), 2);
+    assert.match(err.join(''), /--concurrency expects auto or a whole number >= 1, got "/);
+  }
+  assert.equal(autoConcurrency(10, 8), 1, 'too few files for a thread each');
+  assert.equal(autoConcurrency(5000, 2), 2);
+  assert.equal(autoConcurrency(250, 8), 2);
+});
+
+test('--cache reuses unchanged files and relints changed content or configuration', async () => {
+  const dir = project('cache', 4);
+  const cacheFile = join(dir, '.gradientlenscache');
+  const first = await lint(dir, '--cache');
+  assert.ok(existsSync(cacheFile), 'written to ./.gradientlenscache by default');
+  assert.equal((await lint(dir, '--cache')).out, first.out, 'same results from the cache');
+
+  // A cached result is keyed by content: changing the file relints it.
+  writeFileSync(join(dir, 'src', 'model1.ts'), "import * as tf from '@tensorflow/tfjs';\n");
+  const edited = await lint(dir, '--cache');
+  assert.deepEqual(messagesOf(edited.out, 'model1.ts'), []);
+  assert.deepEqual(messagesOf(edited.out, 'model2.ts'), messagesOf(first.out, 'model2.ts'));
+
+  // ...and by configuration: turning a rule off applies to cached files too.
+  const ruleId = messagesOf(first.out, 'model2.ts')[0].ruleId;
+  writeFileSync(join(dir, '.gradientlensrc.json'), JSON.stringify({ rules: { [ruleId]: 'off' } }));
+  const reconfigured = await lint(dir, '--cache');
+  assert.ok(messagesOf(reconfigured.out, 'model2.ts').every((m) => m.ruleId !== ruleId));
+
+  // A corrupt cache is an empty one, never a crash.
+  writeFileSync(cacheFile, '{ not json');
+  assert.equal((await lint(dir, '--cache')).out, reconfigured.out);
+});
+
+test('--cache-location takes a file or a folder; --fix still fixes files whose result was cached', async () => {
+  const dir = project('location', 2);
+  mkdirSync(join(dir, 'cache'));
+  await lint(dir, '--cache-location', 'cache');
+  assert.ok(existsSync(join(dir, 'cache', '.gradientlenscache')));
+  await lint(dir, '--cache', '--cache-location', 'elsewhere/lint.json');
+  assert.ok(existsSync(join(dir, 'elsewhere', 'lint.json')));
+
+  const before = readFileSync(join(dir, 'src', 'model0.ts'), 'utf8');
+  const fixed = await lint(dir, '--cache-location', 'cache', '--fix');
+  assert.notEqual(readFileSync(join(dir, 'src', 'model0.ts'), 'utf8'), before, 'fixed on disk');
+  const again = await lint(dir, '--cache-location', 'cache');
+  assert.equal(again.out, fixed.out, 'the cache holds the fixed file');
+});
+
+test('--cache relints a file when a file it imports changes (cross-file values)', async () => {
+  const dir = join(temp, 'cross-file');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'package.json'), '{"name":"cross-file"}');
+  writeFileSync(join(dir, 'config.js'), 'export const HIDDEN_ACTIVATION = "relu";\n');
+  const layers = Array.from(
+    { length: 10 },
+    () => '  model.add(tf.layers.dense({ units: 32, activation: HIDDEN_ACTIVATION }));',
+  ).join('\n');
+  writeFileSync(
+    join(dir, 'model.js'),
+    `import * as tf from '@tensorflow/tfjs';\nimport { HIDDEN_ACTIVATION } from './config.js';\n` +
+      `export function build() {\n  const model = tf.sequential();\n` +
+      `  model.add(tf.layers.dense({ units: 32, inputShape: [8], activation: HIDDEN_ACTIVATION }));\n` +
+      `${layers}\n  model.add(tf.layers.dense({ units: 1 }));\n  return model;\n}\n`,
+  );
+  const rulesOf = (out: string) =>
+    (JSON.parse(out) as { filePath: string; messages: { ruleId: string }[] }[])
+      .filter((r) => r.filePath.endsWith('model.js'))
+      .flatMap((r) => r.messages.map((m) => m.ruleId));
+  const relu = await lint(dir, '--cache', 'model.js');
+  assert.ok(!rulesOf(relu.out).includes('saturating-activation'), relu.out);
+  writeFileSync(join(dir, 'config.js'), 'export const HIDDEN_ACTIVATION = "sigmoid";\n');
+  const sigmoid = await lint(dir, '--cache', 'model.js');
+  assert.ok(rulesOf(sigmoid.out).includes('saturating-activation'), sigmoid.out);
+});

@@ -21,6 +21,8 @@ const nodeEntries = [
   { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
+  // gradient-lens/monitor: runs in the user's training process and uses the tfjs it already loaded.
+  { in: 'src/monitor/index.ts', out: 'monitor' },
 ].filter((e) => existsSync(join(root, e.in)));
 
 await build({
@@ -37,7 +39,10 @@ await build({
 if (existsSync(join(root, 'media/src/report.ts'))) {
   await build({
     ...common,
-    entryPoints: [{ in: 'media/src/report.ts', out: 'report' }],
+    entryPoints: [
+      { in: 'media/src/report.ts', out: 'report' },
+      { in: 'media/src/monitor.ts', out: 'monitor' },
+    ].filter((e) => existsSync(join(root, e.in))),
     outdir: 'dist/media',
     platform: 'browser',
     target: 'es2020',

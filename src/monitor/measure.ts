@@ -9,42 +9,44 @@ export interface TensorStats {
   nonFinite: number;
 }
 
-/** L2 norms and non-finite counts of `tensors`, in order. Nothing allocated here outlives the call. */
+/**
+ * L2 norms and non-finite counts of `tensors`, in order. The common case costs two kernels per
+ * tensor (square, sum) and one sync: a finite sum of squares proves every entry finite. Only tensors
+ * whose sum is not finite get a second look (count the non-finite entries, or rescale when the float32
+ * squares merely overflowed). Nothing allocated here outlives the call.
+ */
 export function tensorStats(tf: TfLike, tensors: TensorLike[]): TensorStats[] {
   if (tensors.length === 0) return [];
-  const values = tf.tidy(() => {
-    const parts: TensorLike[] = [];
-    for (const t of tensors) {
-      const x = t.dtype === 'float32' ? t : tf.cast(t, 'float32');
-      parts.push(
-        tf.sum(tf.square(x)),
-        tf.max(tf.abs(x)),
-        tf.sum(tf.cast(tf.isFinite(x), 'float32')),
-      );
-    }
-    return tf.stack(parts);
-  });
-  const data = values.dataSync();
-  values.dispose();
+  const sums = readAll(tf, () => tensors.map((t) => tf.sum(tf.square(asFloat(tf, t)))));
   return tensors.map((t, i) => {
-    const sumSq = data[3 * i];
-    const maxAbs = data[3 * i + 1];
-    const nonFinite = t.size - data[3 * i + 2];
+    const sumSq = sums[i];
+    if (Number.isFinite(sumSq)) return { norm: Math.sqrt(sumSq), nonFinite: 0 };
+    const second = readAll(tf, () => {
+      const x = asFloat(tf, t);
+      return [tf.sum(tf.cast(tf.isFinite(x), 'float32')), tf.max(tf.abs(x))];
+    });
+    const nonFinite = t.size - second[0];
+    const maxAbs = second[1];
     // float32 squares overflow from about 1.8e19: a finite tensor whose sum of squares did gets a
     // rescaled norm instead of a false Infinity.
-    const norm =
-      Number.isFinite(sumSq) || nonFinite > 0 || !Number.isFinite(maxAbs)
-        ? Math.sqrt(sumSq)
-        : rescaledNorm(tf, t, maxAbs);
+    const norm = nonFinite > 0 ? sumSq : rescaledNorm(tf, t, maxAbs);
     return { norm, nonFinite };
   });
 }
 
+function readAll(tf: TfLike, make: () => TensorLike[]): ArrayLike<number> {
+  const stacked = tf.tidy(() => tf.stack(make()));
+  const data = stacked.dataSync();
+  stacked.dispose();
+  return data;
+}
+
+function asFloat(tf: TfLike, t: TensorLike): TensorLike {
+  return t.dtype === 'float32' ? t : tf.cast(t, 'float32');
+}
+
 function rescaledNorm(tf: TfLike, t: TensorLike, maxAbs: number): number {
-  const scaled = tf.tidy(() => {
-    const x = t.dtype === 'float32' ? t : tf.cast(t, 'float32');
-    return tf.sum(tf.square(tf.mul(x, tf.scalar(1 / maxAbs))));
-  });
+  const scaled = tf.tidy(() => tf.sum(tf.square(tf.mul(asFloat(tf, t), tf.scalar(1 / maxAbs)))));
   const value = scaled.dataSync()[0];
   scaled.dispose();
   return maxAbs * Math.sqrt(value);

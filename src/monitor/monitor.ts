@@ -5,7 +5,7 @@
  * the original, and then measures how far each weight moved. The callback half adds the loss and the
  * epoch from tfjs's logs and writes the record.
  */
-import { allFinite, combine, tensorStats } from './measure';
+import { allFinite, combine, tensorStats, type TensorStats } from './measure';
 import { createSink, downloadText, type Sink } from './sink';
 import { LOG_FORMAT, LOG_VERSION } from './records';
 import type { LayerInfo, LayerStats, MonitorRecord, Num, StepRecord, WeightStats } from './records';
@@ -44,6 +44,15 @@ export interface MonitorSettings {
   log: ((line: string) => void) | null;
 }
 
+/** A step between samples, kept until its loss says whether to measure it. */
+interface HeldStep {
+  step: number;
+  names: string[];
+  weights: (VariableLike | null)[];
+  before: (TensorLike | null)[];
+  grads: TensorLike[];
+}
+
 interface Slot {
   layer: number;
   layerName: string;
@@ -66,6 +75,7 @@ export class Monitor {
   private lastFinite = true;
   private epoch: number | null = null;
   private pending: StepRecord | null = null;
+  private held: HeldStep | null = null;
   private wroteStart = false;
 
   constructor(private readonly settings: MonitorSettings) {
@@ -110,9 +120,11 @@ export class Monitor {
 
   /** Called after each training step: adds the loss (a number or a scalar tensor) to a pending record. */
   endStep(loss?: unknown, batch?: number): void {
+    const value = lossValue(loss);
+    this.settleHeld(value);
     const record = this.pending;
     if (!record) return;
-    record.loss = lossValue(loss);
+    record.loss = value;
     record.batch = batch ?? record.batch;
     this.flush();
   }
@@ -133,6 +145,7 @@ export class Monitor {
   }
 
   end(): void {
+    this.settleHeld();
     this.flush();
     if (this.wroteStart) this.sink.write({ type: 'end', steps: this.step, ms: this.elapsed() });
   }
@@ -165,40 +178,55 @@ export class Monitor {
     grads: NamedGrads,
   ): void {
     if (this.wrapper === null) return original.call(optimizer, grads);
+    this.settleHeld();
     this.flush();
     const step = this.step++;
     const entries = namedEntries(grads);
-    let trigger: StepRecord['trigger'] | null =
-      step % this.settings.sampleEvery === 0 ? 'sample' : null;
-    if (!trigger && this.settings.watchNonFinite && this.lastFinite) {
-      // Cheap enough for every batch: one reduction per weight and one sync of a single number.
-      if (
-        !allFinite(
-          this.tf,
-          entries.map((e) => e.tensor),
-        )
-      )
-        trigger = 'non-finite';
-    }
-    if (!trigger) return original.call(optimizer, grads);
+    const sampled = step % this.settings.sampleEvery === 0;
+    const watch = this.settings.watchNonFinite && this.lastFinite;
+    if (!sampled && !watch) return original.call(optimizer, grads);
 
     const variables = this.tf.engine().registeredVariables;
-    const gradStats = tensorStats(
-      this.tf,
-      entries.map((e) => e.tensor),
-    );
-    const weights = entries.map((e) => variables[e.name] ?? null);
+    const names = entries.map((e) => e.name);
+    const weights = names.map((name) => variables[name] ?? null);
+    // Zero-copy clones: the optimizer assigns new tensors to its variables, so these keep the old values.
     const before = weights.map((w) => (w ? this.tf.keep(this.tf.clone(w)) : null));
+    if (sampled) {
+      const gradStats = tensorStats(
+        this.tf,
+        entries.map((e) => e.tensor),
+      );
+      original.call(optimizer, grads);
+      this.record({ step, names, weights, before, grads: [] }, gradStats, 'sample');
+      before.forEach((b) => b?.dispose());
+      return;
+    }
+    // Between samples nothing is read: the gradients are held (clones again) until the step's loss
+    // arrives, and measured only if that loss is not finite, so the first bad step is recorded exactly.
+    const held = entries.map((e) => this.tf.keep(this.tf.clone(e.tensor)));
     original.call(optimizer, grads);
-    const after = this.afterStep(
-      entries.map((e) => e.name),
-      weights,
-      before,
-    );
-    before.forEach((b) => b?.dispose());
+    this.held = { step, names, weights, before, grads: held };
+  }
 
-    const stats: WeightStats[] = entries.map((e, i) => ({
-      name: e.name,
+  /** A held step whose loss never came (a custom loop without endStep): checked by its gradients. */
+  private settleHeld(loss?: number | null): void {
+    const held = this.held;
+    if (!held) return;
+    this.held = null;
+    const bad =
+      loss === undefined
+        ? !allFinite(this.tf, held.grads)
+        : loss !== null && !Number.isFinite(loss);
+    if (bad) this.record(held, tensorStats(this.tf, held.grads), 'non-finite');
+    held.grads.forEach((g) => g.dispose());
+    held.before.forEach((b) => b?.dispose());
+  }
+
+  private record(held: HeldStep, gradStats: TensorStats[], trigger: StepRecord['trigger']): void {
+    const { step, names } = held;
+    const after = this.afterStep(names, held.weights, held.before);
+    const stats: WeightStats[] = names.map((name, i) => ({
+      name,
       grad: gradStats[i].norm,
       weight: after[i].weight,
       update: after[i].update,
@@ -236,7 +264,7 @@ export class Monitor {
         return [
           w,
           tf.sub(w, before[i] as TensorLike),
-          snapshot ? tf.sub(w, snapshot) : tf.scalar(NaN),
+          snapshot ? tf.sub(w, snapshot) : tf.scalar(0),
         ].map((t) => tf.keep(t));
       }),
     );

@@ -36,7 +36,7 @@ test('SGD at rate 3: the first non-finite gradient is caught at step 3 in the ou
     verbose: 0,
     callbacks: [
       monitor,
-      { onBatchEnd: async (_b, logs) => void losses.push(logs?.loss as number) },
+      { onBatchEnd: async (_b: number, logs?: tf.Logs) => void losses.push(logs?.loss as number) },
     ],
   });
   // The run itself, as measured without any monitor: finite, finite, finite, Infinity, NaN...
@@ -123,7 +123,7 @@ test("per-weight norms agree with tf.variableGrads on the same batch, and update
       ) as tf.Scalar,
   );
   const referenceGrads = reference.trainableWeights.map((w) =>
-    Math.sqrt(tf.sum(tf.square(grads[w.read().name])).dataSync()[0]),
+    Math.sqrt(tf.sum(tf.square(grads[(w.read() as tf.Variable).name])).dataSync()[0]),
   );
   const after = model.getWeights();
   model.layers.forEach((layer, i) => {

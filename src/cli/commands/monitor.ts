@@ -219,9 +219,19 @@ export function parseMonitorArgs(argv: string[], cwd: string): MonitorCliOptions
     out: values.out,
     follow: values.follow ?? false,
     idleMs: seconds('--idle', values.idle, 60) * 1000,
-    intervalMs: Math.max(50, seconds('--interval', values.interval, 500)),
+    intervalMs: milliseconds(values.interval),
     thresholds,
   };
+}
+
+function milliseconds(text: string | undefined): number {
+  if (text === undefined) return 500;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 10 || value > 60_000)
+    throw new UsageError(
+      `--interval must be a whole number of milliseconds from 10 to 60000, got "${text}"`,
+    );
+  return value;
 }
 
 function seconds(flag: string, text: string | undefined, fallback: number): number {

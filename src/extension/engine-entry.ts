@@ -21,11 +21,13 @@ import { resolveUnknowns } from '../probe/resolve';
 import { selectModel } from '../probe/select';
 import { estimateGradients } from '../estimate';
 import { renderReportBody } from '../report';
+import { monitorInsertion } from './monitor-insert';
 
 export {
   applyEdits,
   estimateGradients,
   mentionsTfjs,
+  monitorInsertion,
   renderReportBody,
   resolveUnknowns,
   runProbe,

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { gradientMonitor, MONITOR_DEFAULTS, type MonitorOptions } from '../src/monitor';
 
-const ROUNDS = 5;
+const ROUNDS = 7;
 const EPOCHS = 2;
 const SAMPLES = 1024;
 const BATCH = 32;
@@ -21,7 +21,7 @@ interface Shape {
 
 const SHAPES: Shape[] = [
   { label: 'small MLP 8-32-16-3', sizes: [8, 32, 16, 3] },
-  { label: 'MLP 784-256-128-10', sizes: [784, 256, 128, 10] },
+  { label: 'MLP 784-128-64-10', sizes: [784, 128, 64, 10] },
 ];
 
 const ARMS: { label: string; options: MonitorOptions | null }[] = [
@@ -34,7 +34,7 @@ const ARMS: { label: string; options: MonitorOptions | null }[] = [
 export async function bench(): Promise<void> {
   setWasmPaths(join(__dirname, '../node_modules/@tensorflow/tfjs-backend-wasm/dist') + '/');
   console.log(
-    `fit: ${EPOCHS} epochs of ${SAMPLES} samples, batch ${BATCH} (${(EPOCHS * SAMPLES) / BATCH} steps); median of ${ROUNDS} interleaved rounds`,
+    `fit: ${EPOCHS} epochs of ${SAMPLES} samples, batch ${BATCH} (${(EPOCHS * SAMPLES) / BATCH} steps); ${ROUNDS} interleaved rounds`,
   );
   for (const backend of ['wasm', 'cpu']) {
     if (!(await tf.setBackend(backend).catch(() => false))) {
@@ -74,17 +74,15 @@ async function timeFit(
   options: MonitorOptions | null,
 ): Promise<number> {
   const model = tf.sequential();
-  shape.sizes
-    .slice(1)
-    .forEach((units, i) =>
-      model.add(
-        tf.layers.dense({
-          units,
-          activation: i === shape.sizes.length - 2 ? 'softmax' : 'relu',
-          ...(i === 0 ? { inputShape: [shape.sizes[0]] } : {}),
-        }),
-      ),
-    );
+  shape.sizes.slice(1).forEach((units, i) =>
+    model.add(
+      tf.layers.dense({
+        units,
+        activation: i === shape.sizes.length - 2 ? 'softmax' : 'relu',
+        ...(i === 0 ? { inputShape: [shape.sizes[0]] } : {}),
+      }),
+    ),
+  );
   model.compile({ optimizer: tf.train.adam(0.001), loss: 'categoricalCrossentropy' });
   const callbacks = options ? [gradientMonitor(model, options)] : [];
   const started = performance.now();

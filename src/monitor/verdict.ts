@@ -257,7 +257,7 @@ function updates(history: MonitorHistory, t: MonitorThresholds): Evidence[] {
           layer: ref(layer),
           weight: null,
           value,
-          message: `At step ${history.steps[i]} one update changed layer ${layer.name}'s weights by ${fmt(value)}× their norm (exploding above ${fmt(t.maxUpdateRatio)}).`,
+          message: `At step ${history.steps[i]} one update changed layer ${layer.name}'s weights by ${value.toPrecision(3)}× their norm (exploding above ${fmt(t.maxUpdateRatio)}).`,
         });
         break outer;
       }

@@ -189,9 +189,9 @@ export class Monitor {
     const variables = this.tf.engine().registeredVariables;
     const names = entries.map((e) => e.name);
     const weights = names.map((name) => variables[name] ?? null);
-    // Zero-copy clones: the optimizer assigns new tensors to its variables, so these keep the old values.
-    const before = weights.map((w) => (w ? this.tf.keep(this.tf.clone(w)) : null));
     if (sampled) {
+      // Zero-copy clones: the optimizer assigns new tensors to its variables, so these keep the old values.
+      const before = weights.map((w) => (w ? this.tf.keep(this.tf.clone(w)) : null));
       const gradStats = tensorStats(
         this.tf,
         entries.map((e) => e.tensor),
@@ -201,11 +201,12 @@ export class Monitor {
       before.forEach((b) => b?.dispose());
       return;
     }
-    // Between samples nothing is read: the gradients are held (clones again) until the step's loss
-    // arrives, and measured only if that loss is not finite, so the first bad step is recorded exactly.
+    // Between samples nothing is read: the gradients are held (zero-copy clones, as the caller frees
+    // them) until the step's loss arrives, and measured only if that loss is not finite, so the first
+    // bad step is recorded exactly. Its step update is not kept: by then the weights are ruined anyway.
     const held = entries.map((e) => this.tf.keep(this.tf.clone(e.tensor)));
     original.call(optimizer, grads);
-    this.held = { step, names, weights, before, grads: held };
+    this.held = { step, names, weights, before: names.map(() => null), grads: held };
   }
 
   /** A held step whose loss never came (a custom loop without endStep): checked by its gradients. */
@@ -254,7 +255,12 @@ export class Monitor {
     names: string[],
     weights: (VariableLike | null)[],
     before: (TensorLike | null)[],
-  ): { weight: number; weightNonFinite: number; stepUpdate: number; update: number | null }[] {
+  ): {
+    weight: number;
+    weightNonFinite: number;
+    stepUpdate: number | null;
+    update: number | null;
+  }[] {
     const tf = this.tf;
     const present = weights.map((w, i) => (w ? i : -1)).filter((i) => i >= 0);
     const diffs = tf.tidy(() =>
@@ -263,7 +269,7 @@ export class Monitor {
         const snapshot = this.snapshots.get(names[i]);
         return [
           w,
-          tf.sub(w, before[i] as TensorLike),
+          before[i] ? tf.sub(w, before[i] as TensorLike) : tf.scalar(0),
           snapshot ? tf.sub(w, snapshot) : tf.scalar(0),
         ].map((t) => tf.keep(t));
       }),
@@ -275,14 +281,14 @@ export class Monitor {
     const result = names.map(() => ({
       weight: NaN,
       weightNonFinite: 0,
-      stepUpdate: NaN,
+      stepUpdate: null as number | null,
       update: null as number | null,
     }));
     present.forEach((i, k) => {
       result[i] = {
         weight: stats[3 * k].norm,
         weightNonFinite: stats[3 * k].nonFinite,
-        stepUpdate: stats[3 * k + 1].norm,
+        stepUpdate: before[i] ? stats[3 * k + 1].norm : null,
         update: this.snapshots.has(names[i]) ? stats[3 * k + 2].norm : null,
       };
       this.snapshots.get(names[i])?.dispose();
@@ -319,7 +325,9 @@ export class Monitor {
       const ws = layer.weights;
       layer.grad = combine(ws.map((w) => w.grad as number));
       layer.weight = combine(ws.map((w) => w.weight as number));
-      layer.stepUpdate = combine(ws.map((w) => w.stepUpdate as number));
+      layer.stepUpdate = ws.every((w) => w.stepUpdate !== null)
+        ? combine(ws.map((w) => w.stepUpdate as number))
+        : null;
       layer.update = ws.every((w) => w.update !== null)
         ? combine(ws.map((w) => w.update as number))
         : null;

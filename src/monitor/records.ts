@@ -51,8 +51,8 @@ export interface WeightStats {
   weight: Num;
   /** L2 norm of the change of the weight since the previous record (or since the monitor attached). */
   update: Num | null;
-  /** L2 norm of the change this one optimizer step made. */
-  stepUpdate: Num;
+  /** L2 norm of the change this one optimizer step made (null in records taken for a non-finite loss). */
+  stepUpdate: Num | null;
   /** Non-finite entries in the gradient. */
   nonFinite: number;
   /** Non-finite entries in the weight after the step. */
@@ -67,7 +67,7 @@ export interface LayerStats {
   grad: Num;
   weight: Num;
   update: Num | null;
-  stepUpdate: Num;
+  stepUpdate: Num | null;
   nonFinite: number;
   weightNonFinite: number;
   weights: WeightStats[];

@@ -79,8 +79,9 @@ export function gradientMonitor(model: unknown, options: MonitorOptions = {}): G
       'gradient-lens monitor: the first argument must be a tfjs LayersModel (or null in a custom loop).',
     );
   const verbose = options.verbose;
+  const tf = resolveTf(options.tf);
   const monitor = new Monitor({
-    tf: resolveTf(options.tf),
+    tf,
     model: (model as ModelLike | null | undefined) ?? null,
     optimizer: (options.optimizer as OptimizerLike | undefined) ?? null,
     logFile: options.logFile,
@@ -124,6 +125,12 @@ export function gradientMonitor(model: unknown, options: MonitorOptions = {}): G
     toJsonl: () => monitor.text(),
     download: (fileName) => monitor.download(fileName),
   };
+  // As an instance of tfjs's own Callback class it can sit anywhere in a callbacks list: tfjs
+  // treats a list whose first entry is a plain object as all plain objects, which breaks built-in
+  // callbacks such as tf.callbacks.earlyStopping listed after it.
+  const callbackClass = (tf as unknown as { Callback?: unknown }).Callback;
+  if (typeof callbackClass === 'function')
+    Object.setPrototypeOf(api, (callbackClass as { prototype: object }).prototype);
   return api;
 }
 

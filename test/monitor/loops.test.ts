@@ -162,3 +162,31 @@ test(
     assert.doesNotMatch(readFileSync(bundle, 'utf8'), /registerKernel|tfjs-core\/dist/);
   },
 );
+
+test('listed before or after tf.callbacks.earlyStopping, the monitor and the built-in callback both work', async () => {
+  const { x, y } = classificationData(128);
+  for (const order of ['monitor first', 'monitor second'] as const) {
+    const model = healthyClassifier();
+    const monitor = gradientMonitor(model, { sampleEvery: 2 });
+    const stopper = tf.callbacks.earlyStopping({ monitor: 'loss', patience: 0, minDelta: 10 });
+    const callbacks = order === 'monitor first' ? [monitor, stopper] : [stopper, monitor];
+    const history = await model.fit(x, y, {
+      batchSize: 32,
+      epochs: 5,
+      shuffle: false,
+      verbose: 0,
+      callbacks,
+    });
+    assert.equal(history.epoch.length, 2, `${order}: early stopping stopped after epoch 2`);
+    const steps = stepsOf(monitor.records());
+    assert.deepEqual(
+      steps.map((s) => s.step),
+      [0, 2, 4, 6],
+      order,
+    );
+    assert.ok(
+      steps.every((s) => typeof s.loss === 'number' && s.loss > 0),
+      order,
+    );
+  }
+});

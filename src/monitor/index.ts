@@ -125,12 +125,9 @@ export function gradientMonitor(model: unknown, options: MonitorOptions = {}): G
     toJsonl: () => monitor.text(),
     download: (fileName) => monitor.download(fileName),
   };
-  // As an instance of tfjs's own Callback class it can sit anywhere in a callbacks list: tfjs
-  // treats a list whose first entry is a plain object as all plain objects, which breaks built-in
-  // callbacks such as tf.callbacks.earlyStopping listed after it.
-  const callbackClass = (tf as unknown as { Callback?: unknown }).Callback;
-  if (typeof callbackClass === 'function')
-    Object.setPrototypeOf(api, (callbackClass as { prototype: object }).prototype);
+  // A plain object, as tfjs expects user callbacks. tfjs decides by the list's first entry whether
+  // all entries are its own Callback instances, so built-ins (tf.callbacks.earlyStopping) must come
+  // before the monitor in a list; the monitor has every Callback method, so it works there too.
   return api;
 }
 

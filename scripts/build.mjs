@@ -23,6 +23,8 @@ const nodeEntries = [
   // --concurrency: the CLI's lint worker threads.
   { in: 'src/lint/worker.ts', out: 'lint-worker' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
+  // gradient-lens/monitor: runs in the user's training process and uses the tfjs it already loaded.
+  { in: 'src/monitor/index.ts', out: 'monitor' },
   // The npm package's API (require('gradient-lens')); its .d.ts files come from scripts/pack-npm.mjs.
   { in: 'src/api/index.ts', out: 'api' },
 ].filter((e) => existsSync(join(root, e.in)));
@@ -41,7 +43,10 @@ await build({
 if (existsSync(join(root, 'media/src/report.ts'))) {
   await build({
     ...common,
-    entryPoints: [{ in: 'media/src/report.ts', out: 'report' }],
+    entryPoints: [
+      { in: 'media/src/report.ts', out: 'report' },
+      { in: 'media/src/monitor.ts', out: 'monitor' },
+    ].filter((e) => existsSync(join(root, e.in))),
     outdir: 'dist/media',
     platform: 'browser',
     target: 'es2020',

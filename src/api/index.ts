@@ -31,6 +31,7 @@ export type { LintMessage, LintProblem, LintResult, UnusedDirective } from '../l
 export type { Fix, Finding, RuleMeta, Severity, TextEdit } from '../rules/types';
 export type { BackendChoice, LayerProbe, ProbeReport, Verdict, WeightProbe } from '../probe/types';
 export { ProbeError };
+export { gradientMonitor, monitorOptimizer } from '../monitor';
 
 /** A rule's setting, as in `.gradientlensrc.json`: `"warning"` or `["warning", { minDepth: 6 }]`. */
 export type RuleSettingInput =

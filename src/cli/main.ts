@@ -7,6 +7,7 @@ const commands: Record<string, () => Promise<Command>> = {
   models: async () => (await import('./commands/models')).run,
   lint: async () => (await import('./commands/lint')).run,
   probe: async () => (await import('./commands/probe')).run,
+  monitor: async () => (await import('./commands/monitor')).run,
 };
 
 const usage = `Usage: gradient-lens <command> [options]
@@ -15,6 +16,7 @@ Commands:
   lint [paths...]   find vanishing/exploding-gradient risks (--format stylish|json|sarif, --fix)
   models FILE...    print the models found in files (--format text|json)
   probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
+  monitor LOGFILE   judge a training log from gradient-lens/monitor (--format table|json|html, --follow)
 
 Run "gradient-lens <command> --help" for a command's options, "gradient-lens --version" for the version.
 `;

@@ -24,11 +24,13 @@ import { renderReportBody } from '../report';
 import { isAbsolute } from 'node:path';
 import { lintWorkspaceFile } from '../workspace/lint';
 import { ProjectWorkspaces } from '../workspace/node-host';
+import { monitorInsertion } from './monitor-insert';
 
 export {
   applyEdits,
   estimateGradients,
   mentionsTfjs,
+  monitorInsertion,
   renderReportBody,
   resolveUnknowns,
   runProbe,

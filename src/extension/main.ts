@@ -15,6 +15,8 @@ import { ProbeController } from './probe-controller';
 import { ProbeStore, type ProbeTarget } from './probe-store';
 import { StatusBar } from './status-bar';
 import { lintWorkspace } from './workspace-lint';
+import { MonitorCodeActionProvider } from './monitor-actions';
+import { TrainingMonitorView } from './monitor-view';
 import type { ProbeReport } from '../probe/types';
 
 export function activate(context: vscode.ExtensionContext): void {
@@ -76,6 +78,7 @@ export function activate(context: vscode.ExtensionContext): void {
       log.info('workspace trusted: probes may now load its own tfjs'),
     ),
     ...watchConfigFiles(lints),
+    ...trainingMonitor(context, lints, selector),
 
     vscode.commands.registerCommand('gradientLens.showOutput', () => log.show()),
     vscode.commands.registerCommand(
@@ -130,6 +133,26 @@ export function activate(context: vscode.ExtensionContext): void {
 
 export function deactivate(): void {
   // Disposables (the probe controller among them) stop running probes; the probe client reaps its children.
+}
+
+/** The live training view over gradient-lens/monitor logs, and the action that adds the monitor. */
+function trainingMonitor(
+  context: vscode.ExtensionContext,
+  lints: LintController,
+  selector: vscode.DocumentSelector,
+): vscode.Disposable[] {
+  const view = new TrainingMonitorView(context.extensionUri, lints);
+  return [
+    view,
+    vscode.languages.registerCodeActionsProvider(
+      selector,
+      new MonitorCodeActionProvider(),
+      MonitorCodeActionProvider.metadata,
+    ),
+    vscode.commands.registerCommand('gradientLens.showTrainingMonitor', (uri?: vscode.Uri) =>
+      view.show(uri instanceof vscode.Uri ? uri : undefined),
+    ),
+  ];
 }
 
 function track<T extends vscode.Disposable>(context: vscode.ExtensionContext, disposable: T): T {

@@ -42,6 +42,7 @@ function expectedFiles(): Map<string, string> {
   }
   need('dist/media/report.js', 'the probe panel (src/extension/panel.ts)');
   need('dist/media/report.css', 'the probe panel (src/extension/panel.ts)');
+  need('dist/media/monitor.js', 'the training view (src/extension/monitor-view.ts)');
   for (const rule of rules) need(`docs/rules/${rule.id}.md`, 'Show Rule Documentation');
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   for (const [, image] of readme.matchAll(/!\[[^\]]*\]\(((?!https?:)[^)\s]+)\)/g)) {

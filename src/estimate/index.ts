@@ -20,6 +20,14 @@ export interface LayerEstimate {
   index: number;
   /** Expected gradient norm of the layer (kernel and bias) over the output layer's; null when not estimated. */
   relative: number | null;
+  /**
+   * Expected absolute gradient norm of the batch-mean loss (the probe's synthetic batch and loss) and the
+   * layer's initial weight norm: learning rate x gradNorm / weightNorm is one plain step's update-to-weight ratio.
+   */
+  gradNorm?: number;
+  weightNorm?: number;
+  /** Standard deviation of one initial kernel weight: what an adaptive optimizer's first step compares with. */
+  weightScale?: number;
   note?: string;
   /** Mean-field quantities behind the number, for hovers. */
   details?: {
@@ -161,10 +169,18 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     const l = byIndex.get(layer.index);
     if (l === undefined) return { index: layer.index, relative: null, note: 'no weights' };
     const block = blocks[l];
+    const kernelSize = block.fanIn * block.units;
+    const weightNorm = Math.sqrt(
+      kernelSize * block.kernelVariance +
+        (block.useBias ? block.units * (block.biasVariance + block.biasMean ** 2) : 0),
+    );
     const activation = block.ops.find((op) => op.kind === 'activation' || op.kind === 'maxPool');
     return {
       index: layer.index,
       relative: Math.sqrt(squared[l] / reference),
+      gradNorm: (Math.sqrt(squared[l]) / batch) * lossFactor(loss, blocks[last].units),
+      weightNorm,
+      weightScale: Math.sqrt(block.kernelVariance),
       ...(block.note ? { note: block.note } : {}),
       details: {
         preActivationVariance: forward[l].pre.variance,
@@ -182,6 +198,16 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     layers,
     method: `mean-field estimate at initialisation (Gauss-Hermite quadrature), N(0,1) inputs, batch ${batch}, ${output.assumed}${lossNote}`,
   };
+}
+
+/**
+ * The factors outputDeltaMoments drops: tfjs's losses average over the output units (the squared error also
+ * carries its 2); categorical cross-entropy sums over classes.
+ */
+function lossFactor(loss: LossKind, units: number): number {
+  const n = Math.max(1, units);
+  if (loss === 'categorical') return 1;
+  return loss === 'mse' ? 2 / n : 1 / n;
 }
 
 /** Squared gradient norm of the batch-mean loss, times B^2 (a factor shared by every layer). */

@@ -91,7 +91,12 @@ function runRule(
       for (const finding of found) {
         if (!isWellFormed(finding))
           throw new TypeError('check() returned a finding without a valid span');
-        messages.push({ ...finding, ruleId: rule.id, fixes: finding.fixes ?? [], severity });
+        messages.push({
+          ...finding,
+          ruleId: rule.id,
+          fixes: finding.fixes ?? [],
+          severity: finding.hint ? 'info' : severity,
+        });
       }
     } catch (error) {
       problems.push(internalProblem(rule.id, crashMessage(rule.id, model, error), model));

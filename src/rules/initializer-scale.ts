@@ -11,7 +11,15 @@ import {
   setInitializer,
   type Initializer,
 } from './util/initializer';
-import { formatNumber, report, uniqueFindings, type MessageData } from './util/message';
+import { formatNumber, numberOption, report, uniqueFindings, type MessageData } from './util/message';
+import {
+  RATIO_OPTIONS,
+  firstRatio,
+  largestRatio,
+  plainStepRatio,
+  probeLearningRate,
+  ratioText,
+} from './util/gradient';
 import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
@@ -30,6 +38,9 @@ const MIN_STDDEV = 1e-3;
 const MAX_SCALE = 4;
 const MIN_SCALE = 0.1;
 
+const SCALE_NOTE =
+  'Numbers are the static estimate at initialisation; it is a warning only when the estimated gradient leaves the healthy range or one step would rewrite the weights.';
+
 export const rule: Rule = {
   id: 'initializer-scale',
   meta: {
@@ -38,30 +49,45 @@ export const rule: Rule = {
       'An explicit kernel initializer whose scale makes activations and gradients grow or shrink layer after layer.',
     defaultSeverity: 'warning',
     messages: {
-      stddevLarge:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer multiplies the signal and the gradient by about that factor, so they explode.',
-      stddevSmall:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, only {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer scales the signal and the gradient down by about that factor, so they vanish.',
-      stddevLargeNoFan:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at least 1): with any fan-in above a few units each layer multiplies the signal and the gradient, so they explode.',
-      stddevSmallNoFan:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at most 0.001): each layer scales the signal and the gradient far down, so they vanish.',
-      scaleLarge:
-        '{{layer}} uses varianceScaling with scale {{scale}} (above 4): the kernel variance is over twice what even a ReLU layer needs, so activations and gradients grow layer after layer and explode.',
-      scaleSmall:
-        '{{layer}} uses varianceScaling with scale {{scale}} (below 0.1): the kernel variance is a small fraction of what keeps activations at unit scale, so activations and gradients shrink layer after layer and vanish.',
-      constant:
-        '{{layer}} initializes every kernel weight to {{value}}: all units compute the same value and receive the same gradient, so they stay identical (the layer acts as one unit) and large fans scale the signal by fan-in x {{value}}.',
-      zeros:
-        '{{layer}} initializes its kernel to zeros: its output is constant, so no gradient reaches the layers below it, and all its units receive the same gradient and stay identical.',
+      stddevLarge: '{{initializer}} stddev {{stddev}} is {{ratio}}x the He scale {{he}}: {{effect}}',
+      stddevSmall: '{{initializer}} stddev {{stddev}} is only {{ratio}}x the He scale {{he}}: {{effect}}',
+      stddevLargeNoFan: '{{initializer}} stddev {{stddev}} (at least 1): {{effect}}',
+      stddevSmallNoFan: '{{initializer}} stddev {{stddev}} (at most 0.001): {{effect}}',
+      scaleLarge: 'varianceScaling scale {{scale}} (above 4): {{effect}}',
+      scaleSmall: 'varianceScaling scale {{scale}} (below 0.1): {{effect}}',
+      constant: 'every kernel weight of {{layer}} is {{value}}: {{effect}}',
+      zeros: 'zero kernel in {{layer}}: no gradient reaches the layers below it',
     },
-    options: {},
+    details: {
+      stddevLarge: `{{layer}}'s kernel is {{ratio}}x the He scale for its fan-in of {{fanIn}}, so each such layer multiplies the signal and the gradient by about that factor. ${SCALE_NOTE}`,
+      stddevSmall: `{{layer}}'s kernel is {{ratio}}x the He scale for its fan-in of {{fanIn}}, so each such layer scales the signal and the gradient down by about that factor. ${SCALE_NOTE}`,
+      stddevLargeNoFan: `With any fan-in above a few units each layer multiplies the signal and the gradient. ${SCALE_NOTE}`,
+      stddevSmallNoFan: `Each layer scales the signal and the gradient far down. ${SCALE_NOTE}`,
+      scaleLarge: `The kernel variance is over twice what even a ReLU layer needs. ${SCALE_NOTE}`,
+      scaleSmall: `The kernel variance is a small fraction of what keeps activations at unit scale. ${SCALE_NOTE}`,
+      constant:
+        'All units compute the same value and receive the same gradient, so they stay identical (the layer acts as one unit), and large fans scale the signal by fan-in x {{value}}. ' +
+        SCALE_NOTE,
+      zeros:
+        "The layer's output is constant, so no gradient reaches the layers below it, and all its units receive the same gradient and stay identical.",
+    },
+    options: {
+      ...RATIO_OPTIONS,
+      maxUpdateRatio: {
+        type: 'number',
+        default: 1,
+        description:
+          "Also warn when one plain step (the model's learning rate x estimated gradient norm / weight norm) would change a layer's weights by more than this fraction of their norm.",
+        exclusiveMinimum: 0,
+      },
+    },
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
     // Shape inference runs only when some layer has an initializer whose check needs a fan-in.
     let fans: Map<number, number> | null = null;
     const fanInOf = (index: number) => (fans ??= fanIns(model)).get(index) ?? null;
+    let effects: Effect | null = null;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;
@@ -71,10 +97,18 @@ export const rule: Rule = {
         const fanIn = key === 'pointwiseInitializer' ? () => null : () => fanInOf(layer.index);
         const problem = judge(read.init, fanIn, isHidden(model, layer));
         if (!problem) continue;
+        const effect =
+          problem.messageId === 'zeros' ? { hint: false, text: '' } : (effects ??= effectOf(model, context));
         findings.push(
           report(rule, model, {
             messageId: problem.messageId,
-            data: { layer: describeLayer(layer), initializer: read.init.name, ...problem.data },
+            data: {
+              layer: describeLayer(layer),
+              initializer: read.init.name,
+              effect: effect.text,
+              ...problem.data,
+            },
+            hint: effect.hint,
             span: propOrCallee(context.source, coreLayer(layer), key),
             layer,
             fixes: fixes(context.source, model, layer, key, read.init),
@@ -85,6 +119,36 @@ export const rule: Rule = {
     return uniqueFindings(findings);
   },
 };
+
+interface Effect {
+  hint: boolean;
+  text: string;
+}
+
+/**
+ * What the estimate says the model's scales do: a warning when the first layer's gradient leaves the healthy
+ * range, some layer's exceeds the exploding ratio, or one plain step would rewrite a layer's weights; a hint
+ * stating the estimate otherwise (and when the estimate does not cover the model).
+ */
+function effectOf(model: ModelGraph, context: RuleContext): Effect {
+  const first = firstRatio(model);
+  if (!first) return { hint: true, text: 'the gradient estimate does not cover this model' };
+  const vanishing = numberOption(rule, context, 'vanishingRatio');
+  const exploding = numberOption(rule, context, 'explodingRatio');
+  const hintBelow = numberOption(rule, context, 'hintRatio');
+  if (first.relative < vanishing) return { hint: false, text: ratioText(first) };
+  const top = largestRatio(model);
+  if (top && top.relative > exploding) return { hint: false, text: ratioText(top) };
+  const step = plainStepRatio(model, probeLearningRate(model));
+  if (step && step.relative > numberOption(rule, context, 'maxUpdateRatio')) {
+    return {
+      hint: false,
+      text: `one step would change layer ${step.index}'s weights by ${formatNumber(step.relative)}x their norm`,
+    };
+  }
+  const mild = first.relative >= hintBelow && first.relative <= 1 / hintBelow;
+  return { hint: true, text: `${ratioText(first)}${mild ? ' (healthy)' : ''}` };
+}
 
 interface Problem {
   messageId: string;

@@ -1,7 +1,8 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
-import { report } from './util/message';
+import { formatNumber, numberOption, report } from './util/message';
+import { recurrentRadius } from './util/recurrence';
 import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
@@ -23,11 +24,24 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       unbounded:
-        "{{layer}} uses activation '{{activation}}', which does not bound the recurrent state, so the same recurrent kernel multiplies it at every time step and the state and its gradient can grow exponentially with the sequence length.",
-      unboundedGate:
-        "{{layer}} uses recurrentActivation '{{activation}}', which lets its gates leave [0, 1], so a gate above 1 multiplies the cell state and its gradient at every time step and they can grow exponentially.",
+        "unbounded '{{activation}}' in a recurrent layer with kernel radius {{radius}}{{effect}}",
+      unboundedGate: "recurrentActivation '{{activation}}' lets the gates leave [0, 1]",
     },
-    options: {},
+    details: {
+      unbounded:
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step; from a radius of {{maxRadius}} the state and its gradient grow geometrically with the sequence length. tanh bounds the state.",
+      unboundedGate:
+        "{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. hardSigmoid (tfjs's default) keeps the gates in [0, 1].",
+    },
+    options: {
+      maxRadius: {
+        type: 'number',
+        default: 1.2,
+        description:
+          "Warn when the recurrent kernel's estimated spectral radius is at least this (below it, an info hint).",
+        exclusiveMinimum: 0,
+      },
+    },
     fixable: true,
   },
   check(model, context) {
@@ -35,13 +49,26 @@ export const rule: Rule = {
     for (const { layer, core } of recurrentCores(model.layers)) {
       const activation = resolvedString(context.source, core, 'activation');
       if (activation !== null && !BOUNDED_STATE.has(activation)) {
-        findings.push(reportActivation(context, model, layer, 'activation', activation, 'tanh'));
+        const radius = recurrentRadius(layer, context.source);
+        const maxRadius = numberOption(rule, context, 'maxRadius');
+        const grows = radius !== null && radius.value >= maxRadius;
+        findings.push(
+          reportActivation(context, model, layer, 'activation', activation, 'tanh', {
+            hint: !grows,
+            radius: radius ? formatNumber(radius.value) : 'unknown',
+            label: radius?.label ?? 'not known',
+            effect: grows ? ': the state grows step after step' : '',
+            maxRadius: formatNumber(maxRadius),
+          }),
+        );
       }
       if (core.factory === 'simpleRNN') continue;
       const gate = resolvedString(context.source, core, 'recurrentActivation');
       if (gate !== null && !GATE_SAFE.has(gate)) {
         findings.push(
-          reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid'),
+          reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid', {
+            hint: true,
+          }),
         );
       }
     }
@@ -63,12 +90,14 @@ function reportActivation(
   key: 'activation' | 'recurrentActivation',
   activation: string,
   replacement: string,
+  { hint, ...data }: { hint: boolean } & Record<string, string | boolean>,
 ): Finding {
   const core = coreLayer(layer);
   const valueText = stringLiteral(context.source, replacement);
   return report(rule, model, {
     messageId: key === 'activation' ? 'unbounded' : 'unboundedGate',
-    data: { layer: describeLayer(layer), activation },
+    data: { layer: describeLayer(layer), activation, ...(data as Record<string, string>) },
+    hint,
     span: propOrCallee(context.source, core, key),
     layer,
     fixes: [

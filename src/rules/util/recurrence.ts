@@ -1,0 +1,107 @@
+/**
+ * The numbers the recurrent rules decide from: the sequence length a layer runs over, and the spectral radius
+ * of its initial recurrent kernel. Backpropagation through time multiplies the gradient by the recurrent
+ * Jacobian once per step, so a radius above 1 grows it geometrically with the length.
+ */
+import type { LayerNode, ModelGraph } from '../../analysis/ir';
+import { declaredInputShape, inferShapes, type LayerShape } from '../../analysis/shapes';
+import { numberArg, readInitializer, varianceFamily } from './initializer';
+import { numberProp } from './model';
+import { coreLayer } from './terms';
+
+const GATES: Record<string, number> = { simpleRNN: 1, lstm: 4, gru: 3 };
+/** tfjs's defaults for unspecified arguments (`args.stddev || 0.05`, `minval || -0.05`, ...). */
+const DEFAULT_STDDEV = 0.05;
+const DEFAULT_LIMIT = 0.05;
+/** tfjs's truncated normal is not rescaled: cut at 2 sigma, its standard deviation is 0.88 of the argument. */
+const TRUNCATED = 0.88;
+
+const shapeCache = new WeakMap<ModelGraph, Map<number, LayerShape>>();
+
+/** The time dimension of the layer's input ([batch, steps, features]); null when not known. */
+export function sequenceLength(model: ModelGraph, layer: LayerNode): number | null {
+  let shapes = shapeCache.get(model);
+  if (!shapes) {
+    shapes = new Map();
+    try {
+      for (const shape of inferShapes(model).layers) shapes.set(shape.index, shape);
+    } catch {
+      // A model the shape inference cannot follow yields no lengths, not a crash.
+    }
+    shapeCache.set(model, shapes);
+  }
+  const input =
+    shapes.get(layer.index)?.inputShape ?? (layer.index === 0 ? declaredInputShape(layer) : null);
+  const steps = input && input.length === 3 ? input[1] : null;
+  return typeof steps === 'number' ? steps : null;
+}
+
+export interface Radius {
+  /** Spectral radius of one gate's units x units block at initialisation. */
+  value: number;
+  /** How the kernel is drawn, for messages: "randomNormal stddev 0.5", "orthogonal". */
+  label: string;
+  units: number;
+}
+
+/**
+ * An iid kernel of n x n entries with standard deviation s has spectral radius about s sqrt(n) (the circular
+ * law); orthogonal and identity kernels have radius equal to their gain. Null when the initializer or the
+ * units are not known.
+ */
+export function recurrentRadius(layer: LayerNode, source?: string): Radius | null {
+  const core = coreLayer(layer);
+  const units = numberProp(core, 'units');
+  const gates = GATES[core.factory];
+  if (units === undefined || units <= 0 || gates === undefined) return null;
+  const read = readInitializer(core, 'recurrentInitializer', source);
+  if (read.status === 'unknown') return null;
+  if (read.status === 'absent') return { value: 1, label: 'orthogonal (default)', units };
+  const init = read.init;
+  const fromStd = (std: number, label: string): Radius => ({
+    value: std * Math.sqrt(units),
+    label,
+    units,
+  });
+  switch (init.name) {
+    case 'orthogonal':
+    case 'identity': {
+      const gain = numberArg(init, 'gain');
+      if (gain === null) return null;
+      return { value: Math.abs(gain ?? 1), label: init.name, units };
+    }
+    case 'randomNormal':
+    case 'truncatedNormal': {
+      const stddev = numberArg(init, 'stddev');
+      if (stddev === null) return null;
+      const s = stddev || DEFAULT_STDDEV;
+      return fromStd(init.name === 'truncatedNormal' ? TRUNCATED * s : s, `${init.name} stddev ${s}`);
+    }
+    case 'randomUniform': {
+      const min = numberArg(init, 'minval');
+      const max = numberArg(init, 'maxval');
+      if (min === null || max === null) return null;
+      const low = min || -DEFAULT_LIMIT;
+      const high = max || DEFAULT_LIMIT;
+      return fromStd(Math.abs(high - low) / Math.sqrt(12), `randomUniform [${low}, ${high}]`);
+    }
+    case 'zeros':
+      return { value: 0, label: 'zeros', units };
+    case 'ones':
+    case 'constant': {
+      const value = init.name === 'ones' ? 1 : numberArg(init, 'value');
+      if (value === null || value === undefined) return null;
+      // A constant matrix has one eigenvalue n * c.
+      return { value: Math.abs(value) * units, label: `${init.name} ${value}`, units };
+    }
+    default: {
+      const shape = varianceFamily(init);
+      if (!shape?.family) return null;
+      // tfjs's recurrent kernel is [units, gates * units]: fanIn = units, fanOut = gates * units.
+      const variance =
+        shape.family === 'he' ? 2 / units : shape.family === 'lecun' ? 1 / units : 2 / (units + gates * units);
+      const std = Math.sqrt(variance) * (shape.distribution === 'normal' ? TRUNCATED : 1);
+      return fromStd(std, init.name);
+    }
+  }
+}

@@ -11,6 +11,11 @@ export interface Case {
   source: string;
   /** Recurrent cases: the sequence length, for the per-time-step gradient. */
   steps?: number;
+  /**
+   * Per rule, the same model with that rule's remedy applied: a case where the probe shows the rule's problem is
+   * a miss only when its remedy measures healthy (the problem was this rule's to report).
+   */
+  remedies: Record<string, string>;
 }
 
 export const ACTIVATIONS = ['sigmoid', 'tanh', 'relu', 'elu', 'selu', 'leakyReLU'] as const;
@@ -37,6 +42,31 @@ interface DenseSpec {
 
 /** The explicit randomNormal scales of the 'small' and 'large' initializers, relative to He's sqrt(2/fanIn). */
 const SCALE = { small: 0.3, large: 2.5 };
+
+function matchedInit(activation: Activation): Init {
+  if (activation === 'sigmoid' || activation === 'tanh') return 'glorotNormal';
+  return activation === 'selu' ? 'leCunNormal' : 'heNormal';
+}
+
+function denseRemedies(spec: DenseSpec): Record<string, string> {
+  const init = denseSource({ ...spec, init: matchedInit(spec.activation) });
+  return {
+    'saturating-activation': denseSource({ ...spec, activation: 'relu', init: 'heNormal' }),
+    'missing-initializer': init,
+    'initializer-mismatch': init,
+    'initializer-scale': init,
+    'deep-without-normalization': denseSource({ ...spec, norm: 'batch' }),
+  };
+}
+
+function recurrentRemedies(spec: RecurrentSpec): Record<string, string> {
+  return {
+    'simple-rnn-long-sequence': recurrentSource({ ...spec, cell: 'lstm', forgetBias: true }),
+    'non-orthogonal-recurrent-init': recurrentSource({ ...spec, recurrent: 'default' }),
+    'unbounded-recurrent-activation': recurrentSource({ ...spec, activation: 'tanh' }),
+    'lstm-forget-bias': recurrentSource({ ...spec, forgetBias: true }),
+  };
+}
 
 function initArg(init: Init, fanIn: number): string {
   if (init === 'default') return '';
@@ -160,10 +190,10 @@ export function generateCases(options: SweepOptions): Case[] {
   const random = seededRandom(options.seed);
   const cases: Case[] = [];
   const seen = new Set<string>();
-  const add = (c: Case) => {
+  const add = (c: Omit<Case, 'remedies'> & { remedies?: Record<string, string> }) => {
     if (seen.has(c.source)) return false;
     seen.add(c.source);
-    cases.push(c);
+    cases.push({ remedies: {}, ...c });
     return true;
   };
   const depths = [2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30];
@@ -178,7 +208,7 @@ export function generateCases(options: SweepOptions): Case[] {
       optimizer: "'adam'",
     };
     const id = `dense d${spec.depth} w${spec.width} ${spec.activation} ${spec.init} ${spec.norm} ${spec.output}`;
-    if (add({ id, family: 'dense', source: denseSource(spec) })) n++;
+    if (add({ id, family: 'dense', source: denseSource(spec), remedies: denseRemedies(spec) })) n++;
   }
   for (let n = 0, tries = 0; n < options.residual && tries < options.residual * 20; tries++) {
     const depth = pick(random, [3, 6, 10, 15]);
@@ -205,7 +235,9 @@ export function generateCases(options: SweepOptions): Case[] {
       forgetBias: random() < 0.5,
     };
     const id = `recurrent ${spec.cell} T${spec.steps} u${spec.units} ${spec.activation} ${spec.recurrent}${spec.forgetBias && spec.cell === 'lstm' ? ' forgetBias' : ''}`;
-    if (add({ id, family: 'recurrent', source: recurrentSource(spec), steps: spec.steps })) n++;
+    const remedies = recurrentRemedies(spec);
+    if (add({ id, family: 'recurrent', source: recurrentSource(spec), steps: spec.steps, remedies }))
+      n++;
   }
   for (let n = 0, tries = 0; n < options.optimizer && tries < options.optimizer * 20; tries++) {
     const kind = pick(random, OPTIMIZERS);
@@ -220,7 +252,9 @@ export function generateCases(options: SweepOptions): Case[] {
       optimizer: `tf.train.${kind}(${rate})`,
     };
     const id = `optimizer ${kind}(${rate}) d${spec.depth} w${spec.width} ${spec.output}`;
-    if (add({ id, family: 'optimizer', source: denseSource(spec) })) n++;
+    const conventional = `tf.train.${kind}(${kind === 'sgd' ? 0.01 : 0.001})`;
+    const remedies = { 'high-learning-rate': denseSource({ ...spec, optimizer: conventional }) };
+    if (add({ id, family: 'optimizer', source: denseSource(spec), remedies })) n++;
   }
   return cases;
 }

@@ -12,6 +12,7 @@ import { estimateGradients } from '../src/estimate';
 import { loadTf } from '../test/fixtures/probe/tf';
 import { generateCases, type Case } from './families';
 import { BATCH, measureCase, type Measured } from './measure';
+import { JUDGES, healthy } from './judge';
 import { summarize, renderMarkdown, type CaseResult } from './report';
 
 async function main(): Promise<void> {
@@ -61,10 +62,32 @@ async function runCase(tf: Awaited<ReturnType<typeof loadTf>>['tf'], c: Case): P
       (l) => l.relative !== null,
     );
     if (measured.outputGradNorm) measured.outputGradNorm.estimated = estimate.at(-1)?.gradNorm ?? null;
-    return { ...base, measured };
+    return { ...base, measured, remedyHealthy: await remedies(tf, c, base.warnings, measured) };
   } catch (error) {
     return { ...base, measured: null, error: error instanceof Error ? error.message : String(error) };
   }
+}
+
+/** Probes the remedy of each rule whose problem the case shows without that rule's warning. */
+async function remedies(
+  tf: Awaited<ReturnType<typeof loadTf>>['tf'],
+  c: Case,
+  warnings: string[],
+  measured: Measured,
+): Promise<Record<string, boolean>> {
+  const result: Record<string, boolean> = {};
+  for (const [ruleId, source] of Object.entries(c.remedies)) {
+    const judge = JUDGES[ruleId];
+    if (!judge || warnings.includes(ruleId) || !judge.subject(c) || !judge.problem(measured)) continue;
+    const model = analyze(source, 'remedy.ts').models[0];
+    if (!model) continue;
+    try {
+      result[ruleId] = healthy(await measureCase(tf, model, c.steps));
+    } catch {
+      // A remedy that cannot be probed leaves the case counted as a miss.
+    }
+  }
+  return result;
 }
 
 main().catch((error) => {

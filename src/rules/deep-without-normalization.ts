@@ -3,7 +3,7 @@ import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import { fix } from './util/fix';
 import { insertLayerAfter } from './util/insert-layer';
 import { report } from './util/message';
-import { RATIO_OPTIONS, judgeRatio, ratioText } from './util/gradient';
+import { RATIO_OPTIONS, judgeRatio } from './util/gradient';
 import { isHidden, depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { NORMALIZATION_FACTORIES, coreLayer, isWeighted } from './util/terms';
@@ -45,7 +45,7 @@ export const rule: Rule = {
         data: {
           model: model.name,
           depth,
-          ...(judged.kind === 'unknown' ? {} : { ratio: ratioText(judged.ratio) }),
+          ...(judged.kind === 'unknown' ? {} : { ratio: judged.text }),
         },
         hint: judged.kind !== 'warning',
         span: calleeOf(context.source, model.anchor),

@@ -1,7 +1,7 @@
 import type { ModelGraph } from '../analysis/ir';
 import type { Rule, RuleContext } from './types';
 import { report } from './util/message';
-import { RATIO_OPTIONS, judgeRatio, ratioText } from './util/gradient';
+import { RATIO_OPTIONS, judgeRatio } from './util/gradient';
 import { depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { isWeighted } from './util/terms';
@@ -47,7 +47,7 @@ export const rule: Rule = {
         data: {
           model: model.name,
           depth,
-          ...(judged.kind === 'unknown' ? {} : { ratio: ratioText(judged.ratio) }),
+          ...(judged.kind === 'unknown' ? {} : { ratio: judged.text }),
         },
         hint: judged.kind !== 'warning',
         span: calleeOf(context.source, model.anchor),

@@ -14,11 +14,12 @@ import {
 import { formatNumber, numberOption, report, uniqueFindings, type MessageData } from './util/message';
 import {
   RATIO_OPTIONS,
+  estimatedProblem,
   firstRatio,
-  largestRatio,
-  plainStepRatio,
-  probeLearningRate,
+  fixThresholds,
+  judgeInitializerChange,
   ratioText,
+  type FixJudgement,
 } from './util/gradient';
 import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
@@ -88,6 +89,8 @@ export const rule: Rule = {
     let fans: Map<number, number> | null = null;
     const fanInOf = (index: number) => (fans ??= fanIns(model)).get(index) ?? null;
     let effects: Effect | null = null;
+    let matched: FixJudgement | null | undefined;
+    const matchedFix = () => (matched === undefined ? (matched = matchedChange(model, context)) : matched);
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;
@@ -97,8 +100,16 @@ export const rule: Rule = {
         const fanIn = key === 'pointwiseInitializer' ? () => null : () => fanInOf(layer.index);
         const problem = judge(read.init, fanIn, isHidden(model, layer));
         if (!problem) continue;
-        const effect =
-          problem.messageId === 'zeros' ? { hint: false, text: '' } : (effects ??= effectOf(model, context));
+        let effect: Effect;
+        if (problem.messageId === 'zeros') effect = { hint: false, text: '' };
+        else if (!problem.inBand) effect = effects ??= effectOf(model, context);
+        else {
+          // A scale inside the usual band is reported only when the estimate shows a problem that the
+          // activation's matched initializer removes.
+          const change = matchedFix();
+          if (!change || change.hint) continue;
+          effect = { hint: false, text: `${(effects ??= effectOf(model, context)).text}` };
+        }
         findings.push(
           report(rule, model, {
             messageId: problem.messageId,
@@ -131,29 +142,44 @@ interface Effect {
  * stating the estimate otherwise (and when the estimate does not cover the model).
  */
 function effectOf(model: ModelGraph, context: RuleContext): Effect {
-  const first = firstRatio(model);
-  if (!first) return { hint: true, text: 'the gradient estimate does not cover this model' };
-  const vanishing = numberOption(rule, context, 'vanishingRatio');
-  const exploding = numberOption(rule, context, 'explodingRatio');
-  const hintBelow = numberOption(rule, context, 'hintRatio');
-  if (first.relative < vanishing) return { hint: false, text: ratioText(first) };
-  const top = largestRatio(model);
-  if (top && top.relative > exploding) return { hint: false, text: ratioText(top) };
-  const step = plainStepRatio(model, probeLearningRate(model));
-  if (step && step.relative > numberOption(rule, context, 'maxUpdateRatio')) {
-    return {
-      hint: false,
-      text: `one step would change layer ${step.index}'s weights by ${formatNumber(step.relative)}x their norm`,
-    };
-  }
-  const mild = first.relative >= hintBelow && first.relative <= 1 / hintBelow;
-  return { hint: true, text: `${ratioText(first)}${mild ? ' (healthy)' : ''}` };
+  const problem = estimatedProblem(model, {
+    vanishingRatio: numberOption(rule, context, 'vanishingRatio'),
+    explodingRatio: numberOption(rule, context, 'explodingRatio'),
+    maxUpdateRatio: numberOption(rule, context, 'maxUpdateRatio'),
+  });
+  if (problem === 'unknown')
+    return { hint: true, text: 'the gradient estimate does not cover this model' };
+  if (problem) return { hint: false, text: problem.text };
+  return { hint: true, text: `${ratioText(firstRatio(model)!)} (healthy)` };
 }
 
 interface Problem {
   messageId: string;
   data: MessageData;
+  /** The scale is within [0.1, 2] x He: only the estimate can make it a finding. */
+  inBand?: boolean;
 }
+
+/** The estimate with every explicitly scaled kernel replaced by its activation's matched initializer. */
+function matchedChange(model: ModelGraph, context: RuleContext): FixJudgement | null {
+  const scaled = model.layers.filter((layer) => {
+    if (!isWeighted(layer)) return false;
+    const read = readInitializer(layer, 'kernelInitializer', context.source);
+    return read.status === 'known' && SCALED.has(read.init.name);
+  });
+  if (scaled.length === 0) return null;
+  return judgeInitializerChange(
+    model,
+    scaled,
+    (layer) => {
+      const activation = settledActivation(model, layer, context.source).name;
+      return initializerFor(activationClass(activation ?? 'relu'));
+    },
+    { ...fixThresholds(rule, context), hintGain: Infinity },
+  );
+}
+
+const SCALED = new Set(['randomNormal', 'truncatedNormal', 'randomUniform']);
 
 function judge(init: Initializer, fanIn: () => number | null, hidden: boolean): Problem | null {
   switch (init.name) {
@@ -203,9 +229,9 @@ function judgeStddev(stddev: number, fanIn: number | null): Problem | null {
   if (fanIn !== null && fanIn > 0) {
     const he = Math.sqrt(2 / fanIn);
     const ratio = stddev / he;
-    if (ratio <= MAX_RATIO && ratio >= MIN_RATIO) return null;
     Object.assign(data, { he: formatNumber(he), ratio: formatNumber(ratio), fanIn });
-    return { messageId: ratio > MAX_RATIO ? 'stddevLarge' : 'stddevSmall', data };
+    const inBand = ratio <= MAX_RATIO && ratio >= MIN_RATIO;
+    return { messageId: ratio > 1 ? 'stddevLarge' : 'stddevSmall', data, inBand };
   }
   if (stddev >= MAX_STDDEV) return { messageId: 'stddevLargeNoFan', data };
   if (stddev <= MIN_STDDEV) return { messageId: 'stddevSmallNoFan', data };

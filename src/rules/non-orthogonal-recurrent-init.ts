@@ -1,7 +1,9 @@
 import type { Finding, Rule } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
-import { formatNumber, numberOption, report } from './util/message';
-import { recurrentRadius, sequenceLength } from './util/recurrence';
+import { formatNumber, report } from './util/message';
+import { stringProp } from './util/model';
+import { GROWTH_OPTIONS, growthText, growthThresholds } from './util/growth';
+import { growthThroughTime } from './util/recurrence';
 import { describeLayer } from './util/model';
 import { readInitializer } from './util/initializer';
 import { propOrCallee } from './util/callee';
@@ -24,30 +26,24 @@ export const rule: Rule = {
     },
     details: {
       nonOrthogonal:
-        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal (tfjs's default) keeps it at 1. It is a warning from a radius of {{maxRadius}}; below that a hint.",
+        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal (tfjs's default) keeps it at 1. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru, whose gates damp the recurrence, from a radius of {{maxRadius}} over at least {{minSteps}} steps. Otherwise it is an info hint.",
     },
-    options: {
-      maxRadius: {
-        type: 'number',
-        default: 1.5,
-        description: 'Warn when the estimated spectral radius of the recurrent kernel is at least this.',
-        exclusiveMinimum: 0,
-      },
-    },
+    options: GROWTH_OPTIONS,
     fixable: true,
   },
   check(model, context) {
-    const maxRadius = numberOption(rule, context, 'maxRadius');
+    const thresholds = growthThresholds(rule, context);
     const findings: Finding[] = [];
     for (const { layer, core } of recurrentCores(model.layers)) {
       const read = readInitializer(core, 'recurrentInitializer');
       // Absent is tfjs's orthogonal default; unknown is never flagged as if it were known.
       if (read.status !== 'known' || NORM_PRESERVING.has(read.init.name)) continue;
       if (!isSettled(context.source, core, read.init.prop)) continue;
-      const radius = recurrentRadius(layer, context.source);
-      if (!radius) continue;
-      const steps = sequenceLength(model, layer);
-      const explodes = radius.value >= maxRadius;
+      const activation = stringProp(core, 'activation') ?? 'tanh';
+      const growth = growthThroughTime(model, layer, activation, thresholds, context.source);
+      if (!growth) continue;
+      const { radius, steps } = growth;
+      const explodes = growth.grows;
       const valueText = stringLiteral(context.source, 'orthogonal');
       findings.push(
         report(rule, model, {
@@ -57,9 +53,11 @@ export const rule: Rule = {
             initializer: read.init.name,
             units: radius.units,
             radius: formatNumber(radius.value),
-            effect: explodes ? ' (the gradient grows through time)' : '',
+            effect: explodes ? growthText(growth) : '',
             steps: steps === null ? '' : ` over ${steps} steps`,
-            maxRadius: formatNumber(maxRadius),
+            maxRadius: formatNumber(thresholds.maxRadius),
+            minSteps: thresholds.minSteps,
+            exploding: formatNumber(thresholds.explodingRatio),
           },
           hint: !explodes,
           span: propOrCallee(context.source, core, 'recurrentInitializer'),

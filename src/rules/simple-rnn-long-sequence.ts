@@ -1,7 +1,11 @@
-import { sequenceLength } from './util/recurrence';
+import { sequenceLength, temporalEstimate } from './util/recurrence';
 import type { Finding, Rule } from './types';
 import { fix, replaceSpan } from './util/fix';
-import { numberOption, report } from './util/message';
+import type { LayerNode, ModelGraph } from '../analysis/ir';
+import type { RuleContext } from './types';
+import { formatNumber, numberOption, report } from './util/message';
+import { RATIO_OPTIONS } from './util/gradient';
+import { stringProp } from './util/model';
 import { describeLayer } from './util/model';
 import { calleeOf } from './util/callee';
 import { memberFactorySpan } from './util/source';
@@ -16,17 +20,22 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       longSequence:
-        'simpleRNN over {{steps}} time steps: early steps get almost no gradient (from {{maxSteps}} steps on)',
+        "simpleRNN over {{steps}} time steps: step 1's gradient is about {{ratio}}x the last step's",
+      longSequenceUnsized: 'simpleRNN over {{steps}} time steps (at least {{maxSteps}})',
     },
     details: {
       longSequence:
-        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent Jacobian (tanh' <= 1 times the recurrent kernel) {{steps}} times, so the signal from early steps vanishes or explodes geometrically. In the calibration sweep a simpleRNN's first time step got below 1e-3x the last step's input gradient from {{maxSteps}} steps on. A probe at initialisation measures per-layer norms, which do not show this; an lstm or gru carries the gradient through a gated, additive cell state that training can keep open.",
+        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent Jacobian (the activation's derivative times the recurrent kernel, spectral radius about {{radius}}) once per step, about {{perStep}}x each, so the signal from early steps {{effect}}. The number is the static mean-field estimate at initialisation, which matched the calibration sweep's measured per-step input gradients. A probe of per-layer norms does not show this; an lstm or gru carries the gradient through a gated, additive cell state that training can keep open.",
+      longSequenceUnsized:
+        "{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps vanishes or explodes geometrically; the recurrent kernel's scale is not known here, so only the length is checked. An lstm or gru carries the gradient through a gated, additive cell state.",
     },
     options: {
+      ...RATIO_OPTIONS,
       maxSteps: {
         type: 'number',
-        default: 30,
-        description: 'Sequences at least this long are reported.',
+        default: 25,
+        description:
+          'When the recurrent kernel or the inputs are not known: sequences at least this long are reported.',
         minimum: 1,
       },
     },
@@ -38,14 +47,15 @@ export const rule: Rule = {
     if (candidates.length === 0) return [];
     const findings: Finding[] = [];
     for (const layer of candidates) {
-      const steps = sequenceLength(model, layer);
-      if (steps === null || steps < maxSteps) continue;
       const core = coreLayer(layer);
+      const judged = judge(model, layer, context, maxSteps);
+      if (!judged) continue;
       const name = memberFactorySpan(context.source, core);
       findings.push(
         report(rule, model, {
-          messageId: 'longSequence',
-          data: { layer: describeLayer(layer), steps, maxSteps },
+          messageId: judged.messageId,
+          data: { layer: describeLayer(layer), maxSteps, ...judged.data },
+          hint: judged.hint,
           span: name ?? calleeOf(context.source, core.callSpan),
           layer,
           fixes: name
@@ -60,3 +70,42 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+interface Judged {
+  messageId: 'longSequence' | 'longSequenceUnsized';
+  hint: boolean;
+  data: Record<string, string | number>;
+}
+
+/** From the estimated gradient through time; from the length alone when the estimate cannot be made. */
+function judge(
+  model: ModelGraph,
+  layer: LayerNode,
+  context: RuleContext,
+  maxSteps: number,
+): Judged | null {
+  const activation = stringProp(coreLayer(layer), 'activation') ?? 'tanh';
+  const temporal = temporalEstimate(model, layer, activation, context.source);
+  if (!temporal) {
+    const steps = sequenceLength(model, layer);
+    if (steps === null || steps < maxSteps) return null;
+    return { messageId: 'longSequenceUnsized', hint: false, data: { steps } };
+  }
+  const ratio = temporal.firstToLast;
+  const vanishing = numberOption(rule, context, 'vanishingRatio');
+  const exploding = numberOption(rule, context, 'explodingRatio');
+  const hintRatio = numberOption(rule, context, 'hintRatio');
+  const material = ratio < vanishing || ratio > exploding;
+  if (!material && ratio >= hintRatio && ratio <= 1 / hintRatio) return null;
+  return {
+    messageId: 'longSequence',
+    hint: !material,
+    data: {
+      steps: temporal.steps,
+      ratio: formatNumber(ratio),
+      radius: formatNumber(temporal.radius.value),
+      perStep: formatNumber(temporal.perStep),
+      effect: ratio < 1 ? 'vanishes geometrically' : 'explodes geometrically',
+    },
+  };
+}

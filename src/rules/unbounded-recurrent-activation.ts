@@ -1,8 +1,9 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
-import { formatNumber, numberOption, report } from './util/message';
-import { recurrentRadius } from './util/recurrence';
+import { formatNumber, report } from './util/message';
+import { GROWTH_OPTIONS, growthText, growthThresholds } from './util/growth';
+import { growthThroughTime } from './util/recurrence';
 import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
@@ -24,24 +25,16 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       unbounded:
-        "unbounded '{{activation}}' in a recurrent layer with kernel radius {{radius}}{{effect}}",
+        "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
       unboundedGate: "recurrentActivation '{{activation}}' lets the gates leave [0, 1]",
     },
     details: {
       unbounded:
-        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step; from a radius of {{maxRadius}} the state and its gradient grow geometrically with the sequence length. tanh bounds the state.",
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
       unboundedGate:
         "{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. hardSigmoid (tfjs's default) keeps the gates in [0, 1].",
     },
-    options: {
-      maxRadius: {
-        type: 'number',
-        default: 1.2,
-        description:
-          "Warn when the recurrent kernel's estimated spectral radius is at least this (below it, an info hint).",
-        exclusiveMinimum: 0,
-      },
-    },
+    options: GROWTH_OPTIONS,
     fixable: true,
   },
   check(model, context) {
@@ -49,16 +42,17 @@ export const rule: Rule = {
     for (const { layer, core } of recurrentCores(model.layers)) {
       const activation = resolvedString(context.source, core, 'activation');
       if (activation !== null && !BOUNDED_STATE.has(activation)) {
-        const radius = recurrentRadius(layer, context.source);
-        const maxRadius = numberOption(rule, context, 'maxRadius');
-        const grows = radius !== null && radius.value >= maxRadius;
+        const thresholds = growthThresholds(rule, context);
+        const growth = growthThroughTime(model, layer, activation, thresholds, context.source);
         findings.push(
           reportActivation(context, model, layer, 'activation', activation, 'tanh', {
-            hint: !grows,
-            radius: radius ? formatNumber(radius.value) : 'unknown',
-            label: radius?.label ?? 'not known',
-            effect: grows ? ': the state grows step after step' : '',
-            maxRadius: formatNumber(maxRadius),
+            hint: !growth?.grows,
+            radius: growth ? formatNumber(growth.radius.value) : 'unknown',
+            label: growth?.radius.label ?? 'not known',
+            effect: growth?.grows ? growthText(growth) : '',
+            maxRadius: formatNumber(thresholds.maxRadius),
+            minSteps: String(thresholds.minSteps),
+            exploding: formatNumber(thresholds.explodingRatio),
           }),
         );
       }

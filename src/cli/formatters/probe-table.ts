@@ -3,6 +3,7 @@
  * Plain text (no colour codes), so it reads the same in a terminal, a CI log and a file.
  */
 import type { LayerProbe, ProbeReport } from '../../probe/types';
+import { confirmationLines, type Confirmation } from '../../rules/confirm';
 
 interface Column {
   title: string;
@@ -10,7 +11,7 @@ interface Column {
   cell: (layer: LayerProbe) => string;
 }
 
-export function formatProbeTable(report: ProbeReport): string {
+export function formatProbeTable(report: ProbeReport, confirmations: Confirmation[] = []): string {
   const columns = chooseColumns(report);
   const rows = report.layers.map((layer) => columns.map((column) => column.cell(layer)));
   const widths = columns.map((column, i) =>
@@ -31,6 +32,7 @@ export function formatProbeTable(report: ProbeReport): string {
     '',
     `Verdict: ${report.verdict.toUpperCase()} - ${report.verdictReason}`,
   ];
+  if (confirmations.length > 0) lines.push('', ...confirmationLines(confirmations));
   if (report.assumptions.length > 0) {
     lines.push('', 'Assumptions:', ...report.assumptions.map((assumption) => `  - ${assumption}`));
   }

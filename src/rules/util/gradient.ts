@@ -51,7 +51,7 @@ export function largestRatio(model: ModelGraph): LayerRatio | null {
 export function firstRatioWith(
   model: ModelGraph,
   layers: LayerNode[],
-  initializer: string,
+  initializer: string | ((layer: LayerNode) => string),
 ): LayerRatio | null {
   return firstRatio(withKernelInitializer(model, layers, initializer));
 }
@@ -59,15 +59,16 @@ export function firstRatioWith(
 function withKernelInitializer(
   model: ModelGraph,
   targets: LayerNode[],
-  initializer: string,
+  initializer: string | ((layer: LayerNode) => string),
 ): ModelGraph {
   const indices = new Set(targets.map((l) => l.index));
+  const nameFor = typeof initializer === 'string' ? () => initializer : initializer;
   const layers = model.layers.map((layer) => {
     if (!indices.has(layer.index)) return layer;
     const props = {
       ...layer.config.props,
       kernelInitializer: {
-        value: { kind: 'string' as const, value: initializer },
+        value: { kind: 'string' as const, value: nameFor(layer) },
         span: null,
         valueSpan: null,
         inherited: false,
@@ -97,6 +98,7 @@ export interface FixJudgement {
 export interface FixThresholds {
   vanishingRatio: number;
   explodingRatio: number;
+  maxUpdateRatio?: number;
   /** Hints need the fix to move the first-layer ratio towards 1 by at least this factor. */
   hintGain: number;
 }
@@ -110,20 +112,20 @@ export interface FixThresholds {
 export function judgeInitializerChange(
   model: ModelGraph,
   layers: LayerNode[],
-  initializer: string,
+  initializer: string | ((layer: LayerNode) => string),
   thresholds: FixThresholds,
 ): FixJudgement | null {
   const current = firstRatio(model);
   const fixed = current && firstRatioWith(model, layers, initializer);
   if (!current || !fixed) return null;
+  // A fix that only removes an overshooting first step (a huge gradient everywhere) counts as moving towards 1.
   const distance = (r: number) => Math.abs(Math.log(r));
   const gain = Math.exp(distance(current.relative) - distance(fixed.relative));
-  if (!(gain > 1)) return null;
-  const { vanishingRatio, explodingRatio } = thresholds;
-  const material =
-    isMaterial(current.relative, vanishingRatio, explodingRatio) &&
-    !isMaterial(fixed.relative, vanishingRatio, explodingRatio);
-  if (!material && gain < thresholds.hintGain) return null;
+  const fixedModel = withKernelInitializer(model, layers, initializer);
+  const before = estimatedProblem(model, thresholds);
+  const after = estimatedProblem(fixedModel, thresholds);
+  const material = before !== null && before !== 'unknown' && after === null;
+  if (!material && !(gain >= thresholds.hintGain)) return null;
   return {
     hint: !material,
     data: {
@@ -192,19 +194,22 @@ export const RATIO_OPTIONS: Record<string, RuleOptionSpec> = {
 };
 
 export type RatioJudgement =
-  | { kind: 'warning' | 'hint'; ratio: LayerRatio }
+  | { kind: 'warning' | 'hint'; text: string }
   | { kind: 'unknown' }
   | null;
 
 /** Warning, hint or nothing from the estimated first-layer ratio against RATIO_OPTIONS. */
 export function judgeRatio(rule: Rule, model: ModelGraph, context: RuleContext): RatioJudgement {
-  const ratio = firstRatio(model);
-  if (!ratio) return { kind: 'unknown' };
-  const vanishing = numberOption(rule, context, 'vanishingRatio');
-  const exploding = numberOption(rule, context, 'explodingRatio');
+  const problem = estimatedProblem(model, {
+    vanishingRatio: numberOption(rule, context, 'vanishingRatio'),
+    explodingRatio: numberOption(rule, context, 'explodingRatio'),
+  });
+  if (problem === 'unknown') return { kind: 'unknown' };
+  if (problem) return { kind: 'warning', text: problem.text };
+  const ratio = firstRatio(model)!;
   const hint = numberOption(rule, context, 'hintRatio');
-  if (isMaterial(ratio.relative, vanishing, exploding)) return { kind: 'warning', ratio };
-  if (ratio.relative < hint || ratio.relative > 1 / hint) return { kind: 'hint', ratio };
+  if (ratio.relative < hint || ratio.relative > 1 / hint)
+    return { kind: 'hint', text: ratioText(ratio) };
   return null;
 }
 
@@ -225,4 +230,38 @@ export function plainStepRatio(model: ModelGraph, learningRate: number): LayerRa
 /** The learning rate the probe trains with: the model's own, else tfjs's default for a plain sgd. */
 export function probeLearningRate(model: ModelGraph): number {
   return model.training.learningRate ?? 0.01;
+}
+
+export interface EstimatedProblem {
+  kind: 'vanishing' | 'exploding' | 'step';
+  ratio: LayerRatio;
+  /** "layer 0's gradient is about 2e-6x the output's" or "one step would change layer 3's weights by 4x". */
+  text: string;
+}
+
+/**
+ * What the probe's verdict would say from the estimate: vanishing when the first layer is below vanishingRatio,
+ * exploding when a layer is above explodingRatio or one plain step at the probe's learning rate would change a
+ * layer's weights by more than maxUpdateRatio of their norm. Null when healthy; 'unknown' when not estimated.
+ */
+export function estimatedProblem(
+  model: ModelGraph,
+  limits: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number },
+): EstimatedProblem | null | 'unknown' {
+  const first = firstRatio(model);
+  if (!first) return 'unknown';
+  if (first.relative < limits.vanishingRatio)
+    return { kind: 'vanishing', ratio: first, text: ratioText(first) };
+  const top = largestRatio(model);
+  if (top && top.relative > limits.explodingRatio)
+    return { kind: 'exploding', ratio: top, text: ratioText(top) };
+  const step = plainStepRatio(model, probeLearningRate(model));
+  if (step && step.relative > (limits.maxUpdateRatio ?? 1)) {
+    return {
+      kind: 'step',
+      ratio: step,
+      text: `one step would change layer ${step.index}'s weights by ${formatNumber(step.relative)}x their norm`,
+    };
+  }
+  return null;
 }

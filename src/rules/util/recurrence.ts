@@ -5,6 +5,7 @@
  */
 import type { LayerNode, ModelGraph } from '../../analysis/ir';
 import { declaredInputShape, inferShapes, type LayerShape } from '../../analysis/shapes';
+import { simpleRnnTemporal, type TemporalEstimate } from '../../estimate/recurrent';
 import { numberArg, readInitializer, varianceFamily } from './initializer';
 import { numberProp } from './model';
 import { coreLayer } from './terms';
@@ -104,4 +105,82 @@ export function recurrentRadius(layer: LayerNode, source?: string): Radius | nul
       return fromStd(std, init.name);
     }
   }
+}
+
+/**
+ * The estimated input gradient at a simpleRNN's first time step over its last one's (src/estimate/recurrent),
+ * with the inputs at unit variance through tfjs's default glorotUniform input kernel; null for gated cells or
+ * when the radius, the length or the activation is not known.
+ */
+export function temporalEstimate(
+  model: ModelGraph,
+  layer: LayerNode,
+  activation: string,
+  source?: string,
+): (TemporalEstimate & { steps: number; radius: Radius }) | null {
+  const core = coreLayer(layer);
+  if (core.factory !== 'simpleRNN') return null;
+  const radius = recurrentRadius(layer, source);
+  const steps = sequenceLength(model, layer);
+  const features = inputFeatures(model, layer);
+  if (!radius || steps === null || features === null) return null;
+  const inputVariance = (features * 2) / (features + radius.units);
+  const estimate = simpleRnnTemporal(activation, radius.value, inputVariance, steps);
+  return estimate && { ...estimate, steps, radius };
+}
+
+function inputFeatures(model: ModelGraph, layer: LayerNode): number | null {
+  sequenceLength(model, layer);
+  const input =
+    shapeCache.get(model)?.get(layer.index)?.inputShape ??
+    (layer.index === 0 ? declaredInputShape(layer) : null);
+  const features = input && input.length === 3 ? input[2] : null;
+  return typeof features === 'number' && features > 0 ? features : null;
+}
+
+export interface Growth {
+  grows: boolean;
+  radius: Radius;
+  steps: number | null;
+  /** simpleRNN: the estimated first-to-last input-gradient ratio. */
+  firstToLast: number | null;
+}
+
+export interface GrowthThresholds {
+  explodingRatio: number;
+  /** Gated cells: the radius from which their gradient grows over long sequences. */
+  maxRadius: number;
+  minSteps: number;
+}
+
+/**
+ * Whether the recurrence makes the gradient grow through time: a simpleRNN when its estimated first-to-last
+ * ratio exceeds explodingRatio; an lstm or gru, whose gates damp the recurrence (the calibration sweep saw
+ * them grow only from about radius 1.5 over 100+ steps), when both the radius and the length reach theirs.
+ */
+export function growthThroughTime(
+  model: ModelGraph,
+  layer: LayerNode,
+  activation: string,
+  thresholds: GrowthThresholds,
+  source?: string,
+): Growth | null {
+  const radius = recurrentRadius(layer, source);
+  if (!radius) return null;
+  const steps = sequenceLength(model, layer);
+  const temporal = temporalEstimate(model, layer, activation, source);
+  if (temporal) {
+    return {
+      grows: temporal.firstToLast > thresholds.explodingRatio,
+      radius,
+      steps,
+      firstToLast: temporal.firstToLast,
+    };
+  }
+  const grows =
+    coreLayer(layer).factory !== 'simpleRNN' &&
+    radius.value >= thresholds.maxRadius &&
+    steps !== null &&
+    steps >= thresholds.minSteps;
+  return { grows, radius, steps, firstToLast: null };
 }

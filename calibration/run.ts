@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
   const counts = quick
     ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10 }
-    : { dense: 400, residual: 24, recurrent: 160, optimizer: 160 };
+    : { dense: 360, residual: 20, recurrent: 110, optimizer: 140 };
   const cases = generateCases({ seed, ...counts });
   const { tf, backend } = await loadTf();
   const started = Date.now();

@@ -48,6 +48,13 @@ export interface EstimateOptions {
   batchSize?: number;
 }
 
+const FALLBACK_NAMES: Record<LossKind, string> = {
+  mse: 'mean squared error',
+  mae: 'mean absolute error',
+  binary: 'binary cross-entropy',
+  categorical: 'categorical cross-entropy',
+};
+
 export function estimateGradients(
   model: ModelGraph,
   options: EstimateOptions = {},
@@ -72,10 +79,18 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   }
 
   const lossName = model.training.loss?.resolved ? model.training.loss.name : undefined;
-  const loss: LossKind = canonicalLoss(lossName) ?? 'mse';
+  // Without a loss, a softmax output is assumed to be trained with cross-entropy (as the probe does).
+  const outputBlock = blocks[blocks.length - 1];
+  const outputActivation = outputBlock.ops[0]?.kind === 'activation' ? outputBlock.ops[0].activation.name : null;
+  const fallback: LossKind = outputBlock.softmax
+    ? 'categorical'
+    : outputActivation === 'sigmoid'
+      ? 'binary'
+      : 'mse';
+  const loss: LossKind = canonicalLoss(lossName) ?? fallback;
   const lossNote = canonicalLoss(lossName)
     ? ''
-    : `; loss ${lossName ? `'${lossName}' not covered` : 'not set'}, assumed mean squared error`;
+    : `; loss ${lossName ? `'${lossName}' not covered` : 'not set'}, assumed ${FALLBACK_NAMES[fallback]}`;
 
   // Forward: each block's input moments, pre-activation, and the state entering each of its ops.
   const forward: { m: number; k: number; pre: State & { kind: 'gaussian' }; trail: State[] }[] = [];

@@ -34,8 +34,11 @@ export const rule: Rule = {
       heOnSaturating: TEMPLATE,
       glorotOnRelu: TEMPLATE,
       seluNotLeCun: TEMPLATE,
+      unsized: "{{initializer}} with '{{activation}}': '{{target}}' is the matched initializer",
     },
     details: {
+      unsized:
+        '{{layer}}: the static estimate does not cover this model, so the mismatch is an info hint without its effect on the gradient.',
       heOnSaturating:
         "{{layer}} initializes its kernel with {{initializer}} (variance 2/fanIn) but uses the saturating '{{activation}}': the doubled pre-activations push units into its flat tails. " +
         ESTIMATE_NOTE,
@@ -75,7 +78,7 @@ export const rule: Rule = {
       for (const { layer, key, activation, init, verdict } of group) {
         findings.push(
           report(rule, model, {
-            messageId: verdict.messageId,
+            messageId: judged.unsized ? 'unsized' : verdict.messageId,
             data: {
               ...judged.data,
               target,

@@ -50,8 +50,8 @@ export const rule: Rule = {
       'An explicit kernel initializer whose scale makes activations and gradients grow or shrink layer after layer.',
     defaultSeverity: 'warning',
     messages: {
-      stddevLarge: '{{initializer}} stddev {{stddev}} is {{ratio}}x the He scale {{he}}: {{effect}}',
-      stddevSmall: '{{initializer}} stddev {{stddev}} is only {{ratio}}x the He scale {{he}}: {{effect}}',
+      stddevLarge: "{{initializer}} stddev {{stddev}} is {{ratio}}x He's {{he}}: {{effect}}",
+      stddevSmall: "{{initializer}} stddev {{stddev}} is {{ratio}}x He's {{he}}: {{effect}}",
       stddevLargeNoFan: '{{initializer}} stddev {{stddev}} (at least 1): {{effect}}',
       stddevSmallNoFan: '{{initializer}} stddev {{stddev}} (at most 0.001): {{effect}}',
       scaleLarge: 'varianceScaling scale {{scale}} (above 4): {{effect}}',

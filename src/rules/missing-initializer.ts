@@ -20,8 +20,12 @@ export const rule: Rule = {
     messages: {
       relu: "He init would {{verb}} layer {{index}}'s gradient from {{from}}x to about {{to}}x the output's",
       selu: "LeCun init would {{verb}} layer {{index}}'s gradient from {{from}}x to about {{to}}x the output's",
+      unsized:
+        "{{count}} '{{activation}}' layer{{s}} on the Glorot default (the gradient estimate does not cover this model)",
     },
     details: {
+      unsized:
+        "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel; {{initializer}} is the matched initializer. The static estimate does not cover this model, so this is an info hint.",
       relu: "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel (variance 2/(fanIn+fanOut)), half the 2/fanIn a ReLU-family layer needs when fan-in equals fan-out, so the signal shrinks by about 1/sqrt(2) per layer. Numbers are the static estimate at initialisation for all {{count}} such layers; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and He brings it back.",
       selu: "{{layer}} uses 'selu' with tfjs's default glorotNormal kernel: selu keeps activations at unit scale only with leCunNormal (variance 1/fanIn). Numbers are the static estimate at initialisation; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and LeCun brings it back.",
     },
@@ -56,9 +60,11 @@ export const rule: Rule = {
       for (const { layer, activation, keys } of group) {
         findings.push(
           report(rule, model, {
-            messageId: isSelu ? 'selu' : 'relu',
+            messageId: judged.unsized ? 'unsized' : isSelu ? 'selu' : 'relu',
             data: {
               ...judged.data,
+              s: group.length === 1 ? '' : 's',
+              initializer: isSelu ? 'leCunNormal' : 'heNormal',
               layer: describeLayer(layer),
               activation,
               count: group.length,

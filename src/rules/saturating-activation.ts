@@ -29,9 +29,9 @@ export const rule: Rule = {
       'Hidden sigmoid, tanh, hardSigmoid or softsign layers that make the estimated first-layer gradient vanish.',
     defaultSeverity: 'warning',
     messages: {
-      saturating: "{{count}} {{activation}} hidden layers: {{ratio}}",
+      saturating: '{{count}} {{activation}} hidden layer{{s}}: {{ratio}}',
       saturatingBound:
-        "{{count}} {{activation}} hidden layers: the gradient can shrink to {{bound}}x by layer 0",
+        "{{count}} {{activation}} hidden layer{{s}}: the gradient can shrink to {{bound}}x by layer 0",
     },
     details: {
       saturating:
@@ -71,6 +71,7 @@ export const rule: Rule = {
     const names = [...new Set(saturating.map((s) => s.activation.name!))];
     const data = {
       count: saturating.length,
+      s: saturating.length === 1 ? '' : 's',
       activation: names.join('/'),
       derivative: names.map(derivativeText).join(', '),
       vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),

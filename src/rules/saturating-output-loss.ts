@@ -39,7 +39,7 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       regressionLoss:
-        "{{activation}} output under {{loss}}: the loss gradient carries {{derivative}}, near 0 once saturated",
+        '{{activation}} output under {{loss}}: the gradient carries its derivative, at most {{max}}',
     },
     details: {
       regressionLoss:
@@ -65,6 +65,7 @@ export const rule: Rule = {
             layer: describeLayer(output),
             activation,
             derivative: DERIVATIVE[activation],
+            max: '0.25',
             loss: lossName,
             replacement: replacements[0],
           },

@@ -92,6 +92,8 @@ export function isMaterial(ratio: number, vanishing: number, exploding: number):
 export interface FixJudgement {
   /** True when the current gradient is within the probe's healthy range: the finding is an info hint. */
   hint: boolean;
+  /** The estimate does not cover the model: a hint without the estimate's numbers. */
+  unsized?: boolean;
   data: Record<string, string | number>;
 }
 
@@ -116,8 +118,9 @@ export function judgeInitializerChange(
   thresholds: FixThresholds,
 ): FixJudgement | null {
   const current = firstRatio(model);
-  const fixed = current && firstRatioWith(model, layers, initializer);
-  if (!current || !fixed) return null;
+  if (!current) return { hint: true, unsized: true, data: {} };
+  const fixed = firstRatioWith(model, layers, initializer);
+  if (!fixed) return null;
   // A fix that only removes an overshooting first step (a huge gradient everywhere) counts as moving towards 1.
   const distance = (r: number) => Math.abs(Math.log(r));
   const gain = Math.exp(distance(current.relative) - distance(fixed.relative));
@@ -260,7 +263,7 @@ export function estimatedProblem(
     return {
       kind: 'step',
       ratio: step,
-      text: `one step would change layer ${step.index}'s weights by ${formatNumber(step.relative)}x their norm`,
+      text: `one step changes layer ${step.index}'s weights by ${formatNumber(step.relative)}x`,
     };
   }
   return null;

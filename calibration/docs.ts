@@ -60,7 +60,7 @@ function calibrationSection(f: RuleFigures): string {
   if (f.categorical)
     lines.push(
       '',
-      'A probe at initialisation cannot show this risk, so these figures are listed but not held to the sweep\'s targets; the rule is kept for what the literature establishes.',
+      "A probe at initialisation cannot show this risk, so these figures are listed but not held to the sweep's targets; the rule is kept for what the literature establishes.",
     );
   return lines.join('\n') + '\n';
 }

@@ -123,7 +123,7 @@ export function residualSource(depth: number, width: number, activation: Activat
     );
   }
   lines.push(
-    "const output = tf.layers.dense({units: 1}).apply(x);",
+    'const output = tf.layers.dense({units: 1}).apply(x);',
     'const model = tf.model({inputs: input, outputs: output});',
     "model.compile({optimizer: 'adam', loss: 'meanSquaredError'});",
   );
@@ -236,7 +236,9 @@ export function generateCases(options: SweepOptions): Case[] {
     };
     const id = `recurrent ${spec.cell} T${spec.steps} u${spec.units} ${spec.activation} ${spec.recurrent}${spec.forgetBias && spec.cell === 'lstm' ? ' forgetBias' : ''}`;
     const remedies = recurrentRemedies(spec);
-    if (add({ id, family: 'recurrent', source: recurrentSource(spec), steps: spec.steps, remedies }))
+    if (
+      add({ id, family: 'recurrent', source: recurrentSource(spec), steps: spec.steps, remedies })
+    )
       n++;
   }
   for (let n = 0, tries = 0; n < options.optimizer && tries < options.optimizer * 20; tries++) {

@@ -41,7 +41,8 @@ export const JUDGES: Record<string, RuleJudge> = {
     shows: 'vanishing (first layer below 1e-3x the output)',
   },
   'missing-initializer': {
-    subject: (c) => c.family === 'dense' && has(c, 'relu', 'elu', 'selu', 'leakyReLU') && has(c, 'default'),
+    subject: (c) =>
+      c.family === 'dense' && has(c, 'relu', 'elu', 'selu', 'leakyReLU') && has(c, 'default'),
     problem: (m) => vanishing(m) || exploding(m),
     shows: 'vanishing or exploding',
   },
@@ -60,12 +61,12 @@ export const JUDGES: Record<string, RuleJudge> = {
     shows: 'vanishing or exploding',
   },
   'deep-without-normalization': {
-    subject: (c) => c.family === 'dense' && has(c, 'none'),
+    subject: (c) => c.family === 'dense' && has(c, 'none') && hiddenLayers(c) + 1 >= 8,
     problem: (m) => vanishing(m) || exploding(m),
     shows: 'vanishing or exploding',
   },
   'deep-without-residual': {
-    subject: (c) => c.family === 'dense',
+    subject: (c) => c.family === 'dense' && hiddenLayers(c) + 1 >= 12,
     problem: (m) => vanishing(m) || exploding(m),
     shows: 'vanishing or exploding',
   },

@@ -36,7 +36,9 @@ export interface RuleFigures {
 }
 
 export function summarize(results: CaseResult[]): RuleFigures[] {
-  const measured = results.filter((r): r is CaseResult & { measured: Measured } => r.measured !== null);
+  const measured = results.filter(
+    (r): r is CaseResult & { measured: Measured } => r.measured !== null,
+  );
   return rules.map((rule) => {
     const judge = JUDGES[rule.id]!;
     const subject = measured.filter((r) => judge.subject({ id: r.id, family: r.family } as Case));
@@ -83,17 +85,18 @@ export function renderMarkdown(
     'A **false alarm** is a warning on a model whose gradients the probe measures healthy, whose loss stays finite ' +
       'and below twice its first value, and (recurrent models) whose first time step gets between 1e-3x and 70x ' +
       "the last step's input gradient. A **miss** is a model of the rule's subject where the probe shows the problem " +
-      'the rule names, the rule gave no warning, and the same model with the rule\'s remedy applied (relu + He, the ' +
+      "the rule names, the rule gave no warning, and the same model with the rule's remedy applied (relu + He, the " +
       'matched initializer, batch normalisation, lstm, an orthogonal kernel, tanh, the conventional learning rate) ' +
       'measures healthy. Info hints are neither. Rules marked "not judged at init" name risks that a probe at ' +
       'initialisation cannot show (training-time growth, saturation of a trained output); their rows are listed ' +
-      'for completeness and are not held to the targets (<= 5% false alarms, <= 10% misses).',
+      'for completeness and are not held to the targets (<= 5% false alarms, <= 10% misses); neither are info rules, ' +
+      'which never warn by default.',
     '',
     '| Rule | Severity | Problem it names | Subject cases | Warnings | Hints | False alarms | Problem cases | Misses |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...summary.map(
       (f) =>
-        `| ${f.ruleId}${f.categorical ? ' (not judged at init)' : ''} | ${f.severity} | ${f.shows} | ${f.subjectCases} | ${f.warnings} | ${f.hints} | ` +
+        `| ${f.ruleId}${f.categorical ? ' (not judged at init)' : f.severity === 'info' ? ' (info rule)' : ''} | ${f.severity} | ${f.shows} | ${f.subjectCases} | ${f.warnings} | ${f.hints} | ` +
         `${f.falseAlarms} (${pct(f.falseAlarmShare)}) | ${f.problemCases} | ${f.misses} (${pct(f.missShare)}) |`,
     ),
     '',
@@ -105,7 +108,12 @@ export function renderMarkdown(
     for (const id of f.missedCases) lines.push(`- miss: ${id}`);
     lines.push('');
   }
-  lines.push('## Cases', '', '| Case | Probe | Steps stable | Through time | Warnings | Hints |', '| --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '## Cases',
+    '',
+    '| Case | Probe | Steps stable | Through time | Warnings | Hints |',
+    '| --- | --- | --- | --- | --- | --- |',
+  );
   for (const r of results) {
     const m = r.measured;
     const probe = m ? `${m.verdict} (first ${fmt(m.firstRatio)}x)` : `not probed: ${r.error}`;
@@ -118,5 +126,9 @@ export function renderMarkdown(
 
 function fmt(value: number | null): string {
   if (value === null) return 'n/a';
-  return value === 0 ? '0' : Math.abs(value) >= 1e3 || Math.abs(value) < 1e-2 ? value.toExponential(1) : value.toPrecision(2);
+  return value === 0
+    ? '0'
+    : Math.abs(value) >= 1e3 || Math.abs(value) < 1e-2
+      ? value.toExponential(1)
+      : value.toPrecision(2);
 }

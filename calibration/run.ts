@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
   const counts = quick
     ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10 }
-    : { dense: 360, residual: 20, recurrent: 110, optimizer: 140 };
+    : { dense: 320, residual: 16, recurrent: 90, optimizer: 130 };
   const cases = generateCases({ seed, ...counts });
   const { tf, backend } = await loadTf();
   const started = Date.now();
@@ -36,9 +36,18 @@ async function main(): Promise<void> {
     );
   }
   const summary = summarize(results);
-  const meta = { seed, quick, cases: cases.length, backend, minutes: (Date.now() - started) / 60000 };
+  const meta = {
+    seed,
+    quick,
+    cases: cases.length,
+    backend,
+    minutes: (Date.now() - started) / 60000,
+  };
   const dir = quick ? '/tmp' : join(__dirname);
-  writeFileSync(join(dir, 'results.json'), JSON.stringify({ meta, summary, results }, null, 1) + '\n');
+  writeFileSync(
+    join(dir, 'results.json'),
+    JSON.stringify({ meta, summary, results }, null, 1) + '\n',
+  );
   writeFileSync(join(dir, 'results.md'), renderMarkdown(meta, summary, results));
   process.stdout.write(renderMarkdown(meta, summary, results).split('\n## Cases')[0] + '\n');
 }
@@ -61,10 +70,15 @@ async function runCase(tf: Awaited<ReturnType<typeof loadTf>>['tf'], c: Case): P
     const estimate = estimateGradients(model, { batchSize: BATCH }).layers.filter(
       (l) => l.relative !== null,
     );
-    if (measured.outputGradNorm) measured.outputGradNorm.estimated = estimate.at(-1)?.gradNorm ?? null;
+    if (measured.outputGradNorm)
+      measured.outputGradNorm.estimated = estimate.at(-1)?.gradNorm ?? null;
     return { ...base, measured, remedyHealthy: await remedies(tf, c, base.warnings, measured) };
   } catch (error) {
-    return { ...base, measured: null, error: error instanceof Error ? error.message : String(error) };
+    return {
+      ...base,
+      measured: null,
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }
 
@@ -78,7 +92,8 @@ async function remedies(
   const result: Record<string, boolean> = {};
   for (const [ruleId, source] of Object.entries(c.remedies)) {
     const judge = JUDGES[ruleId];
-    if (!judge || warnings.includes(ruleId) || !judge.subject(c) || !judge.problem(measured)) continue;
+    if (!judge || warnings.includes(ruleId) || !judge.subject(c) || !judge.problem(measured))
+      continue;
     const model = analyze(source, 'remedy.ts').models[0];
     if (!model) continue;
     try {

@@ -81,7 +81,8 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   const lossName = model.training.loss?.resolved ? model.training.loss.name : undefined;
   // Without a loss, a softmax output is assumed to be trained with cross-entropy (as the probe does).
   const outputBlock = blocks[blocks.length - 1];
-  const outputActivation = outputBlock.ops[0]?.kind === 'activation' ? outputBlock.ops[0].activation.name : null;
+  const outputActivation =
+    outputBlock.ops[0]?.kind === 'activation' ? outputBlock.ops[0].activation.name : null;
   const fallback: LossKind = outputBlock.softmax
     ? 'categorical'
     : outputActivation === 'sigmoid'

@@ -18,7 +18,8 @@ export interface Confirmation {
   evidence: string;
 }
 
-type Claim = 'vanishing' | 'exploding' | 'either' | 'temporal' | 'exploding-or-temporal' | 'training';
+type Claim =
+  'vanishing' | 'exploding' | 'either' | 'temporal' | 'exploding-or-temporal' | 'training';
 
 /** What each rule's warning claims the probe would show. */
 const CLAIMS: Record<string, Claim> = {

@@ -16,11 +16,14 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       missing: '{{depth}} weighted layers, no normalization layer: {{ratio}}',
-      unknown: '{{depth}} weighted layers, no normalization layer (the gradient estimate does not cover this model)',
+      unknown:
+        '{{depth}} weighted layers, no normalization layer (the gradient estimate does not cover this model)',
     },
     details: {
-      missing: "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
-      unknown: "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+      missing:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+      unknown:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
     },
     options: {
       ...RATIO_OPTIONS,

@@ -18,11 +18,14 @@ export const rule: Rule = {
     defaultSeverity: 'info',
     messages: {
       missing: '{{depth}} weighted layers, no skip connection: {{ratio}}',
-      unknown: '{{depth}} weighted layers, no skip connection (the gradient estimate does not cover this model)',
+      unknown:
+        '{{depth}} weighted layers, no skip connection (the gradient estimate does not cover this model)',
     },
     details: {
-      missing: "Model '{{model}}' is {{depth}} weighted layers deep with no skip connection: the gradient reaching the first layer must pass through all {{depth}} layers' Jacobians in turn, so any per-layer shrinkage compounds, and no add/concatenate gives it a shorter path back.",
-      unknown: "Model '{{model}}' is {{depth}} weighted layers deep with no skip connection: the gradient reaching the first layer must pass through all {{depth}} layers' Jacobians in turn, so any per-layer shrinkage compounds, and no add/concatenate gives it a shorter path back.",
+      missing:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no skip connection: the gradient reaching the first layer must pass through all {{depth}} layers' Jacobians in turn, so any per-layer shrinkage compounds, and no add/concatenate gives it a shorter path back.",
+      unknown:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no skip connection: the gradient reaching the first layer must pass through all {{depth}} layers' Jacobians in turn, so any per-layer shrinkage compounds, and no add/concatenate gives it a shorter path back.",
     },
     options: {
       ...RATIO_OPTIONS,

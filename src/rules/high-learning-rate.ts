@@ -48,12 +48,13 @@ export const rule: Rule = {
   meta: {
     type: 'problem',
     description:
-      "A learning rate whose first step changes the weights by more than their own size, so training overshoots and the loss and gradients grow.",
+      'A learning rate whose first step changes the weights by more than their own size, so training overshoots and the loss and gradients grow.',
     defaultSeverity: 'warning',
     messages: {
       adaptive:
         '{{kind}}({{rate}}) moves each weight by about {{step}} per step, {{ratio}}x its typical size {{scale}}',
-      plain: "{{kind}}({{rate}}): one step would change layer {{index}}'s weights by {{ratio}}x their norm",
+      plain:
+        "{{kind}}({{rate}}): one step would change layer {{index}}'s weights by {{ratio}}x their norm",
       unsized: '{{kind}}({{rate}}) is above {{max}} (the step could not be sized for this model)',
     },
     details: {
@@ -175,12 +176,14 @@ function smallestWeightScale(model: ModelGraph): { index: number; relative: numb
   };
   const estimated = estimatedLayers(model);
   if (estimated.length > 0) {
-    for (const layer of estimated) if (layer.weightScale !== undefined) consider(layer.index, layer.weightScale);
+    for (const layer of estimated)
+      if (layer.weightScale !== undefined) consider(layer.index, layer.weightScale);
     return best;
   }
   try {
     for (const shape of inferShapes(model).layers) {
-      if (shape.fanIn !== null && shape.fanIn > 0) consider(shape.index, Math.sqrt(1 / shape.fanIn));
+      if (shape.fanIn !== null && shape.fanIn > 0)
+        consider(shape.index, Math.sqrt(1 / shape.fanIn));
     }
   } catch {
     // No shapes: no size to compare with.

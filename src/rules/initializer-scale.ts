@@ -11,7 +11,13 @@ import {
   setInitializer,
   type Initializer,
 } from './util/initializer';
-import { formatNumber, numberOption, report, uniqueFindings, type MessageData } from './util/message';
+import {
+  formatNumber,
+  numberOption,
+  report,
+  uniqueFindings,
+  type MessageData,
+} from './util/message';
 import {
   RATIO_OPTIONS,
   estimatedProblem,
@@ -90,7 +96,8 @@ export const rule: Rule = {
     const fanInOf = (index: number) => (fans ??= fanIns(model)).get(index) ?? null;
     let effects: Effect | null = null;
     let matched: FixJudgement | null | undefined;
-    const matchedFix = () => (matched === undefined ? (matched = matchedChange(model, context)) : matched);
+    const matchedFix = () =>
+      matched === undefined ? (matched = matchedChange(model, context)) : matched;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;

@@ -15,14 +15,16 @@ export const rule: Rule = {
       'An lstm without unitForgetBias: true starts with its forget gate half closed (tfjs default is off).',
     defaultSeverity: 'info',
     messages: {
-      missing: 'lstm without unitForgetBias: its forget gate starts at 0.5, halving the cell gradient per step',
-      disabled: 'unitForgetBias: false: the forget gate starts at 0.5, halving the cell gradient per step',
+      missing:
+        'lstm without unitForgetBias: its forget gate starts at 0.5, halving the cell gradient per step',
+      disabled:
+        'unitForgetBias: false: the forget gate starts at 0.5, halving the cell gradient per step',
     },
     details: {
       missing:
-        "{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off, Keras turns it on). Info by default: in the calibration sweep the input gradient of early time steps vanished at initialisation with or without it, so the probe cannot confirm it.",
+        '{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off, Keras turns it on). Info by default: in the calibration sweep the input gradient of early time steps vanished at initialisation with or without it, so the probe cannot confirm it.',
       disabled:
-        "{{layer}} sets unitForgetBias to false, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.",
+        '{{layer}} sets unitForgetBias to false, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.',
     },
     options: {},
     fixable: true,

@@ -16,7 +16,14 @@ import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
 import { NORMALIZATION_FACTORIES, SATURATING, isRecurrent, isWeighted } from './util/terms';
 
-const MERGE_FACTORIES = new Set(['add', 'concatenate', 'average', 'multiply', 'maximum', 'minimum']);
+const MERGE_FACTORIES = new Set([
+  'add',
+  'concatenate',
+  'average',
+  'multiply',
+  'maximum',
+  'minimum',
+]);
 
 /** Upper bound of each saturating activation's derivative: the best case per layer on the way back. */
 const MAX_DERIVATIVE: Record<string, number> = { sigmoid: 0.25, hardSigmoid: 0.2 };
@@ -31,7 +38,7 @@ export const rule: Rule = {
     messages: {
       saturating: '{{count}} {{activation}} hidden layer{{s}}: {{ratio}}',
       saturatingBound:
-        "{{count}} {{activation}} hidden layer{{s}}: the gradient can shrink to {{bound}}x by layer 0",
+        '{{count}} {{activation}} hidden layer{{s}}: the gradient can shrink to {{bound}}x by layer 0',
     },
     details: {
       saturating:
@@ -66,7 +73,11 @@ export const rule: Rule = {
       return [{ layer, activation }];
     });
     if (saturating.length === 0) return [];
-    const judged = judge(model, saturating.map((s) => s.activation.name!), context);
+    const judged = judge(
+      model,
+      saturating.map((s) => s.activation.name!),
+      context,
+    );
     if (!judged) return [];
     const names = [...new Set(saturating.map((s) => s.activation.name!))];
     const data = {

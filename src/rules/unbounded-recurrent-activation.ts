@@ -24,8 +24,7 @@ export const rule: Rule = {
       'A simpleRNN/lstm/gru with an unbounded activation (relu, elu, linear, ...) lets its state and gradient grow step after step.',
     defaultSeverity: 'warning',
     messages: {
-      unbounded:
-        "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
+      unbounded: "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
       unboundedGate: "recurrentActivation '{{activation}}' lets the gates leave [0, 1]",
     },
     details: {

@@ -7,7 +7,6 @@ import { testRule } from './rule-tester';
  */
 const LEGACY = { hintRatio: 2 };
 
-
 testRule(rule, {
   valid: [
     {
@@ -100,7 +99,9 @@ const model = tf.sequential({
   ],
 });`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({
   layers: [
@@ -139,7 +140,9 @@ export function build() {
   return model
 }`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 4, column: 17, endLine: 4, endColumn: 32, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 4, column: 17, endLine: 4, endColumn: 32, hint: true },
+      ],
       output: `import * as tfjs from '@tensorflow/tfjs'
 const L = tfjs.layers
 export function build() {
@@ -165,7 +168,9 @@ model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 1}));`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({layers: [tf.layers.dense({inputShape: [4], units: 8}), tf.layers.batchNormalization(), tf.layers.dense({units: 8}), tf.layers.batchNormalization()]});
 model.add(tf.layers.dense({units: 8})); model.add(tf.layers.batchNormalization()); model.add(tf.layers.dense({units: 8}));
@@ -196,7 +201,9 @@ export function build(sizes: number[]) {
   return model;
 }`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(sizes: number[]) {
   const model = tf.sequential();
@@ -225,7 +232,9 @@ for (let i = 0; i < 8; i++) {
 layers.push(tf.layers.dense({units: 1}));
 export const model = tf.sequential({layers});`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 8, column: 22, endLine: 8, endColumn: 35, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 8, column: 22, endLine: 8, endColumn: 35, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const layers: tf.layers.Layer[] = [];
 layers.push(tf.layers.dense({inputShape: [4], units: 8}));
@@ -246,7 +255,9 @@ for (let i = 0; i < 8; i++) {
   model.add(tf.layers.dense({units: 8}));
 }`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -257,7 +268,9 @@ model.add(tf.layers.dense({inputShape: [4], units: 8}));
 for (let i = 0; i < 8; i++) model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 1}));`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -275,7 +288,9 @@ export function build(wide: boolean) {
   return model
 }`,
       options: LEGACY,
-      errors: [{ messageId: 'unknown', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true }],
+      errors: [
+        { messageId: 'unknown', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
+      ],
       output: null,
     },
     {
@@ -290,7 +305,9 @@ export function build(wide: boolean) {
         'model.add(tf.layers.dense({units: 1}));',
       ].join('\r\n'),
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: [
         "import * as tf from '@tensorflow/tfjs';",
         'const model = tf.sequential();',
@@ -314,7 +331,9 @@ for (let i = 0; i < 8; i++) {
 }
 model.add(tf.layers.dense({units: 1}));`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 3, column: 15, endLine: 3, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 3, column: 15, endLine: 3, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -327,7 +346,9 @@ for (let i = 0; i < 9; i++) {
 }
 export const model = tf.model({inputs: input, outputs: x});`,
       options: LEGACY,
-      errors: [{ messageId: 'missing', line: 7, column: 22, endLine: 7, endColumn: 30, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 7, column: 22, endLine: 7, endColumn: 30, hint: true },
+      ],
       output: null,
     },
   ],

@@ -78,7 +78,9 @@ for (let i = 0; i < 10; i++) {
   model.add(tf.layers.dense({units: 8, activation: 'relu'}));
 }
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -127,7 +129,9 @@ for (let i = 0; i < 12; i++) {
 }
 const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
 export const model = tf.model({inputs: input, outputs: merged});`,
-      errors: [{ messageId: 'unknown', line: 10, column: 22, endLine: 10, endColumn: 30, hint: true }],
+      errors: [
+        { messageId: 'unknown', line: 10, column: 22, endLine: 10, endColumn: 30, hint: true },
+      ],
       output: null,
     },
   ],

@@ -8,10 +8,10 @@ import { testRule } from './rule-tester';
  */
 const LEGACY = { maxUpdateRatio: 0.02 };
 
-
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 const dense = 'tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] })';
-const wide = "tf.sequential({ layers: [tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu' }), tf.layers.dense({ units: 10 })] })";
+const wide =
+  "tf.sequential({ layers: [tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu' }), tf.layers.dense({ units: 10 })] })";
 
 testRule(rule, {
   valid: [

@@ -7,7 +7,6 @@ import { testRule } from './rule-tester';
  */
 const LEGACY = { hintGain: 0 };
 
-
 testRule(rule, {
   valid: [
     {
@@ -32,7 +31,7 @@ const model = tf.sequential({
 });`,
     },
     {
-      name: 'Glorot on ReLU in a shallow model (depth 3 < minDepth 4)',
+      name: 'Glorot on ReLU in a shallow model: He would move the estimate by less than hintGain',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'glorotUniform'}));
@@ -128,8 +127,22 @@ model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid', ker
 model.add(tf.layers.dense({units: 1, activation: 'tanh', kernelInitializer: tf.initializers.heNormal({seed: 42})}));`,
       options: LEGACY,
       errors: [
-        { messageId: 'heOnSaturating', line: 3, column: 97, endLine: 3, endColumn: 108, hint: true },
-        { messageId: 'heOnSaturating', line: 4, column: 77, endLine: 4, endColumn: 113, hint: true },
+        {
+          messageId: 'heOnSaturating',
+          line: 3,
+          column: 97,
+          endLine: 3,
+          endColumn: 108,
+          hint: true,
+        },
+        {
+          messageId: 'heOnSaturating',
+          line: 4,
+          column: 77,
+          endLine: 4,
+          endColumn: 113,
+          hint: true,
+        },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -202,7 +215,9 @@ for (let i = 0; i < 4; i++) {
 const out = tf.layers.dense({units: 1}).apply(x) as tf.SymbolicTensor;
 const model = tf.model({inputs: input, outputs: out});`,
       options: LEGACY,
-      errors: [{ messageId: 'glorotOnRelu', line: 6, column: 7, endLine: 6, endColumn: 22, hint: true }],
+      errors: [
+        { messageId: 'glorotOnRelu', line: 6, column: 7, endLine: 6, endColumn: 22, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const base = {units: 16, kernelInitializer: 'glorotNormal'} as const;
 const input = tf.input({shape: [8]});
@@ -223,7 +238,9 @@ model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heN
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.dense({units: 1}));`,
       options: LEGACY,
-      errors: [{ messageId: 'glorotOnRelu', line: 3, column: 94, endLine: 3, endColumn: 153, hint: true }],
+      errors: [
+        { messageId: 'glorotOnRelu', line: 3, column: 94, endLine: 3, endColumn: 153, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));

@@ -108,8 +108,22 @@ export function build(features: number, width: number) {
   return model;
 }`,
       errors: [
-        { messageId: 'stddevLargeNoFan', line: 4, column: 107, endLine: 4, endColumn: 151, hint: true },
-        { messageId: 'stddevSmallNoFan', line: 5, column: 59, endLine: 5, endColumn: 105, hint: true },
+        {
+          messageId: 'stddevLargeNoFan',
+          line: 4,
+          column: 107,
+          endLine: 4,
+          endColumn: 151,
+          hint: true,
+        },
+        {
+          messageId: 'stddevSmallNoFan',
+          line: 5,
+          column: 59,
+          endLine: 5,
+          endColumn: 105,
+          hint: true,
+        },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(features: number, width: number) {
@@ -157,7 +171,14 @@ model.add(layers.flatten());
 model.add(layers.dense({units: 8, kernelInitializer: {className: 'VarianceScaling', config: {scale: 10}}}));
 model.add(layers.dense({units: 1}));`,
       errors: [
-        { messageId: 'stddevLargeNoFan', line: 3, column: 129, endLine: 3, endColumn: 167, hint: true },
+        {
+          messageId: 'stddevLargeNoFan',
+          line: 3,
+          column: 129,
+          endLine: 3,
+          endColumn: 167,
+          hint: true,
+        },
         { messageId: 'scaleLarge', line: 5, column: 54, endLine: 5, endColumn: 105, hint: true },
       ],
       output: `import {initializers, layers, sequential} from '@tensorflow/tfjs';
@@ -193,7 +214,9 @@ export function build(act: any) {
   model.add(tf.layers.dense({units: 1}));
   return model;
 }`,
-      errors: [{ messageId: 'stddevLarge', line: 4, column: 96, endLine: 4, endColumn: 137, hint: true }],
+      errors: [
+        { messageId: 'stddevLarge', line: 4, column: 96, endLine: 4, endColumn: 137, hint: true },
+      ],
       output: null,
       fixes: [
         [

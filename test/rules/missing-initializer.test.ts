@@ -7,7 +7,6 @@ import { testRule } from './rule-tester';
  */
 const LEGACY = { hintGain: 0 };
 
-
 testRule(rule, {
   valid: [
     {
@@ -32,7 +31,7 @@ const model = tf.sequential({
 });`,
     },
     {
-      name: 'shallow ReLU model (depth 3 < minDepth 4)',
+      name: 'shallow ReLU model: He would move the estimate by less than hintGain',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
@@ -222,7 +221,9 @@ model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kerne
 model.add(tf.layers.flatten());
 model.add(tf.layers.dense({units: 2, activation: 'softmax'}));`,
       options: LEGACY,
-      errors: [{ messageId: 'unsized', line: 3, column: 11, endLine: 3, endColumn: 36, hint: true }],
+      errors: [
+        { messageId: 'unsized', line: 3, column: 11, endLine: 3, endColumn: 36, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.separableConv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal', pointwiseInitializer: 'heNormal'}));

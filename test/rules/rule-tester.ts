@@ -140,7 +140,8 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
       finding.message.length <= MAX_MESSAGE_LENGTH,
       `message longer than ${MAX_MESSAGE_LENGTH} characters: ${finding.message}`,
     );
-    if (finding.detail !== undefined) assert.doesNotMatch(finding.detail, /\{\{/, 'detail has an unfilled placeholder');
+    if (finding.detail !== undefined)
+      assert.doesNotMatch(finding.detail, /\{\{/, 'detail has an unfilled placeholder');
     assert.deepEqual(actual, expected, `finding #${i}: ${finding.message}`);
     assert.ok(finding.fixes.filter((f) => f.preferred).length <= 1, 'at most one preferred fix');
   });

@@ -4,7 +4,6 @@ import { testRule } from './rule-tester';
 /** Thresholds above any estimate, so every saturating layer is material: these cases test positions and fixes, not the threshold. */
 const LEGACY = { vanishingRatio: 10, hintRatio: 10 };
 
-
 testRule(rule, {
   valid: [
     {

@@ -67,7 +67,9 @@ model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
   return model;
 }
 `,
-      errors: [{ messageId: 'longSequenceUnsized', line: 4, column: 23, endLine: 4, endColumn: 32 }],
+      errors: [
+        { messageId: 'longSequenceUnsized', line: 4, column: 23, endLine: 4, endColumn: 32 },
+      ],
       output: `${header}export function build(init: string) {
   const model = tf.sequential();
   model.add(tf.layers.lstm({ units: 8, inputShape: [25, 3], recurrentInitializer: init }));
@@ -80,7 +82,9 @@ model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
       code: `${header}const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
 `,
-      errors: [{ messageId: 'longSequence', line: 3, column: 21, endLine: 3, endColumn: 30, hint: true }],
+      errors: [
+        { messageId: 'longSequence', line: 3, column: 21, endLine: 3, endColumn: 30, hint: true },
+      ],
       output: `${header}const model = tf.sequential();
 model.add(tf.layers.lstm({ units: 32, inputShape: [10, 8] }));
 `,

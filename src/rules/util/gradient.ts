@@ -184,7 +184,7 @@ export const RATIO_OPTIONS: Record<string, RuleOptionSpec> = {
   explodingRatio: {
     type: 'number',
     default: 70,
-    description: 'Warn when it is above this (the probe\'s exploding threshold).',
+    description: "Warn when it is above this (the probe's exploding threshold).",
     exclusiveMinimum: 0,
   },
   hintRatio: {
@@ -197,9 +197,7 @@ export const RATIO_OPTIONS: Record<string, RuleOptionSpec> = {
 };
 
 export type RatioJudgement =
-  | { kind: 'warning' | 'hint'; text: string }
-  | { kind: 'unknown' }
-  | null;
+  { kind: 'warning' | 'hint'; text: string } | { kind: 'unknown' } | null;
 
 /** Warning, hint or nothing from the estimated first-layer ratio against RATIO_OPTIONS. */
 export function judgeRatio(rule: Rule, model: ModelGraph, context: RuleContext): RatioJudgement {
@@ -235,6 +233,12 @@ export function probeLearningRate(model: ModelGraph): number {
   return model.training.learningRate ?? 0.01;
 }
 
+/**
+ * Beyond this logit a float32 sigmoid is exactly 0 or 1, so the loss gradient through it is exactly zero: with
+ * pre-activations spread wider than that, most outputs pass no gradient back at all.
+ */
+const SATURATED_LOGIT = 17;
+
 export interface EstimatedProblem {
   kind: 'vanishing' | 'exploding' | 'step';
   ratio: LayerRatio;
@@ -253,6 +257,16 @@ export function estimatedProblem(
 ): EstimatedProblem | null | 'unknown' {
   const first = firstRatio(model);
   if (!first) return 'unknown';
+  const output = estimatedLayers(model).at(-1);
+  const spread = Math.sqrt(output?.details?.preActivationVariance ?? 0);
+  const squashed = output?.details?.activation;
+  if ((squashed === 'sigmoid' || squashed === 'softmax') && spread > SATURATED_LOGIT) {
+    return {
+      kind: 'vanishing',
+      ratio: first,
+      text: `the ${squashed} output saturates (logits spread about ${formatNumber(spread)})`,
+    };
+  }
   if (first.relative < limits.vanishingRatio)
     return { kind: 'vanishing', ratio: first, text: ratioText(first) };
   const top = largestRatio(model);

@@ -15,7 +15,7 @@ export const GROWTH_OPTIONS: Record<string, RuleOptionSpec> = {
     type: 'number',
     default: 1.5,
     description:
-      "lstm/gru: warn from this estimated spectral radius of the recurrent kernel (with minSteps).",
+      'lstm/gru: warn from this estimated spectral radius of the recurrent kernel (with minSteps).',
     exclusiveMinimum: 0,
   },
   minSteps: {

@@ -22,7 +22,7 @@ async function main(): Promise<void> {
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
   const counts = quick
     ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10 }
-    : { dense: 320, residual: 16, recurrent: 90, optimizer: 130 };
+    : { dense: 240, residual: 12, recurrent: 60, optimizer: 100 };
   const cases = generateCases({ seed, ...counts });
   const { tf, backend } = await loadTf();
   const started = Date.now();

@@ -30,7 +30,20 @@ export const rule: Rule = {
         "{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps vanishes or explodes geometrically; the recurrent kernel's scale is not known here, so only the length is checked. An lstm or gru carries the gradient through a gated, additive cell state.",
     },
     options: {
-      ...RATIO_OPTIONS,
+      vanishingRatio: {
+        ...RATIO_OPTIONS.vanishingRatio,
+        description:
+          "Warn when the estimated input gradient at the first time step is below this times the last step's.",
+      },
+      explodingRatio: {
+        ...RATIO_OPTIONS.explodingRatio,
+        description: 'Warn when it is above this.',
+      },
+      hintRatio: {
+        ...RATIO_OPTIONS.hintRatio,
+        description:
+          'An info hint when the ratio is below this or above its inverse but inside the healthy range.',
+      },
       maxSteps: {
         type: 'number',
         default: 25,

@@ -20,6 +20,14 @@ export interface LayerEstimate {
   index: number;
   /** Expected gradient norm of the layer (kernel and bias) over the output layer's; null when not estimated. */
   relative: number | null;
+  /**
+   * Expected absolute gradient norm of the batch-mean loss (the probe's synthetic batch and loss) and the
+   * layer's initial weight norm: learning rate x gradNorm / weightNorm is one plain step's update-to-weight ratio.
+   */
+  gradNorm?: number;
+  weightNorm?: number;
+  /** Standard deviation of one initial kernel weight: what an adaptive optimizer's first step compares with. */
+  weightScale?: number;
   note?: string;
   /** Mean-field quantities behind the number, for hovers. */
   details?: {
@@ -39,6 +47,13 @@ export interface EstimateOptions {
   /** The probe's batch size (cross-example correlations make the ratio depend on it). Default 32. */
   batchSize?: number;
 }
+
+const FALLBACK_NAMES: Record<LossKind, string> = {
+  mse: 'mean squared error',
+  mae: 'mean absolute error',
+  binary: 'binary cross-entropy',
+  categorical: 'categorical cross-entropy',
+};
 
 export function estimateGradients(
   model: ModelGraph,
@@ -64,10 +79,19 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   }
 
   const lossName = model.training.loss?.resolved ? model.training.loss.name : undefined;
-  const loss: LossKind = canonicalLoss(lossName) ?? 'mse';
+  // Without a loss, a softmax output is assumed to be trained with cross-entropy (as the probe does).
+  const outputBlock = blocks[blocks.length - 1];
+  const outputActivation =
+    outputBlock.ops[0]?.kind === 'activation' ? outputBlock.ops[0].activation.name : null;
+  const fallback: LossKind = outputBlock.softmax
+    ? 'categorical'
+    : outputActivation === 'sigmoid'
+      ? 'binary'
+      : 'mse';
+  const loss: LossKind = canonicalLoss(lossName) ?? fallback;
   const lossNote = canonicalLoss(lossName)
     ? ''
-    : `; loss ${lossName ? `'${lossName}' not covered` : 'not set'}, assumed mean squared error`;
+    : `; loss ${lossName ? `'${lossName}' not covered` : 'not set'}, assumed ${FALLBACK_NAMES[fallback]}`;
 
   // Forward: each block's input moments, pre-activation, and the state entering each of its ops.
   const forward: { m: number; k: number; pre: State & { kind: 'gaussian' }; trail: State[] }[] = [];
@@ -161,10 +185,18 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     const l = byIndex.get(layer.index);
     if (l === undefined) return { index: layer.index, relative: null, note: 'no weights' };
     const block = blocks[l];
+    const kernelSize = block.fanIn * block.units;
+    const weightNorm = Math.sqrt(
+      kernelSize * block.kernelVariance +
+        (block.useBias ? block.units * (block.biasVariance + block.biasMean ** 2) : 0),
+    );
     const activation = block.ops.find((op) => op.kind === 'activation' || op.kind === 'maxPool');
     return {
       index: layer.index,
       relative: Math.sqrt(squared[l] / reference),
+      gradNorm: (Math.sqrt(squared[l]) / batch) * lossFactor(loss, blocks[last].units),
+      weightNorm,
+      weightScale: Math.sqrt(block.kernelVariance),
       ...(block.note ? { note: block.note } : {}),
       details: {
         preActivationVariance: forward[l].pre.variance,
@@ -182,6 +214,16 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     layers,
     method: `mean-field estimate at initialisation (Gauss-Hermite quadrature), N(0,1) inputs, batch ${batch}, ${output.assumed}${lossNote}`,
   };
+}
+
+/**
+ * The factors outputDeltaMoments drops: tfjs's losses average over the output units (the squared error also
+ * carries its 2); categorical cross-entropy sums over classes.
+ */
+function lossFactor(loss: LossKind, units: number): number {
+  const n = Math.max(1, units);
+  if (loss === 'categorical') return 1;
+  return loss === 'mse' ? 2 / n : 1 / n;
 }
 
 /** Squared gradient norm of the batch-mean loss, times B^2 (a factor shared by every layer). */

@@ -105,7 +105,7 @@ function runRule(
           ...finding,
           ruleId: rule.id,
           fixes,
-          severity,
+          severity: finding.hint ? 'info' : severity,
           ...(model.variant ? { variants: [model.variant.id] } : {}),
         });
       }

@@ -2,6 +2,7 @@
  * The report's markup, shared by the standalone HTML file and the VS Code webview. Every value that
  * can come from user code goes through escapeHtml; the chart data travels as escaped JSON.
  */
+import { confirmFindings } from '../rules/confirm';
 import type { LintMessage } from '../rules/types';
 import type { LayerProbe, ProbeReport, Verdict } from '../probe/types';
 import { THRESHOLD_DEFAULTS } from '../probe/defaults';
@@ -40,7 +41,7 @@ ${chartSection(report, options.comparison)}
 ${temporalSection(report)}
 ${tableSection(report, options.comparison)}
 ${assumptionsSection(report)}
-${options.findings ? findingsSection(options.findings, options.interactive) : ''}
+${options.findings ? findingsSection(options.findings, options.interactive, report) : ''}
 </main>
 <script type="application/json" id="${DATA_ELEMENT_ID}">${jsonForScript(payload)}</script>`;
 }
@@ -270,8 +271,21 @@ export function withCode(text: string): string {
   return h(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-function findingsSection(findings: LintMessage[], interactive: boolean): string {
+function findingsSection(
+  findings: LintMessage[],
+  interactive: boolean,
+  report: ProbeReport,
+): string {
   const items = findings.map((f) => {
+    // Each finding says whether this measurement confirms it, so the page never shows a verdict above an
+    // unqualified claim that contradicts it.
+    const [confirmation] = confirmFindings([f], report);
+    const status =
+      confirmation.confirmed === null
+        ? 'Not measurable by this probe'
+        : confirmation.confirmed
+          ? 'Confirmed by the measurement'
+          : 'Not confirmed by the measurement';
     const key = `${f.ruleId}@${f.span.start}`;
     const fixes = f.fixes.map((fix, i) =>
       interactive
@@ -282,6 +296,7 @@ function findingsSection(findings: LintMessage[], interactive: boolean): string 
     return `<li class="gl-finding gl-sev-${h(f.severity)}">
       <div class="gl-finding-head"><span class="gl-pill gl-sev-${h(f.severity)}">${h(f.severity)}</span> <code>${h(f.ruleId)}</code> <span class="gl-line">line ${f.span.line}</span></div>
       <p>${withCode(f.message)}</p>
+      <p class="gl-caption gl-confirmation">${h(status)}: ${h(confirmation.evidence)}</p>
       ${fixes.length > 0 ? `<div class="gl-fixes">${fixes.join('')}</div>` : ''}
     </li>`;
   });

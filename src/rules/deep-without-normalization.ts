@@ -3,6 +3,7 @@ import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import { fix } from './util/fix';
 import { insertLayerAfter } from './util/insert-layer';
 import { report } from './util/message';
+import { RATIO_OPTIONS, judgeRatio } from './util/gradient';
 import { isHidden, depthForRule } from './util/model';
 import { calleeOf } from './util/callee';
 import { NORMALIZATION_FACTORIES, coreLayer, isWeighted } from './util/terms';
@@ -14,10 +15,18 @@ export const rule: Rule = {
     description: 'Deep models without any batchNormalization or layerNormalization layer.',
     defaultSeverity: 'warning',
     messages: {
+      missing: '{{depth}} weighted layers, no normalization layer: {{ratio}}',
+      unknown:
+        '{{depth}} weighted layers, no normalization layer (the gradient estimate does not cover this model)',
+    },
+    details: {
       missing:
+        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+      unknown:
         "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
     },
     options: {
+      ...RATIO_OPTIONS,
       minDepth: {
         type: 'number',
         default: 8,
@@ -30,11 +39,18 @@ export const rule: Rule = {
   check(model: ModelGraph, context: RuleContext) {
     const { depth, deepEnough } = depthForRule(rule, model, context);
     if (!deepEnough) return [];
+    const judged = judgeRatio(rule, model, context);
+    if (!judged) return [];
     if (model.layers.some(isNormalization)) return [];
     return [
       report(rule, model, {
-        messageId: 'missing',
-        data: { model: model.name, depth },
+        messageId: judged.kind === 'unknown' ? 'unknown' : 'missing',
+        data: {
+          model: model.name,
+          depth,
+          ...(judged.kind === 'unknown' ? {} : { ratio: judged.text }),
+        },
+        hint: judged.kind !== 'warning',
         span: calleeOf(context.source, model.anchor),
         fixes: [insertNormalization(model, context)],
       }),

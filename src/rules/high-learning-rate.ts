@@ -1,66 +1,103 @@
 import type { ModelGraph, OptimizerInfo, OptimizerKind, Span } from '../analysis/ir';
-import type { Finding, Rule, RuleContext, RuleOptionSpec } from './types';
+import type { Finding, Rule, RuleContext } from './types';
+import { inferShapes } from '../analysis/shapes';
+import { estimatedLayers, plainStepRatio } from './util/gradient';
 import { fix, replaceSpan } from './util/fix';
-import { formatNumber, report } from './util/message';
+import { formatNumber, numberOption, report } from './util/message';
 import { firstArgumentSpan, readsParameter } from './util/source';
 
 type KnownKind = Exclude<OptimizerKind, 'unknown'>;
 
-/** Default threshold (highest accepted rate) and the conventional rate the fix writes. */
-const RATES: Record<KnownKind, { max: number; conventional: number }> = {
-  sgd: { max: 0.1, conventional: 0.01 },
-  momentum: { max: 0.1, conventional: 0.01 },
-  adagrad: { max: 0.1, conventional: 0.01 },
-  adadelta: { max: 1.0, conventional: 1.0 },
-  adam: { max: 0.01, conventional: 0.001 },
-  adamax: { max: 0.01, conventional: 0.001 },
-  rmsprop: { max: 0.01, conventional: 0.001 },
+/** The conventional rate the fix writes. */
+const CONVENTIONAL: Record<KnownKind, number> = {
+  sgd: 0.01,
+  momentum: 0.01,
+  adagrad: 0.01,
+  adadelta: 1.0,
+  adam: 0.001,
+  adamax: 0.002,
+  rmsprop: 0.001,
 };
 
-const options: Record<string, RuleOptionSpec> = {};
-for (const [kind, rate] of Object.entries(RATES)) {
-  options[kind] = {
-    type: 'number',
-    default: rate.max,
-    description: `Highest learning rate accepted for tf.train.${kind}.`,
-    exclusiveMinimum: 0,
-  };
-}
+/**
+ * How far an adaptive optimizer's first step moves each weight, per unit of learning rate, whatever the gradient's
+ * scale: Adam and Adamax move by the rate itself (bias-corrected moments); RMSProp divides by
+ * sqrt((1 - decay) g^2) with tfjs's decay 0.9, so its first step is rate / sqrt(0.1); Adagrad's step is at most
+ * the rate. Plain sgd and momentum scale with the gradient instead, so they are judged from the estimate.
+ */
+const ADAPTIVE_STEP: Partial<Record<KnownKind, number>> = {
+  adam: 1,
+  adamax: 1,
+  rmsprop: 1 / Math.sqrt(0.1),
+  adagrad: 1,
+};
+
+/** Rates above these are reported (as hints) when the estimate cannot size the step. */
+const FALLBACK_MAX: Record<KnownKind, number> = {
+  sgd: 0.1,
+  momentum: 0.1,
+  adagrad: 0.1,
+  adadelta: 1.0,
+  adam: 0.01,
+  adamax: 0.01,
+  rmsprop: 0.01,
+};
 
 export const rule: Rule = {
   id: 'high-learning-rate',
   meta: {
     type: 'problem',
     description:
-      "A learning rate above the optimizer's safe range makes each update overshoot, so the loss and the gradients grow until they overflow to NaN.",
+      'A learning rate whose first step changes the weights by more than their own size, so training overshoots and the loss and gradients grow.',
     defaultSeverity: 'warning',
     messages: {
-      tooHigh:
-        "Model '{{model}}' uses {{kind}} with learning rate {{rate}}, above {{max}}: each update overshoots the minimum, so the loss and the gradients can grow step after step until they overflow to NaN ({{conventional}} is the conventional rate).",
+      adaptive:
+        '{{kind}}({{rate}}) moves each weight by about {{step}} per step, {{ratio}}x its typical size {{scale}}',
+      plain:
+        "{{kind}}({{rate}}): one step would change layer {{index}}'s weights by {{ratio}}x their norm",
+      unsized: '{{kind}}({{rate}}) is above {{max}} (the step could not be sized for this model)',
     },
-    options,
+    details: {
+      adaptive:
+        "{{kind}} normalises the gradient, so its first step moves each weight by about the learning rate{{factor}} whatever the gradient's scale; compared with the smallest initial weight scale of the model's layers (layer {{index}}), the step rewrites more than the weights themselves and the loss overshoots. {{conventional}} is the conventional rate.",
+      plain:
+        "A plain gradient step moves the weights by learning rate x gradient; with the static estimate of layer {{index}}'s gradient norm on the probe's synthetic batch, the first step changes its weights by {{ratio}}x their norm, so the loss and the gradients can grow step after step until they overflow. {{conventional}} is the conventional rate.",
+      unsized:
+        'The gradient estimate does not cover this model, so only the conventional range is checked. {{conventional}} is the conventional rate.',
+    },
+    options: {
+      maxUpdateRatio: {
+        type: 'number',
+        default: 1,
+        description:
+          "Warn when the first step would change a layer's weights by more than this fraction of their size (the probe's update-to-weight threshold).",
+        exclusiveMinimum: 0,
+      },
+    },
     fixable: true,
   },
   check(model, context) {
     const findings: Finding[] = [];
+    const maxRatio = numberOption(rule, context, 'maxUpdateRatio');
     for (const optimizer of optimizersOf(model)) {
       if (optimizer.kind === 'unknown' || optimizer.form === 'string') continue;
       const rate = optimizer.learningRate;
       if (rate?.kind !== 'number' || !optimizer.learningRateSpan) continue;
-      const max = Number(context.options[optimizer.kind] ?? RATES[optimizer.kind].max);
-      if (!(rate.value > max)) continue;
-      const conventional = Math.min(RATES[optimizer.kind].conventional, max);
+      const judged = judgeRate(model, optimizer.kind, rate.value, maxRatio);
+      if (!judged) continue;
+      const conventional = Math.min(CONVENTIONAL[optimizer.kind], rate.value);
       const site = editSite(context, optimizer);
       findings.push(
         report(rule, model, {
-          messageId: 'tooHigh',
+          messageId: judged.messageId,
           data: {
+            ...judged.data,
             model: model.name,
             kind: optimizer.kind,
             rate: formatNumber(rate.value),
-            max,
             conventional,
           },
+          hint: judged.hint,
           span: site?.span ?? optimizer.learningRateSpan,
           fixes: [
             site
@@ -79,6 +116,80 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+interface RateJudgement {
+  messageId: 'adaptive' | 'plain' | 'unsized';
+  hint: boolean;
+  data: Record<string, string | number>;
+}
+
+function judgeRate(
+  model: ModelGraph,
+  kind: KnownKind,
+  rate: number,
+  maxRatio: number,
+): RateJudgement | null {
+  const perRate = ADAPTIVE_STEP[kind];
+  if (perRate !== undefined) {
+    const scale = smallestWeightScale(model);
+    if (scale) {
+      const step = rate * perRate;
+      const ratio = step / scale.relative;
+      if (ratio <= maxRatio) return null;
+      return {
+        messageId: 'adaptive',
+        hint: false,
+        data: {
+          step: formatNumber(step),
+          ratio: formatNumber(ratio),
+          scale: formatNumber(scale.relative),
+          index: scale.index,
+          factor: perRate === 1 ? '' : ` times ${formatNumber(perRate)}`,
+        },
+      };
+    }
+  } else if (kind === 'sgd' || kind === 'momentum') {
+    const step = plainStepRatio(model, rate);
+    if (step) {
+      if (step.relative <= maxRatio) return null;
+      return {
+        messageId: 'plain',
+        hint: false,
+        data: { index: step.index, ratio: formatNumber(step.relative) },
+      };
+    }
+  }
+  // Adadelta's step hardly depends on its rate; a model the estimate does not cover gets the old range, as a hint.
+  const max = FALLBACK_MAX[kind];
+  if (!(rate > max)) return null;
+  return { messageId: 'unsized', hint: true, data: { max } };
+}
+
+/**
+ * The smallest initial weight scale over the weighted layers: from the estimate when it covers the model, else
+ * LeCun's sqrt(1/fanIn) (between Glorot and He) from the inferred fan-ins, so recurrent models are sized too.
+ */
+function smallestWeightScale(model: ModelGraph): { index: number; relative: number } | null {
+  let best: { index: number; relative: number } | null = null;
+  const consider = (index: number, relative: number) => {
+    if (relative > 0 && (!best || relative < best.relative)) best = { index, relative };
+  };
+  const estimated = estimatedLayers(model);
+  if (estimated.length > 0) {
+    for (const layer of estimated)
+      if (layer.weightScale !== undefined) consider(layer.index, layer.weightScale);
+    return best;
+  }
+  try {
+    for (const shape of inferShapes(model).layers) {
+      if (shape.fanIn !== null && shape.fanIn > 0)
+        consider(shape.index, Math.sqrt(1 / shape.fanIn));
+    }
+  } catch {
+    // No shapes: no size to compare with.
+  }
+  return best;
+}
 
 /** Every optimizer the model is trained with (compile and custom loops), each once. */
 function optimizersOf(model: ModelGraph): OptimizerInfo[] {

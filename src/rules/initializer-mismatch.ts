@@ -12,10 +12,16 @@ import {
   type Initializer,
 } from './util/initializer';
 import { report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, depthForRule } from './util/model';
+import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradient';
+import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
 import { hasPlainKernel, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
+
+const TEMPLATE =
+  "'{{target}}' would {{verb}} layer {{index}}'s gradient from {{from}}x to about {{to}}x the output's";
+const ESTIMATE_NOTE =
+  "Numbers are the static estimate at initialisation with '{{target}}' on every such layer; it is a warning only when the gradient leaves the probe's healthy range and the change brings it back.";
 
 export const rule: Rule = {
   id: 'initializer-mismatch',
@@ -25,53 +31,70 @@ export const rule: Rule = {
       'A kernel initializer meant for another activation: He on saturating layers, Glorot/LeCun on ReLU-family layers of a deep model, anything but LeCun on selu.',
     defaultSeverity: 'warning',
     messages: {
+      heOnSaturating: TEMPLATE,
+      glorotOnRelu: TEMPLATE,
+      seluNotLeCun: TEMPLATE,
+      unsized: "{{initializer}} with '{{activation}}': '{{target}}' is the matched initializer",
+    },
+    details: {
+      unsized:
+        '{{layer}}: the static estimate does not cover this model, so the mismatch is an info hint without its effect on the gradient.',
       heOnSaturating:
-        "{{layer}} initializes its kernel with {{initializer}} (variance 2/fanIn) but uses the saturating '{{activation}}': the doubled pre-activations push units into its flat tails, where the derivative is near 0 and the gradient vanishes.",
+        "{{layer}} initializes its kernel with {{initializer}} (variance 2/fanIn) but uses the saturating '{{activation}}': the doubled pre-activations push units into its flat tails. " +
+        ESTIMATE_NOTE,
       glorotOnRelu:
-        "{{layer}} initializes its kernel with {{initializer}} but uses '{{activation}}': a ReLU-family unit passes on only about half the variance, so without He's 2/fanIn the signal and the gradient shrink layer after layer across this model's {{depth}} weighted layers.",
+        "{{layer}} initializes its kernel with {{initializer}} but uses '{{activation}}': a ReLU-family unit passes on only about half the variance, so without He's 2/fanIn the signal shrinks layer after layer. " +
+        ESTIMATE_NOTE,
       seluNotLeCun:
-        "{{layer}} uses 'selu' with the kernel initializer {{initializer}}: selu keeps activations and gradients at unit scale only with LeCun initialization (variance 1/fanIn), so the self-normalizing property is lost and gradients drift layer after layer.",
+        "{{layer}} uses 'selu' with {{initializer}}: selu keeps activations at unit scale only with LeCun initialization (variance 1/fanIn). " +
+        ESTIMATE_NOTE,
     },
-    options: {
-      minDepth: {
-        type: 'number',
-        default: 4,
-        description:
-          'Glorot/LeCun on ReLU-family layers is reported only in models with at least this many weighted layers on their longest path.',
-      },
-    },
+    options: FIX_OPTIONS,
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const { depth, deepEnough } = depthForRule(rule, model, context);
     const { source } = context;
-    const findings: Finding[] = [];
-    for (const layer of model.layers) {
-      if (!hasPlainKernel(layer)) continue;
+    const candidates = model.layers.flatMap((layer) => {
+      if (!hasPlainKernel(layer)) return [];
       const activation = settledActivation(model, layer, source).name;
-      if (!activation) continue;
-      for (const key of kernelKeys(layer)) {
+      if (!activation) return [];
+      return kernelKeys(layer).flatMap((key) => {
         const read = readInitializer(layer, key, source);
-        if (read.status !== 'known') continue;
-        const verdict = judge(read.init, activation, deepEnough && isHidden(model, layer));
-        if (!verdict) continue;
+        if (read.status !== 'known') return [];
+        const verdict = judge(read.init, activation, isHidden(model, layer));
+        return verdict ? [{ layer, key, activation, init: read.init, verdict }] : [];
+      });
+    });
+    const findings: Finding[] = [];
+    for (const target of new Set(candidates.map((c) => c.verdict.target))) {
+      const group = candidates.filter((c) => c.verdict.target === target);
+      const judged = judgeInitializerChange(
+        model,
+        group.map((c) => c.layer),
+        target,
+        fixThresholds(rule, context),
+      );
+      if (!judged) continue;
+      for (const { layer, key, activation, init, verdict } of group) {
         findings.push(
           report(rule, model, {
-            messageId: verdict.messageId,
+            messageId: judged.unsized ? 'unsized' : verdict.messageId,
             data: {
+              ...judged.data,
+              target,
               layer: describeLayer(layer),
-              initializer: label(read.init),
+              initializer: label(init),
               activation,
-              depth,
             },
             span: propOrCallee(source, coreLayer(layer), key),
             layer,
-            fixes: [replaceFix(source, layer, key, verdict.target, read.init)],
+            hint: judged.hint,
+            fixes: [replaceFix(source, layer, key, target, init)],
           }),
         );
       }
     }
-    return uniqueFindings(findings);
+    return uniqueFindings(findings).sort((x, y) => x.span.start - y.span.start);
   },
 };
 
@@ -80,7 +103,7 @@ interface Verdict {
   target: string;
 }
 
-function judge(init: Initializer, activation: string, deepHidden: boolean): Verdict | null {
+function judge(init: Initializer, activation: string, hidden: boolean): Verdict | null {
   const shape = varianceFamily(init);
   const distribution: Distribution = shape?.distribution ?? 'normal';
   const to = (family: Family) => familyName(family, distribution);
@@ -93,7 +116,7 @@ function judge(init: Initializer, activation: string, deepHidden: boolean): Verd
   }
   if (
     RELU_FAMILY.has(activation) &&
-    deepHidden &&
+    hidden &&
     (shape.family === 'glorot' || shape.family === 'lecun')
   ) {
     return { messageId: 'glorotOnRelu', target: to('he') };

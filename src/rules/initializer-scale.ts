@@ -11,7 +11,22 @@ import {
   setInitializer,
   type Initializer,
 } from './util/initializer';
-import { formatNumber, report, uniqueFindings, type MessageData } from './util/message';
+import {
+  formatNumber,
+  numberOption,
+  report,
+  uniqueFindings,
+  type MessageData,
+} from './util/message';
+import {
+  RATIO_OPTIONS,
+  estimatedProblem,
+  firstRatio,
+  fixThresholds,
+  judgeInitializerChange,
+  ratioText,
+  type FixJudgement,
+} from './util/gradient';
 import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
@@ -30,6 +45,9 @@ const MIN_STDDEV = 1e-3;
 const MAX_SCALE = 4;
 const MIN_SCALE = 0.1;
 
+const SCALE_NOTE =
+  'Numbers are the static estimate at initialisation; it is a warning only when the estimated gradient leaves the healthy range or one step would rewrite the weights.';
+
 export const rule: Rule = {
   id: 'initializer-scale',
   meta: {
@@ -38,30 +56,48 @@ export const rule: Rule = {
       'An explicit kernel initializer whose scale makes activations and gradients grow or shrink layer after layer.',
     defaultSeverity: 'warning',
     messages: {
-      stddevLarge:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer multiplies the signal and the gradient by about that factor, so they explode.',
-      stddevSmall:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}}, only {{ratio}}x the He scale {{he}} for its fan-in of {{fanIn}}: each such layer scales the signal and the gradient down by about that factor, so they vanish.',
-      stddevLargeNoFan:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at least 1): with any fan-in above a few units each layer multiplies the signal and the gradient, so they explode.',
-      stddevSmallNoFan:
-        '{{layer}} initializes its kernel with {{initializer}} of standard deviation {{stddev}} (at most 0.001): each layer scales the signal and the gradient far down, so they vanish.',
-      scaleLarge:
-        '{{layer}} uses varianceScaling with scale {{scale}} (above 4): the kernel variance is over twice what even a ReLU layer needs, so activations and gradients grow layer after layer and explode.',
-      scaleSmall:
-        '{{layer}} uses varianceScaling with scale {{scale}} (below 0.1): the kernel variance is a small fraction of what keeps activations at unit scale, so activations and gradients shrink layer after layer and vanish.',
-      constant:
-        '{{layer}} initializes every kernel weight to {{value}}: all units compute the same value and receive the same gradient, so they stay identical (the layer acts as one unit) and large fans scale the signal by fan-in x {{value}}.',
-      zeros:
-        '{{layer}} initializes its kernel to zeros: its output is constant, so no gradient reaches the layers below it, and all its units receive the same gradient and stay identical.',
+      stddevLarge: "{{initializer}} stddev {{stddev}} is {{ratio}}x He's {{he}}: {{effect}}",
+      stddevSmall: "{{initializer}} stddev {{stddev}} is {{ratio}}x He's {{he}}: {{effect}}",
+      stddevLargeNoFan: '{{initializer}} stddev {{stddev}} (at least 1): {{effect}}',
+      stddevSmallNoFan: '{{initializer}} stddev {{stddev}} (at most 0.001): {{effect}}',
+      scaleLarge: 'varianceScaling scale {{scale}} (above 4): {{effect}}',
+      scaleSmall: 'varianceScaling scale {{scale}} (below 0.1): {{effect}}',
+      constant: 'every kernel weight of {{layer}} is {{value}}: {{effect}}',
+      zeros: 'zero kernel in {{layer}}: no gradient reaches the layers below it',
     },
-    options: {},
+    details: {
+      stddevLarge: `{{layer}}'s kernel is {{ratio}}x the He scale for its fan-in of {{fanIn}}, so each such layer multiplies the signal and the gradient by about that factor. ${SCALE_NOTE}`,
+      stddevSmall: `{{layer}}'s kernel is {{ratio}}x the He scale for its fan-in of {{fanIn}}, so each such layer scales the signal and the gradient down by about that factor. ${SCALE_NOTE}`,
+      stddevLargeNoFan: `With any fan-in above a few units each layer multiplies the signal and the gradient. ${SCALE_NOTE}`,
+      stddevSmallNoFan: `Each layer scales the signal and the gradient far down. ${SCALE_NOTE}`,
+      scaleLarge: `The kernel variance is over twice what even a ReLU layer needs. ${SCALE_NOTE}`,
+      scaleSmall: `The kernel variance is a small fraction of what keeps activations at unit scale. ${SCALE_NOTE}`,
+      constant:
+        'All units compute the same value and receive the same gradient, so they stay identical (the layer acts as one unit), and large fans scale the signal by fan-in x {{value}}. ' +
+        SCALE_NOTE,
+      zeros:
+        "The layer's output is constant, so no gradient reaches the layers below it, and all its units receive the same gradient and stay identical.",
+    },
+    options: {
+      ...RATIO_OPTIONS,
+      maxUpdateRatio: {
+        type: 'number',
+        default: 1,
+        description:
+          "Also warn when one plain step (the model's learning rate x estimated gradient norm / weight norm) would change a layer's weights by more than this fraction of their norm.",
+        exclusiveMinimum: 0,
+      },
+    },
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
     // Shape inference runs only when some layer has an initializer whose check needs a fan-in.
     let fans: Map<number, number> | null = null;
     const fanInOf = (index: number) => (fans ??= fanIns(model)).get(index) ?? null;
+    let effects: Effect | null = null;
+    let matched: FixJudgement | null | undefined;
+    const matchedFix = () =>
+      matched === undefined ? (matched = matchedChange(model, context)) : matched;
     const findings: Finding[] = [];
     for (const layer of model.layers) {
       if (!isWeighted(layer)) continue;
@@ -71,10 +107,26 @@ export const rule: Rule = {
         const fanIn = key === 'pointwiseInitializer' ? () => null : () => fanInOf(layer.index);
         const problem = judge(read.init, fanIn, isHidden(model, layer));
         if (!problem) continue;
+        let effect: Effect;
+        if (problem.messageId === 'zeros') effect = { hint: false, text: '' };
+        else if (!problem.inBand) effect = effects ??= effectOf(model, context);
+        else {
+          // A scale inside the usual band is reported only when the estimate shows a problem that the
+          // activation's matched initializer removes.
+          const change = matchedFix();
+          if (!change || change.hint) continue;
+          effect = { hint: false, text: `${(effects ??= effectOf(model, context)).text}` };
+        }
         findings.push(
           report(rule, model, {
             messageId: problem.messageId,
-            data: { layer: describeLayer(layer), initializer: read.init.name, ...problem.data },
+            data: {
+              layer: describeLayer(layer),
+              initializer: read.init.name,
+              effect: effect.text,
+              ...problem.data,
+            },
+            hint: effect.hint,
             span: propOrCallee(context.source, coreLayer(layer), key),
             layer,
             fixes: fixes(context.source, model, layer, key, read.init),
@@ -86,10 +138,55 @@ export const rule: Rule = {
   },
 };
 
+interface Effect {
+  hint: boolean;
+  text: string;
+}
+
+/**
+ * What the estimate says the model's scales do: a warning when the first layer's gradient leaves the healthy
+ * range, some layer's exceeds the exploding ratio, or one plain step would rewrite a layer's weights; a hint
+ * stating the estimate otherwise (and when the estimate does not cover the model).
+ */
+function effectOf(model: ModelGraph, context: RuleContext): Effect {
+  const problem = estimatedProblem(model, {
+    vanishingRatio: numberOption(rule, context, 'vanishingRatio'),
+    explodingRatio: numberOption(rule, context, 'explodingRatio'),
+    maxUpdateRatio: numberOption(rule, context, 'maxUpdateRatio'),
+  });
+  if (problem === 'unknown')
+    return { hint: true, text: 'the gradient estimate does not cover this model' };
+  if (problem) return { hint: false, text: problem.text };
+  return { hint: true, text: `${ratioText(firstRatio(model)!)} (healthy)` };
+}
+
 interface Problem {
   messageId: string;
   data: MessageData;
+  /** The scale is within [0.1, 2] x He: only the estimate can make it a finding. */
+  inBand?: boolean;
 }
+
+/** The estimate with every explicitly scaled kernel replaced by its activation's matched initializer. */
+function matchedChange(model: ModelGraph, context: RuleContext): FixJudgement | null {
+  const scaled = model.layers.filter((layer) => {
+    if (!isWeighted(layer)) return false;
+    const read = readInitializer(layer, 'kernelInitializer', context.source);
+    return read.status === 'known' && SCALED.has(read.init.name);
+  });
+  if (scaled.length === 0) return null;
+  return judgeInitializerChange(
+    model,
+    scaled,
+    (layer) => {
+      const activation = settledActivation(model, layer, context.source).name;
+      return initializerFor(activationClass(activation ?? 'relu'));
+    },
+    { ...fixThresholds(rule, context), hintGain: Infinity },
+  );
+}
+
+const SCALED = new Set(['randomNormal', 'truncatedNormal', 'randomUniform']);
 
 function judge(init: Initializer, fanIn: () => number | null, hidden: boolean): Problem | null {
   switch (init.name) {
@@ -139,9 +236,9 @@ function judgeStddev(stddev: number, fanIn: number | null): Problem | null {
   if (fanIn !== null && fanIn > 0) {
     const he = Math.sqrt(2 / fanIn);
     const ratio = stddev / he;
-    if (ratio <= MAX_RATIO && ratio >= MIN_RATIO) return null;
     Object.assign(data, { he: formatNumber(he), ratio: formatNumber(ratio), fanIn });
-    return { messageId: ratio > MAX_RATIO ? 'stddevLarge' : 'stddevSmall', data };
+    const inBand = ratio <= MAX_RATIO && ratio >= MIN_RATIO;
+    return { messageId: ratio > 1 ? 'stddevLarge' : 'stddevSmall', data, inBand };
   }
   if (stddev >= MAX_STDDEV) return { messageId: 'stddevLargeNoFan', data };
   if (stddev <= MIN_STDDEV) return { messageId: 'stddevSmallNoFan', data };

@@ -16,7 +16,13 @@ export const rule: Rule = {
     defaultSeverity: 'info',
     messages: {
       missing:
-        '{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off).',
+        'lstm without unitForgetBias: its forget gate starts at 0.5, halving the cell gradient per step',
+      disabled:
+        'unitForgetBias: false: the forget gate starts at 0.5, halving the cell gradient per step',
+    },
+    details: {
+      missing:
+        '{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off, Keras turns it on). Info by default: in the calibration sweep the input gradient of early time steps vanished at initialisation with or without it, so the probe cannot confirm it.',
       disabled:
         '{{layer}} sets unitForgetBias to false, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.',
     },

@@ -3,8 +3,9 @@ import type { Finding, Rule, RuleContext } from './types';
 import { combineInserts } from './util/edits';
 import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
-import { report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, depthForRule } from './util/model';
+import { formatNumber, numberOption, report, uniqueFindings } from './util/message';
+import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradient';
+import { describeLayer, isHidden } from './util/model';
 import { calleeOf } from './util/callee';
 import { settledActivation } from './util/settled';
 import { hasPlainKernel, RELU_FAMILY, coreLayer } from './util/terms';
@@ -14,55 +15,76 @@ export const rule: Rule = {
   meta: {
     type: 'problem',
     description:
-      'Hidden ReLU-family dense/conv layers of a deep model, and selu layers, left on the Glorot default kernel initializer.',
+      'Hidden ReLU-family or selu layers on the Glorot default kernel initializer, where He (LeCun for selu) would move the estimated gradient materially.',
     defaultSeverity: 'warning',
     messages: {
-      relu: "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel, whose variance 2/(fanIn+fanOut) is half the 2/fanIn a ReLU-family layer needs when fan-in equals fan-out, so the signal and the gradient shrink by about 1/sqrt(2) per layer across this model's {{depth}} weighted layers.",
-      selu: "{{layer}} uses 'selu' with tfjs's default glorotNormal kernel: selu keeps activations and gradients at unit scale only with leCunNormal (variance 1/fanIn), so without it the self-normalizing property is lost and gradients drift layer after layer.",
+      relu: "He init would {{verb}} layer {{index}}'s gradient from {{from}}x to about {{to}}x the output's",
+      selu: "LeCun init would {{verb}} layer {{index}}'s gradient from {{from}}x to about {{to}}x the output's",
+      unsized:
+        "{{count}} '{{activation}}' layer{{s}} on the Glorot default (the gradient estimate does not cover this model)",
     },
-    options: {
-      minDepth: {
-        type: 'number',
-        default: 4,
-        description:
-          'ReLU-family layers are checked only in models with at least this many weighted layers on their longest path (selu layers at any depth).',
-      },
+    details: {
+      unsized:
+        "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel; {{initializer}} is the matched initializer. The static estimate does not cover this model, so this is an info hint.",
+      relu: "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel (variance 2/(fanIn+fanOut)), half the 2/fanIn a ReLU-family layer needs when fan-in equals fan-out, so the signal shrinks by about 1/sqrt(2) per layer. Numbers are the static estimate at initialisation for all {{count}} such layers; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and He brings it back.",
+      selu: "{{layer}} uses 'selu' with tfjs's default glorotNormal kernel: selu keeps activations at unit scale only with leCunNormal (variance 1/fanIn). Numbers are the static estimate at initialisation; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and LeCun brings it back.",
     },
+    options: FIX_OPTIONS,
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const { depth, deepEnough } = depthForRule(rule, model, context);
-    const findings: Finding[] = [];
-    for (const layer of model.layers) {
-      if (!hasPlainKernel(layer)) continue;
+    const candidates = model.layers.flatMap((layer) => {
+      if (!hasPlainKernel(layer)) return [];
       const activation = settledActivation(model, layer, context.source).name;
-      if (!activation) continue;
+      if (!activation) return [];
       const isSelu = activation === 'selu';
-      if (!isSelu && !(RELU_FAMILY.has(activation) && deepEnough && isHidden(model, layer)))
-        continue;
-      const core = coreLayer(layer);
+      if (!isSelu && !(RELU_FAMILY.has(activation) && isHidden(model, layer))) return [];
       // A config we cannot fully see may set the initializer.
-      if (core.config.opaque) continue;
+      if (coreLayer(layer).config.opaque) return [];
       const keys = kernelKeys(layer);
       if (keys.some((key) => readInitializer(layer, key, context.source).status !== 'absent'))
-        continue;
-      const fixes = isSelu
-        ? [addFix(context.source, layer, keys, 'leCunNormal', true)]
-        : [
-            addFix(context.source, layer, keys, 'heNormal', true),
-            addFix(context.source, layer, keys, 'heUniform', false),
-          ];
-      findings.push(
-        report(rule, model, {
-          messageId: isSelu ? 'selu' : 'relu',
-          data: { layer: describeLayer(layer), activation, depth },
-          span: calleeOf(context.source, core.callSpan),
-          layer,
-          fixes,
-        }),
+        return [];
+      return [{ layer, activation, keys, isSelu }];
+    });
+    const findings: Finding[] = [];
+    for (const isSelu of [false, true]) {
+      const group = candidates.filter((c) => c.isSelu === isSelu);
+      if (group.length === 0) continue;
+      const judged = judgeInitializerChange(
+        model,
+        group.map((c) => c.layer),
+        isSelu ? 'leCunNormal' : 'heNormal',
+        fixThresholds(rule, context),
       );
+      if (!judged) continue;
+      for (const { layer, activation, keys } of group) {
+        findings.push(
+          report(rule, model, {
+            messageId: judged.unsized ? 'unsized' : isSelu ? 'selu' : 'relu',
+            data: {
+              ...judged.data,
+              s: group.length === 1 ? '' : 's',
+              initializer: isSelu ? 'leCunNormal' : 'heNormal',
+              layer: describeLayer(layer),
+              activation,
+              count: group.length,
+              vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),
+              exploding: formatNumber(numberOption(rule, context, 'explodingRatio')),
+            },
+            span: calleeOf(context.source, coreLayer(layer).callSpan),
+            layer,
+            hint: judged.hint,
+            fixes: isSelu
+              ? [addFix(context.source, layer, keys, 'leCunNormal', true)]
+              : [
+                  addFix(context.source, layer, keys, 'heNormal', true),
+                  addFix(context.source, layer, keys, 'heUniform', false),
+                ],
+          }),
+        );
+      }
     }
-    return uniqueFindings(findings);
+    return uniqueFindings(findings).sort((a, b) => a.span.start - b.span.start);
   },
 };
 

@@ -13,7 +13,8 @@ import {
   startsLine,
   statementEnd,
 } from './util/source';
-import { isRecurrent } from './util/terms';
+import { coreLayer, isRecurrent } from './util/terms';
+import { sequenceLength } from './util/recurrence';
 
 export const rule: Rule = {
   id: 'rnn-without-clipping',
@@ -23,8 +24,11 @@ export const rule: Rule = {
       'A model with a recurrent layer trained without gradient clipping (tfjs optimizers have no clipnorm).',
     defaultSeverity: 'warning',
     messages: {
+      unclipped: '{{cell}} over {{steps}} time steps trained without gradient clipping',
+    },
+    details: {
       unclipped:
-        "{{layer}} of model '{{model}}' is trained without gradient clipping, so backpropagation through time multiplies the gradient by the recurrent kernel once per step and one long or unlucky sequence can make it explode into a NaN update; tfjs optimizers have no clipnorm, so clip by global norm.",
+        "{{layer}} of model '{{model}}': backpropagation through time multiplies the gradient by the recurrent kernel once per step, so one long or unlucky sequence can make it explode into a NaN update during training (Pascanu et al. 2013). A probe at initialisation cannot show this risk. tfjs optimizers have no clipnorm, so clip by global norm. It is a warning from {{minSteps}} time steps; shorter or unknown lengths get an info hint.",
     },
     options: {
       clipNorm: {
@@ -33,14 +37,26 @@ export const rule: Rule = {
         description: 'Global gradient norm the inserted code clips to (must be positive).',
         exclusiveMinimum: 0,
       },
+      minSteps: {
+        type: 'number',
+        default: 100,
+        description:
+          'Warn when a recurrent layer runs over at least this many time steps; shorter or unknown lengths get an info hint.',
+        minimum: 1,
+      },
     },
     fixable: true,
   },
   check(model, context) {
     const training = model.training;
     if (!training.trained || training.clipping.clipped) return [];
-    const recurrent = model.layers.find(isRecurrent);
-    if (!recurrent) return [];
+    const recurrent = model.layers.filter(isRecurrent);
+    if (recurrent.length === 0) return [];
+    // The longest sequence any recurrent layer runs over decides; unknown lengths count as short.
+    const lengths = recurrent.map((layer) => sequenceLength(model, layer));
+    const longest = Math.max(...lengths.map((n) => n ?? 0));
+    const layer = recurrent[Math.max(0, lengths.indexOf(longest))];
+    const minSteps = numberOption(rule, context, 'minSteps');
     const clipNorm = positive(numberOption(rule, context, 'clipNorm'), 1.0);
     const target =
       training.fitCalls.length > 0 ? fitTarget(context, model) : loopTarget(context, model);
@@ -48,9 +64,16 @@ export const rule: Rule = {
     return [
       report(rule, model, {
         messageId: 'unclipped',
-        data: { layer: describeLayer(recurrent), model: model.name },
+        data: {
+          layer: describeLayer(layer),
+          model: model.name,
+          cell: coreLayer(layer).factory,
+          steps: longest > 0 ? longest : 'an unknown number of',
+          minSteps,
+        },
+        hint: !(longest >= minSteps),
         span: target.span,
-        layer: recurrent,
+        layer,
         fixes: [insertOverride(context, target, clipNorm)],
       }),
     ];

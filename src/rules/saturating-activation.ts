@@ -9,70 +9,135 @@ import {
   varianceFamily,
 } from './util/initializer';
 import { combineInserts } from './util/edits';
-import { report, uniqueFindings } from './util/message';
-import { describeLayer, isHidden, depthForRule, type ActivationInfo } from './util/model';
+import { formatNumber, numberOption, report, uniqueFindings } from './util/message';
+import { firstRatio, ratioText } from './util/gradient';
+import { isHidden, type ActivationInfo } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
-import { SATURATING, isRecurrent, isWeighted } from './util/terms';
+import { NORMALIZATION_FACTORIES, SATURATING, isRecurrent, isWeighted } from './util/terms';
+
+const MERGE_FACTORIES = new Set([
+  'add',
+  'concatenate',
+  'average',
+  'multiply',
+  'maximum',
+  'minimum',
+]);
 
 /** Upper bound of each saturating activation's derivative: the best case per layer on the way back. */
-const MAX_DERIVATIVE: Record<string, string> = {
-  sigmoid: '0.25',
-  tanh: '1 (and near 0 once it saturates)',
-  hardSigmoid: '0.2',
-  softsign: '1 (and near 0 once it saturates)',
-};
+const MAX_DERIVATIVE: Record<string, number> = { sigmoid: 0.25, hardSigmoid: 0.2 };
 
 export const rule: Rule = {
   id: 'saturating-activation',
   meta: {
     type: 'problem',
     description:
-      'Hidden layers with a saturating activation (sigmoid, tanh, hardSigmoid, softsign) in a deep model.',
+      'Hidden sigmoid, tanh, hardSigmoid or softsign layers that make the estimated first-layer gradient vanish.',
     defaultSeverity: 'warning',
     messages: {
+      saturating: '{{count}} {{activation}} hidden layer{{s}}: {{ratio}}',
+      saturatingBound:
+        '{{count}} {{activation}} hidden layer{{s}}: the gradient can shrink to {{bound}}x by layer 0',
+    },
+    details: {
       saturating:
-        "{{layer}} uses the saturating activation '{{activation}}' in a model {{depth}} weighted layers deep: its derivative is at most {{bound}}, so the gradient shrinks at every such layer and vanishes before it reaches the first layers.",
+        "Backpropagation multiplies the gradient by each saturating layer's derivative ({{derivative}}), so it shrinks layer after layer; the static estimate at initialisation puts it at {{value}}x by layer {{index}} (the probe calls below {{vanishing}}x vanishing). relu with He initialization keeps it near 1x.",
+      saturatingBound:
+        "The static estimate does not cover this model (e.g. recurrent or merged layers), so the bound multiplies each layer's largest derivative ({{derivative}}); a skip connection or normalization between them would keep the gradient larger. relu with He initialization avoids the shrinking.",
     },
     options: {
-      minDepth: {
+      vanishingRatio: {
         type: 'number',
-        default: 4,
+        default: 1e-3,
         description:
-          'Only models with at least this many weighted layers on their longest path are checked.',
+          "Warn when the estimated first-layer gradient is below this times the output layer's (the probe's vanishing threshold).",
+        exclusiveMinimum: 0,
+      },
+      hintRatio: {
+        type: 'number',
+        default: 0.1,
+        description: 'Below this (and above vanishingRatio) the finding is an info hint.',
+        exclusiveMinimum: 0,
       },
     },
     fixable: true,
   },
   check(model: ModelGraph, context: RuleContext) {
-    const { depth, deepEnough } = depthForRule(rule, model, context);
-    if (!deepEnough) return [];
-    const findings = model.layers
-      .filter((layer) => isWeighted(layer) && isHidden(model, layer))
-      .flatMap((layer) => {
-        const activation = settledActivation(model, layer, context.source);
-        if (!activation.name || !SATURATING.has(activation.name)) return [];
-        // A recurrent layer's own tanh and hardSigmoid gates are the standard design, not a mistake.
-        if (isRecurrent(layer) && activation.from !== 'layer') return [];
-        const span = propOrCallee(context.source, activation.carrier, 'activation');
-        return [
-          report(rule, model, {
-            messageId: 'saturating',
-            data: {
-              layer: describeLayer(layer),
-              activation: activation.name,
-              depth,
-              bound: MAX_DERIVATIVE[activation.name] ?? '1',
-            },
-            span,
-            layer,
-            fixes: [reluFix(context.source, layer, activation, everyUseHidden(context, layer))],
-          }),
-        ];
-      });
+    const saturating = model.layers.flatMap((layer) => {
+      if (!isWeighted(layer) || !isHidden(model, layer)) return [];
+      const activation = settledActivation(model, layer, context.source);
+      if (!activation.name || !SATURATING.has(activation.name)) return [];
+      // A recurrent layer's own tanh and hardSigmoid gates are the standard design, not a mistake.
+      if (isRecurrent(layer) && activation.from !== 'layer') return [];
+      return [{ layer, activation }];
+    });
+    if (saturating.length === 0) return [];
+    const judged = judge(
+      model,
+      saturating.map((s) => s.activation.name!),
+      context,
+    );
+    if (!judged) return [];
+    const names = [...new Set(saturating.map((s) => s.activation.name!))];
+    const data = {
+      count: saturating.length,
+      s: saturating.length === 1 ? '' : 's',
+      activation: names.join('/'),
+      derivative: names.map(derivativeText).join(', '),
+      vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),
+      ...judged.data,
+    };
+    const findings = saturating.map(({ layer, activation }) =>
+      report(rule, model, {
+        messageId: judged.messageId,
+        data,
+        span: propOrCallee(context.source, activation.carrier, 'activation'),
+        layer,
+        hint: judged.hint,
+        fixes: [reluFix(context.source, layer, activation, everyUseHidden(context, layer))],
+      }),
+    );
     return uniqueFindings(findings);
   },
 };
+
+interface Judged {
+  messageId: 'saturating' | 'saturatingBound';
+  hint: boolean;
+  data: Record<string, string | number>;
+}
+
+/** From the estimate when it covers the model; otherwise from the derivatives' bound, and only as a hint. */
+function judge(model: ModelGraph, activations: string[], context: RuleContext): Judged | null {
+  const vanishing = numberOption(rule, context, 'vanishingRatio');
+  const hintBelow = numberOption(rule, context, 'hintRatio');
+  const first = firstRatio(model);
+  if (first) {
+    if (first.relative >= hintBelow) return null;
+    return {
+      messageId: 'saturating',
+      hint: first.relative >= vanishing,
+      data: { ratio: ratioText(first), value: formatNumber(first.relative), index: first.index },
+    };
+  }
+  const bound = activations.reduce((product, name) => product * (MAX_DERIVATIVE[name] ?? 1), 1);
+  if (bound >= hintBelow) return null;
+  // Only a plain chain multiplies every factor; a skip connection or normalization can keep the gradient up.
+  const chain = model.layers.every(
+    (layer) => !NORMALIZATION_FACTORIES.has(layer.factory) && !MERGE_FACTORIES.has(layer.factory),
+  );
+  return {
+    messageId: 'saturatingBound',
+    hint: !(chain && bound < vanishing),
+    data: { bound: formatNumber(bound) },
+  };
+}
+
+function derivativeText(name: string): string {
+  const max = MAX_DERIVATIVE[name];
+  return max === undefined ? `${name}' <= 1, near 0 once saturated` : `${name}' <= ${max}`;
+}
 
 function reluFix(source: string, layer: LayerNode, activation: ActivationInfo, preferred: boolean) {
   const edits: (TextEdit | null)[] = [

@@ -39,7 +39,11 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       regressionLoss:
-        '{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns; use {{replacement}}, whose gradient cancels that factor.',
+        '{{activation}} output under {{loss}}: the gradient carries its derivative, at most {{max}}',
+    },
+    details: {
+      regressionLoss:
+        '{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns (Glorot & Bengio 2010). A probe at initialisation, where the output is not yet saturated, cannot show it. Use {{replacement}}, whose gradient cancels that factor.',
     },
     options: {},
     fixable: true,
@@ -61,6 +65,7 @@ export const rule: Rule = {
             layer: describeLayer(output),
             activation,
             derivative: DERIVATIVE[activation],
+            max: '0.25',
             loss: lossName,
             replacement: replacements[0],
           },

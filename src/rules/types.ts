@@ -25,7 +25,15 @@ export interface Fix {
 export interface Finding {
   ruleId: string;
   messageId: string;
+  /** One short sentence that carries the finding's number (what the Problems panel shows). */
   message: string;
+  /** The explanation behind the number (the hover's second part, JSON output). */
+  detail?: string;
+  /**
+   * Set when the rule judged the problem below the level where it is material: the finding is then a hint
+   * stating its number, shown at info severity whatever the rule's configured severity.
+   */
+  hint?: boolean;
   span: Span;
   /** The model and layer the finding is about, for the panel and hovers. */
   model: string;
@@ -56,6 +64,8 @@ export interface RuleMeta {
   defaultSeverity: Exclude<Severity, 'off'>;
   /** Message templates by id; `{{name}}` placeholders are filled from the data a rule passes. */
   messages: Record<string, string>;
+  /** Explanations by message id, with the same placeholders; they become the finding's `detail`. */
+  details?: Record<string, string>;
   options: Record<string, RuleOptionSpec>;
   fixable: boolean;
 }

@@ -1,7 +1,9 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
 import { fix, setConfigProp, stringLiteral } from './util/fix';
-import { report } from './util/message';
+import { formatNumber, report } from './util/message';
+import { GROWTH_OPTIONS, growthText, growthThresholds } from './util/growth';
+import { growthThroughTime } from './util/recurrence';
 import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
@@ -22,12 +24,16 @@ export const rule: Rule = {
       'A simpleRNN/lstm/gru with an unbounded activation (relu, elu, linear, ...) lets its state and gradient grow step after step.',
     defaultSeverity: 'warning',
     messages: {
-      unbounded:
-        "{{layer}} uses activation '{{activation}}', which does not bound the recurrent state, so the same recurrent kernel multiplies it at every time step and the state and its gradient can grow exponentially with the sequence length.",
-      unboundedGate:
-        "{{layer}} uses recurrentActivation '{{activation}}', which lets its gates leave [0, 1], so a gate above 1 multiplies the cell state and its gradient at every time step and they can grow exponentially.",
+      unbounded: "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
+      unboundedGate: "recurrentActivation '{{activation}}' lets the gates leave [0, 1]",
     },
-    options: {},
+    details: {
+      unbounded:
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
+      unboundedGate:
+        "{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. hardSigmoid (tfjs's default) keeps the gates in [0, 1].",
+    },
+    options: GROWTH_OPTIONS,
     fixable: true,
   },
   check(model, context) {
@@ -35,13 +41,27 @@ export const rule: Rule = {
     for (const { layer, core } of recurrentCores(model.layers)) {
       const activation = resolvedString(context.source, core, 'activation');
       if (activation !== null && !BOUNDED_STATE.has(activation)) {
-        findings.push(reportActivation(context, model, layer, 'activation', activation, 'tanh'));
+        const thresholds = growthThresholds(rule, context);
+        const growth = growthThroughTime(model, layer, activation, thresholds, context.source);
+        findings.push(
+          reportActivation(context, model, layer, 'activation', activation, 'tanh', {
+            hint: !growth?.grows,
+            radius: growth ? formatNumber(growth.radius.value) : 'unknown',
+            label: growth?.radius.label ?? 'not known',
+            effect: growth?.grows ? growthText(growth) : '',
+            maxRadius: formatNumber(thresholds.maxRadius),
+            minSteps: String(thresholds.minSteps),
+            exploding: formatNumber(thresholds.explodingRatio),
+          }),
+        );
       }
       if (core.factory === 'simpleRNN') continue;
       const gate = resolvedString(context.source, core, 'recurrentActivation');
       if (gate !== null && !GATE_SAFE.has(gate)) {
         findings.push(
-          reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid'),
+          reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid', {
+            hint: true,
+          }),
         );
       }
     }
@@ -63,12 +83,14 @@ function reportActivation(
   key: 'activation' | 'recurrentActivation',
   activation: string,
   replacement: string,
+  { hint, ...data }: { hint: boolean } & Record<string, string | boolean>,
 ): Finding {
   const core = coreLayer(layer);
   const valueText = stringLiteral(context.source, replacement);
   return report(rule, model, {
     messageId: key === 'activation' ? 'unbounded' : 'unboundedGate',
-    data: { layer: describeLayer(layer), activation },
+    data: { layer: describeLayer(layer), activation, ...(data as Record<string, string>) },
+    hint,
     span: propOrCallee(context.source, core, key),
     layer,
     fixes: [

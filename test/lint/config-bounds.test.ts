@@ -89,8 +89,8 @@ test('the real rules: out-of-range options in .gradientlensrc.json name the file
     ],
     [
       'rate',
-      { 'high-learning-rate': ['error', { adam: -0.01 }] },
-      'high-learning-rate[1].adam" must be greater than 0, got -0.01',
+      { 'high-learning-rate': ['error', { maxUpdateRatio: -0.01 }] },
+      'high-learning-rate[1].maxUpdateRatio" must be greater than 0, got -0.01',
     ],
   ];
   for (const [folder, ruleSettings, tail] of cases) {

@@ -1,8 +1,25 @@
 import { rule } from '../../src/rules/deep-without-normalization';
 import { testRule } from './rule-tester';
 
+/**
+ * These deep ReLU stacks are healthy by the estimate, so their findings are info hints; a hintRatio of 2 (every
+ * ratio counts) lets them test positions and fixes. The thresholds have their own cases.
+ */
+const LEGACY = { hintRatio: 2 };
+
 testRule(rule, {
   valid: [
+    {
+      name: 'the same 12 layers with relu and He (defaults): the estimate keeps layer 0 near 1x, no finding',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
     {
       name: 'deep model with batch normalization after each hidden layer',
       code: `import * as tf from '@tensorflow/tfjs';
@@ -44,6 +61,28 @@ for (let i = 0; i < 12; i++) {
   ],
   invalid: [
     {
+      name: '12 sigmoid layers (defaults): the estimate puts layer 0 below vanishingRatio 1e-3, a warning',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'sigmoid'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'sigmoid'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'sigmoid'}));
+model.add(tf.layers.batchNormalization());
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'sigmoid'}));
+  model.add(tf.layers.batchNormalization());
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
       name: 'layers array, one line per layer: one batchNormalization after each hidden layer',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({
@@ -59,7 +98,10 @@ const model = tf.sequential({
     tf.layers.dense({units: 1})
   ],
 });`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({
   layers: [
@@ -97,7 +139,10 @@ export function build() {
   model.add(L.dense({units: 10, activation: 'softmax'}))
   return model
 }`,
-      errors: [{ messageId: 'missing', line: 4, column: 17, endLine: 4, endColumn: 32 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 4, column: 17, endLine: 4, endColumn: 32, hint: true },
+      ],
       output: `import * as tfjs from '@tensorflow/tfjs'
 const L = tfjs.layers
 export function build() {
@@ -122,7 +167,10 @@ model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({layers: [tf.layers.dense({inputShape: [4], units: 8}), tf.layers.batchNormalization(), tf.layers.dense({units: 8}), tf.layers.batchNormalization()]});
 model.add(tf.layers.dense({units: 8})); model.add(tf.layers.batchNormalization()); model.add(tf.layers.dense({units: 8}));
@@ -152,7 +200,10 @@ export function build(sizes: number[]) {
   model.add(tf.layers.dense({ units: 1 }));
   return model;
 }`,
-      errors: [{ messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(sizes: number[]) {
   const model = tf.sequential();
@@ -180,7 +231,10 @@ for (let i = 0; i < 8; i++) {
 }
 layers.push(tf.layers.dense({units: 1}));
 export const model = tf.sequential({layers});`,
-      errors: [{ messageId: 'missing', line: 8, column: 22, endLine: 8, endColumn: 35 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 8, column: 22, endLine: 8, endColumn: 35, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const layers: tf.layers.Layer[] = [];
 layers.push(tf.layers.dense({inputShape: [4], units: 8}));
@@ -200,7 +254,10 @@ model.add(tf.layers.dense({inputShape: [4], units: 8}));
 for (let i = 0; i < 8; i++) {
   model.add(tf.layers.dense({units: 8}));
 }`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -210,7 +267,10 @@ const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8}));
 for (let i = 0; i < 8; i++) model.add(tf.layers.dense({units: 8}));
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -227,7 +287,10 @@ export function build(wide: boolean) {
   model.add(tf.layers.dense({units: 1}))
   return model
 }`,
-      errors: [{ messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'unknown', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
+      ],
       output: null,
     },
     {
@@ -241,7 +304,10 @@ export function build(wide: boolean) {
         '}',
         'model.add(tf.layers.dense({units: 1}));',
       ].join('\r\n'),
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: [
         "import * as tf from '@tensorflow/tfjs';",
         'const model = tf.sequential();',
@@ -264,7 +330,10 @@ for (let i = 0; i < 8; i++) {
   model.add(tf.layers.dense({units: 8}));
 }
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'missing', line: 3, column: 15, endLine: 3, endColumn: 28 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 3, column: 15, endLine: 3, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -276,7 +345,10 @@ for (let i = 0; i < 9; i++) {
   x = tf.layers.dense({units: 16, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
 }
 export const model = tf.model({inputs: input, outputs: x});`,
-      errors: [{ messageId: 'missing', line: 7, column: 22, endLine: 7, endColumn: 30 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'missing', line: 7, column: 22, endLine: 7, endColumn: 30, hint: true },
+      ],
       output: null,
     },
   ],

@@ -4,6 +4,17 @@ import { testRule } from './rule-tester';
 testRule(rule, {
   valid: [
     {
+      name: 'the same 12 layers with relu and He (defaults): the estimate keeps layer 0 near 1x, no finding',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
       name: 'deep residual network: tf.layers.add merges the block input back in',
       code: `import * as tf from '@tensorflow/tfjs';
 const input = tf.input({shape: [32]});
@@ -46,6 +57,19 @@ for (let i = 0; i < 20; i++) model.add(tf.layers.dense({units: 8, activation: 'r
   ],
   invalid: [
     {
+      name: '12 sigmoid layers (defaults): the estimate puts layer 0 below vanishingRatio 1e-3, a warning',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'sigmoid'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'sigmoid'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      output: null,
+    },
+    {
       name: 'a 12-layer sequential model',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -54,7 +78,9 @@ for (let i = 0; i < 10; i++) {
   model.add(tf.layers.dense({units: 8, activation: 'relu'}));
 }
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28 }],
+      errors: [
+        { messageId: 'missing', line: 2, column: 15, endLine: 2, endColumn: 28, hint: true },
+      ],
       output: null,
     },
     {
@@ -86,8 +112,8 @@ const stack = tf.sequential({
 });
 module.exports = {chain, stack};`,
       errors: [
-        { messageId: 'missing', line: 7, column: 15, endLine: 7, endColumn: 23 },
-        { messageId: 'missing', line: 8, column: 15, endLine: 8, endColumn: 28 },
+        { messageId: 'missing', line: 7, column: 15, endLine: 7, endColumn: 23, hint: true },
+        { messageId: 'missing', line: 8, column: 15, endLine: 8, endColumn: 28, hint: true },
       ],
       output: null,
     },
@@ -103,7 +129,9 @@ for (let i = 0; i < 12; i++) {
 }
 const merged = tf.layers.concatenate().apply([a, b]) as tf.SymbolicTensor;
 export const model = tf.model({inputs: input, outputs: merged});`,
-      errors: [{ messageId: 'missing', line: 10, column: 22, endLine: 10, endColumn: 30 }],
+      errors: [
+        { messageId: 'unknown', line: 10, column: 22, endLine: 10, endColumn: 30, hint: true },
+      ],
       output: null,
     },
   ],

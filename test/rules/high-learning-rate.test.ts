@@ -2,8 +2,16 @@ import { rule } from '../../src/rules/high-learning-rate';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
 import { testRule } from './rule-tester';
 
+/**
+ * These small models take a large step calmly (their weights are large next to the rate), so a bar of 0.02 for
+ * the update-to-weight ratio lets them test positions and fixes. The threshold has its own cases.
+ */
+const LEGACY = { maxUpdateRatio: 0.02 };
+
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 const dense = 'tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] })';
+const wide =
+  "tf.sequential({ layers: [tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu' }), tf.layers.dense({ units: 10 })] })";
 
 testRule(rule, {
   valid: [
@@ -48,11 +56,17 @@ model.compile({ optimizer: tf.train.adam(), loss: 'meanSquaredError' });
 `,
     },
     {
-      name: 'thresholds are options',
-      code: `${header}const model = ${dense};
-model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
+      name: 'maxUpdateRatio is an option: adam(0.3) on the wide model is accepted under a bar of 10',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adam(0.3), loss: 'meanSquaredError' });
 `,
-      options: { adam: 0.1 },
+      options: { maxUpdateRatio: 10 },
+    },
+    {
+      name: 'adam(0.01) on the wide model (defaults): a step of about 0.26x the typical weight',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+`,
     },
   ],
   invalid: [
@@ -61,7 +75,8 @@ model.compile({ optimizer: tf.train.adam(0.05), loss: 'meanSquaredError' });
       code: `${header}const model = ${dense};
 model.compile({ optimizer: tf.train.adam(0.1), loss: 'meanSquaredError' });
 `,
-      errors: [{ messageId: 'tooHigh', line: 3, column: 42, endLine: 3, endColumn: 45 }],
+      options: LEGACY,
+      errors: [{ messageId: 'adaptive', line: 3, column: 42, endLine: 3, endColumn: 45 }],
       output: `${header}const model = ${dense};
 model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
 `,
@@ -72,10 +87,11 @@ model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
 const model = ${dense};
 model.compile({ optimizer: tf.train.adamax(LEARNING_RATE), loss: 'meanSquaredError' });
 `,
-      errors: [{ messageId: 'tooHigh', line: 4, column: 44, endLine: 4, endColumn: 57 }],
+      options: LEGACY,
+      errors: [{ messageId: 'adaptive', line: 4, column: 44, endLine: 4, endColumn: 57 }],
       output: `${header}const LEARNING_RATE = 0.05;
 const model = ${dense};
-model.compile({ optimizer: tf.train.adamax(0.001), loss: 'meanSquaredError' });
+model.compile({ optimizer: tf.train.adamax(0.002), loss: 'meanSquaredError' });
 `,
     },
     {
@@ -84,7 +100,8 @@ model.compile({ optimizer: tf.train.adamax(0.001), loss: 'meanSquaredError' });
 const optimizer = tf.train.momentum(0.5, 0.9);
 model.compile({ optimizer, loss: 'meanSquaredError' });
 `,
-      errors: [{ messageId: 'tooHigh', line: 3, column: 37, endLine: 3, endColumn: 40 }],
+      options: LEGACY,
+      errors: [{ messageId: 'plain', line: 3, column: 37, endLine: 3, endColumn: 40 }],
       output: `${header}const model = ${dense};
 const optimizer = tf.train.momentum(0.01, 0.9);
 model.compile({ optimizer, loss: 'meanSquaredError' });
@@ -97,7 +114,8 @@ const model = ${dense};
 const sgd = tf.train.sgd(BASE * 10);
 for (let i = 0; i < 10; i++) sgd.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
 `,
-      errors: [{ messageId: 'tooHigh', line: 4, column: 26, endLine: 4, endColumn: 35 }],
+      options: LEGACY,
+      errors: [{ messageId: 'plain', line: 4, column: 26, endLine: 4, endColumn: 35 }],
       output: `${header}const BASE = 0.05;
 const model = ${dense};
 const sgd = tf.train.sgd(0.01);
@@ -113,9 +131,10 @@ a.compile({ optimizer: tf.train.adagrad(0.5), loss: "meanSquaredError" });
 const b = ${dense};
 b.compile({ optimizer: tf.train.adadelta(5), loss: "meanSquaredError" });
 `,
+      options: LEGACY,
       errors: [
-        { messageId: 'tooHigh', line: 3, column: 41, endLine: 3, endColumn: 44 },
-        { messageId: 'tooHigh', line: 5, column: 42, endLine: 5, endColumn: 43 },
+        { messageId: 'adaptive', line: 3, column: 41, endLine: 3, endColumn: 44 },
+        { messageId: 'unsized', line: 5, column: 42, endLine: 5, endColumn: 43, hint: true },
       ],
       output: `const tf = require("@tensorflow/tfjs");
 const a = ${dense};
@@ -125,14 +144,23 @@ b.compile({ optimizer: tf.train.adadelta(1), loss: "meanSquaredError" });
 `,
     },
     {
-      name: 'a custom threshold below the conventional rate: the fix writes the threshold',
-      code: `${header}const model = ${dense};
-model.compile({ optimizer: tf.train.rmsprop(0.001), loss: 'meanSquaredError' });
+      name: 'adam(0.3) on a 784-256 model (defaults): each step moves weights about 8x their typical size 0.039',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adam(0.3), loss: 'meanSquaredError' });
 `,
-      options: { rmsprop: 0.0005 },
-      errors: [{ messageId: 'tooHigh', line: 3, column: 45, endLine: 3, endColumn: 50 }],
-      output: `${header}const model = ${dense};
-model.compile({ optimizer: tf.train.rmsprop(0.0005), loss: 'meanSquaredError' });
+      errors: [{ messageId: 'adaptive', line: 3, column: 42, endLine: 3, endColumn: 45 }],
+      output: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adam(0.001), loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: 'sgd(10) on the same model (defaults): the estimated first step rewrites the output layer',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.sgd(10), loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'plain', line: 3, column: 41, endLine: 3, endColumn: 43 }],
+      output: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
 `,
     },
     {
@@ -144,7 +172,8 @@ model.compile({ optimizer: tf.train.rmsprop(0.0005), loss: 'meanSquaredError' })
 }
 makeModel(0.1);
 `,
-      errors: [{ messageId: 'tooHigh', line: 4, column: 44, endLine: 4, endColumn: 46 }],
+      options: LEGACY,
+      errors: [{ messageId: 'adaptive', line: 4, column: 44, endLine: 4, endColumn: 46 }],
       output: null,
       fixes: [
         [

@@ -1,8 +1,22 @@
 import { rule } from '../../src/rules/initializer-mismatch';
 import { testRule } from './rule-tester';
 
+/**
+ * The small models of these cases are healthy by the estimate, so their findings are info hints; a bar of 0 for
+ * the hint's gain (every mismatch is hinted) lets them test positions and fixes. Thresholds have their own cases.
+ */
+const LEGACY = { hintGain: 0 };
+
 testRule(rule, {
   valid: [
+    {
+      name: 'one relu layer with explicit Glorot (defaults): He changes the ratio by less than hintGain 1.25',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
     {
       name: 'healthy deep model: He on ReLU, Glorot on tanh, LeCun on selu',
       code: `import * as tf from '@tensorflow/tfjs';
@@ -17,7 +31,7 @@ const model = tf.sequential({
 });`,
     },
     {
-      name: 'Glorot on ReLU in a shallow model (depth 3 < minDepth 4)',
+      name: 'Glorot on ReLU in a shallow model: He would move the estimate by less than hintGain',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'glorotUniform'}));
@@ -59,14 +73,76 @@ model.add(tf.layers.dense({units: 1}));`,
   ],
   invalid: [
     {
+      name: '8 relu layers with explicit Glorot (defaults): He moves layer 0 from 0.2x to 0.29x, an info hint',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      errors: [
+        { messageId: 'glorotOnRelu', line: 3, column: 96, endLine: 3, endColumn: 110, hint: true },
+        { messageId: 'glorotOnRelu', line: 5, column: 80, endLine: 5, endColumn: 94, hint: true },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
+      name: 'the same model with vanishingRatio 0.25: below it, and He lifts it above, a warning',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'glorotNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      options: { vanishingRatio: 0.25 },
+      errors: [
+        { messageId: 'glorotOnRelu', line: 3, column: 96, endLine: 3, endColumn: 110 },
+        { messageId: 'glorotOnRelu', line: 5, column: 80, endLine: 5, endColumn: 94 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
       name: 'He on sigmoid and tanh becomes Glorot of the same distribution',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid', kernelInitializer: 'heUniform'}));
 model.add(tf.layers.dense({units: 1, activation: 'tanh', kernelInitializer: tf.initializers.heNormal({seed: 42})}));`,
+      options: LEGACY,
       errors: [
-        { messageId: 'heOnSaturating', line: 3, column: 97, endLine: 3, endColumn: 108 },
-        { messageId: 'heOnSaturating', line: 4, column: 77, endLine: 4, endColumn: 113 },
+        {
+          messageId: 'heOnSaturating',
+          line: 3,
+          column: 97,
+          endLine: 3,
+          endColumn: 108,
+          hint: true,
+        },
+        {
+          messageId: 'heOnSaturating',
+          line: 4,
+          column: 77,
+          endLine: 4,
+          endColumn: 113,
+          hint: true,
+        },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -89,9 +165,10 @@ function build() {
   });
 }
 module.exports = {build};`,
+      options: LEGACY,
       errors: [
-        { messageId: 'glorotOnRelu', line: 5, column: 117, endLine: 5, endColumn: 132 },
-        { messageId: 'glorotOnRelu', line: 6, column: 92, endLine: 6, endColumn: 105 },
+        { messageId: 'glorotOnRelu', line: 5, column: 117, endLine: 5, endColumn: 132, hint: true },
+        { messageId: 'glorotOnRelu', line: 6, column: 92, endLine: 6, endColumn: 105, hint: true },
       ],
       output: `const tf = require('@tensorflow/tfjs');
 function build() {
@@ -114,9 +191,10 @@ const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'glorotUniform'}));
 model.add(tf.layers.dense({units: 8, activation: 'selu', kernelInitializer: 'orthogonal'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [
-        { messageId: 'seluNotLeCun', line: 3, column: 94, endLine: 3, endColumn: 109 },
-        { messageId: 'seluNotLeCun', line: 4, column: 77, endLine: 4, endColumn: 89 },
+        { messageId: 'seluNotLeCun', line: 3, column: 94, endLine: 3, endColumn: 109, hint: true },
+        { messageId: 'seluNotLeCun', line: 4, column: 77, endLine: 4, endColumn: 89, hint: true },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -136,7 +214,10 @@ for (let i = 0; i < 4; i++) {
 }
 const out = tf.layers.dense({units: 1}).apply(x) as tf.SymbolicTensor;
 const model = tf.model({inputs: input, outputs: out});`,
-      errors: [{ messageId: 'glorotOnRelu', line: 6, column: 7, endLine: 6, endColumn: 22 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'glorotOnRelu', line: 6, column: 7, endLine: 6, endColumn: 22, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const base = {units: 16, kernelInitializer: 'glorotNormal'} as const;
 const input = tf.input({shape: [8]});
@@ -156,7 +237,10 @@ model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernel
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'glorotOnRelu', line: 3, column: 94, endLine: 3, endColumn: 153 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'glorotOnRelu', line: 3, column: 94, endLine: 3, endColumn: 153, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));

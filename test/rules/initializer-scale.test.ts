@@ -108,8 +108,22 @@ export function build(features: number, width: number) {
   return model;
 }`,
       errors: [
-        { messageId: 'stddevLargeNoFan', line: 4, column: 107, endLine: 4, endColumn: 151 },
-        { messageId: 'stddevSmallNoFan', line: 5, column: 59, endLine: 5, endColumn: 105 },
+        {
+          messageId: 'stddevLargeNoFan',
+          line: 4,
+          column: 107,
+          endLine: 4,
+          endColumn: 151,
+          hint: true,
+        },
+        {
+          messageId: 'stddevSmallNoFan',
+          line: 5,
+          column: 59,
+          endLine: 5,
+          endColumn: 105,
+          hint: true,
+        },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(features: number, width: number) {
@@ -132,10 +146,10 @@ model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: tf.i
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'zeros'}));
 model.add(tf.layers.dense({units: 1, kernelInitializer: 'zeros'}));`,
       errors: [
-        { messageId: 'scaleLarge', line: 3, column: 118, endLine: 3, endColumn: 162 },
-        { messageId: 'scaleSmall', line: 4, column: 95, endLine: 4, endColumn: 166 },
-        { messageId: 'constant', line: 6, column: 77, endLine: 6, endColumn: 83 },
-        { messageId: 'constant', line: 7, column: 77, endLine: 7, endColumn: 115 },
+        { messageId: 'scaleLarge', line: 3, column: 118, endLine: 3, endColumn: 162, hint: true },
+        { messageId: 'scaleSmall', line: 4, column: 95, endLine: 4, endColumn: 166, hint: true },
+        { messageId: 'constant', line: 6, column: 77, endLine: 6, endColumn: 83, hint: true },
+        { messageId: 'constant', line: 7, column: 77, endLine: 7, endColumn: 115, hint: true },
         { messageId: 'zeros', line: 8, column: 77, endLine: 8, endColumn: 84 },
       ],
       output: `const tf = require('@tensorflow/tfjs');
@@ -157,8 +171,15 @@ model.add(layers.flatten());
 model.add(layers.dense({units: 8, kernelInitializer: {className: 'VarianceScaling', config: {scale: 10}}}));
 model.add(layers.dense({units: 1}));`,
       errors: [
-        { messageId: 'stddevLargeNoFan', line: 3, column: 129, endLine: 3, endColumn: 167 },
-        { messageId: 'scaleLarge', line: 5, column: 54, endLine: 5, endColumn: 105 },
+        {
+          messageId: 'stddevLargeNoFan',
+          line: 3,
+          column: 129,
+          endLine: 3,
+          endColumn: 167,
+          hint: true,
+        },
+        { messageId: 'scaleLarge', line: 5, column: 54, endLine: 5, endColumn: 105, hint: true },
       ],
       output: `import {initializers, layers, sequential} from '@tensorflow/tfjs';
 const model = sequential();
@@ -193,7 +214,9 @@ export function build(act: any) {
   model.add(tf.layers.dense({units: 1}));
   return model;
 }`,
-      errors: [{ messageId: 'stddevLarge', line: 4, column: 96, endLine: 4, endColumn: 137 }],
+      errors: [
+        { messageId: 'stddevLarge', line: 4, column: 96, endLine: 4, endColumn: 137, hint: true },
+      ],
       output: null,
       fixes: [
         [

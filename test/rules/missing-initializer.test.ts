@@ -1,8 +1,22 @@
 import { rule } from '../../src/rules/missing-initializer';
 import { testRule } from './rule-tester';
 
+/**
+ * The small models of these cases are healthy on the Glorot default, so their findings are info hints; a bar of 0
+ * for the hint's gain (every candidate is hinted) lets them test positions and fixes. Thresholds have their own cases at the end.
+ */
+const LEGACY = { hintGain: 0 };
+
 testRule(rule, {
   valid: [
+    {
+      name: 'one relu layer on Glorot (defaults): He changes the ratio by less than hintGain 1.25, no finding',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
     {
       name: 'healthy deep ReLU model with explicit He initialization',
       code: `import * as tf from '@tensorflow/tfjs';
@@ -17,7 +31,7 @@ const model = tf.sequential({
 });`,
     },
     {
-      name: 'shallow ReLU model (depth 3 < minDepth 4)',
+      name: 'shallow ReLU model: He would move the estimate by less than hintGain',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu'}));
@@ -64,6 +78,53 @@ model.add(tf.layers.dense({units: 1}));`,
   ],
   invalid: [
     {
+      name: '8 relu layers on Glorot (defaults): He moves layer 0 from 0.2x to 0.29x, past hintGain 1.25: an info hint',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      errors: [
+        { messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 26, hint: true },
+        { messageId: 'relu', line: 5, column: 13, endLine: 5, endColumn: 28, hint: true },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
+      name: 'the same model with vanishingRatio 0.25: 0.2x is below it and He lifts it above, a warning',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+      options: { vanishingRatio: 0.25 },
+      errors: [
+        { messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 26 },
+        { messageId: 'relu', line: 5, column: 13, endLine: 5, endColumn: 28 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 6; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1}));
+`,
+    },
+    {
       name: 'model.add: hidden ReLU layers get heNormal; heUniform is the alternative',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -71,9 +132,10 @@ model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
 model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.dense({units: 32, activation: 'leakyReLU'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [
-        { messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 26 },
-        { messageId: 'relu', line: 5, column: 11, endLine: 5, endColumn: 26 },
+        { messageId: 'unsized', line: 3, column: 11, endLine: 3, endColumn: 26, hint: true },
+        { messageId: 'unsized', line: 5, column: 11, endLine: 5, endColumn: 26, hint: true },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -130,7 +192,8 @@ export const model = tf.sequential({
     tf.layers.dense({units: 10, activation: 'softmax'}),
   ],
 });`,
-      errors: [{ messageId: 'relu', line: 4, column: 5, endLine: 4, endColumn: 21 }],
+      options: LEGACY,
+      errors: [{ messageId: 'relu', line: 4, column: 5, endLine: 4, endColumn: 21, hint: true }],
       output: `import * as tf from '@tensorflow/tfjs';
 export const model = tf.sequential({
   layers: [
@@ -157,7 +220,10 @@ model.add(tf.layers.depthwiseConv2d({kernelSize: 3, activation: 'relu', depthwis
 model.add(tf.layers.conv2d({filters: 8, kernelSize: 3, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.flatten());
 model.add(tf.layers.dense({units: 2, activation: 'softmax'}));`,
-      errors: [{ messageId: 'relu', line: 3, column: 11, endLine: 3, endColumn: 36 }],
+      options: LEGACY,
+      errors: [
+        { messageId: 'unsized', line: 3, column: 11, endLine: 3, endColumn: 36, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.separableConv2d({inputShape: [32, 32, 3], filters: 8, kernelSize: 3, activation: 'relu', depthwiseInitializer: 'heNormal', pointwiseInitializer: 'heNormal'}));
@@ -172,7 +238,8 @@ model.add(tf.layers.dense({units: 2, activation: 'softmax'}));`,
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu'}));
 model.add(tf.layers.dense({units: 1}));`,
-      errors: [{ messageId: 'selu', line: 3, column: 11, endLine: 3, endColumn: 26 }],
+      options: LEGACY,
+      errors: [{ messageId: 'selu', line: 3, column: 11, endLine: 3, endColumn: 26, hint: true }],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'leCunNormal'}));
@@ -187,7 +254,8 @@ const h2 = layers.dense({units: 16, activation: 'gelu'}).apply(h1);
 const h3 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(h2);
 const out = layers.dense({units: 1}).apply(h3);
 export const model = makeModel({inputs: inp, outputs: out as any});`,
-      errors: [{ messageId: 'relu', line: 4, column: 12, endLine: 4, endColumn: 24 }],
+      options: LEGACY,
+      errors: [{ messageId: 'relu', line: 4, column: 12, endLine: 4, endColumn: 24, hint: true }],
       output: `import {input, layers, model as makeModel} from '@tensorflow/tfjs';
 const inp = input({shape: [10]});
 const h1 = layers.dense({units: 16, activation: 'relu', kernelInitializer: 'heNormal'}).apply(inp);
@@ -205,9 +273,10 @@ for (let i = 0; i < 3; i++) {
   model.add(tf.layers.dense({units: 8, activation: 'relu'}));
 }
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [
-        { messageId: 'relu', line: 3, column: 65, endLine: 3, endColumn: 80 },
-        { messageId: 'relu', line: 5, column: 13, endLine: 5, endColumn: 28 },
+        { messageId: 'unsized', line: 3, column: 65, endLine: 3, endColumn: 80, hint: true },
+        { messageId: 'unsized', line: 5, column: 13, endLine: 5, endColumn: 28, hint: true },
       ],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

@@ -51,11 +51,35 @@ model.add(tf.layers.dense({ units: 8, inputShape: [3], kernelInitializer: 'gloro
   ],
   invalid: [
     {
+      name: 'the same kernel over 5 steps stays below 70x: an info hint',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [5, 8], recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.5 }) }));
+`,
+      errors: [
+        { messageId: 'nonOrthogonal', line: 3, column: 86, endLine: 3, endColumn: 131, hint: true },
+      ],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [5, 8], recurrentInitializer: 'orthogonal' }));
+`,
+    },
+    {
+      name: 'stddev 0.5 over 32 units (radius about 2.5) through 30 steps: the estimate grows the gradient past 70x, a warning',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [30, 8], recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.5 }) }));
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 87, endLine: 3, endColumn: 132 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [30, 8], recurrentInitializer: 'orthogonal' }));
+`,
+    },
+    {
       name: 'glorotUniform string on an lstm',
       code: `${header}const model = tf.sequential();
 model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], recurrentInitializer: 'glorotUniform' }));
 `,
-      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 81, endLine: 3, endColumn: 96 }],
+      errors: [
+        { messageId: 'nonOrthogonal', line: 3, column: 81, endLine: 3, endColumn: 96, hint: true },
+      ],
       output: `${header}const model = tf.sequential();
 model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], recurrentInitializer: 'orthogonal' }));
 `,
@@ -71,7 +95,9 @@ model.add(
   }),
 );
 `,
-      errors: [{ messageId: 'nonOrthogonal', line: 7, column: 27, endLine: 7, endColumn: 72 }],
+      errors: [
+        { messageId: 'nonOrthogonal', line: 7, column: 27, endLine: 7, endColumn: 72, hint: true },
+      ],
       output: `${header}const model = tf.sequential();
 model.add(
   tf.layers.simpleRNN({
@@ -91,7 +117,9 @@ const cell = tf.layers.gru({ units: 16, recurrentInitializer: "heNormal" });
 const output = tf.layers.bidirectional({ layer: cell }).apply(input);
 const model = tf.model({ inputs: input, outputs: output });
 `,
-      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 63, endLine: 3, endColumn: 73 }],
+      errors: [
+        { messageId: 'nonOrthogonal', line: 3, column: 63, endLine: 3, endColumn: 73, hint: true },
+      ],
       output: `const tf = require("@tensorflow/tfjs");
 const input = tf.input({ shape: [30, 4] });
 const cell = tf.layers.gru({ units: 16, recurrentInitializer: "orthogonal" });
@@ -106,7 +134,9 @@ const model = tf.sequential({
   layers: [tf.layers.lstm({ ...rnn, inputShape: [10, 3] }), tf.layers.dense({ units: 1 })],
 });
 `,
-      errors: [{ messageId: 'nonOrthogonal', line: 4, column: 12, endLine: 4, endColumn: 26 }],
+      errors: [
+        { messageId: 'nonOrthogonal', line: 4, column: 12, endLine: 4, endColumn: 26, hint: true },
+      ],
       output: `${header}const rnn = { units: 8, recurrentInitializer: 'zeros' };
 const model = tf.sequential({
   layers: [tf.layers.lstm({ ...rnn, inputShape: [10, 3], recurrentInitializer: 'orthogonal' }), tf.layers.dense({ units: 1 })],

@@ -182,14 +182,18 @@ for (let i = 0; i < 10; i++) optimizer.minimize(() => tf.losses.meanSquaredError
     {
       name: 'TS: compile with a string optimizer, fit inside a function',
       code: fitInFunction(),
-      errors: [{ messageId: 'unclipped', line: 7, column: 30, endLine: 7, endColumn: 36 }],
+      errors: [
+        { messageId: 'unclipped', line: 7, column: 30, endLine: 7, endColumn: 36, hint: true },
+      ],
       output: fitInFunction(`\n${block('  ', 'model.optimizer')}`),
     },
     {
       name: 'JS: functional lstm, optimizer variable, fitDataset, double quotes',
       filePath: 'model.js',
       code: functionalJs(),
-      errors: [{ messageId: 'unclipped', line: 8, column: 17, endLine: 8, endColumn: 26 }],
+      errors: [
+        { messageId: 'unclipped', line: 8, column: 17, endLine: 8, endColumn: 26, hint: true },
+      ],
       output: functionalJs(`\n${block('', 'model.optimizer')}`),
     },
     {
@@ -201,7 +205,9 @@ model.add(tf.layers.gru({ units: 8, inputShape: [10, 3] }));
 model.compile({ loss: 'meanSquaredError', optimizer: opt });
 model.trainOnBatch(xs, ys);
 `,
-      errors: [{ messageId: 'unclipped', line: 5, column: 54, endLine: 5, endColumn: 57 }],
+      errors: [
+        { messageId: 'unclipped', line: 5, column: 54, endLine: 5, endColumn: 57, hint: true },
+      ],
       output: `import * as tf from '@tensorflow/tfjs';
 const opt = tf.train.adam(0.001);
 const model = tf.sequential();
@@ -214,32 +220,38 @@ model.trainOnBatch(xs, ys);
     {
       name: 'model held in a class field: the override goes through this.model',
       code: classModel(),
-      errors: [{ messageId: 'unclipped', line: 10, column: 37, endLine: 10, endColumn: 46 }],
+      errors: [
+        { messageId: 'unclipped', line: 10, column: 37, endLine: 10, endColumn: 46, hint: true },
+      ],
       output: classModel(`\n${block('    ', 'this.model.optimizer')}`),
     },
     {
       name: 'clipNorm option',
       code: fitInFunction(),
       options: { clipNorm: 5 },
-      errors: [{ messageId: 'unclipped', line: 7, column: 30 }],
+      errors: [{ messageId: 'unclipped', line: 7, column: 30, hint: true }],
       output: fitInFunction(`\n${block('  ', 'model.optimizer', '5')}`),
     },
     {
       name: 'custom loop with optimizer.minimize: override after the optimizer is created',
       code: minimizeLoop(),
-      errors: [{ messageId: 'unclipped', line: 8, column: 3, endLine: 8, endColumn: 91 }],
+      errors: [
+        { messageId: 'unclipped', line: 8, column: 3, endLine: 8, endColumn: 91, hint: true },
+      ],
       output: minimizeLoop(`\n${block('', 'optimizer')}`),
     },
     {
       name: 'custom loop with variableGrads + applyGradients, bidirectional simpleRNN from a builder',
       code: applyGradientsLoop(),
-      errors: [{ messageId: 'unclipped', line: 15, column: 3, endLine: 15, endColumn: 28 }],
+      errors: [
+        { messageId: 'unclipped', line: 15, column: 3, endLine: 15, endColumn: 28, hint: true },
+      ],
       output: applyGradientsLoop(`\n${block('', 'opt')}`),
     },
     {
       name: 'the saved original gets a name the file does not use yet',
       code: fitInFunction('\n  const applyUnclippedGradients = 1;'),
-      errors: [{ messageId: 'unclipped', line: 7, column: 30 }],
+      errors: [{ messageId: 'unclipped', line: 7, column: 30, hint: true }],
       output: fitInFunction(
         `\n${block('  ', 'model.optimizer', '1', 'applyUnclippedGradients2')}\n  const applyUnclippedGradients = 1;`,
       ),
@@ -247,7 +259,9 @@ model.trainOnBatch(xs, ys);
     {
       name: 'named imports only: a namespace import of the same module is added for the clipping code',
       code: namedImports(),
-      errors: [{ messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34 }],
+      errors: [
+        { messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34, hint: true },
+      ],
       output: namedImports(`\n${block('', 'model.optimizer')}`).replace(
         "from '@tensorflow/tfjs';\n",
         "from '@tensorflow/tfjs';\nimport * as tf from '@tensorflow/tfjs';\n",
@@ -257,7 +271,9 @@ model.trainOnBatch(xs, ys);
       name: 'JS, destructured require of tfjs-node: a namespace require is added',
       filePath: 'train.js',
       code: destructuredRequire(),
-      errors: [{ messageId: 'unclipped', line: 6, column: 30, endLine: 6, endColumn: 36 }],
+      errors: [
+        { messageId: 'unclipped', line: 6, column: 30, endLine: 6, endColumn: 36, hint: true },
+      ],
       output: destructuredRequire(`\n${block('  ', 'model.optimizer')}`).replace(
         "require('@tensorflow/tfjs-node');\n",
         "require('@tensorflow/tfjs-node');\nconst tf = require('@tensorflow/tfjs-node');\n",
@@ -271,7 +287,9 @@ model.add(layers.lstm({ units: 16, inputShape: [20, 4] }));
 model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
 model.fit(xs, ys);
 `,
-      errors: [{ messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34 }],
+      errors: [
+        { messageId: 'unclipped', line: 4, column: 28, endLine: 4, endColumn: 34, hint: true },
+      ],
       output: null,
     },
   ],

@@ -23,7 +23,12 @@ export interface ExpectedFinding {
   column: number;
   endLine?: number;
   endColumn?: number;
+  /** The finding is an info hint (below the level where the rule judges the problem material). */
+  hint?: true;
 }
+
+/** Messages are one short sentence, as a linter's (the explanation goes in `detail`). */
+const MAX_MESSAGE_LENGTH = 110;
 
 export interface InvalidCase extends ValidCase {
   errors: ExpectedFinding[];
@@ -130,6 +135,13 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     };
     if (expected.endLine !== undefined) actual.endLine = finding.span.endLine;
     if (expected.endColumn !== undefined) actual.endColumn = finding.span.endColumn;
+    if (finding.hint) actual.hint = true;
+    assert.ok(
+      finding.message.length <= MAX_MESSAGE_LENGTH,
+      `message longer than ${MAX_MESSAGE_LENGTH} characters: ${finding.message}`,
+    );
+    if (finding.detail !== undefined)
+      assert.doesNotMatch(finding.detail, /\{\{/, 'detail has an unfilled placeholder');
     assert.deepEqual(actual, expected, `finding #${i}: ${finding.message}`);
     assert.ok(finding.fixes.filter((f) => f.preferred).length <= 1, 'at most one preferred fix');
   });

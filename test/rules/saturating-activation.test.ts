@@ -1,6 +1,9 @@
 import { rule } from '../../src/rules/saturating-activation';
 import { testRule } from './rule-tester';
 
+/** Thresholds above any estimate, so every saturating layer is material: these cases test positions and fixes, not the threshold. */
+const LEGACY = { vanishingRatio: 10, hintRatio: 10 };
+
 testRule(rule, {
   valid: [
     {
@@ -17,12 +20,12 @@ const model = tf.sequential({
 });`,
     },
     {
-      name: 'shallow sigmoid model (depth 3 < minDepth 4)',
+      name: 'two tanh hidden layers: the estimate keeps layer 0 near the output (above hintRatio 0.1)',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
-model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid'}));
-model.add(tf.layers.dense({units: 8, activation: 'sigmoid'}));
-model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));`,
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
+model.add(tf.layers.dense({units: 1}));`,
     },
     {
       name: 'stacked LSTMs keep their own tanh',
@@ -60,8 +63,8 @@ export function build(opts: tf.layers.DenseLayerArgs) {
 }`,
     },
     {
-      name: 'minDepth option raises the bar',
-      options: { minDepth: 6 },
+      name: 'hintRatio is an option: four tanh hidden layers are silent under a lower bar',
+      options: { hintRatio: 0.01 },
       code: `const tf = require('@tensorflow/tfjs');
 const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'tanh'}));
@@ -74,6 +77,40 @@ model.add(tf.layers.dense({units: 1}));`,
   ],
   invalid: [
     {
+      name: 'nine sigmoid hidden layers (defaults): the estimate puts layer 0 far below vanishingRatio 1e-3',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'sigmoid'}));
+for (let i = 0; i < 8; i++) model.add(tf.layers.dense({units: 32, activation: 'sigmoid'}));
+model.add(tf.layers.dense({units: 1}));`,
+      errors: [
+        { messageId: 'saturating', line: 3, column: 69, endLine: 3, endColumn: 78 },
+        { messageId: 'saturating', line: 4, column: 79, endLine: 4, endColumn: 88 },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+for (let i = 0; i < 8; i++) model.add(tf.layers.dense({units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1}));`,
+    },
+    {
+      name: 'two sigmoid hidden layers (defaults): between vanishingRatio and hintRatio, an info hint',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'sigmoid'}));
+model.add(tf.layers.dense({units: 8, activation: 'sigmoid'}));
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));`,
+      errors: [
+        { messageId: 'saturating', line: 3, column: 67, endLine: 3, endColumn: 76, hint: true },
+        { messageId: 'saturating', line: 4, column: 50, endLine: 4, endColumn: 59, hint: true },
+      ],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));`,
+    },
+    {
       name: 'layers array: each hidden sigmoid becomes relu with heNormal',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential({
@@ -84,6 +121,7 @@ const model = tf.sequential({
     tf.layers.dense({units: 1, activation: 'sigmoid'}),
   ],
 });`,
+      options: LEGACY,
       errors: [
         { messageId: 'saturating', line: 4, column: 63, endLine: 4, endColumn: 72 },
         { messageId: 'saturating', line: 5, column: 45, endLine: 5, endColumn: 54 },
@@ -107,6 +145,7 @@ model.add(tf.layers.dense({ inputShape: [8], units: 16, activation: "tanh", kern
 model.add(tf.layers.dense({ units: 16, activation: "relu" }));
 model.add(tf.layers.dense({ units: 16, activation: "relu" }));
 model.add(tf.layers.dense({ units: 3, activation: "softmax" }));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 3, column: 69, endLine: 3, endColumn: 75 }],
       output: `const tf = require("@tensorflow/tfjs");
 const model = tf.sequential();
@@ -124,6 +163,7 @@ model.add(tf.layers.activation({activation: 'hardSigmoid'}));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 4, column: 45, endLine: 4, endColumn: 58 }],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -142,6 +182,7 @@ for (let i = 0; i < 4; i++) {
   model.add(tf.layers.dense({units: 16, activation: 'softsign'}));
 }
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 5, column: 53, endLine: 5, endColumn: 63 }],
       output: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();
@@ -160,6 +201,7 @@ model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({...hidden}));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 5, column: 11, endLine: 5, endColumn: 26 }],
       output: `import * as tf from '@tensorflow/tfjs';
 const hidden = {units: 16, activation: 'tanh'} as const;
@@ -178,6 +220,7 @@ x = tf.layers.dense({units: 32, activation: 'sigmoid'}).apply(x) as tf.SymbolicT
 x = tf.layers.dense({units: 32, activation: 'relu'}).apply(x) as tf.SymbolicTensor;
 const output = tf.layers.dense({units: 2, activation: 'softmax'}).apply(x) as tf.SymbolicTensor;
 const model = tf.model({inputs: input, outputs: output});`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 4, column: 45, endLine: 4, endColumn: 54 }],
       output: `import * as tf from '@tensorflow/tfjs';
 const input = tf.input({shape: [10]});
@@ -199,7 +242,8 @@ export function build(init: tf.initializers.Initializer) {
   model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
   return model;
 }`,
-      errors: [{ messageId: 'saturating', line: 4, column: 95, endLine: 4, endColumn: 101 }],
+      options: LEGACY,
+      errors: [{ messageId: 'saturatingBound', line: 4, column: 95, endLine: 4, endColumn: 101 }],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(init: tf.initializers.Initializer) {
   const model = tf.sequential();
@@ -222,7 +266,8 @@ export function build(opts: tf.layers.DenseLayerArgs) {
   model.add(tf.layers.dense({units: 1}));
   return model;
 }`,
-      errors: [{ messageId: 'saturating', line: 5, column: 51, endLine: 5, endColumn: 57 }],
+      options: LEGACY,
+      errors: [{ messageId: 'saturatingBound', line: 5, column: 51, endLine: 5, endColumn: 57 }],
       output: `import * as tf from '@tensorflow/tfjs';
 export function build(opts: tf.layers.DenseLayerArgs) {
   const model = tf.sequential();
@@ -243,6 +288,7 @@ model.add(tf.layers.activation({activation: 'tanh'}));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 5, column: 45, endLine: 5, endColumn: 51 }],
       output: `import * as tf from '@tensorflow/tfjs';
 const first = {inputShape: [8], units: 16};
@@ -265,6 +311,7 @@ model.add(block(8));
 model.add(block(8));
 model.add(block(8));
 model.add(block(1));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 3, column: 46, endLine: 3, endColumn: 55 }],
       output: null,
       fixes: [
@@ -291,6 +338,7 @@ model.add(tf.layers.dense({inputShape: [8], units: 16, activation: 'relu'}));
 model.add(tf.layers.dense(cfg));
 model.add(tf.layers.dense({units: 16, activation: 'relu'}));
 model.add(tf.layers.dense({units: 1}));`,
+      options: LEGACY,
       errors: [{ messageId: 'saturating', line: 5, column: 11, endLine: 5, endColumn: 26 }],
       output: null,
     },

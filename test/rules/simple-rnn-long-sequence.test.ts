@@ -11,9 +11,9 @@ testRule(rule, {
       code: HEALTHY_RECURRENT_MODEL,
     },
     {
-      name: 'short sequence',
+      name: 'short sequence: over 5 steps the estimate keeps step 1 within 0.1x-10x of the last',
       code: `${header}const model = tf.sequential();
-model.add(tf.layers.simpleRNN({ units: 8, inputShape: [29, 3] }));
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [5, 8] }));
 `,
     },
     {
@@ -41,14 +41,54 @@ build(100);
 `,
     },
     {
-      name: 'maxSteps option raised',
+      name: 'vanishingRatio and hintRatio are options: 10 steps (estimate about 0.05x) under lower bars',
       code: `${header}const model = tf.sequential();
-model.add(tf.layers.simpleRNN({ units: 8, inputShape: [50, 3] }));
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
 `,
-      options: { maxSteps: 100 },
+      options: { vanishingRatio: 1e-6, hintRatio: 0.01 },
+    },
+    {
+      name: 'the same unknown kernel below maxSteps is not reported',
+      options: { maxSteps: 26 },
+      code: `${header}export function build(init: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [25, 3], recurrentInitializer: init }));
+  return model;
+}
+`,
     },
   ],
   invalid: [
+    {
+      name: 'the kernel is not known (a parameter): the length alone decides, from maxSteps',
+      code: `${header}export function build(init: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.simpleRNN({ units: 8, inputShape: [25, 3], recurrentInitializer: init }));
+  return model;
+}
+`,
+      errors: [
+        { messageId: 'longSequenceUnsized', line: 4, column: 23, endLine: 4, endColumn: 32 },
+      ],
+      output: `${header}export function build(init: string) {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 8, inputShape: [25, 3], recurrentInitializer: init }));
+  return model;
+}
+`,
+    },
+    {
+      name: '10 steps of 32 tanh units: the estimate puts step 1 at about 0.05x, an info hint',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
+`,
+      errors: [
+        { messageId: 'longSequence', line: 3, column: 21, endLine: 3, endColumn: 30, hint: true },
+      ],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.lstm({ units: 32, inputShape: [10, 8] }));
+`,
+    },
     {
       name: 'inputShape at exactly maxSteps; lstm preferred, gru offered',
       code: `${header}const model = tf.sequential();

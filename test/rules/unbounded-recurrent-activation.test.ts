@@ -61,11 +61,35 @@ model.add(tf.layers.activation({ activation: 'relu' }));
   ],
   invalid: [
     {
+      name: 'the same relu recurrence over 50 steps: the estimate grows the gradient past 70x, a warning',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [50, 8], activation: 'relu', recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.3 }) }));
+`,
+      errors: [{ messageId: 'unbounded', line: 3, column: 77, endLine: 3, endColumn: 83 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [50, 8], activation: 'tanh', recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.3 }) }));
+`,
+    },
+    {
+      name: 'relu with a radius-1.7 kernel over 20 steps: the estimate grows the gradient about 33x, below 70x: an info hint',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [20, 8], activation: 'relu', recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.3 }) }));
+`,
+      errors: [
+        { messageId: 'unbounded', line: 3, column: 77, endLine: 3, endColumn: 83, hint: true },
+      ],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.simpleRNN({ units: 32, inputShape: [20, 8], activation: 'tanh', recurrentInitializer: tf.initializers.randomNormal({ stddev: 0.3 }) }));
+`,
+    },
+    {
       name: 'simpleRNN with relu',
       code: `${header}const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'relu' }));
 `,
-      errors: [{ messageId: 'unbounded', line: 3, column: 76, endLine: 3, endColumn: 82 }],
+      errors: [
+        { messageId: 'unbounded', line: 3, column: 76, endLine: 3, endColumn: 82, hint: true },
+      ],
       output: `${header}const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));
 `,
@@ -76,8 +100,15 @@ model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh
 model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'linear', recurrentActivation: 'relu' }));
 `,
       errors: [
-        { messageId: 'unbounded', line: 3, column: 71, endLine: 3, endColumn: 79 },
-        { messageId: 'unboundedGate', line: 3, column: 102, endLine: 3, endColumn: 108 },
+        { messageId: 'unbounded', line: 3, column: 71, endLine: 3, endColumn: 79, hint: true },
+        {
+          messageId: 'unboundedGate',
+          line: 3,
+          column: 102,
+          endLine: 3,
+          endColumn: 108,
+          hint: true,
+        },
       ],
       output: `${header}const model = tf.sequential();
 model.add(tf.layers.lstm({ units: 8, inputShape: [10, 3], activation: 'tanh', recurrentActivation: 'hardSigmoid' }));
@@ -93,7 +124,9 @@ const encoded = tf.layers
   .apply(input);
 const model = tf.model({ inputs: input, outputs: encoded });
 `,
-      errors: [{ messageId: 'unbounded', line: 4, column: 66, endLine: 4, endColumn: 71 }],
+      errors: [
+        { messageId: 'unbounded', line: 4, column: 66, endLine: 4, endColumn: 71, hint: true },
+      ],
       output: `const tf = require("@tensorflow/tfjs");
 const input = tf.input({ shape: [30, 4] });
 const encoded = tf.layers
@@ -108,7 +141,9 @@ const model = tf.model({ inputs: input, outputs: encoded });
 const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ ...recurrent, inputShape: [10, 3] }));
 `,
-      errors: [{ messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30 }],
+      errors: [
+        { messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30, hint: true },
+      ],
       output: `${header}const recurrent = { units: 8, activation: 'selu' };
 const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ ...recurrent, inputShape: [10, 3], activation: 'tanh' }));
@@ -120,7 +155,9 @@ model.add(tf.layers.simpleRNN({ ...recurrent, inputShape: [10, 3], activation: '
 const model = tf.sequential();
 model.add(tf.layers.simpleRNN(config));
 `,
-      errors: [{ messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30 }],
+      errors: [
+        { messageId: 'unbounded', line: 4, column: 11, endLine: 4, endColumn: 30, hint: true },
+      ],
       output: null,
     },
     {
@@ -132,7 +169,9 @@ model.add(tf.layers.simpleRNN(config));
 }
 build('relu');
 `,
-      errors: [{ messageId: 'unbounded', line: 4, column: 78, endLine: 4, endColumn: 81 }],
+      errors: [
+        { messageId: 'unbounded', line: 4, column: 78, endLine: 4, endColumn: 81, hint: true },
+      ],
       output: null,
       fixes: [
         [
@@ -152,7 +191,9 @@ build('relu');
 const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation }));
 `,
-      errors: [{ messageId: 'unbounded', line: 4, column: 64, endLine: 4, endColumn: 74 }],
+      errors: [
+        { messageId: 'unbounded', line: 4, column: 64, endLine: 4, endColumn: 74, hint: true },
+      ],
       output: `${header}const activation = 'relu';
 const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));

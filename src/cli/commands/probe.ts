@@ -17,6 +17,7 @@ import type {
   ProbeRuntimeOptions,
 } from '../../probe/types';
 import { lintText, type LintMessage } from '../../lint';
+import { confirmFindings } from '../../rules/confirm';
 import { renderReportHtml } from '../../report';
 import { formatProbeJson } from '../formatters/probe-json';
 import { formatProbeTable } from '../formatters/probe-table';
@@ -366,9 +367,9 @@ function progressLine(io: CliIO): { show: (message: string) => void; clear: () =
 function formatReport(report: ProbeReport, format: Format, findings: () => LintMessage[]): string {
   switch (format) {
     case 'table':
-      return formatProbeTable(report);
+      return formatProbeTable(report, confirmFindings(findings(), report));
     case 'json':
-      return formatProbeJson(report);
+      return formatProbeJson(report, confirmFindings(findings(), report));
     case 'html':
       return renderReportHtml(report, { findings: findings() });
   }

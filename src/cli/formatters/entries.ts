@@ -13,6 +13,8 @@ export interface Entry {
   problem: LintProblem['kind'] | null;
   severity: 'error' | 'warning' | 'info';
   message: string;
+  /** A finding's explanation (JSON shows it; stylish and SARIF keep to the short message). */
+  detail?: string;
   line: number;
   column: number;
   endLine: number;
@@ -34,6 +36,7 @@ function fromMessage(message: LintMessage): Entry {
     problem: null,
     severity: message.severity,
     message: message.message,
+    ...(message.detail ? { detail: message.detail } : {}),
     line: span.line,
     column: span.column,
     endLine: span.endLine,

@@ -15,6 +15,7 @@ function toJson(result: LintResult) {
       ...(entry.fatal ? { fatal: true } : {}),
       severity: entry.severity,
       message: entry.message,
+      ...(entry.detail ? { detail: entry.detail } : {}),
       line: entry.line,
       column: entry.column,
       endLine: entry.endLine,

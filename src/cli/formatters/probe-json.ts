@@ -3,13 +3,14 @@
  * report's other measurements (documented in src/probe/types.ts). Non-finite numbers become null,
  * as in any JSON; each layer's `nonFinite` count still says how many there were.
  */
+import type { Confirmation } from '../../rules/confirm';
 import type { ProbeReport } from '../../probe/types';
 
-export function formatProbeJson(report: ProbeReport): string {
-  return JSON.stringify(toJson(report), null, 2) + '\n';
+export function formatProbeJson(report: ProbeReport, confirmations?: Confirmation[]): string {
+  return JSON.stringify(toJson(report, confirmations), null, 2) + '\n';
 }
 
-function toJson(report: ProbeReport): unknown {
+function toJson(report: ProbeReport, confirmations?: Confirmation[]): unknown {
   return {
     model: { name: report.model.name, line: report.model.line, source: report.model.source },
     backend: report.backend,
@@ -50,5 +51,6 @@ function toJson(report: ProbeReport): unknown {
     lossPerStep: report.lossPerStep,
     learningRate: report.learningRate,
     assumedValues: report.assumedValues ?? [],
+    ...(confirmations ? { findings: confirmations } : {}),
   };
 }

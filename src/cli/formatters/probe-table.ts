@@ -4,6 +4,7 @@
  */
 import type { LayerProbe, ProbeReport } from '../../probe/types';
 import { assumedRows, sentenceText, sourceText, uniqueSentences } from '../../report/assumed';
+import { confirmationLines, type Confirmation } from '../../rules/confirm';
 
 interface Column {
   title: string;
@@ -11,7 +12,7 @@ interface Column {
   cell: (layer: LayerProbe) => string;
 }
 
-export function formatProbeTable(report: ProbeReport): string {
+export function formatProbeTable(report: ProbeReport, confirmations: Confirmation[] = []): string {
   const columns = chooseColumns(report);
   const rows = report.layers.map((layer) => columns.map((column) => column.cell(layer)));
   const widths = columns.map((column, i) =>
@@ -41,6 +42,7 @@ export function formatProbeTable(report: ProbeReport): string {
       ...recurrent.map((layer) => `  ${layer.name}: ${temporalLine(layer.temporal!)}`),
     );
   }
+  if (confirmations.length > 0) lines.push('', ...confirmationLines(confirmations));
   const sentences = uniqueSentences(report);
   if (sentences.length > 0) {
     lines.push('', 'Assumptions:', ...sentences.map((sentence) => `  - ${sentenceText(sentence)}`));

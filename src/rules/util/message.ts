@@ -42,15 +42,20 @@ export interface Report {
   span: Span;
   layer?: LayerNode;
   fixes?: (Fix | null)[];
+  /** Below the material level: an info hint whatever the configured severity. */
+  hint?: boolean;
 }
 
 export function report(rule: Rule, model: ModelGraph, r: Report): Finding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`${rule.id}: no message '${r.messageId}'`);
+  const detail = rule.meta.details?.[r.messageId];
   return {
     ruleId: rule.id,
     messageId: r.messageId,
     message: format(template, r.data),
+    ...(detail === undefined ? {} : { detail: format(detail, r.data) }),
+    ...(r.hint ? { hint: true } : {}),
     span: r.span,
     model: model.name,
     layerIndex: r.layer?.index,

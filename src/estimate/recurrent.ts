@@ -1,0 +1,36 @@
+/**
+ * Gradient through time of a simpleRNN at initialisation, by the same mean-field reasoning as the layer estimate:
+ * h_t = phi(W x_t + U h_(t-1)) with U's entries of variance r^2/n (r its spectral radius) and W feeding
+ * variance v from the inputs. The pre-activation variance settles at the fixed point q = r^2 E[phi(z)^2] + v,
+ * and each step back multiplies the squared gradient by chi = r^2 E[phi'(z)^2], so the loss gradient reaching
+ * the first time step is about chi^((T-1)/2) times the last step's. Gated cells (lstm, gru) are not covered.
+ */
+import { activationByName } from './activations';
+import { expect1 } from './gaussian';
+
+export interface TemporalEstimate {
+  /** Factor per time step backwards (sqrt(chi)). */
+  perStep: number;
+  /** Input gradient at the first time step over the last one's. */
+  firstToLast: number;
+}
+
+const MAX_VARIANCE = 1e6;
+
+export function simpleRnnTemporal(
+  activationName: string,
+  radius: number,
+  inputVariance: number,
+  steps: number,
+): TemporalEstimate | null {
+  const phi = activationByName(activationName);
+  if (!phi || !(radius >= 0) || !(inputVariance >= 0) || !(steps >= 1)) return null;
+  let q = inputVariance + radius * radius;
+  for (let i = 0; i < 60; i++) {
+    const next = radius * radius * expect1((z) => phi.f(z) ** 2, 0, q) + inputVariance;
+    q = Math.min(MAX_VARIANCE, Math.max(next, 1e-12));
+  }
+  const chi = radius * radius * expect1((z) => phi.df(z) ** 2, 0, q);
+  const perStep = Math.sqrt(chi);
+  return { perStep, firstToLast: perStep ** (steps - 1) };
+}

@@ -20,6 +20,8 @@ const nodeEntries = [
   // The extension's lazily required engine (parser, rules, probe client): kept out of activation.
   { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
+  // The language server, for clients that start it with node (`gradient-lens lsp` runs the same).
+  { in: 'src/server/main.ts', out: 'server' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
 ].filter((e) => existsSync(join(root, e.in)));
 

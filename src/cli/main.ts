@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<Command>> = {
   models: async () => (await import('./commands/models')).run,
   lint: async () => (await import('./commands/lint')).run,
   probe: async () => (await import('./commands/probe')).run,
+  lsp: async () => (await import('./commands/lsp')).run,
 };
 
 const usage = `Usage: gradient-lens <command> [options]
@@ -14,6 +15,7 @@ Commands:
   lint [paths...]   find vanishing/exploding-gradient risks (--format stylish|json|sarif, --fix)
   models FILE...    print the models found in files (--format text|json)
   probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
+  lsp --stdio       run the language server (Neovim, Helix, Zed, any LSP client)
 
 Run "gradient-lens <command> --help" for a command's options.
 `;

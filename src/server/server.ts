@@ -54,7 +54,7 @@ export function startServer(connection: Connection): void {
   const engine = new LintEngine();
   const lints = new Map<string, DocumentLint>();
   const recorded = new Map<string, Map<string, RecordedFix>>();
-  const timers = new Map<string, NodeJS.Timeout>();
+  const timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   const waiters = new Map<string, (() => void)[]>();
   const reported = new Set<string>();
   let caps: Capabilities | null = null;
@@ -151,15 +151,13 @@ export function startServer(connection: Connection): void {
   function schedule(document: TextDocument, delay: number): void {
     if (!isCandidate(document.languageId, document.uri)) return;
     const key = documentKey(document.uri);
-    clearTimeout(timers.get(key));
+    clearTimeout(timers.get(key)?.timer);
     const version = document.version;
-    timers.set(
-      key,
-      setTimeout(() => {
-        timers.delete(key);
-        void guard('linting', undefined, () => validate(document.uri, version));
-      }, delay),
-    );
+    const timer = setTimeout(() => {
+      timers.delete(key);
+      void guard('linting', undefined, () => validate(document.uri, version));
+    }, delay);
+    timers.set(key, { timer, version });
   }
 
   async function validate(uri: string, version: number): Promise<void> {
@@ -213,6 +211,10 @@ export function startServer(connection: Connection): void {
   documents.onDidOpen((e) => schedule(e.document, 0));
   documents.onDidChangeContent((e) => {
     void guard('scheduling', undefined, async () => {
+      // didOpen also fires this event: that version is scheduled already.
+      const key = documentKey(e.document.uri);
+      if (timers.get(key)?.version === e.document.version) return;
+      if (lints.get(key)?.version === e.document.version) return;
       const config = await settings.get(e.document.uri);
       if (config.run === 'onType') schedule(e.document, debounceMs);
     });
@@ -220,7 +222,7 @@ export function startServer(connection: Connection): void {
   documents.onDidSave((e) => schedule(e.document, 0));
   documents.onDidClose((e) => {
     const key = documentKey(e.document.uri);
-    clearTimeout(timers.get(key));
+    clearTimeout(timers.get(key)?.timer);
     timers.delete(key);
     lints.delete(key);
     recorded.delete(key);

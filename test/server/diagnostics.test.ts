@@ -18,11 +18,14 @@ describe('language server: pushed diagnostics', () => {
     const pending = client.diagnostics(uri);
     client.open(uri, DEEP_SIGMOID);
     const diagnostics = await pending;
-    assert.ok(rules(diagnostics).includes('saturating-activation'), JSON.stringify(rules(diagnostics)));
+    assert.ok(
+      rules(diagnostics).includes('saturating-activation'),
+      JSON.stringify(rules(diagnostics)),
+    );
     const saturating = diagnostics.find((d) => d.code === 'saturating-activation')!;
     assert.equal(saturating.source, 'Gradient Lens');
     assert.match(saturating.codeDescription!.href, /docs\/rules\/saturating-activation\.md$/);
-    assert.equal(saturating.range.start.line, lineOf(DEEP_SIGMOID, "inputShape: [FEATURES]"));
+    assert.equal(saturating.range.start.line, lineOf(DEEP_SIGMOID, 'inputShape: [FEATURES]'));
   });
 
   it('a file without tfjs gets an empty list, a healthy model no findings', async () => {
@@ -45,16 +48,16 @@ describe('language server: pushed diagnostics', () => {
     const stale = await next;
     const parse = stale.find((d) => d.code === 'parse-error');
     assert.ok(parse, JSON.stringify(stale));
-    assert.match(parse.message, /^Parsing error: /);
+    assert.match(String(parse.message), /^Parsing error: /);
     const kept = stale.filter((d) => d.code !== 'parse-error');
     assert.equal(kept.length, good.length);
-    for (const d of kept) assert.match(d.message, /\(stale: the file does not parse\)$/);
+    for (const d of kept) assert.match(String(d.message), /\(stale: the file does not parse\)$/);
     // Fixed again: fresh findings, no stale marks.
     const fixed = client.diagnostics(uri, (p) => p.version === 3);
     client.change(uri, 3, DEEP_SIGMOID);
     const fresh = await fixed;
     assert.deepEqual(rules(fresh), rules(good));
-    assert.ok(fresh.every((d) => !d.message.includes('stale')));
+    assert.ok(fresh.every((d) => !String(d.message).includes('stale')));
   });
 
   it('drops the work for versions typed over before it starts: one lint for a burst of changes', async () => {
@@ -70,7 +73,10 @@ describe('language server: pushed diagnostics', () => {
     const diagnostics = await last;
     assert.ok(rules(diagnostics).includes('saturating-activation'));
     const burst = client.published.filter((p) => p.uri === uri).slice(before);
-    assert.deepEqual(burst.map((p) => p.version), [11]);
+    assert.deepEqual(
+      burst.map((p) => p.version),
+      [11],
+    );
   });
 
   it('clears the diagnostics of a closed document', async () => {

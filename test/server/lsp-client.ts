@@ -30,7 +30,10 @@ export interface Client {
   open(uri: string, text: string, languageId?: string): void;
   change(uri: string, version: number, text: string): void;
   /** The next published diagnostics for `uri` that satisfy `accept`. */
-  diagnostics(uri: string, accept?: (p: PublishDiagnosticsParams) => boolean): Promise<Diagnostic[]>;
+  diagnostics(
+    uri: string,
+    accept?: (p: PublishDiagnosticsParams) => boolean,
+  ): Promise<Diagnostic[]>;
   close(): Promise<void>;
 }
 
@@ -104,8 +107,12 @@ export async function startClient(
     published.push(p);
     for (const listener of [...listeners]) listener();
   });
-  connection.onNotification('window/logMessage', (p: { message: string }) => client.logs.push(p.message));
-  connection.onNotification('window/showMessage', (p: { message: string }) => client.logs.push(p.message));
+  connection.onNotification('window/logMessage', (p: { message: string }) => {
+    client.logs.push(p.message);
+  });
+  connection.onNotification('window/showMessage', (p: { message: string }) => {
+    client.logs.push(p.message);
+  });
   connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
     client.configurationRequests++;
     return p.items.map(() => client.settings);

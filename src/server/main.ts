@@ -2,7 +2,6 @@
  * Entry of dist/server.js, for clients that start the server with node directly: a language
  * server over the transport named on the command line (`--stdio`, `--node-ipc`, `--socket=PORT`).
  */
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { startServer } from './server';
+import { runServer } from './transport';
 
-startServer(createConnection(ProposedFeatures.all));
+runServer(process.argv.slice(2));

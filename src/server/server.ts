@@ -13,6 +13,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
+  ErrorCodes,
+  ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
   type CodeAction,
@@ -77,6 +79,12 @@ export function startServer(connection: Connection): void {
       reportOnce(what, error);
       return fallback;
     }
+  }
+
+  /** A request handler: guarded, and refused before `initialize` as the protocol says (-32002). */
+  async function answer<T>(what: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+    if (!caps) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'initialize first');
+    return guard(what, fallback, run);
   }
 
   const docsHref = (ruleId: string): string =>
@@ -246,7 +254,7 @@ export function startServer(connection: Connection): void {
 
   connection.languages.diagnostics.on(async (params) => {
     const empty: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
-    return guard('diagnostics', empty, async () => {
+    return answer('diagnostics', empty, async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return empty;
       const lint = await currentLint(document);
@@ -260,7 +268,7 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onCodeAction((params) =>
-    guard('code actions', [] as CodeAction[], async () => {
+    answer('code actions', [] as CodeAction[], async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return [];
       const lint = await currentLint(document);
@@ -298,7 +306,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onHover((params) =>
-    guard('hover', null, async () => {
+    answer('hover', null, async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return null;
       const lint = await currentLint(document);
@@ -309,7 +317,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onCodeLens((params) =>
-    guard('CodeLens', [], async () => {
+    answer('CodeLens', [], async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document || !(await settings.get(document.uri)).codeLens) return [];
       // While typing, the last lint serves (the refresh after the next lint updates the lenses).
@@ -319,7 +327,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.languages.inlayHint.on((params) =>
-    guard('inlay hints', [], async () => {
+    answer('inlay hints', [], async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return [];
       const config = await settings.get(document.uri);
@@ -330,7 +338,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onExecuteCommand((params) =>
-    guard('command', null, async () => {
+    answer('command', null, async () => {
       if (params.command !== SHOW_DOCS_COMMAND) return null;
       const ruleId = params.arguments?.[0];
       if (typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) return null;

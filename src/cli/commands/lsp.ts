@@ -2,8 +2,7 @@
  * `gradient-lens lsp --stdio`: the language server, for Neovim, Helix, Zed and any LSP client.
  * It runs until the client sends `exit` or closes the stream.
  */
-import { ProposedFeatures, createConnection } from 'vscode-languageserver/node';
-import { startServer } from '../../server/server';
+import { runServer } from '../../server/transport';
 import { EXIT, UsageError, type CliIO } from '../io';
 
 const usage = `Usage: gradient-lens lsp --stdio
@@ -29,8 +28,6 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (unknown.length > 0) throw new UsageError(`unknown option "${unknown[0]}"\n${usage}`);
   if (!argv.some((a) => TRANSPORTS.test(a)))
     throw new UsageError(`name a transport, e.g. --stdio\n${usage}`);
-  // The library reads the transport from process.argv (and, for --stdio, keeps console.log off
-  // the protocol stream).
-  startServer(createConnection(ProposedFeatures.all));
+  runServer(argv);
   return EXIT.ok;
 }

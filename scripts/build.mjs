@@ -22,6 +22,8 @@ const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   // --concurrency: the CLI's lint worker threads.
   { in: 'src/lint/worker.ts', out: 'lint-worker' },
+  // The language server, for clients that start it with node (`gradient-lens lsp` runs the same).
+  { in: 'src/server/main.ts', out: 'server' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
   // gradient-lens/monitor: runs in the user's training process and uses the tfjs it already loaded.
   { in: 'src/monitor/index.ts', out: 'monitor' },

@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   lint: async () => (await import('./commands/lint')).run,
   probe: async () => (await import('./commands/probe')).run,
   monitor: async () => (await import('./commands/monitor')).run,
+  lsp: async () => (await import('./commands/lsp')).run,
 };
 
 const usage = `Usage: gradient-lens <command> [options]
@@ -17,6 +18,7 @@ Commands:
   models FILE...    print the models found in files (--format text|json)
   probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
   monitor LOGFILE   judge a training log from gradient-lens/monitor (--format table|json|html, --follow)
+  lsp --stdio       run the language server (Neovim, Helix, Zed, any LSP client)
 
 Run "gradient-lens <command> --help" for a command's options, "gradient-lens --version" for the version.
 `;

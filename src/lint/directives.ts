@@ -7,6 +7,7 @@
  */
 import type { Span } from '../analysis/ir';
 import type { Fix, LintMessage, TextEdit } from '../rules/types';
+import { logicalLineEnd } from './bracket-extent';
 import { scanComments } from './comments';
 import { LineIndex } from './positions';
 import type { DirectiveKind, LintProblem, UnusedDirective } from './types';
@@ -20,6 +21,8 @@ export interface Directive {
   span: Span;
   /** The line whose findings it suppresses; null for a file-level directive. */
   targetLine: number | null;
+  /** Last line covered: a next-line directive covers the next line's open brackets to their close. */
+  targetEndLine: number | null;
   /** Deletes the comment (and its line when nothing else is on it). */
   removal: TextEdit;
 }
@@ -75,6 +78,7 @@ export function parseDirectives(
       reason,
       span,
       targetLine: kind === 'disable' ? null : kind === 'disable-line' ? span.line : span.line + 1,
+      targetEndLine: targetEndLine(source, kind, span, comment.end),
       removal: removalEdit(source, comment.start, comment.end),
     });
   }
@@ -162,7 +166,23 @@ function removalEdit(source: string, start: number, end: number): TextEdit {
 
 function covers(directive: Directive, message: LintMessage): boolean {
   if (directive.ruleIds !== null && !directive.ruleIds.includes(message.ruleId)) return false;
-  return directive.targetLine === null || directive.targetLine === message.span.line;
+  if (directive.targetLine === null) return true;
+  const last = directive.targetEndLine ?? directive.targetLine;
+  return message.span.line >= directive.targetLine && message.span.line <= last;
+}
+
+function targetEndLine(
+  source: string,
+  kind: DirectiveKind,
+  span: Span,
+  end: number,
+): number | null {
+  if (kind !== 'disable-next-line') return kind === 'disable' ? null : span.line;
+  const lineBreak = /\r\n|[\n\r\u2028\u2029]/g;
+  lineBreak.lastIndex = end;
+  const found = lineBreak.exec(source);
+  if (!found) return span.line + 1;
+  return logicalLineEnd(source, found.index + found[0].length, span.line + 1);
 }
 
 function splitReason(rest: string): { list: string; reason: string | null } {

@@ -249,3 +249,35 @@ test('pathological comments are handled in linear time', () => {
   for (const source of sources) parseDirectives(source, isKnown);
   assert.ok(performance.now() - started < 2000, 'took too long: a regex backtracks');
 });
+
+test('disable-next-line above a statement covers its lines up to where its brackets close', () => {
+  const source = [
+    '// gradient-lens-disable-next-line rule-a',
+    'model.add(',
+    "  tf.layers.dense({ units: 8, activation: 'sigmoid' }),",
+    ');',
+    "model.add(tf.layers.dense({ units: 8, activation: 'sigmoid' }));",
+  ].join('\n');
+  const { kept } = run(source, [
+    ['rule-a', 2],
+    ['rule-a', 3],
+    ['rule-b', 3],
+    ['rule-a', 5],
+  ]);
+  assert.deepEqual(kept, ['rule-b@3', 'rule-a@5']);
+});
+
+test('brackets inside strings and comments do not stretch a next-line directive', () => {
+  const source = [
+    '// gradient-lens-disable-next-line rule-a',
+    "const name = 'dense('; // (",
+    "model.add(tf.layers.dense({ name, activation: 'sigmoid' }));",
+  ].join('\n');
+  assert.deepEqual(
+    run(source, [
+      ['rule-a', 2],
+      ['rule-a', 3],
+    ]).kept,
+    ['rule-a@3'],
+  );
+});

@@ -1,0 +1,104 @@
+/**
+ * A document's lint as LSP diagnostics: `code` is the rule id with `codeDescription.href` to its
+ * docs page; a file that does not parse shows a "Parsing error" while the last good findings stay,
+ * marked stale (their fixes are not offered: the offsets belong to the older text).
+ */
+import { DiagnosticSeverity, type Diagnostic, type Position } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import type { LintProblem } from '../lint/types';
+import type { LintMessage } from '../rules/types';
+import { diagnosticKey, type RecordedFix } from './code-actions';
+import type { DocumentLint } from './engine';
+
+export const SOURCE = 'Gradient Lens';
+export const PARSE_ERROR_CODE = 'parse-error';
+export const STALE_SUFFIX = ' (stale: the file does not parse)';
+
+const SEVERITY: Record<LintMessage['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export interface DiagnosticSet {
+  diagnostics: Diagnostic[];
+  /** Fixes per diagnostic key, for code actions. */
+  recorded: Map<string, RecordedFix>;
+}
+
+export function toDiagnostics(
+  lint: DocumentLint,
+  document: TextDocument,
+  docsHref: (ruleId: string) => string,
+): DiagnosticSet {
+  const diagnostics: Diagnostic[] = [];
+  const recorded = new Map<string, RecordedFix>();
+  const current = lint.text === document.getText();
+  const positions = current
+    ? document
+    : TextDocument.create(document.uri, document.languageId, lint.version, lint.text);
+  const clamp = (p: Position): Position =>
+    p.line < document.lineCount ? p : document.positionAt(document.getText().length);
+  for (const message of lint.messages) {
+    const diagnostic: Diagnostic = {
+      range: {
+        start: clamp(positions.positionAt(message.span.start)),
+        end: clamp(positions.positionAt(message.span.end)),
+      },
+      severity: SEVERITY[message.severity],
+      code: message.ruleId,
+      codeDescription: { href: docsHref(message.ruleId) },
+      source: SOURCE,
+      message: lint.stale ? message.message + STALE_SUFFIX : message.message,
+    };
+    if (lint.stale) diagnostic.data = { stale: true };
+    diagnostics.push(diagnostic);
+    if (!lint.stale) {
+      recorded.set(diagnosticKey(diagnostic), {
+        ruleId: message.ruleId,
+        span: message.span,
+        fixes: message.fixes,
+      });
+    }
+  }
+  for (const problem of lint.problems) {
+    const diagnostic = problemDiagnostic(problem, problem.kind);
+    diagnostics.push(diagnostic);
+    recorded.set(diagnosticKey(diagnostic), {
+      ruleId: null,
+      span: {
+        start: 0,
+        end: 0,
+        line: problem.line,
+        column: problem.column,
+        endLine: 0,
+        endColumn: 0,
+      },
+      fixes: problem.fix ? [problem.fix] : [],
+    });
+  }
+  if (lint.parseError) {
+    const diagnostic = problemDiagnostic(lint.parseError, PARSE_ERROR_CODE);
+    diagnostic.message = `Parsing error: ${lint.parseError.message}`;
+    diagnostic.severity = DiagnosticSeverity.Error;
+    diagnostics.push(diagnostic);
+  }
+  return { diagnostics, recorded };
+}
+
+function problemDiagnostic(problem: LintProblem, code: string): Diagnostic {
+  const start = { line: Math.max(0, problem.line - 1), character: Math.max(0, problem.column - 1) };
+  const sameOrLater =
+    problem.endLine > problem.line ||
+    (problem.endLine === problem.line && problem.endColumn > problem.column);
+  const end = sameOrLater
+    ? { line: problem.endLine - 1, character: problem.endColumn - 1 }
+    : { line: start.line, character: start.character + 1 };
+  return {
+    range: { start, end },
+    severity: SEVERITY[problem.severity],
+    code,
+    source: SOURCE,
+    message: problem.message,
+  };
+}

@@ -1,0 +1,45 @@
+/**
+ * URIs as clients send them and file paths as the engine reads them. Clients differ in how they
+ * spell the same file (`file:///c%3A/x.ts` from VS Code, `file:///C:/x.ts` from Neovim), so every
+ * map keyed by document goes through `documentKey`.
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** The file path the engine lints (config files are found from it), or null for untitled buffers. */
+export function uriToPath(uri: string): string | null {
+  if (!uri.startsWith('file:')) return null;
+  try {
+    const path = fileURLToPath(uri);
+    // Windows drive letters: the same file whatever case the client used.
+    return /^[a-z]:/.test(path) ? path[0].toUpperCase() + path.slice(1) : path;
+  } catch {
+    return null;
+  }
+}
+
+export function pathToUri(path: string): string {
+  return pathToFileURL(path).href;
+}
+
+/** One key per file whatever the client's percent-encoding; other schemes stay as sent. */
+export function documentKey(uri: string): string {
+  const path = uriToPath(uri);
+  return path === null ? uri : pathToUri(path);
+}
+
+/** What the linter is given as the file path: the real path, or a name that keeps the extension. */
+export function lintPath(uri: string): string {
+  const path = uriToPath(uri);
+  if (path !== null) return path;
+  const tail = uri.slice(uri.lastIndexOf('/') + 1) || 'untitled.js';
+  return /\.[cm]?[jt]sx?$/.test(tail) ? tail : `${tail}.js`;
+}
+
+export const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+
+/** Documents the server analyses: by language id, or by extension when the client sends another id. */
+export function isCandidate(languageId: string, uri: string): boolean {
+  return LANGUAGES.includes(languageId) || /\.[cm]?[jt]sx?$/.test(uri);
+}
+
+export const CONFIG_FILE = '.gradientlensrc.json';

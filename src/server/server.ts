@@ -1,0 +1,368 @@
+/**
+ * The language server: wires the connection's requests and notifications to the engine. Analysis
+ * runs here, off the editor's thread: diagnostics (pushed, or pulled when the client supports
+ * textDocument/diagnostic), code actions, hovers, CodeLens, inlay hints, settings through
+ * workspace/configuration, and `.gradientlensrc.json` watching. A handler that fails logs once
+ * and answers empty; the server keeps serving.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  ErrorCodes,
+  ResponseError,
+  TextDocumentSyncKind,
+  TextDocuments,
+  type CodeAction,
+  type Connection,
+  type DocumentDiagnosticReport,
+  type InitializeParams,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import {
+  FIX_ALL_KIND,
+  diagnosticKey,
+  fixAllAction,
+  quickFixes,
+  wants,
+  type RecordedFix,
+} from './code-actions';
+import { toDiagnostics } from './diagnostics';
+import { LintEngine, type DocumentLint } from './engine';
+import { SHOW_DOCS_COMMAND, estimateHints, layerHover, modelLenses } from './features';
+import { CONFIG_FILE, documentKey, isCandidate, lintPath, pathToUri } from './paths';
+import { SECTION, SettingsCache } from './settings';
+
+const DEFAULT_DEBOUNCE_MS = 300;
+
+interface Capabilities {
+  configuration: boolean;
+  pullDiagnostics: boolean;
+  diagnosticRefresh: boolean;
+  codeLensRefresh: boolean;
+  inlayHintRefresh: boolean;
+  watchedFilesRegistration: boolean;
+  configurationRegistration: boolean;
+  showDocument: boolean;
+}
+
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const engine = new LintEngine();
+  const lints = new Map<string, DocumentLint>();
+  const recorded = new Map<string, Map<string, RecordedFix>>();
+  const timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
+  const waiters = new Map<string, (() => void)[]>();
+  const reported = new Set<string>();
+  let caps: Capabilities | null = null;
+  let settings = new SettingsCache(null);
+  let debounceMs = DEFAULT_DEBOUNCE_MS;
+  let docsRoot = findDocsRoot();
+
+  /** An internal error is logged once (per distinct message); the request answers its fallback. */
+  const reportOnce = (what: string, error: unknown): void => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    const key = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    connection.console.error(`Gradient Lens: ${what} failed: ${text}`);
+  };
+  async function guard<T>(what: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      reportOnce(what, error);
+      return fallback;
+    }
+  }
+
+  /** A request handler: guarded, and refused before `initialize` as the protocol says (-32002). */
+  async function answer<T>(what: string, fallback: T, run: () => T | Promise<T>): Promise<T> {
+    if (!caps) throw new ResponseError(ErrorCodes.ServerNotInitialized, 'initialize first');
+    return guard(what, fallback, run);
+  }
+
+  const docsHref = (ruleId: string): string =>
+    docsRoot.startsWith('file:') || /^https?:/.test(docsRoot)
+      ? `${docsRoot.replace(/\/$/, '')}/${encodeURIComponent(ruleId)}.md`
+      : pathToUri(join(docsRoot, `${ruleId}.md`));
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const c = params.capabilities;
+    caps = {
+      configuration: c.workspace?.configuration === true,
+      pullDiagnostics: c.textDocument?.diagnostic !== undefined,
+      diagnosticRefresh: c.workspace?.diagnostics?.refreshSupport === true,
+      codeLensRefresh: c.workspace?.codeLens?.refreshSupport === true,
+      inlayHintRefresh: c.workspace?.inlayHint?.refreshSupport === true,
+      watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+      configurationRegistration: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
+      showDocument: c.window?.showDocument?.support === true,
+    };
+    const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
+      debounceMs = Math.min(5000, options.debounceMs);
+    if (typeof options.docsUrl === 'string' && options.docsUrl !== '') docsRoot = options.docsUrl;
+    settings = new SettingsCache(
+      caps.configuration
+        ? async (scopeUri) =>
+            connection.workspace.getConfiguration({
+              scopeUri,
+              section: SECTION,
+            }) as Promise<unknown>
+        : null,
+    );
+    return {
+      capabilities: {
+        textDocumentSync: {
+          openClose: true,
+          change: TextDocumentSyncKind.Incremental,
+          save: { includeText: false },
+        },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        hoverProvider: true,
+        codeLensProvider: { resolveProvider: false },
+        inlayHintProvider: true,
+        executeCommandProvider: { commands: [SHOW_DOCS_COMMAND] },
+        ...(caps.pullDiagnostics
+          ? {
+              diagnosticProvider: {
+                identifier: 'gradientLens',
+                interFileDependencies: false,
+                workspaceDiagnostics: false,
+              },
+            }
+          : {}),
+      },
+      serverInfo: { name: 'gradient-lens' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    if (caps?.configurationRegistration)
+      void connection.client.register(DidChangeConfigurationNotification.type, {
+        section: SECTION,
+      });
+    if (caps?.watchedFilesRegistration)
+      void connection.client.register(DidChangeWatchedFilesNotification.type, {
+        watchers: [{ globPattern: `**/${CONFIG_FILE}` }],
+      });
+  });
+
+  // Scheduling: each change restarts the document's timer; when it fires, a newer version means
+  // the work is dropped before it starts (and again after the settings round trip).
+  function schedule(document: TextDocument, delay: number): void {
+    if (!isCandidate(document.languageId, document.uri)) return;
+    const key = documentKey(document.uri);
+    clearTimeout(timers.get(key)?.timer);
+    const version = document.version;
+    const timer = setTimeout(() => {
+      timers.delete(key);
+      void guard('linting', undefined, () => validate(document.uri, version));
+    }, delay);
+    timers.set(key, { timer, version });
+  }
+
+  async function validate(uri: string, version: number): Promise<void> {
+    const key = documentKey(uri);
+    try {
+      if (documents.get(uri)?.version !== version) return;
+      const config = await settings.get(uri);
+      const document = documents.get(uri);
+      if (!document || document.version !== version) return;
+      const lint = engine.lint(document.getText(), lintPath(uri), version, config, lints.get(key));
+      for (const error of lint.configErrors) {
+        if (reported.has(error)) continue;
+        reported.add(error);
+        connection.console.error(`Gradient Lens: invalid configuration, ignored: ${error}`);
+        void connection.window.showWarningMessage(
+          `Gradient Lens: invalid configuration, ignored. ${error}`,
+        );
+      }
+      lints.set(key, lint);
+      const set = toDiagnostics(lint, document, docsHref);
+      recorded.set(key, set.recorded);
+      if (!caps?.pullDiagnostics)
+        void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
+      if (caps?.codeLensRefresh)
+        void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (caps?.inlayHintRefresh)
+        void connection.languages.inlayHint.refresh().catch(() => undefined);
+    } finally {
+      for (const wake of waiters.get(key) ?? []) wake();
+      waiters.delete(key);
+    }
+  }
+
+  /** The lint of the document's current version, waiting for the scheduled one if need be. */
+  async function currentLint(document: TextDocument): Promise<DocumentLint | undefined> {
+    const key = documentKey(document.uri);
+    const found = lints.get(key);
+    if (found?.version === document.version) return found;
+    if (!isCandidate(document.languageId, document.uri)) return undefined;
+    if (!timers.has(key)) schedule(document, 0);
+    await new Promise<void>((resolve) => waiters.set(key, [...(waiters.get(key) ?? []), resolve]));
+    return lints.get(key);
+  }
+
+  function relintAll(): void {
+    for (const document of documents.all()) schedule(document, 0);
+    if (caps?.pullDiagnostics && caps.diagnosticRefresh)
+      void connection.languages.diagnostics.refresh().catch(() => undefined);
+  }
+
+  documents.onDidOpen((e) => schedule(e.document, 0));
+  documents.onDidChangeContent((e) => {
+    void guard('scheduling', undefined, async () => {
+      // didOpen also fires this event: that version is scheduled already.
+      const key = documentKey(e.document.uri);
+      if (timers.get(key)?.version === e.document.version) return;
+      if (lints.get(key)?.version === e.document.version) return;
+      const config = await settings.get(e.document.uri);
+      if (config.run === 'onType') schedule(e.document, debounceMs);
+    });
+  });
+  documents.onDidSave((e) => schedule(e.document, 0));
+  documents.onDidClose((e) => {
+    const key = documentKey(e.document.uri);
+    clearTimeout(timers.get(key)?.timer);
+    timers.delete(key);
+    lints.delete(key);
+    recorded.delete(key);
+    settings.forget(e.document.uri);
+    // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
+    if (!caps?.pullDiagnostics)
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  });
+
+  connection.onDidChangeConfiguration((params) => {
+    settings.changed(params?.settings);
+    relintAll();
+  });
+
+  connection.onDidChangeWatchedFiles((params) => {
+    const changes = Array.isArray(params?.changes) ? params.changes : [];
+    if (!changes.some((c) => typeof c?.uri === 'string' && c.uri.endsWith(CONFIG_FILE))) return;
+    engine.resetConfigFiles();
+    relintAll();
+  });
+
+  connection.languages.diagnostics.on(async (params) => {
+    const empty: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    return answer('diagnostics', empty, async () => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return empty;
+      const lint = await currentLint(document);
+      const latest = documents.get(params.textDocument.uri);
+      if (!lint || !latest) return empty;
+      return {
+        kind: DocumentDiagnosticReportKind.Full,
+        items: toDiagnostics(lint, latest, docsHref).diagnostics,
+      };
+    });
+  });
+
+  connection.onCodeAction((params) =>
+    answer('code actions', [] as CodeAction[], async () => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const lint = await currentLint(document);
+      if (!lint) return [];
+      const key = documentKey(document.uri);
+      const byKey = recorded.get(key) ?? new Map<string, RecordedFix>();
+      const only = params.context.only;
+      const actions: CodeAction[] = [];
+      let fixable = false;
+      if (wants(only, CodeActionKind.QuickFix)) {
+        for (const diagnostic of params.context.diagnostics) {
+          const found = byKey.get(diagnosticKey(diagnostic));
+          if (!found) continue;
+          fixable ||= found.fixes.length > 0;
+          actions.push(...quickFixes(document, lintPath(document.uri), diagnostic, found));
+        }
+      }
+      // Fix-all re-lints until stable: computed when asked for by kind (Source Action menu,
+      // codeActionsOnSave) or beside a fixable finding's quick fixes, never on every cursor move.
+      const askedFixAll = only !== undefined && wants(only, FIX_ALL_KIND);
+      if (
+        (askedFixAll || fixable) &&
+        !lint.stale &&
+        lint.messages.some((m) => m.fixes.length > 0)
+      ) {
+        const config = await settings.get(document.uri);
+        const action = fixAllAction(
+          document,
+          engine.fixAll(document.getText(), lintPath(document.uri), config),
+        );
+        if (action) actions.push(action);
+      }
+      return actions;
+    }),
+  );
+
+  connection.onHover((params) =>
+    answer('hover', null, async () => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return null;
+      const lint = await currentLint(document);
+      if (!lint) return null;
+      const { batchSize } = await settings.get(document.uri);
+      return layerHover(lint, document, document.offsetAt(params.position), batchSize, docsHref);
+    }),
+  );
+
+  connection.onCodeLens((params) =>
+    answer('CodeLens', [], async () => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document || !(await settings.get(document.uri)).codeLens) return [];
+      // While typing, the last lint serves (the refresh after the next lint updates the lenses).
+      const lint = lints.get(documentKey(document.uri)) ?? (await currentLint(document));
+      return lint ? modelLenses(lint, document) : [];
+    }),
+  );
+
+  connection.languages.inlayHint.on((params) =>
+    answer('inlay hints', [], async () => {
+      const document = documents.get(params.textDocument.uri);
+      if (!document) return [];
+      const config = await settings.get(document.uri);
+      if (!config.inlineHints) return [];
+      const lint = await currentLint(document);
+      return lint ? estimateHints(lint, document, params.range, config.batchSize) : [];
+    }),
+  );
+
+  connection.onExecuteCommand((params) =>
+    answer('command', null, async () => {
+      if (params.command !== SHOW_DOCS_COMMAND) return null;
+      const ruleId = params.arguments?.[0];
+      if (typeof ruleId !== 'string' || !/^[a-z0-9-]+$/.test(ruleId)) return null;
+      const uri = docsHref(ruleId);
+      if (caps?.showDocument) await connection.window.showDocument({ uri, takeFocus: true });
+      else
+        void connection.window.showInformationMessage(
+          `Gradient Lens: ${ruleId} is documented at ${uri}`,
+        );
+      return null;
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** docs/rules of the installed package: beside dist/ when bundled, two levels up from sources. */
+function findDocsRoot(): string {
+  for (const candidate of [
+    join(__dirname, '..', 'docs', 'rules'),
+    join(__dirname, '..', '..', 'docs', 'rules'),
+  ]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  return join(__dirname, '..', 'docs', 'rules');
+}

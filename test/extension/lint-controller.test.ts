@@ -144,7 +144,7 @@ model.compile({ optimizer: tf.train.adam(LEARNING_RATE), loss: 'meanSquaredError
       (d) => d.code?.value === 'high-learning-rate',
     );
   assert.equal(rates().length, 0);
-  constants.setText(`export const LEARNING_RATE = 0.5;\n`);
+  constants.setText(`export const LEARNING_RATE = 5;\n`);
   const published = fake.nextDiagnostics(importer.uri.toString());
   fake.didSave.fire(constants);
   await published;

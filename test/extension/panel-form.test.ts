@@ -72,7 +72,7 @@ describe('the assumptions form in the panel', { skip }, () => {
       void dialog.dismiss();
     });
     await page.addInitScript(
-      `window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });`,
+      `window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m), getState: () => undefined, setState: () => {} });`,
     );
     await page.goto(pathToFileURL(file).href);
 

@@ -29,6 +29,9 @@ export function createRule(rule: Rule): EslintRule.RuleModule {
       return {
         Program() {
           for (const finding of findingsOf(rule, sourceCode, context.filename, options)) {
+            // A hint is advice below the level where the problem is material; ESLint has no level
+            // under "warn" to show it at, so it stays out rather than reading as a claim.
+            if (finding.hint) continue;
             const [fix, suggestions] = splitFixes(finding.fixes, rule.meta.fixable);
             context.report({
               message: finding.message,
@@ -46,9 +49,12 @@ export function createRule(rule: Rule): EslintRule.RuleModule {
   };
 }
 
-/** Gradient Lens severities in ESLint's words: ESLint has no "info", so info rules warn. */
-export function eslintSeverity(severity: Exclude<Severity, 'off'>): 'error' | 'warn' {
-  return severity === 'error' ? 'error' : 'warn';
+/**
+ * Gradient Lens severities in ESLint's words. ESLint has no "info": a warning there is a claim about
+ * the model's gradients, so rules that only give advice by default are off in `recommended`.
+ */
+export function eslintSeverity(severity: Exclude<Severity, 'off'>): 'error' | 'warn' | 'off' {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warn' : 'off';
 }
 
 /** The preferred fix is what `eslint --fix` applies; every other fix is a suggestion. */

@@ -95,7 +95,13 @@ export class ProjectWorkspaces {
 
   forFile(file: string): Workspace {
     const path = resolve(this.cwd, file);
-    const root = findRoot([path], this.cwd, this.ownFolder ? dirname(path) : resolve(this.cwd));
+    // A file outside the working directory (and outside any project) is its folder's only.
+    const inCwd = path.startsWith(`${resolve(this.cwd)}/`);
+    const root = findRoot(
+      [path],
+      this.cwd,
+      this.ownFolder || !inCwd ? dirname(path) : resolve(this.cwd),
+    );
     let ws = this.byRoot.get(root);
     if (!ws) this.byRoot.set(root, (ws = diskWorkspace(root)));
     return ws;

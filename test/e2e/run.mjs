@@ -50,6 +50,11 @@ async function runGroup(name, { trusted }, cases) {
   }
   const ctx = { wb, page: wb.page, workspace: server.workspace, artifacts, server };
   for (const c of selected) {
+    if (c.skip) {
+      log(`  - ${c.name} (skipped: ${c.skip})`);
+      skipped++;
+      continue;
+    }
     const started = Date.now();
     try {
       await c.run(ctx);
@@ -65,6 +70,8 @@ async function runGroup(name, { trusted }, cases) {
     .close()
     .catch(() => {});
 }
+
+let skipped = 0;
 
 function record(name, error, ms = 0) {
   results.push({ name, error });
@@ -115,7 +122,7 @@ async function finish(code) {
   clearTimeout(watchdog);
   await cleanup();
   const failed = results.filter((r) => r.error).length;
-  log(`${results.length - failed} passed, ${failed} failed`);
+  log(`${results.length - failed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(code || (failed > 0 || results.length === 0 ? 1 : 0));
 }
 

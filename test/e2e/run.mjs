@@ -19,6 +19,7 @@ const SUITE_TIMEOUT_MS = 12 * 60_000;
 const servers = [];
 let browser = null;
 let results = [];
+let skipped = 0;
 
 async function main() {
   mkdirSync(artifacts, { recursive: true });
@@ -70,8 +71,6 @@ async function runGroup(name, { trusted }, cases) {
     .close()
     .catch(() => {});
 }
-
-let skipped = 0;
 
 function record(name, error, ms = 0) {
   results.push({ name, error });

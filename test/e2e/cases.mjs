@@ -473,11 +473,15 @@ export const trustedCases = [
       await wb.runCommand('View: Close All Editors');
       const expected = cliLint(workspace).length;
       await wb.runCommand('Gradient Lens: Lint Workspace');
+      // The Problems list only renders the rows that fit: give it the whole window to count them.
+      await wb.problems();
+      await wb.runCommand('View: Toggle Maximized Panel');
       await waitUntil(
         `${expected} problems from the workspace lint`,
         async () =>
           (await wb.problems()).filter((r) => r.text.includes('Gradient Lens')).length === expected,
       );
+      await wb.runCommand('View: Toggle Maximized Panel');
     },
   },
 ];

@@ -481,7 +481,6 @@ export const trustedCases = [
         async () =>
           (await wb.problems()).filter((r) => r.text.includes('Gradient Lens')).length === expected,
       );
-      await wb.runCommand('View: Toggle Maximized Panel');
     },
   },
 ];

@@ -67,9 +67,15 @@ function nodeFs(): NodeFs | null {
   }
 }
 
+/** The few DOM members a download needs (the package's types do not assume a DOM). */
+interface PageDocument {
+  createElement(tag: 'a'): { href: string; download: string; click(): void; remove(): void };
+  body: { appendChild(node: unknown): unknown };
+}
+
 /** Saves the records as a .jsonl file from a browser page (an object URL on a temporary link). */
 export function downloadText(text: string, fileName: string): boolean {
-  const doc = (globalThis as { document?: Document }).document;
+  const doc = (globalThis as { document?: PageDocument }).document;
   if (!doc || typeof Blob === 'undefined' || typeof URL.createObjectURL !== 'function')
     return false;
   const url = URL.createObjectURL(new Blob([text], { type: 'application/x-ndjson' }));

@@ -116,12 +116,16 @@ test('a probe cancelled while it waits for its turn fails at once and the runnin
 
 test('a model failure keeps the process; a crash or a timeout replaces it', async () => {
   const ok = await probeTracked(requestFor(deepSigmoid));
-  const unknownValue = requestFor(`
+  // With assuming refused, an open value is a failure of the model, not of the process.
+  const unknownValue: ProbeRequest = {
+    ...requestFor(`
     import * as tf from '@tensorflow/tfjs';
     const model = tf.sequential();
     model.add(tf.layers.dense({ units: width, inputShape: [4] }));
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-  `);
+  `),
+    assume: false,
+  };
   const refused = await probeTracked(unknownValue);
   assert.equal((refused.error as ProbeError).code, 'unresolved');
   assert.equal(refused.pid, ok.pid);

@@ -50,7 +50,7 @@ export function valueText(value: unknown): string {
 
 /** The assumption sentences, each once, in their order. */
 export function uniqueSentences(report: ProbeReport): string[] {
-  return [...new Set(report.assumptions)];
+  return [...new Set(report.assumptions.map((a) => a.trim()).filter((a) => a.length > 0))];
 }
 
 /** A sentence for plain text: `code` becomes "code". */

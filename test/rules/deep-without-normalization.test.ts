@@ -274,7 +274,7 @@ model.add(tf.layers.dense({units: 1}));`,
       output: null,
     },
     {
-      name: 'a brace-less if body on its own line: no fix',
+      name: 'a brace-less if body on its own line: the path that adds it is a variant, no fix',
       code: `import * as tf from '@tensorflow/tfjs'
 export function build(wide: boolean) {
   const model = tf.sequential()
@@ -289,7 +289,7 @@ export function build(wide: boolean) {
 }`,
       options: LEGACY,
       errors: [
-        { messageId: 'unknown', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
+        { messageId: 'missing', line: 3, column: 17, endLine: 3, endColumn: 30, hint: true },
       ],
       output: null,
     },

@@ -73,7 +73,12 @@ export class CodeLensProvider implements vscode.CodeLensProvider, vscode.Disposa
                   title: verdictLensTitle(entry.report, true),
                   tooltip: `The code changed since this probe (${entry.report.verdict}); click to probe it again`,
                   command: 'gradientLens.probeModel',
-                  arguments: [document.uri, model.name, model.span.line, ...(variant ? [variant.id] : [])],
+                  arguments: [
+                    document.uri,
+                    model.name,
+                    model.span.line,
+                    ...(variant ? [variant.id] : []),
+                  ],
                 }
               : {
                   title: verdictLensTitle(entry.report),

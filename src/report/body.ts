@@ -2,7 +2,7 @@
  * The report's markup, shared by the standalone HTML file and the VS Code webview. Every value that
  * can come from user code goes through escapeHtml; the chart data travels as escaped JSON.
  */
-import { confirmFindings } from '../rules/confirm';
+import { confirmFindings } from '../rules/util/confirm';
 import type { LintMessage } from '../rules/types';
 import type { LayerProbe, ProbeReport, Verdict } from '../probe/types';
 import { THRESHOLD_DEFAULTS } from '../probe/defaults';

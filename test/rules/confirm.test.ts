@@ -1,7 +1,7 @@
 /** After a probe, each finding of the model says whether the measurement confirms it. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { confirmationLines, confirmFindings } from '../../src/rules/confirm';
+import { confirmationLines, confirmFindings } from '../../src/rules/util/confirm';
 import type { Finding } from '../../src/rules/types';
 import type { LayerProbe, ProbeReport } from '../../src/probe/types';
 

@@ -17,7 +17,7 @@ import type {
   ProbeRuntimeOptions,
 } from '../../probe/types';
 import { lintText, type LintMessage } from '../../lint';
-import { confirmFindings } from '../../rules/confirm';
+import { confirmFindings } from '../../rules/util/confirm';
 import { renderReportHtml } from '../../report';
 import { formatProbeJson } from '../formatters/probe-json';
 import { formatProbeTable } from '../formatters/probe-table';

@@ -3,7 +3,7 @@
  * report's other measurements (documented in src/probe/types.ts). Non-finite numbers become null,
  * as in any JSON; each layer's `nonFinite` count still says how many there were.
  */
-import type { Confirmation } from '../../rules/confirm';
+import type { Confirmation } from '../../rules/util/confirm';
 import type { ProbeReport } from '../../probe/types';
 
 export function formatProbeJson(report: ProbeReport, confirmations?: Confirmation[]): string {

@@ -4,7 +4,7 @@
  */
 import type { LayerProbe, ProbeReport } from '../../probe/types';
 import { assumedRows, sentenceText, sourceText, uniqueSentences } from '../../report/assumed';
-import { confirmationLines, type Confirmation } from '../../rules/confirm';
+import { confirmationLines, type Confirmation } from '../../rules/util/confirm';
 
 interface Column {
   title: string;

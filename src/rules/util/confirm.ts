@@ -4,8 +4,8 @@
  * "not confirmed: measured healthy (layer 0 at 0.56x)". Findings about risks a probe at initialisation cannot
  * measure (growth through time during training, a saturating output once trained) say so instead (null).
  */
-import type { ProbeReport } from '../probe/types';
-import type { Finding } from './types';
+import type { ProbeReport } from '../../probe/types';
+import type { Finding } from '../types';
 
 export interface Confirmation {
   ruleId: string;

@@ -7,7 +7,7 @@ import { build } from 'esbuild';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { analyze as Analyze } from '../src/analysis/index';
-import { PARSE_OPTIONS } from '../src/analysis/parse';
+import { PARSE_OPTIONS } from '../src/analysis/js/parse';
 import { generateModelFile, generatePlainFile } from './extract-input';
 
 let analyze: typeof Analyze;

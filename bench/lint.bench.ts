@@ -8,7 +8,7 @@
  */
 import { parse } from '@typescript-eslint/typescript-estree';
 import { analyze } from '../src/analysis';
-import { PARSE_OPTIONS } from '../src/analysis/parse';
+import { PARSE_OPTIONS } from '../src/analysis/js/parse';
 import { lintText } from '../src/lint/index';
 import { rules } from '../src/rules';
 import { generateModelFile } from '../test/lint/model-code';

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as WorkspaceModule from '../src/workspace/index';
 import type { analyze as Analyze } from '../src/analysis/index';
-import type { parseSource as ParseSource } from '../src/analysis/parse';
+import type { parseSource as ParseSource } from '../src/analysis/js/parse';
 
 const MIRROR = '/work/.mirror/tensorflow+tfjs-examples/repo';
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -30,7 +30,7 @@ async function loadBundled(): Promise<Shipped> {
   const outfile = join(root, '.cache', 'bench', 'workspace.cjs');
   await build({
     stdin: {
-      contents: `export { createWorkspace } from './src/workspace/index';\nexport { parseSource } from './src/analysis/parse';\nexport { analyze } from './src/analysis/index';\n`,
+      contents: `export { createWorkspace } from './src/workspace/index';\nexport { parseSource } from './src/analysis/js/parse';\nexport { analyze } from './src/analysis/index';\n`,
       resolveDir: root,
       loader: 'ts',
     },

@@ -5,7 +5,7 @@
  * Plain text in, edits out (no vscode); runs in the engine bundle because it parses.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { parseSource } from '../analysis/parse';
+import { parseSource } from '../analysis/js/parse';
 import type { TextEdit } from '../rules/types';
 
 export const DEFAULT_MONITOR_LOG = 'runs/monitor.jsonl';

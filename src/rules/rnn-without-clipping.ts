@@ -1,5 +1,5 @@
 import type { CustomLoopCall, ModelGraph, Span } from '../analysis/ir';
-import { contains } from '../analysis/spans';
+import { contains } from '../analysis/js/spans';
 import type { Fix, Rule, RuleContext } from './types';
 import { clipOverrideCode, GENERATED_NAMES, tfNamespace } from './util/clipping';
 import { fix } from './util/fix';

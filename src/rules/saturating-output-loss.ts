@@ -4,7 +4,7 @@ import { fix, replaceSpan, stringLiteral } from './util/fix';
 import { report } from './util/message';
 import { describeLayer, layerActivation } from './util/model';
 import { readsParameter } from './util/source';
-import { contains } from '../analysis/spans';
+import { contains } from '../analysis/js/spans';
 import { ACTIVATION_LAYER_FACTORIES, isActivationLayer, isWeighted } from './util/terms';
 
 /** tfjs names and aliases of the regression losses, by canonical name. */

@@ -5,7 +5,7 @@
  * covers that statement's lines up to where its brackets close. "For this file" goes at the top.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { parseSource } from '../analysis/parse';
+import { parseSource } from '../analysis/js/parse';
 import { logicalLineEnd } from '../lint/bracket-extent';
 import type { Span } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';

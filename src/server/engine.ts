@@ -5,7 +5,7 @@
  */
 import { analyze } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
-import { mentionsTfjs } from '../analysis/parse';
+import { mentionsTfjs } from '../analysis/js/parse';
 import { lintText } from '../lint';
 import {
   ConfigError,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { analyze, type LoadedModule, type ModuleHost } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
-import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/parse';
+import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
 import { mayRead, resolveSpecifier } from './resolve';
 import { scanImports, type ScannedImports } from './scan';
 

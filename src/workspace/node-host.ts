@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { AnalysisResult } from '../analysis/ir';
-import { MAX_SOURCE_LENGTH } from '../analysis/parse';
+import { MAX_SOURCE_LENGTH } from '../analysis/js/parse';
 import type { LintConfig, LintDependencies } from '../lint';
 import { isSourceFile } from '../lint/files';
 import type { LintResult } from '../lint/types';

@@ -1,5 +1,5 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { Span } from './ir';
+import type { Span } from '../ir';
 
 /**
  * The file whose code the interpreter is running when that is not the analyzed file (workspace

@@ -2,7 +2,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { CallNode } from './calls';
 import { toLayerConfig, toValue } from './convert';
-import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from './ir';
+import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from '../ir';
 import { type Interp, unwrap } from './interpreter';
 import { spanOf } from './spans';
 import { TENSOR_FACTORIES, dataTensor, fitShapes } from './tensors';

@@ -4,7 +4,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ModuleHome } from './linker';
-import type { CustomLoopCall, LayerConfig, OptimizerInfo, Span, TrainingCall } from './ir';
+import type { CustomLoopCall, LayerConfig, OptimizerInfo, Span, TrainingCall } from '../ir';
 
 export type FunctionNode =
   TSESTree.FunctionDeclaration | TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression;
@@ -102,7 +102,7 @@ export interface ModelRec {
   layers: LayerRec[];
   inputs: AV;
   outputs: AV;
-  compile?: { span: Span; argsText: string; loss?: import('./ir').LossInfo };
+  compile?: { span: Span; argsText: string; loss?: import('../ir').LossInfo };
   optimizer?: OptimizerRec;
   fitCalls: TrainingCall[];
   customLoops: CustomLoopCall[];

@@ -9,7 +9,7 @@ import type {
   ModelGraph,
   Span,
   Value,
-} from './ir';
+} from '../ir';
 import { spanBetween } from './spans';
 import { type FileClipping, trainingSetup } from './training';
 import { groupBuilds } from './variants';

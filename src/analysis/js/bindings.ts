@@ -1,6 +1,6 @@
 /** How a file reaches tfjs: module specifiers, imports, and the names it uses for `tf` and `tf.layers`. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { AnalysisResult } from './ir';
+import type { AnalysisResult } from '../ir';
 import { type AV, Scope } from './values';
 
 const SPECIFIERS = new Set([

@@ -1,5 +1,5 @@
 /** Abstract values -> IR values (plain JSON data). */
-import type { ConfigProp, LayerConfig, Span, Value } from './ir';
+import type { ConfigProp, LayerConfig, Span, Value } from '../ir';
 import { contains } from './spans';
 import type { AV, PropAV } from './values';
 

@@ -4,7 +4,7 @@
  * What it cannot decide becomes `unknown` (with the expression's text) or a `conditional` mark.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import type { ClippingKind, CustomLoopCall, Span } from './ir';
+import type { ClippingKind, CustomLoopCall, Span } from '../ir';
 import type { FileClipping } from './training';
 import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';

@@ -1,5 +1,5 @@
 import { parse, TSError, type TSESTree } from '@typescript-eslint/typescript-estree';
-import type { ParseProblem } from './ir';
+import type { ParseProblem } from '../ir';
 
 /** Files larger than this are not parsed: a model file is never this big, and parsing would stall the editor. */
 export const MAX_SOURCE_LENGTH = 2 * 1024 * 1024;

@@ -1,7 +1,7 @@
 /** Data tensors the code builds with a stated shape, and the shapes of what it passes to `model.fit`. */
 import type { CallNode } from './calls';
 import { toValue } from './convert';
-import type { Value } from './ir';
+import type { Value } from '../ir';
 import type { Interp } from './interpreter';
 import { type AV, unknown } from './values';
 

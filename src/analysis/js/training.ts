@@ -5,7 +5,7 @@ import {
   OPTIMIZER_DEFAULT_LR,
   TF_LOSSES_FUNCTIONS,
   TRAIN_FACTORY_DEFAULT_LR,
-} from './catalog';
+} from '../catalog';
 import type {
   ClippingEvidence,
   LossInfo,
@@ -13,7 +13,7 @@ import type {
   OptimizerKind,
   Span,
   TrainingSetup,
-} from './ir';
+} from '../ir';
 import type { AV, ModelRec } from './values';
 
 const STRING_OPTIMIZERS: Record<string, OptimizerKind> = {

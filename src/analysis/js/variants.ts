@@ -5,7 +5,7 @@
  * merge, with the differing values unknown.
  */
 import { unknownTexts } from './convert';
-import type { ModelGraph, Value, VariantInfo } from './ir';
+import type { ModelGraph, Value, VariantInfo } from '../ir';
 import type { Decision } from './paths';
 
 export interface Build {

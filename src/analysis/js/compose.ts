@@ -1,6 +1,6 @@
 /** Models used as layers: `head.apply(x)`, `decoder.apply(encoder.apply(x)[2])`. */
 import type { CallNode } from './calls';
-import type { Span } from './ir';
+import type { Span } from '../ir';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
 import type { AV, ModelRec, TensorNode } from './values';

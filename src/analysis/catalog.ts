@@ -2,6 +2,8 @@
  * The tfjs layer factories (`tf.layers.X`) and what the rules, the estimate and the probe need to know
  * about each. Pure data, taken from tfjs-layers 4.x (exports_layers.d.ts and the layer classes' defaults).
  */
+import { FRAMEWORK_DEFAULTS } from './frameworks';
+
 export type LayerKind =
   | 'weighted'
   | 'activation'
@@ -133,14 +135,8 @@ export function layerInfo(factory: string): LayerInfo | undefined {
 }
 
 /** tfjs optimizer factories under `tf.train` and the learning rate tfjs uses for the string form. */
-export const OPTIMIZER_DEFAULT_LR: Readonly<Record<string, number>> = {
-  sgd: 0.01,
-  adam: 0.001,
-  adamax: 0.002,
-  rmsprop: 0.001,
-  adagrad: 0.01,
-  adadelta: 1.0,
-};
+export const OPTIMIZER_DEFAULT_LR: Readonly<Record<string, number>> =
+  FRAMEWORK_DEFAULTS.tfjs.learningRate;
 
 /** `tf.train.X()` with no learning-rate argument (tfjs-core defaults), where one exists. */
 export const TRAIN_FACTORY_DEFAULT_LR: Readonly<Record<string, number>> = {

@@ -3,6 +3,7 @@
  * Plain data (JSON-serialisable), produced by `analyze()` and consumed by the rules,
  * the static estimate, the probe and every front end.
  */
+import type { Framework } from './frameworks';
 
 /** A source range. Offsets index the source text; line and column are both 1-based. */
 export interface Span {
@@ -182,6 +183,11 @@ export interface TrainingSetup {
 export interface ModelGraph {
   /** Variable or function name the model is known by ("model", "buildModel", ...). */
   name: string;
+  /**
+   * The framework the code is written for; absent means tfjs. Keras models use the same vocabulary
+   * (tfjs factory names, camelCase keys and names); only their defaults differ (frameworks.ts).
+   */
+  framework?: Framework;
   kind: 'sequential' | 'functional';
   /** Where the model is created (`tf.sequential(...)` / `tf.model(...)` call). */
   anchor: Span;
@@ -246,6 +252,8 @@ export interface ParseProblem {
 
 export interface AnalysisResult {
   filePath: string;
+  /** The front end that read the file; absent means JavaScript/TypeScript. */
+  language?: 'python';
   /** False when the file never imports tfjs (it was skipped without a full parse). */
   importsTfjs: boolean;
   /**

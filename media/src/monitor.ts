@@ -4,34 +4,20 @@
  * updates by message and turns layer names into "reveal in source" buttons. It reads data only from
  * the JSON block or typed messages and builds table rows with textContent, never from HTML strings.
  */
-import {
-  CategoryScale,
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type Plugin,
-} from 'chart.js';
+import type { Plugin } from 'chart.js';
 import type { MonitorChartPayload } from '../../src/report/monitor-data';
 import { sci } from '../../src/report/format';
-
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  LogarithmicScale,
-  CategoryScale,
-  Tooltip,
-  Legend,
-);
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-}
+import {
+  acquireWebview,
+  Chart,
+  cssColour,
+  positiveValues,
+  powerOfTenTicks,
+  zonePlugin,
+  type LineDataset,
+  type VsCodeApi,
+  type Zone,
+} from './charts';
 
 const charts = new Map<string, Chart<'line', (number | null)[], number>>();
 let vscode: VsCodeApi | null = null;
@@ -45,8 +31,7 @@ const VERDICT: Record<string, { word: string; icon: string; tone: string }> = {
 };
 
 function main(): void {
-  const acquire = (window as unknown as { acquireVsCodeApi?: () => VsCodeApi }).acquireVsCodeApi;
-  if (typeof acquire === 'function') vscode = acquire();
+  vscode = acquireWebview();
   document.addEventListener('click', (event) => {
     const target = (event.target as HTMLElement | null)?.closest?.('[data-gl-reveal]');
     if (target instanceof HTMLElement && vscode)
@@ -78,8 +63,7 @@ function readPayload(): MonitorChartPayload | null {
 }
 
 function render(payload: MonitorChartPayload, update: boolean): void {
-  const colour = (name: string, fallback: string) =>
-    getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+  const colour = cssColour;
   const palette = payload.layers.map((_, i) => layerColour(i, payload.layers.length));
   const bands = {
     vanishing: colour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
@@ -127,11 +111,7 @@ function render(payload: MonitorChartPayload, update: boolean): void {
   if (update) updateText(payload);
 }
 
-function line(
-  label: string,
-  data: (number | null)[],
-  colour: string,
-): ChartDataset<'line', (number | null)[]> {
+function line(label: string, data: (number | null)[], colour: string): LineDataset {
   return {
     label,
     data,
@@ -143,16 +123,10 @@ function line(
   };
 }
 
-interface Zone {
-  below?: number;
-  above?: number;
-  colour: string;
-}
-
 function draw(
   id: string,
   payload: MonitorChartPayload,
-  datasets: ChartDataset<'line', (number | null)[]>[],
+  datasets: LineDataset[],
   title: string,
   zones: Zone[],
   bands: { marker: string; muted: string },
@@ -168,9 +142,7 @@ function draw(
   }
   const canvas = document.getElementById(id);
   if (!(canvas instanceof HTMLCanvasElement)) return;
-  const values = datasets
-    .flatMap((d) => d.data)
-    .filter((v): v is number => typeof v === 'number' && v > 0);
+  const values = positiveValues(datasets);
   const limits = zones
     .flatMap((z) => [z.below, z.above])
     .filter((v): v is number => typeof v === 'number');
@@ -193,12 +165,7 @@ function draw(
             suggestedMax: all.length ? Math.max(...all) * 3 : undefined,
             title: { display: true, text: `${title} (log)` },
             ticks: {
-              callback: (value) => {
-                const exponent = Math.log10(Number(value));
-                return Math.abs(exponent - Math.round(exponent)) < 1e-9
-                  ? sci(Number(value), 0)
-                  : '';
-              },
+              callback: powerOfTenTicks(),
             },
           },
         },
@@ -212,46 +179,6 @@ function draw(
       plugins: [zonePlugin(zones, bands.muted), markPlugin(payload.nonFiniteSteps, bands.marker)],
     }),
   );
-}
-
-/** Shaded threshold zones under the data, as in the probe report's chart. */
-function zonePlugin(zones: Zone[], muted: string): Plugin<'line'> {
-  return {
-    id: 'glZones',
-    beforeDatasetsDraw(chart) {
-      const { ctx, chartArea, scales } = chart;
-      const y = scales.y;
-      if (!y || !chartArea || zones.length === 0) return;
-      const clamp = (v: number) => Math.min(Math.max(v, chartArea.top), chartArea.bottom);
-      ctx.save();
-      for (const zone of zones) {
-        const edge = clamp(y.getPixelForValue((zone.below ?? zone.above) as number));
-        ctx.fillStyle = zone.colour;
-        if (zone.below !== undefined)
-          ctx.fillRect(
-            chartArea.left,
-            edge,
-            chartArea.right - chartArea.left,
-            chartArea.bottom - edge,
-          );
-        else
-          ctx.fillRect(
-            chartArea.left,
-            chartArea.top,
-            chartArea.right - chartArea.left,
-            edge - chartArea.top,
-          );
-        ctx.setLineDash([3, 3]);
-        ctx.strokeStyle = muted;
-        ctx.beginPath();
-        ctx.moveTo(chartArea.left, edge);
-        ctx.lineTo(chartArea.right, edge);
-        ctx.stroke();
-        ctx.setLineDash([]);
-      }
-      ctx.restore();
-    },
-  };
 }
 
 /** A vertical line at each step whose gradient was not finite (the values themselves cannot be drawn). */

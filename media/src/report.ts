@@ -3,35 +3,19 @@
  * Draws the per-layer chart with Chart.js and, inside a VS Code webview, wires the fix buttons.
  * It reads data only from the JSON block and builds no HTML from it: Chart.js draws text on canvas.
  */
-import {
-  CategoryScale,
-  Chart,
-  Legend,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  Tooltip,
-  type ChartDataset,
-  type Plugin,
-} from 'chart.js';
 import type { ChartPayload } from '../../src/report/chart-data';
 import { sci } from '../../src/report/format';
+import {
+  acquireWebview,
+  Chart,
+  cssColour,
+  positiveValues,
+  powerOfTenTicks,
+  zonePlugin,
+  type LineDataset,
+  type Zone,
+} from './charts';
 import '../report.css';
-
-Chart.register(
-  LineController,
-  LineElement,
-  PointElement,
-  LogarithmicScale,
-  CategoryScale,
-  Tooltip,
-  Legend,
-);
-
-interface VsCodeApi {
-  postMessage(message: unknown): void;
-}
 
 function main(): void {
   wireFixButtons();
@@ -73,9 +57,9 @@ function wireFixButtons(): void {
   const buttons = Array.from(
     document.querySelectorAll<HTMLButtonElement>('button[data-gl-action]'),
   );
-  const acquire = (window as unknown as { acquireVsCodeApi?: () => VsCodeApi }).acquireVsCodeApi;
-  if (buttons.length === 0 || typeof acquire !== 'function') return;
-  const vscode = acquire();
+  if (buttons.length === 0) return;
+  const vscode = acquireWebview();
+  if (!vscode) return;
   for (const button of buttons) {
     button.addEventListener('click', () => {
       vscode.postMessage({
@@ -87,11 +71,6 @@ function wireFixButtons(): void {
   }
 }
 
-function cssColour(name: string, fallback: string): string {
-  const value = getComputedStyle(document.body).getPropertyValue(name).trim();
-  return value || fallback;
-}
-
 function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
   const colours = {
     fg: cssColour('--gl-fg', '#1f2328'),
@@ -101,13 +80,11 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
     estimate: cssColour('--gl-estimate', '#8250df'),
     comparison: cssColour('--gl-compare', '#1a7f37'),
     exploding: cssColour('--gl-exploding', '#cf222e'),
-    vanishingBand: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
-    explodingBand: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
   };
   Chart.defaults.color = colours.muted;
   Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
 
-  const datasets: ChartDataset<'line', (number | null)[]>[] = [
+  const datasets: LineDataset[] = [
     {
       label: payload.measured.label,
       data: payload.measured.values,
@@ -157,9 +134,7 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
     });
   });
 
-  const values = datasets
-    .flatMap((d) => d.data)
-    .filter((v): v is number => typeof v === 'number' && v > 0);
+  const values = positiveValues(datasets);
   const { vanishingRatio, explodingRatio } = payload.thresholds;
   const min = Math.min(vanishingRatio / 10, ...values);
   const max = Math.max(explodingRatio * 10, ...values);
@@ -190,11 +165,7 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
           ticks: {
             color: colours.muted,
             autoSkip: true,
-            // Powers of ten only: the in-between log ticks are noise at this range.
-            callback: (value) => {
-              const exponent = Math.log10(Number(value));
-              return Math.abs(exponent - Math.round(exponent)) < 1e-9 ? sci(Number(value), 0) : '';
-            },
+            callback: powerOfTenTicks(),
           },
         },
       },
@@ -210,7 +181,7 @@ function drawChart(canvas: HTMLCanvasElement, payload: ChartPayload): void {
         },
       },
     },
-    plugins: [zoneBands(payload.thresholds, colours)],
+    plugins: [zonePlugin(thresholdZones(payload.thresholds), colours.muted)],
   });
 }
 
@@ -228,7 +199,7 @@ function drawTemporal(
   ];
   const muted = cssColour('--gl-muted', '#656d76');
   const grid = cssColour('--gl-grid', 'rgba(127,127,127,0.2)');
-  const datasets: ChartDataset<'line', (number | null)[]>[] = temporal.series.map((series, i) => {
+  const datasets: LineDataset[] = temporal.series.map((series, i) => {
     const colour = palette[i % palette.length]!;
     return {
       label: series.label,
@@ -240,9 +211,7 @@ function drawTemporal(
       spanGaps: false,
     };
   });
-  const values = datasets
-    .flatMap((d) => d.data)
-    .filter((v): v is number => typeof v === 'number' && v > 0);
+  const values = positiveValues(datasets);
   const min = Math.min(thresholds.vanishingRatio / 10, ...values);
   const max = Math.max(thresholds.explodingRatio * 10, ...values);
   new Chart(canvas, {
@@ -268,13 +237,7 @@ function drawTemporal(
           ticks: {
             color: muted,
             autoSkip: true,
-            callback: (value) => {
-              const exponent = Math.log10(Number(value));
-              return Math.abs(exponent - Math.round(exponent)) < 1e-9 &&
-                Math.round(exponent) % 2 === 0
-                ? sci(Number(value), 0)
-                : '';
-            },
+            callback: powerOfTenTicks(2),
           },
         },
       },
@@ -288,62 +251,24 @@ function drawTemporal(
         },
       },
     },
-    plugins: [
-      zoneBands(thresholds, {
-        vanishingBand: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
-        explodingBand: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
-        muted,
-      }),
-    ],
+    plugins: [zonePlugin(thresholdZones(thresholds), muted)],
   });
 }
 
-/** Shades the vanishing and exploding zones and marks their thresholds, under the data. */
-function zoneBands(
-  thresholds: ChartPayload['thresholds'],
-  colours: { vanishingBand: string; explodingBand: string; muted: string },
-): Plugin<'line'> {
-  return {
-    id: 'glZoneBands',
-    beforeDatasetsDraw(chart) {
-      const { ctx, chartArea, scales } = chart;
-      const y = scales.y;
-      if (!y || !chartArea) return;
-      const clamp = (v: number) => Math.min(Math.max(v, chartArea.top), chartArea.bottom);
-      const vanishing = clamp(y.getPixelForValue(thresholds.vanishingRatio));
-      const exploding = clamp(y.getPixelForValue(thresholds.explodingRatio));
-      const width = chartArea.right - chartArea.left;
-      ctx.save();
-      ctx.fillStyle = colours.vanishingBand;
-      ctx.fillRect(chartArea.left, vanishing, width, chartArea.bottom - vanishing);
-      ctx.fillStyle = colours.explodingBand;
-      ctx.fillRect(chartArea.left, chartArea.top, width, exploding - chartArea.top);
-      ctx.setLineDash([3, 3]);
-      ctx.strokeStyle = colours.muted;
-      ctx.lineWidth = 1;
-      for (const edge of [vanishing, exploding]) {
-        ctx.beginPath();
-        ctx.moveTo(chartArea.left, edge);
-        ctx.lineTo(chartArea.right, edge);
-        ctx.stroke();
-      }
-      ctx.setLineDash([]);
-      ctx.fillStyle = colours.muted;
-      ctx.font = `12px ${Chart.defaults.font.family ?? 'sans-serif'}`;
-      ctx.textAlign = 'right';
-      ctx.fillText(
-        'exploding zone',
-        chartArea.right - 6,
-        Math.max(exploding - 6, chartArea.top + 14),
-      );
-      ctx.fillText(
-        'vanishing zone',
-        chartArea.right - 6,
-        Math.min(vanishing + 16, chartArea.bottom - 6),
-      );
-      ctx.restore();
+/** The probe's vanishing and exploding zones, named, as the report's two charts shade them. */
+function thresholdZones(thresholds: ChartPayload['thresholds']): Zone[] {
+  return [
+    {
+      below: thresholds.vanishingRatio,
+      colour: cssColour('--gl-vanishing-band', 'rgba(9,105,218,0.12)'),
+      label: 'vanishing zone',
     },
-  };
+    {
+      above: thresholds.explodingRatio,
+      colour: cssColour('--gl-exploding-band', 'rgba(207,34,46,0.12)'),
+      label: 'exploding zone',
+    },
+  ];
 }
 
 /** Linear blend of two #rrggbb colours; the first colour when either is in another notation. */

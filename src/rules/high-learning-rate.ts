@@ -226,13 +226,13 @@ function editSite(
 ): { span: Span; preferred: boolean } | null {
   if (!optimizer.learningRateInherited) {
     const span = optimizer.learningRateSpan;
-    return span ? { span, preferred: !readsParameter(context.source, span) } : null;
+    return span ? { span, preferred: !readsParameter(context, span) } : null;
   }
   if (optimizer.form !== 'call') return null;
   const first = firstArgumentSpan(context.source, optimizer.span);
   const argument = first && isPython(context) ? rateArgument(context.source, first) : first;
   if (!argument) return null;
-  return { span: argument, preferred: !readsParameter(context.source, argument) };
+  return { span: argument, preferred: !readsParameter(context, argument) };
 }
 
 /**

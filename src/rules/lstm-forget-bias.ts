@@ -64,7 +64,7 @@ export const rule: Rule = {
             fix(
               `Set ${fileDialect(context).setting('unitForgetBias', true)}`,
               [setConfigProp(context, core, 'unitForgetBias', literal(context, true))],
-              !ownValueReadsParameter(context.source, core, 'unitForgetBias'),
+              !ownValueReadsParameter(context, core, 'unitForgetBias'),
             ),
           ],
         }),

@@ -68,7 +68,7 @@ export const rule: Rule = {
             fix(
               `Use ${fileDialect(context).key('recurrentInitializer')} 'orthogonal'`,
               [setConfigProp(context, core, 'recurrentInitializer', valueText)],
-              !ownValueReadsParameter(context.source, core, 'recurrentInitializer'),
+              !ownValueReadsParameter(context, core, 'recurrentInitializer'),
             ),
           ],
         }),

@@ -109,7 +109,7 @@ function lossFixes(
   const { source } = context;
   const compile = model.training.compile;
   if (!compile || !contains(compile.span, loss.span) || loss.text.includes('(')) return [];
-  const preferred = !readsParameter(source, loss.span);
+  const preferred = !readsParameter(context, loss.span);
   const key = !isPython(context) && isShorthand(source, loss.span) ? `${loss.text}: ` : '';
   const dialect = fileDialect(context);
   return replacements.map((name, i) =>

@@ -111,7 +111,7 @@ function reportActivation(
       fix(
         `Use ${fileDialect(context).key(key)} '${named}'`,
         [setConfigProp(context, core, key, valueText)],
-        !ownValueReadsParameter(context.source, core, key),
+        !ownValueReadsParameter(context, core, key),
       ),
     ],
   });

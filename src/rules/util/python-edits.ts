@@ -195,3 +195,48 @@ function insideList(source: string, offset: number): boolean {
   }
   return false;
 }
+
+/**
+ * Python's `readsParameter` (source.ts): the value text names something the file never binds by assignment,
+ * `def`, `class`, `for` or `import`, in practice a function parameter. Keyword names (`stddev=`) are not reads.
+ */
+export function pythonReadsParameter(source: string, valueText: string): boolean {
+  const names = valueText.match(/(?<![\w.])[A-Za-z_]\w*(?!\w|\s*=(?!=))/g) ?? [];
+  return names.some((name) => !PYTHON_WORDS.has(name) && !boundInFile(source).has(name));
+}
+
+const PYTHON_WORDS = new Set([
+  'True',
+  'False',
+  'None',
+  'and',
+  'or',
+  'not',
+  'if',
+  'else',
+  'in',
+  'is',
+]);
+
+/** Names the file binds, computed once per source text (every finding asks). */
+function boundInFile(source: string): Set<string> {
+  if (boundCache.source === source) return boundCache.names;
+  const names = new Set<string>();
+  const code = codeOf(source);
+  for (const m of code.matchAll(/^[ \t]*([A-Za-z_][\w, \t]*?)\s*(?::[^=\n]+)?=(?!=)/gm))
+    for (const name of m[1].split(',')) names.add(name.trim());
+  for (const m of code.matchAll(/\b(?:def|class)\s+([A-Za-z_]\w*)/g)) names.add(m[1]);
+  for (const m of code.matchAll(/\bfor\s+([\w, \t]+?)\s+in\b/g))
+    for (const name of m[1].split(',')) names.add(name.trim());
+  for (const m of code.matchAll(/^[ \t]*(?:from\s+[\w.]+\s+)?import\s+(\([^)]*\)|[^\n]+)/gm)) {
+    for (const part of m[1].replace(/[()]/g, '').split(',')) {
+      const bound = /([\w.]+)(?:\s+as\s+(\w+))?/.exec(part.trim());
+      if (bound) names.add(bound[2] ?? bound[1].split('.')[0]);
+    }
+  }
+  boundCache.source = source;
+  boundCache.names = names;
+  return names;
+}
+
+const boundCache = { source: null as string | null, names: new Set<string>() };

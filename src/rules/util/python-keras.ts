@@ -68,24 +68,23 @@ export function kerasClass(
   module: 'optimizers' | 'layers',
   className: string,
 ): string | null {
-  const found: string[] = [];
+  // Ranked: the module itself (`from keras import layers`), then the Keras package, then TensorFlow's.
+  const found: [number, string][] = [];
   for (const [, from, names] of source.matchAll(IMPORT)) {
     const origin = from ?? '';
-    if (origin.replace(/^tensorflow\./, '') === `keras.${module}` && names.trim() === '*')
-      return className;
+    const ofModule = origin.replace(/^tensorflow\./, '') === `keras.${module}`;
+    if (ofModule && names.trim() === '*') return className;
     const bound = boundNames(names);
-    const keras = /^(?:tensorflow\.)?keras$/.test(origin);
     const local = (name: string) => bound.get(name);
-    if (origin.replace(/^tensorflow\./, '') === `keras.${module}` && local(className))
-      return local(className)!;
-    if (keras && local(module)) found.push(`${local(module)}.${className}`);
-    else if (origin === 'tensorflow' && local('keras'))
-      found.push(`${local('keras')}.${module}.${className}`);
-    else if (!from && local('keras')) found.push(`${local('keras')}.${module}.${className}`);
+    if (ofModule && local(className)) return local(className)!;
+    if (/^(?:tensorflow\.)?keras$/.test(origin) && local(module))
+      found.push([0, `${local(module)}.${className}`]);
+    else if ((origin === 'tensorflow' || !from) && local('keras'))
+      found.push([1, `${local('keras')}.${module}.${className}`]);
     else if (!from && local('tensorflow'))
-      found.push(`${local('tensorflow')}.keras.${module}.${className}`);
+      found.push([2, `${local('tensorflow')}.keras.${module}.${className}`]);
   }
-  return found[0] ?? null;
+  return found.sort((a, b) => a[0] - b[0])[0]?.[1] ?? null;
 }
 
 const IMPORT = /^[ \t]*(?:from\s+([\w.]+)\s+)?import\s+(\([^)]*\)|[^\n#]+)/gm;

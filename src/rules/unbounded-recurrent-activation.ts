@@ -32,7 +32,7 @@ export const rule: Rule = {
     },
     details: {
       unbounded:
-        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}} from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
       unboundedGate:
         '{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. {{default:recurrentActivation}} ({{fw:default}}) keeps the gates in [0, 1].',
     },

@@ -11,7 +11,7 @@ const LEGACY = { hintRatio: 2 };
 const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
     {
-      name: "Keras: BatchNormalization after each layer in the loop",
+      name: 'Keras: BatchNormalization after each layer in the loop',
       filePath: 'model.py',
       code: `from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense, BatchNormalization
@@ -27,7 +27,7 @@ model.add(Dense(1))
   ],
   invalid: [
     {
-      name: "Keras functional loop: a BatchNormalization line after each hidden Dense line",
+      name: 'Keras functional loop: a BatchNormalization line after each hidden Dense line',
       filePath: 'model.py',
       code: `import keras
 from keras import layers
@@ -54,7 +54,7 @@ model = keras.Model(inputs=inputs, outputs=outputs)
 `,
     },
     {
-      name: "Keras Sequential list with a comment: new items after each hidden one, and the class imported",
+      name: 'Keras Sequential list with a comment: new items after each hidden one, and the class imported',
       filePath: 'model.py',
       code: `from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense

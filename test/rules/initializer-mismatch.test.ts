@@ -11,7 +11,7 @@ const LEGACY = { hintGain: 0 };
 const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
     {
-      name: "Keras: glorot_uniform on tanh, he_normal on relu",
+      name: 'Keras: glorot_uniform on tanh, he_normal on relu',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -25,7 +25,7 @@ model = Sequential([
   ],
   invalid: [
     {
-      name: "Keras initializer class renamed in place, keeping its seed",
+      name: 'Keras initializer class renamed in place, keeping its seed',
       filePath: 'model.py',
       code: `import tensorflow as tf
 
@@ -50,7 +50,7 @@ model.add(tf.keras.layers.Dense(1))
 `,
     },
     {
-      name: "Keras initializer function alias renamed in place",
+      name: 'Keras initializer function alias renamed in place',
       filePath: 'model.py',
       code: `from keras import Sequential, initializers, layers
 
@@ -69,7 +69,7 @@ model.add(layers.Dense(1))
 `,
     },
     {
-      name: "Keras lecun_uniform on 30 relu layers, activation given positionally",
+      name: 'Keras lecun_uniform on 30 relu layers, activation given positionally',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -88,7 +88,7 @@ model.add(layers.Dense(1))
 `,
     },
     {
-      name: "Keras he_uniform on tanh layers: info hints",
+      name: 'Keras he_uniform on tanh layers: info hints',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -99,7 +99,11 @@ model = Sequential([
     layers.Dense(1),
 ])
 `,
-      errors: [{ messageId: 'heOnSaturating', line: 4, column: 60, hint: true }, { messageId: 'heOnSaturating', line: 5, column: 60, hint: true }, { messageId: 'heOnSaturating', line: 6, column: 60, hint: true }],
+      errors: [
+        { messageId: 'heOnSaturating', line: 4, column: 60, hint: true },
+        { messageId: 'heOnSaturating', line: 5, column: 60, hint: true },
+        { messageId: 'heOnSaturating', line: 6, column: 60, hint: true },
+      ],
       output: `from keras import Sequential, layers
 
 model = Sequential([

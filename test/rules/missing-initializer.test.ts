@@ -29,7 +29,7 @@ model.add(Dense(10, activation="softmax"))
 `,
     },
     {
-      name: "Keras: explicit he_normal, and tanh is not ReLU-family",
+      name: 'Keras: explicit he_normal, and tanh is not ReLU-family',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -43,7 +43,7 @@ model = Sequential([
   ],
   invalid: [
     {
-      name: "Keras functional loop: kernel_initializer added after the keyword arguments",
+      name: 'Keras functional loop: kernel_initializer added after the keyword arguments',
       filePath: 'model.py',
       code: `import keras
 from keras import layers
@@ -84,7 +84,10 @@ for i in range(30):
     )
 model.add(Dense(10, activation="softmax"))
 `,
-      errors: [{ messageId: 'relu', line: 5, column: 11 }, { messageId: 'relu', line: 8, column: 9 }],
+      errors: [
+        { messageId: 'relu', line: 5, column: 11 },
+        { messageId: 'relu', line: 8, column: 9 },
+      ],
       output: `from tensorflow.keras.models import Sequential
 from tensorflow.keras.layers import Dense
 
@@ -102,7 +105,7 @@ model.add(Dense(10, activation="softmax"))
 `,
     },
     {
-      name: "Keras selu in a list comprehension gets lecun_normal",
+      name: 'Keras selu in a list comprehension gets lecun_normal',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -112,7 +115,10 @@ model = Sequential([
     layers.Dense(1),
 ])
 `,
-      errors: [{ messageId: 'selu', line: 4, column: 5, hint: true }, { messageId: 'selu', line: 5, column: 7, hint: true }],
+      errors: [
+        { messageId: 'selu', line: 4, column: 5, hint: true },
+        { messageId: 'selu', line: 5, column: 7, hint: true },
+      ],
       output: `from keras import Sequential, layers
 
 model = Sequential([

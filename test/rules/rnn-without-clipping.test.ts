@@ -127,7 +127,7 @@ function step(xs: tf.Tensor, ys: tf.Tensor) {
 const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
     {
-      name: "Keras custom loop clipped with tf.clip_by_global_norm",
+      name: 'Keras custom loop clipped with tf.clip_by_global_norm',
       filePath: 'model.py',
       code: `import tensorflow as tf
 from tensorflow import keras
@@ -144,7 +144,7 @@ for x, y in dataset:
 `,
     },
     {
-      name: "Keras optimizer with global_clipnorm",
+      name: 'Keras optimizer with global_clipnorm',
       filePath: 'model.py',
       code: `from keras import layers, models, optimizers
 
@@ -154,7 +154,7 @@ model.fit(x, y)
 `,
     },
     {
-      name: "Keras optimizer with clipvalue, created before compile",
+      name: 'Keras optimizer with clipvalue, created before compile',
       filePath: 'model.py',
       code: `from keras import layers, models, optimizers
 
@@ -192,7 +192,7 @@ model.fit(x_train, y_train, epochs=5)
 `,
     },
     {
-      name: "Keras multi-line optimizer call with a trailing comma keeps its layout",
+      name: 'Keras multi-line optimizer call with a trailing comma keeps its layout',
       filePath: 'model.py',
       code: `import tensorflow as tf
 
@@ -226,7 +226,7 @@ model.fit(x, y)
 `,
     },
     {
-      name: "Keras custom loop: clipnorm goes on the optimizer it applies gradients with",
+      name: 'Keras custom loop: clipnorm goes on the optimizer it applies gradients with',
       filePath: 'model.py',
       code: `import tensorflow as tf
 from tensorflow import keras

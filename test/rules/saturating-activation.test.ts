@@ -8,7 +8,7 @@ const LEGACY = { vanishingRatio: 10, hintRatio: 10 };
 const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
     {
-      name: "Keras: one tanh hidden layer between relu and a sigmoid output",
+      name: 'Keras: one tanh hidden layer between relu and a sigmoid output',
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -22,7 +22,7 @@ model = Sequential([
   ],
   invalid: [
     {
-      name: "Keras deep sigmoid stack: relu with he_normal, in the loop body and before it",
+      name: 'Keras deep sigmoid stack: relu with he_normal, in the loop body and before it',
       filePath: 'model.py',
       code: `import tensorflow as tf
 from tensorflow.keras import layers
@@ -34,7 +34,10 @@ for _ in range(9):
 model.add(layers.Dense(10, activation='softmax'))
 model.compile(optimizer='sgd', loss='categorical_crossentropy')
 `,
-      errors: [{ messageId: 'saturating', line: 5, column: 40 }, { messageId: 'saturating', line: 7, column: 44 }],
+      errors: [
+        { messageId: 'saturating', line: 5, column: 40 },
+        { messageId: 'saturating', line: 7, column: 44 },
+      ],
       output: `import tensorflow as tf
 from tensorflow.keras import layers
 
@@ -47,7 +50,7 @@ model.compile(optimizer='sgd', loss='categorical_crossentropy')
 `,
     },
     {
-      name: "Keras Activation layers (tanh, hard_sigmoid): the activation argument is replaced; glorot_normal becomes he_normal",
+      name: 'Keras Activation layers (tanh, hard_sigmoid): the activation argument is replaced; glorot_normal becomes he_normal',
       filePath: 'model.py',
       code: `from keras.models import Sequential
 from keras.layers import Dense, Activation
@@ -60,7 +63,10 @@ for _ in range(10):
     model.add(Activation('hard_sigmoid'))
 model.add(Dense(1))
 `,
-      errors: [{ messageId: 'saturating', line: 6, column: 22 }, { messageId: 'saturating', line: 9, column: 26 }],
+      errors: [
+        { messageId: 'saturating', line: 6, column: 22 },
+        { messageId: 'saturating', line: 9, column: 26 },
+      ],
       output: `from keras.models import Sequential
 from keras.layers import Dense, Activation
 

@@ -82,7 +82,7 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
   let names: SyntaxNode[] = [];
   const flush = (alias: SyntaxNode | null) => {
     if (names.length === 0) return;
-    const full = dotted(ip, names);
+    const full = names.map((n) => ip.text(n)).join('.');
     const canonical = canonicalPath(full);
     const bound = alias ? ip.text(alias) : ip.text(names[0]);
     const value: PV = alias

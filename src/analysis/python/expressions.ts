@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type CallArgs, type PyInterp } from './interpreter';
-import { callKeras, callMethod, type Arg } from './keras';
+import { callKeras, callMethod, implicitSequential, type Arg } from './keras';
 import { BUILTINS } from './builtins';
 import { callUserClass } from './classes';
 import { kids } from './parse';
@@ -349,6 +349,11 @@ function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
     const own = object.t === 'object' ? (object.attrs.get(name) ?? methodOf(object, name)) : null;
     if (own) return callValue(ip, own, args, node, text);
+    if (name === 'add' && objectNode.name === 'VariableName' && !scope.get(ip.text(objectNode))) {
+      const implicit = implicitSequential(ip, ip.text(objectNode), args, node);
+      if (implicit) scope.set(ip.text(objectNode), implicit);
+      return implicit ? { t: 'none' } : unknown(text);
+    }
     return callMethod(ip, object, name, args, node, objectNode);
   }
   const callee = evalExpr(ip, calleeNode, scope);

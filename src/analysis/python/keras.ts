@@ -178,6 +178,23 @@ function sequential(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   return { t: 'model', rec };
 }
 
+/**
+ * `model.add(Dense(...))` on a name the code never defines: a documentation snippet whose
+ * `model = Sequential()` is implied. The model starts at that first `add`.
+ */
+export function implicitSequential(
+  ip: PyInterp,
+  name: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV | null {
+  if (args[0]?.value.t !== 'layer') return null;
+  const rec = newModel(ip, 'sequential', node);
+  rec.name = name;
+  addLayer(ip, rec, args[0].value, args[0].node);
+  return { t: 'model', rec };
+}
+
 function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): void {
   if (item.t === 'layer') rec.layers.push(item.rec);
   else if (item.t === 'tensor' && item.node.kind === 'input') {

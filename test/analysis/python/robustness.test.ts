@@ -40,12 +40,16 @@ test('a broken function later in the file keeps the definitions before it', () =
 });
 
 test('unknown values are listed in the model, named by their expression', () => {
-  const model = onlyPyModel(`${K}import config\nmodel = keras.Sequential([layers.Dense(config.HIDDEN, activation=config.ACT), layers.Dense(1)])`);
+  const model = onlyPyModel(
+    `${K}import config\nmodel = keras.Sequential([layers.Dense(config.HIDDEN, activation=config.ACT), layers.Dense(1)])`,
+  );
   assert.deepEqual(model.unknowns, ['config.HIDDEN', 'config.ACT']);
 });
 
 test('an unknown layer list is not silently dropped', () => {
-  const model = onlyPyModel(`${K}from mylib import make_layers\nmodel = keras.Sequential(make_layers())`);
+  const model = onlyPyModel(
+    `${K}from mylib import make_layers\nmodel = keras.Sequential(make_layers())`,
+  );
   assert.deepEqual(model.layers, []);
   assert.deepEqual(model.unknowns, ['make_layers()']);
 });
@@ -68,20 +72,27 @@ test('too much computation stops at the budget with a problem', () => {
 
 test('long range loops are capped', () => {
   const started = Date.now();
-  const result = analyze(`${K}model = keras.Sequential()\nfor i in range(10**9):\n    model.add(layers.Dense(4))`, 'big.py');
+  const result = analyze(
+    `${K}model = keras.Sequential()\nfor i in range(10**9):\n    model.add(layers.Dense(4))`,
+    'big.py',
+  );
   assert.ok(Date.now() - started < 5000);
   assert.equal(result.models.length, 1);
 });
 
 test('import forms: import tensorflow.keras as K, from keras import optimizers, keras.src paths', () => {
-  const model = onlyPyModel(`import tensorflow.keras as K\nfrom keras import optimizers\nfrom keras.src.layers.core import Dense\nm = K.models.Sequential([Dense(2)])\nm.compile(optimizer=optimizers.Adamax(), loss='poisson')`);
+  const model = onlyPyModel(
+    `import tensorflow.keras as K\nfrom keras import optimizers\nfrom keras.src.layers.core import Dense\nm = K.models.Sequential([Dense(2)])\nm.compile(optimizer=optimizers.Adamax(), loss='poisson')`,
+  );
   assert.deepEqual(layersOf(model), ['dense(units=2)']);
   assert.equal(model.training.optimizer?.kind, 'adamax');
   assert.equal(model.training.loss?.name, 'poisson');
 });
 
 test('a name shadowing a Keras name is the file’s own value', () => {
-  const model = onlyPyModel(`${K}def Dense(n):\n    return layers.Dropout(0.5)\nmodel = keras.Sequential([Dense(3)])`);
+  const model = onlyPyModel(
+    `${K}def Dense(n):\n    return layers.Dropout(0.5)\nmodel = keras.Sequential([Dense(3)])`,
+  );
   assert.deepEqual(layersOf(model), ['dropout(rate=0.5)']);
 });
 

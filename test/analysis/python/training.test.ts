@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { onlyPyModel, textAt } from './helpers';
 
-const K = 'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
+const K =
+  'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 const MODEL = `${K}model = keras.Sequential([layers.LSTM(8, input_shape=(20, 1)), layers.Dense(1)])\n`;
 
 interface Case {
@@ -128,17 +129,27 @@ for (const c of cases) {
     if (c.form) assert.equal(t.optimizer?.form, c.form);
     assert.equal(t.learningRate, c.learningRate);
     assert.equal(t.loss?.name, c.loss);
-    assert.deepEqual(t.clipping.evidence.map((e) => e.kind), c.clipping);
+    assert.deepEqual(
+      t.clipping.evidence.map((e) => e.kind),
+      c.clipping,
+    );
     assert.equal(t.clipping.clipped, c.clipping.length > 0);
     assert.equal(t.trained, c.trained);
-    if (c.loops) assert.deepEqual(t.customLoops.map((l) => l.method), c.loops);
+    if (c.loops)
+      assert.deepEqual(
+        t.customLoops.map((l) => l.method),
+        c.loops,
+      );
   });
 }
 
 test('optimizer and clipping spans point at the call and the keyword', () => {
   const source = `${MODEL}optimizer = keras.optimizers.Adam(learning_rate=0.001, clipnorm=1.0)\nmodel.compile(optimizer=optimizer, loss='mse')`;
   const t = onlyPyModel(source).training;
-  assert.equal(textAt(source, t.optimizer?.span), 'keras.optimizers.Adam(learning_rate=0.001, clipnorm=1.0)');
+  assert.equal(
+    textAt(source, t.optimizer?.span),
+    'keras.optimizers.Adam(learning_rate=0.001, clipnorm=1.0)',
+  );
   assert.equal(textAt(source, t.optimizer?.learningRateSpan), '0.001');
   assert.equal(textAt(source, t.clipping.evidence[0].span), 'clipnorm=1.0');
   assert.equal(textAt(source, t.compile?.span), "model.compile(optimizer=optimizer, loss='mse')");
@@ -149,5 +160,8 @@ test('optimizer and clipping spans point at the call and the keyword', () => {
 test('fit calls are recorded once per call site, with their span', () => {
   const source = `${MODEL}model.compile('adam', 'mse')\nfor k in range(3):\n    model.fit(x, y)`;
   const t = onlyPyModel(source).training;
-  assert.deepEqual(t.fitCalls.map((c) => [c.method, textAt(source, c.span)]), [['fit', 'model.fit(x, y)']]);
+  assert.deepEqual(
+    t.fitCalls.map((c) => [c.method, textAt(source, c.span)]),
+    [['fit', 'model.fit(x, y)']],
+  );
 });

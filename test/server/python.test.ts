@@ -68,7 +68,7 @@ describe('language server: Python documents', () => {
       JSON.stringify(stale.map((d) => d.code)),
     );
     assert.ok(
-      stale.some((d) => /syntax|parse/i.test(d.message)),
+      stale.some((d) => /syntax|parse/i.test(String(d.message))),
       JSON.stringify(stale.map((d) => d.message)),
     );
   });

@@ -72,6 +72,8 @@ function lookup(ip: PyInterp, name: string, scope: Scope): PV {
   const bound = scope.get(name);
   if (bound) return bound;
   if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
+  // The file is the program being run: `if __name__ == '__main__':` is taken.
+  if (name === '__name__') return { t: 'str', v: '__main__' };
   if (ip.imports.globals || name === 'tf' || name === 'keras') {
     const known = globalKerasName(name);
     if (known) return known;
@@ -250,7 +252,11 @@ function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null
 function modelAttribute(owner: PV, name: string, text: string): PV {
   const rec = owner.t === 'model' ? owner.rec : owner.t === 'object' ? owner.model : undefined;
   if (!rec) return unknown(text);
-  if (name === 'optimizer' && rec.optimizer) return { t: 'optimizer', rec: rec.optimizer };
+  // `self.optimizer` in a `train_step` that runs before `compile`: the optimizer compile will set.
+  if (name === 'optimizer') {
+    const info = { kind: 'unknown' as const, span: rec.anchor, text, form: 'unknown' as const };
+    return { t: 'optimizer', rec: rec.optimizer ?? { info, name: '', clipping: [] } };
+  }
   if (/^(?:trainable_variables|trainable_weights|variables|weights)$/.test(name))
     return { t: 'weights', model: rec };
   return { t: 'unknown', text };

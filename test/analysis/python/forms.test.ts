@@ -235,3 +235,26 @@ test('a builder called twice gives one model (its first call)', () => {
   assert.equal(result.models.length, 1);
   assert.deepEqual(layersOf(result.models[0]), ['dense(units=4)']);
 });
+
+test('a Sequential applied to a tensor joins the functional graph in order', () => {
+  const model = runPy(
+    `${K}base = keras.Sequential([layers.Dense(8, activation='relu'), layers.Dense(8)])\ninp = keras.Input((4,))\nouter = keras.Model(inp, layers.Dense(1)(base(inp)))`,
+  ).models.find((m) => m.name === 'outer');
+  assert.ok(model);
+  assert.deepEqual(layersOf(model), [
+    'dense(units=8,activation="relu")',
+    'dense(units=8)',
+    'dense(units=1)',
+  ]);
+  assert.deepEqual(
+    model.nodes.map((n) => n.inputs.join('+')),
+    ['input0', 'node0', 'node1'],
+  );
+});
+
+test("code under `if __name__ == '__main__':` is not conditional", () => {
+  const model = onlyPyModel(
+    `${K}if __name__ == '__main__':\n    model = keras.Sequential([layers.Dense(3)])`,
+  );
+  assert.equal(model.layers[0].conditional, undefined);
+});

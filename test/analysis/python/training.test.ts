@@ -165,3 +165,37 @@ test('fit calls are recorded once per call site, with their span', () => {
     [['fit', 'model.fit(x, y)']],
   );
 });
+
+test("a subclassed model's train_step clips; build() gives the input shape", async () => {
+  const { readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { runPy } = await import('./helpers');
+  const source = readFileSync(
+    join(__dirname, '../../fixtures/keras/subclass-train-step.py'),
+    'utf8',
+  );
+  const model = runPy(source).models.find((m) => m.name === 'model');
+  assert.ok(model);
+  assert.deepEqual(
+    model.layers.map((l) => l.factory),
+    ['simpleRNN', 'dense'],
+  );
+  assert.deepEqual(model.inputs[0].shape, {
+    kind: 'array',
+    items: [
+      { kind: 'number', value: 50 },
+      { kind: 'number', value: 3 },
+    ],
+  });
+  const t = model.training;
+  assert.deepEqual(
+    t.clipping.evidence.map((e) => e.kind),
+    ['clipByNorm'],
+  );
+  assert.equal(t.optimizer?.kind, 'adam');
+  assert.equal(t.trained, true);
+  assert.deepEqual(
+    t.customLoops.map((c) => c.method),
+    ['variableGrads', 'applyGradients'],
+  );
+});

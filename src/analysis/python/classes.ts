@@ -5,7 +5,7 @@
  * its layers join the graph of whoever applies it. Other classes are plain objects.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { toCallArgs } from './expressions';
+import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
 import { modelMethod, type Arg } from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';

@@ -43,8 +43,19 @@ const GROUPING = new Set([
   'schedules',
 ]);
 
-/** The canonical spelling of a dotted module path. */
+const canonical = new Map<string, string>();
+
+/** The canonical spelling of a dotted module path (memoised: attribute chains repeat all over a file). */
 export function canonicalPath(dotted: string): string {
+  let known = canonical.get(dotted);
+  if (known === undefined) {
+    known = spellOut(dotted);
+    if (canonical.size < 10_000) canonical.set(dotted, known);
+  }
+  return known;
+}
+
+function spellOut(dotted: string): string {
   let path = dotted.replace(/^tensorflow(?=\.|$)/, 'tf').replace(/^tf_keras(?=\.|$)/, 'keras');
   path = path
     .replace(/^tf\.(?:compat\.v[12]\.)?keras(?=\.|$)/, 'keras')
@@ -82,7 +93,7 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
   let names: SyntaxNode[] = [];
   const flush = (alias: SyntaxNode | null) => {
     if (names.length === 0) return;
-    const full = dotted(ip, names);
+    const full = names.map((n) => ip.text(n)).join('.');
     const canonical = canonicalPath(full);
     const bound = alias ? ip.text(alias) : ip.text(names[0]);
     const value: PV = alias

@@ -5,7 +5,7 @@
  * its layers join the graph of whoever applies it. Other classes are plain objects.
  */
 import type { SyntaxNode } from '@lezer/common';
-import { toCallArgs } from './expressions';
+import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
 import { modelMethod, type Arg } from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
@@ -85,6 +85,15 @@ function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
     { positional: [tensor], keywords: new Map() },
     'call',
   );
+  // A custom `train_step` is the training loop `fit` runs: its tape, clipping and optimizer count.
+  if (object.cls.methods.has('train_step'))
+    runMethod(
+      ip,
+      object,
+      'train_step',
+      { positional: [unknown('data')], keywords: new Map() },
+      'train_step',
+    );
 }
 
 function runMethod(

@@ -4,10 +4,9 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { canonicalPath, globalKerasName } from './bindings';
-import { arithmetic, iterableItems, type CallArgs, type PyInterp } from './interpreter';
-import { callKeras, callMethod, type Arg } from './keras';
+import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
-import { callUserClass } from './classes';
+import { call } from './calls';
 import { kids } from './parse';
 import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
 
@@ -72,6 +71,8 @@ function lookup(ip: PyInterp, name: string, scope: Scope): PV {
   const bound = scope.get(name);
   if (bound) return bound;
   if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
+  // The file is the program being run: `if __name__ == '__main__':` is taken.
+  if (name === '__name__') return { t: 'str', v: '__main__' };
   if (ip.imports.globals || name === 'tf' || name === 'keras') {
     const known = globalKerasName(name);
     if (known) return known;
@@ -240,7 +241,7 @@ export function attribute(object: PV, name: string, text: string): PV {
   }
 }
 
-function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null {
+export function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null {
   const def = object.cls.methods.get(name);
   if (!def) return null;
   return { t: 'func', node: def, scope: object.cls.scope, name, self: object, defaults: new Map() };
@@ -250,7 +251,11 @@ function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null
 function modelAttribute(owner: PV, name: string, text: string): PV {
   const rec = owner.t === 'model' ? owner.rec : owner.t === 'object' ? owner.model : undefined;
   if (!rec) return unknown(text);
-  if (name === 'optimizer' && rec.optimizer) return { t: 'optimizer', rec: rec.optimizer };
+  // `self.optimizer` in a `train_step` that runs before `compile`: the optimizer compile will set.
+  if (name === 'optimizer') {
+    const info = { kind: 'unknown' as const, span: rec.anchor, text, form: 'unknown' as const };
+    return { t: 'optimizer', rec: rec.optimizer ?? { info, name: '', clipping: [] } };
+  }
   if (/^(?:trainable_variables|trainable_weights|variables|weights)$/.test(name))
     return { t: 'weights', model: rec };
   return { t: 'unknown', text };
@@ -332,100 +337,6 @@ function compare(op: string, a: number, b: number): boolean | null {
     default:
       return null;
   }
-}
-
-/** A call: the file's own functions and classes, methods of what the evaluator tracks, and Keras. */
-function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
-  const calleeNode = node.firstChild;
-  const argList = node.lastChild;
-  if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
-  const args = readArgs(ip, argList, scope);
-  const text = ip.text(node);
-  if (calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
-    const objectNode = calleeNode.firstChild!;
-    const object = evalExpr(ip, objectNode, scope);
-    const name = ip.text(calleeNode.lastChild);
-    if (object.t === 'path')
-      return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
-    const own = object.t === 'object' ? (object.attrs.get(name) ?? methodOf(object, name)) : null;
-    if (own) return callValue(ip, own, args, node, text);
-    return callMethod(ip, object, name, args, node, objectNode);
-  }
-  const callee = evalExpr(ip, calleeNode, scope);
-  return callValue(ip, callee, args, node, text);
-}
-
-export function callValue(
-  ip: PyInterp,
-  callee: PV,
-  args: Arg[],
-  node: SyntaxNode,
-  text: string,
-): PV {
-  switch (callee.t) {
-    case 'path':
-      return callKeras(ip, callee.path, args, node);
-    case 'func':
-      return ip.callFunction(callee, toCallArgs(args), text);
-    case 'class':
-      return callUserClass(ip, callee, args, node);
-    default:
-      return callMethod(ip, callee, '__call__', args, node, node.firstChild!);
-  }
-}
-
-export function toCallArgs(args: Arg[]): CallArgs {
-  const positional: PV[] = [];
-  const keywords = new Map<string, PV>();
-  for (const arg of args) {
-    if (arg.star === '**' && arg.value.t === 'dict')
-      for (const [k, e] of arg.value.entries) keywords.set(k, e.value);
-    else if (arg.star === '*' && arg.value.t === 'list') positional.push(...arg.value.items);
-    else if (arg.name) keywords.set(arg.name, arg.value);
-    else if (!arg.star) positional.push(arg.value);
-  }
-  return { positional, keywords };
-}
-
-function readArgs(ip: PyInterp, argList: SyntaxNode, scope: Scope): Arg[] {
-  const parts = kids(argList).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
-  const args: Arg[] = [];
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if ((part.name === '*' || part.name === '**') && parts[i + 1]) {
-      const valueNode = parts[++i];
-      const value = evalExpr(ip, valueNode, scope);
-      args.push({
-        name: null,
-        value,
-        node: valueNode,
-        span: ip.lines.span(part.from, valueNode.to),
-        star: part.name,
-      });
-    } else if (part.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
-      const valueNode = parts[i + 2];
-      i += 2;
-      const value = evalExpr(ip, valueNode, scope);
-      args.push({
-        name: ip.text(part),
-        value,
-        node: valueNode,
-        span: ip.lines.span(part.from, valueNode.to),
-      });
-    } else if (part.name === 'for') {
-      // A generator argument `f(x for x in xs)`: not followed.
-      args.length = 0;
-      args.push({
-        name: null,
-        value: unknown(ip.text(argList)),
-        node: argList,
-        span: ip.span(argList),
-      });
-      break;
-    } else
-      args.push({ name: null, value: evalExpr(ip, part, scope), node: part, span: ip.span(part) });
-  }
-  return args;
 }
 
 /** Binds a value to a target: a name, `self.x`, `a[i]`, or a tuple/list of targets. */

@@ -129,7 +129,9 @@ export function configKey(factory: string, pythonKey: string): string {
 }
 
 export function camelCase(name: string): string {
-  return name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+  return name.includes('_')
+    ? name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())
+    : name;
 }
 
 const INITIALIZERS: Readonly<Record<string, string>> = {

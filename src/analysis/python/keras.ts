@@ -5,7 +5,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { Span } from '../ir';
-import { readConfig } from './convert';
+import { readConfig, toValue } from './convert';
 import type { PyInterp } from './interpreter';
 import {
   CONSTRAINTS,
@@ -178,6 +178,23 @@ function sequential(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   return { t: 'model', rec };
 }
 
+/**
+ * `model.add(Dense(...))` on a name the code never defines: a documentation snippet whose
+ * `model = Sequential()` is implied. The model starts at that first `add`.
+ */
+export function implicitSequential(
+  ip: PyInterp,
+  name: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV | null {
+  if (args[0]?.value.t !== 'layer') return null;
+  const rec = newModel(ip, 'sequential', node);
+  rec.name = name;
+  addLayer(ip, rec, args[0].value, args[0].node);
+  return { t: 'model', rec };
+}
+
 function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): void {
   if (item.t === 'layer') rec.layers.push(item.rec);
   else if (item.t === 'tensor' && item.node.kind === 'input') {
@@ -267,11 +284,38 @@ export function modelMethod(
     case 'train_on_batch':
       fitCall(ip, rec, name, args, node);
       return unknown(ip.text(node));
-    case '__call__': {
-      const tensor = args.find((a) => a.value.t === 'tensor');
-      return tensor ? tensor.value : unknown(ip.text(node));
-    }
+    case '__call__':
+      return applyModel(ip, rec, args, node);
+    case 'build':
+      buildWithShape(rec, args);
+      return { t: 'none' };
     default:
       return unknown(ip.text(node));
   }
+}
+
+/**
+ * A model applied to a tensor: a Sequential's layers join the caller's graph in order (a model
+ * used as a block); a functional or subclassed model passes its input through.
+ */
+function applyModel(ip: PyInterp, rec: ModelRec, args: Arg[], node: SyntaxNode): PV {
+  const tensor = args.find((a) => a.value.t === 'tensor');
+  if (!tensor) return unknown(ip.text(node));
+  if (rec.kind !== 'sequential') return tensor.value;
+  let out = tensor.value;
+  for (const layer of rec.layers) {
+    if (layer.factory === 'inputLayer') continue;
+    out = applyLayer(ip, layer, [{ ...tensor, value: out }], node);
+  }
+  return out;
+}
+
+/** `model.build((None, 32))`: the input shape of a model whose code never wrote one (subclassed). */
+function buildWithShape(rec: ModelRec, args: Arg[]): void {
+  const shapeArg =
+    args.find((a) => a.name === 'input_shape') ?? args.find((a) => !a.name && !a.star);
+  const input = rec.inputs.t === 'tensor' ? rec.inputs.node : null;
+  if (!shapeArg || input?.kind !== 'input' || input.shape.kind !== 'unknown') return;
+  const shape = toValue(shapeArg.value, 'inputShape', 'input_shape');
+  if (shape.kind === 'array') input.shape = { kind: 'array', items: shape.items.slice(1) };
 }

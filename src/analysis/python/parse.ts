@@ -14,8 +14,7 @@ import { MAX_SOURCE_LENGTH } from '../js/parse';
  * written without their imports (as in documentation), which use `Sequential(` or `model.add(Dense(`.
  */
 const IMPORTS = /^[ \t]*(?:import|from)[ \t]+(?:keras|tensorflow|tf_keras)\b/m;
-const BARE_USE =
-  /\b(?:Sequential|keras\.Model|keras\.Input)\s*\(|\.add\(\s*(?:Dense|Conv[123]D|LSTM|GRU|SimpleRNN)\(/;
+const BARE_USE = /\b(?:Sequential|keras\.Model|keras\.Input)\s*\(|\.add\(\s*[A-Z][A-Za-z0-9]*\(/;
 
 export function mentionsKeras(source: string): boolean {
   return IMPORTS.test(source) || BARE_USE.test(source);

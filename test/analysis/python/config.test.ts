@@ -23,7 +23,12 @@ const cases: Case[] = [
   {
     name: 'LSTM gates and forget bias',
     layer: `layers.LSTM(64, recurrent_activation='hard_sigmoid', unit_forget_bias=False, recurrent_initializer='glorot_uniform')`,
-    config: { units: 64, recurrentActivation: 'hardSigmoid', unitForgetBias: false, recurrentInitializer: 'glorotUniform' },
+    config: {
+      units: 64,
+      recurrentActivation: 'hardSigmoid',
+      unitForgetBias: false,
+      recurrentInitializer: 'glorotUniform',
+    },
   },
   {
     name: 'GRU reset_after and lecun_normal',
@@ -35,22 +40,38 @@ const cases: Case[] = [
     layer: `layers.Dense(4, activation='silu')`,
     config: { units: 4, activation: 'swish' },
   },
-  { name: 'leaky_relu string', layer: `layers.Dense(4, activation='leaky_relu')`, config: { units: 4, activation: 'leakyReLU' } },
+  {
+    name: 'leaky_relu string',
+    layer: `layers.Dense(4, activation='leaky_relu')`,
+    config: { units: 4, activation: 'leakyReLU' },
+  },
   {
     name: 'activation given as a LeakyReLU layer object',
     layer: `layers.Dense(128, activation=tf.keras.layers.LeakyReLU(alpha=0.1))`,
     config: { units: 128, activation: 'leakyReLU' },
   },
-  { name: 'activation given as tf.nn.relu', layer: `layers.Dense(2, activation=tf.nn.relu)`, config: { units: 2, activation: 'relu' } },
+  {
+    name: 'activation given as tf.nn.relu',
+    layer: `layers.Dense(2, activation=tf.nn.relu)`,
+    config: { units: 2, activation: 'relu' },
+  },
   {
     name: 'initializer objects are calls with tfjs paths and camelCase args',
     layer: `layers.Dense(8, kernel_initializer=keras.initializers.RandomNormal(stddev=0.5), recurrent_initializer=keras.initializers.HeNormal())`,
-    config: { units: 8, kernelInitializer: 'call:initializers.randomNormal', recurrentInitializer: 'call:initializers.heNormal' },
+    config: {
+      units: 8,
+      kernelInitializer: 'call:initializers.randomNormal',
+      recurrentInitializer: 'call:initializers.heNormal',
+    },
   },
   {
     name: 'regularizers and constraints',
     layer: `layers.Dense(128, kernel_regularizer=tf.keras.regularizers.l2(0.01), kernel_constraint=tf.keras.constraints.max_norm(3))`,
-    config: { units: 128, kernelRegularizer: 'call:regularizers.l2', kernelConstraint: 'call:constraints.maxNorm' },
+    config: {
+      units: 128,
+      kernelRegularizer: 'call:regularizers.l2',
+      kernelConstraint: 'call:constraints.maxNorm',
+    },
   },
   {
     name: 'an unknown value keeps its expression text',
@@ -62,7 +83,12 @@ const cases: Case[] = [
     layer: `layers.Dense(3, **{'activation': 'tanh'})`,
     config: { units: 3, activation: 'tanh' },
   },
-  { name: 'LeakyReLU negative_slope is alpha', layer: `layers.LeakyReLU(negative_slope=0.3)`, config: { alpha: 0.3 }, factory: 'leakyReLU' },
+  {
+    name: 'LeakyReLU negative_slope is alpha',
+    layer: `layers.LeakyReLU(negative_slope=0.3)`,
+    config: { alpha: 0.3 },
+    factory: 'leakyReLU',
+  },
   {
     name: 'data_format in tfjs spelling',
     layer: `layers.MaxPooling2D((2, 2), data_format='channels_first')`,
@@ -71,7 +97,8 @@ const cases: Case[] = [
   },
 ];
 
-const prelude = 'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
+const prelude =
+  'import tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 
 for (const c of cases) {
   test(`keras config: ${c.name}`, () => {
@@ -82,13 +109,16 @@ for (const c of cases) {
 }
 
 test('initializer call values carry their arguments as an object', () => {
-  const model = onlyPyModel(`${prelude}model = keras.Sequential([layers.SimpleRNN(8, recurrent_initializer=keras.initializers.Orthogonal(gain=2.0))])`);
+  const model = onlyPyModel(
+    `${prelude}model = keras.Sequential([layers.SimpleRNN(8, recurrent_initializer=keras.initializers.Orthogonal(gain=2.0))])`,
+  );
   const value = model.layers[0].config.props.recurrentInitializer.value;
   assert.equal(value.kind, 'call');
   if (value.kind !== 'call') return;
   assert.equal(value.path, 'initializers.orthogonal');
   assert.equal(value.args[0].kind, 'object');
-  if (value.args[0].kind === 'object') assert.deepEqual(value.args[0].props.gain.value, { kind: 'number', value: 2 });
+  if (value.args[0].kind === 'object')
+    assert.deepEqual(value.args[0].props.gain.value, { kind: 'number', value: 2 });
 });
 
 test('defaults are not written into the config', () => {

@@ -34,17 +34,30 @@ const cases: Case[] = [
   {
     name: 'for i in range(n) with a module constant and arithmetic',
     code: `${K}DEPTH = 3\nWIDTH = 16\nmodel = keras.Sequential()\nfor i in range(DEPTH):\n    model.add(layers.Dense(WIDTH * 2 ** i, activation='tanh'))\nmodel.add(layers.Dense(1))`,
-    layers: ['dense(units=16,activation="tanh")', 'dense(units=32,activation="tanh")', 'dense(units=64,activation="tanh")', 'dense(units=1)'],
+    layers: [
+      'dense(units=16,activation="tanh")',
+      'dense(units=32,activation="tanh")',
+      'dense(units=64,activation="tanh")',
+      'dense(units=1)',
+    ],
   },
   {
     name: 'list comprehension of layers and a list built with append',
     code: `${K}hidden = [layers.Dense(u, activation='relu') for u in [64, 32]]\nrest = []\nrest.append(layers.Dense(10, activation='softmax'))\nmodel = keras.Sequential(hidden + rest)`,
-    layers: ['dense(units=64,activation="relu")', 'dense(units=32,activation="relu")', 'dense(units=10,activation="softmax")'],
+    layers: [
+      'dense(units=64,activation="relu")',
+      'dense(units=32,activation="relu")',
+      'dense(units=10,activation="softmax")',
+    ],
   },
   {
     name: 'helper function with keyword defaults and call-site arguments',
     code: `${K}def build(units=32, depth=2, act='relu'):\n    model = keras.Sequential()\n    for _ in range(depth):\n        model.add(layers.Dense(units, activation=act))\n    return model\n\nmodel = build(depth=3, act='elu')`,
-    layers: ['dense(units=32,activation="elu")', 'dense(units=32,activation="elu")', 'dense(units=32,activation="elu")'],
+    layers: [
+      'dense(units=32,activation="elu")',
+      'dense(units=32,activation="elu")',
+      'dense(units=32,activation="elu")',
+    ],
   },
   {
     name: 'a builder nobody calls runs with its defaults',
@@ -70,12 +83,22 @@ const cases: Case[] = [
   {
     name: 'activation layers: Activation, ReLU, LeakyReLU',
     code: `${K}model = keras.Sequential([layers.Dense(4), layers.ReLU(), layers.Dense(4), layers.LeakyReLU(0.2), layers.Activation('tanh')])`,
-    layers: ['dense(units=4)', 'reLU()', 'dense(units=4)', 'leakyReLU()', 'activation(activation="tanh")'],
+    layers: [
+      'dense(units=4)',
+      'reLU()',
+      'dense(units=4)',
+      'leakyReLU()',
+      'activation(activation="tanh")',
+    ],
   },
   {
     name: 'functional: Input, layer calls, keras.Model(inputs, outputs)',
     code: `${K}inputs = keras.Input(shape=(16,))\nx = layers.Dense(64, activation='relu')(inputs)\nx = layers.Dense(64, activation='relu')(x)\noutputs = layers.Dense(1)(x)\nmodel = keras.Model(inputs, outputs)`,
-    layers: ['dense(units=64,activation="relu")', 'dense(units=64,activation="relu")', 'dense(units=1)'],
+    layers: [
+      'dense(units=64,activation="relu")',
+      'dense(units=64,activation="relu")',
+      'dense(units=1)',
+    ],
     kind: 'functional',
   },
   {
@@ -87,12 +110,24 @@ const cases: Case[] = [
   {
     name: 'functional: residual blocks from a helper in a loop, layers.add',
     code: `${K}def block(x, units):\n    y = layers.Dense(units, activation='relu')(x)\n    return layers.add([x, y])\ninputs = keras.Input(shape=(8,))\nx = inputs\nfor _ in range(2):\n    x = block(x, 8)\nmodel = keras.Model(inputs=inputs, outputs=layers.Dense(1)(x))`,
-    layers: ['dense(units=8,activation="relu")', 'add()', 'dense(units=8,activation="relu")', 'add()', 'dense(units=1)'],
+    layers: [
+      'dense(units=8,activation="relu")',
+      'add()',
+      'dense(units=8,activation="relu")',
+      'add()',
+      'dense(units=1)',
+    ],
   },
   {
     name: 'subclassed model: layers in __init__ (a list and a loop), wired in call',
     code: `${K}class Net(keras.Model):\n    def __init__(self, depth=2):\n        super().__init__()\n        self.blocks = []\n        for i in range(depth):\n            self.blocks.append(layers.Dense(32, activation='relu'))\n        self.norm = layers.LayerNormalization()\n        self.head = layers.Dense(10)\n        self.unused = layers.Dropout(0.5)\n\n    def call(self, x):\n        for block in self.blocks:\n            x = block(x)\n        x = self.norm(x)\n        return self.head(x)\n\nmodel = Net(depth=3)`,
-    layers: ['dense(units=32,activation="relu")', 'dense(units=32,activation="relu")', 'dense(units=32,activation="relu")', 'layerNormalization()', 'dense(units=10)'],
+    layers: [
+      'dense(units=32,activation="relu")',
+      'dense(units=32,activation="relu")',
+      'dense(units=32,activation="relu")',
+      'layerNormalization()',
+      'dense(units=10)',
+    ],
     kind: 'functional',
     modelName: 'model',
   },
@@ -135,8 +170,13 @@ for (const c of cases) {
 }
 
 test('functional graph: edges and node inputs follow the residual connection', () => {
-  const model = onlyPyModel(`${K}inp = keras.Input(shape=(4,))\nh = layers.Dense(4)(inp)\nout = layers.Add()([inp, h])\nmodel = keras.Model(inp, out)`);
-  assert.deepEqual(model.inputs.map((i) => i.id), ['input0']);
+  const model = onlyPyModel(
+    `${K}inp = keras.Input(shape=(4,))\nh = layers.Dense(4)(inp)\nout = layers.Add()([inp, h])\nmodel = keras.Model(inp, out)`,
+  );
+  assert.deepEqual(
+    model.inputs.map((i) => i.id),
+    ['input0'],
+  );
   assert.deepEqual(
     model.nodes.map((n) => `${n.id}:${model.layers[n.layer].factory}<-${n.inputs.join('+')}`),
     ['node0:dense<-input0', 'node1:add<-input0+node0'],
@@ -146,35 +186,75 @@ test('functional graph: edges and node inputs follow the residual connection', (
 });
 
 test('loop iterations are marked on the layers they repeat', () => {
-  const model = onlyPyModel(`${K}model = keras.Sequential()\nfor i in range(3):\n    model.add(layers.Dense(8))`);
-  assert.deepEqual(model.layers.map((l) => l.repeat), [
-    { iteration: 0, count: 3 },
-    { iteration: 1, count: 3 },
-    { iteration: 2, count: 3 },
-  ]);
+  const model = onlyPyModel(
+    `${K}model = keras.Sequential()\nfor i in range(3):\n    model.add(layers.Dense(8))`,
+  );
+  assert.deepEqual(
+    model.layers.map((l) => l.repeat),
+    [
+      { iteration: 0, count: 3 },
+      { iteration: 1, count: 3 },
+      { iteration: 2, count: 3 },
+    ],
+  );
   assert.equal(new Set(model.layers.map((l) => l.callSpan.start)).size, 1, 'one call site');
 });
 
 test('an undecidable if runs both branches and marks their layers conditional', () => {
-  const model = onlyPyModel(`${K}def build(use_bn):\n    model = keras.Sequential([layers.Dense(8)])\n    if use_bn:\n        model.add(layers.BatchNormalization())\n    else:\n        model.add(layers.Dropout(0.1))\n    return model`);
-  assert.deepEqual(layersOf(model), ['dense(units=8)', 'batchNormalization()', 'dropout(rate=0.1)']);
-  assert.deepEqual(model.layers.map((l) => l.conditional), [
-    undefined,
-    { condition: 'use_bn', branch: 'then' },
-    { condition: 'use_bn', branch: 'else' },
+  const model = onlyPyModel(
+    `${K}def build(use_bn):\n    model = keras.Sequential([layers.Dense(8)])\n    if use_bn:\n        model.add(layers.BatchNormalization())\n    else:\n        model.add(layers.Dropout(0.1))\n    return model`,
+  );
+  assert.deepEqual(layersOf(model), [
+    'dense(units=8)',
+    'batchNormalization()',
+    'dropout(rate=0.1)',
   ]);
+  assert.deepEqual(
+    model.layers.map((l) => l.conditional),
+    [undefined, { condition: 'use_bn', branch: 'then' }, { condition: 'use_bn', branch: 'else' }],
+  );
 });
 
 test('two models in one file, each with its own name and anchor line', () => {
-  const result = runPy(`${K}a = keras.Sequential([layers.Dense(1)])\nb = keras.Sequential([layers.Dense(2), layers.Dense(3)])`);
-  assert.deepEqual(result.models.map((m) => [m.name, m.anchor.line, m.layers.length]), [
-    ['a', 3, 1],
-    ['b', 4, 2],
-  ]);
+  const result = runPy(
+    `${K}a = keras.Sequential([layers.Dense(1)])\nb = keras.Sequential([layers.Dense(2), layers.Dense(3)])`,
+  );
+  assert.deepEqual(
+    result.models.map((m) => [m.name, m.anchor.line, m.layers.length]),
+    [
+      ['a', 3, 1],
+      ['b', 4, 2],
+    ],
+  );
 });
 
 test('a builder called twice gives one model (its first call)', () => {
-  const result = runPy(`${K}def build(n):\n    return keras.Sequential([layers.Dense(n)])\nm1 = build(4)\nm2 = build(8)`);
+  const result = runPy(
+    `${K}def build(n):\n    return keras.Sequential([layers.Dense(n)])\nm1 = build(4)\nm2 = build(8)`,
+  );
   assert.equal(result.models.length, 1);
   assert.deepEqual(layersOf(result.models[0]), ['dense(units=4)']);
+});
+
+test('a Sequential applied to a tensor joins the functional graph in order', () => {
+  const model = runPy(
+    `${K}base = keras.Sequential([layers.Dense(8, activation='relu'), layers.Dense(8)])\ninp = keras.Input((4,))\nouter = keras.Model(inp, layers.Dense(1)(base(inp)))`,
+  ).models.find((m) => m.name === 'outer');
+  assert.ok(model);
+  assert.deepEqual(layersOf(model), [
+    'dense(units=8,activation="relu")',
+    'dense(units=8)',
+    'dense(units=1)',
+  ]);
+  assert.deepEqual(
+    model.nodes.map((n) => n.inputs.join('+')),
+    ['input0', 'node0', 'node1'],
+  );
+});
+
+test("code under `if __name__ == '__main__':` is not conditional", () => {
+  const model = onlyPyModel(
+    `${K}if __name__ == '__main__':\n    model = keras.Sequential([layers.Dense(3)])`,
+  );
+  assert.equal(model.layers[0].conditional, undefined);
 });

@@ -19,7 +19,10 @@ export function onlyPyModel(source: string): ModelGraph {
 }
 
 /** `dense(units=64,activation="relu")`; wrappers show their inner layer: `bidirectional<lstm(units=8)>`. */
-export function pySummary(layer: LayerNode, keys = ['units', 'filters', 'activation', 'rate']): string {
+export function pySummary(
+  layer: LayerNode,
+  keys = ['units', 'filters', 'activation', 'rate'],
+): string {
   const cfg = config(layer);
   const parts = keys.filter((k) => k in cfg).map((k) => `${k}=${JSON.stringify(cfg[k])}`);
   const inner = layer.inner ? `<${pySummary(layer.inner, keys)}>` : '';

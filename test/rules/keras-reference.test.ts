@@ -11,7 +11,7 @@ import { analyze } from '../../src/analysis';
 import { lintText } from '../../src/lint';
 import { fixUntilStable } from '../../src/lint/fix';
 
-const DESIGN = join(__dirname, '..', 'fixtures', 'keras', 'reference-design.py');
+const DESIGN = join(__dirname, '..', 'fixtures', 'keras', 'reference', 'proper-network-design.py');
 
 /** The document's deep feedforward network with sigmoid everywhere ("Common in deep networks with sigmoid/tanh"). */
 const DEEP_SIGMOID = `import tensorflow as tf

@@ -20,7 +20,7 @@ test('lint on a .py file prints its findings with Python line numbers', async ()
   const { out, err } = await run(['lint', fixture]);
   assert.equal(err, '');
   assert.match(out, /deep-sigmoid-rnn\.py/);
-  assert.match(out, /6:\d+\s+warning\s+simpleRNN over 200 time steps/);
+  assert.match(out, /6:\d+\s+warning\s+SimpleRNN over 200 time steps/);
   assert.match(out, /rnn-without-clipping/);
 });
 

@@ -1,8 +1,10 @@
 /**
- * Per-entry variance of a kernel (or bias) initializer, following tfjs-layers 4.x initializers.js.
+ * Per-entry variance of a kernel (or bias) initializer, following tfjs-layers 4.x initializers.js and Keras.
  * tfjs draws its "normal" variance-scaling initializers (glorotNormal, heNormal, leCunNormal,
  * varianceScaling) and truncatedNormal from a normal truncated at two standard deviations, without
- * Keras's 0.8796 correction, so their variance is about 0.774 times the nominal one.
+ * Keras's 0.8796 correction, so their variance is about 0.774 times the nominal one. Keras divides the
+ * variance-scaling ones' stddev by 0.8796 (frameworks.ts), so theirs is the nominal one; its plain
+ * TruncatedNormal is not corrected either.
  */
 import type { ConfigProp, Value } from '../analysis/ir';
 
@@ -32,25 +34,32 @@ interface Fans {
   cols: number;
 }
 
+/**
+ * `stddevFactor` multiplies the stddev of the truncated-normal variance-scaling initializers: 1 for tfjs,
+ * 1/0.8796 for Keras (`frameworkDefaults(framework).truncatedNormalStddevFactor`).
+ */
 export function initializerVariance(
   value: Value | undefined,
   fallback: string,
   fans: Fans,
+  stddevFactor = 1,
 ): InitResult {
+  const read = (name: string, args: Record<string, ConfigProp>) =>
+    byName(name, args, fans, stddevFactor);
   if (value === undefined || value.kind === 'undefined' || value.kind === 'null') {
-    return byName(fallback, {}, fans);
+    return read(fallback, {});
   }
-  if (value.kind === 'string') return byName(value.value, {}, fans);
+  if (value.kind === 'string') return read(value.value, {});
   if (value.kind === 'call') {
     const name = value.path.split('.').pop() ?? value.path;
     const arg = value.args[0];
-    return byName(name, arg?.kind === 'object' ? arg.props : {}, fans);
+    return read(name, arg?.kind === 'object' ? arg.props : {});
   }
   if (value.kind === 'object') {
     const className = value.props.className?.value;
     const config = value.props.config?.value;
     if (className?.kind === 'string') {
-      return byName(className.value, config?.kind === 'object' ? config.props : {}, fans);
+      return read(className.value, config?.kind === 'object' ? config.props : {});
     }
   }
   return { error: `initializer ${describe(value)} is not statically known` };
@@ -71,7 +80,12 @@ function canonical(name: string): string {
       : lower;
 }
 
-function byName(rawName: string, args: Record<string, ConfigProp>, fans: Fans): InitResult {
+function byName(
+  rawName: string,
+  args: Record<string, ConfigProp>,
+  fans: Fans,
+  stddevFactor: number,
+): InitResult {
   const name = canonical(rawName);
   const number = (key: string): number | null | undefined => {
     const v = args[key]?.value;
@@ -89,13 +103,12 @@ function byName(rawName: string, args: Record<string, ConfigProp>, fans: Fans): 
       1,
       mode === 'fanIn' ? fanIn : mode === 'fanOut' ? fanOut : (fanIn + fanOut) / 2,
     );
-    const truncated = distribution === 'normal';
-    const variance = (scale / denominator) * (truncated ? TRUNCATION_FACTOR : 1);
-    return {
-      variance,
-      mean: 0,
-      label: `${label} (var ${scale}/${mode}${truncated ? ' x 0.774' : ''})`,
-    };
+    const truncated = distribution === 'normal' || distribution === 'truncatedNormal';
+    // Keras corrects the truncation (factor^2 x 0.774 = 1 to 4 digits); tfjs does not.
+    const shrink = truncated ? TRUNCATION_FACTOR * stddevFactor ** 2 : 1;
+    const variance = (scale / denominator) * shrink;
+    const note = Math.abs(shrink - 1) > 1e-3 ? ` x ${shrink.toFixed(3)}` : '';
+    return { variance, mean: 0, label: `${label} (var ${scale}/${mode}${note})` };
   };
   switch (name) {
     case 'glorotNormal':

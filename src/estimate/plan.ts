@@ -16,6 +16,7 @@ import {
   thresholdedRelu,
   type Activation,
 } from './activations';
+import { frameworkDefaults, type Framework } from '../analysis/frameworks';
 import { initializerVariance } from './initializers';
 import type { Op } from './ops';
 
@@ -81,7 +82,7 @@ export function planLayers(model: ModelGraph, shapes: ShapeInference): Plan | { 
   const inputOps: Op[] = [];
   for (const layer of model.layers) {
     const where = `layer ${layer.index} (${layer.factory}, line ${layer.callSpan.line})`;
-    const error = addLayer(layer, blocks, inputOps, shapes);
+    const error = addLayer(layer, blocks, inputOps, shapes, model.framework);
     if (error) return { error: `${where}${error.startsWith(' ') ? '' : ': '}${error}` };
   }
   const output = blocks[blocks.length - 1];
@@ -101,10 +102,11 @@ function addLayer(
   blocks: Block[],
   inputOps: Op[],
   shapes: ShapeInference,
+  framework: Framework | undefined,
 ): string | null {
   if (layer.conditional) return ' is added only on some paths';
   if (layer.factory === 'dense' || Object.hasOwn(CONV_RANK, layer.factory)) {
-    const block = weightedBlock(layer, shapes);
+    const block = weightedBlock(layer, shapes, framework);
     if ('error' in block) return block.error;
     blocks.push(block);
     return null;
@@ -258,7 +260,11 @@ function batchNormOp(layer: LayerNode, shapes: ShapeInference): Op | { error: st
   };
 }
 
-function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { error: string } {
+function weightedBlock(
+  layer: LayerNode,
+  shapes: ShapeInference,
+  framework: Framework | undefined,
+): Block | { error: string } {
   const shape = shapes.layers.find((s) => s.index === layer.index);
   if (!shape || shape.fanIn === null || shape.fanOut === null || !shape.outputShape) {
     return { error: `its shape is unknown${shape?.note ? ` (${shape.note})` : ''}` };
@@ -276,12 +282,13 @@ function weightedBlock(layer: LayerNode, shapes: ShapeInference): Block | { erro
   const strideProduct = strides.reduce((a, b) => a * b, 1);
   const field = shape.fanIn / Math.max(1, shape.inputShape?.[shape.inputShape.length - 1] ?? 1);
 
-  const kernel = initializerVariance(raw(layer, 'kernelInitializer') ?? undefined, 'glorotNormal', {
-    fanIn: shape.fanIn,
-    fanOut: shape.fanOut,
-    rows: shape.fanIn,
-    cols: units,
-  });
+  const defaults = frameworkDefaults(framework);
+  const kernel = initializerVariance(
+    raw(layer, 'kernelInitializer') ?? undefined,
+    defaults.kernelInitializer,
+    { fanIn: shape.fanIn, fanOut: shape.fanOut, rows: shape.fanIn, cols: units },
+    defaults.truncatedNormalStddevFactor,
+  );
   if ('error' in kernel) return kernel;
   if (kernel.mean !== 0)
     return { error: `a kernel initialised to a constant (${kernel.label}) is not covered` };

@@ -2,6 +2,8 @@ import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Fix, Rule, RuleContext, TextEdit } from './types';
 import { fix } from './util/fix';
 import { insertLayerAfter } from './util/insert-layer';
+import { kerasClassOrImport } from './util/python-keras';
+import { isPython } from './util/syntax';
 import { report } from './util/message';
 import { RATIO_OPTIONS, judgeRatio } from './util/gradient';
 import { isHidden, depthForRule } from './util/model';
@@ -21,9 +23,9 @@ export const rule: Rule = {
     },
     details: {
       missing:
-        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+        "Model '{{model}}' is {{depth}} weighted layers deep with no {{layer:batchNormalization}} or {{layer:layerNormalization}}: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
       unknown:
-        "Model '{{model}}' is {{depth}} weighted layers deep with no batchNormalization or layerNormalization: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
+        "Model '{{model}}' is {{depth}} weighted layers deep with no {{layer:batchNormalization}} or {{layer:layerNormalization}}: nothing re-centres and rescales the activations between layers, so any per-layer gain away from 1 compounds over {{depth}} layers and the gradient vanishes or explodes.",
     },
     options: {
       ...RATIO_OPTIONS,
@@ -66,26 +68,38 @@ function isNormalization(layer: LayerNode): boolean {
 }
 
 /**
- * Sequential models only: one `batchNormalization()` after every hidden layer, written with the file's own
- * layers binding. A call written once but repeated (a loop body) gets one insertion, and only when every
- * repetition is hidden. Any insertion point that cannot be edited safely means no fix at all.
+ * One `batchNormalization()` after every hidden layer, written with the file's own layers binding: in
+ * sequential models, and in Python also in functional code (`x = layers.BatchNormalization()(x)`). A call
+ * written once but repeated (a loop body) gets one insertion, and only when every repetition is hidden. Any
+ * insertion point that cannot be edited safely means no fix at all.
  */
 function insertNormalization(model: ModelGraph, context: RuleContext): Fix | null {
-  const layersBinding = context.analysis.access.layers;
-  if (model.kind !== 'sequential' || !layersBinding) return null;
-  const expression = `${layersBinding}.batchNormalization()`;
+  const layerClass = normalizationClass(context);
+  if (!layerClass || (model.kind !== 'sequential' && !isPython(context))) return null;
+  const expression = `${layerClass.name}()`;
   const byCall = new Map<number, LayerNode[]>();
   for (const layer of model.layers) {
     const group = byCall.get(layer.callSpan.start) ?? [];
     group.push(layer);
     byCall.set(layer.callSpan.start, group);
   }
-  const edits: (TextEdit | null)[] = [];
+  const edits: (TextEdit | null)[] = [layerClass.edit];
   for (const group of byCall.values()) {
     const hidden = group.filter((layer) => isWeighted(layer) && isHidden(model, layer));
     if (hidden.length === 0) continue;
     if (hidden.length !== group.length) return null;
-    edits.push(insertLayerAfter(context.source, group[0], expression));
+    edits.push(insertLayerAfter(context, group[0], expression));
   }
-  return fix(`Insert ${expression} after each hidden layer`, edits, true);
+  return fix(
+    `Insert ${expression} after each hidden layer`,
+    edits.filter((edit, i) => i > 0 || edit !== null),
+    true,
+  );
+}
+
+/** `tf.layers.batchNormalization` / `layers.BatchNormalization`, and an import to add when one is needed. */
+function normalizationClass(context: RuleContext): { name: string; edit: TextEdit | null } | null {
+  if (isPython(context)) return kerasClassOrImport(context.source, 'layers', 'BatchNormalization');
+  const layersBinding = context.analysis.access.layers;
+  return layersBinding ? { name: `${layersBinding}.batchNormalization`, edit: null } : null;
 }

@@ -4,7 +4,10 @@ import { inferShapes } from '../analysis/shapes';
 import { estimatedLayers, plainStepRatio } from './util/gradient';
 import { fix, replaceSpan } from './util/fix';
 import { formatNumber, numberOption, report } from './util/message';
-import { firstArgumentSpan, readsParameter } from './util/source';
+import { firstArgumentSpan, readsParameter, spanWithin } from './util/source';
+import { dialectOf } from './util/dialect';
+import { isPython } from './util/syntax';
+import { frameworkDefaults } from '../analysis/frameworks';
 
 type KnownKind = Exclude<OptimizerKind, 'unknown'>;
 
@@ -85,7 +88,7 @@ export const rule: Rule = {
       if (rate?.kind !== 'number' || !optimizer.learningRateSpan) continue;
       const judged = judgeRate(model, optimizer.kind, rate.value, maxRatio);
       if (!judged) continue;
-      const conventional = Math.min(CONVENTIONAL[optimizer.kind], rate.value);
+      const conventional = Math.min(conventionalRate(model, optimizer.kind), rate.value);
       const site = editSite(context, optimizer);
       findings.push(
         report(rule, model, {
@@ -93,7 +96,7 @@ export const rule: Rule = {
           data: {
             ...judged.data,
             model: model.name,
-            kind: optimizer.kind,
+            kind: dialectOf(model).optimizer(optimizer.kind),
             rate: formatNumber(rate.value),
             conventional,
           },
@@ -116,6 +119,11 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/** The framework's own default rate for the optimizer (Keras: 0.001 for Adagrad and Adadelta), else tfjs's. */
+function conventionalRate(model: ModelGraph, kind: KnownKind): number {
+  return frameworkDefaults(model.framework).learningRate[kind] ?? CONVENTIONAL[kind];
+}
 
 interface RateJudgement {
   messageId: 'adaptive' | 'plain' | 'unsized';
@@ -218,10 +226,22 @@ function editSite(
 ): { span: Span; preferred: boolean } | null {
   if (!optimizer.learningRateInherited) {
     const span = optimizer.learningRateSpan;
-    return span ? { span, preferred: !readsParameter(context.source, span) } : null;
+    return span ? { span, preferred: !readsParameter(context, span) } : null;
   }
   if (optimizer.form !== 'call') return null;
-  const argument = firstArgumentSpan(context.source, optimizer.span);
+  const first = firstArgumentSpan(context.source, optimizer.span);
+  const argument = first && isPython(context) ? rateArgument(context.source, first) : first;
   if (!argument) return null;
-  return { span: argument, preferred: !readsParameter(context.source, argument) };
+  return { span: argument, preferred: !readsParameter(context, argument) };
+}
+
+/**
+ * Python: the first argument when it is the rate, positional (`Adam(LR)`) or by keyword
+ * (`Adam(learning_rate=LR)`: its value); null when the call starts with another keyword.
+ */
+function rateArgument(source: string, first: Span): Span | null {
+  const keyword = /^(\w+)\s*=(?!=)\s*/.exec(source.slice(first.start, first.end));
+  if (!keyword) return first;
+  if (keyword[1] !== 'learning_rate' && keyword[1] !== 'lr') return null;
+  return spanWithin(source, first, first.start + keyword[0].length, first.end);
 }

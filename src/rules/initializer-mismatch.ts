@@ -1,5 +1,6 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
+import { dialectOf, type Dialect } from './util/dialect';
 import { fix } from './util/fix';
 import {
   familyName,
@@ -16,6 +17,7 @@ import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradi
 import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
+import { fileDialect, type SourceFile } from './util/syntax';
 import { hasPlainKernel, RELU_FAMILY, SATURATING, coreLayer } from './util/terms';
 
 const TEMPLATE =
@@ -66,6 +68,7 @@ export const rule: Rule = {
       });
     });
     const findings: Finding[] = [];
+    const dialect = dialectOf(model);
     for (const target of new Set(candidates.map((c) => c.verdict.target))) {
       const group = candidates.filter((c) => c.verdict.target === target);
       const judged = judgeInitializerChange(
@@ -81,15 +84,15 @@ export const rule: Rule = {
             messageId: judged.unsized ? 'unsized' : verdict.messageId,
             data: {
               ...judged.data,
-              target,
-              layer: describeLayer(layer),
-              initializer: label(init),
-              activation,
+              target: dialect.initializer(target),
+              layer: describeLayer(layer, model),
+              initializer: label(init, dialect),
+              activation: dialect.activation(activation),
             },
             span: propOrCallee(source, coreLayer(layer), key),
             layer,
             hint: judged.hint,
-            fixes: [replaceFix(source, layer, key, target, init)],
+            fixes: [replaceFix(context, layer, key, target, init)],
           }),
         );
       }
@@ -125,18 +128,24 @@ function judge(init: Initializer, activation: string, hidden: boolean): Verdict 
 }
 
 function replaceFix(
-  source: string,
+  file: SourceFile,
   layer: LayerNode,
   key: string,
   target: string,
   init: Initializer,
 ) {
-  return fix(`Use ${key} '${target}'`, [setInitializer(source, layer, key, target, init)], true);
+  const dialect = fileDialect(file);
+  return fix(
+    `Use ${dialect.key(key)} '${dialect.initializer(target)}'`,
+    [setInitializer(file, layer, key, target, init)],
+    true,
+  );
 }
 
 /** How messages name an initializer: varianceScaling is named together with the one it equals. */
-function label(init: Initializer): string {
+function label(init: Initializer, dialect: Dialect): string {
   const shape = varianceFamily(init);
-  if (init.name !== 'varianceScaling' || !shape?.family) return `'${init.name}'`;
-  return `varianceScaling (same as '${familyName(shape.family, shape.distribution)}')`;
+  const name = dialect.initializer(init.name);
+  if (init.name !== 'varianceScaling' || !shape?.family) return `'${name}'`;
+  return `${name} (same as '${dialect.initializer(familyName(shape.family, shape.distribution))}')`;
 }

@@ -1,6 +1,7 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import { inferShapes } from '../analysis/shapes';
 import type { Finding, Fix, Rule, RuleContext } from './types';
+import { dialectOf } from './util/dialect';
 import { fix } from './util/fix';
 import {
   activationClass,
@@ -30,6 +31,7 @@ import {
 import { describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
+import { fileDialect, type SourceFile } from './util/syntax';
 import { coreLayer, isWeighted } from './util/terms';
 
 /** tfjs's defaults for unspecified arguments (tfjs-layers initializers.js: `args.stddev || 0.05`, ...). */
@@ -121,15 +123,15 @@ export const rule: Rule = {
           report(rule, model, {
             messageId: problem.messageId,
             data: {
-              layer: describeLayer(layer),
-              initializer: read.init.name,
+              layer: describeLayer(layer, model),
+              initializer: dialectOf(model).initializer(read.init.name),
               effect: effect.text,
               ...problem.data,
             },
             hint: effect.hint,
             span: propOrCallee(context.source, coreLayer(layer), key),
             layer,
-            fixes: fixes(context.source, model, layer, key, read.init),
+            fixes: fixes(context, model, layer, key, read.init),
           }),
         );
       }
@@ -260,15 +262,20 @@ function fanIns(model: ModelGraph): Map<number, number> {
 
 /** He for ReLU-family layers, LeCun for selu, Glorot otherwise; no preferred fix when the activation is unknown. */
 function fixes(
-  source: string,
+  file: SourceFile,
   model: ModelGraph,
   layer: LayerNode,
   key: string,
   init: Initializer,
 ): (Fix | null)[] {
-  const activation = settledActivation(model, layer, source).name;
+  const activation = settledActivation(model, layer, file.source).name;
+  const dialect = fileDialect(file);
   const make = (name: string, preferred: boolean) =>
-    fix(`Use ${key} '${name}'`, [setInitializer(source, layer, key, name, init)], preferred);
+    fix(
+      `Use ${dialect.key(key)} '${dialect.initializer(name)}'`,
+      [setInitializer(file, layer, key, name, init)],
+      preferred,
+    );
   if (activation === null) return [make('heNormal', false), make('glorotNormal', false)];
   const best = initializerFor(activationClass(activation));
   const other = best === 'heNormal' ? 'glorotNormal' : 'heNormal';

@@ -1,10 +1,12 @@
 import type { Finding, Rule } from './types';
-import { fix, setConfigProp } from './util/fix';
+import { frameworkDefaults } from '../analysis/frameworks';
+import { fix, literal, setConfigProp } from './util/fix';
 import { report } from './util/message';
 import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
+import { fileDialect } from './util/syntax';
 import { recurrentCores } from './util/terms';
 
 export const rule: Rule = {
@@ -16,15 +18,15 @@ export const rule: Rule = {
     defaultSeverity: 'info',
     messages: {
       missing:
-        'lstm without unitForgetBias: its forget gate starts at 0.5, halving the cell gradient per step',
+        '{{layer:lstm}} without {{key:unitForgetBias}}: its forget gate starts at 0.5, halving the cell gradient per step',
       disabled:
-        'unitForgetBias: false: the forget gate starts at 0.5, halving the cell gradient per step',
+        '{{set:unitForgetBias=false}}: the forget gate starts at 0.5, halving the cell gradient per step',
     },
     details: {
       missing:
-        '{{layer}} has no unitForgetBias, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set unitForgetBias: true (tfjs leaves it off, Keras turns it on). Info by default: in the calibration sweep the input gradient of early time steps vanished at initialisation with or without it, so the probe cannot confirm it.',
+        '{{layer}} has no {{key:unitForgetBias}}, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step; set {{set:unitForgetBias=true}} (tfjs leaves it off, Keras turns it on). Info by default: in the calibration sweep the input gradient of early time steps vanished at initialisation with or without it, so the probe cannot confirm it.',
       disabled:
-        '{{layer}} sets unitForgetBias to false, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.',
+        '{{layer}} sets {{key:unitForgetBias}} to {{value:false}}, so its forget gate starts near sigmoid(0) = 0.5 and the gradient through the cell state shrinks about 2x per time step.',
     },
     options: {},
     fixable: true,
@@ -40,8 +42,8 @@ export const rule: Rule = {
       const value = prop?.value;
       let messageId: string;
       if (!value || value.kind === 'undefined') {
-        // A config we cannot see may well set it.
-        if (core.config.opaque) continue;
+        // A config we cannot see may well set it; Keras turns it on by default.
+        if (core.config.opaque || frameworkDefaults(model.framework).unitForgetBias) continue;
         messageId = 'missing';
       } else if (
         value.kind === 'boolean' &&
@@ -55,14 +57,14 @@ export const rule: Rule = {
       findings.push(
         report(rule, model, {
           messageId,
-          data: { layer: describeLayer(layer) },
+          data: { layer: describeLayer(layer, model) },
           span: propOrCallee(context.source, core, 'unitForgetBias'),
           layer,
           fixes: [
             fix(
-              'Set unitForgetBias: true',
-              [setConfigProp(context.source, core, 'unitForgetBias', 'true')],
-              !ownValueReadsParameter(context.source, core, 'unitForgetBias'),
+              `Set ${fileDialect(context).setting('unitForgetBias', true)}`,
+              [setConfigProp(context, core, 'unitForgetBias', literal(context, true))],
+              !ownValueReadsParameter(context, core, 'unitForgetBias'),
             ),
           ],
         }),

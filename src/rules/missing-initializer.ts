@@ -1,5 +1,6 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
+import { dialectOf } from './util/dialect';
 import { combineInserts } from './util/edits';
 import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
@@ -8,6 +9,7 @@ import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradi
 import { describeLayer, isHidden } from './util/model';
 import { calleeOf } from './util/callee';
 import { settledActivation } from './util/settled';
+import { fileDialect, type SourceFile } from './util/syntax';
 import { hasPlainKernel, RELU_FAMILY, coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -25,9 +27,9 @@ export const rule: Rule = {
     },
     details: {
       unsized:
-        "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel; {{initializer}} is the matched initializer. The static estimate does not cover this model, so this is an info hint.",
-      relu: "{{layer}} uses '{{activation}}' with tfjs's default glorotNormal kernel (variance 2/(fanIn+fanOut)), half the 2/fanIn a ReLU-family layer needs when fan-in equals fan-out, so the signal shrinks by about 1/sqrt(2) per layer. Numbers are the static estimate at initialisation for all {{count}} such layers; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and He brings it back.",
-      selu: "{{layer}} uses 'selu' with tfjs's default glorotNormal kernel: selu keeps activations at unit scale only with leCunNormal (variance 1/fanIn). Numbers are the static estimate at initialisation; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and LeCun brings it back.",
+        "{{layer}} uses '{{activation}}' with {{fw:default}} {{default:kernelInitializer}} kernel; {{initializer}} is the matched initializer. The static estimate does not cover this model, so this is an info hint.",
+      relu: "{{layer}} uses '{{activation}}' with {{fw:default}} {{default:kernelInitializer}} kernel (variance 2/(fanIn+fanOut)), half the 2/fanIn a ReLU-family layer needs when fan-in equals fan-out, so the signal shrinks by about 1/sqrt(2) per layer. Numbers are the static estimate at initialisation for all {{count}} such layers; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and He brings it back.",
+      selu: "{{layer}} uses 'selu' with {{fw:default}} {{default:kernelInitializer}} kernel: selu keeps activations at unit scale only with {{init:leCunNormal}} (variance 1/fanIn). Numbers are the static estimate at initialisation; it is a warning only when the gradient leaves the probe's healthy range ({{vanishing}}x to {{exploding}}x) and LeCun brings it back.",
     },
     options: FIX_OPTIONS,
     fixable: true,
@@ -47,6 +49,7 @@ export const rule: Rule = {
       return [{ layer, activation, keys, isSelu }];
     });
     const findings: Finding[] = [];
+    const dialect = dialectOf(model);
     for (const isSelu of [false, true]) {
       const group = candidates.filter((c) => c.isSelu === isSelu);
       if (group.length === 0) continue;
@@ -64,9 +67,9 @@ export const rule: Rule = {
             data: {
               ...judged.data,
               s: group.length === 1 ? '' : 's',
-              initializer: isSelu ? 'leCunNormal' : 'heNormal',
-              layer: describeLayer(layer),
-              activation,
+              initializer: dialect.initializer(isSelu ? 'leCunNormal' : 'heNormal'),
+              layer: describeLayer(layer, model),
+              activation: dialect.activation(activation),
               count: group.length,
               vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),
               exploding: formatNumber(numberOption(rule, context, 'explodingRatio')),
@@ -75,10 +78,10 @@ export const rule: Rule = {
             layer,
             hint: judged.hint,
             fixes: isSelu
-              ? [addFix(context.source, layer, keys, 'leCunNormal', true)]
+              ? [addFix(context, layer, keys, 'leCunNormal', true)]
               : [
-                  addFix(context.source, layer, keys, 'heNormal', true),
-                  addFix(context.source, layer, keys, 'heUniform', false),
+                  addFix(context, layer, keys, 'heNormal', true),
+                  addFix(context, layer, keys, 'heUniform', false),
                 ],
           }),
         );
@@ -90,12 +93,18 @@ export const rule: Rule = {
 
 /** Dense and convolution kernels; recurrent kernels follow their own rules (and their own defaults). */
 function addFix(
-  source: string,
+  file: SourceFile,
   layer: LayerNode,
   keys: string[],
   initializer: string,
   preferred: boolean,
 ) {
-  const edits = keys.map((key) => setInitializer(source, layer, key, initializer));
-  return fix(`Add ${keys.join(' and ')} '${initializer}'`, combineInserts(edits), preferred);
+  const edits = keys.map((key) => setInitializer(file, layer, key, initializer));
+  const dialect = fileDialect(file);
+  const named = keys.map((key) => dialect.key(key)).join(' and ');
+  return fix(
+    `Add ${named} '${dialect.initializer(initializer)}'`,
+    combineInserts(edits),
+    preferred,
+  );
 }

@@ -1,5 +1,6 @@
 import type { Finding, Rule } from './types';
-import { fix, setConfigProp, stringLiteral } from './util/fix';
+import { dialectOf } from './util/dialect';
+import { fix, literal, setConfigProp } from './util/fix';
 import { formatNumber, report } from './util/message';
 import { stringProp } from './util/model';
 import { GROWTH_OPTIONS, growthText, growthThresholds } from './util/growth';
@@ -9,6 +10,7 @@ import { readInitializer } from './util/initializer';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
+import { fileDialect } from './util/syntax';
 import { recurrentCores } from './util/terms';
 
 const NORM_PRESERVING = new Set(['orthogonal', 'identity']);
@@ -26,7 +28,7 @@ export const rule: Rule = {
     },
     details: {
       nonOrthogonal:
-        "{{layer}}, {{units}} units: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal (tfjs's default) keeps it at 1. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru, whose gates damp the recurrence, from a radius of {{maxRadius}} over at least {{minSteps}} steps. Otherwise it is an info hint.",
+        "{{layer}}, {{units}} units: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal ({{fw:default}}) keeps it at 1. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}}, whose gates damp the recurrence, from a radius of {{maxRadius}} over at least {{minSteps}} steps. Otherwise it is an info hint.",
     },
     options: GROWTH_OPTIONS,
     fixable: true,
@@ -44,13 +46,13 @@ export const rule: Rule = {
       if (!growth) continue;
       const { radius, steps } = growth;
       const explodes = growth.grows;
-      const valueText = stringLiteral(context.source, 'orthogonal');
+      const valueText = literal(context, 'orthogonal');
       findings.push(
         report(rule, model, {
           messageId: 'nonOrthogonal',
           data: {
-            layer: describeLayer(layer),
-            initializer: read.init.name,
+            layer: describeLayer(layer, model),
+            initializer: dialectOf(model).initializer(read.init.name),
             units: radius.units,
             radius: formatNumber(radius.value),
             effect: explodes ? growthText(growth) : '',
@@ -64,9 +66,9 @@ export const rule: Rule = {
           layer,
           fixes: [
             fix(
-              "Use recurrentInitializer 'orthogonal'",
-              [setConfigProp(context.source, core, 'recurrentInitializer', valueText)],
-              !ownValueReadsParameter(context.source, core, 'recurrentInitializer'),
+              `Use ${fileDialect(context).key('recurrentInitializer')} 'orthogonal'`,
+              [setConfigProp(context, core, 'recurrentInitializer', valueText)],
+              !ownValueReadsParameter(context, core, 'recurrentInitializer'),
             ),
           ],
         }),

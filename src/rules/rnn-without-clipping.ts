@@ -2,7 +2,10 @@ import type { CustomLoopCall, ModelGraph, Span } from '../analysis/ir';
 import { contains } from '../analysis/js/spans';
 import type { Fix, Rule, RuleContext } from './types';
 import { clipOverrideCode, GENERATED_NAMES, tfNamespace } from './util/clipping';
+import { dialectOf } from './util/dialect';
 import { fix } from './util/fix';
+import { clipOptimizerEdit, pythonFloat } from './util/python-keras';
+import { isPython } from './util/syntax';
 import { numberOption, report } from './util/message';
 import { describeLayer } from './util/model';
 import {
@@ -28,13 +31,14 @@ export const rule: Rule = {
     },
     details: {
       unclipped:
-        "{{layer}} of model '{{model}}': backpropagation through time multiplies the gradient by the recurrent kernel once per step, so one long or unlucky sequence can make it explode into a NaN update during training (Pascanu et al. 2013). A probe at initialisation cannot show this risk. tfjs optimizers have no clipnorm, so clip by global norm. It is a warning from {{minSteps}} time steps; shorter or unknown lengths get an info hint.",
+        "{{layer}} of model '{{model}}': backpropagation through time multiplies the gradient by the recurrent kernel once per step, so one long or unlucky sequence can make it explode into a NaN update during training (Pascanu et al. 2013). A probe at initialisation cannot show this risk. {{fw:clipping}} It is a warning from {{minSteps}} time steps; shorter or unknown lengths get an info hint.",
     },
     options: {
       clipNorm: {
         type: 'number',
         default: 1.0,
-        description: 'Global gradient norm the inserted code clips to (must be positive).',
+        description:
+          'Gradient norm the fix clips to (must be positive): the global norm in tfjs code, clipnorm in Keras code.',
         exclusiveMinimum: 0,
       },
       minSteps: {
@@ -65,16 +69,20 @@ export const rule: Rule = {
       report(rule, model, {
         messageId: 'unclipped',
         data: {
-          layer: describeLayer(layer),
+          layer: describeLayer(layer, model),
           model: model.name,
-          cell: coreLayer(layer).factory,
+          cell: dialectOf(model).layer(coreLayer(layer).factory),
           steps: longest > 0 ? longest : 'an unknown number of',
           minSteps,
         },
         hint: !(longest >= minSteps),
         span: target.span,
         layer,
-        fixes: [insertOverride(context, target, clipNorm)],
+        fixes: [
+          isPython(context)
+            ? clipOptimizer(context, model, clipNorm)
+            : insertOverride(context, target, clipNorm),
+        ],
       }),
     ];
   },
@@ -110,7 +118,8 @@ function fitTarget(context: RuleContext, model: ModelGraph): Target {
 function compileOptimizerSpan(source: string, compileSpan: Span, optimizerSpan?: Span): Span {
   if (optimizerSpan && contains(compileSpan, optimizerSpan)) return optimizerSpan;
   const text = source.slice(compileSpan.start, compileSpan.end);
-  const match = /\boptimizer\b(\s*:\s*)?/.exec(text);
+  // `optimizer: opt` in an object literal, `optimizer=opt` as a Python keyword argument.
+  const match = /\boptimizer\b(\s*[:=]\s*)?/.exec(text);
   if (!match) return compileSpan;
   const keyStart = compileSpan.start + match.index;
   if (!match[1]) return spanWithin(source, compileSpan, keyStart, keyStart + 'optimizer'.length);
@@ -161,6 +170,22 @@ function receiverOf(source: string, callSpan: Span, method: string): string | nu
     `^([A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*)\\s*\\.\\s*${method}\\s*\\(`,
   ).exec(text);
   return match ? match[1].replace(/\s+/g, '') : null;
+}
+
+/** Keras: the optimizer clips, given `clipnorm` (fit's compile optimizer, else the custom loop's). */
+function clipOptimizer(context: RuleContext, model: ModelGraph, clipNorm: number): Fix | null {
+  const training = model.training;
+  const optimizer =
+    training.fitCalls.length > 0
+      ? (training.compile?.optimizer ?? training.optimizer)
+      : (training.customLoops.find((loop) => loop.optimizer)?.optimizer ?? training.optimizer);
+  if (!optimizer) return null;
+  const edit = clipOptimizerEdit(context.source, optimizer, clipNorm);
+  return fix(
+    `Clip gradients with clipnorm=${pythonFloat(clipNorm)} on the optimizer`,
+    [edit],
+    true,
+  );
 }
 
 function insertOverride(context: RuleContext, target: Target, clipNorm: number): Fix | null {

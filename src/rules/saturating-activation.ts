@@ -1,6 +1,7 @@
 import type { AnalysisResult, LayerNode, ModelGraph } from '../analysis/ir';
 import type { Rule, RuleContext, TextEdit } from './types';
-import { fix, setConfigProp, stringLiteral } from './util/fix';
+import { dialectOf, type Dialect } from './util/dialect';
+import { fix, literal, setConfigProp } from './util/fix';
 import {
   familyName,
   kernelKeys,
@@ -14,6 +15,7 @@ import { firstRatio, ratioText } from './util/gradient';
 import { isHidden, type ActivationInfo } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
+import type { SourceFile } from './util/syntax';
 import { NORMALIZATION_FACTORIES, SATURATING, isRecurrent, isWeighted } from './util/terms';
 
 const MERGE_FACTORIES = new Set([
@@ -80,11 +82,12 @@ export const rule: Rule = {
     );
     if (!judged) return [];
     const names = [...new Set(saturating.map((s) => s.activation.name!))];
+    const dialect = dialectOf(model);
     const data = {
       count: saturating.length,
       s: saturating.length === 1 ? '' : 's',
-      activation: names.join('/'),
-      derivative: names.map(derivativeText).join(', '),
+      activation: names.map((name) => dialect.activation(name)).join('/'),
+      derivative: names.map((name) => derivativeText(name, dialect)).join(', '),
       vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),
       ...judged.data,
     };
@@ -95,7 +98,7 @@ export const rule: Rule = {
         span: propOrCallee(context.source, activation.carrier, 'activation'),
         layer,
         hint: judged.hint,
-        fixes: [reluFix(context.source, layer, activation, everyUseHidden(context, layer))],
+        fixes: [reluFix(context, layer, activation, everyUseHidden(context, layer))],
       }),
     );
     return uniqueFindings(findings);
@@ -134,20 +137,26 @@ function judge(model: ModelGraph, activations: string[], context: RuleContext): 
   };
 }
 
-function derivativeText(name: string): string {
+function derivativeText(name: string, dialect: Dialect): string {
   const max = MAX_DERIVATIVE[name];
-  return max === undefined ? `${name}' <= 1, near 0 once saturated` : `${name}' <= ${max}`;
+  const spelled = dialect.activation(name);
+  return max === undefined ? `${spelled}' <= 1, near 0 once saturated` : `${spelled}' <= ${max}`;
 }
 
-function reluFix(source: string, layer: LayerNode, activation: ActivationInfo, preferred: boolean) {
+function reluFix(
+  file: SourceFile,
+  layer: LayerNode,
+  activation: ActivationInfo,
+  preferred: boolean,
+) {
   const edits: (TextEdit | null)[] = [
-    setConfigProp(source, activation.carrier, 'activation', stringLiteral(source, 'relu')),
+    setConfigProp(file, activation.carrier, 'activation', literal(file, 'relu')),
   ];
   // Recurrent kernels keep their own initializers; dense and conv kernels get the ReLU-matched He scale
   // when their config can be edited (missing-initializer reports the rest).
   if (!isRecurrent(layer)) {
     for (const key of kernelKeys(layer)) {
-      const edit = heEdit(source, layer, key);
+      const edit = heEdit(file, layer, key);
       if (edit) edits.push(edit);
     }
   }
@@ -190,11 +199,11 @@ function callsWithUnhiddenUse(analysis: AnalysisResult): Set<number> {
  * He initialization for the kernel: added when absent, replacing a Glorot or LeCun one (same distribution);
  * any other explicit initializer is the user's deliberate choice and stays.
  */
-function heEdit(source: string, layer: LayerNode, key: string): TextEdit | null | undefined {
-  const read = readInitializer(layer, key, source);
-  if (read.status === 'absent') return setInitializer(source, layer, key, 'heNormal');
+function heEdit(file: SourceFile, layer: LayerNode, key: string): TextEdit | null | undefined {
+  const read = readInitializer(layer, key, file.source);
+  if (read.status === 'absent') return setInitializer(file, layer, key, 'heNormal');
   if (read.status === 'unknown') return undefined;
   const shape = varianceFamily(read.init);
   if (!shape || (shape.family !== 'glorot' && shape.family !== 'lecun')) return undefined;
-  return setInitializer(source, layer, key, familyName('he', shape.distribution), read.init);
+  return setInitializer(file, layer, key, familyName('he', shape.distribution), read.init);
 }

@@ -1,7 +1,9 @@
 import type { LayerNode, LossInfo, ModelGraph, Span } from '../analysis/ir';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 import { fix, replaceSpan, stringLiteral } from './util/fix';
+import { dialectOf } from './util/dialect';
 import { report } from './util/message';
+import { fileDialect, isPython } from './util/syntax';
 import { describeLayer, layerActivation } from './util/model';
 import { readsParameter } from './util/source';
 import { contains } from '../analysis/js/spans';
@@ -58,16 +60,17 @@ export const rule: Rule = {
       const activation = outputActivation(model, output);
       const replacements = activation ? REPLACEMENTS[activation] : undefined;
       if (!activation || !replacements) continue;
+      const dialect = dialectOf(model);
       findings.push(
         report(rule, model, {
           messageId: 'regressionLoss',
           data: {
-            layer: describeLayer(output),
+            layer: describeLayer(output, model),
             activation,
             derivative: DERIVATIVE[activation],
             max: '0.25',
-            loss: lossName,
-            replacement: replacements[0],
+            loss: dialect.loss(lossName),
+            replacement: dialect.loss(replacements[0]),
           },
           span: loss.span,
           layer: output,
@@ -106,12 +109,13 @@ function lossFixes(
   const { source } = context;
   const compile = model.training.compile;
   if (!compile || !contains(compile.span, loss.span) || loss.text.includes('(')) return [];
-  const preferred = !readsParameter(source, loss.span);
-  const key = isShorthand(source, loss.span) ? `${loss.text}: ` : '';
+  const preferred = !readsParameter(context, loss.span);
+  const key = !isPython(context) && isShorthand(source, loss.span) ? `${loss.text}: ` : '';
+  const dialect = fileDialect(context);
   return replacements.map((name, i) =>
     fix(
-      `Use loss '${name}'`,
-      [replaceSpan(loss.span, key + stringLiteral(source, name))],
+      `Use loss '${dialect.loss(name)}'`,
+      [replaceSpan(loss.span, key + stringLiteral(source, dialect.loss(name)))],
       preferred && i === 0,
     ),
   );

@@ -9,6 +9,9 @@ import { stringProp } from './util/model';
 import { describeLayer } from './util/model';
 import { calleeOf } from './util/callee';
 import { memberFactorySpan } from './util/source';
+import { dialectOf } from './util/dialect';
+import { classNameSpan, renameClass } from './util/python-keras';
+import { isPython } from './util/syntax';
 import { coreLayer } from './util/terms';
 
 export const rule: Rule = {
@@ -20,14 +23,14 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       longSequence:
-        "simpleRNN over {{steps}} time steps: step 1's gradient is about {{ratio}}x the last step's",
-      longSequenceUnsized: 'simpleRNN over {{steps}} time steps (at least {{maxSteps}})',
+        "{{layer:simpleRNN}} over {{steps}} time steps: step 1's gradient is about {{ratio}}x the last step's",
+      longSequenceUnsized: '{{layer:simpleRNN}} over {{steps}} time steps (at least {{maxSteps}})',
     },
     details: {
       longSequence:
-        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent Jacobian (the activation's derivative times the recurrent kernel, spectral radius about {{radius}}) once per step, about {{perStep}}x each, so the signal from early steps {{effect}}. The number is the static mean-field estimate at initialisation, which matched the calibration sweep's measured per-step input gradients. A probe of per-layer norms does not show this; an lstm or gru carries the gradient through a gated, additive cell state that training can keep open.",
+        "{{layer}}: backpropagation through time multiplies the gradient by the recurrent Jacobian (the activation's derivative times the recurrent kernel, spectral radius about {{radius}}) once per step, about {{perStep}}x each, so the signal from early steps {{effect}}. The number is the static mean-field estimate at initialisation, which matched the calibration sweep's measured per-step input gradients. A probe of per-layer norms does not show this; an {{layer:lstm}} or {{layer:gru}} carries the gradient through a gated, additive cell state that training can keep open.",
       longSequenceUnsized:
-        "{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps vanishes or explodes geometrically; the recurrent kernel's scale is not known here, so only the length is checked. An lstm or gru carries the gradient through a gated, additive cell state.",
+        "{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps vanishes or explodes geometrically; the recurrent kernel's scale is not known here, so only the length is checked. An {{layer:lstm}} or {{layer:gru}} carries the gradient through a gated, additive cell state.",
     },
     options: {
       vanishingRatio: {
@@ -63,18 +66,25 @@ export const rule: Rule = {
       const core = coreLayer(layer);
       const judged = judge(model, layer, context, maxSteps);
       if (!judged) continue;
-      const name = memberFactorySpan(context.source, core);
+      const python = isPython(context);
+      const name = python
+        ? classNameSpan(context.source, core, 'SimpleRNN')
+        : memberFactorySpan(context.source, core);
+      const replace = (factory: string) =>
+        python
+          ? renameClass(context.source, name!, dialectOf(model).layer(factory))
+          : [replaceSpan(name!, factory)];
       findings.push(
         report(rule, model, {
           messageId: judged.messageId,
-          data: { layer: describeLayer(layer), maxSteps, ...judged.data },
+          data: { layer: describeLayer(layer, model), maxSteps, ...judged.data },
           hint: judged.hint,
           span: name ?? calleeOf(context.source, core.callSpan),
           layer,
           fixes: name
             ? [
-                fix('Use an lstm layer', [replaceSpan(name, 'lstm')], true),
-                fix('Use a gru layer', [replaceSpan(name, 'gru')]),
+                fix(`Use an ${dialectOf(model).layer('lstm')} layer`, replace('lstm'), true),
+                fix(`Use a ${dialectOf(model).layer('gru')} layer`, replace('gru')),
               ]
             : [],
         }),

@@ -1,6 +1,8 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { Finding, Rule, RuleContext } from './types';
-import { fix, setConfigProp, stringLiteral } from './util/fix';
+import { frameworkDefaults } from '../analysis/frameworks';
+import { dialectOf } from './util/dialect';
+import { fix, literal, setConfigProp } from './util/fix';
 import { formatNumber, report } from './util/message';
 import { GROWTH_OPTIONS, growthText, growthThresholds } from './util/growth';
 import { growthThroughTime } from './util/recurrence';
@@ -8,6 +10,7 @@ import { describeLayer } from './util/model';
 import { propOrCallee } from './util/callee';
 import { isSettled } from './util/settled';
 import { ownValueReadsParameter } from './util/source';
+import { fileDialect } from './util/syntax';
 import { BOUNDED, coreLayer, recurrentCores } from './util/terms';
 
 /** relu6 caps the state at 6, so the recurrence cannot grow without bound either. */
@@ -25,13 +28,13 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       unbounded: "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
-      unboundedGate: "recurrentActivation '{{activation}}' lets the gates leave [0, 1]",
+      unboundedGate: "{{key:recurrentActivation}} '{{activation}}' lets the gates leave [0, 1]",
     },
     details: {
       unbounded:
-        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a simpleRNN when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an lstm or gru from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}} from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
       unboundedGate:
-        "{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. hardSigmoid (tfjs's default) keeps the gates in [0, 1].",
+        '{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. {{default:recurrentActivation}} ({{fw:default}}) keeps the gates in [0, 1].',
     },
     options: GROWTH_OPTIONS,
     fixable: true,
@@ -59,9 +62,15 @@ export const rule: Rule = {
       const gate = resolvedString(context.source, core, 'recurrentActivation');
       if (gate !== null && !GATE_SAFE.has(gate)) {
         findings.push(
-          reportActivation(context, model, layer, 'recurrentActivation', gate, 'hardSigmoid', {
-            hint: true,
-          }),
+          reportActivation(
+            context,
+            model,
+            layer,
+            'recurrentActivation',
+            gate,
+            frameworkDefaults(model.framework).recurrentActivation,
+            { hint: true },
+          ),
         );
       }
     }
@@ -86,18 +95,23 @@ function reportActivation(
   { hint, ...data }: { hint: boolean } & Record<string, string | boolean>,
 ): Finding {
   const core = coreLayer(layer);
-  const valueText = stringLiteral(context.source, replacement);
+  const named = fileDialect(context).activation(replacement);
+  const valueText = literal(context, named);
   return report(rule, model, {
     messageId: key === 'activation' ? 'unbounded' : 'unboundedGate',
-    data: { layer: describeLayer(layer), activation, ...(data as Record<string, string>) },
+    data: {
+      layer: describeLayer(layer, model),
+      activation: dialectOf(model).activation(activation),
+      ...(data as Record<string, string>),
+    },
     hint,
     span: propOrCallee(context.source, core, key),
     layer,
     fixes: [
       fix(
-        `Use ${key} '${replacement}'`,
-        [setConfigProp(context.source, core, key, valueText)],
-        !ownValueReadsParameter(context.source, core, key),
+        `Use ${fileDialect(context).key(key)} '${named}'`,
+        [setConfigProp(context, core, key, valueText)],
+        !ownValueReadsParameter(context, core, key),
       ),
     ],
   });

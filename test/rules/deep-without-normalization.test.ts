@@ -1,11 +1,103 @@
 import { rule } from '../../src/rules/deep-without-normalization';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /**
  * These deep ReLU stacks are healthy by the estimate, so their findings are info hints; a hintRatio of 2 (every
  * ratio counts) lets them test positions and fixes. The thresholds have their own cases.
  */
 const LEGACY = { hintRatio: 2 };
+
+/** Keras: BatchNormalization() goes in as a list item, a model.add line, or in functional code a line x = layers.BatchNormalization()(x); a class imported by name is added to the import. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras: BatchNormalization after each layer in the loop',
+      filePath: 'model.py',
+      code: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense, BatchNormalization
+
+model = Sequential()
+model.add(Dense(64, activation='sigmoid', input_shape=(32,)))
+for _ in range(8):
+    model.add(Dense(64, activation='sigmoid'))
+    model.add(BatchNormalization())
+model.add(Dense(1))
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras functional loop: a BatchNormalization line after each hidden Dense line',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = layers.Dense(64, activation='sigmoid')(inputs)
+for _ in range(10):
+    x = layers.Dense(64, activation='sigmoid')(x)  # hidden
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs=inputs, outputs=outputs)
+`,
+      errors: [{ messageId: 'missing', line: 9, column: 9 }],
+      output: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = layers.Dense(64, activation='sigmoid')(inputs)
+x = layers.BatchNormalization()(x)
+for _ in range(10):
+    x = layers.Dense(64, activation='sigmoid')(x)  # hidden
+    x = layers.BatchNormalization()(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs=inputs, outputs=outputs)
+`,
+    },
+    {
+      name: 'Keras Sequential list with a comment: new items after each hidden one, and the class imported',
+      filePath: 'model.py',
+      code: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+
+model = Sequential([
+    Dense(64, activation='sigmoid', input_shape=(32,)),  # first
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(64, activation='sigmoid'),
+    Dense(1)
+])
+`,
+      errors: [{ messageId: 'missing', line: 4, column: 9 }],
+      output: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense, BatchNormalization
+
+model = Sequential([
+    Dense(64, activation='sigmoid', input_shape=(32,)),  # first
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(64, activation='sigmoid'),
+    BatchNormalization(),
+    Dense(1)
+])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -58,6 +150,7 @@ for (let i = 0; i < 12; i++) {
   model.add(tf.layers.dense({inputShape: [16], units: 16, activation: 'relu'}));
 }`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -351,5 +444,6 @@ export const model = tf.model({inputs: input, outputs: x});`,
       ],
       output: null,
     },
+    ...keras.invalid,
   ],
 });

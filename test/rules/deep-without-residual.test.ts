@@ -1,5 +1,58 @@
 import { rule } from '../../src/rules/deep-without-residual';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
+
+/** Keras: functional models with Add() skip connections; the finding points at keras.Model. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras residual loop: Add()([x, y]) merges an earlier tensor',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = layers.Dense(64, activation='relu')(inputs)
+for _ in range(12):
+    y = layers.Dense(64, activation='relu')(x)
+    x = layers.Add()([x, y])
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`,
+    },
+    {
+      name: 'Keras 15 tanh layers on glorot_uniform stay healthy in the estimate',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = inputs
+for _ in range(14):
+    x = layers.Dense(64, activation='tanh')(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras 15 sigmoid layers without a skip connection',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(32,))
+x = inputs
+for _ in range(14):
+    x = layers.Dense(64, activation='sigmoid')(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`,
+      errors: [{ messageId: 'missing', line: 9, column: 9 }],
+      output: null,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -54,6 +107,7 @@ const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [8], units: 8, activation: 'relu'}));
 for (let i = 0; i < 20; i++) model.add(tf.layers.dense({units: 8, activation: 'relu'}));`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -134,5 +188,6 @@ export const model = tf.model({inputs: input, outputs: merged});`,
       ],
       output: null,
     },
+    ...keras.invalid,
   ],
 });

@@ -1,6 +1,6 @@
 import { rule } from '../../src/rules/high-learning-rate';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /**
  * These small models take a large step calmly (their weights are large next to the rate), so a bar of 0.02 for
@@ -12,6 +12,93 @@ const header = "import * as tf from '@tensorflow/tfjs';\n";
 const dense = 'tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [3] })] })';
 const wide =
   "tf.sequential({ layers: [tf.layers.dense({ units: 256, inputShape: [784], activation: 'relu' }), tf.layers.dense({ units: 10 })] })";
+
+/** Keras: optimizer classes and their default rates (Keras's Adagrad and Adadelta default to 0.001); a rate from a constant is overridden at the call. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras Adagrad at 0.01',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers, optimizers
+
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer=optimizers.Adagrad(learning_rate=0.01), loss='mse')
+model.fit(x, y)
+`,
+    },
+    {
+      name: "Keras string optimizer: Keras's default rate",
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers, optimizers
+
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer='adam', loss='mse')
+model.fit(x, y)
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Keras Adam(learning_rate=0.5): the keyword's value is replaced",
+      filePath: 'model.py',
+      code: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Dense(64, activation='relu', input_shape=(10,)),
+    layers.Dense(1),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.5), loss='mse')
+model.fit(x, y)
+`,
+      errors: [{ messageId: 'adaptive', line: 8, column: 61 }],
+      output: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Dense(64, activation='relu', input_shape=(10,)),
+    layers.Dense(1),
+])
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss='mse')
+model.fit(x, y)
+`,
+    },
+    {
+      name: 'Keras rate from a constant, positional: overridden at the call',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer=optimizers.RMSprop(LR, rho=0.9), loss='mse')
+`,
+      errors: [{ messageId: 'adaptive', line: 5, column: 44 }],
+      output: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer=optimizers.RMSprop(0.001, rho=0.9), loss='mse')
+`,
+    },
+    {
+      name: "Keras rate from a constant by keyword: the keyword's value is overridden",
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer=optimizers.Adam(learning_rate=LR), loss='mse')
+`,
+      errors: [{ messageId: 'adaptive', line: 5, column: 55 }],
+      output: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), layers.Dense(1)])
+model.compile(optimizer=optimizers.Adam(learning_rate=0.001), loss='mse')
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -68,6 +155,7 @@ model.compile({ optimizer: tf.train.adam(0.3), loss: 'meanSquaredError' });
 model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -187,5 +275,6 @@ makeModel(0.1);
         ],
       ],
     },
+    ...keras.invalid,
   ],
 });

@@ -1,11 +1,121 @@
 import { rule } from '../../src/rules/initializer-mismatch';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /**
  * The small models of these cases are healthy by the estimate, so their findings are info hints; a bar of 0 for
  * the hint's gain (every mismatch is hinted) lets them test positions and fixes. Thresholds have their own cases.
  */
 const LEGACY = { hintGain: 0 };
+
+/** Keras: initializer names, classes (HeNormal(seed=1)) and function aliases (he_uniform()) are read and rewritten in Keras's spelling. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras: glorot_uniform on tanh, he_normal on relu',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='tanh', kernel_initializer='glorot_uniform', input_shape=(8,)),
+    layers.Dense(64, activation='relu', kernel_initializer='he_normal'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras initializer class renamed in place, keeping its seed',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+
+model = tf.keras.Sequential()
+model.add(tf.keras.Input(shape=(16,)))
+for _ in range(30):
+    model.add(tf.keras.layers.Dense(
+        64, activation='relu',
+        kernel_initializer=tf.keras.initializers.GlorotNormal(seed=1)))
+model.add(tf.keras.layers.Dense(1))
+`,
+      errors: [{ messageId: 'glorotOnRelu', line: 8, column: 28 }],
+      output: `import tensorflow as tf
+
+model = tf.keras.Sequential()
+model.add(tf.keras.Input(shape=(16,)))
+for _ in range(30):
+    model.add(tf.keras.layers.Dense(
+        64, activation='relu',
+        kernel_initializer=tf.keras.initializers.HeNormal(seed=1)))
+model.add(tf.keras.layers.Dense(1))
+`,
+    },
+    {
+      name: 'Keras initializer function alias renamed in place',
+      filePath: 'model.py',
+      code: `from keras import Sequential, initializers, layers
+
+model = Sequential([layers.Input(shape=(16,))])
+for _ in range(30):
+    model.add(layers.Dense(64, activation='relu', kernel_initializer=initializers.glorot_uniform()))
+model.add(layers.Dense(1))
+`,
+      errors: [{ messageId: 'glorotOnRelu', line: 5, column: 70 }],
+      output: `from keras import Sequential, initializers, layers
+
+model = Sequential([layers.Input(shape=(16,))])
+for _ in range(30):
+    model.add(layers.Dense(64, activation='relu', kernel_initializer=initializers.he_uniform()))
+model.add(layers.Dense(1))
+`,
+    },
+    {
+      name: 'Keras lecun_uniform on 30 relu layers, activation given positionally',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([layers.Input(shape=(16,))])
+for _ in range(30):
+    model.add(layers.Dense(64, 'relu', kernel_initializer='lecun_uniform'))
+model.add(layers.Dense(1))
+`,
+      errors: [{ messageId: 'glorotOnRelu', line: 5, column: 59 }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([layers.Input(shape=(16,))])
+for _ in range(30):
+    model.add(layers.Dense(64, 'relu', kernel_initializer='he_uniform'))
+model.add(layers.Dense(1))
+`,
+    },
+    {
+      name: 'Keras he_uniform on tanh layers: info hints',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='tanh', kernel_initializer='he_uniform', input_shape=(8,)),
+    layers.Dense(64, activation='tanh', kernel_initializer='he_uniform'),
+    layers.Dense(64, activation='tanh', kernel_initializer='he_uniform'),
+    layers.Dense(1),
+])
+`,
+      errors: [
+        { messageId: 'heOnSaturating', line: 4, column: 60, hint: true },
+        { messageId: 'heOnSaturating', line: 5, column: 60, hint: true },
+        { messageId: 'heOnSaturating', line: 6, column: 60, hint: true },
+      ],
+      output: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='tanh', kernel_initializer='glorot_uniform', input_shape=(8,)),
+    layers.Dense(64, activation='tanh', kernel_initializer='glorot_uniform'),
+    layers.Dense(64, activation='tanh', kernel_initializer='glorot_uniform'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -70,6 +180,7 @@ model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: he})
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: he}));
 model.add(tf.layers.dense({units: 1}));`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -248,5 +359,6 @@ model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heN
 model.add(tf.layers.dense({units: 8, activation: 'relu', kernelInitializer: 'heNormal'}));
 model.add(tf.layers.dense({units: 1}));`,
     },
+    ...keras.invalid,
   ],
 });

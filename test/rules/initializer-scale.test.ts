@@ -1,5 +1,72 @@
 import { rule } from '../../src/rules/initializer-scale';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
+
+/** Keras: initializer objects (RandomNormal(stddev=...)) are judged with Keras's defaults and replaced by the string form. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: "Keras RandomNormal(stddev=0.15) near He's scale on a shallow model",
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation='relu', kernel_initializer=keras.initializers.RandomNormal(stddev=0.15)),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Keras RandomNormal(stddev=1.0) in a loop: replaced by 'he_normal' inside the multi-line call",
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(64,))])
+for _ in range(6):
+    model.add(layers.Dense(64, activation='relu',
+                           kernel_initializer=keras.initializers.RandomNormal(stddev=1.0)))
+model.add(layers.Dense(1))
+`,
+      errors: [{ messageId: 'stddevLarge', line: 7, column: 47 }],
+      output: `import keras
+from keras import layers
+
+model = keras.Sequential([keras.Input(shape=(64,))])
+for _ in range(6):
+    model.add(layers.Dense(64, activation='relu',
+                           kernel_initializer='he_normal'))
+model.add(layers.Dense(1))
+`,
+    },
+    {
+      name: 'Keras zeros kernel on a hidden layer',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation='relu', kernel_initializer='zeros'),
+    layers.Dense(1),
+])
+`,
+      errors: [{ messageId: 'zeros', line: 6, column: 60 }],
+      output: `import keras
+from keras import layers
+
+model = keras.Sequential([
+    keras.Input(shape=(64,)),
+    layers.Dense(64, activation='relu', kernel_initializer='he_normal'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -55,6 +122,7 @@ model.add(tf.layers.lstm({inputShape: [20, 4], units: 16, kernelInitializer: 'or
 model.add(tf.layers.lstm({units: 16, kernelInitializer: 'glorotUniform'}));
 model.add(tf.layers.dense({units: 1, kernelInitializer: 'heNormal'}));`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -237,5 +305,6 @@ export function build(act: any) {
         ],
       ],
     },
+    ...keras.invalid,
   ],
 });

@@ -1,8 +1,81 @@
 import { rule } from '../../src/rules/lstm-forget-bias';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+/** Keras: LSTMs default to unit_forget_bias=True, so only an explicit False is a finding. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras LSTM without unit_forget_bias (Keras turns it on)',
+      filePath: 'model.py',
+      code: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.LSTM(64, input_shape=(50, 8)),
+    layers.Dense(1),
+])
+`,
+    },
+    {
+      name: 'Keras unit_forget_bias=True written out',
+      filePath: 'model.py',
+      code: `from keras.layers import LSTM
+from keras.models import Sequential
+
+model = Sequential([LSTM(8, input_shape=(10, 3), unit_forget_bias=True)])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras unit_forget_bias=False is replaced in place',
+      filePath: 'model.py',
+      code: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.LSTM(64, input_shape=(50, 8), unit_forget_bias=False),
+    layers.Dense(1),
+])
+`,
+      errors: [{ messageId: 'disabled', line: 5, column: 59 }],
+      output: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.LSTM(64, input_shape=(50, 8), unit_forget_bias=True),
+    layers.Dense(1),
+])
+`,
+    },
+    {
+      name: 'Keras multi-line call inside Bidirectional keeps its layout',
+      filePath: 'model.py',
+      code: `from keras.layers import LSTM, Bidirectional, Dense
+from keras.models import Sequential
+
+model = Sequential()
+model.add(Bidirectional(LSTM(32,
+                             return_sequences=False,
+                             unit_forget_bias=False), input_shape=(20, 3)))
+model.add(Dense(1))
+`,
+      errors: [{ messageId: 'disabled', line: 7, column: 47 }],
+      output: `from keras.layers import LSTM, Bidirectional, Dense
+from keras.models import Sequential
+
+model = Sequential()
+model.add(Bidirectional(LSTM(32,
+                             return_sequences=False,
+                             unit_forget_bias=True), input_shape=(20, 3)))
+model.add(Dense(1))
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -63,6 +136,7 @@ model.add(tf.layers.bidirectional({ layer: tf.layers.lstm(cell), inputShape: [10
 }
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -158,5 +232,6 @@ build(false);
         ],
       ],
     },
+    ...keras.invalid,
   ],
 });

@@ -1,11 +1,135 @@
 import { rule } from '../../src/rules/missing-initializer';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /**
  * The small models of these cases are healthy on the Glorot default, so their findings are info hints; a bar of 0
  * for the hint's gain (every candidate is hinted) lets them test positions and fixes. Thresholds have their own cases at the end.
  */
 const LEGACY = { hintGain: 0 };
+
+/** Keras: the default kernel is glorot_uniform (variance exactly 2/(fanIn+fanOut), larger than tfjs's truncated glorotNormal), so the same depth weighs differently. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: "Keras: 9 relu layers on glorot_uniform stay at 0.33x; He moves them by less than hintGain (tfjs's default would be 0.11x)",
+      filePath: 'model.py',
+      code: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+
+model = Sequential()
+model.add(Dense(128, activation="relu", input_shape=(32,)))
+for i in range(8):
+    model.add(
+        Dense(
+            128,
+            activation="relu",
+        )
+    )
+model.add(Dense(10, activation="softmax"))
+`,
+    },
+    {
+      name: 'Keras: explicit he_normal, and tanh is not ReLU-family',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='relu', kernel_initializer='he_normal', input_shape=(20,)),
+    layers.Dense(64, activation='tanh'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras functional loop: kernel_initializer added after the keyword arguments',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(64,))
+x = inputs
+for _ in range(12):
+    x = layers.Dense(64, activation='relu')(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`,
+      errors: [{ messageId: 'relu', line: 7, column: 9, hint: true }],
+      output: `import keras
+from keras import layers
+
+inputs = keras.Input(shape=(64,))
+x = inputs
+for _ in range(12):
+    x = layers.Dense(64, activation='relu', kernel_initializer='he_normal')(x)
+outputs = layers.Dense(1)(x)
+model = keras.Model(inputs, outputs)
+`,
+    },
+    {
+      name: "Keras 31 relu layers: a warning; the multi-line call keeps its layout and the file's double quotes",
+      filePath: 'model.py',
+      code: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+
+model = Sequential()
+model.add(Dense(128, activation="relu", input_shape=(32,)))
+for i in range(30):
+    model.add(
+        Dense(
+            128,
+            activation="relu",
+        )
+    )
+model.add(Dense(10, activation="softmax"))
+`,
+      errors: [
+        { messageId: 'relu', line: 5, column: 11 },
+        { messageId: 'relu', line: 8, column: 9 },
+      ],
+      output: `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+
+model = Sequential()
+model.add(Dense(128, activation="relu", input_shape=(32,), kernel_initializer="he_normal"))
+for i in range(30):
+    model.add(
+        Dense(
+            128,
+            activation="relu",
+            kernel_initializer="he_normal",
+        )
+    )
+model.add(Dense(10, activation="softmax"))
+`,
+    },
+    {
+      name: 'Keras selu in a list comprehension gets lecun_normal',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='selu', input_shape=(20,)),
+    *[layers.Dense(64, activation='selu') for _ in range(15)],
+    layers.Dense(1),
+])
+`,
+      errors: [
+        { messageId: 'selu', line: 4, column: 5, hint: true },
+        { messageId: 'selu', line: 5, column: 7, hint: true },
+      ],
+      output: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='selu', input_shape=(20,), kernel_initializer='lecun_normal'),
+    *[layers.Dense(64, activation='selu', kernel_initializer='lecun_normal') for _ in range(15)],
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -75,6 +199,7 @@ const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [4], units: 8, activation: 'selu', kernelInitializer: 'leCunNormal'}));
 model.add(tf.layers.dense({units: 1}));`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -286,5 +411,6 @@ for (let i = 0; i < 3; i++) {
 }
 model.add(tf.layers.dense({units: 1}));`,
     },
+    ...keras.invalid,
   ],
 });

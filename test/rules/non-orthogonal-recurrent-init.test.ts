@@ -1,8 +1,61 @@
 import { rule } from '../../src/rules/non-orthogonal-recurrent-init';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+/** Keras: the recurrent kernel defaults to orthogonal, as in tfjs; initializer objects and names in Keras's spelling. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras Orthogonal(gain=1.0) object',
+      filePath: 'model.py',
+      code: `from keras import Sequential, initializers, layers
+
+model = Sequential([
+    layers.LSTM(32, input_shape=(100, 4), recurrent_initializer=initializers.Orthogonal(gain=1.0)),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras RandomNormal(stddev=0.5) recurrent kernel on a SimpleRNN over 100 steps',
+      filePath: 'model.py',
+      code: `from keras import Sequential, initializers, layers
+
+model = Sequential([
+    layers.SimpleRNN(32, input_shape=(100, 4),
+                     recurrent_initializer=initializers.RandomNormal(stddev=0.5)),
+    layers.Dense(1),
+])
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 5, column: 44 }],
+      output: `from keras import Sequential, initializers, layers
+
+model = Sequential([
+    layers.SimpleRNN(32, input_shape=(100, 4),
+                     recurrent_initializer='orthogonal'),
+    layers.Dense(1),
+])
+`,
+    },
+    {
+      name: 'Keras glorot_uniform recurrent kernel on a GRU: radius 0.71, an info hint',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([layers.GRU(32, input_shape=(30, 4), recurrent_initializer="glorot_uniform"), layers.Dense(1)])
+`,
+      errors: [{ messageId: 'nonOrthogonal', line: 3, column: 79, hint: true }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([layers.GRU(32, input_shape=(30, 4), recurrent_initializer="orthogonal"), layers.Dense(1)])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -48,6 +101,7 @@ model.add(tf.layers.dense({ units: 8, inputShape: [3], kernelInitializer: 'gloro
 }
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -143,5 +197,6 @@ const model = tf.sequential({
 });
 `,
     },
+    ...keras.invalid,
   ],
 });

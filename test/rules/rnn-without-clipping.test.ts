@@ -1,6 +1,6 @@
 import { rule } from '../../src/rules/rnn-without-clipping';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /** The block the fix inserts, written out by hand so the tests do not reuse the generator. */
 function block(
@@ -123,6 +123,142 @@ function step(xs: tf.Tensor, ys: tf.Tensor) {
 }
 `;
 
+/** Keras: clipping is an optimizer argument (clipnorm, clipvalue, global_clipnorm), applied in fit and in apply_gradients. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras custom loop clipped with tf.clip_by_global_norm',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+from tensorflow import keras
+
+model = keras.Sequential([keras.layers.SimpleRNN(16, input_shape=(120, 2)), keras.layers.Dense(1)])
+optimizer = keras.optimizers.SGD(learning_rate=0.01)
+
+for x, y in dataset:
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean((y - model(x)) ** 2)
+    grads = tape.gradient(loss, model.trainable_variables)
+    grads, _ = tf.clip_by_global_norm(grads, 1.0)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+`,
+    },
+    {
+      name: 'Keras optimizer with global_clipnorm',
+      filePath: 'model.py',
+      code: `from keras import layers, models, optimizers
+
+model = models.Sequential([layers.LSTM(32, input_shape=(300, 1)), layers.Dense(1)])
+model.compile(optimizer=optimizers.RMSprop(global_clipnorm=1.0), loss='mse')
+model.fit(x, y)
+`,
+    },
+    {
+      name: 'Keras optimizer with clipvalue, created before compile',
+      filePath: 'model.py',
+      code: `from keras import layers, models, optimizers
+
+model = models.Sequential([layers.LSTM(32, input_shape=(300, 1)), layers.Dense(1)])
+opt = optimizers.Adam(learning_rate=0.001, clipvalue=1.0)
+model.compile(optimizer=opt, loss='mse')
+model.fit(x, y)
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Keras string optimizer 'adam' becomes the Adam object with clipnorm",
+      filePath: 'model.py',
+      code: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.LSTM(64, input_shape=(200, 8)),
+    layers.Dense(1),
+])
+model.compile(optimizer='adam', loss='mse')
+model.fit(x_train, y_train, epochs=5)
+`,
+      errors: [{ messageId: 'unclipped', line: 8, column: 25 }],
+      output: `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.LSTM(64, input_shape=(200, 8)),
+    layers.Dense(1),
+])
+model.compile(optimizer=keras.optimizers.Adam(clipnorm=1.0), loss='mse')
+model.fit(x_train, y_train, epochs=5)
+`,
+    },
+    {
+      name: 'Keras multi-line optimizer call with a trailing comma keeps its layout',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+
+model = tf.keras.Sequential()
+model.add(tf.keras.layers.GRU(32, input_shape=(150, 4)))
+model.add(tf.keras.layers.Dense(1))
+model.compile(
+    optimizer=tf.keras.optimizers.Adam(
+        learning_rate=1e-3,
+        beta_1=0.9,
+    ),
+    loss='mse',
+)
+model.fit(x, y)
+`,
+      errors: [{ messageId: 'unclipped', line: 7, column: 15 }],
+      output: `import tensorflow as tf
+
+model = tf.keras.Sequential()
+model.add(tf.keras.layers.GRU(32, input_shape=(150, 4)))
+model.add(tf.keras.layers.Dense(1))
+model.compile(
+    optimizer=tf.keras.optimizers.Adam(
+        learning_rate=1e-3,
+        beta_1=0.9,
+        clipnorm=1.0,
+    ),
+    loss='mse',
+)
+model.fit(x, y)
+`,
+    },
+    {
+      name: 'Keras custom loop: clipnorm goes on the optimizer it applies gradients with',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+from tensorflow import keras
+
+model = keras.Sequential([keras.layers.SimpleRNN(16, input_shape=(120, 2)), keras.layers.Dense(1)])
+optimizer = keras.optimizers.SGD(learning_rate=0.01)
+loss_fn = keras.losses.MeanSquaredError()
+
+for x, y in dataset:
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+`,
+      errors: [{ messageId: 'unclipped', line: 12, column: 5 }],
+      output: `import tensorflow as tf
+from tensorflow import keras
+
+model = keras.Sequential([keras.layers.SimpleRNN(16, input_shape=(120, 2)), keras.layers.Dense(1)])
+optimizer = keras.optimizers.SGD(learning_rate=0.01, clipnorm=1.0)
+loss_fn = keras.losses.MeanSquaredError()
+
+for x, y in dataset:
+    with tf.GradientTape() as tape:
+        loss = loss_fn(y, model(x))
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+`,
+    },
+  ],
+};
+
 testRule(rule, {
   valid: [
     {
@@ -177,6 +313,7 @@ optimizer.applyGradients = (grads) => original(grads);
 for (let i = 0; i < 10; i++) optimizer.minimize(() => tf.losses.meanSquaredError(ys, model.predict(xs) as tf.Tensor));
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -292,5 +429,6 @@ model.fit(xs, ys);
       ],
       output: null,
     },
+    ...keras.invalid,
   ],
 });

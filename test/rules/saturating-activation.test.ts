@@ -1,8 +1,86 @@
 import { rule } from '../../src/rules/saturating-activation';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /** Thresholds above any estimate, so every saturating layer is material: these cases test positions and fixes, not the threshold. */
 const LEGACY = { vanishingRatio: 10, hintRatio: 10 };
+
+/** Keras: activation names (hard_sigmoid) and Activation layers are read and rewritten in Keras's spelling; the fix adds kernel_initializer='he_normal'. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras: one tanh hidden layer between relu and a sigmoid output',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(64, activation='relu', input_shape=(8,)),
+    layers.Dense(64, activation='tanh'),
+    layers.Dense(1, activation='sigmoid'),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras deep sigmoid stack: relu with he_normal, in the loop body and before it',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+from tensorflow.keras import layers
+
+model = tf.keras.Sequential()
+model.add(layers.Dense(256, activation='sigmoid', input_shape=(100,)))
+for _ in range(9):
+    model.add(layers.Dense(256, activation='sigmoid'))
+model.add(layers.Dense(10, activation='softmax'))
+model.compile(optimizer='sgd', loss='categorical_crossentropy')
+`,
+      errors: [
+        { messageId: 'saturating', line: 5, column: 40 },
+        { messageId: 'saturating', line: 7, column: 44 },
+      ],
+      output: `import tensorflow as tf
+from tensorflow.keras import layers
+
+model = tf.keras.Sequential()
+model.add(layers.Dense(256, activation='relu', input_shape=(100,), kernel_initializer='he_normal'))
+for _ in range(9):
+    model.add(layers.Dense(256, activation='relu', kernel_initializer='he_normal'))
+model.add(layers.Dense(10, activation='softmax'))
+model.compile(optimizer='sgd', loss='categorical_crossentropy')
+`,
+    },
+    {
+      name: 'Keras Activation layers (tanh, hard_sigmoid): the activation argument is replaced; glorot_normal becomes he_normal',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Dense, Activation
+
+model = Sequential()
+model.add(Dense(128, input_shape=(50,)))
+model.add(Activation('tanh'))
+for _ in range(10):
+    model.add(Dense(128, kernel_initializer='glorot_normal'))
+    model.add(Activation('hard_sigmoid'))
+model.add(Dense(1))
+`,
+      errors: [
+        { messageId: 'saturating', line: 6, column: 22 },
+        { messageId: 'saturating', line: 9, column: 26 },
+      ],
+      output: `from keras.models import Sequential
+from keras.layers import Dense, Activation
+
+model = Sequential()
+model.add(Dense(128, input_shape=(50,), kernel_initializer='he_normal'))
+model.add(Activation('relu'))
+for _ in range(10):
+    model.add(Dense(128, kernel_initializer='he_normal'))
+    model.add(Activation('relu'))
+model.add(Dense(1))
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -74,6 +152,7 @@ model.add(tf.layers.dense({units: 8, activation: 'tanh'}));
 model.add(tf.layers.dense({units: 1}));`,
       filePath: 'model.js',
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -342,5 +421,6 @@ model.add(tf.layers.dense({units: 1}));`,
       errors: [{ messageId: 'saturating', line: 5, column: 11, endLine: 5, endColumn: 26 }],
       output: null,
     },
+    ...keras.invalid,
   ],
 });

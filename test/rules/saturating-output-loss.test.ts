@@ -1,12 +1,71 @@
 import { rule } from '../../src/rules/saturating-output-loss';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
 const sigmoidModel = `const model = tf.sequential();
 model.add(tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }));
 model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
 `;
+
+/** Keras: loss names in Keras's spelling, positional compile arguments. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras sigmoid output with binary_crossentropy',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([layers.Dense(1, activation='sigmoid', input_shape=(8,))])
+model.compile(optimizer='adam', loss='binary_crossentropy')
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: "Keras sigmoid output under 'mse' as a keyword argument",
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(32, activation='relu', input_shape=(8,)),
+    layers.Dense(1, activation='sigmoid'),
+])
+model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
+`,
+      errors: [{ messageId: 'regressionLoss', line: 7, column: 38 }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.Dense(32, activation='relu', input_shape=(8,)),
+    layers.Dense(1, activation='sigmoid'),
+])
+model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy'])
+`,
+    },
+    {
+      name: 'Keras softmax output under a positional loss: the argument is replaced, not given a key',
+      filePath: 'model.py',
+      code: `import tensorflow as tf
+
+model = tf.keras.Sequential([
+    tf.keras.layers.Dense(32, activation='relu', input_shape=(8,)),
+    tf.keras.layers.Dense(10, activation='softmax'),
+])
+model.compile('adam', "mean_squared_error", ['accuracy'])
+`,
+      errors: [{ messageId: 'regressionLoss', line: 7, column: 23 }],
+      output: `import tensorflow as tf
+
+model = tf.keras.Sequential([
+    tf.keras.layers.Dense(32, activation='relu', input_shape=(8,)),
+    tf.keras.layers.Dense(10, activation='softmax'),
+])
+model.compile('adam', 'categorical_crossentropy', ['accuracy'])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -54,6 +113,7 @@ ${sigmoidModel}model.compile({ optimizer: 'adam', loss: mse });
       name: 'a model never compiled',
       code: `${header}${sigmoidModel}`,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -182,5 +242,6 @@ build('mse');
         ],
       ],
     },
+    ...keras.invalid,
   ],
 });

@@ -1,8 +1,56 @@
 import { rule } from '../../src/rules/simple-rnn-long-sequence';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+/** Keras: SimpleRNN becomes LSTM or GRU, named as the file reaches Keras's layers (added to a by-name import when needed). */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras SimpleRNN over 3 steps',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([layers.SimpleRNN(32, input_shape=(3, 4)), layers.Dense(1)])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras layers.SimpleRNN over 200 steps: renamed in place',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([layers.SimpleRNN(32, input_shape=(200, 4)), layers.Dense(1)])
+`,
+      errors: [{ messageId: 'longSequence', line: 3, column: 28 }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([layers.LSTM(32, input_shape=(200, 4)), layers.Dense(1)])
+`,
+    },
+    {
+      name: 'Keras SimpleRNN imported by name: LSTM is added to the import',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Dense, SimpleRNN
+
+model = Sequential()
+model.add(SimpleRNN(32, input_shape=(200, 4)))
+model.add(Dense(1))
+`,
+      errors: [{ messageId: 'longSequence', line: 5, column: 11 }],
+      output: `from keras.models import Sequential
+from keras.layers import Dense, SimpleRNN, LSTM
+
+model = Sequential()
+model.add(LSTM(32, input_shape=(200, 4)))
+model.add(Dense(1))
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -57,6 +105,7 @@ model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
 }
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -181,5 +230,6 @@ const model = tf.sequential({ layers: [simpleRNN({ units: 8, inputShape: [40, 3]
       errors: [{ messageId: 'longSequence', line: 3, column: 40, endLine: 3, endColumn: 49 }],
       output: null,
     },
+    ...keras.invalid,
   ],
 });

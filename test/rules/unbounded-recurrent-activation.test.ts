@@ -1,8 +1,66 @@
 import { rule } from '../../src/rules/unbounded-recurrent-activation';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule } from './rule-tester';
+import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 const header = "import * as tf from '@tensorflow/tfjs';\n";
+
+/** Keras: LSTM and GRU gates default to sigmoid (tfjs: hardSigmoid), so the gate fix writes sigmoid; names in Keras's spelling. */
+const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
+  valid: [
+    {
+      name: 'Keras defaults, and hard_sigmoid gates written out',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.LSTM(64, input_shape=(50, 4)),
+    layers.GRU(32, recurrent_activation='hard_sigmoid'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Keras SimpleRNN with relu on the default orthogonal kernel: an info hint',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.SimpleRNN(64, activation='relu', input_shape=(50, 4)),
+    layers.Dense(1),
+])
+`,
+      errors: [{ messageId: 'unbounded', line: 4, column: 37, hint: true }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.SimpleRNN(64, activation='tanh', input_shape=(50, 4)),
+    layers.Dense(1),
+])
+`,
+    },
+    {
+      name: "Keras recurrent_activation relu: Keras's default sigmoid is the fix",
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.LSTM(64, input_shape=(50, 4), recurrent_activation='relu'),
+    layers.Dense(1),
+])
+`,
+      errors: [{ messageId: 'unboundedGate', line: 4, column: 63, hint: true }],
+      output: `from keras import Sequential, layers
+
+model = Sequential([
+    layers.LSTM(64, input_shape=(50, 4), recurrent_activation='sigmoid'),
+    layers.Dense(1),
+])
+`,
+    },
+  ],
+};
 
 testRule(rule, {
   valid: [
@@ -58,6 +116,7 @@ model.add(tf.layers.activation({ activation: 'relu' }));
 }
 `,
     },
+    ...keras.valid,
   ],
   invalid: [
     {
@@ -199,5 +258,6 @@ const model = tf.sequential();
 model.add(tf.layers.simpleRNN({ units: 8, inputShape: [10, 3], activation: 'tanh' }));
 `,
     },
+    ...keras.invalid,
   ],
 });

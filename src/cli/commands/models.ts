@@ -2,6 +2,7 @@
  * `gradient-lens models FILE... [--format text|json]`: prints the models the extractor finds.
  * Exit codes: 0 success, 2 usage error or a file that cannot be read or parsed (one line on stderr).
  */
+import { frameworkDefaults } from '../../analysis/frameworks';
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -208,13 +209,18 @@ function plain(value: Value): unknown {
 function textReport(reports: FileReport[]): string {
   const body = reports.map(toText).join('\n');
   const anyModel = reports.some((r) => (r.result?.models.length ?? 0) > 0);
-  return anyModel ? `${body}\n* = tfjs default (not written in the code)\n` : body;
+  return anyModel
+    ? `${body}\n* = the framework's default (tfjs or Keras; not written in the code)\n`
+    : body;
 }
 
 function toText(report: FileReport): string {
   const lines = [report.file];
   if (report.error) lines.push(`  error: ${report.error}`);
-  else if (!report.result?.importsTfjs) lines.push('  (does not import tfjs)');
+  else if (!report.result?.importsTfjs)
+    lines.push(
+      report.result?.language === 'python' ? '  (does not use Keras)' : '  (does not import tfjs)',
+    );
   else if (report.result.models.length === 0) lines.push('  no models found');
   const models = report.result?.models ?? [];
   for (const model of models) lines.push(...modelText(model, models));
@@ -228,7 +234,7 @@ function modelText(model: ModelGraph, all: ModelGraph[]): string[] {
   const variant = model.variant ? ` variant ${model.variant.id} [${model.variant.label}]` : '';
   const header = `  ${model.name}${variant} (${model.kind}, line ${model.anchor.line}): ${model.layers.length} layers, depth ${weighted}`;
   const rows = [['#', 'line', 'layer', 'width', 'activation', 'initializer', 'notes']];
-  for (const layer of model.layers) rows.push(layerRow(layer));
+  for (const layer of model.layers) rows.push(layerRow(layer, model.framework));
   const out = [header, ...table(rows).map((r) => `    ${r}`)];
   if (model.kind === 'functional') {
     const merges = model.nodes.filter(
@@ -248,7 +254,7 @@ function modelText(model: ModelGraph, all: ModelGraph[]): string[] {
   return out;
 }
 
-function layerRow(layer: LayerNode): string[] {
+function layerRow(layer: LayerNode, framework: ModelGraph['framework']): string[] {
   const info = layerInfo(layer.factory);
   const show = (key: string) => {
     const prop = layer.config.props[key];
@@ -257,7 +263,9 @@ function layerRow(layer: LayerNode): string[] {
   const width = info?.widthKey ? show(info.widthKey) : '';
   const activation =
     show('activation') || (info?.defaultActivation ? `${info.defaultActivation}*` : '');
-  const initializer = show('kernelInitializer') || (info?.hasKernel ? 'glorotNormal*' : '');
+  const initializer =
+    show('kernelInitializer') ||
+    (info?.hasKernel ? `${frameworkDefaults(framework).kernelInitializer}*` : '');
   const notes: string[] = [];
   if (info && ['normalization', 'recurrent', 'merge', 'wrapper'].includes(info.kind))
     notes.push(info.kind === 'merge' ? 'merge/skip' : info.kind);
@@ -294,7 +302,7 @@ function trainingText(model: ModelGraph): string {
     const lr =
       t.learningRate === null
         ? 'lr unknown'
-        : `lr ${t.learningRate}${explicit ? '' : ' (tfjs default)'}`;
+        : `lr ${t.learningRate}${explicit ? '' : ` (${model.framework ?? 'tfjs'} default)`}`;
     parts.push(`${t.optimizer.kind} ${lr}`);
   } else parts.push('no optimizer');
   if (t.loss) parts.push(`loss ${t.loss.name}`);

@@ -1,6 +1,9 @@
 /** Building fixes as plain text edits on the source. Every helper returns null when no safe edit exists. */
 import type { LayerNode, Span } from '../../analysis/ir';
 import type { Fix, TextEdit } from '../types';
+import { dialectOf } from './dialect';
+import { setKeyword } from './python-edits';
+import { isPython, type SourceFile } from './syntax';
 import { coreLayer } from './terms';
 
 export function replaceSpan(span: Span, text: string): TextEdit {
@@ -24,6 +27,8 @@ export function quoteOf(source: string): string {
   return quote;
 }
 
+const KERAS = dialectOf({ framework: 'keras' });
+
 const quoteCache = { source: null as string | null, quote: "'" };
 
 export function stringLiteral(source: string, value: string): string {
@@ -31,17 +36,27 @@ export function stringLiteral(source: string, value: string): string {
   return `${q}${value.replaceAll('\\', '\\\\').replaceAll(q, `\\${q}`)}${q}`;
 }
 
+/** A literal in the file's language and quote style (`true` / `True`). */
+export function literal(file: SourceFile, value: string | number | boolean): string {
+  if (typeof value === 'string') return stringLiteral(file.source, value);
+  if (typeof value === 'boolean' && isPython(file)) return value ? 'True' : 'False';
+  return String(value);
+}
+
 /**
  * An edit that makes `key: valueText` hold in the layer's config: replaces the value when the layer's own
  * literal has the key, otherwise adds the property at the end of the literal (after any spread, so it wins),
  * or writes a config object into an empty call. Null when the config is not an inline literal.
+ * In Python the keyword argument `key=valueText` (Keras's spelling of the key) is set in the call instead.
  */
 export function setConfigProp(
-  source: string,
+  file: SourceFile,
   layer: LayerNode,
   key: string,
   valueText: string,
 ): TextEdit | null {
+  const { source } = file;
+  if (isPython(file)) return setKeyword(source, layer, key, KERAS.key(key), valueText);
   const target = coreLayer(layer);
   const prop = target.config.props[key];
   if (prop && !prop.inherited && prop.valueSpan) {

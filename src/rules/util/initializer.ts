@@ -5,8 +5,10 @@
  */
 import type { ConfigProp, LayerNode, Value } from '../../analysis/ir';
 import type { TextEdit } from '../types';
+import { dialectOf } from './dialect';
 import { setConfigProp, stringLiteral } from './fix';
 import { isSettled } from './settled';
+import { isPython, type SourceFile } from './syntax';
 import { RELU_FAMILY, SATURATING, coreLayer } from './terms';
 
 const IDENTIFIERS = [
@@ -154,17 +156,20 @@ export function familyName(family: Family, distribution: Distribution): string {
 }
 
 /**
- * An edit that makes the layer's `key` initializer `target`: a call to a named initializer is renamed in
- * place (keeping its seed), anything else becomes the string identifier. Inherited values are overridden in
- * the layer's own literal, never edited where they are shared.
+ * An edit that makes the layer's `key` initializer `target` (a tfjs name): a call to a named initializer is
+ * renamed in place (keeping its seed), anything else becomes the string identifier, in the file's language
+ * (`'he_normal'`, `keras.initializers.HeNormal(seed=1)` in Python). Inherited values are overridden in the
+ * layer's own config, never edited where they are shared.
  */
 export function setInitializer(
-  source: string,
+  file: SourceFile,
   layer: LayerNode,
   key: string,
   target: string,
   current?: Initializer,
 ): TextEdit | null {
+  const { source } = file;
+  const python = isPython(file);
   const prop = current?.prop;
   if (
     current &&
@@ -177,13 +182,32 @@ export function setInitializer(
   ) {
     const text = source.slice(prop.valueSpan.start, prop.valueSpan.end);
     const open = text.indexOf('(');
-    const at = open < 0 ? -1 : text.lastIndexOf(current.spelled, open);
-    if (text === prop.value.text && at >= 0) {
-      const renamed = text.slice(0, at) + target + text.slice(at + current.spelled.length);
-      return { start: prop.valueSpan.start, end: prop.valueSpan.end, text: renamed };
+    const spellings = python
+      ? [
+          [kerasClass(current.name), kerasClass(target)],
+          [KERAS.initializer(current.name), KERAS.initializer(target)],
+        ]
+      : [[current.spelled, target]];
+    for (const [from, to] of spellings) {
+      const at = open < 0 ? -1 : text.lastIndexOf(from, open);
+      if ((python || text === prop.value.text) && at >= 0 && !/\w/.test(text[at - 1] ?? '')) {
+        const renamed = text.slice(0, at) + to + text.slice(at + from.length);
+        return { start: prop.valueSpan.start, end: prop.valueSpan.end, text: renamed };
+      }
     }
   }
-  return setConfigProp(source, layer, key, stringLiteral(source, target));
+  const name = python ? KERAS.initializer(target) : target;
+  return setConfigProp(file, layer, key, stringLiteral(source, name));
+}
+
+const KERAS = dialectOf({ framework: 'keras' });
+
+/** Keras's initializer class for a tfjs name: heNormal -> HeNormal, leCunNormal -> LecunNormal. */
+export function kerasClass(name: string): string {
+  return KERAS.initializer(name)
+    .split('_')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
 
 export type ActivationClass = 'relu' | 'selu' | 'saturating' | 'linear' | 'other';

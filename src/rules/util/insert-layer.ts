@@ -2,10 +2,13 @@
  * Inserting a new layer right after an existing one in a sequential model's source, when the layer is
  * written where a sibling can be placed safely: as an element of a layers array, or as the argument of a
  * `model.add(...)` statement that stands on its own (not the body of a brace-less if/for/arrow).
+ * Python files are handled by python-edits.ts.
  */
 import type { LayerNode } from '../../analysis/ir';
 import type { TextEdit } from '../types';
+import { insertLayerAfterPython } from './python-edits';
 import { lineIndent, newline } from './source';
+import { isPython, type SourceFile } from './syntax';
 
 const lineBreakCache = { source: null as string | null, lineBreak: '\n' };
 
@@ -18,12 +21,17 @@ function lineBreak(source: string): string {
   return lineBreakCache.lineBreak;
 }
 
-/** `layerExpression` is the new layer's call text, e.g. "tf.layers.batchNormalization()". */
+/**
+ * `layerExpression` is the new layer's call text, e.g. "tf.layers.batchNormalization()" (Python:
+ * "layers.BatchNormalization()", placed by python-edits.ts).
+ */
 export function insertLayerAfter(
-  source: string,
+  file: SourceFile,
   layer: LayerNode,
   layerExpression: string,
 ): TextEdit | null {
+  const { source } = file;
+  if (isPython(file)) return insertLayerAfterPython(source, layer, layerExpression);
   const { start, end } = layer.callSpan;
   return (
     afterArrayElement(source, start, end, layerExpression) ??

@@ -1,32 +1,40 @@
 /** Turning a rule's message template and data into a finding. */
 import type { LayerNode, ModelGraph, Span } from '../../analysis/ir';
 import type { Finding, Fix, Rule, RuleContext } from '../types';
+import { dialectOf, term, type Dialect } from './dialect';
 
 export type MessageData = Record<string, string | number>;
 
-/** Fills `{{name}}` placeholders; a placeholder without data stays visible so tests catch it. */
-export function format(template: string, data: MessageData = {}): string {
+/**
+ * Fills `{{name}}` placeholders from `data` and `{{kind:argument}}` framework terms from the dialect (see
+ * dialect.ts); a placeholder without data stays visible so tests catch it.
+ */
+export function format(template: string, data: MessageData = {}, dialect: Dialect = TFJS): string {
   const parts = templateParts(template);
   let text = parts[0];
-  for (let i = 1; i < parts.length; i += 3) {
+  for (let i = 1; i < parts.length; i += 4) {
     const key = parts[i + 1];
-    text += (key in data ? String(data[key]) : parts[i]) + parts[i + 2];
+    const argument = parts[i + 2];
+    const value = argument ? term(dialect, key, argument) : key in data ? String(data[key]) : null;
+    text += (value ?? parts[i]) + parts[i + 3];
   }
   return text;
 }
 
+const TFJS = dialectOf({});
+
 /**
- * A template split once into [text, whole placeholder, key, text, ...]: every finding formats one of a
- * few templates, and a regex replace with a callback per finding showed up in the lint profile.
+ * A template split once into [text, whole placeholder, key, argument, text, ...]: every finding formats one
+ * of a few templates, and a regex replace with a callback per finding showed up in the lint profile.
  */
 function templateParts(template: string): string[] {
   let parts = templateCache.get(template);
   if (parts) return parts;
   parts = [];
-  const placeholder = /\{\{\s*(\w+)\s*\}\}/g;
+  const placeholder = /\{\{\s*(\w+)(?::([^}]+?))?\s*\}\}/g;
   let last = 0;
   for (let match = placeholder.exec(template); match; match = placeholder.exec(template)) {
-    parts.push(template.slice(last, match.index), match[0], match[1]);
+    parts.push(template.slice(last, match.index), match[0], match[1], match[2] ?? '');
     last = match.index + match[0].length;
   }
   parts.push(template.slice(last));
@@ -50,11 +58,12 @@ export function report(rule: Rule, model: ModelGraph, r: Report): Finding {
   const template = rule.meta.messages[r.messageId];
   if (template === undefined) throw new Error(`${rule.id}: no message '${r.messageId}'`);
   const detail = rule.meta.details?.[r.messageId];
+  const dialect = dialectOf(model);
   return {
     ruleId: rule.id,
     messageId: r.messageId,
-    message: format(template, r.data),
-    ...(detail === undefined ? {} : { detail: format(detail, r.data) }),
+    message: format(template, r.data, dialect),
+    ...(detail === undefined ? {} : { detail: format(detail, r.data, dialect) }),
     ...(r.hint ? { hint: true } : {}),
     span: r.span,
     model: model.name,

@@ -1,6 +1,7 @@
 /** Questions the rules ask about a model: depth, hidden layers, each layer's activation. */
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../../analysis/ir';
 import type { Rule, RuleContext } from '../types';
+import { dialectOf, layerLabel } from './dialect';
 import { numberOption } from './message';
 import {
   ACTIVATION_LAYER_FACTORIES,
@@ -162,9 +163,7 @@ function functionalDepth(model: ModelGraph): DepthInfo {
   return { depth, hidden };
 }
 
-/** "layer 3 (dense)": how messages name a layer. */
-export function describeLayer(layer: LayerNode): string {
-  const core = coreLayer(layer);
-  const factory = core === layer ? layer.factory : `${layer.factory}(${core.factory})`;
-  return `layer ${layer.index} (${factory})`;
+/** "layer 3 (dense)", "layer 3 (Dense)" in a Keras model: how messages name a layer. */
+export function describeLayer(layer: LayerNode, model: Pick<ModelGraph, 'framework'> = {}): string {
+  return layerLabel(dialectOf(model), layer, coreLayer(layer));
 }

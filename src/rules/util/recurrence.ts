@@ -3,6 +3,7 @@
  * of its initial recurrent kernel. Backpropagation through time multiplies the gradient by the recurrent
  * Jacobian once per step, so a radius above 1 grows it geometrically with the length.
  */
+import { frameworkDefaults, type Framework } from '../../analysis/frameworks';
 import type { LayerNode, ModelGraph } from '../../analysis/ir';
 import { declaredInputShape, inferShapes, type LayerShape } from '../../analysis/shapes';
 import { simpleRnnTemporal, type TemporalEstimate } from '../../estimate/recurrent';
@@ -14,7 +15,7 @@ const GATES: Record<string, number> = { simpleRNN: 1, lstm: 4, gru: 3 };
 /** tfjs's defaults for unspecified arguments (`args.stddev || 0.05`, `minval || -0.05`, ...). */
 const DEFAULT_STDDEV = 0.05;
 const DEFAULT_LIMIT = 0.05;
-/** tfjs's truncated normal is not rescaled: cut at 2 sigma, its standard deviation is 0.88 of the argument. */
+/** tfjs's truncated normal (and Keras's plain TruncatedNormal) is not rescaled: cut at 2 sigma, its standard deviation is 0.88 of the argument. */
 const TRUNCATED = 0.88;
 
 /** Smallest per-step factor counted as growth through time. */
@@ -54,7 +55,11 @@ export interface Radius {
  * law); orthogonal and identity kernels have radius equal to their gain. Null when the initializer or the
  * units are not known.
  */
-export function recurrentRadius(layer: LayerNode, source?: string): Radius | null {
+export function recurrentRadius(
+  layer: LayerNode,
+  source?: string,
+  framework?: Framework,
+): Radius | null {
   const core = coreLayer(layer);
   const units = numberProp(core, 'units');
   const gates = GATES[core.factory];
@@ -112,7 +117,9 @@ export function recurrentRadius(layer: LayerNode, source?: string): Radius | nul
           : shape.family === 'lecun'
             ? 1 / units
             : 2 / (units + gates * units);
-      const std = Math.sqrt(variance) * (shape.distribution === 'normal' ? TRUNCATED : 1);
+      // Keras rescales its truncated normals back to the nominal stddev; tfjs does not.
+      const truncated = TRUNCATED * frameworkDefaults(framework).truncatedNormalStddevFactor;
+      const std = Math.sqrt(variance) * (shape.distribution === 'normal' ? truncated : 1);
       return fromStd(std, init.name);
     }
   }
@@ -131,7 +138,7 @@ export function temporalEstimate(
 ): (TemporalEstimate & { steps: number; radius: Radius }) | null {
   const core = coreLayer(layer);
   if (core.factory !== 'simpleRNN') return null;
-  const radius = recurrentRadius(layer, source);
+  const radius = recurrentRadius(layer, source, model.framework);
   const steps = sequenceLength(model, layer);
   const features = inputFeatures(model, layer);
   if (!radius || steps === null || features === null) return null;
@@ -177,7 +184,7 @@ export function growthThroughTime(
   thresholds: GrowthThresholds,
   source?: string,
 ): Growth | null {
-  const radius = recurrentRadius(layer, source);
+  const radius = recurrentRadius(layer, source, model.framework);
   if (!radius) return null;
   const steps = sequenceLength(model, layer);
   const temporal = temporalEstimate(model, layer, activation, source);

@@ -1,6 +1,8 @@
 /** Reading the source text around IR spans: positions, callees, call arguments, statements. */
 import type { LayerNode, Span } from '../../analysis/ir';
 import { calleeOf } from './callee';
+import { pythonReadsParameter } from './python-edits';
+import { isPython, type SourceFile } from './syntax';
 
 /**
  * The span [start, end) inside `outer` (start >= outer.start), with lines and columns counted from `outer`'s
@@ -112,8 +114,10 @@ const freshCache = Object.assign(new Map<string, string>(), { source: null as st
  * writing a literal in its place would silently ignore what the callers pass, so fixes there are only
  * suggestions.
  */
-export function readsParameter(source: string, span: Span): boolean {
+export function readsParameter(file: SourceFile, span: Span): boolean {
+  const { source } = file;
   const text = source.slice(span.start, span.end).replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '""');
+  if (isPython(file)) return pythonReadsParameter(source, text);
   // Object keys (`stddev:` in `{stddev: 0.5}`) are not reads.
   const names = text.match(/(?<![\w$.])[A-Za-z_$][\w$]*(?![\w$]|\s*:)/g) ?? [];
   return names.some((name) => !LITERAL_WORDS.has(name) && !declaredInFile(source, name));
@@ -150,7 +154,7 @@ function addNames(names: Set<string>, target: string): void {
 }
 
 /** True when a fix of `key` would replace the layer's own value that reads a parameter (see above). */
-export function ownValueReadsParameter(source: string, layer: LayerNode, key: string): boolean {
+export function ownValueReadsParameter(file: SourceFile, layer: LayerNode, key: string): boolean {
   const prop = layer.config.props[key];
-  return !!prop && !prop.inherited && !!prop.valueSpan && readsParameter(source, prop.valueSpan);
+  return !!prop && !prop.inherited && !!prop.valueSpan && readsParameter(file, prop.valueSpan);
 }

@@ -1,0 +1,111 @@
+/**
+ * Calls: arguments (positional, keywords, `*args`, `**kwargs`) and who handles the call: the file's own
+ * functions and classes, methods of the values the evaluator tracks, or Keras (keras.ts).
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { canonicalPath } from './bindings';
+import { callUserClass } from './classes';
+import { evalExpr, methodOf } from './expressions';
+import type { CallArgs, PyInterp } from './interpreter';
+import { callKeras, callMethod, implicitSequential, type Arg } from './keras';
+import { kids } from './parse';
+import { unknown, type PV, type Scope } from './values';
+
+/** A call: the file's own functions and classes, methods of what the evaluator tracks, and Keras. */
+export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const calleeNode = node.firstChild;
+  const argList = node.lastChild;
+  if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
+  const args = readArgs(ip, argList, scope);
+  const text = ip.text(node);
+  if (calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
+    const objectNode = calleeNode.firstChild!;
+    const object = evalExpr(ip, objectNode, scope);
+    const name = ip.text(calleeNode.lastChild);
+    if (object.t === 'path')
+      return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
+    const own = object.t === 'object' ? (object.attrs.get(name) ?? methodOf(object, name)) : null;
+    if (own) return callValue(ip, own, args, node, text);
+    if (name === 'add' && objectNode.name === 'VariableName' && !scope.get(ip.text(objectNode))) {
+      const implicit = implicitSequential(ip, ip.text(objectNode), args, node);
+      if (implicit) scope.set(ip.text(objectNode), implicit);
+      return implicit ? { t: 'none' } : unknown(text);
+    }
+    return callMethod(ip, object, name, args, node, objectNode);
+  }
+  const callee = evalExpr(ip, calleeNode, scope);
+  return callValue(ip, callee, args, node, text);
+}
+
+export function callValue(
+  ip: PyInterp,
+  callee: PV,
+  args: Arg[],
+  node: SyntaxNode,
+  text: string,
+): PV {
+  switch (callee.t) {
+    case 'path':
+      return callKeras(ip, callee.path, args, node);
+    case 'func':
+      return ip.callFunction(callee, toCallArgs(args), text);
+    case 'class':
+      return callUserClass(ip, callee, args, node);
+    default:
+      return callMethod(ip, callee, '__call__', args, node, node.firstChild!);
+  }
+}
+
+export function toCallArgs(args: Arg[]): CallArgs {
+  const positional: PV[] = [];
+  const keywords = new Map<string, PV>();
+  for (const arg of args) {
+    if (arg.star === '**' && arg.value.t === 'dict')
+      for (const [k, e] of arg.value.entries) keywords.set(k, e.value);
+    else if (arg.star === '*' && arg.value.t === 'list') positional.push(...arg.value.items);
+    else if (arg.name) keywords.set(arg.name, arg.value);
+    else if (!arg.star) positional.push(arg.value);
+  }
+  return { positional, keywords };
+}
+
+function readArgs(ip: PyInterp, argList: SyntaxNode, scope: Scope): Arg[] {
+  const parts = kids(argList).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
+  const args: Arg[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if ((part.name === '*' || part.name === '**') && parts[i + 1]) {
+      const valueNode = parts[++i];
+      const value = evalExpr(ip, valueNode, scope);
+      args.push({
+        name: null,
+        value,
+        node: valueNode,
+        span: ip.lines.span(part.from, valueNode.to),
+        star: part.name,
+      });
+    } else if (part.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+      const valueNode = parts[i + 2];
+      i += 2;
+      const value = evalExpr(ip, valueNode, scope);
+      args.push({
+        name: ip.text(part),
+        value,
+        node: valueNode,
+        span: ip.lines.span(part.from, valueNode.to),
+      });
+    } else if (part.name === 'for') {
+      // A generator argument `f(x for x in xs)`: not followed.
+      args.length = 0;
+      args.push({
+        name: null,
+        value: unknown(ip.text(argList)),
+        node: argList,
+        span: ip.span(argList),
+      });
+      break;
+    } else
+      args.push({ name: null, value: evalExpr(ip, part, scope), node: part, span: ip.span(part) });
+  }
+  return args;
+}

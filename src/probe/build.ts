@@ -7,6 +7,7 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
 import { inferShapes } from '../analysis/shapes';
+import { withKerasDefaults } from './keras-defaults';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -39,7 +40,10 @@ export interface BuildOptions {
 /** Keys whose value the probe replaces: names must be stable and unique, `layer` is the built inner layer. */
 const REPLACED_KEYS = new Set(['name', 'layer']);
 
-export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): BuiltModel {
+export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): BuiltModel {
+  // A Keras model is built with Keras's defaults written out (tfjs's differ), each stated in the report.
+  const keras = source.framework === 'keras' ? withKerasDefaults(source) : null;
+  const ir = keras?.model ?? source;
   const userNames = ir.layers.map(ownName);
   const layers = ir.layers.map((node, i) => {
     const own = userNames[i];
@@ -70,7 +74,7 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  assumptions.push(...conditionalSentences(ir.layers));
+  assumptions.push(...conditionalSentences(ir.layers), ...(keras?.notes ?? []));
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),

@@ -12,12 +12,19 @@ import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
 import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
+import { isKerasFilePath } from './keras-file';
+import { loadKerasModel } from './keras-model';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
 import { previewRequest } from './preview';
 import { planTemporal, type RawTemporal } from './temporal';
 import { judgeTemporal } from './temporal-judge';
-import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
+import {
+  trainingFromIr,
+  trainingFromKeras,
+  trainingFromLoaded,
+  type TrainingChoice,
+} from './training';
 import {
   ProbeError,
   type AssumedValue,
@@ -171,8 +178,13 @@ async function probeOnce(
 async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
   const target = request.target;
   if (target.kind === 'model-json') {
-    const loaded = await loadModelJson(tf, target.path, request.maxParams);
-    const training = trainingFromLoaded(tf, loaded.model);
+    const keras = isKerasFilePath(target.path)
+      ? await loadKerasModel(tf, target.path, request.maxParams)
+      : null;
+    const loaded = keras ?? (await loadModelJson(tf, target.path, request.maxParams));
+    const training = keras
+      ? trainingFromKeras(tf, keras.model, keras.compiled)
+      : trainingFromLoaded(tf, loaded.model);
     compile(loaded.model, training);
     const layers = loaded.model.layers
       .filter((l) => l.getClassName() !== 'InputLayer')
@@ -213,7 +225,7 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
     maxParams: request.maxParams,
     bases: bases.models,
   });
-  const training = trainingFromIr(tf, ir.training, built.model);
+  const training = trainingFromIr(tf, ir.training, built.model, ir.framework);
   compile(built.model, training);
   return {
     model: built.model,

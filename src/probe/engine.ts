@@ -12,7 +12,7 @@ import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
 import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
-import { isKerasFilePath } from './keras-file';
+import { isKerasFilePath } from './saved-files';
 import { loadKerasModel } from './keras-model';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';

@@ -31,10 +31,6 @@ export interface KerasFileContents {
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const ZIP_SIGNATURE = [0x50, 0x4b, 0x03, 0x04];
 
-export function isKerasFilePath(path: string): boolean {
-  return /\.(h5|hdf5|keras)$/i.test(path);
-}
-
 export function readKerasFile(bytes: Uint8Array, file: string): KerasFileContents {
   if (startsWith(bytes, HDF5_SIGNATURE)) return readH5(bytes, file);
   if (startsWith(bytes, ZIP_SIGNATURE)) return readKerasZip(bytes, file);

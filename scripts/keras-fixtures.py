@@ -32,6 +32,13 @@ import numpy as np
 
 OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'keras-files')
 rng = np.random.RandomState(7)
+# The first values of each saved weight, as numpy wrote them: the tests check the loaded model against these.
+EXPECTED = {}
+
+
+def expect(path, layer, array):
+    entry = EXPECTED.setdefault(os.path.basename(path), {}).setdefault(layer, [])
+    entry.append({'shape': list(array.shape), 'head': [float(x) for x in array.reshape(-1)[:4]]})
 
 
 def weights(*shape):
@@ -158,10 +165,13 @@ def write_keras(path, model, variables, compile_config=None):
             group.attrs['name'] = name
             for i, array in enumerate(arrays):
                 group.create_dataset(str(i), data=array)
+                expect(path, group_path.split('/')[1], array)
+    entries = [('metadata.json', json.dumps({'keras_version': '3.11.3', 'date_saved': '2026-12-02@01:00:00'})),
+               ('config.json', json.dumps(model)), ('model.weights.h5', buffer.getvalue())]
     with zipfile.ZipFile(path, 'w') as zf:
-        zf.writestr('metadata.json', json.dumps({'keras_version': '3.11.3', 'date_saved': '2026-12-02@01:00:00'}))
-        zf.writestr('config.json', json.dumps(model))
-        zf.writestr('model.weights.h5', buffer.getvalue())
+        for name, data in entries:
+            # A fixed timestamp keeps regenerated files byte-identical.
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 2, 1, 0, 0)), data)
 
 
 # ---------------------------------------------------------------- Keras 2 serialization
@@ -233,6 +243,9 @@ def write_h5(path, model, layer_weights, training=None, with_config=True):
             layer.attrs['weight_names'] = [w.encode('utf8') for w, _ in named]
             for weight_name, array in named:
                 layer.create_dataset(weight_name, data=array)
+        for name, named in layer_weights:
+            for _, array in named:
+                expect(path, name, array)
 
 
 def training2(loss, optimizer, config):
@@ -343,5 +356,8 @@ if __name__ == '__main__':
     lstm()
     residual()
     errors()
+    with open(f'{OUT}/expected-weights.json', 'w') as f:
+        json.dump(EXPECTED, f, indent=1, sort_keys=True)
+        f.write('\n')
     for name in sorted(os.listdir(OUT)):
         print(f'{name}: {os.path.getsize(os.path.join(OUT, name))} bytes')

@@ -137,7 +137,15 @@ export interface LossInfo {
 }
 
 export type ClippingKind =
-  'applyGradients-override' | 'clipByValue' | 'clipByNorm' | 'clipByGlobalNorm' | 'custom';
+  | 'applyGradients-override'
+  | 'clipByValue'
+  | 'clipByNorm'
+  | 'clipByGlobalNorm'
+  | 'custom'
+  /** Keras optimizer arguments: `Adam(clipnorm=1.0)`, `clipvalue=0.5`, `global_clipnorm=1.0`. */
+  | 'optimizer-clipnorm'
+  | 'optimizer-clipvalue'
+  | 'optimizer-global-clipnorm';
 
 export interface ClippingEvidence {
   kind: ClippingKind;

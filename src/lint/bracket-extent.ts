@@ -5,10 +5,20 @@
  * call's parentheses. Works on any text, parsed or not.
  */
 
+import { skipString as skipPythonString } from './python-comments';
+
 const MAX_LINES = 400;
 
-/** The last line (1-based) of the logical line that starts at `offset`, which starts `line`. */
-export function logicalLineEnd(source: string, offset: number, line: number): number {
+/**
+ * The last line (1-based) of the logical line that starts at `offset`, which starts `line`.
+ * `python`: comments start with `#` (and `//` is floor division).
+ */
+export function logicalLineEnd(
+  source: string,
+  offset: number,
+  line: number,
+  python = false,
+): number {
   let depth = 0;
   let current = line;
   let i = offset;
@@ -24,6 +34,14 @@ export function logicalLineEnd(source: string, offset: number, line: number): nu
       i++;
     } else if (ch === ')' || ch === ']' || ch === '}') {
       depth--;
+      i++;
+    } else if (python && ch === '#') {
+      while (i < source.length && !'\n\r'.includes(source[i])) i++;
+    } else if (python && (ch === '"' || ch === "'")) {
+      const end = skipPythonString(source, i);
+      current += countBreaks(source, i, end);
+      i = end;
+    } else if (python) {
       i++;
     } else if (ch === '/' && source[i + 1] === '/') {
       while (i < source.length && !'\n\r\u2028\u2029'.includes(source[i])) i++;

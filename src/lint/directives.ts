@@ -3,12 +3,14 @@
  *   // gradient-lens-disable-next-line RULE[, RULE2] -- reason
  *   // gradient-lens-disable-line RULE
  *   /* gradient-lens-disable RULE *\/   (the whole file, wherever the comment sits)
- * No rule named means every rule. Line and block comments work for every form.
+ * No rule named means every rule. Line and block comments work for every form; in Python files the
+ * comments are `# gradient-lens-disable-next-line RULE` and so on.
  */
 import type { Span } from '../analysis/ir';
 import type { Fix, LintMessage, TextEdit } from '../rules/types';
 import { logicalLineEnd } from './bracket-extent';
 import { scanComments } from './comments';
+import { scanPythonComments } from './python-comments';
 import { LineIndex } from './positions';
 import type { DirectiveKind, LintProblem, UnusedDirective } from './types';
 
@@ -42,11 +44,14 @@ export function parseDirectives(
   source: string,
   isKnownRule: (id: string) => boolean,
   lineIndex?: LineIndex,
+  language?: 'python',
 ): ParsedDirectives {
   let lines = lineIndex;
   const directives: Directive[] = [];
   const problems: LintProblem[] = [];
-  for (const comment of scanComments(source, PREFIX)) {
+  const python = language === 'python';
+  const comments = python ? scanPythonComments(source, PREFIX) : scanComments(source, PREFIX);
+  for (const comment of comments) {
     const match = DIRECTIVE.exec(comment.value);
     if (!match) continue;
     const kind = match[1] as DirectiveKind;
@@ -78,7 +83,7 @@ export function parseDirectives(
       reason,
       span,
       targetLine: kind === 'disable' ? null : kind === 'disable-line' ? span.line : span.line + 1,
-      targetEndLine: targetEndLine(source, kind, span, comment.end),
+      targetEndLine: targetEndLine(source, kind, span, comment.end, python),
       removal: removalEdit(source, comment.start, comment.end),
     });
   }
@@ -176,13 +181,14 @@ function targetEndLine(
   kind: DirectiveKind,
   span: Span,
   end: number,
+  python: boolean,
 ): number | null {
   if (kind !== 'disable-next-line') return kind === 'disable' ? null : span.line;
   const lineBreak = /\r\n|[\n\r\u2028\u2029]/g;
   lineBreak.lastIndex = end;
   const found = lineBreak.exec(source);
   if (!found) return span.line + 1;
-  return logicalLineEnd(source, found.index + found[0].length, span.line + 1);
+  return logicalLineEnd(source, found.index + found[0].length, span.line + 1, python);
 }
 
 function splitReason(rest: string): { list: string; reason: string | null } {

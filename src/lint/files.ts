@@ -1,13 +1,23 @@
 /**
  * Which files `gradient-lens lint [paths...]` lints. Files named explicitly are always linted;
- * folders are walked for JS/TS sources, skipping node_modules, .git and whatever the .gitignore
+ * folders are walked for JS/TS and Python sources, skipping node_modules, .git and whatever the .gitignore
  * files ignore (those of the folder and its parents up to the repository root, as git reads them).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
-export const SOURCE_EXTENSIONS = ['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx'];
+export const SOURCE_EXTENSIONS = [
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.jsx',
+  '.ts',
+  '.mts',
+  '.cts',
+  '.tsx',
+  '.py',
+];
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 
 export class FileSelectionError extends Error {

@@ -3,7 +3,7 @@
  * drop duplicate findings, filter through the disable directives, and sort by position.
  * Never throws for any source text: parse failures and crashing rules become problems.
  */
-import { analyze as analyzeSource } from '../analysis';
+import { analyze as analyzeSource, isPythonFile } from '../analysis';
 import type { AnalysisResult, ModelGraph, ParseProblem } from '../analysis/ir';
 import { rules as registry } from '../rules';
 import type { Finding, Fix, LintMessage, Rule, RuleContext } from '../rules/types';
@@ -58,7 +58,8 @@ export function lintText(
   }
 
   const isKnownRule = (id: string) => rules.some((rule) => rule.id === id);
-  const parsed = parseDirectives(source, isKnownRule);
+  const language = isPythonFile(filePath) ? 'python' : undefined;
+  const parsed = parseDirectives(source, isKnownRule, undefined, language);
   problems.push(...parsed.problems);
   const shared = analysis ? tagVariants(dedupe(findings), analysis.models) : dedupe(findings);
   const { kept, unused } = applyDirectives(shared, parsed.directives);

@@ -59,7 +59,7 @@ export function quickFixes(
       edit: { changes: { [uri]: [toLspEdit(document, line)] } },
     });
   }
-  const file = disableForFileEdit(text, ruleId);
+  const file = disableForFileEdit(text, ruleId, filePath);
   if (file) {
     actions.push({
       title: `Disable ${ruleId} for this file`,

@@ -4,8 +4,11 @@
  * split the call's arguments and the config-editing fixes of other rules); a next-line directive
  * covers that statement's lines up to where its brackets close. "For this file" goes at the top.
  */
+import type { SyntaxNode } from '@lezer/common';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import { isPythonFile } from '../analysis';
 import { parseSource } from '../analysis/js/parse';
+import { parsePython } from '../analysis/python/parse';
 import { logicalLineEnd } from '../lint/bracket-extent';
 import type { Span } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';
@@ -20,11 +23,15 @@ export function disableForLineEdit(
   ruleId: string,
 ): TextEdit | null {
   const lines = splitLines(source);
-  const line = directiveTarget(source, filePath, span, lines) - 1;
+  const python = isPythonFile(filePath);
+  const line =
+    (python ? pythonTarget(source, span, lines) : directiveTarget(source, filePath, span, lines)) -
+    1;
   if (line < 0 || line >= lines.length) return null;
   if (line > 0) {
     const above = lines[line - 1];
-    const extended = extendDirective(above.text, NEXT_LINE, ruleId, /^\s*\/\/\s*/);
+    const opener = python ? /^\s*#\s*/ : /^\s*\/\/\s*/;
+    const extended = extendDirective(above.text, NEXT_LINE, ruleId, opener, false);
     if (extended === 'covered') return null;
     if (extended)
       return { start: above.start, end: above.start + above.text.length, text: extended };
@@ -33,18 +40,22 @@ export function disableForLineEdit(
   return {
     start: lines[line].start,
     end: lines[line].start,
-    text: `${indent}// ${NEXT_LINE} ${ruleId}${eolOf(source)}`,
+    text: `${indent}${python ? '#' : '//'} ${NEXT_LINE} ${ruleId}${eolOf(source)}`,
   };
 }
 
-/** Extends a `/* gradient-lens-disable ... *\/` block at the top of the file, else inserts one. */
-export function disableForFileEdit(source: string, ruleId: string): TextEdit | null {
+/**
+ * Extends a `/* gradient-lens-disable ... *\/` block at the top of the file, else inserts one
+ * (Python: a `# gradient-lens-disable ...` line).
+ */
+export function disableForFileEdit(source: string, ruleId: string, filePath = ''): TextEdit | null {
+  if (isPythonFile(filePath)) return pythonFileEdit(source, ruleId);
   const lines = splitLines(source);
   const first = lines[0]?.text.startsWith('#!') ? 1 : 0;
   for (let i = first; i < lines.length; i++) {
     const { text, start } = lines[i];
     if (text.trim() === '') continue;
-    const extended = extendDirective(text, FILE, ruleId, /^\s*\/\*\s*/);
+    const extended = extendDirective(text, FILE, ruleId, /^\s*\/\*\s*/, true);
     if (extended === 'covered') return null;
     if (extended) return { start, end: start + text.length, text: extended };
     if (!/^\s*(\/\/|\/\*)/.test(text)) break;
@@ -121,6 +132,7 @@ function extendDirective(
   kind: string,
   ruleId: string,
   opener: RegExp,
+  block: boolean,
 ): string | 'covered' | null {
   const open = opener.exec(text);
   if (!open) return null;
@@ -129,8 +141,8 @@ function extendDirective(
   const afterKind = rest.slice(kind.length);
   // `gradient-lens-disable-next-line` also starts with `gradient-lens-disable`: require a boundary.
   if (afterKind !== '' && !/^[\s*]/.test(afterKind)) return null;
-  const closeAt = kind === FILE ? afterKind.lastIndexOf('*/') : -1;
-  if (kind === FILE && closeAt < 0) return null;
+  const closeAt = block ? afterKind.lastIndexOf('*/') : -1;
+  if (block && closeAt < 0) return null;
   const body = closeAt >= 0 ? afterKind.slice(0, closeAt) : afterKind;
   const tail = closeAt >= 0 ? afterKind.slice(closeAt) : '';
   const reasonAt = body.search(/\s--\s|\s--$/);
@@ -165,4 +177,35 @@ function splitLines(source: string): Line[] {
 
 function eolOf(source: string): string {
   return source.includes('\r\n') ? '\r\n' : '\n';
+}
+
+/** Python: the line of the innermost simple statement holding the finding (Lezer's tree). */
+function pythonTarget(source: string, span: Span, lines: Line[]): number {
+  const parsed = parsePython(source);
+  if (!parsed.ok) return span.line;
+  let node: SyntaxNode | null = parsed.tree.resolveInner(span.start, 1);
+  while (node && !/Statement$/.test(node.name)) node = node.parent;
+  if (!node) return span.line;
+  let line = 1;
+  while (line < lines.length && lines[line].start <= node.from) line++;
+  return logicalLineEnd(source, lines[line - 1].start, line, true) >= span.line ? line : span.line;
+}
+
+/** `# gradient-lens-disable RULE` below a shebang and encoding line, or extended when present. */
+function pythonFileEdit(source: string, ruleId: string): TextEdit | null {
+  const lines = splitLines(source);
+  let first = 0;
+  while (first < lines.length && first < 2 && /^#(!|.*coding[:=])/.test(lines[first].text)) first++;
+  for (let i = first; i < lines.length; i++) {
+    const { text, start } = lines[i];
+    if (text.trim() === '') continue;
+    const extended = extendDirective(text, FILE, ruleId, /^\s*#\s*/, false);
+    if (extended === 'covered') return null;
+    if (extended) return { start, end: start + text.length, text: extended };
+    if (!/^\s*#/.test(text)) break;
+  }
+  const at = lines[first]?.start ?? source.length;
+  const prefix =
+    at === source.length && source.length > 0 && !/\n$/.test(source) ? eolOf(source) : '';
+  return { start: at, end: at, text: `${prefix}# ${FILE} ${ruleId}${eolOf(source)}` };
 }

@@ -3,9 +3,8 @@
  * the analysis (models for CodeLens, hovers, hints), and, while the file does not parse, the last
  * good findings with the text their offsets belong to, so they stay visible and marked stale.
  */
-import { analyze } from '../analysis';
+import { analyze, mentionsModelFramework } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
-import { mentionsTfjs } from '../analysis/js/parse';
 import { lintText } from '../lint';
 import {
   ConfigError,
@@ -62,7 +61,7 @@ export class LintEngine {
       configErrors: [],
       lintMs: 0,
     };
-    if (!settings.enable || !mentionsTfjs(text)) return empty;
+    if (!settings.enable || !mentionsModelFramework(text, filePath)) return empty;
     const { config, configErrors } = this.configFor(filePath, settings);
     let analysis: AnalysisResult | null = null;
     const result = lintText(text, filePath, config, {

@@ -28,18 +28,25 @@ export function documentKey(uri: string): string {
 }
 
 /** What the linter is given as the file path: the real path, or a name that keeps the extension. */
-export function lintPath(uri: string): string {
+export function lintPath(uri: string, languageId?: string): string {
   const path = uriToPath(uri);
   if (path !== null) return path;
   const tail = uri.slice(uri.lastIndexOf('/') + 1) || 'untitled.js';
-  return /\.[cm]?[jt]sx?$/.test(tail) ? tail : `${tail}.js`;
+  if (languageId === 'python') return /\.py$/.test(tail) ? tail : `${tail}.py`;
+  return /\.[cm]?[jt]sx?$/.test(tail) || /\.py$/.test(tail) ? tail : `${tail}.js`;
 }
 
-export const LANGUAGES = ['javascript', 'typescript', 'javascriptreact', 'typescriptreact'];
+export const LANGUAGES = [
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'python',
+];
 
 /** Documents the server analyses: by language id, or by extension when the client sends another id. */
 export function isCandidate(languageId: string, uri: string): boolean {
-  return LANGUAGES.includes(languageId) || /\.[cm]?[jt]sx?$/.test(uri);
+  return LANGUAGES.includes(languageId) || /\.(?:[cm]?[jt]sx?|py)$/.test(uri);
 }
 
 export const CONFIG_FILE = '.gradientlensrc.json';

@@ -175,7 +175,13 @@ export function startServer(connection: Connection): void {
       const config = await settings.get(uri);
       const document = documents.get(uri);
       if (!document || document.version !== version) return;
-      const lint = engine.lint(document.getText(), lintPath(uri), version, config, lints.get(key));
+      const lint = engine.lint(
+        document.getText(),
+        lintPath(uri, document.languageId),
+        version,
+        config,
+        lints.get(key),
+      );
       for (const error of lint.configErrors) {
         if (reported.has(error)) continue;
         reported.add(error);
@@ -283,7 +289,9 @@ export function startServer(connection: Connection): void {
           const found = byKey.get(diagnosticKey(diagnostic));
           if (!found) continue;
           fixable ||= found.fixes.length > 0;
-          actions.push(...quickFixes(document, lintPath(document.uri), diagnostic, found));
+          actions.push(
+            ...quickFixes(document, lintPath(document.uri, document.languageId), diagnostic, found),
+          );
         }
       }
       // Fix-all re-lints until stable: computed when asked for by kind (Source Action menu,
@@ -297,7 +305,7 @@ export function startServer(connection: Connection): void {
         const config = await settings.get(document.uri);
         const action = fixAllAction(
           document,
-          engine.fixAll(document.getText(), lintPath(document.uri), config),
+          engine.fixAll(document.getText(), lintPath(document.uri, document.languageId), config),
         );
         if (action) actions.push(action);
       }

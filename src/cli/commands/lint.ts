@@ -28,8 +28,9 @@ import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
 const usage = `Usage: gradient-lens lint [paths...] [options]
 
-Lints JS/TS files and folders (default: .) for vanishing/exploding-gradient risks in tfjs models.
-Folders are searched for .js .mjs .cjs .jsx .ts .mts .cts .tsx files, skipping node_modules and
+Lints JS/TS and Python files and folders (default: .) for vanishing/exploding-gradient risks in
+tfjs and Keras models. Folders are searched for .js .mjs .cjs .jsx .ts .mts .cts .tsx .py files,
+skipping node_modules and
 what .gitignore ignores. Configuration: the nearest .gradientlensrc.json or package.json "gradientLens".
 
 Options:

@@ -1,0 +1,145 @@
+/**
+ * Import bindings: every name a keras/tensorflow import binds becomes a dotted path in one canonical
+ * spelling (`keras.layers.Dense`, `keras.optimizers.Adam`, `tf.clip_by_global_norm`), whichever of
+ * `keras`, `tensorflow.keras`, `tf.keras`, `tf_keras` or submodules (`keras.layers.core`,
+ * `keras.optimizers.legacy`) the code went through.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { PyInterp } from './interpreter';
+import {
+  ACTIVATION_LAYERS,
+  INITIALIZER_CLASSES,
+  LAYER_CLASSES,
+  isOptimizerName,
+} from './keras-names';
+import { kids } from './parse';
+import { unknown, type PV, type Scope } from './values';
+
+/** Whether unbound Keras names (`Dense`, `Sequential`) count as Keras: snippets and star imports. */
+export interface ImportMode {
+  globals: boolean;
+}
+
+const NAMESPACES = [
+  'layers',
+  'optimizers',
+  'initializers',
+  'losses',
+  'regularizers',
+  'constraints',
+  'activations',
+  'callbacks',
+  'models',
+];
+
+/** Submodules that only group names: `keras.layers.core.Dense` is `keras.layers.Dense`. */
+const GROUPING = new Set([
+  'legacy',
+  'experimental',
+  'preprocessing',
+  'core',
+  'recurrent',
+  'convolutional',
+  'schedules',
+]);
+
+/** The canonical spelling of a dotted module path. */
+export function canonicalPath(dotted: string): string {
+  let path = dotted.replace(/^tensorflow(?=\.|$)/, 'tf').replace(/^tf_keras(?=\.|$)/, 'keras');
+  path = path
+    .replace(/^tf\.(?:compat\.v[12]\.)?keras(?=\.|$)/, 'keras')
+    .replace(/^keras\.src(?=\.|$)/, 'keras');
+  const [root, namespace, ...rest] = path.split('.');
+  if (root !== 'keras' || !NAMESPACES.includes(namespace)) return path;
+  const names = rest.filter((name) => !GROUPING.has(name));
+  if (names.length === 0) return `keras.${namespace}`;
+  const last = names[names.length - 1];
+  return namespace === 'models' ? `keras.${last}` : `keras.${namespace}.${last}`;
+}
+
+function isKerasModule(path: string): boolean {
+  return path === 'tf' || path === 'keras' || path.startsWith('tf.') || path.startsWith('keras.');
+}
+
+export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
+  const parts = kids(node);
+  const fromAt = parts.findIndex((c) => c.name === 'from');
+  const importAt = parts.findIndex((c) => c.name === 'import');
+  if (fromAt >= 0 && importAt > fromAt) {
+    const module = canonicalPath(dotted(ip, parts.slice(fromAt + 1, importAt)));
+    if (!isKerasModule(module)) {
+      bindNames(ip, parts.slice(importAt + 1), scope, (name) => unknown(name));
+      return;
+    }
+    if (parts.slice(importAt + 1).some((c) => c.name === '*')) ip.imports.globals = true;
+    bindNames(ip, parts.slice(importAt + 1), scope, (name) => ({
+      t: 'path',
+      path: canonicalPath(`${module}.${name}`),
+    }));
+    return;
+  }
+  // import a.b.c [as x], d
+  let names: SyntaxNode[] = [];
+  const flush = (alias: SyntaxNode | null) => {
+    if (names.length === 0) return;
+    const full = names.map((n) => ip.text(n)).join('.');
+    const canonical = canonicalPath(full);
+    const bound = alias ? ip.text(alias) : ip.text(names[0]);
+    const value: PV = alias
+      ? isKerasModule(canonical)
+        ? { t: 'path', path: canonical }
+        : unknown(full)
+      : isKerasModule(canonicalPath(bound))
+        ? { t: 'path', path: canonicalPath(bound) }
+        : unknown(bound);
+    scope.set(bound, value);
+    names = [];
+  };
+  for (let i = importAt + 1; i < parts.length; i++) {
+    const part = parts[i];
+    if (part.name === 'as') {
+      flush(parts[i + 1] ?? null);
+      i++;
+    } else if (part.name === ',') flush(null);
+    else if (part.name === 'VariableName') names.push(part);
+  }
+  flush(null);
+}
+
+function dotted(ip: PyInterp, nodes: SyntaxNode[]): string {
+  return nodes
+    .filter((n) => n.name !== 'Comment')
+    .map((n) => ip.text(n))
+    .join('')
+    .replace(/\s+/g, '');
+}
+
+function bindNames(
+  ip: PyInterp,
+  parts: SyntaxNode[],
+  scope: Scope,
+  valueOf: (name: string) => PV,
+): void {
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].name !== 'VariableName') continue;
+    const name = ip.text(parts[i]);
+    const alias = parts[i + 1]?.name === 'as' && parts[i + 2] ? ip.text(parts[i + 2]) : name;
+    scope.set(alias, valueOf(name));
+    if (alias !== name) i += 2;
+  }
+}
+
+/** An unbound name that Keras code uses without importing it (a documentation snippet, `import *`). */
+export function globalKerasName(name: string): PV | null {
+  if (Object.prototype.hasOwnProperty.call(LAYER_CLASSES, name) || name === 'Input')
+    return { t: 'path', path: `keras.layers.${name}` };
+  if (Object.prototype.hasOwnProperty.call(ACTIVATION_LAYERS, name))
+    return { t: 'path', path: `keras.layers.${name}` };
+  if (name === 'Sequential' || name === 'Model') return { t: 'path', path: `keras.${name}` };
+  if (isOptimizerName(name)) return { t: 'path', path: `keras.optimizers.${name}` };
+  if (Object.prototype.hasOwnProperty.call(INITIALIZER_CLASSES, name))
+    return { t: 'path', path: `keras.initializers.${name}` };
+  if (name === 'tf') return { t: 'path', path: 'tf' };
+  if (name === 'keras') return { t: 'path', path: 'keras' };
+  return null;
+}

@@ -1,0 +1,140 @@
+/**
+ * The file's own classes. A `keras.Model` subclass is a model: its `__init__` runs with `self`, then its
+ * `call` runs on a fresh input, and the layers that data flow reaches form a functional graph in
+ * forward-pass order. A `keras.layers.Layer` subclass applied to tensors runs its `call` inline, so
+ * its layers join the graph of whoever applies it. Other classes are plain objects.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { toCallArgs } from './expressions';
+import type { PyInterp } from './interpreter';
+import { modelMethod, type Arg } from './keras';
+import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
+
+type ClassValue = Extract<PV, { t: 'class' }>;
+type ObjectValue = Extract<PV, { t: 'object' }>;
+
+export function isModelClass(cls: ClassValue): boolean {
+  return cls.base === 'keras.Model' || cls.base === 'keras.Sequential';
+}
+
+export function callUserClass(ip: PyInterp, cls: ClassValue, args: Arg[], node: SyntaxNode): PV {
+  const object: ObjectValue = { t: 'object', cls, attrs: new Map() };
+  const builder = { name: cls.name, span: ip.span(cls.node) };
+  const rec = isModelClass(cls) ? newSubclassModel(ip, cls, node, builder.span) : null;
+  if (rec) object.model = rec;
+  ip.builders.push(builder);
+  const saved = ip.assign;
+  ip.assign = null;
+  try {
+    runMethod(ip, object, '__init__', toCallArgs(args), ip.text(node));
+    if (rec) traceCall(ip, object, rec);
+  } finally {
+    ip.assign = saved;
+    ip.builders.pop();
+  }
+  return object;
+}
+
+function newSubclassModel(
+  ip: PyInterp,
+  cls: ClassValue,
+  node: SyntaxNode,
+  classSpan: ModelRec['anchor'],
+): ModelRec {
+  const anchor = ip.span(node);
+  const rec: ModelRec = {
+    name: ip.assign?.rhs === node ? ip.assign.name.replace(/^self\./, '') : cls.name,
+    kind: 'functional',
+    anchor,
+    lastSpan: anchor,
+    builderSpan: classSpan,
+    layers: [],
+    inputs: NONE,
+    outputs: NONE,
+    fitCalls: [],
+    customLoops: [],
+    clipping: [],
+    unresolved: [],
+    speculative: ip.speculative,
+  };
+  ip.models.push(rec);
+  return rec;
+}
+
+/** Runs `call(inputs)` once on an input of unknown shape; what it returns is the model's output. */
+function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
+  const def = object.cls.methods.get('call');
+  if (!def) return;
+  const params = def.getChild('ParamList');
+  const firstParam = params?.getChildren('VariableName')[1];
+  const paramName = firstParam ? ip.text(firstParam) : 'inputs';
+  const input: TensorNode = {
+    id: ip.id(),
+    kind: 'input',
+    shape: { kind: 'unknown', text: `input shape of ${object.cls.name}` },
+    span: firstParam ? ip.span(firstParam) : ip.span(def),
+    variable: paramName,
+    config: { props: {}, objectSpan: null, opaque: false, text: '' },
+  };
+  const tensor: PV = { t: 'tensor', node: input };
+  rec.inputs = tensor;
+  rec.outputs = runMethod(
+    ip,
+    object,
+    'call',
+    { positional: [tensor], keywords: new Map() },
+    'call',
+  );
+}
+
+function runMethod(
+  ip: PyInterp,
+  object: ObjectValue,
+  name: string,
+  args: ReturnType<typeof toCallArgs>,
+  text: string,
+): PV {
+  const def = object.cls.methods.get(name);
+  if (!def) return NONE;
+  return ip.callFunction(
+    {
+      t: 'func',
+      node: def,
+      scope: object.cls.scope,
+      name,
+      self: object,
+      defaults: methodDefaults(ip, def, object),
+    },
+    args,
+    text,
+  );
+}
+
+function methodDefaults(ip: PyInterp, def: SyntaxNode, object: ObjectValue): Map<string, PV> {
+  const fn = ip.defineFunction(def, object.cls.scope, false);
+  return fn.t === 'func' ? fn.defaults : new Map();
+}
+
+/** A method call or application of one of the file's objects. */
+export function applyModelOrObject(
+  ip: PyInterp,
+  object: ObjectValue,
+  name: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV {
+  if (name === '__call__') {
+    if (object.cls.methods.has('call'))
+      return runMethod(ip, object, 'call', toCallArgs(args), ip.text(node));
+    if (object.cls.methods.has('__call__'))
+      return runMethod(ip, object, '__call__', toCallArgs(args), ip.text(node));
+  }
+  if (object.model && !object.cls.methods.has(name)) {
+    if (name === '__call__') {
+      const tensor = args.find((a) => a.value.t === 'tensor');
+      return tensor ? tensor.value : unknown(ip.text(node));
+    }
+    return modelMethod(ip, object.model, name, args, node);
+  }
+  return unknown(ip.text(node));
+}

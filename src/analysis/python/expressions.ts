@@ -1,0 +1,481 @@
+/**
+ * Expressions: literals, names, attributes, subscripts, arithmetic, comprehensions and calls. A value
+ * the evaluator cannot know is `unknown`, named by its source text.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import { canonicalPath, globalKerasName } from './bindings';
+import { arithmetic, iterableItems, type CallArgs, type PyInterp } from './interpreter';
+import { callKeras, callMethod, type Arg } from './keras';
+import { BUILTINS } from './builtins';
+import { callUserClass } from './classes';
+import { kids } from './parse';
+import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
+
+export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  if (!ip.tick(node)) return unknown(ip.text(node));
+  switch (node.name) {
+    case 'Number':
+      return number(ip.text(node));
+    case 'String':
+      return { t: 'str', v: stringValue(ip.text(node)) };
+    case 'ContinuedString':
+      return {
+        t: 'str',
+        v: kids(node)
+          .map((s) => stringValue(ip.text(s)))
+          .join(''),
+      };
+    case 'FormatString':
+      return formatString(ip, node, scope);
+    case 'Boolean':
+      return { t: 'bool', v: ip.text(node) === 'True' };
+    case 'None':
+      return NONE;
+    case 'VariableName':
+      return lookup(ip, ip.text(node), scope);
+    case 'ParenthesizedExpression': {
+      const inner = kids(node).find((c) => c.name !== '(' && c.name !== ')');
+      return inner ? evalExpr(ip, inner, scope) : NONE;
+    }
+    case 'TupleExpression':
+    case 'ArrayExpression':
+    case 'SetExpression':
+      return sequence(ip, node, scope, node.name === 'TupleExpression');
+    case 'DictionaryExpression':
+      return dictionary(ip, node, scope);
+    case 'ArrayComprehensionExpression':
+    case 'ComprehensionExpression':
+      return comprehension(ip, node, scope);
+    case 'MemberExpression':
+      return member(ip, node, scope);
+    case 'CallExpression':
+      return call(ip, node, scope);
+    case 'UnaryExpression':
+      return unary(ip, node, scope);
+    case 'BinaryExpression':
+      return binary(ip, node, scope);
+    case 'ConditionalExpression': {
+      const [then, , cond, , otherwise] = kids(node);
+      const decided = cond ? truthy(evalExpr(ip, cond, scope)) : null;
+      if (decided === true && then) return evalExpr(ip, then, scope);
+      if (decided === false && otherwise) return evalExpr(ip, otherwise, scope);
+      return unknown(ip.text(node));
+    }
+    case 'LambdaExpression':
+      return unknown(ip.text(node));
+    default:
+      return unknown(ip.text(node));
+  }
+}
+
+function lookup(ip: PyInterp, name: string, scope: Scope): PV {
+  const bound = scope.get(name);
+  if (bound) return bound;
+  if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
+  if (ip.imports.globals || name === 'tf' || name === 'keras') {
+    const known = globalKerasName(name);
+    if (known) return known;
+  }
+  return unknown(name);
+}
+
+function number(text: string): PV {
+  const clean = text.replace(/_/g, '').toLowerCase();
+  if (/[jl]$/.test(clean)) return unknown(text);
+  const value = /^0[xob]/.test(clean) ? Number(clean) : parseFloat(clean);
+  return Number.isFinite(value) ? { t: 'num', v: value } : unknown(text);
+}
+
+/** A string literal's value: prefixes, triple quotes and the common escapes. */
+export function stringValue(text: string): string {
+  const match = /^([rRbBuU]*)('''|"""|'|")([\s\S]*)\2$/.exec(text);
+  if (!match) return text;
+  const body = match[3];
+  if (/r/i.test(match[1])) return body;
+  return body.replace(/\\(n|t|\\|'|")/g, (_, ch: string) =>
+    ch === 'n' ? '\n' : ch === 't' ? '\t' : ch,
+  );
+}
+
+function formatString(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const text = ip.text(node);
+  const open = text.search(/['"]/);
+  const quote = /^('''|"""|'|")/.exec(text.slice(open))?.[1] ?? '"';
+  let out = '';
+  let at = node.from + open + quote.length;
+  for (const part of kids(node)) {
+    if (part.name !== 'FormatReplacement') continue;
+    out += ip.source.slice(at, part.from);
+    const inner = kids(part).find((c) => c.name !== '{' && c.name !== '}');
+    const value = inner ? evalExpr(ip, inner, scope) : NONE;
+    if (value.t === 'num' || value.t === 'str') out += String(value.v);
+    else return unknown(text);
+    at = part.to;
+  }
+  out += ip.source.slice(at, node.to - quote.length);
+  return { t: 'str', v: out.replace(/\{\{/g, '{').replace(/\}\}/g, '}') };
+}
+
+function sequence(ip: PyInterp, node: SyntaxNode, scope: Scope, tuple: boolean): PV {
+  const items: PV[] = [];
+  const parts = kids(node).filter((c) => !['(', ')', '[', ']', '{', '}', ','].includes(c.name));
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].name === '*' && parts[i + 1]) {
+      const spread = evalExpr(ip, parts[++i], scope);
+      const expanded = iterableItems(spread);
+      if (expanded) items.push(...expanded);
+      else items.push(spread);
+    } else items.push(evalExpr(ip, parts[i], scope));
+  }
+  return { t: 'list', items, tuple };
+}
+
+function dictionary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const entries = new Map<string, DictEntry>();
+  const parts = kids(node).filter((c) => !['{', '}', ','].includes(c.name));
+  for (let i = 0; i < parts.length; i++) {
+    if (parts[i].name === '**' && parts[i + 1]) {
+      const spread = evalExpr(ip, parts[++i], scope);
+      if (spread.t === 'dict') for (const [k, v] of spread.entries) entries.set(k, v);
+      continue;
+    }
+    const keyNode = parts[i];
+    const valueNode = parts[i + 2];
+    if (parts[i + 1]?.name !== ':' || !valueNode) break;
+    i += 2;
+    const key = evalExpr(ip, keyNode, scope);
+    const value = evalExpr(ip, valueNode, scope);
+    if (key.t === 'str' || key.t === 'num')
+      entries.set(String(key.v), {
+        value,
+        span: ip.lines.span(keyNode.from, valueNode.to),
+        valueSpan: ip.span(valueNode),
+      });
+  }
+  return { t: 'dict', entries };
+}
+
+/** `[f(x) for x in xs if cond]`: one element per known item; an unknown iterable gives unknown. */
+function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const parts = kids(node).filter((c) => !['[', ']', '(', ')'].includes(c.name));
+  const forAt = parts.findIndex((c) => c.name === 'for');
+  const inAt = parts.findIndex((c) => c.name === 'in');
+  if (forAt < 1 || inAt < 0 || !parts[inAt + 1]) return unknown(ip.text(node));
+  const element = parts[0];
+  const targets = parts.slice(forAt + 1, inAt).filter((c) => c.name !== ',');
+  const source = evalExpr(ip, parts[inAt + 1], scope);
+  const ifAt = parts.findIndex((c, i) => i > inAt && c.name === 'if');
+  const items = iterableItems(source);
+  const inner = new Scope(scope);
+  if (!items) {
+    if (source.t !== 'grads') return unknown(ip.text(node));
+    assignTo(ip, targets.length === 1 ? targets[0] : targets, source, inner);
+    return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
+  }
+  const out: PV[] = [];
+  for (let i = 0; i < items.length && ip.stopped === null; i++) {
+    assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
+    if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
+      continue;
+    ip.repeats.push({ iteration: i, count: items.length });
+    out.push(evalExpr(ip, element, inner));
+    ip.repeats.pop();
+  }
+  return { t: 'list', items: out, tuple: false };
+}
+
+function member(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const [objectNode, , propNode] = kids(node);
+  if (!objectNode) return unknown(ip.text(node));
+  const object = evalExpr(ip, objectNode, scope);
+  if (propNode?.name === 'PropertyName') return attribute(object, ip.text(propNode), ip.text(node));
+  const index = propNode ? evalExpr(ip, propNode, scope) : NONE;
+  const isSlice = kids(node).some((c) => c.name === ':');
+  if (object.t === 'list' && !isSlice && index.t === 'num') {
+    const at = index.v < 0 ? object.items.length + index.v : index.v;
+    return object.items[at] ?? unknown(ip.text(node));
+  }
+  if (object.t === 'list' && isSlice) return sliceOf(ip, node, object, scope);
+  if (object.t === 'dict' && (index.t === 'str' || index.t === 'num'))
+    return object.entries.get(String(index.v))?.value ?? unknown(ip.text(node));
+  if (object.t === 'grads') return object;
+  if (object.t === 'tensor') return object;
+  return unknown(ip.text(node));
+}
+
+function sliceOf(
+  ip: PyInterp,
+  node: SyntaxNode,
+  list: Extract<PV, { t: 'list' }>,
+  scope: Scope,
+): PV {
+  const inside = kids(node).slice(2, -1);
+  const colon = inside.findIndex((c) => c.name === ':');
+  const bound = (nodes: SyntaxNode[]) => (nodes[0] ? evalExpr(ip, nodes[0], scope) : NONE);
+  const start = bound(inside.slice(0, colon));
+  const end = bound(inside.slice(colon + 1).filter((c) => c.name !== ':'));
+  if ((start.t !== 'num' && start.t !== 'none') || (end.t !== 'num' && end.t !== 'none'))
+    return unknown(ip.text(node));
+  const from = start.t === 'num' ? start.v : undefined;
+  const to = end.t === 'num' ? end.v : undefined;
+  return { t: 'list', items: list.items.slice(from, to), tuple: list.tuple };
+}
+
+export function attribute(object: PV, name: string, text: string): PV {
+  switch (object.t) {
+    case 'path':
+      return { t: 'path', path: canonicalPath(`${object.path}.${name}`) };
+    case 'object':
+      return (
+        object.attrs.get(name) ??
+        methodOf(object, name) ??
+        (object.model ? modelAttribute(object, name, text) : unknown(text))
+      );
+    case 'model':
+      return modelAttribute(object, name, text);
+    case 'dict':
+      return unknown(text);
+    default:
+      return unknown(text);
+  }
+}
+
+function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null {
+  const def = object.cls.methods.get(name);
+  if (!def) return null;
+  return { t: 'func', node: def, scope: object.cls.scope, name, self: object, defaults: new Map() };
+}
+
+/** `model.trainable_variables`, `model.optimizer`: what custom loops reach through a model. */
+function modelAttribute(owner: PV, name: string, text: string): PV {
+  const rec = owner.t === 'model' ? owner.rec : owner.t === 'object' ? owner.model : undefined;
+  if (!rec) return unknown(text);
+  if (name === 'optimizer' && rec.optimizer) return { t: 'optimizer', rec: rec.optimizer };
+  if (/^(?:trainable_variables|trainable_weights|variables|weights)$/.test(name))
+    return { t: 'weights', model: rec };
+  return { t: 'unknown', text };
+}
+
+function unary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const [op, operand] = kids(node);
+  if (!op || !operand) return unknown(ip.text(node));
+  const value = evalExpr(ip, operand, scope);
+  const word = ip.text(op);
+  if (word === 'not') {
+    const decided = truthy(value);
+    return decided === null ? unknown(ip.text(node)) : { t: 'bool', v: !decided };
+  }
+  if (value.t !== 'num') return unknown(ip.text(node));
+  return word === '-' ? { t: 'num', v: -value.v } : word === '+' ? value : unknown(ip.text(node));
+}
+
+function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const [leftNode, opNode, rightNode] = kids(node);
+  if (!leftNode || !opNode || !rightNode) return unknown(ip.text(node));
+  const op = ip.text(opNode);
+  const left = evalExpr(ip, leftNode, scope);
+  if (op === 'and' || op === 'or') {
+    const decided = truthy(left);
+    if (decided === null) return unknown(ip.text(node));
+    return decided === (op === 'and') ? evalExpr(ip, rightNode, scope) : left;
+  }
+  const right = evalExpr(ip, rightNode, scope);
+  if (left.t === 'num' && right.t === 'num') {
+    if (opNode.name === 'CompareOp') return { t: 'bool', v: compare(op, left.v, right.v) ?? false };
+    return arithmetic(op, left.v, right.v) ?? unknown(ip.text(node));
+  }
+  if (opNode.name === 'CompareOp' && isPlain(left) && isPlain(right)) {
+    const same = JSON.stringify(left) === JSON.stringify(right);
+    if (op === '==' || op === 'is') return { t: 'bool', v: same };
+    if (op === '!=' || op === 'is not') return { t: 'bool', v: !same };
+    if (op === 'in' && right.t === 'list')
+      return { t: 'bool', v: right.items.some((i) => JSON.stringify(i) === JSON.stringify(left)) };
+    if (op === 'in' && right.t === 'str' && left.t === 'str')
+      return { t: 'bool', v: right.v.includes(left.v) };
+  }
+  if (op === '+' && left.t === 'str' && right.t === 'str') return { t: 'str', v: left.v + right.v };
+  if (op === '+' && left.t === 'list' && right.t === 'list')
+    return { t: 'list', items: [...left.items, ...right.items], tuple: left.tuple };
+  if (op === '*' && left.t === 'list' && right.t === 'num')
+    return {
+      t: 'list',
+      items: Array.from({ length: Math.min(right.v, 1000) }, () => left.items).flat(),
+      tuple: left.tuple,
+    };
+  if (op === '+' && (left.t === 'tensor' || right.t === 'tensor')) return unknown(ip.text(node));
+  return unknown(ip.text(node));
+}
+
+function isPlain(value: PV): boolean {
+  return (
+    ['num', 'str', 'bool', 'none'].includes(value.t) ||
+    (value.t === 'list' && value.items.every(isPlain))
+  );
+}
+
+function compare(op: string, a: number, b: number): boolean | null {
+  switch (op) {
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    case '==':
+    case 'is':
+      return a === b;
+    case '!=':
+    case 'is not':
+      return a !== b;
+    default:
+      return null;
+  }
+}
+
+/** A call: the file's own functions and classes, methods of what the evaluator tracks, and Keras. */
+function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
+  const calleeNode = node.firstChild;
+  const argList = node.lastChild;
+  if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
+  const args = readArgs(ip, argList, scope);
+  const text = ip.text(node);
+  if (calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
+    const objectNode = calleeNode.firstChild!;
+    const object = evalExpr(ip, objectNode, scope);
+    const name = ip.text(calleeNode.lastChild);
+    if (object.t === 'path')
+      return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
+    const own = object.t === 'object' ? (object.attrs.get(name) ?? methodOf(object, name)) : null;
+    if (own) return callValue(ip, own, args, node, text);
+    return callMethod(ip, object, name, args, node, objectNode);
+  }
+  const callee = evalExpr(ip, calleeNode, scope);
+  return callValue(ip, callee, args, node, text);
+}
+
+export function callValue(
+  ip: PyInterp,
+  callee: PV,
+  args: Arg[],
+  node: SyntaxNode,
+  text: string,
+): PV {
+  switch (callee.t) {
+    case 'path':
+      return callKeras(ip, callee.path, args, node);
+    case 'func':
+      return ip.callFunction(callee, toCallArgs(args), text);
+    case 'class':
+      return callUserClass(ip, callee, args, node);
+    default:
+      return callMethod(ip, callee, '__call__', args, node, node.firstChild!);
+  }
+}
+
+export function toCallArgs(args: Arg[]): CallArgs {
+  const positional: PV[] = [];
+  const keywords = new Map<string, PV>();
+  for (const arg of args) {
+    if (arg.star === '**' && arg.value.t === 'dict')
+      for (const [k, e] of arg.value.entries) keywords.set(k, e.value);
+    else if (arg.star === '*' && arg.value.t === 'list') positional.push(...arg.value.items);
+    else if (arg.name) keywords.set(arg.name, arg.value);
+    else if (!arg.star) positional.push(arg.value);
+  }
+  return { positional, keywords };
+}
+
+function readArgs(ip: PyInterp, argList: SyntaxNode, scope: Scope): Arg[] {
+  const parts = kids(argList).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
+  const args: Arg[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if ((part.name === '*' || part.name === '**') && parts[i + 1]) {
+      const valueNode = parts[++i];
+      const value = evalExpr(ip, valueNode, scope);
+      args.push({
+        name: null,
+        value,
+        node: valueNode,
+        span: ip.lines.span(part.from, valueNode.to),
+        star: part.name,
+      });
+    } else if (part.name === 'VariableName' && parts[i + 1]?.name === 'AssignOp' && parts[i + 2]) {
+      const valueNode = parts[i + 2];
+      i += 2;
+      const value = evalExpr(ip, valueNode, scope);
+      args.push({
+        name: ip.text(part),
+        value,
+        node: valueNode,
+        span: ip.lines.span(part.from, valueNode.to),
+      });
+    } else if (part.name === 'for') {
+      // A generator argument `f(x for x in xs)`: not followed.
+      args.length = 0;
+      args.push({
+        name: null,
+        value: unknown(ip.text(argList)),
+        node: argList,
+        span: ip.span(argList),
+      });
+      break;
+    } else
+      args.push({ name: null, value: evalExpr(ip, part, scope), node: part, span: ip.span(part) });
+  }
+  return args;
+}
+
+/** Binds a value to a target: a name, `self.x`, `a[i]`, or a tuple/list of targets. */
+export function assignTo(
+  ip: PyInterp,
+  target: SyntaxNode | SyntaxNode[],
+  value: PV,
+  scope: Scope,
+): void {
+  if (
+    Array.isArray(target) ||
+    target.name === 'TupleExpression' ||
+    target.name === 'ArrayExpression'
+  ) {
+    const targets = Array.isArray(target)
+      ? target
+      : kids(target).filter((c) => !['(', ')', '[', ']', ','].includes(c.name));
+    const items = value.t === 'list' ? value.items : null;
+    targets.forEach((t, i) =>
+      assignTo(
+        ip,
+        t,
+        items?.[i] ?? (value.t === 'grads' || value.t === 'tensor' ? value : unknown(ip.text(t))),
+        scope,
+      ),
+    );
+    return;
+  }
+  if (target.name === 'VariableName') {
+    scope.set(ip.text(target), value);
+    return;
+  }
+  if (target.name === 'MemberExpression') {
+    const [objectNode, , propNode] = kids(target);
+    if (!objectNode || !propNode) return;
+    const object = evalExpr(ip, objectNode, scope);
+    if (propNode.name === 'PropertyName' && object.t === 'object')
+      object.attrs.set(ip.text(propNode), value);
+    else if (object.t === 'list' && propNode.name !== 'PropertyName') {
+      const index = evalExpr(ip, propNode, scope);
+      if (index.t === 'num' && index.v >= 0 && index.v < object.items.length)
+        object.items[index.v] = value;
+    } else if (object.t === 'dict' && propNode.name !== 'PropertyName') {
+      const key = evalExpr(ip, propNode, scope);
+      if (key.t === 'str' || key.t === 'num')
+        object.entries.set(String(key.v), {
+          value,
+          span: ip.span(target),
+          valueSpan: ip.span(target),
+        });
+    }
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The Python front end: Keras model code in, the same ModelGraph IR as tfjs out (framework 'keras').
+ * Never throws: syntax errors and internal failures become `problems`, and Lezer's error recovery
+ * means a file being edited still yields what parses.
+ *
+ * How it works: parse.ts skips files that never mention Keras and parses the rest with Lezer;
+ * bindings.ts binds imports to canonical Keras paths; interpreter.ts and expressions.ts run the module
+ * (then, speculatively, the functions and model classes nothing called); keras.ts, training.ts and
+ * classes.ts say what Keras calls do; models.ts turns the records into the IR, in tfjs's vocabulary
+ * (keras-names.ts, convert.ts).
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { AnalysisResult, ParseProblem } from '../ir';
+import { callUserClass, isModelClass } from './classes';
+import { PyInterp } from './interpreter';
+import { finalizeModels } from './models';
+import { Lines, importsKeras, kids, mentionsKeras, parsePython } from './parse';
+import { Scope } from './values';
+
+export { mentionsKeras } from './parse';
+
+export function analyzePython(source: string, filePath: string): AnalysisResult {
+  const result: AnalysisResult = {
+    filePath,
+    language: 'python',
+    importsTfjs: false,
+    access: { tf: null, layers: null },
+    models: [],
+    problems: [],
+  };
+  if (!mentionsKeras(source)) return result;
+  result.importsTfjs = true;
+  const parsed = parsePython(source);
+  if (!parsed.ok) return { ...result, problems: [parsed.problem] };
+  if (parsed.problem) result.problems.push(parsed.problem);
+  const ip = new PyInterp(source, new Lines(source), { globals: !importsKeras(source) });
+  const root = new Scope(null);
+  try {
+    const top = parsed.tree.topNode;
+    ip.runModule(top, root);
+    runUncalled(ip, top, root);
+    result.models = finalizeModels(ip);
+    result.access = accessOf(root);
+  } catch (error) {
+    result.problems.push(failure(error));
+  }
+  if (ip.stopped !== null) {
+    const message = 'evaluation stopped early (too much computation); models may be incomplete';
+    result.problems.push({ kind: 'internal', message, line: ip.stopped, column: 1 });
+  }
+  return result;
+}
+
+/**
+ * Builders nobody calls in this file (another file or a notebook does) still describe models: they
+ * run with their defaults and unknown parameters. A model that a real call built too keeps that build.
+ */
+function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
+  ip.speculative = true;
+  for (const statement of kids(top)) {
+    const def =
+      statement.name === 'DecoratedStatement'
+        ? (statement.getChild('FunctionDefinition') ?? statement.getChild('ClassDefinition'))
+        : statement;
+    const nameNode = def?.getChild('VariableName');
+    if (!def || !nameNode || ip.stopped !== null) continue;
+    const value = root.get(ip.text(nameNode));
+    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from))
+      ip.callFunction(value, { positional: [], keywords: new Map() }, ip.text(nameNode));
+    if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {
+      const built = ip.models.some((m) => m.builderSpan?.start === def.from);
+      if (!built) callUserClass(ip, value, [], nameNode);
+    }
+  }
+  ip.speculative = false;
+}
+
+/** How the file reaches Keras, for fixes that insert new calls (`layers.BatchNormalization()`). */
+function accessOf(root: Scope): AnalysisResult['access'] {
+  let tf: string | null = null;
+  let layers: string | null = null;
+  for (const [name, value] of root.snapshot()) {
+    if (value.t !== 'path') continue;
+    if (value.path === 'tf') tf ??= name;
+    if (value.path === 'keras') layers ??= `${name}.layers`;
+    if (value.path === 'keras.layers') layers = name;
+  }
+  if (!layers && tf) layers = `${tf}.keras.layers`;
+  return { tf, layers };
+}
+
+function failure(error: unknown): ParseProblem {
+  return { kind: 'internal', message: `extractor failed: ${String(error)}`, line: 1, column: 1 };
+}

@@ -1,0 +1,439 @@
+/**
+ * A small evaluator for Python model code: it runs the module top-down the way Python would (with
+ * budgets), following assignments, function calls with their defaults, loops over known ranges and
+ * lists, and branches on known values. Undecidable branches run both ways with their layers marked
+ * `conditional`. Expressions live in expressions.ts, what Keras calls mean in keras.ts.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
+import { bindImport, type ImportMode } from './bindings';
+import { assignTo, evalExpr } from './expressions';
+import { kids, type Lines } from './parse';
+import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
+
+type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
+
+/** Enough for any real model file; a runaway loop stops here and says so. */
+const STEP_BUDGET = 300_000;
+const MAX_DEPTH = 40;
+const MAX_ITERATIONS = 2_000;
+
+export class PyInterp {
+  readonly models: ModelRec[] = [];
+  readonly clipCalls: ClippingEvidence[] = [];
+  /** Custom-loop calls that no model expression reached (`optimizer.apply_gradients(...)`). */
+  readonly looseLoops: { call: CustomLoopCall; optimizer?: OptimizerRec }[] = [];
+  readonly called = new Set<number>();
+  readonly conds: { condition: string; branch: string }[] = [];
+  readonly repeats: { iteration: number; count: number }[] = [];
+  /** Functions and classes being run, innermost last: a model made inside one spans it. */
+  readonly builders: { name: string; span: Span }[] = [];
+  /** The simple name the statement being run assigns to, and its right-hand side. */
+  assign: { name: string; rhs: SyntaxNode } | null = null;
+  speculative = false;
+  stopped: number | null = null;
+  private steps = 0;
+  private depth = 0;
+  private nextId = 0;
+
+  constructor(
+    readonly source: string,
+    readonly lines: Lines,
+    readonly imports: ImportMode,
+  ) {}
+
+  text(node: SyntaxNode): string {
+    return this.source.slice(node.from, node.to);
+  }
+
+  span(node: SyntaxNode | { from: number; to: number }): Span {
+    return this.lines.span(node.from, node.to);
+  }
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  /** Counts work; false once the budget is spent (the caller stops). */
+  tick(node: SyntaxNode): boolean {
+    if (this.stopped !== null) return false;
+    if (++this.steps > STEP_BUDGET) {
+      this.stopped = this.lines.position(node.from).line;
+      return false;
+    }
+    return true;
+  }
+
+  runModule(top: SyntaxNode, scope: Scope): void {
+    this.runBlock(kids(top), scope);
+  }
+
+  runBlock(statements: SyntaxNode[], scope: Scope): Signal {
+    for (const statement of statements) {
+      if (!this.tick(statement)) return null;
+      const signal = this.runStatement(statement, scope);
+      if (signal) return signal;
+    }
+    return null;
+  }
+
+  private runStatement(node: SyntaxNode, scope: Scope): Signal {
+    switch (node.name) {
+      case 'ExpressionStatement':
+        for (const child of kids(node)) evalExpr(this, child, scope);
+        return null;
+      case 'AssignStatement':
+        this.runAssign(node, scope);
+        return null;
+      case 'UpdateStatement':
+        this.runUpdate(node, scope);
+        return null;
+      case 'StatementGroup':
+        return this.runBlock(
+          kids(node).filter((c) => c.name !== ';'),
+          scope,
+        );
+      case 'IfStatement':
+        return this.runIf(node, scope);
+      case 'ForStatement':
+        return this.runFor(node, scope);
+      case 'WhileStatement':
+        return this.runWhile(node, scope);
+      case 'WithStatement':
+        return this.runWith(node, scope);
+      case 'TryStatement':
+        return this.runTry(node, scope);
+      case 'FunctionDefinition':
+        this.defineFunction(node, scope);
+        return null;
+      case 'ClassDefinition':
+        this.defineClass(node, scope);
+        return null;
+      case 'DecoratedStatement': {
+        const inner = kids(node).find((c) => c.name !== 'Decorator');
+        return inner ? this.runStatement(inner, scope) : null;
+      }
+      case 'ReturnStatement': {
+        const value = kids(node).find((c) => c.name !== 'return');
+        return { kind: 'return', value: value ? evalExpr(this, value, scope) : NONE };
+      }
+      case 'ImportStatement':
+        bindImport(this, node, scope);
+        return null;
+      case 'BreakStatement':
+        return { kind: 'break' };
+      case 'ContinueStatement':
+        return { kind: 'continue' };
+      default:
+        return null;
+    }
+  }
+
+  private runAssign(node: SyntaxNode, scope: Scope): void {
+    // `a = b = expr` and `x, y = expr`: segments between `=`, the last one the value.
+    const segments: SyntaxNode[][] = [[]];
+    let annotated = false;
+    for (const child of kids(node)) {
+      if (child.name === 'AssignOp') segments.push([]);
+      else if (child.name === 'TypeDef') annotated = true;
+      else segments[segments.length - 1].push(child);
+    }
+    if (segments.length < 2) return; // `x: int` alone
+    void annotated;
+    const valueNodes = segments.pop()!.filter((c) => c.name !== ',');
+    const targets = segments.map((s) => s.filter((c) => c.name !== ','));
+    const simple = targets.length === 1 && targets[0].length === 1 ? targets[0][0] : null;
+    const name = simple && simpleName(this, simple);
+    const previous = this.assign;
+    this.assign = name && valueNodes.length === 1 ? { name, rhs: valueNodes[0] } : null;
+    const value =
+      valueNodes.length === 1
+        ? evalExpr(this, valueNodes[0], scope)
+        : {
+            t: 'list' as const,
+            items: valueNodes.map((v) => evalExpr(this, v, scope)),
+            tuple: true,
+          };
+    this.assign = previous;
+    for (const target of targets) {
+      if (target.length === 1) assignTo(this, target[0], value, scope);
+      else assignTo(this, target, value, scope);
+    }
+  }
+
+  private runUpdate(node: SyntaxNode, scope: Scope): void {
+    const [target, op, valueNode] = kids(node);
+    if (!target || !op || !valueNode) return;
+    const current = evalExpr(this, target, scope);
+    const value = evalExpr(this, valueNode, scope);
+    const operator = this.text(op).slice(0, -1);
+    const result =
+      current.t === 'num' && value.t === 'num'
+        ? arithmetic(operator, current.v, value.v)
+        : current.t === 'list' && value.t === 'list' && operator === '+'
+          ? { t: 'list' as const, items: [...current.items, ...value.items], tuple: current.tuple }
+          : unknown(this.text(node));
+    if (current.t === 'list' && value.t === 'list' && operator === '+') {
+      current.items.push(...value.items); // `layers += [...]` mutates the list in place
+      return;
+    }
+    assignTo(this, target, result ?? unknown(this.text(node)), scope);
+  }
+
+  private runIf(node: SyntaxNode, scope: Scope): Signal {
+    // if COND Body (elif COND Body)* (else Body)?
+    const parts = kids(node);
+    const arms: { cond: SyntaxNode | null; body: SyntaxNode }[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const word = parts[i].name;
+      if ((word === 'if' || word === 'elif') && parts[i + 2]?.name === 'Body')
+        arms.push({ cond: parts[i + 1], body: parts[i + 2] });
+      else if (word === 'else' && parts[i + 1]?.name === 'Body')
+        arms.push({ cond: null, body: parts[i + 1] });
+    }
+    return this.runArms(arms, 0, scope);
+  }
+
+  /** Known conditions pick their arm; an unknown one runs both sides, each from the state before. */
+  private runArms(
+    arms: { cond: SyntaxNode | null; body: SyntaxNode }[],
+    at: number,
+    scope: Scope,
+  ): Signal {
+    const arm = arms[at];
+    if (!arm) return null;
+    if (!arm.cond) return this.runBlock(kids(arm.body), scope);
+    const decided = truthy(evalExpr(this, arm.cond, scope));
+    if (decided === true) return this.runBlock(kids(arm.body), scope);
+    if (decided === false) return this.runArms(arms, at + 1, scope);
+    const condition = this.text(arm.cond);
+    const before = scope.snapshot();
+    this.conds.push({ condition, branch: 'then' });
+    const thenSignal = this.runBlock(kids(arm.body), scope);
+    const afterThen = scope.snapshot();
+    this.conds[this.conds.length - 1] = { condition, branch: 'else' };
+    scope.restore(before);
+    const elseSignal = this.runArms(arms, at + 1, scope);
+    this.conds.pop();
+    // What only the then-side set survives; where both set a name, the else-side's value is kept.
+    const afterElse = scope.snapshot();
+    for (const [name, value] of afterThen) {
+      if (
+        !afterElse.has(name) ||
+        (before.get(name) === afterElse.get(name) && before.get(name) !== value)
+      )
+        scope.set(name, value);
+    }
+    if (thenSignal?.kind === 'return' && elseSignal?.kind !== 'return') return null;
+    return elseSignal?.kind === 'return' ? elseSignal : null;
+  }
+
+  private runFor(node: SyntaxNode, scope: Scope): Signal {
+    const parts = kids(node);
+    const inAt = parts.findIndex((c) => c.name === 'in');
+    const body = parts.find((c) => c.name === 'Body');
+    if (inAt < 0 || !body) return null;
+    const targets = parts.slice(1, inAt).filter((c) => c.name !== ',');
+    const iterable = evalExpr(this, parts[inAt + 1], scope);
+    const items = iterableItems(iterable);
+    const bind = (value: PV) =>
+      targets.length === 1
+        ? assignTo(this, targets[0], value, scope)
+        : assignTo(this, targets, value, scope);
+    if (!items) {
+      // An unknown iterable (a dataset, epochs): the body runs once with an unknown item.
+      bind(iterable.t === 'grads' ? iterable : unknown(`item of ${this.text(parts[inAt + 1])}`));
+      const signal = this.runBlock(kids(body), scope);
+      return signal?.kind === 'return' ? signal : null;
+    }
+    const count = Math.min(items.length, MAX_ITERATIONS);
+    for (let i = 0; i < count; i++) {
+      bind(items[i]);
+      this.repeats.push({ iteration: i, count });
+      const signal = this.runBlock(kids(body), scope);
+      this.repeats.pop();
+      if (signal?.kind === 'break') break;
+      if (signal?.kind === 'return') return signal;
+      if (this.stopped !== null) break;
+    }
+    return null;
+  }
+
+  private runWhile(node: SyntaxNode, scope: Scope): Signal {
+    const [, cond, body] = kids(node);
+    if (!cond || body?.name !== 'Body') return null;
+    if (truthy(evalExpr(this, cond, scope)) === false) return null;
+    const signal = this.runBlock(kids(body), scope);
+    return signal?.kind === 'return' ? signal : null;
+  }
+
+  private runWith(node: SyntaxNode, scope: Scope): Signal {
+    const parts = kids(node);
+    for (let i = 1; i < parts.length; i++) {
+      if (parts[i].name === 'Body') return this.runBlock(kids(parts[i]), scope);
+      if (parts[i].name === ',' || parts[i].name === 'as') continue;
+      const value = evalExpr(this, parts[i], scope);
+      if (parts[i + 1]?.name === 'as' && parts[i + 2]) {
+        assignTo(this, parts[i + 2], value, scope);
+        i += 2;
+      }
+    }
+    return null;
+  }
+
+  private runTry(node: SyntaxNode, scope: Scope): Signal {
+    const parts = kids(node);
+    const first = parts.find((c) => c.name === 'Body');
+    const signal = first ? this.runBlock(kids(first), scope) : null;
+    const fin = parts.findIndex((c) => c.name === 'finally');
+    if (fin >= 0 && parts[fin + 1]?.name === 'Body') this.runBlock(kids(parts[fin + 1]), scope);
+    return signal;
+  }
+
+  /** A `def`: its defaults are evaluated now, as Python does; `bind` puts its name in scope. */
+  defineFunction(node: SyntaxNode, scope: Scope, bind = true): PV {
+    const nameNode = kids(node).find((c) => c.name === 'VariableName');
+    const params = kids(node).find((c) => c.name === 'ParamList');
+    const defaults = new Map<string, PV>();
+    if (params) {
+      const list = kids(params);
+      for (let i = 0; i < list.length; i++) {
+        if (list[i].name === 'AssignOp' && list[i - 1] && list[i + 1]) {
+          const nameAt = list[i - 1].name === 'TypeDef' ? i - 2 : i - 1;
+          defaults.set(this.text(list[nameAt]), evalExpr(this, list[i + 1], scope));
+        }
+      }
+    }
+    const name = nameNode ? this.text(nameNode) : '<function>';
+    const fn: PV = { t: 'func', node, scope, name, defaults };
+    if (nameNode && bind) scope.set(name, fn);
+    return fn;
+  }
+
+  private defineClass(node: SyntaxNode, scope: Scope): void {
+    const parts = kids(node);
+    const nameNode = parts.find((c) => c.name === 'VariableName');
+    const bases = parts.find((c) => c.name === 'ArgList');
+    const baseNode = bases ? kids(bases).find((c) => c.name !== '(' && c.name !== ')') : undefined;
+    const baseValue = baseNode ? evalExpr(this, baseNode, scope) : NONE;
+    const base =
+      baseValue.t === 'path' ? baseValue.path : baseValue.t === 'class' ? baseValue.base : '';
+    const methods = new Map<string, SyntaxNode>();
+    if (baseValue.t === 'class') for (const [k, v] of baseValue.methods) methods.set(k, v);
+    const body = parts.find((c) => c.name === 'Body');
+    for (const child of body ? kids(body) : []) {
+      const def =
+        child.name === 'DecoratedStatement'
+          ? kids(child).find((c) => c.name === 'FunctionDefinition')
+          : child;
+      if (def?.name !== 'FunctionDefinition') continue;
+      const methodName = kids(def).find((c) => c.name === 'VariableName');
+      if (methodName) methods.set(this.text(methodName), def);
+    }
+    if (!nameNode) return;
+    scope.set(this.text(nameNode), {
+      t: 'class',
+      node,
+      name: this.text(nameNode),
+      base,
+      methods,
+      scope,
+    });
+  }
+
+  /** Runs a function of the file with the call's arguments bound; its value, or unknown at the limits. */
+  callFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
+    if (this.depth >= MAX_DEPTH || this.stopped !== null) return unknown(callText);
+    this.called.add(fn.node.from);
+    const scope = new Scope(fn.scope);
+    bindParams(this, fn, args, scope);
+    const body = kids(fn.node).find((c) => c.name === 'Body');
+    if (!body) return unknown(callText);
+    this.depth++;
+    this.builders.push({ name: fn.name, span: this.span(fn.node) });
+    const saved = this.assign;
+    this.assign = null;
+    try {
+      const signal = this.runBlock(kids(body), scope);
+      return signal?.kind === 'return' ? signal.value : NONE;
+    } finally {
+      this.assign = saved;
+      this.builders.pop();
+      this.depth--;
+    }
+  }
+}
+
+export interface CallArgs {
+  positional: PV[];
+  keywords: Map<string, PV>;
+}
+
+function bindParams(
+  ip: PyInterp,
+  fn: Extract<PV, { t: 'func' }>,
+  args: CallArgs,
+  scope: Scope,
+): void {
+  const params = kids(fn.node).find((c) => c.name === 'ParamList');
+  const list = params ? kids(params) : [];
+  const positional = fn.self ? [fn.self, ...args.positional] : [...args.positional];
+  let star: '' | '*' | '**' = '';
+  let index = 0;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (item.name === '*' || item.name === '**') {
+      star = item.name;
+      continue;
+    }
+    if (item.name !== 'VariableName' || list[i - 1]?.name === 'AssignOp') {
+      if (item.name === ',' && star === '*' && list[i - 1]?.name === '*') star = '';
+      continue;
+    }
+    const name = ip.text(item);
+    if (star === '*') {
+      scope.set(name, { t: 'list', items: positional.slice(index), tuple: true });
+      index = positional.length;
+      star = '';
+    } else if (star === '**') {
+      scope.set(name, unknown(name));
+      star = '';
+    } else if (args.keywords.has(name)) scope.set(name, args.keywords.get(name)!);
+    else if (index < positional.length) scope.set(name, positional[index++]);
+    else scope.set(name, fn.defaults.get(name) ?? unknown(name));
+  }
+}
+
+function simpleName(ip: PyInterp, node: SyntaxNode): string | null {
+  if (node.name === 'VariableName') return ip.text(node);
+  if (node.name === 'MemberExpression' && node.lastChild?.name === 'PropertyName')
+    return ip.text(node);
+  return null;
+}
+
+export function iterableItems(value: PV): PV[] | null {
+  if (value.t === 'list') return value.items;
+  if (value.t === 'str') return [...value.v].map((v) => ({ t: 'str', v }));
+  if (value.t === 'dict') return [...value.entries.keys()].map((v) => ({ t: 'str', v }));
+  return null;
+}
+
+export function arithmetic(op: string, a: number, b: number): PV | null {
+  const result =
+    op === '+'
+      ? a + b
+      : op === '-'
+        ? a - b
+        : op === '*'
+          ? a * b
+          : op === '/'
+            ? a / b
+            : op === '//'
+              ? Math.floor(a / b)
+              : op === '%'
+                ? a - b * Math.floor(a / b)
+                : op === '**'
+                  ? a ** b
+                  : null;
+  return result === null || !Number.isFinite(result) ? null : { t: 'num', v: result };
+}

@@ -1,0 +1,277 @@
+/**
+ * What Keras calls mean: layer constructors, `Sequential` / `Model` / `Input`, applying a layer to
+ * tensors, model methods (`add`, `compile`, `fit`), and (through training.ts) optimizers, losses,
+ * gradient tapes and clipping. Paths arrive canonical (bindings.ts).
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { Span } from '../ir';
+import { readConfig } from './convert';
+import type { PyInterp } from './interpreter';
+import {
+  CONSTRAINTS,
+  MERGE_FUNCTIONS,
+  REGULARIZERS,
+  initializerSpec,
+  layerSpec,
+} from './keras-names';
+import { callBuiltin } from './builtins';
+import { applyModelOrObject } from './classes';
+import {
+  clipCall,
+  compile,
+  fitCall,
+  lossObject,
+  makeOptimizer,
+  optimizerMethod,
+  tapeGradient,
+} from './training';
+import { unknown, type LayerRec, type ModelRec, type PV, type TensorNode } from './values';
+
+export interface Arg {
+  name: string | null;
+  value: PV;
+  /** The value expression. */
+  node: SyntaxNode;
+  /** The whole argument (`activation='relu'`, `**kw`). */
+  span: Span;
+  star?: '*' | '**';
+}
+
+export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxNode): PV {
+  const text = ip.text(node);
+  const [root, namespace] = path.split('.');
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  if (root !== 'keras' && root !== 'tf') return callBuiltin(ip, path, args, node);
+  if (path === 'keras.Sequential') return sequential(ip, args, node);
+  if (path === 'keras.Model') return functionalModel(ip, args, node);
+  if (path === 'keras.Input' || path === 'keras.layers.Input') return input(ip, args, node);
+  if (namespace === 'layers' && /^[A-Z]/.test(last))
+    return { t: 'layer', rec: makeLayer(ip, last, args, node) };
+  if (namespace === 'layers' && MERGE_FUNCTIONS[last])
+    return mergeFunction(ip, MERGE_FUNCTIONS[last], args, node);
+  if (namespace === 'optimizers') return makeOptimizer(ip, last, args, node);
+  if (namespace === 'losses') return lossObject(ip, last, args, node);
+  if (namespace === 'initializers')
+    return factoryCall(ip, 'initializers', initializerSpec(last), args, node);
+  if (namespace === 'regularizers')
+    return factoryCall(ip, 'regularizers', REGULARIZERS[last] ?? null, args, node);
+  if (namespace === 'constraints')
+    return factoryCall(ip, 'constraints', CONSTRAINTS[last] ?? null, args, node);
+  if (path === 'tf.GradientTape') return { t: 'tape' };
+  if (/^tf\.(?:clip_by_global_norm|clip_by_norm|clip_by_value)$/.test(path))
+    return clipCall(ip, last, args, node);
+  // Other tensorflow ops on a tensor (`tf.nn.relu(x)`) keep the graph connected through their input.
+  const tensor = args.find((a) => a.value.t === 'tensor');
+  return tensor ? tensor.value : unknown(text);
+}
+
+/** A method call on something the evaluator tracks; anything else is unknown, named by its text. */
+export function callMethod(
+  ip: PyInterp,
+  object: PV,
+  name: string,
+  args: Arg[],
+  node: SyntaxNode,
+  objectNode: SyntaxNode,
+): PV {
+  const text = ip.text(node);
+  switch (object.t) {
+    case 'model':
+      return modelMethod(ip, object.rec, name, args, node);
+    case 'layer':
+      return name === '__call__' ? applyLayer(ip, object.rec, args, node) : unknown(text);
+    case 'optimizer':
+      return optimizerMethod(ip, object.rec, name, args, node);
+    case 'tape':
+      return name === 'gradient' ? tapeGradient(ip, args, node) : unknown(text);
+    case 'object':
+      return applyModelOrObject(ip, object, name, args, node);
+    case 'list':
+      if (name === 'append' && args[0]) object.items.push(args[0].value);
+      else if (name === 'extend' && args[0]?.value.t === 'list')
+        object.items.push(...args[0].value.items);
+      return unknown(text);
+    case 'dict':
+      if (name === 'get' && args[0]?.value.t === 'str')
+        return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
+      if (name === 'copy') return { t: 'dict', entries: new Map(object.entries) };
+      return unknown(text);
+    case 'str':
+      if (name === 'format' || name === 'lower' || name === 'upper') return unknown(text);
+      return unknown(text);
+    default:
+      void objectNode;
+      return unknown(text);
+  }
+}
+
+export function makeLayer(
+  ip: PyInterp,
+  className: string,
+  args: Arg[],
+  node: SyntaxNode,
+): LayerRec {
+  const spec = layerSpec(className);
+  const { config, values } = readConfig(ip, spec.factory, spec.params, args, node);
+  const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };
+  const wrapped = values.get('layer');
+  if (wrapped?.t === 'layer') rec.inner = wrapped.rec;
+  markContext(ip, rec);
+  if (ip.assign?.rhs === node) rec.variable = ip.assign.name;
+  return rec;
+}
+
+function markContext(ip: PyInterp, rec: LayerRec): void {
+  const repeat = ip.repeats[ip.repeats.length - 1];
+  if (repeat) rec.repeat = { ...repeat };
+  const cond = ip.conds[ip.conds.length - 1];
+  if (cond) rec.conditional = { ...cond };
+}
+
+function factoryCall(
+  ip: PyInterp,
+  namespace: string,
+  spec: { factory: string; params: string[] } | null,
+  args: Arg[],
+  node: SyntaxNode,
+): PV {
+  if (!spec) return unknown(ip.text(node));
+  const { config } = readConfig(ip, spec.factory, spec.params, args, node);
+  return {
+    t: 'kcall',
+    path: `${namespace}.${spec.factory}`,
+    props: config.props,
+    text: ip.text(node),
+  };
+}
+
+function newModel(ip: PyInterp, kind: ModelRec['kind'], node: SyntaxNode): ModelRec {
+  const builder = ip.builders[ip.builders.length - 1];
+  const name =
+    ip.assign?.rhs === node ? ip.assign.name.replace(/^self\./, '') : (builder?.name ?? 'model');
+  const anchor = ip.span(node);
+  const rec: ModelRec = {
+    name,
+    kind,
+    anchor,
+    lastSpan: anchor,
+    layers: [],
+    inputs: { t: 'none' },
+    outputs: { t: 'none' },
+    fitCalls: [],
+    customLoops: [],
+    clipping: [],
+    unresolved: [],
+    speculative: ip.speculative,
+  };
+  if (builder) rec.builderSpan = builder.span;
+  ip.models.push(rec);
+  return rec;
+}
+
+function sequential(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
+  const rec = newModel(ip, 'sequential', node);
+  const list = args.find((a) => a.name === 'layers') ?? args.find((a) => !a.name && !a.star);
+  if (list?.value.t === 'list')
+    for (const item of list.value.items) addLayer(ip, rec, item, list.node);
+  else if (list && list.value.t !== 'none') rec.unresolved.push(ip.text(list.node));
+  return { t: 'model', rec };
+}
+
+function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): void {
+  if (item.t === 'layer') rec.layers.push(item.rec);
+  else if (item.t === 'tensor' && item.node.kind === 'input') {
+    const config = item.node.config;
+    rec.layers.push({ factory: 'inputLayer', config, callSpan: item.node.span });
+  } else if (item.t === 'model') rec.layers.push(...item.rec.layers);
+  else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
+}
+
+function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
+  const rec = newModel(ip, 'functional', node);
+  const positional = args.filter((a) => !a.name && !a.star);
+  rec.inputs = (args.find((a) => a.name === 'inputs') ?? positional[0])?.value ?? { t: 'none' };
+  rec.outputs = (args.find((a) => a.name === 'outputs') ?? positional[1])?.value ?? { t: 'none' };
+  return { t: 'model', rec };
+}
+
+function input(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
+  const { config, values } = readConfig(ip, 'inputLayer', ['inputShape', 'batchSize'], args, node);
+  const shapeKey = values.has('inputShape') ? 'inputShape' : 'batchInputShape';
+  const shapeProp = config.props[shapeKey];
+  let shape = shapeProp?.value ?? { kind: 'unknown' as const, text: ip.text(node) };
+  if (shapeKey === 'batchInputShape' && shape.kind === 'array')
+    shape = { kind: 'array', items: shape.items.slice(1) };
+  const dtype = values.get('dtype');
+  const tensor: TensorNode = {
+    id: ip.id(),
+    kind: 'input',
+    shape,
+    span: ip.span(node),
+    config,
+    ...(dtype?.t === 'str' ? { dtype: dtype.v } : {}),
+    ...(ip.assign?.rhs === node ? { variable: ip.assign.name } : {}),
+  };
+  return { t: 'tensor', node: tensor };
+}
+
+/** `layer(x)` / `layer([a, b])`: a node of the functional graph. */
+export function applyLayer(ip: PyInterp, layer: LayerRec, args: Arg[], node: SyntaxNode): PV {
+  const first = args.find((a) => a.name === 'inputs') ?? args.find((a) => !a.name && !a.star);
+  const inputs = first ? tensorsOf(ip, first.value, first.node) : [];
+  const tensor: TensorNode = { id: ip.id(), kind: 'apply', layer, inputs, span: ip.span(node) };
+  return { t: 'tensor', node: tensor };
+}
+
+function tensorsOf(ip: PyInterp, value: PV, node: SyntaxNode): TensorNode[] {
+  if (value.t === 'tensor') return [value.node];
+  if (value.t === 'list') return value.items.flatMap((item) => tensorsOf(ip, item, node));
+  // An input the evaluator cannot see (a builder's parameter): an opaque source of the graph.
+  return [
+    {
+      id: ip.id(),
+      kind: 'opaque',
+      text: value.t === 'unknown' ? value.text : ip.text(node),
+      span: ip.span(node),
+    },
+  ];
+}
+
+function mergeFunction(ip: PyInterp, factory: string, args: Arg[], node: SyntaxNode): PV {
+  const rest = args.filter((a, i) => i > 0 || a.name);
+  const first = args[0] && !args[0].name ? [args[0]] : [];
+  const { config } = readConfig(ip, factory, [], rest, node);
+  const rec: LayerRec = { factory, config, callSpan: ip.span(node) };
+  markContext(ip, rec);
+  return applyLayer(ip, rec, first, node);
+}
+
+export function modelMethod(
+  ip: PyInterp,
+  rec: ModelRec,
+  name: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV {
+  const span = ip.span(node);
+  if (span.end > rec.lastSpan.end) rec.lastSpan = span;
+  switch (name) {
+    case 'add':
+      if (args[0]) addLayer(ip, rec, args[0].value, args[0].node);
+      return { t: 'none' };
+    case 'compile':
+      compile(ip, rec, args, node);
+      return { t: 'none' };
+    case 'fit':
+    case 'fit_generator':
+    case 'train_on_batch':
+      fitCall(ip, rec, name, args, node);
+      return unknown(ip.text(node));
+    case '__call__': {
+      const tensor = args.find((a) => a.value.t === 'tensor');
+      return tensor ? tensor.value : unknown(ip.text(node));
+    }
+    default:
+      return unknown(ip.text(node));
+  }
+}

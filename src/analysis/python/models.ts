@@ -1,0 +1,203 @@
+/** Model records -> ModelGraph IR: layer order, functional nodes and edges, training, unknowns. */
+import { frameworkDefaults } from '../frameworks';
+import type {
+  ClippingEvidence,
+  Edge,
+  GraphNode,
+  InputNode,
+  LayerNode,
+  ModelGraph,
+  TrainingSetup,
+  Value,
+} from '../ir';
+import { spanBetween } from './parse';
+import type { PyInterp } from './interpreter';
+import type { LayerRec, ModelRec, PV, TensorNode } from './values';
+
+export function finalizeModels(ip: PyInterp): ModelGraph[] {
+  const records = distinct(ip.models);
+  attachLoose(ip, records);
+  return records.map(toGraph).sort((a, b) => a.anchor.start - b.anchor.start);
+}
+
+/**
+ * One graph per place a model is created: a builder called twice, or run once more with unknown
+ * parameters because nothing called it, gives the first real build.
+ */
+function distinct(records: ModelRec[]): ModelRec[] {
+  const byAnchor = new Map<number, ModelRec>();
+  for (const rec of records) {
+    const seen = byAnchor.get(rec.anchor.start);
+    if (!seen || (seen.speculative && !rec.speculative)) byAnchor.set(rec.anchor.start, rec);
+    else if (!rec.speculative) mergeTraining(seen, rec);
+  }
+  return [...byAnchor.values()];
+}
+
+function mergeTraining(target: ModelRec, other: ModelRec): void {
+  target.compile ??= other.compile;
+  target.optimizer ??= other.optimizer;
+  target.fitCalls.push(
+    ...other.fitCalls.filter((c) => !target.fitCalls.some((t) => t.span.start === c.span.start)),
+  );
+  target.customLoops.push(
+    ...other.customLoops.filter(
+      (c) => !target.customLoops.some((t) => t.span.start === c.span.start),
+    ),
+  );
+  target.clipping.push(
+    ...other.clipping.filter((c) => !target.clipping.some((t) => t.span.start === c.span.start)),
+  );
+}
+
+/** Loop calls and clipping no model expression reached go with the file's only model. */
+function attachLoose(ip: PyInterp, records: ModelRec[]): void {
+  if (records.length !== 1) return;
+  const [model] = records;
+  for (const { call, optimizer } of ip.looseLoops) {
+    if (!model.customLoops.some((c) => c.span.start === call.span.start))
+      model.customLoops.push(call);
+    if (optimizer) model.optimizer ??= optimizer;
+  }
+  model.clipping.push(...ip.clipCalls);
+}
+
+function toGraph(rec: ModelRec): ModelGraph {
+  const base = {
+    name: rec.name,
+    framework: 'keras' as const,
+    kind: rec.kind,
+    anchor: rec.anchor,
+    span: rec.builderSpan ?? spanBetween(rec.anchor, rec.lastSpan),
+    training: training(rec),
+  };
+  const graph: ModelGraph =
+    rec.kind === 'sequential'
+      ? {
+          ...base,
+          layers: rec.layers.map(toLayerNode),
+          inputs: [],
+          nodes: [],
+          outputs: [],
+          edges: [],
+          unknowns: [],
+        }
+      : functional(rec, base);
+  graph.unknowns = [...new Set([...collectUnknowns(graph), ...rec.unresolved])];
+  return graph;
+}
+
+function toLayerNode(layer: LayerRec, index: number): LayerNode {
+  const node: LayerNode = {
+    index,
+    factory: layer.factory,
+    config: layer.config,
+    callSpan: layer.callSpan,
+  };
+  if (layer.inner) node.inner = toLayerNode(layer.inner, index);
+  if (layer.repeat && layer.repeat.count > 0) node.repeat = { ...layer.repeat };
+  if (layer.conditional) node.conditional = { ...layer.conditional };
+  if (layer.variable) node.variable = layer.variable;
+  return node;
+}
+
+type GraphBase = Pick<ModelGraph, 'name' | 'framework' | 'kind' | 'anchor' | 'span' | 'training'>;
+
+/** Walks back from the outputs: the nodes that feed them, in creation (forward-pass) order. */
+function functional(rec: ModelRec, base: GraphBase): ModelGraph {
+  const reached = new Map<number, TensorNode>();
+  const visit = (node: TensorNode): void => {
+    if (reached.has(node.id)) return;
+    reached.set(node.id, node);
+    if (node.kind === 'apply') node.inputs.forEach(visit);
+  };
+  const outputs = tensorsOf(rec.outputs);
+  outputs.forEach(visit);
+  tensorsOf(rec.inputs).forEach(visit);
+  const layers: LayerNode[] = [];
+  const layerIndex = new Map<LayerRec, number>();
+  const inputs: InputNode[] = [];
+  const nodes: GraphNode[] = [];
+  const edges: Edge[] = [];
+  const ids = new Map<number, string>();
+  for (const tensor of [...reached.values()].sort((a, b) => a.id - b.id)) {
+    if (tensor.kind !== 'apply') {
+      const id = `input${inputs.length}`;
+      ids.set(tensor.id, id);
+      const shape: Value =
+        tensor.kind === 'input' ? tensor.shape : { kind: 'unknown', text: tensor.text };
+      const input: InputNode = { id, shape, span: tensor.span };
+      if (tensor.kind === 'input' && tensor.dtype) input.dtype = tensor.dtype;
+      if (tensor.kind === 'input' && tensor.variable) input.variable = tensor.variable;
+      inputs.push(input);
+      continue;
+    }
+    let index = layerIndex.get(tensor.layer);
+    if (index === undefined) {
+      index = layers.length;
+      layerIndex.set(tensor.layer, index);
+      layers.push(toLayerNode(tensor.layer, index));
+    }
+    const id = `node${nodes.length}`;
+    ids.set(tensor.id, id);
+    const inputIds = tensor.inputs.map((input) => ids.get(input.id) ?? '?');
+    nodes.push({ id, layer: index, inputs: inputIds, span: tensor.span });
+    for (const from of new Set(inputIds)) edges.push({ from, to: id });
+  }
+  return {
+    ...base,
+    layers,
+    inputs,
+    nodes,
+    outputs: outputs.map((o) => ids.get(o.id) ?? '?'),
+    edges,
+    unknowns: [],
+  };
+}
+
+function tensorsOf(value: PV): TensorNode[] {
+  if (value.t === 'tensor') return [value.node];
+  if (value.t === 'list') return value.items.flatMap(tensorsOf);
+  if (value.t === 'dict') return [...value.entries.values()].flatMap((e) => tensorsOf(e.value));
+  return [];
+}
+
+function training(rec: ModelRec): TrainingSetup {
+  const optimizer = rec.optimizer;
+  const evidence: ClippingEvidence[] = [...(optimizer?.clipping ?? []), ...rec.clipping];
+  const info = optimizer?.info;
+  let learningRate: number | null = null;
+  if (info?.learningRate)
+    learningRate = info.learningRate.kind === 'number' ? info.learningRate.value : null;
+  else if (optimizer && info?.kind !== 'unknown')
+    learningRate = frameworkDefaults('keras').learningRate[optimizer.name] ?? null;
+  const setup: TrainingSetup = {
+    learningRate,
+    fitCalls: rec.fitCalls,
+    customLoops: rec.customLoops,
+    trained: rec.fitCalls.length > 0 || rec.customLoops.length > 0,
+    clipping: { clipped: evidence.length > 0, evidence },
+  };
+  if (rec.compile) setup.compile = rec.compile;
+  if (info) setup.optimizer = info;
+  if (rec.compile?.loss) setup.loss = rec.compile.loss;
+  return setup;
+}
+
+function collectUnknowns(graph: ModelGraph): string[] {
+  const out: string[] = [];
+  const visit = (value: Value): void => {
+    if (value.kind === 'unknown') out.push(value.text);
+    else if (value.kind === 'array') value.items.forEach(visit);
+    else if (value.kind === 'object') Object.values(value.props).forEach((p) => visit(p.value));
+  };
+  for (const layer of graph.layers) {
+    for (const [key, prop] of Object.entries(layer.config.props))
+      if (key !== 'name') visit(prop.value);
+    if (layer.config.opaque) out.push(layer.config.text);
+  }
+  for (const input of graph.inputs) visit(input.shape);
+  const lr = graph.training.optimizer?.learningRate;
+  if (lr) visit(lr);
+  return [...new Set(out.filter((text) => text.length > 0))];
+}

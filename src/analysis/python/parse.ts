@@ -1,0 +1,104 @@
+/**
+ * Python parsing with Lezer: the tree, syntax problems, spans and a few node helpers. Lezer never
+ * throws and recovers from errors, so a broken file still yields every definition that parses; the
+ * first error node becomes the file's syntax problem.
+ */
+import type { SyntaxNode, Tree } from '@lezer/common';
+import { parser } from '@lezer/python';
+import type { ParseProblem, Span } from '../ir';
+import { MAX_SOURCE_LENGTH } from '../js/parse';
+
+/**
+ * Cheap pre-check (no parse): a file that never names keras or tensorflow in an import, and never
+ * uses Keras's own model classes, cannot build a Keras model. The second test admits snippets
+ * written without their imports (as in documentation), which use `Sequential(` or `model.add(Dense(`.
+ */
+const IMPORTS = /^[ \t]*(?:import|from)[ \t]+(?:keras|tensorflow|tf_keras)\b/m;
+const BARE_USE =
+  /\b(?:Sequential|keras\.Model|keras\.Input)\s*\(|\.add\(\s*(?:Dense|Conv[123]D|LSTM|GRU|SimpleRNN)\(/;
+
+export function mentionsKeras(source: string): boolean {
+  return IMPORTS.test(source) || BARE_USE.test(source);
+}
+
+/** Whether the file names keras/tensorflow in an import (else Keras names are taken as globals). */
+export function importsKeras(source: string): boolean {
+  return IMPORTS.test(source);
+}
+
+export type PyParse =
+  { ok: true; tree: Tree; problem: ParseProblem | null } | { ok: false; problem: ParseProblem };
+
+export function parsePython(source: string): PyParse {
+  if (source.length > MAX_SOURCE_LENGTH) {
+    const message = `file is larger than ${MAX_SOURCE_LENGTH} characters; not analyzed`;
+    return { ok: false, problem: { kind: 'too-large', message, line: 1, column: 1 } };
+  }
+  const tree = parser.parse(source);
+  return { ok: true, tree, problem: firstSyntaxError(tree, source) };
+}
+
+function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
+  let at = -1;
+  tree.iterate({
+    enter: (node) => {
+      if (at >= 0) return false;
+      if (node.type.isError) at = node.from;
+      return undefined;
+    },
+  });
+  if (at < 0) return null;
+  const { line, column } = new Lines(source).position(at);
+  const near = source.slice(at, at + 20).split('\n')[0];
+  const message = near
+    ? `invalid syntax near '${near}'`
+    : 'invalid syntax (unexpected end of line or file)';
+  return { kind: 'syntax', message, line, column };
+}
+
+/** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns. */
+export class Lines {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  position(offset: number): { line: number; column: number } {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.starts[mid] <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, column: offset - this.starts[low] + 1 };
+  }
+
+  span(start: number, end: number): Span {
+    const from = this.position(start);
+    const to = this.position(end);
+    return {
+      start,
+      end,
+      line: from.line,
+      column: from.column,
+      endLine: to.line,
+      endColumn: to.column,
+    };
+  }
+}
+
+/** The children of a node, without comments (Lezer keeps them in the tree). */
+export function kids(node: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (let child = node.firstChild; child; child = child.nextSibling) {
+    if (child.name !== 'Comment') out.push(child);
+  }
+  return out;
+}
+
+export function spanBetween(first: Span, last: Span): Span {
+  if (last.end <= first.end) return first;
+  return { ...first, end: last.end, endLine: last.endLine, endColumn: last.endColumn };
+}

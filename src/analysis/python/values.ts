@@ -1,0 +1,163 @@
+/**
+ * The Python evaluator's values and what it records: layers, tensors of functional graphs, models
+ * and their training. Plain data; interpreter.ts makes them, models.ts turns them into the IR.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type {
+  ClippingEvidence,
+  ConfigProp,
+  CustomLoopCall,
+  LayerConfig,
+  LossInfo,
+  OptimizerInfo,
+  Span,
+  TrainingCall,
+  Value,
+} from '../ir';
+
+export type PV =
+  | { t: 'num'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'bool'; v: boolean }
+  | { t: 'none' }
+  | { t: 'list'; items: PV[]; tuple: boolean }
+  | { t: 'dict'; entries: Map<string, DictEntry> }
+  /** A name reached through a keras/tensorflow import, as a dotted path: `keras.layers.Dense`. */
+  | { t: 'path'; path: string }
+  | {
+      t: 'func';
+      node: SyntaxNode;
+      scope: Scope;
+      name: string;
+      self?: PV;
+      defaults: Map<string, PV>;
+    }
+  | {
+      t: 'class';
+      node: SyntaxNode;
+      name: string;
+      base: string;
+      methods: Map<string, SyntaxNode>;
+      scope: Scope;
+    }
+  | { t: 'object'; cls: Extract<PV, { t: 'class' }>; attrs: Map<string, PV>; model?: ModelRec }
+  | { t: 'layer'; rec: LayerRec }
+  | { t: 'tensor'; node: TensorNode }
+  | { t: 'model'; rec: ModelRec }
+  | { t: 'optimizer'; rec: OptimizerRec }
+  /** An initializer, regularizer, constraint or loss object: an IR `call` value. */
+  | { t: 'kcall'; path: string; props: Record<string, ConfigProp>; text: string }
+  | { t: 'tape' }
+  /** Gradients from `tape.gradient`, or one of them; `model` when taken for a known model's weights. */
+  | { t: 'grads'; model?: ModelRec }
+  /** `model.trainable_variables` and the like. */
+  | { t: 'weights'; model: ModelRec }
+  | { t: 'unknown'; text: string };
+
+export interface DictEntry {
+  value: PV;
+  span: Span;
+  valueSpan: Span;
+}
+
+export const NONE: PV = { t: 'none' };
+export const unknown = (text: string): PV => ({ t: 'unknown', text });
+
+export interface LayerRec {
+  factory: string;
+  config: LayerConfig;
+  callSpan: Span;
+  inner?: LayerRec;
+  repeat?: { iteration: number; count: number };
+  conditional?: { condition: string; branch: string };
+  variable?: string;
+}
+
+export type TensorNode =
+  | {
+      id: number;
+      kind: 'input';
+      shape: Value;
+      dtype?: string;
+      span: Span;
+      variable?: string;
+      /** `Input(shape=...)`'s arguments, for a Sequential that starts with it (an `inputLayer`). */
+      config: LayerConfig;
+    }
+  | { id: number; kind: 'opaque'; text: string; span: Span }
+  | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span };
+
+export interface OptimizerRec {
+  info: OptimizerInfo;
+  /** The Keras name in lower case (`adam`, `nadam`): the default learning rate is looked up by it. */
+  name: string;
+  clipping: ClippingEvidence[];
+}
+
+export interface ModelRec {
+  name: string;
+  kind: 'sequential' | 'functional';
+  anchor: Span;
+  lastSpan: Span;
+  /** The function or class the model is built in, when it is. */
+  builderSpan?: Span;
+  layers: LayerRec[];
+  inputs: PV;
+  outputs: PV;
+  compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };
+  optimizer?: OptimizerRec;
+  fitCalls: TrainingCall[];
+  customLoops: CustomLoopCall[];
+  clipping: ClippingEvidence[];
+  unresolved: string[];
+  /** Built while running a function nobody calls, with unknown parameters. */
+  speculative: boolean;
+}
+
+/** Lexical scope: Python's function-level scoping, module scope at the root. */
+export class Scope {
+  private readonly vars = new Map<string, PV>();
+
+  constructor(readonly parent: Scope | null) {}
+
+  get(name: string): PV | undefined {
+    return this.vars.get(name) ?? this.parent?.get(name);
+  }
+
+  set(name: string, value: PV): void {
+    this.vars.set(name, value);
+  }
+
+  /** The variables this scope holds itself, for branch merging. */
+  snapshot(): Map<string, PV> {
+    return new Map(this.vars);
+  }
+
+  restore(saved: Map<string, PV>): void {
+    this.vars.clear();
+    for (const [k, v] of saved) this.vars.set(k, v);
+  }
+}
+
+export function truthy(value: PV): boolean | null {
+  switch (value.t) {
+    case 'num':
+      return value.v !== 0;
+    case 'str':
+      return value.v.length > 0;
+    case 'bool':
+      return value.v;
+    case 'none':
+      return false;
+    case 'list':
+      return value.items.length > 0;
+    case 'dict':
+      return value.entries.size > 0;
+    case 'unknown':
+    case 'grads':
+    case 'tensor':
+      return null;
+    default:
+      return true;
+  }
+}

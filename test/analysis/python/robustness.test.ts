@@ -1,0 +1,94 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze, mentionsModelFramework } from '../../../src/analysis/index';
+import { layersOf, onlyPyModel } from './helpers';
+
+const K = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
+
+test('a Python file with no keras/tensorflow use is skipped without a parse', () => {
+  const source = 'import numpy as np\n\ndef f(x):\n    return np.mean(x)\n';
+  const result = analyze(source, 'util.py');
+  assert.equal(result.language, 'python');
+  assert.equal(result.importsTfjs, false);
+  assert.deepEqual(result.models, []);
+  assert.equal(mentionsModelFramework(source, 'util.py'), false);
+  assert.equal(mentionsModelFramework(`${K}x = 1`, 'm.py'), true);
+});
+
+test('the same text as .js goes to the JavaScript front end', () => {
+  const result = analyze(`${K}model = keras.Sequential([layers.Dense(1)])`, 'model.js');
+  assert.equal(result.language, undefined);
+  assert.deepEqual(result.models, []);
+});
+
+test('a syntax error is reported with its line and column, and what parses is still extracted', () => {
+  const source = `${K}model = keras.Sequential()\nmodel.add(layers.Dense(16, activation='relu'))\nmodel.add(layers.Dense(\ndef later(:\n    pass\n`;
+  const result = analyze(source, 'broken.py');
+  const syntax = result.problems.filter((p) => p.kind === 'syntax');
+  assert.equal(syntax.length, 1);
+  assert.ok(syntax[0].line >= 5, `line ${syntax[0].line}`);
+  assert.ok(syntax[0].column >= 1);
+  assert.equal(result.models.length, 1);
+  assert.equal(result.models[0].layers[0].factory, 'dense');
+});
+
+test('a broken function later in the file keeps the definitions before it', () => {
+  const source = `${K}def build():\n    return keras.Sequential([layers.LSTM(8), layers.Dense(1)])\n\nclass Broken(\n\nmodel = build()\n`;
+  const result = analyze(source, 'broken.py');
+  assert.equal(result.problems.filter((p) => p.kind === 'syntax').length, 1);
+  assert.deepEqual(result.models.flatMap(layersOf), ['lstm(units=8)', 'dense(units=1)']);
+});
+
+test('unknown values are listed in the model, named by their expression', () => {
+  const model = onlyPyModel(`${K}import config\nmodel = keras.Sequential([layers.Dense(config.HIDDEN, activation=config.ACT), layers.Dense(1)])`);
+  assert.deepEqual(model.unknowns, ['config.HIDDEN', 'config.ACT']);
+});
+
+test('an unknown layer list is not silently dropped', () => {
+  const model = onlyPyModel(`${K}from mylib import make_layers\nmodel = keras.Sequential(make_layers())`);
+  assert.deepEqual(model.layers, []);
+  assert.deepEqual(model.unknowns, ['make_layers()']);
+});
+
+test('unbounded recursion and `while True` end', () => {
+  const source = `${K}model = keras.Sequential()\ndef grow(n):\n    model.add(layers.Dense(n))\n    return grow(n + 1)\ngrow(1)\nwhile True:\n    x = 1\n`;
+  const result = analyze(source, 'loop.py');
+  assert.equal(result.models.length, 1);
+  assert.ok(result.models[0].layers.length >= 1);
+});
+
+test('too much computation stops at the budget with a problem', () => {
+  const source = `${K}model = keras.Sequential([layers.Dense(1)])\nfor i in range(1000):\n    for j in range(1000):\n        x = i * j\n`;
+  const result = analyze(source, 'slow.py');
+  assert.equal(result.models.length, 1);
+  const internal = result.problems.filter((p) => p.kind === 'internal');
+  assert.equal(internal.length, 1);
+  assert.match(internal[0].message, /stopped early/);
+});
+
+test('long range loops are capped', () => {
+  const started = Date.now();
+  const result = analyze(`${K}model = keras.Sequential()\nfor i in range(10**9):\n    model.add(layers.Dense(4))`, 'big.py');
+  assert.ok(Date.now() - started < 5000);
+  assert.equal(result.models.length, 1);
+});
+
+test('import forms: import tensorflow.keras as K, from keras import optimizers, keras.src paths', () => {
+  const model = onlyPyModel(`import tensorflow.keras as K\nfrom keras import optimizers\nfrom keras.src.layers.core import Dense\nm = K.models.Sequential([Dense(2)])\nm.compile(optimizer=optimizers.Adamax(), loss='poisson')`);
+  assert.deepEqual(layersOf(model), ['dense(units=2)']);
+  assert.equal(model.training.optimizer?.kind, 'adamax');
+  assert.equal(model.training.loss?.name, 'poisson');
+});
+
+test('a name shadowing a Keras name is the file’s own value', () => {
+  const model = onlyPyModel(`${K}def Dense(n):\n    return layers.Dropout(0.5)\nmodel = keras.Sequential([Dense(3)])`);
+  assert.deepEqual(layersOf(model), ['dropout(rate=0.5)']);
+});
+
+test('empty and whitespace-only Python files give no models and no problems', () => {
+  for (const source of ['', '\n\n', '# just a comment\n']) {
+    const result = analyze(source, 'empty.py');
+    assert.deepEqual(result.models, []);
+    assert.deepEqual(result.problems, []);
+  }
+});

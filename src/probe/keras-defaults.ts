@@ -65,35 +65,34 @@ export function withKerasDefaults(ir: ModelGraph): KerasBuild {
 
 function translateLayer(node: LayerNode, notes: Notes): LayerNode {
   const props = { ...node.config.props };
-  const where = `${node.factory} layer ${node.index}`;
   const kernelKey = KERNEL_DEFAULTS[node.factory];
   if (kernelKey && !written(props[kernelKey])) {
     props[kernelKey] = prop({ kind: 'string', value: KERAS.kernelInitializer });
-    notes.add('kernel', node.index);
+    notes.add(SENTENCES.kernel, node.index);
   }
   for (const [key, item] of Object.entries(props)) {
     if (!key.endsWith('Initializer') || !written(item)) continue;
-    const rebuilt = truncatedNormal(item.value, `${where}'s ${key}`, notes);
+    const rebuilt = truncatedNormal(item.value, key, node.index, notes);
     if (rebuilt) props[key] = prop(rebuilt);
   }
   if (LSTM_FACTORIES.has(node.factory) && !written(props['unitForgetBias'])) {
     props['unitForgetBias'] = prop({ kind: 'boolean', value: KERAS.unitForgetBias });
-    notes.add('forgetBias', node.index);
+    notes.add(SENTENCES.forgetBias, node.index);
   }
   if (GATED_FACTORIES.has(node.factory) && !written(props['recurrentActivation'])) {
     props['recurrentActivation'] = prop({ kind: 'string', value: KERAS.recurrentActivation });
-    notes.add('gates', node.index);
+    notes.add(SENTENCES.gates, node.index);
   }
   if (GRU_FACTORIES.has(node.factory)) {
     const resetAfter = props['resetAfter']?.value;
     const keras = resetAfter?.kind === 'boolean' ? resetAfter.value : KERAS.gruResetAfter;
     delete props['resetAfter'];
-    if (keras) notes.add('resetAfter', node.index);
+    if (keras) notes.add(SENTENCES.resetAfter, node.index);
   }
   for (const key of ['activation', 'recurrentActivation']) {
     const value = props[key]?.value;
     if (value?.kind === 'string' && value.value === 'hardSigmoid')
-      notes.add('hardSigmoid', node.index);
+      notes.add(SENTENCES.hardSigmoid, node.index);
   }
   const inner = node.inner ? translateLayer(node.inner, notes) : undefined;
   return {
@@ -107,7 +106,7 @@ function translateLayer(node: LayerNode, notes: Notes): LayerNode {
  * he_normal, glorot_normal, lecun_normal and VarianceScaling with a (truncated or untruncated) normal
  * distribution, as tfjs varianceScaling with the scale Keras's draw has; null for any other initializer.
  */
-function truncatedNormal(value: Value, where: string, notes: Notes): Value | null {
+function truncatedNormal(value: Value, key: string, index: number, notes: Notes): Value | null {
   const named = initializerName(value);
   if (!named || !TRUNCATED_NORMALS[named.name]) return null;
   const [defaultScale, defaultMode] = TRUNCATED_NORMALS[named.name]!;
@@ -122,8 +121,9 @@ function truncatedNormal(value: Value, where: string, notes: Notes): Value | nul
     untruncated = /^untruncated/i.test(distribution);
     const written = options?.['scale']?.value;
     if (written && written.kind !== 'number') {
-      notes.addSentence(
-        `${where} has a scale the probe cannot read, so it is built as written, with tfjs's truncated normal.`,
+      notes.add(
+        `The ${key} of {layers} has a scale the probe cannot read, so it is built as written, with tfjs's truncated normal.`,
+        index,
       );
       return null;
     }
@@ -138,10 +138,11 @@ function truncatedNormal(value: Value, where: string, notes: Notes): Value | nul
     ...(seed && seed.value.kind !== 'null' ? { seed } : {}),
   };
   const keras = KERAS_NAMES[named.name]!;
-  notes.addSentence(
+  notes.add(
     untruncated
-      ? `${where} (Keras ${keras}, untruncated normal) is built as tfjs varianceScaling with scale ${round(adjusted)}: a truncated normal with the same variance, since tfjs has no untruncated variance scaling.`
-      : `${where} (Keras ${keras}) is built as tfjs varianceScaling with scale ${round(adjusted)} (${round(scale)} / 0.8796²), so its spread matches Keras's truncated normal; tfjs's own is 0.88x narrower.`,
+      ? `Keras's ${keras} (untruncated normal) in {layers} is built as tfjs varianceScaling with scale ${round(adjusted)}: a truncated normal with the same variance, since tfjs has no untruncated variance scaling.`
+      : `Keras's ${keras} in {layers} is built as tfjs varianceScaling with scale ${round(adjusted)} (${round(scale)} / 0.8796²), so its spread matches Keras's truncated normal; tfjs's own is 0.88x narrower.`,
+    index,
   );
   const text = `tf.initializers.varianceScaling({scale: ${round(adjusted)}, mode: '${mode}', distribution: 'normal'})`;
   return {
@@ -184,56 +185,30 @@ function round(n: number): string {
   return String(Number(n.toPrecision(4)));
 }
 
-type NoteKind = 'kernel' | 'forgetBias' | 'gates' | 'resetAfter' | 'hardSigmoid';
+/** Sentence templates: `{layers}` becomes "layer 3" or "layers 0, 3, 6", `{is}` agrees with it. */
+const SENTENCES = {
+  kernel: `Keras's default kernel initializer glorot_uniform is written out for {layers} (tfjs's default is ${TFJS.kernelInitializer}).`,
+  forgetBias: `Keras's LSTM default unit_forget_bias=True is written out for {layers}: the forget gate's bias starts at 1 (tfjs's default starts it at 0).`,
+  gates: `Keras's default recurrent_activation 'sigmoid' is written out for {layers} (tfjs's default is ${TFJS.recurrentActivation}).`,
+  resetAfter: `tfjs cannot build a GRU with reset_after=True (Keras's default); {layers} {is} probed with reset_after=False, whose gradients differ only in where the reset gate applies.`,
+  hardSigmoid: `hard_sigmoid in {layers} is built as tfjs's (slope 0.2, as Keras 2's); Keras 3's has slope 1/6.`,
+} as const;
 
-/** One sentence per translation, naming every layer it applies to. */
+/** One sentence per translation, naming every layer it applies to, in the order first met. */
 class Notes {
-  private readonly layers = new Map<NoteKind, number[]>();
-  private readonly extra: string[] = [];
+  private readonly layers = new Map<string, number[]>();
 
-  add(kind: NoteKind, index: number): void {
-    const list = this.layers.get(kind) ?? [];
+  add(template: string, index: number): void {
+    const list = this.layers.get(template) ?? [];
     if (!list.includes(index)) list.push(index);
-    this.layers.set(kind, list);
-  }
-
-  addSentence(sentence: string): void {
-    if (!this.extra.includes(sentence)) this.extra.push(sentence);
+    this.layers.set(template, list);
   }
 
   sentences(): string[] {
-    const out: string[] = [];
-    const which = (kind: NoteKind): string | null => {
-      const list = this.layers.get(kind);
-      if (!list) return null;
-      return list.length === 1 ? `layer ${list[0]}` : `layers ${list.join(', ')}`;
-    };
-    const isAre = (kind: NoteKind): string => (this.layers.get(kind)!.length === 1 ? 'is' : 'are');
-    const kernel = which('kernel');
-    if (kernel)
-      out.push(
-        `Keras's default kernel initializer glorot_uniform is written out for ${kernel} (tfjs's default is ${TFJS.kernelInitializer}).`,
-      );
-    const forget = which('forgetBias');
-    if (forget)
-      out.push(
-        `Keras's LSTM default unit_forget_bias=True is written out for ${forget}: the forget gate's bias starts at 1 (tfjs's default starts it at 0).`,
-      );
-    const gates = which('gates');
-    if (gates)
-      out.push(
-        `Keras's default recurrent_activation 'sigmoid' is written out for ${gates} (tfjs's default is ${TFJS.recurrentActivation}).`,
-      );
-    const reset = which('resetAfter');
-    if (reset)
-      out.push(
-        `tfjs cannot build a GRU with reset_after=True (Keras's default); ${reset} ${isAre('resetAfter')} probed with reset_after=False, whose gradients differ only in where the reset gate applies.`,
-      );
-    const hard = which('hardSigmoid');
-    if (hard)
-      out.push(
-        `hard_sigmoid in ${hard} is built as tfjs's (slope 0.2, as Keras 2's); Keras 3's has slope 1/6.`,
-      );
-    return [...out, ...this.extra];
+    return [...this.layers].map(([template, list]) =>
+      template
+        .replace('{layers}', list.length === 1 ? `layer ${list[0]}` : `layers ${list.join(', ')}`)
+        .replace('{is}', list.length === 1 ? 'is' : 'are'),
+    );
   }
 }

@@ -43,6 +43,8 @@ const READ = new Set([
   'clipvalue',
 ]);
 
+const CLIP_KEYS = new Set(['clipnorm', 'global_clipnorm', 'clipvalue']);
+
 /** From source text such as `keras.optimizers.SGD(learning_rate=0.01, momentum=0.9)` or `'adam'`. */
 export function settingsFromText(text: string, kind?: string): KerasOptimizerSettings {
   const quoted = /^\s*['"](\w+)['"]\s*$/.exec(text);
@@ -111,7 +113,9 @@ export function kerasOptimizer(
   }
   for (const key of settings.unread) {
     assumptions.push(
-      `The optimizer's ${key} is not a number the probe can read, so Keras's default is used for it.`,
+      CLIP_KEYS.has(key)
+        ? `The optimizer's ${key} is not a number the probe can read, so the probe's optimizer steps do not clip.`
+        : `The optimizer's ${key} is not a number the probe can read, so Keras's default is used for it.`,
     );
   }
   const optimizer = build(tf, settings, rate, assumptions);

@@ -59,7 +59,8 @@ POLICY = k3('keras', 'DTypePolicy', {'name': 'float32'})
 
 
 def init3(class_name, **config):
-    return k3('keras.initializers', class_name, config or ({} if class_name == 'Zeros' else {'seed': None}))
+    return k3('keras.initializers', class_name,
+              config or ({} if class_name in ('Zeros', 'Ones') else {'seed': None}))
 
 
 def base3(name):
@@ -306,6 +307,46 @@ def lstm():
         ('dense', [('dense/kernel:0', w[3]), ('dense/bias:0', w[4])])])
 
 
+def bidirectional():
+    """Keras 3 wrappers and normalization: a Bidirectional LSTM's two cells, BatchNormalization's moving stats."""
+    forward = [weights(4, 16), weights(4, 16), weights(16)]
+    backward = [weights(4, 16), weights(4, 16), weights(16)]
+    bn = [1 + weights(8), weights(8), weights(8), 1 + np.abs(weights(8))]
+    head = [weights(8, 1), weights(1)]
+    lstm = lstm3('forward_lstm', 4, [None, 10, 4])
+    lstm['config']['return_sequences'] = True
+    back = json.loads(json.dumps(lstm))
+    back['config'].update(name='backward_lstm', go_backwards=True)
+    layers3 = [
+        k3('keras.layers', 'Bidirectional', {**base3('bidirectional'), 'merge_mode': 'concat',
+           'layer': lstm, 'backward_layer': back}, [None, 10, 4]),
+        k3('keras.layers', 'BatchNormalization', {
+            **base3('batch_normalization'), 'axis': -1, 'momentum': 0.99, 'epsilon': 0.001,
+            'center': True, 'scale': True, 'beta_initializer': init3('Zeros'),
+            'gamma_initializer': init3('Ones'), 'moving_mean_initializer': init3('Zeros'),
+            'moving_variance_initializer': init3('Ones'), 'beta_regularizer': None,
+            'gamma_regularizer': None, 'beta_constraint': None, 'gamma_constraint': None,
+            'synchronized': False}, [None, 10, 8]),
+        k3('keras.layers', 'GlobalAveragePooling1D', {
+            **base3('global_average_pooling1d'), 'data_format': 'channels_last', 'keepdims': False},
+           [None, 10, 8]),
+        dense3('dense', 1, 'linear', [None, 8])]
+    write_keras(f'{OUT}/bidirectional.keras', sequential3('bidirectional', [10, 4], layers3),
+                [('layers/bidirectional', [], 'bidirectional'),
+                 ('layers/bidirectional/backward_layer', [], 'backward_lstm'),
+                 ('layers/bidirectional/backward_layer/cell', backward, 'lstm_cell'),
+                 ('layers/bidirectional/forward_layer', [], 'forward_lstm'),
+                 ('layers/bidirectional/forward_layer/cell', forward, 'lstm_cell'),
+                 ('layers/batch_normalization', bn, 'batch_normalization'),
+                 ('layers/global_average_pooling1d', [], 'global_average_pooling1d'),
+                 ('layers/dense', head, 'dense')])
+    # The layer's weights in Keras's (and tfjs's) order: forward cell, then backward; the file walks
+    # the attributes alphabetically, backward first.
+    EXPECTED['bidirectional.keras']['bidirectional'] = []
+    for array in forward + backward:
+        expect(f'{OUT}/bidirectional.keras', 'bidirectional', array)
+
+
 def residual():
     """A functional Keras 3 model: the new inbound-node form, a skip connection through Add."""
     w = [weights(8, 8), weights(8), weights(8, 2), weights(2)]
@@ -355,6 +396,7 @@ if __name__ == '__main__':
     conv()
     lstm()
     residual()
+    bidirectional()
     errors()
     with open(f'{OUT}/expected-weights.json', 'w') as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)

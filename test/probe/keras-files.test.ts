@@ -44,6 +44,11 @@ const LOADABLE: [file: string, layers: string[], params: number][] = [
   ['lstm.h5', ['lstm', 'dense'], 425],
   ['lstm.keras', ['lstm', 'dense'], 425],
   ['residual.keras', ['dense', 'add', 'dense_1'], 90],
+  [
+    'bidirectional.keras',
+    ['bidirectional', 'batch_normalization', 'global_average_pooling1d', 'dense'],
+    329,
+  ],
 ];
 
 for (const [file, layers, params] of LOADABLE) {

@@ -6,7 +6,13 @@ import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { LOSS_NAMES } from '../analysis/catalog';
 import type { Framework } from '../analysis/frameworks';
 import type { OptimizerInfo, TrainingSetup } from '../analysis/ir';
-import { kerasOptimizer, settingsFromConfig, settingsFromText } from './keras-training';
+import {
+  appliedClipping,
+  kerasOptimizer,
+  settingsFromConfig,
+  settingsFromText,
+  type KerasClipping,
+} from './keras-training';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -18,6 +24,8 @@ export interface TrainingChoice {
   loss: string | LossFn;
   optimizer: Optimizer;
   learningRate: number | null;
+  /** Keras's clipping, applied in the optimizer steps: the update ratio measures the clipped step. */
+  clipping?: KerasClipping;
   assumptions: string[];
 }
 
@@ -67,7 +75,13 @@ export function trainingFromIr(
     framework === 'keras'
       ? chooseKerasOptimizer(tf, training, assumptions)
       : chooseOptimizer(tf, training, assumptions);
-  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
 }
 
 /** A saved Keras model: the loss and optimizer it was compiled with, when it was compiled before saving. */
@@ -97,7 +111,18 @@ export function trainingFromKeras(
       "The file holds no compiled optimizer: sgd with learning rate 0.01 (Keras's default for SGD), so each step moves weights by exactly learningRate × gradient.",
     );
   }
-  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
+}
+
+function withClipping(choice: TrainingChoice): TrainingChoice {
+  const clipping = appliedClipping(choice.optimizer);
+  return clipping ? { ...choice, clipping } : choice;
 }
 
 /** `'categorical_crossentropy'`, `'mse'` or `{class_name: 'CategoricalCrossentropy'}` -> a tfjs loss name. */
@@ -149,7 +174,13 @@ export function trainingFromLoaded(tf: Tf, model: LayersModel): TrainingChoice {
       'model.json has no training config: optimizer sgd with learning rate 0.01 (tfjs\'s default for "sgd"), so each step moves weights by exactly learningRate × gradient.',
     );
   }
-  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
 }
 
 function chooseLoss(

@@ -175,3 +175,32 @@ test("a Keras model's probe trains with its optimizer's learning rate and clippi
     explicit.assumptions.join('\n'),
   );
 });
+
+test('the update ratio measures the clipped step, so a clipped model is not called exploding', async () => {
+  const unclipped = await probeModel(
+    tf,
+    irRequest(kerasModel('SGD(learning_rate=50)', 'sgd', 50)),
+    backend,
+  );
+  assert.equal(unclipped.verdict, 'exploding', unclipped.verdictReason);
+  const report = await probeModel(
+    tf,
+    irRequest(kerasModel('SGD(learning_rate=50, clipnorm=0.001)', 'sgd', 50)),
+    backend,
+  );
+  const layer = report.layers[0]!;
+  // Both weights' gradients exceed 0.001, so each is clipped to norm 0.001.
+  assert.ok(layer.weights.every((w) => w.gradNorm > 0.001));
+  const weightNorm = Math.hypot(...layer.weights.map((w) => w.weightNorm));
+  const expected = (50 * 0.001 * Math.SQRT2) / weightNorm;
+  assert.ok(
+    Math.abs(layer.updateToWeightRatio! - expected) < 1e-9 * expected,
+    `${layer.updateToWeightRatio} vs ${expected}`,
+  );
+  assert.equal(report.verdict, 'healthy', report.verdictReason);
+  assert.deepEqual(
+    report.layers.map((l) => l.gradNorm),
+    unclipped.layers.map((l) => l.gradNorm),
+    'the reported gradients are the unclipped ones',
+  );
+});

@@ -58,7 +58,7 @@ describe('probe command: Keras files', () => {
     assert.equal(code, 2);
     assert.match(
       stderr,
-      /--model, --line and --variant choose a model in a JS\/TS file; a saved model file holds only one/,
+      /--model, --line and --variant choose a model in a JS\/TS file; a Keras file holds only one/,
     );
   });
 

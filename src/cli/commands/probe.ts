@@ -256,17 +256,18 @@ function loadTarget(options: ProbeCliOptions): {
     );
   }
   if (isSavedModelPath(options.file)) {
+    const what = isKerasFilePath(options.file) ? 'a Keras file' : 'a model.json';
     if (
       options.model !== undefined ||
       options.line !== undefined ||
       options.variant !== undefined
     ) {
       throw new UsageError(
-        '--model, --line and --variant choose a model in a JS/TS file; a saved model file holds only one',
+        `--model, --line and --variant choose a model in a JS/TS file; ${what} holds only one`,
       );
     }
     const warnings = Object.keys(options.values).length
-      ? ['--set values apply to JS/TS sources; a saved model has none open, so they were ignored']
+      ? [`--set values apply to JS/TS sources; ${what} has none open, so they were ignored`]
       : [];
     return { target: { kind: 'model-json', path: options.file }, source, warnings };
   }

@@ -51,7 +51,7 @@ export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): 
     const name =
       own && userNames.indexOf(own) === userNames.lastIndexOf(own) ? own : layerName(node);
     if (node.factory === 'loadedModel') return baseLayer(node, options.bases);
-    return createLayer(tf, node, name);
+    return createLayer(tf, node, name, source.framework === 'keras');
   });
   const params = mergeCounts(
     staticCounts(ir),
@@ -120,13 +120,18 @@ export function lineOf(node: LayerNode): number {
   return node.callSpan.line;
 }
 
-function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
+function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Layer {
   const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
   const factory = layerFactory(tf, node.factory);
   if (!factory) {
+    // A Keras model names the Keras class: the IR's factory is only its tfjs spelling.
+    const className =
+      node.factory.charAt(0).toUpperCase() + node.factory.slice(1).replace(/([123])d$/, '$1D');
     throw new ProbeError(
       'unknown-layer',
-      `${where}: tf.layers.${node.factory} is not a tfjs layer factory the probe can build`,
+      keras
+        ? `layer ${node.index} (${className}, line ${lineOf(node)}): tfjs has no ${className} layer, so the probe cannot build this model`
+        : `${where}: tf.layers.${node.factory} is not a tfjs layer factory the probe can build`,
       { layerIndex: node.index, line: lineOf(node) },
     );
   }
@@ -135,7 +140,7 @@ function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
   );
   const config = propsToPlain(tf, props, where);
   config['name'] = name;
-  if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`);
+  if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`, keras);
   else if (node.config.props['layer'])
     config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
   try {

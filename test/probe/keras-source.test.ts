@@ -51,3 +51,22 @@ test('a Keras model from Python source is probed with Keras defaults, each state
   }
   for (const layer of report.layers) assert.ok(Number.isFinite(layer.gradNorm), layer.name);
 });
+
+test('a Keras layer tfjs lacks is named as the Keras class, with its line', async () => {
+  const source = `import keras
+from keras import layers
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.Dense(8),
+    layers.GroupNormalization(groups=2),
+    layers.Dense(1),
+])
+`;
+  const [model] = analyze(source, 'model.py').models;
+  assert.ok(model);
+  await assert.rejects(probeModel(tf, irRequest(model), backend), {
+    name: 'ProbeError',
+    message:
+      'layer 2 (GroupNormalization, line 6): tfjs has no GroupNormalization layer, so the probe cannot build this model',
+  });
+});

@@ -39,7 +39,11 @@ export function convertKerasConfig(
 ): ConvertedConfig {
   const model = asObject(modelConfig);
   const className = model?.['class_name'];
-  const config = asObject(model?.['config']);
+  // Keras 2.2 and earlier wrote a Sequential's config as the bare list of its layers.
+  const legacyList = className === 'Sequential' && Array.isArray(model?.['config']);
+  const config = legacyList
+    ? { name: 'sequential', layers: model!['config'] }
+    : asObject(model?.['config']);
   if (typeof className !== 'string' || !config) {
     throw new ProbeError(
       'bad-input',

@@ -232,6 +232,22 @@ test('Keras 3 config forms are converted for tfjs', () => {
   ]);
 });
 
+test("Keras 2.2's Sequential config, a bare list of layers, is read", () => {
+  const layers = [
+    { class_name: 'Dense', config: { name: 'd', units: 2, batch_input_shape: [null, 3] } },
+  ];
+  const converted = convertKerasConfig(
+    { class_name: 'Sequential', config: layers },
+    'old.h5',
+    () => true,
+  );
+  assert.deepEqual(converted.topology, {
+    class_name: 'Sequential',
+    config: { name: 'sequential', layers },
+  });
+  assert.deepEqual(converted.layerNames, ['d']);
+});
+
 test("weights paths follow Keras's snake_case of the class name", () => {
   assert.deepEqual(
     ['Dense', 'Conv2D', 'MaxPooling2D', 'LSTM', 'BatchNormalization', 'GRU'].map(snakeCase),

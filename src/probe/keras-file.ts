@@ -18,7 +18,8 @@ export interface SavedWeight {
 }
 
 export interface KerasFileContents {
-  format: 'Keras 2 .h5' | 'Keras 3 .keras';
+  /** Keras 3 still writes the Keras 2 layout when asked for `.h5` (legacy_h5_format.py). */
+  format: 'Keras 2 .h5' | 'Keras 3 .h5' | 'Keras 3 .keras';
   kerasVersion: string | null;
   /** `{class_name, config}` as Keras wrote it. */
   modelConfig: unknown;
@@ -67,9 +68,10 @@ function readH5(bytes: Uint8Array, file: string): KerasFileContents {
   }
   const training = parseJson(textAttr(h5, 'training_config'), file, 'training_config');
   const optimizer = asObject(training?.['optimizer_config']);
+  const kerasVersion = textAttr(h5, 'keras_version');
   return {
-    format: 'Keras 2 .h5',
-    kerasVersion: textAttr(h5, 'keras_version'),
+    format: kerasVersion?.startsWith('3') ? 'Keras 3 .h5' : 'Keras 2 .h5',
+    kerasVersion,
     modelConfig: parseJson(modelConfig, file, 'model_config'),
     compiled: training
       ? { loss: training['loss'], optimizer: optimizer ? serialized(optimizer) : null }

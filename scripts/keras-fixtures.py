@@ -224,11 +224,11 @@ def sequential2(name, input_name, input_shape, layers):
         'name': name, 'layers': [input2(input_name, [None, *input_shape]), *layers]}}
 
 
-def write_h5(path, model, layer_weights, training=None, with_config=True):
+def write_h5(path, model, layer_weights, training=None, with_config=True, keras_version='2.15.0'):
     """layer_weights: (layer name, [(weight name, array)]) for every layer, in model.layers order."""
     with h5py.File(path, 'w') as h5:
         if with_config:
-            h5.attrs['keras_version'] = '2.15.0'
+            h5.attrs['keras_version'] = keras_version
             h5.attrs['backend'] = 'tensorflow'
             h5.attrs['model_config'] = json.dumps(model).encode('utf8')
             if training is not None:
@@ -238,7 +238,7 @@ def write_h5(path, model, layer_weights, training=None, with_config=True):
             group = h5  # model.save_weights('w.h5') in Keras 2 writes the weights at the root.
         group.attrs['layer_names'] = [name.encode('utf8') for name, _ in layer_weights]
         group.attrs['backend'] = b'tensorflow'
-        group.attrs['keras_version'] = b'2.15.0'
+        group.attrs['keras_version'] = keras_version.encode('utf8')
         for name, named in sorted(layer_weights, key=lambda item: item[0]):
             layer = group.create_group(name)
             layer.attrs['weight_names'] = [w.encode('utf8') for w, _ in named]
@@ -272,6 +272,15 @@ def mlp():
              'beta_2': 0.999, 'epsilon': 1e-07, 'amsgrad': False, 'clipnorm': 1.0}
     write_h5(f'{OUT}/mlp.h5', model2, named, training2('categorical_crossentropy', 'Adam', adam2))
     write_h5(f'{OUT}/mlp-weights-only.h5', model2, named, with_config=False)
+    # Keras 3's model.save('m.h5'): the Keras 2 file layout (legacy_h5_format.py) around Keras 3 layer
+    # configs (batch_shape, dtype policies, serialized initializers), weight names from variable paths.
+    legacy = lambda layer: {'class_name': layer['class_name'], 'config': layer['config']}
+    model3 = sequential3('mlp', [8], layers3)
+    model3_h5 = {'class_name': 'Sequential', 'config': {**model3['config'],
+                 'layers': [legacy(layer) for layer in model3['config']['layers']]}}
+    named3 = [(n, [(f'mlp/{n}/kernel', w[2 * i]), (f'mlp/{n}/bias', w[2 * i + 1])])
+              for i, n in enumerate(['dense', 'dense_1', 'dense_2'])]
+    write_h5(f'{OUT}/mlp-keras3.h5', model3_h5, named3, keras_version='3.11.3')
 
 
 def conv():

@@ -39,6 +39,7 @@ function request(file: string, steps = 1): ProbeRequest {
 const LOADABLE: [file: string, layers: string[], params: number][] = [
   ['mlp.h5', ['dense', 'dense_1', 'dense_2'], 467],
   ['mlp.keras', ['dense', 'dense_1', 'dense_2'], 467],
+  ['mlp-keras3.h5', ['dense', 'dense_1', 'dense_2'], 467],
   ['conv.h5', ['conv2d', 'max_pooling2d', 'flatten', 'dense'], 410],
   ['conv.keras', ['conv2d', 'max_pooling2d', 'flatten', 'dense'], 410],
   ['lstm.h5', ['lstm', 'dense'], 425],
@@ -78,15 +79,34 @@ for (const [file, layers, params] of LOADABLE) {
 }
 
 test('a Keras 2 .h5 and the same model as Keras 3 .keras give the same gradients', async () => {
-  for (const name of ['mlp', 'conv', 'lstm']) {
+  for (const name of ['mlp', 'mlp-keras3', 'conv', 'lstm']) {
     const fromH5 = await probeModel(tf, request(`${name}.h5`), backend);
-    const fromKeras = await probeModel(tf, request(`${name}.keras`), backend);
+    const fromKeras = await probeModel(
+      tf,
+      request(`${name.replace('-keras3', '')}.keras`),
+      backend,
+    );
     assert.deepEqual(
       fromH5.layers.map((l) => l.gradNorm),
       fromKeras.layers.map((l) => l.gradNorm),
       name,
     );
     assert.ok(fromH5.layers[0]!.gradNorm! > 0, name);
+  }
+});
+
+test('the report names the format and Keras version each file was written by', async () => {
+  for (const [file, label] of [
+    ['mlp.h5', 'a Keras 2 .h5 file (Keras 2.15.0)'],
+    ['mlp-keras3.h5', 'a Keras 3 .h5 file (Keras 3.11.3)'],
+    ['mlp.keras', 'a Keras 3 .keras file (Keras 3.11.3)'],
+  ]) {
+    const { model, assumptions } = await loadKerasModel(tf, join(FOLDER, file!), 5e7);
+    model.dispose();
+    assert.equal(
+      assumptions[0],
+      `Weights loaded from ${join(FOLDER, file!)}, ${label}: 6 arrays, 467 values.`,
+    );
   }
 });
 

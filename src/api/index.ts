@@ -21,6 +21,7 @@ import type { LintResult } from '../lint/types';
 import { runProbe } from '../probe/client';
 import { PROBE_DEFAULTS, THRESHOLD_DEFAULTS } from '../probe/defaults';
 import { resolveUnknowns } from '../probe/resolve';
+import { isSavedModelPath } from '../probe/saved-files';
 import { selectModel } from '../probe/select';
 import { ProbeError, type BackendChoice, type ProbeReport } from '../probe/types';
 import { rules as registry } from '../rules';
@@ -131,7 +132,8 @@ export interface ProbeOptions {
 
 /**
  * Builds a model in tfjs in a child process and measures its per-layer gradient norms.
- * `file` is a JS/TS source (its model is found by the extractor) or a Keras/tfjs `model.json`.
+ * `file` is a JS/TS source (its model is found by the extractor), a Keras/tfjs `model.json`, or a Keras
+ * `.h5` / `.keras` file (probed with its weights).
  * Rejects with a ProbeError (its `code` says why) when the model cannot be probed.
  */
 export function probe(file: string, options: ProbeOptions = {}): Promise<ProbeReport> {
@@ -167,7 +169,7 @@ function probeTarget(
   path: string,
   options: ProbeOptions,
 ): { kind: 'model-json'; path: string } | { kind: 'ir'; model: ModelGraph; filePath: string } {
-  if (path.endsWith('.json')) return { kind: 'model-json', path };
+  if (isSavedModelPath(path)) return { kind: 'model-json', path };
   let source: string;
   try {
     source = readFileSync(path, 'utf8');

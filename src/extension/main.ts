@@ -221,17 +221,21 @@ async function probeAtCursor(
 }
 
 async function pickModelJson(): Promise<vscode.Uri | undefined> {
-  const found = await vscode.workspace.findFiles('**/model.json', '**/node_modules/**', 200);
+  const found = await vscode.workspace.findFiles(
+    '**/{model.json,*.h5,*.keras}',
+    '**/node_modules/**',
+    200,
+  );
   if (found.length === 1) return found[0];
   if (found.length > 1) {
     const picked = await vscode.window.showQuickPick(
       found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
-      { title: 'Gradient Lens: probe which model.json?' },
+      { title: 'Gradient Lens: probe which saved model?' },
     );
     return picked?.uri;
   }
   const chosen = await vscode.window.showOpenDialog({
-    filters: { 'tfjs model': ['json'] },
+    filters: { 'tfjs or Keras model': ['json', 'h5', 'keras'] },
     canSelectMany: false,
   });
   return chosen?.[0];

@@ -7,6 +7,7 @@
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
 import { inferShapes } from '../analysis/shapes';
+import { withKerasDefaults } from './keras-defaults';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -39,7 +40,10 @@ export interface BuildOptions {
 /** Keys whose value the probe replaces: names must be stable and unique, `layer` is the built inner layer. */
 const REPLACED_KEYS = new Set(['name', 'layer']);
 
-export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): BuiltModel {
+export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): BuiltModel {
+  // A Keras model is built with Keras's defaults written out (tfjs's differ), each stated in the report.
+  const keras = source.framework === 'keras' ? withKerasDefaults(source) : null;
+  const ir = keras?.model ?? source;
   const userNames = ir.layers.map(ownName);
   const layers = ir.layers.map((node, i) => {
     const own = userNames[i];
@@ -47,7 +51,7 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
     const name =
       own && userNames.indexOf(own) === userNames.lastIndexOf(own) ? own : layerName(node);
     if (node.factory === 'loadedModel') return baseLayer(node, options.bases);
-    return createLayer(tf, node, name);
+    return createLayer(tf, node, name, source.framework === 'keras');
   });
   const params = mergeCounts(
     staticCounts(ir),
@@ -70,7 +74,7 @@ export function buildFromIr(tf: Tf, ir: ModelGraph, options: BuildOptions): Buil
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  assumptions.push(...conditionalSentences(ir.layers));
+  assumptions.push(...conditionalSentences(ir.layers), ...(keras?.notes ?? []));
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
@@ -116,13 +120,18 @@ export function lineOf(node: LayerNode): number {
   return node.callSpan.line;
 }
 
-function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
+function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Layer {
   const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
   const factory = layerFactory(tf, node.factory);
   if (!factory) {
+    // A Keras model names the Keras class: the IR's factory is only its tfjs spelling.
+    const className =
+      node.factory.charAt(0).toUpperCase() + node.factory.slice(1).replace(/([123])d$/, '$1D');
     throw new ProbeError(
       'unknown-layer',
-      `${where}: tf.layers.${node.factory} is not a tfjs layer factory the probe can build`,
+      keras
+        ? `layer ${node.index} (${className}, line ${lineOf(node)}): tfjs has no ${className} layer, so the probe cannot build this model`
+        : `${where}: tf.layers.${node.factory} is not a tfjs layer factory the probe can build`,
       { layerIndex: node.index, line: lineOf(node) },
     );
   }
@@ -131,7 +140,7 @@ function createLayer(tf: Tf, node: LayerNode, name: string): Layer {
   );
   const config = propsToPlain(tf, props, where);
   config['name'] = name;
-  if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`);
+  if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`, keras);
   else if (node.config.props['layer'])
     config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
   try {

@@ -12,12 +12,20 @@ import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
 import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
+import { clippedLayerNorm } from './keras-training';
+import { isKerasFilePath } from './saved-files';
+import { loadKerasModel } from './keras-model';
 import { loadModelJson } from './model-json';
 import { resolveUnknowns } from './resolve';
 import { previewRequest } from './preview';
 import { planTemporal, type RawTemporal } from './temporal';
 import { judgeTemporal } from './temporal-judge';
-import { trainingFromIr, trainingFromLoaded, type TrainingChoice } from './training';
+import {
+  trainingFromIr,
+  trainingFromKeras,
+  trainingFromLoaded,
+  type TrainingChoice,
+} from './training';
 import {
   ProbeError,
   type AssumedValue,
@@ -171,8 +179,13 @@ async function probeOnce(
 async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
   const target = request.target;
   if (target.kind === 'model-json') {
-    const loaded = await loadModelJson(tf, target.path, request.maxParams);
-    const training = trainingFromLoaded(tf, loaded.model);
+    const keras = isKerasFilePath(target.path)
+      ? await loadKerasModel(tf, target.path, request.maxParams)
+      : null;
+    const loaded = keras ?? (await loadModelJson(tf, target.path, request.maxParams));
+    const training = keras
+      ? trainingFromKeras(tf, keras.model, keras.compiled)
+      : trainingFromLoaded(tf, loaded.model);
     compile(loaded.model, training);
     const layers = loaded.model.layers
       .filter((l) => l.getClassName() !== 'InputLayer')
@@ -213,7 +226,7 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
     maxParams: request.maxParams,
     bases: bases.models,
   });
-  const training = trainingFromIr(tf, ir.training, built.model);
+  const training = trainingFromIr(tf, ir.training, built.model, ir.framework);
   compile(built.model, training);
   return {
     model: built.model,
@@ -307,7 +320,7 @@ async function measure(
   const temporal = measurement.temporal
     ? temporalPlan.read(measurement.temporal)
     : new Map<Layer, RawTemporal>();
-  const layers = layerProbes(prepared, measurement, activations, training.learningRate);
+  const layers = layerProbes(prepared, measurement, activations, training);
   prepared.layers.forEach(({ layer }, i) => {
     const raw = temporal.get(layer);
     if (raw) layers[i]!.temporal = judgeTemporal(raw, request.thresholds);
@@ -366,9 +379,11 @@ function layerProbes(
   prepared: Prepared,
   measurement: Measurement,
   activations: Map<Layer, ActivationStats>,
-  learningRate: number | null,
+  training: TrainingChoice,
 ): LayerProbe[] {
+  const { learningRate, clipping } = training;
   const byName = new Map(measurement.weights.map((w) => [w.name, w]));
+  const globalNorm = rootSumSquares(measurement.weights.map((w) => w.gradNorm[0] ?? 0));
   return prepared.layers.map(({ layer, index, line }) => {
     const weights = layer.trainableWeights.flatMap((w) => {
       const measured = byName.get(variableOf(w).name);
@@ -382,6 +397,18 @@ function layerProbes(
     );
     const gradNorm = weights.length > 0 ? perStep[0]! : null;
     const weightNorm = rootSumSquares(weights.map((w) => w.weightNorm));
+    // With Keras's clipping the optimizer moves the weights along the clipped gradient.
+    const stepNorm =
+      gradNorm !== null && clipping
+        ? clippedLayerNorm(
+            clipping,
+            weights.map((w) => ({
+              gradNorm: w.gradNorm[0]!,
+              size: w.shape.reduce((a, b) => a * b, 1),
+            })),
+            globalNorm,
+          )
+        : gradNorm;
     const nonFinite = weights.reduce(
       (a, w) => a + w.weightNonFinite + w.gradNonFinite.reduce((x, y) => x + y, 0),
       0,
@@ -397,8 +424,8 @@ function layerProbes(
       gradNorm,
       ratioToOutput: null,
       updateToWeightRatio:
-        gradNorm !== null && learningRate !== null && weightNorm > 0
-          ? (learningRate * gradNorm) / weightNorm
+        stepNorm !== null && learningRate !== null && weightNorm > 0
+          ? (learningRate * stepNorm) / weightNorm
           : null,
       weights: weights.map((w) => ({
         name: w.name,

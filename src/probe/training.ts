@@ -4,7 +4,15 @@
  */
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { LOSS_NAMES } from '../analysis/catalog';
+import type { Framework } from '../analysis/frameworks';
 import type { OptimizerInfo, TrainingSetup } from '../analysis/ir';
+import {
+  appliedClipping,
+  kerasOptimizer,
+  settingsFromConfig,
+  settingsFromText,
+  type KerasClipping,
+} from './keras-training';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -16,6 +24,8 @@ export interface TrainingChoice {
   loss: string | LossFn;
   optimizer: Optimizer;
   learningRate: number | null;
+  /** Keras's clipping, applied in the optimizer steps: the update ratio measures the clipped step. */
+  clipping?: KerasClipping;
   assumptions: string[];
 }
 
@@ -51,6 +61,7 @@ export function trainingFromIr(
   tf: Tf,
   training: TrainingSetup,
   model: LayersModel,
+  framework: Framework = 'tfjs',
 ): TrainingChoice {
   const assumptions: string[] = [];
   const { lossName, loss } = chooseLoss(
@@ -60,8 +71,95 @@ export function trainingFromIr(
     model,
     assumptions,
   );
-  const optimizer = chooseOptimizer(tf, training, assumptions);
-  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+  const optimizer =
+    framework === 'keras'
+      ? chooseKerasOptimizer(tf, training, assumptions)
+      : chooseOptimizer(tf, training, assumptions);
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
+}
+
+/** A saved Keras model: the loss and optimizer it was compiled with, when it was compiled before saving. */
+export function trainingFromKeras(
+  tf: Tf,
+  model: LayersModel,
+  compiled: {
+    loss: unknown;
+    optimizer: { className: string; config: Record<string, unknown> } | null;
+  } | null,
+): TrainingChoice {
+  const assumptions: string[] = [];
+  const { lossName, loss } = chooseLoss(
+    tf,
+    kerasLossName(compiled?.loss),
+    undefined,
+    model,
+    assumptions,
+  );
+  let optimizer: Optimizer;
+  if (compiled?.optimizer) {
+    const { className, config } = compiled.optimizer;
+    optimizer = kerasOptimizer(tf, settingsFromConfig(className, config), assumptions);
+  } else {
+    optimizer = tf.train.sgd(0.01);
+    assumptions.push(
+      "The file holds no compiled optimizer: sgd with learning rate 0.01 (Keras's default for SGD), so each step moves weights by exactly learningRate × gradient.",
+    );
+  }
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
+}
+
+function withClipping(choice: TrainingChoice): TrainingChoice {
+  const clipping = appliedClipping(choice.optimizer);
+  return clipping ? { ...choice, clipping } : choice;
+}
+
+/** `'categorical_crossentropy'`, `'mse'` or `{class_name: 'CategoricalCrossentropy'}` -> a tfjs loss name. */
+function kerasLossName(loss: unknown): string | null {
+  const raw =
+    typeof loss === 'string'
+      ? loss
+      : typeof (loss as { class_name?: unknown } | null)?.class_name === 'string'
+        ? (loss as { class_name: string }).class_name
+        : null;
+  if (raw === null) return null;
+  if (LOSS_ALIASES[raw] || LOSS_ALIASES[raw.toLowerCase()]) return raw.toLowerCase();
+  const camel = raw.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  return camel.charAt(0).toLowerCase() + camel.slice(1);
+}
+
+/** Keras's optimizer from the code: its class and arguments, Keras's default learning rate, its clipping. */
+function chooseKerasOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[]): Optimizer {
+  const info = training.optimizer;
+  if (!info) {
+    assumptions.push(
+      "No optimizer is set up in the file: using sgd with learning rate 0.01 (Keras's default for SGD), so each step moves weights by exactly learningRate × gradient.",
+    );
+    return tf.train.sgd(0.01);
+  }
+  const settings = settingsFromText(info.text, info.kind);
+  const lr = explicitRate(info);
+  if (lr !== null) {
+    settings.numbers['learning_rate'] = lr;
+    settings.unread = settings.unread.filter((key) => key !== 'learning_rate');
+  } else if (info.learningRate?.kind === 'unknown') {
+    settings.unread = settings.unread.filter((key) => key !== 'learning_rate');
+    assumptions.push(
+      `The learning rate \`${info.learningRate.text}\` is not known: using Keras's default (pass --set ${info.learningRate.text}=VALUE to use yours).`,
+    );
+  }
+  return kerasOptimizer(tf, settings, assumptions);
 }
 
 /** A model loaded from model.json: compiled from its saved training config when there was one. */
@@ -76,7 +174,13 @@ export function trainingFromLoaded(tf: Tf, model: LayersModel): TrainingChoice {
       'model.json has no training config: optimizer sgd with learning rate 0.01 (tfjs\'s default for "sgd"), so each step moves weights by exactly learningRate × gradient.',
     );
   }
-  return { lossName, loss, optimizer, learningRate: learningRateOf(optimizer), assumptions };
+  return withClipping({
+    lossName,
+    loss,
+    optimizer,
+    learningRate: learningRateOf(optimizer),
+    assumptions,
+  });
 }
 
 function chooseLoss(

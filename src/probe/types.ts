@@ -113,6 +113,7 @@ export interface ProbeRequest {
         sourcePath?: string;
         root?: string;
       }
+    /** A saved model on disk: a tfjs model.json, or a Keras .h5 / .keras file (told apart by extension). */
     | { kind: 'model-json'; path: string };
   /** User-supplied values for unresolved expressions, keyed by expression text (`--set NAME=VALUE`). */
   values: Record<string, string>;

@@ -2,12 +2,13 @@
  * `gradient-lens probe FILE`: measures per-layer gradient norms of one model with a real tfjs
  * backward pass in a child process, and prints them as a table, JSON or an HTML report.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectWorkspaces } from '../../workspace/node-host';
 import { MIN_MEMORY_MB, runProbe } from '../../probe/client';
 import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../../probe/defaults';
+import { isKerasFilePath, isSavedModelPath } from '../../probe/saved-files';
 import { resolveUnknowns } from '../../probe/resolve';
 import { selectModel } from '../../probe/select';
 import type {
@@ -25,7 +26,8 @@ import { EXIT, UsageError, processIO, type CliIO } from '../io';
 
 export const probeHelp = `Usage: gradient-lens probe FILE [options]
 
-Builds the model in FILE (a JS/TS file, or a tfjs Layers model.json with its weights) with
+Builds the model in FILE (a JS/TS file, a tfjs Layers model.json, or a Keras .h5 / .keras
+file; saved models are probed with their weights) with
 TensorFlow.js in a separate process, runs forward/backward passes on a synthetic batch and
 reports each layer's gradient norm. Exit code 1 when the gradients vanish or explode, 0 when
 healthy, 2 on errors.
@@ -245,24 +247,27 @@ function loadTarget(options: ProbeCliOptions): {
 } {
   let source: string;
   try {
-    source = readFileSync(options.file, 'utf8');
+    // A saved model can be large and binary: the probe process reads it; here it need only be readable.
+    if (isKerasFilePath(options.file)) accessSync(options.file, constants.R_OK);
+    source = isKerasFilePath(options.file) ? '' : readFileSync(options.file, 'utf8');
   } catch (error) {
     throw new UsageError(
       `cannot read ${options.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  if (options.file.endsWith('.json')) {
+  if (isSavedModelPath(options.file)) {
+    const what = isKerasFilePath(options.file) ? 'a Keras file' : 'a model.json';
     if (
       options.model !== undefined ||
       options.line !== undefined ||
       options.variant !== undefined
     ) {
       throw new UsageError(
-        '--model, --line and --variant choose a model in a JS/TS file; a model.json holds only one',
+        `--model, --line and --variant choose a model in a JS/TS file; ${what} holds only one`,
       );
     }
     const warnings = Object.keys(options.values).length
-      ? ['--set values apply to JS/TS sources; a model.json has none open, so they were ignored']
+      ? [`--set values apply to JS/TS sources; ${what} has none open, so they were ignored`]
       : [];
     return { target: { kind: 'model-json', path: options.file }, source, warnings };
   }
@@ -381,7 +386,7 @@ function modelFindings(
   options: ProbeCliOptions,
   report: ProbeReport,
 ): LintMessage[] {
-  if (options.file.endsWith('.json')) return [];
+  if (isSavedModelPath(options.file)) return [];
   return lintText(source, options.file).messages.filter(
     (message) => message.model === report.model.name,
   );

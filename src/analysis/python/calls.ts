@@ -109,3 +109,39 @@ function readArgs(ip: PyInterp, argList: SyntaxNode, scope: Scope): Arg[] {
   }
   return args;
 }
+
+/** Binds a call's arguments to the function's parameters (`self` first for a bound method). */
+export function bindParams(
+  ip: PyInterp,
+  fn: Extract<PV, { t: 'func' }>,
+  args: CallArgs,
+  scope: Scope,
+): void {
+  const params = kids(fn.node).find((c) => c.name === 'ParamList');
+  const list = params ? kids(params) : [];
+  const positional = fn.self ? [fn.self, ...args.positional] : [...args.positional];
+  let star: '' | '*' | '**' = '';
+  let index = 0;
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (item.name === '*' || item.name === '**') {
+      star = item.name;
+      continue;
+    }
+    if (item.name !== 'VariableName' || list[i - 1]?.name === 'AssignOp') {
+      if (item.name === ',' && star === '*' && list[i - 1]?.name === '*') star = '';
+      continue;
+    }
+    const name = ip.text(item);
+    if (star === '*') {
+      scope.set(name, { t: 'list', items: positional.slice(index), tuple: true });
+      index = positional.length;
+      star = '';
+    } else if (star === '**') {
+      scope.set(name, unknown(name));
+      star = '';
+    } else if (args.keywords.has(name)) scope.set(name, args.keywords.get(name)!);
+    else if (index < positional.length) scope.set(name, positional[index++]);
+    else scope.set(name, fn.defaults.get(name) ?? unknown(name));
+  }
+}

@@ -8,6 +8,7 @@ import type { SyntaxNode } from '@lezer/common';
 import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
+import { bindParams } from './calls';
 import { kids, type Lines } from './parse';
 import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
 
@@ -367,41 +368,6 @@ export class PyInterp {
 export interface CallArgs {
   positional: PV[];
   keywords: Map<string, PV>;
-}
-
-function bindParams(
-  ip: PyInterp,
-  fn: Extract<PV, { t: 'func' }>,
-  args: CallArgs,
-  scope: Scope,
-): void {
-  const params = kids(fn.node).find((c) => c.name === 'ParamList');
-  const list = params ? kids(params) : [];
-  const positional = fn.self ? [fn.self, ...args.positional] : [...args.positional];
-  let star: '' | '*' | '**' = '';
-  let index = 0;
-  for (let i = 0; i < list.length; i++) {
-    const item = list[i];
-    if (item.name === '*' || item.name === '**') {
-      star = item.name;
-      continue;
-    }
-    if (item.name !== 'VariableName' || list[i - 1]?.name === 'AssignOp') {
-      if (item.name === ',' && star === '*' && list[i - 1]?.name === '*') star = '';
-      continue;
-    }
-    const name = ip.text(item);
-    if (star === '*') {
-      scope.set(name, { t: 'list', items: positional.slice(index), tuple: true });
-      index = positional.length;
-      star = '';
-    } else if (star === '**') {
-      scope.set(name, unknown(name));
-      star = '';
-    } else if (args.keywords.has(name)) scope.set(name, args.keywords.get(name)!);
-    else if (index < positional.length) scope.set(name, positional[index++]);
-    else scope.set(name, fn.defaults.get(name) ?? unknown(name));
-  }
 }
 
 function simpleName(ip: PyInterp, node: SyntaxNode): string | null {

@@ -128,3 +128,9 @@ test('models on a broken .py file reports the syntax error and still lists what 
   assert.equal(file.problems[0].line, 3);
   assert.match(file.error ?? '', /syntax error at 3:/);
 });
+
+test("models (text) shows Keras's own defaults for a Keras model", async () => {
+  const { out } = await run(['models', fixture]);
+  assert.match(out, /simpleRNN\s+64\s+tanh\*\s+glorotUniform\*/);
+  assert.match(out, /sgd lr 0\.01 \(keras default\)/);
+});

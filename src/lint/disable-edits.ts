@@ -6,7 +6,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { parseSource } from '../analysis/js/parse';
-import { logicalLineEnd } from '../lint/bracket-extent';
+import { logicalLineEnd } from './bracket-extent';
 import type { Span } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';
 

@@ -78,7 +78,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(
       'gradientLens.probeModel',
       (uri: vscode.Uri | string, model: string, line?: number, variant?: string) =>
-        probeAndShow({ kind: 'source', uri: asUri(uri), model, line, ...(variant ? { variant } : {}) }),
+        probeAndShow({
+          kind: 'source',
+          uri: asUri(uri),
+          model,
+          line,
+          ...(variant ? { variant } : {}),
+        }),
     ),
     vscode.commands.registerCommand('gradientLens.probeModelAtCursor', () =>
       probeAtCursor(lints, probeAndShow),
@@ -90,7 +96,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(
       SHOW_REPORT_COMMAND,
       (uri: vscode.Uri | string, model: string, variant?: string) => {
-        const target = { kind: 'source' as const, uri: asUri(uri), model, ...(variant ? { variant } : {}) };
+        const target = {
+          kind: 'source' as const,
+          uri: asUri(uri),
+          model,
+          ...(variant ? { variant } : {}),
+        };
         const entry = store.get(target);
         if (entry) ProbePanel.createOrShow(panelDeps, entry);
       },

@@ -275,7 +275,10 @@ function signature(findings: LintMessage[]): string {
   return findings.map((m) => `${findingKey(m)}:${m.message}`).join('\n');
 }
 
-function workspaceEdit(document: vscode.TextDocument, edits: readonly TextEdit[]): vscode.WorkspaceEdit {
+function workspaceEdit(
+  document: vscode.TextDocument,
+  edits: readonly TextEdit[],
+): vscode.WorkspaceEdit {
   const edit = new vscode.WorkspaceEdit();
   for (const e of edits)
     edit.replace(

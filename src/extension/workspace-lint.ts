@@ -13,7 +13,8 @@ const BATCH = 20;
  * to the live diagnostics, so its entry here goes.
  */
 export class WorkspaceLint implements vscode.Disposable {
-  private readonly diagnostics = vscode.languages.createDiagnosticCollection('gradientLens.workspace');
+  private readonly diagnostics =
+    vscode.languages.createDiagnosticCollection('gradientLens.workspace');
   private readonly subscriptions: vscode.Disposable[] = [
     this.diagnostics,
     vscode.workspace.onDidOpenTextDocument((d) => this.diagnostics.delete(d.uri)),
@@ -61,7 +62,9 @@ export class WorkspaceLint implements vscode.Disposable {
         }
       },
     );
-    this.log.info(`workspace lint: ${files.length} files, ${total} findings in ${withFindings} files`);
+    this.log.info(
+      `workspace lint: ${files.length} files, ${total} findings in ${withFindings} files`,
+    );
     void vscode.window.showInformationMessage(
       `Gradient Lens: ${total} finding${total === 1 ? '' : 's'} in ${withFindings} of ${files.length} files.`,
     );

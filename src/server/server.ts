@@ -5,6 +5,7 @@
  * workspace/configuration, and `.gradientlensrc.json` watching. A handler that fails logs once
  * and answers empty; the server keeps serving.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -72,6 +73,8 @@ export function startServer(connection: Connection): void {
   const waiters = new Map<string, (() => void)[]>();
   const reported = new Set<string>();
   const measured = new MeasuredResults();
+  /** The resultId of the last diagnostics report pulled per document. */
+  const reportIds = new Map<string, string>();
   let caps: Capabilities | null = null;
   let settings = new SettingsCache(null);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -202,11 +205,11 @@ export function startServer(connection: Connection): void {
         );
       }
       lints.set(key, lint);
+      void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       const set = toDiagnostics(lint, document, docsHref);
       recorded.set(key, set.recorded);
       if (!caps?.pullDiagnostics)
         void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
-      void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       refreshViews();
     } finally {
       for (const wake of waiters.get(key) ?? []) wake();
@@ -269,6 +272,7 @@ export function startServer(connection: Connection): void {
     lints.delete(key);
     recorded.delete(key);
     measured.forget(e.document.uri);
+    reportIds.delete(key);
     settings.forget(e.document.uri);
     // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
     if (!caps?.pullDiagnostics)
@@ -308,10 +312,16 @@ export function startServer(connection: Connection): void {
       const lint = await currentLint(document);
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
-      return {
-        kind: DocumentDiagnosticReportKind.Full,
-        items: toDiagnostics(lint, latest, docsHref).diagnostics,
-      };
+      const items = toDiagnostics(lint, latest, docsHref).diagnostics;
+      // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
+      // then neither parses nor converts the list again, whatever its length.
+      const key = documentKey(latest.uri);
+      const resultId = createHash('sha1').update(JSON.stringify(items)).digest('base64');
+      const previous = reportIds.get(key);
+      reportIds.set(key, resultId);
+      if (params.previousResultId === resultId && previous === resultId)
+        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     });
   });
 
@@ -440,7 +450,14 @@ export function lintStatus(uri: string, lint: DocumentLint): LintStatus {
   const parseError = lint.parseError
     ? `line ${lint.parseError.line}: ${lint.parseError.message}`
     : null;
-  return { uri, version: lint.version, analysed: lint.analysed, counts, parseError, stale: lint.stale };
+  return {
+    uri,
+    version: lint.version,
+    analysed: lint.analysed,
+    counts,
+    parseError,
+    stale: lint.stale,
+  };
 }
 
 function readIfPresent(path: string): string | undefined {

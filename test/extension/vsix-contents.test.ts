@@ -77,7 +77,7 @@ test(
   () => {
     const bundle = readFileSync(join(root, 'dist', 'extension.js'), 'utf8');
     assert.doesNotMatch(bundle, /require\(["']vscode-languageclient/);
-    assert.match(bundle, /class LanguageClient\b/);
+    assert.match(bundle, /exports\d*\.LanguageClient = /);
   },
 );
 

@@ -70,6 +70,7 @@ export class ProbePanel {
     entry: ProbeEntry,
   ) {
     this.entry = entry;
+    this.details = deps.lints.lastDetails(entry.target.uri) ?? null;
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
     this.deps.lints.onDidLint(
@@ -85,7 +86,7 @@ export class ProbePanel {
   private show(entry: ProbeEntry): void {
     const other = entry.target.uri.toString() !== this.entry.target.uri.toString();
     this.entry = entry;
-    if (other) this.details = null;
+    if (other) this.details = this.deps.lints.lastDetails(entry.target.uri) ?? null;
     this.render();
     void this.fetchDetails();
   }
@@ -100,8 +101,14 @@ export class ProbePanel {
     if (!document) return;
     const details = await this.deps.lints.details(document).catch(() => null);
     if (this.entry.target !== target || !details) return;
+    const first = this.details === null;
     this.details = details;
-    if (this.isStale() !== this.shownStale || signature(this.findings()) !== this.findingsSignature)
+    // The first details bring the source's layer names and the findings the panel lists.
+    if (
+      first ||
+      this.isStale() !== this.shownStale ||
+      signature(this.findings()) !== this.findingsSignature
+    )
       this.render();
   }
 

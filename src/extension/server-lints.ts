@@ -21,6 +21,7 @@ import {
 
 export class ServerLints implements vscode.Disposable {
   private readonly statuses = new Map<string, LintStatus>();
+  private readonly fetched = new Map<string, LintDetails>();
   private readonly changed = new vscode.EventEmitter<LintStatus>();
   /** After each lint of a document: its status (the details are a request away). */
   readonly onDidLint = this.changed.event;
@@ -34,7 +35,10 @@ export class ServerLints implements vscode.Disposable {
         this.statuses.set(normalized.uri, normalized);
         this.changed.fire(normalized);
       }),
-      vscode.workspace.onDidCloseTextDocument((d) => this.statuses.delete(d.uri.toString())),
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.statuses.delete(d.uri.toString());
+        this.fetched.delete(d.uri.toString());
+      }),
     );
   }
 
@@ -45,9 +49,16 @@ export class ServerLints implements vscode.Disposable {
 
   /** Findings and models of the document's current version (the server waits for its lint). */
   async details(document: vscode.TextDocument): Promise<LintDetails | null> {
-    return this.client.sendRequest<LintDetails | null>(LINT_DETAILS, {
+    const details = await this.client.sendRequest<LintDetails | null>(LINT_DETAILS, {
       uri: this.client.code2ProtocolConverter.asUri(document.uri),
     });
+    if (details) this.fetched.set(document.uri.toString(), details);
+    return details;
+  }
+
+  /** The details last fetched for a document (the probe fetched them just before its panel opens). */
+  lastDetails(uri: vscode.Uri): LintDetails | undefined {
+    return this.fetched.get(uri.toString());
   }
 
   /** The models of the document as `edits` would make it, without touching the document. */

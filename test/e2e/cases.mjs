@@ -84,7 +84,7 @@ export const trustedCases = [
         return all.some((t) => t.includes('Probe gradients')) ? all : null;
       });
       assert.ok(
-        lenses.includes(`${count} findings`),
+        lenses.includes(`${count} gradient findings`),
         `finding count lens in ${JSON.stringify(lenses)}`,
       );
     },
@@ -192,7 +192,8 @@ export const trustedCases = [
     async run({ wb }) {
       await wb.openFile('deep-sigmoid.js');
       // Measured hints ("∇ 1e-7 (…× output) ⚠ vanishing") sit beside the static estimate ("∇≈ …").
-      const measured = (texts) => texts.filter((t) => t.includes('∇ '));
+      // Injected text renders its spaces as no-break spaces.
+      const measured = (texts) => texts.filter((t) => t.replace(/\u00a0/g, ' ').includes('∇ '));
       const hints = await waitUntil('inline hints', async () => {
         const texts = measured(await wb.afterLineTexts());
         return texts.length >= 10 ? texts : null;
@@ -405,6 +406,8 @@ export const trustedCases = [
     name: 'fixes all problems of a file with one command, as the CLI --fix does',
     // Fix-all on save (source.fixAll) is still checked below; the CLI --fix path by test/cli-lint.test.ts.
     async run({ wb, page, workspace }) {
+      // Only this file's problems are counted: other open files (with their info hints) close.
+      await wb.runCommand('View: Close All Editors');
       await wb.openFile('deep-sigmoid.js');
       const file = join(workspace, 'deep-sigmoid.js');
       await page.keyboard.press('Control+S');
@@ -487,10 +490,10 @@ export const trustedCases = [
   {
     name: 'typing stays responsive while a large workspace is analysed',
     async run({ wb, page, workspace }) {
-      // 60 files of 40 builders each (about 560 lines a file): seconds of analysis in the server.
+      // 40 files of 40 builders each (about 480 lines a file): many seconds of analysis in the server.
       const big = join(workspace, 'big');
       mkdirSync(big, { recursive: true });
-      for (let i = 0; i < 60; i++) writeFileSync(join(big, `models-${i}.js`), bigModelFile(40));
+      for (let i = 0; i < 40; i++) writeFileSync(join(big, `models-${i}.js`), bigModelFile(40));
       try {
         await wb.openFile('deep-sigmoid.js');
         await wb.goTo(2, 1);
@@ -514,7 +517,7 @@ export const trustedCases = [
         const asked = Date.now();
         await wb.runCommand('Gradient Lens: Show Output');
         await waitUntil('the output channel', async () =>
-          (await outputText(page)).includes('Gradient Lens activated'),
+          (await outputText(page)).includes('[info]'),
         );
         const commandMs = Date.now() - asked;
         assert.ok(await busy(), 'the workspace lint was still running while typing');

@@ -69,9 +69,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       log.info('workspace trusted: probes may now load its own tfjs'),
     ),
-    // A rule page opened from a link (the hover, the Problems panel's code) shows rendered.
-    vscode.workspace.onDidOpenTextDocument((document) => {
-      if (isRuleDocs(context.extensionUri, document.uri)) void openDocs(document.uri);
+    // A rule page opened as text from a link (the hover, the Problems panel's code) shows rendered.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.opened) {
+        if (
+          tab.input instanceof vscode.TabInputText &&
+          isRuleDocs(context.extensionUri, tab.input.uri)
+        )
+          void openDocs(tab.input.uri);
+      }
     }),
 
     vscode.commands.registerCommand('gradientLens.showOutput', () => log.show()),

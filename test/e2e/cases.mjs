@@ -144,6 +144,38 @@ export const trustedCases = [
     },
   },
   {
+    name: 'opens rule documentation rendered, from the quick fix and from the Problems panel',
+    async run({ wb, page }) {
+      const tabs = () => page.locator('.tabs-container .tab .label-name').allTextContents();
+      const rendered = async () => {
+        await waitUntil('the rendered rule page', async () =>
+          (await tabs()).some((t) => t.includes('Preview saturating-activation.md')),
+        );
+        assert.ok(
+          !(await tabs()).includes('saturating-activation.md'),
+          `no text editor on the page: ${JSON.stringify(await tabs())}`,
+        );
+        await wb.runCommand('View: Close All Editors');
+      };
+      await wb.openFile('deep-sigmoid.js');
+      const lines = (await wb.editorText()).split('\n');
+      const line = lines.findIndex(
+        (l, i) => l.includes("activation: 'sigmoid'") && !lines[i - 1]?.includes('disable'),
+      );
+      await wb.goTo(line + 1, 55);
+      await openQuickFixMenu(page);
+      await clickMenuItem(page, 'Show documentation for saturating-activation');
+      await rendered();
+      await wb.openFile('deep-sigmoid.js');
+      await wb.problems();
+      await page
+        .locator('.markers-panel .monaco-list-row a', { hasText: 'saturating-activation' })
+        .first()
+        .click();
+      await rendered();
+    },
+  },
+  {
     name: 'probes from the CodeLens: panel with 10 layers and a vanishing verdict',
     async run({ wb, page, artifacts, workspace }) {
       await wb.openFile('deep-sigmoid.js');
@@ -193,9 +225,10 @@ export const trustedCases = [
       await wb.openFile('deep-sigmoid.js');
       // Measured hints ("∇ 1e-7 (…× output) ⚠ vanishing") sit beside the static estimate ("∇≈ …").
       // Injected text renders its spaces as no-break spaces.
-      const measured = (texts) => texts.filter((t) => t.replace(/\u00a0/g, ' ').includes('∇ '));
+      // Inlay hints are text injected into the editor's lines (no-break spaces read as spaces).
+      const measured = (text) => text.split('\n').filter((l) => l.includes('∇ '));
       const hints = await waitUntil('inline hints', async () => {
-        const texts = measured(await wb.afterLineTexts());
+        const texts = measured(await wb.editorText());
         return texts.length >= 10 ? texts : null;
       });
       assert.ok(
@@ -210,12 +243,12 @@ export const trustedCases = [
       await wb.page.keyboard.press('Enter');
       await waitUntil(
         'stale hints hidden',
-        async () => measured(await wb.afterLineTexts()).length === 0,
+        async () => measured(await wb.editorText()).length === 0,
       );
       await wb.page.keyboard.press('Control+Z');
       await waitUntil(
         'hints back after undo',
-        async () => measured(await wb.afterLineTexts()).length >= 10,
+        async () => measured(await wb.editorText()).length >= 10,
       );
     },
   },
@@ -498,12 +531,13 @@ export const trustedCases = [
         await wb.openFile('deep-sigmoid.js');
         await wb.goTo(2, 1);
         await wb.runCommand('Gradient Lens: Lint Workspace');
-        const busy = () =>
-          page
+        // The progress shows as a toast, and in the status bar once the toast is hidden.
+        const busy = async () =>
+          (await page
             .locator('.notifications-toasts')
             .filter({ hasText: 'linting workspace' })
-            .count()
-            .then((n) => n > 0);
+            .count()) > 0 ||
+          (await wb.statusBarTexts()).some((t) => t.includes('linting workspace'));
         await waitUntil('the workspace lint under way', busy);
         await wb.focusEditor();
         const typed = '// typed while the workspace is analysed';

@@ -155,7 +155,11 @@ function findingsTitle(count: number): string {
   return `${count} gradient finding${count === 1 ? '' : 's'}`;
 }
 
-/** At the end of each layer line: the static estimate (a loop line shows its range). */
+/**
+ * At the end of each layer line: the static estimate relative to the output layer (a loop line
+ * shows its range). Short: VS Code shows at most 43 characters of hints per line, and a probe's
+ * measurement goes beside it.
+ */
 export function estimateHints(
   lint: DocumentLint,
   document: TextDocument,
@@ -178,8 +182,8 @@ export function estimateHints(
       const end = lineEnd(document, line);
       const label =
         ratios.length === 1
-          ? `∇≈ ${formatNorm(ratios[0])}× output`
-          : `∇≈ ${rangeText(ratios)}× output over ${ratios.length} layers`;
+          ? `∇≈ ${formatNorm(ratios[0])}×`
+          : `∇≈ ${rangeText(ratios)}× over ${ratios.length} layers`;
       hints.push({
         position: end,
         label,

@@ -94,23 +94,26 @@ export function measuredHints(
         paddingLeft: true,
         tooltip: stale
           ? 'Measured by the probe before your last edit: probe again for current numbers'
-          : `Measured by the probe (${result.report.backend}, batch ${result.report.batchSize})`,
+          : `Measured gradient norm (its ratio to the output layer's) and verdict, by the probe (${result.report.backend}, batch ${result.report.batchSize})`,
       });
     }
   }
   return hints;
 }
 
-/** "∇ 1.2e-3 (4.5e-2× output) ⚠ vanishing"; a loop line gives the range over its layers. */
+/**
+ * "∇ 1.2e-3 (4.5e-2×) vanishing": the measured norm, its ratio to the output layer, the verdict;
+ * a loop line gives the range over its layers. Short enough to sit beside the estimate within the
+ * 43 characters of hints VS Code shows per line; the tooltip and the hover say the rest.
+ */
 export function measuredLabel(layers: readonly MeasuredLayer[]): string {
   const verdict = worstVerdict(layers.map((l) => l.verdict));
-  const mark = verdict === 'healthy' ? '✓' : '⚠';
   if (layers.length === 1) {
     const [layer] = layers;
-    return `∇ ${formatNorm(layer.gradNorm)} (${formatNorm(layer.ratioToOutput)}× output) ${mark} ${verdict}`;
+    return `∇ ${formatNorm(layer.gradNorm)} (${formatNorm(layer.ratioToOutput)}×) ${verdict}`;
   }
   const norms = layers.map((l) => l.gradNorm ?? 0);
-  return `∇ ${formatNorm(Math.min(...norms))} … ${formatNorm(Math.max(...norms))} over ${layers.length} layers ${mark} ${verdict}`;
+  return `∇ ${formatNorm(Math.min(...norms))} … ${formatNorm(Math.max(...norms))} over ${layers.length} layers ${verdict}`;
 }
 
 /** Hover lines for the measured layers of a call (several when a loop repeats the call). */

@@ -1,4 +1,4 @@
-// Bundles the extension, the CLI, the lint engine, the probe worker and the webview/report script.
+// Bundles the VS Code client, the language server, the CLI, the lint worker, the probe worker and the webview/report script.
 // tfjs is bundled only into the probe worker, so nothing else ever loads it.
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
@@ -16,13 +16,13 @@ const common = {
 };
 
 const nodeEntries = [
+  // The VS Code client: vscode-languageclient is bundled in; it starts dist/server.js.
   { in: 'src/extension/main.ts', out: 'extension' },
-  // The extension's lazily required engine (parser, rules, probe client): kept out of activation.
-  { in: 'src/extension/engine-entry.ts', out: 'engine' },
   { in: 'src/cli/main.ts', out: 'cli' },
   // --concurrency: the CLI's lint worker threads.
   { in: 'src/lint/worker.ts', out: 'lint-worker' },
-  // The language server, for clients that start it with node (`gradient-lens lsp` runs the same).
+  // The language server: the VS Code client starts it over IPC, other editors with node or
+  // `gradient-lens lsp --stdio` (the same server).
   { in: 'src/server/main.ts', out: 'server' },
   { in: 'src/probe/worker.ts', out: 'probe-worker' },
   // gradient-lens/monitor: runs in the user's training process and uses the tfjs it already loaded.

@@ -2,7 +2,8 @@ import * as vscode from 'vscode';
 
 /** The "Gradient Lens" output channel (a log channel: levels and timestamps come from VS Code). */
 export class Logger implements vscode.Disposable {
-  private readonly channel = vscode.window.createOutputChannel('Gradient Lens', { log: true });
+  /** Shared with the language client, so the server's log lines land in the same channel. */
+  readonly channel = vscode.window.createOutputChannel('Gradient Lens', { log: true });
 
   info(message: string): void {
     this.channel.info(message);

@@ -1,38 +1,38 @@
 /**
- * Gradient Lens for VS Code: a thin client. It owns activation, settings, commands and views;
- * the engine (parser, rules, probe client) loads lazily from dist/engine.js the first time a file
- * that imports tfjs is linted, and tfjs itself only ever loads in the probe's child process.
+ * Gradient Lens for VS Code: a thin client of the Gradient Lens language server. The server
+ * (dist/server.js, its own process) owns analysis: diagnostics, code actions, hovers, CodeLens,
+ * inlay hints. The extension owns what only VS Code has: the probe (a child process of its own)
+ * with its panel and progress, the training monitor view, Workspace Trust, the status bar and
+ * the commands. The extension host never parses a file.
  */
 import * as vscode from 'vscode';
-import { CodeActionProvider, fixAllEdit } from './code-actions';
-import { CodeLensProvider } from './code-lens';
-import { isEngineLoaded, loadEngine } from './engine';
-import { InlineHints, LayerHoverProvider } from './hints';
-import { LANGUAGES, LintController } from './lint-controller';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { ProbeReport } from '../probe/types';
+import { FIX_ALL_KIND, SHOW_REPORT_COMMAND } from '../server/protocol';
+import { LANGUAGES, createClient } from './client';
 import { Logger } from './logger';
+import { TrainingMonitorView } from './monitor-view';
 import { ProbePanel, type PanelDeps } from './panel';
 import { ProbeController } from './probe-controller';
-import { ProbeStore, type ProbeTarget } from './probe-store';
+import { ProbeStore, type ProbeEntry, type ProbeTarget } from './probe-store';
+import { ServerLints } from './server-lints';
 import { StatusBar } from './status-bar';
-import { lintWorkspace } from './workspace-lint';
-import { MonitorCodeActionProvider } from './monitor-actions';
-import { TrainingMonitorView } from './monitor-view';
-import type { ProbeReport } from '../probe/types';
+import { WorkspaceLint } from './workspace-lint';
 
-export function activate(context: vscode.ExtensionContext): void {
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const started = performance.now();
   const log = new Logger();
-  const docsUri = (ruleId: string) =>
-    vscode.Uri.joinPath(context.extensionUri, 'docs', 'rules', `${ruleId}.md`);
   const status = new StatusBar();
-  const lints = new LintController(docsUri, log);
+  const openDocs = (uri: vscode.Uri) => openRuleDocs(context.extensionUri, uri);
+  client = createClient(context.extensionUri, log, openDocs);
+  const lints = new ServerLints(client);
   const store = new ProbeStore();
   const probes = new ProbeController(lints, store, context.workspaceState, status, log);
   const panelDeps: PanelDeps = { extensionUri: context.extensionUri, lints, store, probes };
-  const selector = LANGUAGES.flatMap((language) => [
-    { language, scheme: 'file' },
-    { language, scheme: 'untitled' },
-  ]);
+  const workspaceLint = new WorkspaceLint(lints, log);
+  const monitor = new TrainingMonitorView(context.extensionUri, lints);
 
   // Commands resolve to the report, so other extensions and the test-electron suite can read it.
   const probeAndShow = async (target: ProbeTarget): Promise<ProbeReport | undefined> => {
@@ -50,41 +50,47 @@ export function activate(context: vscode.ExtensionContext): void {
     lints,
     store,
     probes,
-    new InlineHints(store),
-    vscode.languages.registerCodeActionsProvider(
-      selector,
-      new CodeActionProvider(lints, log),
-      CodeActionProvider.metadata,
-    ),
-    vscode.languages.registerCodeLensProvider(
-      selector,
-      track(context, new CodeLensProvider(lints, store)),
-    ),
-    vscode.languages.registerHoverProvider(selector, new LayerHoverProvider(lints, store)),
+    workspaceLint,
+    monitor,
     lints.onDidLint((lint) => {
-      if (vscode.window.activeTextEditor?.document.uri.toString() === lint.uri.toString())
+      if (vscode.window.activeTextEditor?.document.uri.toString() === lint.uri)
         status.showLint(lint);
     }),
+    // The server's hints, hovers and CodeLens show what the probe measured.
     store.onDidChange((entry) => {
-      if (entry) ProbePanel.refresh(entry);
+      if (entry) {
+        ProbePanel.refresh(entry);
+        sendProbeResult(lints, entry);
+      } else lints.probeResult({ uri: null, model: '', version: 0, lineCount: 0, report: null });
     }),
     vscode.window.onDidChangeActiveTextEditor((editor) =>
       status.showLint(editor && lints.get(editor.document.uri)),
     ),
-    vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('gradientLens')) lints.revalidateAll();
-    }),
     vscode.workspace.onDidGrantWorkspaceTrust(() =>
       log.info('workspace trusted: probes may now load its own tfjs'),
     ),
-    ...watchConfigFiles(lints),
-    ...trainingMonitor(context, lints, selector),
+    // A rule page opened as text from a link (the hover, the Problems panel's code) shows rendered.
+    vscode.window.tabGroups.onDidChangeTabs((e) => {
+      for (const tab of e.opened) {
+        if (
+          tab.input instanceof vscode.TabInputText &&
+          isRuleDocs(context.extensionUri, tab.input.uri)
+        )
+          void openDocs(tab.input.uri);
+      }
+    }),
 
     vscode.commands.registerCommand('gradientLens.showOutput', () => log.show()),
     vscode.commands.registerCommand(
       'gradientLens.probeModel',
-      (uri: vscode.Uri, model: string, line?: number, variant?: string) =>
-        probeAndShow({ kind: 'source', uri, model, line, ...(variant ? { variant } : {}) }),
+      (uri: vscode.Uri | string, model: string, line?: number, variant?: string) =>
+        probeAndShow({
+          kind: 'source',
+          uri: asUri(uri),
+          model,
+          line,
+          ...(variant ? { variant } : {}),
+        }),
     ),
     vscode.commands.registerCommand('gradientLens.probeModelAtCursor', () =>
       probeAtCursor(lints, probeAndShow),
@@ -94,101 +100,127 @@ export function activate(context: vscode.ExtensionContext): void {
       return target ? probeAndShow({ kind: 'model-json', uri: target }) : undefined;
     }),
     vscode.commands.registerCommand(
-      'gradientLens.showReport',
-      (uri: vscode.Uri, model: string, variant?: string) => {
-        const entry = store.get({ kind: 'source', uri, model, ...(variant ? { variant } : {}) });
+      SHOW_REPORT_COMMAND,
+      (uri: vscode.Uri | string, model: string, variant?: string) => {
+        const target = {
+          kind: 'source' as const,
+          uri: asUri(uri),
+          model,
+          ...(variant ? { variant } : {}),
+        };
+        const entry = store.get(target);
         if (entry) ProbePanel.createOrShow(panelDeps, entry);
       },
     ),
-    vscode.commands.registerCommand('gradientLens.lintWorkspace', () => lintWorkspace(lints, log)),
-    vscode.commands.registerCommand('gradientLens.fixAll', async () => {
-      const document = vscode.window.activeTextEditor?.document;
-      if (!document || !LintController.isCandidate(document)) return;
-      const edit = fixAllEdit(document);
-      if (edit) await vscode.workspace.applyEdit(edit);
-      else void vscode.window.showInformationMessage('Gradient Lens: nothing to fix in this file.');
-    }),
+    vscode.commands.registerCommand('gradientLens.lintWorkspace', () => workspaceLint.run()),
+    vscode.commands.registerCommand('gradientLens.fixAll', () => fixAll()),
     vscode.commands.registerCommand('gradientLens.clearHints', () => store.clear()),
-    vscode.commands.registerCommand('gradientLens.showRuleDocs', async (ruleId: string) => {
-      const uri = docsUri(ruleId);
-      try {
-        await vscode.workspace.fs.stat(uri);
-        await vscode.commands.executeCommand('markdown.showPreview', uri);
-      } catch {
-        void vscode.window.showWarningMessage(
-          `Gradient Lens: no documentation page for "${ruleId}".`,
-        );
-      }
-    }),
+    vscode.commands.registerCommand('gradientLens.showTrainingMonitor', (uri?: vscode.Uri) =>
+      monitor.show(uri instanceof vscode.Uri ? uri : undefined),
+    ),
   );
   void vscode.commands.executeCommand('setContext', 'gradientLens.languages', LANGUAGES);
-  status.showLint(
-    vscode.window.activeTextEditor && lints.get(vscode.window.activeTextEditor.document.uri),
+  // The server starts in the background: activation returns at once, whatever it costs.
+  const starting = performance.now();
+  client.start().then(
+    () => {
+      log.info(`language server started in ${(performance.now() - starting).toFixed(0)} ms`);
+      status.showLint(
+        vscode.window.activeTextEditor && lints.get(vscode.window.activeTextEditor.document.uri),
+      );
+    },
+    (error: unknown) => log.error(`the language server did not start: ${String(error)}`),
   );
   log.info(
     `Gradient Lens activated in ${(performance.now() - started).toFixed(1)} ms ` +
-      `(engine ${isEngineLoaded() ? 'loaded' : 'not loaded yet'}; workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: the probe uses the bundled TensorFlow.js'})`,
+      `(workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted: the probe uses the bundled TensorFlow.js'})`,
   );
 }
 
-export function deactivate(): void {
-  // Disposables (the probe controller among them) stop running probes; the probe client reaps its children.
+export async function deactivate(): Promise<void> {
+  // Disposables (the probe controller among them) stop running probes; the client stops the server.
+  await client?.stop();
+  client = undefined;
 }
 
-/** The live training view over gradient-lens/monitor logs, and the action that adds the monitor. */
-function trainingMonitor(
-  context: vscode.ExtensionContext,
-  lints: LintController,
-  selector: vscode.DocumentSelector,
-): vscode.Disposable[] {
-  const view = new TrainingMonitorView(context.extensionUri, lints);
-  return [
-    view,
-    vscode.languages.registerCodeActionsProvider(
-      selector,
-      new MonitorCodeActionProvider(),
-      MonitorCodeActionProvider.metadata,
-    ),
-    vscode.commands.registerCommand('gradientLens.showTrainingMonitor', (uri?: vscode.Uri) =>
-      view.show(uri instanceof vscode.Uri ? uri : undefined),
-    ),
-  ];
+function asUri(uri: vscode.Uri | string): vscode.Uri {
+  return typeof uri === 'string' ? vscode.Uri.parse(uri) : uri;
 }
 
-function track<T extends vscode.Disposable>(context: vscode.ExtensionContext, disposable: T): T {
-  context.subscriptions.push(disposable);
-  return disposable;
+function sendProbeResult(lints: ServerLints, entry: ProbeEntry): void {
+  const { target, report } = entry;
+  if (target.kind !== 'source') return;
+  lints.probeResult({
+    uri: target.uri,
+    model: target.model,
+    ...(target.variant ? { variant: target.variant } : {}),
+    version: entry.version ?? 0,
+    lineCount: entry.lineCount ?? 0,
+    report: {
+      verdict: report.verdict,
+      verdictReason: report.verdictReason,
+      backend: report.backend,
+      batchSize: report.batchSize,
+      layers: report.layers.map((l) => ({
+        index: l.index,
+        line: l.line,
+        gradNorm: l.gradNorm,
+        ratioToOutput: l.ratioToOutput,
+        verdict: l.verdict,
+        saturatedFraction: l.saturatedFraction,
+        deadFraction: l.deadFraction,
+      })),
+    },
+  });
 }
 
-/** A config file changed on disk: re-read configuration and lint every open document again. */
-function watchConfigFiles(lints: LintController): vscode.Disposable[] {
-  const watcher = vscode.workspace.createFileSystemWatcher(
-    '**/{.gradientlensrc.json,package.json}',
-  );
-  const changed = (): void => {
-    if (isEngineLoaded()) loadEngine().resetConfigCache();
-    lints.revalidateAll();
-  };
-  return [
-    watcher,
-    watcher.onDidChange(changed),
-    watcher.onDidCreate(changed),
-    watcher.onDidDelete(changed),
-  ];
+/** The server's source.fixAll action for the active file, applied (what codeActionsOnSave runs). */
+async function fixAll(): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (!document || !LANGUAGES.includes(document.languageId)) return;
+  const whole = new vscode.Range(0, 0, document.lineCount, 0);
+  const actions =
+    (await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      document.uri,
+      whole,
+      FIX_ALL_KIND,
+    )) ?? [];
+  const edit = actions.find((a) => a.kind?.value === FIX_ALL_KIND)?.edit;
+  if (edit) await vscode.workspace.applyEdit(edit);
+  else void vscode.window.showInformationMessage('Gradient Lens: nothing to fix in this file.');
+}
+
+function isRuleDocs(extensionUri: vscode.Uri, uri: vscode.Uri): boolean {
+  const dir = vscode.Uri.joinPath(extensionUri, 'docs', 'rules').toString();
+  return uri.scheme === 'file' && uri.toString().startsWith(`${dir}/`) && uri.path.endsWith('.md');
+}
+
+/**
+ * Rule documentation opens one way, rendered: a page of the extension's docs/rules opened as text
+ * (from a link) is replaced by its markdown preview. False for any other document.
+ */
+async function openRuleDocs(extensionUri: vscode.Uri, uri: vscode.Uri): Promise<boolean> {
+  if (!isRuleDocs(extensionUri, uri)) return false;
+  for (const group of vscode.window.tabGroups.all) {
+    for (const tab of group.tabs) {
+      if (tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === uri.toString())
+        await vscode.window.tabGroups.close(tab);
+    }
+  }
+  await vscode.commands.executeCommand('markdown.showPreview', uri);
+  return true;
 }
 
 async function probeAtCursor(
-  lints: LintController,
+  lints: ServerLints,
   probe: (t: ProbeTarget) => Promise<unknown>,
 ): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;
-  const lint = lints.current(editor.document);
-  const models = lint?.analysis?.models ?? [];
+  const models = (await lints.details(editor.document))?.models ?? [];
   if (models.length === 0) {
-    void vscode.window.showInformationMessage(
-      'Gradient Lens: no TensorFlow.js model in this file.',
-    );
+    void vscode.window.showInformationMessage('Gradient Lens: no model in this file.');
     return;
   }
   const offset = editor.document.offsetAt(editor.selection.active);

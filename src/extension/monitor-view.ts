@@ -13,8 +13,8 @@ import { isMonitorLog } from '../monitor/records';
 import { judge, type MonitorVerdict } from '../monitor/verdict';
 import { monitorPayload, type MonitorChartPayload } from '../report/monitor-data';
 import { renderMonitorWebviewHtml } from '../report/monitor';
-import type { LayerNode } from '../analysis/ir';
-import { LintController } from './lint-controller';
+import type { LayerNode, ModelGraph } from '../analysis/ir';
+import type { ServerLints } from './server-lints';
 import { layerHint, mapLogToSource, type LogMapping } from './monitor-map';
 import { parseMonitorMessage, type ToMonitorWebview } from './monitor-messages';
 
@@ -32,6 +32,8 @@ export class TrainingMonitorView implements vscode.Disposable {
   private run: Run | null = null;
   private panel: vscode.WebviewPanel | null = null;
   private mapping: LogMapping<vscode.Uri> | null = null;
+  /** The models of open documents (from the server), searched for the log's model. */
+  private readonly models = new Map<string, { file: vscode.Uri; models: ModelGraph[] }>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private poller: ReturnType<typeof setInterval> | null = null;
   private readonly status = vscode.window.createStatusBarItem(
@@ -57,7 +59,7 @@ export class TrainingMonitorView implements vscode.Disposable {
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly lints: LintController,
+    private readonly lints: ServerLints,
   ) {
     const watcher = vscode.workspace.createFileSystemWatcher('**/*.jsonl');
     this.status.name = 'Gradient Lens training';
@@ -70,7 +72,13 @@ export class TrainingMonitorView implements vscode.Disposable {
       watcher.onDidChange((uri) => this.changed(uri)),
       watcher.onDidCreate((uri) => this.changed(uri)),
       vscode.window.onDidChangeVisibleTextEditors(() => this.annotate()),
-      lints.onDidLint(() => this.annotate()),
+      lints.onDidLint((status) => {
+        const document = vscode.workspace.textDocuments.find(
+          (d) => d.uri.toString() === status.uri,
+        );
+        if (document && this.run && !this.mapping) void this.fetchModels([document]);
+        else this.annotate();
+      }),
     );
   }
 
@@ -116,7 +124,21 @@ export class TrainingMonitorView implements vscode.Disposable {
     }
     this.mapping = null;
     this.update();
+    void this.fetchModels(vscode.workspace.textDocuments);
     return true;
+  }
+
+  /** Asks the server for the models of these documents, then looks for the log's model again. */
+  private async fetchModels(documents: readonly vscode.TextDocument[]): Promise<void> {
+    await Promise.all(
+      documents
+        .filter((d) => this.lints.get(d.uri)?.analysed)
+        .map(async (d) => {
+          const details = await this.lints.details(d).catch(() => null);
+          if (details) this.models.set(d.uri.toString(), { file: d.uri, models: details.models });
+        }),
+    );
+    this.annotate();
   }
 
   private schedule(): void {
@@ -181,15 +203,14 @@ export class TrainingMonitorView implements vscode.Disposable {
     return monitorPayload(run.history, run.verdict, lines);
   }
 
-  /** The open documents' models (already analyzed by the linter) that match the log's layers. */
+  /** The open documents' models (analysed by the server) that match the log's layers. */
   private findMapping(): LogMapping<vscode.Uri> | null {
     const start = this.run?.history.start;
     if (!start) return null;
-    const candidates = vscode.workspace.textDocuments
-      .filter((d) => LintController.isCandidate(d))
-      .flatMap((d) =>
-        (this.lints.get(d.uri)?.analysis?.models ?? []).map((model) => ({ file: d.uri, model })),
-      );
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    const candidates = [...this.models]
+      .filter(([key]) => open.has(key))
+      .flatMap(([, { file, models }]) => models.map((model) => ({ file, model })));
     return mapLogToSource(start.model.layers, candidates);
   }
 

@@ -5,19 +5,20 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LintMessage } from '../rules/types';
-import { workspaceEdit } from './code-actions';
-import type { LintController } from './lint-controller';
-import { loadEngine } from './engine';
+import type { TextEdit } from '../rules/types';
+import type { LintDetails } from '../server/protocol';
+import { renderReportBody } from '../report';
 import { escapeHtml, renderPanelHtml } from './panel-html';
 import type { ProbeReport } from '../probe/types';
 import { isStale, withSourceLayerNames } from './presentation';
 import { parseWebviewMessage, type FromWebview, type ToWebview } from './panel-messages';
 import type { ProbeController } from './probe-controller';
 import { targetKey, type ProbeEntry, type ProbeStore } from './probe-store';
+import type { ServerLints } from './server-lints';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
-  lints: LintController;
+  lints: ServerLints;
   store: ProbeStore;
   probes: ProbeController;
 }
@@ -27,6 +28,8 @@ export class ProbePanel {
   private static current: ProbePanel | undefined;
 
   private entry: ProbeEntry;
+  /** The server's findings and models of the probed document, fetched after each of its lints. */
+  private details: LintDetails | null = null;
   private findingsSignature = '';
   private shownStale = false;
   private readonly disposables: vscode.Disposable[] = [];
@@ -67,17 +70,12 @@ export class ProbePanel {
     entry: ProbeEntry,
   ) {
     this.entry = entry;
+    this.details = deps.lints.lastDetails(entry.target.uri) ?? null;
     this.panel.onDidDispose(() => this.dispose(), null, this.disposables);
     this.panel.webview.onDidReceiveMessage((raw) => this.onMessage(raw), null, this.disposables);
     this.deps.lints.onDidLint(
       (lint) => {
-        const same = lint.uri.toString() === this.entry.target.uri.toString();
-        if (!same) return;
-        if (
-          this.isStale() !== this.shownStale ||
-          signature(this.findings()) !== this.findingsSignature
-        )
-          this.render();
+        if (lint.uri === this.entry.target.uri.toString()) void this.fetchDetails();
       },
       null,
       this.disposables,
@@ -86,8 +84,32 @@ export class ProbePanel {
   }
 
   private show(entry: ProbeEntry): void {
+    const other = entry.target.uri.toString() !== this.entry.target.uri.toString();
     this.entry = entry;
+    if (other) this.details = this.deps.lints.lastDetails(entry.target.uri) ?? null;
     this.render();
+    void this.fetchDetails();
+  }
+
+  /** Redraws only when the staleness or the model's findings changed, not on every keystroke. */
+  private async fetchDetails(): Promise<void> {
+    const target = this.entry.target;
+    if (target.kind !== 'source') return;
+    const document = vscode.workspace.textDocuments.find(
+      (d) => d.uri.toString() === target.uri.toString(),
+    );
+    if (!document) return;
+    const details = await this.deps.lints.details(document).catch(() => null);
+    if (this.entry.target !== target || !details) return;
+    const first = this.details === null;
+    this.details = details;
+    // The first details bring the source's layer names and the findings the panel lists.
+    if (
+      first ||
+      this.isStale() !== this.shownStale ||
+      signature(this.findings()) !== this.findingsSignature
+    )
+      this.render();
   }
 
   private render(): void {
@@ -118,7 +140,7 @@ export class ProbePanel {
   private reportBody(report: ProbeReport, name: string, findings: LintMessage[]): string {
     const { target, comparison } = this.entry;
     try {
-      return loadEngine().renderReportBody(report, {
+      return renderReportBody(report, {
         interactive: true,
         title: `Gradients of ${name}`,
         findings: target.kind === 'source' ? findings : undefined,
@@ -144,9 +166,7 @@ export class ProbePanel {
     const target = this.entry.target;
     const names = new Map<number, string>();
     if (target.kind !== 'source') return names;
-    const model = this.deps.lints
-      .get(target.uri)
-      ?.analysis?.models.find((m) => m.name === target.model);
+    const model = this.details?.models.find((m) => m.name === target.model);
     for (const layer of model?.layers ?? []) {
       const value = layer.config.props['name']?.value;
       if (value?.kind === 'string') names.set(layer.index, value.value);
@@ -157,7 +177,7 @@ export class ProbePanel {
   private findings(): LintMessage[] {
     const target = this.entry.target;
     if (target.kind !== 'source') return [];
-    return this.deps.lints.get(target.uri)?.messages.filter((m) => m.model === target.model) ?? [];
+    return this.details?.messages.filter((m) => m.model === target.model) ?? [];
   }
 
   private async onMessage(raw: unknown): Promise<void> {
@@ -216,8 +236,8 @@ export class ProbePanel {
     const target = this.entry.target;
     if (target.kind !== 'source') return;
     const document = await vscode.workspace.openTextDocument(target.uri);
-    const lint = this.deps.lints.current(document);
-    const finding = lint?.messages.find((m) => findingKey(m) === key);
+    const lint = await this.deps.lints.details(document);
+    const finding = lint?.stale ? undefined : lint?.messages.find((m) => findingKey(m) === key);
     const fix = finding?.fixes[fixIndex];
     if (!finding || !fix) {
       void vscode.window.showWarningMessage(
@@ -260,4 +280,18 @@ export function findingKey(message: LintMessage): string {
 /** Changes when the model's findings change (a fix applied, code edited), not on every keystroke. */
 function signature(findings: LintMessage[]): string {
   return findings.map((m) => `${findingKey(m)}:${m.message}`).join('\n');
+}
+
+function workspaceEdit(
+  document: vscode.TextDocument,
+  edits: readonly TextEdit[],
+): vscode.WorkspaceEdit {
+  const edit = new vscode.WorkspaceEdit();
+  for (const e of edits)
+    edit.replace(
+      document.uri,
+      new vscode.Range(document.positionAt(e.start), document.positionAt(e.end)),
+      e.text,
+    );
+  return edit;
 }

@@ -2,19 +2,22 @@
  * Runs probes from the editor: picks the model, fills values the code leaves open from the ones the
  * user set in the panel's form (remembered per model in workspaceState) and assumes the rest from
  * their role, shows a cancellable progress notification, and stores the report.
- * The probe itself runs in a child process (src/probe/client), so the extension host never blocks.
+ * The models come from the language server; the probe itself runs in a child process
+ * (src/probe/client), so the extension host never parses and never blocks.
  */
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelGraph } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';
 import type { ProbeReport, ProbeRequest } from '../probe/types';
-import { isEngineLoaded, loadEngine } from './engine';
-import type { LintController } from './lint-controller';
+import { runProbe, shutdownProbeWorker } from '../probe/client';
+import { resolveUnknowns } from '../probe/resolve';
+import { selectModel } from '../probe/select';
 import type { Logger } from './logger';
 import { mergeValues } from './panel-messages';
 import { validateUnknownValue } from './presentation';
 import type { ProbeEntry, ProbeStore, ProbeTarget } from './probe-store';
+import type { ServerLints } from './server-lints';
 import { getSettings } from './settings';
 import { allowProjectTfjs } from './settings-map';
 import type { StatusBar } from './status-bar';
@@ -30,7 +33,7 @@ export class ProbeController implements vscode.Disposable {
   private running: AbortController | null = null;
 
   constructor(
-    private readonly lints: LintController,
+    private readonly lints: ServerLints,
     private readonly store: ProbeStore,
     private readonly state: vscode.Memento,
     private readonly status: StatusBar,
@@ -70,7 +73,7 @@ export class ProbeController implements vscode.Disposable {
 
   /**
    * "Apply fix and compare": probes the model as the fix would make it, from the document's text
-   * with the fix's edits applied in memory, re-analyzed. The document itself is not touched.
+   * with the fix's edits applied in memory, re-analyzed by the server. The document is not touched.
    */
   async probeWithEdits(
     target: Extract<ProbeTarget, { kind: 'source' }>,
@@ -78,9 +81,7 @@ export class ProbeController implements vscode.Disposable {
     overrides: ProbeOverrides = {},
   ): Promise<ProbeReport | undefined> {
     const document = await vscode.workspace.openTextDocument(target.uri);
-    const engine = loadEngine();
-    const text = engine.applyEdits(document.getText(), edits);
-    const selection = engine.selectModel(engine.modelsOf(text, document.uri.fsPath), {
+    const selection = selectModel(await this.lints.modelsWithEdits(document, [...edits]), {
       name: target.model,
       line: target.line,
       variant: target.variant,
@@ -119,8 +120,8 @@ export class ProbeController implements vscode.Disposable {
       };
     }
     const document = await vscode.workspace.openTextDocument(target.uri);
-    const lint = this.lints.current(document);
-    if (!lint?.analysis) {
+    const lint = await this.lints.details(document);
+    if (!lint || lint.models.length === 0 || lint.stale) {
       const why = lint?.parseError
         ? `it does not parse (${lint.parseError})`
         : 'no TensorFlow.js model was found in it';
@@ -129,7 +130,7 @@ export class ProbeController implements vscode.Disposable {
       );
       return undefined;
     }
-    const selection = loadEngine().selectModel(lint.analysis.models, {
+    const selection = selectModel(lint.models, {
       name: target.model,
       line: target.line,
       variant: target.variant,
@@ -159,7 +160,6 @@ export class ProbeController implements vscode.Disposable {
     uri: vscode.Uri,
     formValues?: Record<string, string>,
   ): Promise<ProbeRequest | undefined> {
-    const engine = loadEngine();
     const key = `gradientLens.values:${vscode.workspace.asRelativePath(uri)}#${model.name}`;
     const values = mergeValues(this.state.get<Record<string, string>>(key, {}), formValues);
     for (const [name, value] of Object.entries(values)) {
@@ -170,7 +170,7 @@ export class ProbeController implements vscode.Disposable {
       }
     }
     if (formValues) await this.state.update(key, values);
-    const resolved = engine.resolveUnknowns(model, values, { assume: true });
+    const resolved = resolveUnknowns(model, values, { assume: true });
     if (resolved.missing.length > 0) {
       void vscode.window.showErrorMessage(
         `Gradient Lens: model "${model.name}" needs ${resolved.missing.join(', ')}, which can be neither read from the code nor assumed.`,
@@ -230,7 +230,7 @@ export class ProbeController implements vscode.Disposable {
         },
         async (progress, token) => {
           token.onCancellationRequested(() => abort.abort());
-          const report = await loadEngine().runProbe(finalRequest, {
+          const report = await runProbe(finalRequest, {
             backend: settings.probe.backend,
             allowProjectTfjs: allowProjectTfjs(settings, trusted),
             searchFrom: dirname(uri.fsPath),
@@ -274,7 +274,7 @@ export class ProbeController implements vscode.Disposable {
   dispose(): void {
     this.running?.abort();
     // The warm probe process goes with the extension (it would also end with the extension host).
-    if (isEngineLoaded()) loadEngine().shutdownProbeWorker();
+    shutdownProbeWorker();
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The extension's settings as plain data, read through a getter so the mapping (defaults, clamping,
- * what the probe and the linter receive) is testable without vscode. Read per resource on every use.
+ * what the probe receives) is testable without vscode. Read per resource on every use. The lint
+ * settings (enable, run, rules, codeLens, inlineHints...) are the server's: src/server/settings.ts.
  */
 import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../probe/defaults';
 import type { BackendChoice } from '../probe/types';
@@ -8,13 +9,6 @@ import type { BackendChoice } from '../probe/types';
 export type SettingGetter = <T>(key: string) => T | undefined;
 
 export interface ExtensionSettings {
-  enable: boolean;
-  run: 'onType' | 'onSave';
-  /** Raw `gradientLens.rules`: validated by the engine, which names the bad key. */
-  rules: unknown;
-  reportUnusedDirectives: boolean;
-  codeLens: boolean;
-  inlineHints: boolean;
   lintWorkspaceExclude: string;
   probe: {
     batchSize: number;
@@ -35,12 +29,6 @@ const BACKENDS: readonly BackendChoice[] = ['auto', 'node', 'wasm', 'cpu'];
 export function readSettings(get: SettingGetter): ExtensionSettings {
   const backend = get<string>('probe.backend');
   return {
-    enable: get<boolean>('enable') !== false,
-    run: get<string>('run') === 'onSave' ? 'onSave' : 'onType',
-    rules: get<unknown>('rules') ?? {},
-    reportUnusedDirectives: get<boolean>('reportUnusedDirectives') === true,
-    codeLens: get<boolean>('codeLens') !== false,
-    inlineHints: get<boolean>('inlineHints') !== false,
     lintWorkspaceExclude:
       get<string>('lintWorkspace.exclude') || '**/{node_modules,dist,out,build,.git}/**',
     probe: {
@@ -71,14 +59,6 @@ export function readSettings(get: SettingGetter): ExtensionSettings {
  */
 export function allowProjectTfjs(settings: ExtensionSettings, workspaceTrusted: boolean): boolean {
   return settings.probe.useWorkspaceTfjs && workspaceTrusted;
-}
-
-/** The lint configuration from settings, in the config file's shape (the engine validates it). */
-export function settingsLintConfig(settings: ExtensionSettings): {
-  rules: unknown;
-  reportUnusedDirectives: boolean;
-} {
-  return { rules: settings.rules, reportUnusedDirectives: settings.reportUnusedDirectives };
 }
 
 function number(raw: unknown, fallback: number, min: number, max: number): number {

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { DocumentLint } from './lint-controller';
+import type { LintStatus } from '../server/protocol';
 import { statusText, statusTooltip, type Counts } from './presentation';
 
-/** The active file's finding count, or a spinner while a probe runs. */
+/** The active file's finding count (or that it does not parse), or a spinner while a probe runs. */
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem(
     'gradientLens.status',
@@ -10,6 +10,7 @@ export class StatusBar implements vscode.Disposable {
     100,
   );
   private counts: Counts | null = null;
+  private parseError: string | null = null;
   private probing: string | null = null;
 
   constructor() {
@@ -17,18 +18,9 @@ export class StatusBar implements vscode.Disposable {
     this.item.command = 'gradientLens.showOutput';
   }
 
-  showLint(lint: DocumentLint | undefined): void {
-    if (!lint || !lint.usesTfjs) {
-      this.counts = null;
-    } else {
-      const counts = { errors: 0, warnings: 0, infos: 0 };
-      for (const m of lint.messages) {
-        if (m.severity === 'error') counts.errors++;
-        else if (m.severity === 'warning') counts.warnings++;
-        else counts.infos++;
-      }
-      this.counts = counts;
-    }
+  showLint(status: LintStatus | undefined): void {
+    this.counts = status?.analysed ? status.counts : null;
+    this.parseError = status?.analysed ? status.parseError : null;
     this.render();
   }
 
@@ -42,8 +34,11 @@ export class StatusBar implements vscode.Disposable {
       this.item.hide();
       return;
     }
-    this.item.text = statusText(this.counts, this.probing);
-    this.item.tooltip = statusTooltip(this.counts, this.probing);
+    this.item.text = statusText(this.counts, this.probing, this.parseError);
+    this.item.tooltip = statusTooltip(this.counts, this.probing, this.parseError);
+    this.item.backgroundColor = this.parseError
+      ? new vscode.ThemeColor('statusBarItem.warningBackground')
+      : undefined;
     this.item.show();
   }
 

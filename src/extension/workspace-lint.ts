@@ -1,81 +1,77 @@
 import * as vscode from 'vscode';
-import { loadEngine, mayUseTfjs } from './engine';
-import type { LintController } from './lint-controller';
 import type { Logger } from './logger';
+import type { ServerLints } from './server-lints';
 import { getSettings } from './settings';
 
-const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
+const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py}';
+/** Files per request: progress moves, Cancel lands between batches, typing is never starved. */
+const BATCH = 20;
 
-/** "Lint Workspace": every matching file's findings into the Problems panel, with progress. */
-export async function lintWorkspace(lints: LintController, log: Logger): Promise<void> {
-  const settings = getSettings();
-  const files = await vscode.workspace.findFiles(SOURCE_GLOB, settings.lintWorkspaceExclude);
-  let withFindings = 0;
-  let total = 0;
-  await vscode.window.withProgress(
-    {
-      location: vscode.ProgressLocation.Notification,
-      title: 'Gradient Lens: linting workspace',
-      cancellable: true,
-    },
-    async (progress, token) => {
-      for (const [i, uri] of files.entries()) {
-        if (token.isCancellationRequested) break;
-        progress.report({
-          message: vscode.workspace.asRelativePath(uri),
-          increment: 100 / files.length,
-        });
-        const open = vscode.workspace.textDocuments.find(
-          (d) => d.uri.toString() === uri.toString(),
-        );
-        if (open) {
-          const lint = lints.current(open);
-          total += lint?.messages.length ?? 0;
-          if (lint?.messages.length) withFindings++;
-          continue;
-        }
-        const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-        if (!mayUseTfjs(text)) continue;
-        const fileSettings = getSettings(uri);
-        if (!fileSettings.enable) continue;
-        const outcome = loadEngine().lintDocument(text, uri.fsPath, {
-          rules: fileSettings.rules,
-          reportUnusedDirectives: fileSettings.reportUnusedDirectives,
-        });
-        const document = lineOffsets(text);
-        lints.diagnostics.set(
-          uri,
-          outcome.result.messages.map((m) => {
-            const diagnostic = lints.toDiagnostic(document, m);
-            return diagnostic;
-          }),
-        );
-        total += outcome.result.messages.length;
-        if (outcome.result.messages.length) withFindings++;
-        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 0));
-      }
-    },
-  );
-  log.info(`workspace lint: ${files.length} files, ${total} findings in ${withFindings} files`);
-  void vscode.window.showInformationMessage(
-    `Gradient Lens: ${total} finding${total === 1 ? '' : 's'} in ${withFindings} of ${files.length} files.`,
-  );
-  await vscode.commands.executeCommand('workbench.actions.view.problems');
-}
+/**
+ * "Lint Workspace": the server lints every matching file that is not open (open files it lints
+ * already) and the findings go into the Problems panel, with progress. Opening a file hands it
+ * to the live diagnostics, so its entry here goes.
+ */
+export class WorkspaceLint implements vscode.Disposable {
+  private readonly diagnostics =
+    vscode.languages.createDiagnosticCollection('gradientLens.workspace');
+  private readonly subscriptions: vscode.Disposable[] = [
+    this.diagnostics,
+    vscode.workspace.onDidOpenTextDocument((d) => this.diagnostics.delete(d.uri)),
+  ];
 
-/** Enough of a TextDocument to turn offsets into positions for a file that is not open. */
-function lineOffsets(text: string): vscode.TextDocument {
-  const starts = [0];
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
-  const positionAt = (offset: number): vscode.Position => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
+  constructor(
+    private readonly lints: ServerLints,
+    private readonly log: Logger,
+  ) {}
+
+  async run(): Promise<void> {
+    const files = await vscode.workspace.findFiles(SOURCE_GLOB, getSettings().lintWorkspaceExclude);
+    const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
+    let withFindings = 0;
+    let total = 0;
+    for (const document of vscode.workspace.textDocuments) {
+      const status = this.lints.get(document.uri);
+      if (!status || !files.some((f) => f.toString() === document.uri.toString())) continue;
+      const count = status.counts.errors + status.counts.warnings + status.counts.infos;
+      total += count;
+      if (count > 0) withFindings++;
     }
-    return new vscode.Position(lo, offset - starts[lo]);
-  };
-  return { positionAt } as vscode.TextDocument;
+    const closed = files.filter((f) => !open.has(f.toString()));
+    this.diagnostics.clear();
+    await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: 'Gradient Lens: linting workspace',
+        cancellable: true,
+      },
+      async (progress, token) => {
+        for (let i = 0; i < closed.length && !token.isCancellationRequested; i += BATCH) {
+          const batch = closed.slice(i, i + BATCH);
+          progress.report({
+            message: vscode.workspace.asRelativePath(batch[0]),
+            increment: (100 * batch.length) / closed.length,
+          });
+          for (const { uri, diagnostics } of await this.lints.lintFiles(batch, token)) {
+            if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString()))
+              continue;
+            this.diagnostics.set(uri, diagnostics);
+            total += diagnostics.length;
+            if (diagnostics.length > 0) withFindings++;
+          }
+        }
+      },
+    );
+    this.log.info(
+      `workspace lint: ${files.length} files, ${total} findings in ${withFindings} files`,
+    );
+    void vscode.window.showInformationMessage(
+      `Gradient Lens: ${total} finding${total === 1 ? '' : 's'} in ${withFindings} of ${files.length} files.`,
+    );
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+  }
+
+  dispose(): void {
+    for (const s of this.subscriptions) s.dispose();
+  }
 }

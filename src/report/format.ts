@@ -30,3 +30,18 @@ export function readable(value: number | null | undefined): string {
   const magnitude = Math.abs(value);
   return magnitude >= 0.001 && magnitude < 1e5 ? String(Number(value.toPrecision(4))) : sci(value);
 }
+
+/**
+ * Gradient norms and ratios in editor text (hovers, hints, CodeLens): 3 significant digits for
+ * everyday magnitudes, one-decimal scientific notation beyond; missing as an en dash.
+ */
+export function formatNorm(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–';
+  if (Number.isNaN(value)) return 'NaN';
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
+  if (value === 0) return '0';
+  const abs = Math.abs(value);
+  if (abs >= 0.01 && abs < 1000) return String(Number(value.toPrecision(3)));
+  const [mantissa, exponent] = value.toExponential(1).split('e');
+  return `${mantissa.replace(/\.0$/, '')}e${Number(exponent)}`;
+}

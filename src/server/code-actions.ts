@@ -12,10 +12,10 @@ import {
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Span } from '../analysis/ir';
 import type { Fix, TextEdit } from '../rules/types';
-import { disableForFileEdit, disableForLineEdit } from './disable-edits';
-import { SHOW_DOCS_COMMAND } from './features';
+import { disableForFileEdit, disableForLineEdit } from '../lint/disable-edits';
+import { FIX_ALL_KIND, SHOW_DOCS_COMMAND } from './protocol';
 
-export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.gradientLens`;
+export { FIX_ALL_KIND };
 
 /** What a diagnostic stands for: its fixes and, for rule findings, the rule to disable. */
 export interface RecordedFix {

@@ -3,6 +3,7 @@
  * the analysis (models for CodeLens, hovers, hints), and, while the file does not parse, the last
  * good findings with the text their offsets belong to, so they stay visible and marked stale.
  */
+import { isAbsolute } from 'node:path';
 import { analyze, mentionsModelFramework } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
 import { lintText } from '../lint';
@@ -14,9 +15,11 @@ import {
   type LintConfig,
 } from '../lint/config';
 import { fixUntilStable } from '../lint/fix';
-import type { LintProblem } from '../lint/types';
+import type { LintResult, LintProblem } from '../lint/types';
 import { rules } from '../rules';
 import type { LintMessage } from '../rules/types';
+import { lintWorkspaceFile } from '../workspace/lint';
+import { ProjectWorkspaces } from '../workspace/node-host';
 import type { ServerSettings } from './settings';
 
 export interface DocumentLint {
@@ -30,16 +33,41 @@ export interface DocumentLint {
   /** Set when this version does not parse; `messages` are then the last good version's. */
   parseError: LintProblem | null;
   stale: boolean;
+  /** False when the file was not analysed at all (disabled, or it never names tfjs). */
+  analysed: boolean;
   configErrors: string[];
   lintMs: number;
 }
 
 export class LintEngine {
   private loader = new ConfigLoader(rules);
+  /**
+   * One workspace index per project root, kept for the session: imported constants and builders
+   * resolve, and an edit re-analyses only what it affects. A file outside any project is its
+   * folder's only (the server's working directory can be anything).
+   */
+  private readonly workspaces = new ProjectWorkspaces(process.cwd(), true);
 
   /** A config file changed on disk: read config files afresh. */
   resetConfigFiles(): void {
     this.loader = new ConfigLoader(rules);
+  }
+
+  /**
+   * A file's text changed outside the buffer being linted (saved, or changed on disk; undefined
+   * when deleted): the index takes it, and the files whose analysis read it are returned.
+   */
+  fileChanged(filePath: string, text: string | undefined): string[] {
+    if (!isAbsolute(filePath)) return [];
+    const ws = this.workspaces.forFile(filePath);
+    const dependents = ws.dependents(filePath);
+    ws.update(filePath, text);
+    return dependents;
+  }
+
+  /** The models of a text (a document with edits applied in memory), outside the index. */
+  modelsOf(text: string, filePath: string): AnalysisResult['models'] {
+    return analyze(text, filePath).models;
   }
 
   lint(
@@ -58,15 +86,13 @@ export class LintEngine {
       analysis: null,
       parseError: null,
       stale: false,
+      analysed: false,
       configErrors: [],
       lintMs: 0,
     };
     if (!settings.enable || !mentionsModelFramework(text, filePath)) return empty;
     const { config, configErrors } = this.configFor(filePath, settings);
-    let analysis: AnalysisResult | null = null;
-    const result = lintText(text, filePath, config, {
-      analyze: (source, path) => (analysis = analyze(source, path)),
-    });
+    const { result, analysis } = this.run(text, filePath, config);
     const parseError =
       result.problems.find((p) => p.kind === 'syntax' || p.kind === 'too-large') ?? null;
     const problems = result.problems.filter((p) => DIRECTIVE_PROBLEMS.has(p.kind));
@@ -82,23 +108,47 @@ export class LintEngine {
         problems: [],
         parseError,
         stale: (good?.messages.length ?? 0) > 0 || good?.analysis != null,
+        analysed: true,
         configErrors,
         lintMs,
       };
     }
-    return { ...empty, messages: result.messages, problems, analysis, configErrors, lintMs };
+    return {
+      ...empty,
+      messages: result.messages,
+      problems,
+      analysis,
+      analysed: true,
+      configErrors,
+      lintMs,
+    };
   }
 
   /** Every preferred fix, re-linting between passes, like `gradient-lens lint --fix`. */
   fixAll(text: string, filePath: string, settings: ServerSettings): string {
     const { config } = this.configFor(filePath, settings);
     return fixUntilStable(text, (source) => {
-      const result = lintText(source, filePath, config);
+      const { result } = this.run(source, filePath, config);
       return [
         ...result.messages,
         ...result.problems.flatMap((p) => (p.fix ? [{ fixes: [p.fix] }] : [])),
       ];
     }).output;
+  }
+
+  /** A file on disk lints as part of its project (the CLI does the same); an untitled buffer alone. */
+  private run(
+    text: string,
+    filePath: string,
+    config: LintConfig,
+  ): { result: LintResult; analysis: AnalysisResult | null } {
+    if (isAbsolute(filePath))
+      return lintWorkspaceFile(this.workspaces.forFile(filePath), filePath, text, config);
+    let analysis: AnalysisResult | null = null;
+    const result = lintText(text, filePath, config, {
+      analyze: (source, path) => (analysis = analyze(source, path)),
+    });
+    return { result, analysis };
   }
 
   private configFor(

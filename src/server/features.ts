@@ -1,45 +1,63 @@
 /**
- * Hovers, CodeLens and inlay hints from the last lint of a document. Plain LSP data out; the
- * wording of norms matches the extension's (compact scientific notation).
+ * Hovers, CodeLens and inlay hints from the last lint of a document and the last probe of its
+ * models. Plain LSP data out.
  */
 import type { CodeLens, Hover, InlayHint, Range } from 'vscode-languageserver/node';
 import { InlayHintKind, MarkupKind } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LayerNode, ModelGraph } from '../analysis/ir';
 import { estimateGradients, type LayerEstimate } from '../estimate';
+import { formatNorm } from '../report/format';
 import type { DocumentLint } from './engine';
+import {
+  isStaleFor,
+  lineEnd,
+  measuredHoverLines,
+  type MeasuredResult,
+  type MeasuredResults,
+} from './measured';
+import { PROBE_COMMAND, SHOW_REPORT_COMMAND } from './protocol';
 
-export const PROBE_COMMAND = 'gradientLens.probeModel';
-export const SHOW_DOCS_COMMAND = 'gradientLens.showRuleDocs';
-
-/** Hovering a layer call: its estimate and which rules flag it; the findings' text is in the diagnostics. */
+/**
+ * Hovering a layer call: its estimate, its last measurement, and for each rule that flags it the
+ * explanation (`detail`) with a link to the rule's page; the finding's message itself is in the
+ * diagnostic, so it is not repeated.
+ */
 export function layerHover(
   lint: DocumentLint,
   document: TextDocument,
   offset: number,
   batchSize: number,
   docsHref: (ruleId: string) => string,
+  measured: MeasuredResults,
 ): Hover | null {
   if (!lint.analysis || lint.text !== document.getText()) return null;
   for (const model of lint.analysis.models) {
+    // A layer made by a helper in another file (`callSpan.file`) has its offsets there.
     const layers = model.layers.filter(
-      (l) => l.callSpan.start <= offset && offset <= l.callSpan.end,
+      (l) => !l.callSpan.file && l.callSpan.start <= offset && offset <= l.callSpan.end,
     );
     if (layers.length === 0) continue;
+    const indices = layers.map((l) => l.index);
     const estimates = estimatesOf(model, batchSize);
     const lines = [headline(model, layers)];
     lines.push(estimateLine(layers.map((l) => estimates.get(l.index))));
-    const ruleIds = [
-      ...new Set(
-        lint.messages
-          .filter((m) => m.model === model.name && layers.some((l) => l.index === m.layerIndex))
-          .map((m) => m.ruleId),
-      ),
-    ];
-    if (ruleIds.length > 0) {
-      lines.push(`Flagged by ${ruleIds.map((id) => `[${id}](${docsHref(id)})`).join(', ')}`);
+    const result = measured.get(document.uri, model.name, model.variant?.id);
+    if (result) {
+      const stale = isStaleFor(result, document) ? ' (before your last edit)' : '';
+      lines.push(...measuredHoverLines(result, indices).map((line) => line + stale));
+    } else {
+      lines.push('Not probed yet: "Probe gradients" above the model measures the real gradients.');
     }
-    lines.push('Measure the real gradients: "Probe gradients" above the model.');
+    const seen = new Set<string>();
+    for (const m of lint.messages) {
+      if (m.model !== model.name || m.layerIndex === undefined || !indices.includes(m.layerIndex))
+        continue;
+      if (seen.has(m.ruleId)) continue;
+      seen.add(m.ruleId);
+      const link = `[${m.ruleId}](${docsHref(m.ruleId)})`;
+      lines.push(m.detail ? `${link}: ${escapeMarkdown(m.detail)}` : `Flagged by ${link}`);
+    }
     const [first] = layers;
     return {
       contents: { kind: MarkupKind.Markdown, value: lines.join('\n\n') },
@@ -73,8 +91,15 @@ function estimateLine(found: (LayerEstimate | undefined)[]): string {
   return `Static estimate: gradient norm ≈ ${rangeText(ratios)}× the output layer's over these layers`;
 }
 
-/** Above each model: "Probe gradients" (run by the client) and its finding count. */
-export function modelLenses(lint: DocumentLint, document: TextDocument): CodeLens[] {
+/**
+ * Above each model (one set per variant of a builder with several paths): "Probe gradients" (a
+ * command the client runs), its finding count, and after a probe its verdict.
+ */
+export function modelLenses(
+  lint: DocumentLint,
+  document: TextDocument,
+  measured: MeasuredResults,
+): CodeLens[] {
   if (!lint.analysis) return [];
   const positions = lint.text === document.getText() ? document : null;
   const lenses: CodeLens[] = [];
@@ -85,22 +110,44 @@ export function modelLenses(lint: DocumentLint, document: TextDocument): CodeLen
       document.lineCount - 1,
     );
     const range: Range = { start: { line, character: 0 }, end: { line, character: 0 } };
+    const variant = model.variant;
+    const probeArgs = [document.uri, model.name, model.span.line, ...(variant ? [variant.id] : [])];
     lenses.push({
       range,
       command: {
-        title: 'Probe gradients',
+        title: variant ? `Probe ${variant.label}` : 'Probe gradients',
         command: PROBE_COMMAND,
-        arguments: [document.uri, model.name, model.span.line],
+        arguments: probeArgs,
       },
     });
-    const count = lint.messages.filter((m) => m.model === model.name).length;
+    const count = lint.messages.filter(
+      (m) => m.model === model.name && (!variant || !m.variants || m.variants.includes(variant.id)),
+    ).length;
     const stale = lint.stale ? ' (stale: the file does not parse)' : '';
-    lenses.push({
-      range,
-      command: { title: `${findingsTitle(count)}${stale}`, command: '' },
-    });
+    lenses.push({ range, command: { title: `${findingsTitle(count)}${stale}`, command: '' } });
+    const result = measured.get(document.uri, model.name, variant?.id);
+    if (result) lenses.push({ range, command: verdictCommand(result, document, probeArgs) });
   }
   return lenses;
+}
+
+function verdictCommand(
+  result: MeasuredResult,
+  document: TextDocument,
+  probeArgs: unknown[],
+): NonNullable<CodeLens['command']> {
+  const { report } = result;
+  if (isStaleFor(result, document))
+    return {
+      title: `measured before your last edit: ${report.verdict} · re-probe`,
+      command: PROBE_COMMAND,
+      arguments: probeArgs,
+    };
+  return {
+    title: `measured: ${report.verdict} (${report.backend}, batch ${report.batchSize})`,
+    command: SHOW_REPORT_COMMAND,
+    arguments: [document.uri, result.model, result.variant],
+  };
 }
 
 function findingsTitle(count: number): string {
@@ -108,7 +155,11 @@ function findingsTitle(count: number): string {
   return `${count} gradient finding${count === 1 ? '' : 's'}`;
 }
 
-/** At the end of each layer line: the static estimate (a loop line shows its range). */
+/**
+ * At the end of each layer line: the static estimate relative to the output layer (a loop line
+ * shows its range). Short: VS Code shows at most 43 characters of hints per line, and a probe's
+ * measurement goes beside it.
+ */
 export function estimateHints(
   lint: DocumentLint,
   document: TextDocument,
@@ -131,8 +182,8 @@ export function estimateHints(
       const end = lineEnd(document, line);
       const label =
         ratios.length === 1
-          ? `∇≈ ${formatNorm(ratios[0])}× output`
-          : `∇≈ ${rangeText(ratios)}× output over ${ratios.length} layers`;
+          ? `∇≈ ${formatNorm(ratios[0])}×`
+          : `∇≈ ${rangeText(ratios)}× over ${ratios.length} layers`;
       hints.push({
         position: end,
         label,
@@ -144,15 +195,6 @@ export function estimateHints(
     }
   }
   return hints;
-}
-
-function lineEnd(document: TextDocument, line: number): { line: number; character: number } {
-  const next =
-    line + 1 < document.lineCount
-      ? document.offsetAt({ line: line + 1, character: 0 })
-      : document.getText().length;
-  const text = document.getText().slice(document.offsetAt({ line, character: 0 }), next);
-  return { line, character: text.replace(/\r?\n$|\r$/, '').length };
 }
 
 const estimateCache = new WeakMap<
@@ -172,17 +214,6 @@ function rangeText(ratios: number[]): string {
   const low = Math.min(...ratios);
   const high = Math.max(...ratios);
   return low === high ? formatNorm(low) : `${formatNorm(low)} … ${formatNorm(high)}`;
-}
-
-/** Compact scientific notation: gradient norms span many orders of magnitude. */
-export function formatNorm(value: number): string {
-  if (Number.isNaN(value)) return 'NaN';
-  if (!Number.isFinite(value)) return value > 0 ? '∞' : '-∞';
-  if (value === 0) return '0';
-  const abs = Math.abs(value);
-  if (abs >= 0.01 && abs < 1000) return String(Number(value.toPrecision(3)));
-  const [mantissa, exponent] = value.toExponential(1).split('e');
-  return `${mantissa.replace(/\.0$/, '')}e${Number(exponent)}`;
 }
 
 /** User text (names, notes) in markdown: shown as typed, never as markup or HTML. */

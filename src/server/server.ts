@@ -5,7 +5,8 @@
  * workspace/configuration, and `.gradientlensrc.json` watching. A handler that fails logs once
  * and answers empty; the server keeps serving.
  */
-import { existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CodeActionKind,
@@ -34,8 +35,20 @@ import {
 } from './code-actions';
 import { toDiagnostics } from './diagnostics';
 import { LintEngine, type DocumentLint } from './engine';
-import { SHOW_DOCS_COMMAND, estimateHints, layerHover, modelLenses } from './features';
-import { CONFIG_FILE, documentKey, isCandidate, lintPath, pathToUri } from './paths';
+import { registerClientRequests } from './client-requests';
+import { estimateHints, layerHover, modelLenses } from './features';
+import { MeasuredResults, measuredHints } from './measured';
+import { monitorAction, MONITOR_KIND } from './monitor-action';
+import {
+  CONFIG_FILE,
+  SOURCE_GLOB,
+  documentKey,
+  isCandidate,
+  lintPath,
+  pathToUri,
+  uriToPath,
+} from './paths';
+import { LINT_STATUS, SHOW_DOCS_COMMAND, type LintStatus } from './protocol';
 import { SECTION, SettingsCache } from './settings';
 
 const DEFAULT_DEBOUNCE_MS = 300;
@@ -59,6 +72,9 @@ export function startServer(connection: Connection): void {
   const timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   const waiters = new Map<string, (() => void)[]>();
   const reported = new Set<string>();
+  const measured = new MeasuredResults();
+  /** The resultId of the last diagnostics report pulled per document. */
+  const reportIds = new Map<string, string>();
   let caps: Capabilities | null = null;
   let settings = new SettingsCache(null);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -124,7 +140,9 @@ export function startServer(connection: Connection): void {
           change: TextDocumentSyncKind.Incremental,
           save: { includeText: false },
         },
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
+        codeActionProvider: {
+          codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, MONITOR_KIND],
+        },
         hoverProvider: true,
         codeLensProvider: { resolveProvider: false },
         inlayHintProvider: true,
@@ -150,7 +168,9 @@ export function startServer(connection: Connection): void {
       });
     if (caps?.watchedFilesRegistration)
       void connection.client.register(DidChangeWatchedFilesNotification.type, {
-        watchers: [{ globPattern: `**/${CONFIG_FILE}` }],
+        // Config files, and the sources that imports can reach (an edit outside the editor, a
+        // checkout) change the models of the files that import them.
+        watchers: [{ globPattern: `**/${CONFIG_FILE}` }, { globPattern: SOURCE_GLOB }],
       });
   });
 
@@ -191,14 +211,12 @@ export function startServer(connection: Connection): void {
         );
       }
       lints.set(key, lint);
+      void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       const set = toDiagnostics(lint, document, docsHref);
       recorded.set(key, set.recorded);
       if (!caps?.pullDiagnostics)
         void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
-      if (caps?.codeLensRefresh)
-        void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-      if (caps?.inlayHintRefresh)
-        void connection.languages.inlayHint.refresh().catch(() => undefined);
+      refreshViews();
     } finally {
       for (const wake of waiters.get(key) ?? []) wake();
       waiters.delete(key);
@@ -214,6 +232,21 @@ export function startServer(connection: Connection): void {
     if (!timers.has(key)) schedule(document, 0);
     await new Promise<void>((resolve) => waiters.set(key, [...(waiters.get(key) ?? []), resolve]));
     return lints.get(key);
+  }
+
+  function refreshViews(): void {
+    if (caps?.codeLensRefresh)
+      void connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (caps?.inlayHintRefresh)
+      void connection.languages.inlayHint.refresh().catch(() => undefined);
+  }
+
+  /** Open documents whose analysis read a file that changed are linted again. */
+  function relintDependents(paths: readonly string[]): void {
+    const affected = new Set(paths);
+    for (const document of documents.all()) {
+      if (affected.has(uriToPath(document.uri) ?? '')) schedule(document, 0);
+    }
   }
 
   function relintAll(): void {
@@ -233,13 +266,19 @@ export function startServer(connection: Connection): void {
       if (config.run === 'onType') schedule(e.document, debounceMs);
     });
   });
-  documents.onDidSave((e) => schedule(e.document, 0));
+  documents.onDidSave((e) => {
+    schedule(e.document, 0);
+    const path = uriToPath(e.document.uri);
+    if (path) relintDependents(engine.fileChanged(path, e.document.getText()));
+  });
   documents.onDidClose((e) => {
     const key = documentKey(e.document.uri);
     clearTimeout(timers.get(key)?.timer);
     timers.delete(key);
     lints.delete(key);
     recorded.delete(key);
+    measured.forget(e.document.uri);
+    reportIds.delete(key);
     settings.forget(e.document.uri);
     // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
     if (!caps?.pullDiagnostics)
@@ -252,10 +291,23 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onDidChangeWatchedFiles((params) => {
-    const changes = Array.isArray(params?.changes) ? params.changes : [];
-    if (!changes.some((c) => typeof c?.uri === 'string' && c.uri.endsWith(CONFIG_FILE))) return;
-    engine.resetConfigFiles();
-    relintAll();
+    void guard('file watching', undefined, () => {
+      const changes = (Array.isArray(params?.changes) ? params.changes : []).filter(
+        (c) => typeof c?.uri === 'string',
+      );
+      if (changes.some((c) => c.uri.endsWith(CONFIG_FILE))) {
+        engine.resetConfigFiles();
+        relintAll();
+      }
+      const dependents: string[] = [];
+      for (const change of changes) {
+        const path = uriToPath(change.uri);
+        // An open document is the editor's: its buffer, not the disk, is what it lints.
+        if (!path || documents.get(change.uri) || change.uri.endsWith(CONFIG_FILE)) continue;
+        dependents.push(...engine.fileChanged(path, readIfPresent(path)));
+      }
+      relintDependents(dependents);
+    });
   });
 
   connection.languages.diagnostics.on(async (params) => {
@@ -266,10 +318,16 @@ export function startServer(connection: Connection): void {
       const lint = await currentLint(document);
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
-      return {
-        kind: DocumentDiagnosticReportKind.Full,
-        items: toDiagnostics(lint, latest, docsHref).diagnostics,
-      };
+      const items = toDiagnostics(lint, latest, docsHref).diagnostics;
+      // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
+      // then neither parses nor converts the list again, whatever its length.
+      const key = documentKey(latest.uri);
+      const resultId = createHash('sha1').update(JSON.stringify(items)).digest('base64');
+      const previous = reportIds.get(key);
+      reportIds.set(key, resultId);
+      if (params.previousResultId === resultId && previous === resultId)
+        return { kind: DocumentDiagnosticReportKind.Unchanged, resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
     });
   });
 
@@ -309,6 +367,11 @@ export function startServer(connection: Connection): void {
         );
         if (action) actions.push(action);
       }
+      // The light bulb (no `only`) offers it too; it costs a parse only on a line with a fit call.
+      if (only === undefined || wants(only, MONITOR_KIND)) {
+        const action = monitorAction(document, lintPath(document.uri), params.range);
+        if (action) actions.push(action);
+      }
       return actions;
     }),
   );
@@ -320,7 +383,14 @@ export function startServer(connection: Connection): void {
       const lint = await currentLint(document);
       if (!lint) return null;
       const { batchSize } = await settings.get(document.uri);
-      return layerHover(lint, document, document.offsetAt(params.position), batchSize, docsHref);
+      return layerHover(
+        lint,
+        document,
+        document.offsetAt(params.position),
+        batchSize,
+        docsHref,
+        measured,
+      );
     }),
   );
 
@@ -330,7 +400,7 @@ export function startServer(connection: Connection): void {
       if (!document || !(await settings.get(document.uri)).codeLens) return [];
       // While typing, the last lint serves (the refresh after the next lint updates the lenses).
       const lint = lints.get(documentKey(document.uri)) ?? (await currentLint(document));
-      return lint ? modelLenses(lint, document) : [];
+      return lint ? modelLenses(lint, document, measured) : [];
     }),
   );
 
@@ -341,7 +411,10 @@ export function startServer(connection: Connection): void {
       const config = await settings.get(document.uri);
       if (!config.inlineHints) return [];
       const lint = await currentLint(document);
-      return lint ? estimateHints(lint, document, params.range, config.batchSize) : [];
+      return [
+        ...(lint ? estimateHints(lint, document, params.range, config.batchSize) : []),
+        ...measuredHints(measured.forDocument(document.uri), document, params.range),
+      ];
     }),
   );
 
@@ -360,8 +433,47 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  registerClientRequests(connection, {
+    documents,
+    engine,
+    measured,
+    settings: (uri) => settings.get(uri),
+    currentLint,
+    docsHref,
+    guard,
+    refreshViews,
+  });
+
   documents.listen(connection);
   connection.listen();
+}
+
+export function lintStatus(uri: string, lint: DocumentLint): LintStatus {
+  const counts = { errors: 0, warnings: 0, infos: 0 };
+  for (const m of lint.messages) {
+    if (m.severity === 'error') counts.errors++;
+    else if (m.severity === 'warning') counts.warnings++;
+    else counts.infos++;
+  }
+  const parseError = lint.parseError
+    ? `line ${lint.parseError.line}: ${lint.parseError.message}`
+    : null;
+  return {
+    uri,
+    version: lint.version,
+    analysed: lint.analysed,
+    counts,
+    parseError,
+    stale: lint.stale,
+  };
+}
+
+function readIfPresent(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /** docs/rules of the installed package: beside dist/ when bundled, two levels up from sources. */

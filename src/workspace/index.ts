@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { analyze, type LoadedModule, type ModuleHost } from '../analysis';
+import { analyze, isPythonFile, type LoadedModule, type ModuleHost } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
 import { mayRead, resolveSpecifier } from './resolve';
@@ -96,7 +96,8 @@ class WorkspaceIndex implements Workspace {
     const text = entry?.text ?? '';
     const reads = new Map<string, string>();
     reads.set(file, entry?.hash ?? '');
-    const result = mentionsTfjs(text)
+    // Python files have no cross-file resolution yet: they are analysed alone.
+    const result = !isPythonFile(file) && mentionsTfjs(text)
       ? analyze(text, file, {
           modules: this.moduleHost(reads),
           ...programOption(entry && this.parse(file, entry).program),

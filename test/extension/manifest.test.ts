@@ -6,12 +6,22 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const docs = readFileSync(join(root, 'docs', 'extension.md'), 'utf8');
-const extensionSource = readdirSync(join(root, 'src', 'extension'))
-  .map((f) => readFileSync(join(root, 'src', 'extension', f), 'utf8'))
-  .join('\n');
+const sourcesOf = (dir: string) =>
+  readdirSync(join(root, 'src', dir))
+    .map((f) => readFileSync(join(root, 'src', dir, f), 'utf8'))
+    .join('\n');
+const extensionSource = sourcesOf('extension');
+const serverSource = sourcesOf('server');
 
-test('every contributed command is registered by the extension', () => {
+test('every contributed command is registered by the extension, or run by the server', () => {
+  // The server's executeCommandProvider commands are registered in VS Code by the language client.
+  const byServer = /executeCommandProvider: \{ commands: \[([^\]]*)\]/.exec(serverSource)?.[1];
+  assert.match(byServer ?? '', /SHOW_DOCS_COMMAND/);
   for (const { command } of pkg.contributes.commands) {
+    if (command === 'gradientLens.showRuleDocs') {
+      assert.match(serverSource, /SHOW_DOCS_COMMAND = 'gradientLens\.showRuleDocs'/);
+      continue;
+    }
     const registered = new RegExp(`registerCommand\\(\\s*'${command.replace('.', '\\.')}'`);
     assert.match(extensionSource, registered, `${command} is registered`);
   }
@@ -43,9 +53,10 @@ test('every setting has a default and a description, is resource-scoped and docu
     );
     assert.equal(spec.scope, 'resource', `${key} is read per resource`);
     assert.ok(docs.includes(`\`${key}\``), `${key} in docs/extension.md`);
+    const name = `'${key.replace('gradientLens.', '')}'`;
     assert.ok(
-      extensionSource.includes(`'${key.replace('gradientLens.', '')}'`),
-      `${key} is read by the extension`,
+      extensionSource.includes(name) || serverSource.includes(name),
+      `${key} is read by the extension or the server`,
     );
   }
 });
@@ -56,10 +67,11 @@ test('activation, workspace trust and the fix-all kind are declared', () => {
     'onLanguage:typescript',
     'onLanguage:javascriptreact',
     'onLanguage:typescriptreact',
+    'onLanguage:python',
   ]);
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.equal(pkg.main, './dist/extension.js');
-  assert.ok(extensionSource.includes("SourceFixAll.append('gradientLens')"));
+  assert.ok(serverSource.includes("FIX_ALL_KIND = 'source.fixAll.gradientLens'"));
 });
 
 test('the directive grammar is injected into JS and TS and names the directive scope', () => {

@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { escapeHtml, renderPanelHtml, type PanelView } from '../../src/extension/panel-html';
 import { renderReportBody } from '../../src/report';
 import { parseWebviewMessage } from '../../src/extension/panel-messages';
-import { minimalEdit } from '../../src/extension/text-diff';
 import type { ProbeReport } from '../../src/probe/types';
 import type { LintMessage } from '../../src/rules/types';
 
@@ -141,18 +140,4 @@ test('webview messages are validated before use', () => {
   ]) {
     assert.equal(parseWebviewMessage(bad), null, JSON.stringify(bad));
   }
-});
-
-test('a whole-file fix becomes one minimal edit', () => {
-  assert.equal(minimalEdit('abc', 'abc'), null);
-  assert.deepEqual(minimalEdit('a sigmoid b', 'a relu b'), { start: 2, end: 9, text: 'relu' });
-  assert.deepEqual(minimalEdit('ab', 'aXb'), { start: 1, end: 1, text: 'X' });
-  assert.deepEqual(minimalEdit('aXXb', 'ab'), { start: 1, end: 3, text: '' });
-  assert.deepEqual(minimalEdit('aaa', 'aaaa'), { start: 3, end: 3, text: 'a' });
-  const before = 'x😀y';
-  const after = 'x😃y';
-  const edit = minimalEdit(before, after);
-  assert.ok(edit);
-  assert.equal(before.slice(0, edit.start) + edit.text + before.slice(edit.end), after);
-  assert.equal(edit.start, 1, 'the edit does not split the surrogate pair');
 });

@@ -1,16 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  findingsLensTitle,
-  formatNorm,
-  hoverLines,
-  inlineHints,
   statusText,
   validateUnknownValue,
-  verdictLensTitle,
   withSourceLayerNames,
 } from '../../src/extension/presentation';
 import type { LayerProbe, ProbeReport } from '../../src/probe/types';
+import { formatNorm } from '../../src/report/format';
+import { measuredLabel } from '../../src/server/measured';
 
 function layer(
   index: number,
@@ -81,60 +78,22 @@ test('status text counts risks, or shows a spinner while probing', () => {
     '$(pulse) Gradient Lens: no risks',
   );
   assert.equal(statusText(null, 'model'), '$(sync~spin) Probing model…');
-});
-
-test('CodeLens titles', () => {
-  assert.equal(findingsLensTitle(0), '$(check) no gradient risks found');
-  assert.equal(findingsLensTitle(1), '$(warning) 1 finding');
-  assert.equal(findingsLensTitle(9), '$(warning) 9 findings');
   assert.equal(
-    verdictLensTitle(report([], 'exploding')),
-    '$(flame) measured: exploding (wasm (bundled tfjs 4.22.0), batch 32)',
+    statusText({ errors: 0, warnings: 2, infos: 0 }, null, "line 3: ';' expected."),
+    '$(error) Gradient Lens: does not parse',
   );
 });
 
-test('inline hints: one per source line; a loop line shows the range over its layers', () => {
-  const hints = inlineHints(
-    report([
-      layer(0, 5, 1e-7, 'vanishing'),
-      layer(1, 6, 2e-3, 'healthy'),
-      layer(2, 6, 4e-2, 'healthy'),
-      layer(3, null, 0.5, 'healthy'),
-      layer(4, 9, null, 'healthy'),
-    ]),
+test('measured hints: one label per source line; a loop line shows the range over its layers', () => {
+  assert.equal(measuredLabel([layer(0, 5, 1e-7, 'vanishing')]), '∇ 1e-7 (2e-7×) vanishing');
+  assert.equal(
+    measuredLabel([layer(1, 6, 2e-3, 'healthy'), layer(2, 6, 4e-2, 'healthy')]),
+    '∇ 2e-3 … 0.04 over 2 layers healthy',
   );
-  assert.deepEqual([...hints.keys()], [5, 6]);
-  assert.equal(hints.get(5), '∇ 1e-7 (2e-7× output) ⚠ vanishing');
-  assert.equal(hints.get(6), '∇ 2e-3 … 0.04 over 2 layers ✓ healthy');
-});
-
-test('hover lines: estimate, measurement, findings, or a hint to probe', () => {
-  assert.deepEqual(
-    hoverLines({
-      factory: 'dense',
-      index: 0,
-      estimate: { ratio: 2e-6 },
-      measured: [layer(0, 5, 1e-7, 'vanishing')],
-      findings: [{ ruleId: 'saturating-activation', message: 'sigmoid saturates' }],
-    }),
-    [
-      '**Gradient Lens** · layer 0 (`dense`)',
-      "Static estimate: gradient norm ≈ 2e-6× the output layer's",
-      'Last probe: ∇ 1e-7 (2e-7× output), vanishing, 25% saturated',
-      '⚠ sigmoid saturates (saturating-activation)',
-    ],
+  assert.equal(
+    measuredLabel([layer(1, 6, 2e-3, 'healthy'), layer(2, 6, 4e-2, 'exploding')]),
+    '∇ 2e-3 … 0.04 over 2 layers exploding',
   );
-  const unprobed = hoverLines({
-    factory: 'lstm',
-    index: 1,
-    estimate: { ratio: null, note: 'recurrent' },
-    measured: [],
-    findings: [],
-  });
-  assert.deepEqual(unprobed.slice(1), [
-    'Static estimate: not available (recurrent)',
-    'Not probed yet: use "Probe gradients" above the model.',
-  ]);
 });
 
 test('values typed for unresolved expressions are validated like --set values', () => {

@@ -1,19 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  allowProjectTfjs,
-  readSettings,
-  settingsLintConfig,
-} from '../../src/extension/settings-map';
+import { allowProjectTfjs, readSettings } from '../../src/extension/settings-map';
+import { readSettings as readServerSettings } from '../../src/server/settings';
 
 const from = (values: Record<string, unknown>) =>
   readSettings(<T>(key: string) => values[key] as T | undefined);
 
 test('defaults match the documented settings', () => {
   const s = from({});
-  assert.equal(s.enable, true);
-  assert.equal(s.run, 'onType');
-  assert.deepEqual(s.rules, {});
   assert.deepEqual(s.probe, {
     batchSize: 32,
     steps: 1,
@@ -24,14 +18,17 @@ test('defaults match the documented settings', () => {
     useWorkspaceTfjs: true,
   });
   assert.deepEqual(s.thresholds, { vanishingRatio: 1e-3, explodingRatio: 70, maxUpdateRatio: 1 });
-  assert.equal(s.inlineHints, true);
-  assert.equal(s.codeLens, true);
+  // The lint settings are the server's (pulled through workspace/configuration).
+  const lint = readServerSettings({});
+  assert.equal(lint.enable, true);
+  assert.equal(lint.run, 'onType');
+  assert.deepEqual(lint.rules, {});
+  assert.equal(lint.inlineHints, true);
+  assert.equal(lint.codeLens, true);
 });
 
 test('user values are used, clamped to sane ranges, and bad types fall back to defaults', () => {
   const s = from({
-    enable: false,
-    run: 'onSave',
     'probe.batchSize': 8.6,
     'probe.steps': 1000,
     'probe.timeoutSeconds': 5,
@@ -40,10 +37,7 @@ test('user values are used, clamped to sane ranges, and bad types fall back to d
     'thresholds.vanishingRatio': 'tiny',
     'thresholds.explodingRatio': 100,
     'thresholds.maxUpdateRatio': 0.25,
-    inlineHints: false,
   });
-  assert.equal(s.enable, false);
-  assert.equal(s.run, 'onSave');
   assert.equal(s.probe.batchSize, 9);
   assert.equal(s.probe.steps, 100);
   assert.equal(s.probe.timeoutMs, 5000);
@@ -54,7 +48,6 @@ test('user values are used, clamped to sane ranges, and bad types fall back to d
   assert.equal(s.thresholds.maxUpdateRatio, 0.25);
   assert.equal(from({ 'thresholds.maxUpdateRatio': 'big' }).thresholds.maxUpdateRatio, 1);
   assert.equal(from({ 'thresholds.maxUpdateRatio': -3 }).thresholds.maxUpdateRatio, 1e-12);
-  assert.equal(s.inlineHints, false);
   assert.equal(from({ 'probe.backend': 'tpu' }).probe.backend, 'auto');
 });
 
@@ -62,12 +55,4 @@ test('the workspace tfjs loads only when allowed in settings and the workspace i
   assert.equal(allowProjectTfjs(from({}), true), true);
   assert.equal(allowProjectTfjs(from({}), false), false);
   assert.equal(allowProjectTfjs(from({ 'probe.useWorkspaceTfjs': false }), true), false);
-});
-
-test('rules pass through in the config file shape for the engine to validate', () => {
-  const rules = { 'saturating-activation': ['error', { minDepth: 3 }] };
-  assert.deepEqual(settingsLintConfig(from({ rules, reportUnusedDirectives: true })), {
-    rules,
-    reportUnusedDirectives: true,
-  });
 });

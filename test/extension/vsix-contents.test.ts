@@ -31,7 +31,8 @@ function expectedFiles(): Map<string, string> {
   need(manifest.main, 'package.json main');
   if (manifest.icon) need(manifest.icon, 'package.json icon');
   for (const grammar of manifest.contributes.grammars ?? []) need(grammar.path, 'a grammar');
-  need('dist/engine.js', 'loaded lazily by src/extension/engine.ts');
+  // vscode-languageclient is bundled into dist/extension.js (no node_modules in the package).
+  need('dist/server.js', 'the language server the client starts (src/extension/client.ts)');
   need('dist/probe-worker.js', 'the probe process (src/probe/client.ts)');
   for (const wasm of [
     'tfjs-backend-wasm',
@@ -43,7 +44,8 @@ function expectedFiles(): Map<string, string> {
   need('dist/media/report.js', 'the probe panel (src/extension/panel.ts)');
   need('dist/media/report.css', 'the probe panel (src/extension/panel.ts)');
   need('dist/media/monitor.js', 'the training view (src/extension/monitor-view.ts)');
-  for (const rule of rules) need(`docs/rules/${rule.id}.md`, 'Show Rule Documentation');
+  for (const rule of rules)
+    need(`docs/rules/${rule.id}.md`, "the server's docs links, shown rendered");
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
   for (const [, image] of readme.matchAll(/!\[[^\]]*\]\(((?!https?:)[^)\s]+)\)/g)) {
     need(image, 'an image of the README');
@@ -66,6 +68,16 @@ test(
     const missing = [...expected.keys()].filter((file) => !files.includes(file));
     assert.deepEqual(extra, [], 'packed but not used by the extension');
     assert.deepEqual(missing, [], 'used by the extension but not packed');
+  },
+);
+
+test(
+  'the client bundle carries vscode-languageclient (the package has no node_modules)',
+  { skip: !built && 'run "npm run build" first: dist/ is missing' },
+  () => {
+    const bundle = readFileSync(join(root, 'dist', 'extension.js'), 'utf8');
+    assert.doesNotMatch(bundle, /require\(["']vscode-languageclient/);
+    assert.match(bundle, /exports\d*\.LanguageClient = /);
   },
 );
 

@@ -11,7 +11,7 @@ import { applyEdits } from '../../src/lint/fix';
 import { gradientMonitor } from '../../src/monitor';
 import type { StartRecord } from '../../src/monitor/records';
 import { layerHint, mapLogToSource } from '../../src/extension/monitor-map';
-import { monitorInsertion } from '../../src/extension/monitor-insert';
+import { monitorInsertion } from '../../src/lint/monitor-insert';
 import { cpu } from './models';
 
 before(cpu);

@@ -1,4 +1,4 @@
-/* global document, getComputedStyle -- page.evaluate callbacks run in the browser */
+/* global document -- page.evaluate callbacks run in the browser */
 // Drives the VS Code workbench in Chromium the way a user does: keyboard, clicks, what is on screen.
 import { chromium } from 'playwright-core';
 
@@ -184,23 +184,6 @@ export class Workbench {
         .map((el) => el.textContent.replace(/\u00a0/g, ' ').trim())
         .filter((t) => t !== ''),
     );
-  }
-
-  /** Text injected after line ends by decorations (rendered through CSS ::after content). */
-  async afterLineTexts() {
-    return this.page.evaluate(() => {
-      const out = [];
-      for (const el of document.querySelectorAll('.editor-instance .view-lines span')) {
-        for (const pseudo of ['::after', '::before']) {
-          const content = getComputedStyle(el, pseudo).content;
-          if (content && content !== 'none' && content !== 'normal' && content !== '""') {
-            out.push(content.replace(/^"|"$/g, '').replace(/\\"/g, '"'));
-          }
-        }
-        if (el.className.includes('ced-') && el.textContent.trim()) out.push(el.textContent.trim());
-      }
-      return out;
-    });
   }
 
   /** The webview frame whose document has `selector`, searching every nested frame. */

@@ -2,7 +2,7 @@
  * The "Add training monitor" action on a `model.fit(...)` / `model.fitDataset(...)` call: text edits
  * that import gradient-lens/monitor (an import or a require, as the file already does) and add
  * `gradientMonitor(model, { logFile })` to the call's callbacks, keeping any callbacks already there.
- * Plain text in, edits out (no vscode); runs in the engine bundle because it parses.
+ * Plain text in, edits out; the language server offers it as a code action (it parses).
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { parseSource } from '../analysis/js/parse';

@@ -9,7 +9,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isPythonFile } from '../analysis';
 import { parseSource } from '../analysis/js/parse';
 import { parsePython } from '../analysis/python/parse';
-import { logicalLineEnd } from '../lint/bracket-extent';
+import { logicalLineEnd } from './bracket-extent';
 import type { Span } from '../analysis/ir';
 import type { TextEdit } from '../rules/types';
 

@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { disableForFileEdit, disableForLineEdit } from '../../src/extension/directives';
+import { disableForFileEdit, disableForLineEdit as disableAt } from '../../src/lint/disable-edits';
 import type { TextEdit } from '../../src/rules/types';
+
+/** Disable `ruleId` for a finding at the start of the 0-based `line` (of code that is not a model). */
+function disableForLineEdit(source: string, line: number, ruleId: string): TextEdit | null {
+  const starts = [0];
+  for (let i = 0; i < source.length; i++) if (source[i] === '\n') starts.push(i + 1);
+  const start = starts[Math.min(line, starts.length - 1)];
+  const span = { start, end: start, line: line + 1, column: 1, endLine: line + 1, endColumn: 1 };
+  return disableAt(source, 'test.js', span, ruleId);
+}
 
 function apply(source: string, edit: TextEdit | null): string {
   assert.ok(edit, 'expected an edit');

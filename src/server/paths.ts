@@ -52,4 +52,4 @@ export function isCandidate(languageId: string, uri: string): boolean {
 export const CONFIG_FILE = '.gradientlensrc.json';
 
 /** The sources an import can reach, watched so that importers follow their changes on disk. */
-export const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
+export const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py}';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runLint } from '../src/cli/commands/lint';
 import { main } from '../src/cli/main';
-import { autoConcurrency } from '../src/lint/pool';
+import { autoConcurrency, LintPool } from '../src/lint/pool';
 import { generateModelFile } from './lint/model-code';
 
 const temp = mkdtempSync(join(tmpdir(), 'gl-scale-'));
@@ -56,6 +56,44 @@ test(
     assert.equal(two.out, one.out);
     assert.ok(messagesOf(one.out, 'model0.ts').length > 0, 'the generated files have findings');
     assert.equal((await lint(dir, '--concurrency', 'auto')).out, one.out);
+  },
+);
+
+test(
+  '--stats says per thread where the time went, on stderr; stdout is unchanged',
+  { skip: !workerBuilt && 'run "npm run build" first: dist/lint-worker.js is missing' },
+  async () => {
+    const dir = project('stats', 40);
+    const plain = await lint(dir, '--concurrency', '2');
+    const withStats = await lint(dir, '--concurrency', '2', '--stats');
+    assert.equal(withStats.out, plain.out);
+    assert.match(
+      withStats.err,
+      /^gradient-lens lint --stats: 40 files, 40 linted .* on 2 lint threads/,
+    );
+    assert.match(withStats.err, /main thread: discover [\d.]+ s, configure [\d.]+ s/);
+    const threads = withStats.err.split('\n').filter((line) => /^ {2}thread \d: /.test(line));
+    assert.equal(threads.length, 2);
+    const files = threads.map((line) => Number(/ (\d+) files in \d+ batches/.exec(line)?.[1]));
+    assert.equal(files[0] + files[1], 40, 'every file linted on one of the threads');
+    if (process.platform === 'linux') assert.match(threads[0], /CPU [\d.]+ s, waited for a core/);
+    const single = await lint(dir, '--stats');
+    assert.match(single.err, /on the main thread/);
+  },
+);
+
+test(
+  'a file that vanishes before a worker reads it is a one-line error, not a hang',
+  { skip: !workerBuilt && 'run "npm run build" first: dist/lint-worker.js is missing' },
+  async () => {
+    const pool = new LintPool(2, { fix: false, cwd: temp, stats: false });
+    const missing = join(temp, 'gone', 'model.ts');
+    await assert.rejects(
+      pool.lint([{ file: missing, config: { rules: {} } }]),
+      new RegExp(`cannot read ${missing}: ENOENT`),
+    );
+    const stats = await pool.close();
+    assert.equal(stats.length, 2);
   },
 );
 

@@ -80,6 +80,15 @@ test('the tarball has no dependencies and ships the wasm files beside the probe 
       ),
   );
   assert.deepEqual(unexpected, [], 'only what runs (no sources, tests, maps)');
+
+  // The README states the tarball's size (decimal MB): it must stay true within 5 %.
+  const stated = /The tarball is ([\d.]+) MB/.exec(readFileSync(join(root, 'README.md'), 'utf8'));
+  assert.ok(stated, 'the README states the tarball size as "The tarball is N MB"');
+  const actual = statSync(tarball).size / 1e6;
+  assert.ok(
+    Math.abs(actual - Number(stated[1])) / actual <= 0.05,
+    `README says ${stated[1]} MB, the tarball is ${actual.toFixed(2)} MB`,
+  );
 });
 
 test('npx gradient-lens --version, lint, models and probe (bundled tfjs on wasm)', () => {

@@ -35,6 +35,39 @@ export function expect2(
   variance: number,
   covariance: number,
 ): number {
+  const key = `${functionId(f)} ${functionId(g)} ${mean} ${variance} ${covariance}`;
+  let value = expectations.get(key);
+  if (value === undefined) {
+    value = quadrature2(f, g, mean, variance, covariance);
+    if (expectations.size >= MAX_REMEMBERED) expectations.clear();
+    expectations.set(key, value);
+  }
+  return value;
+}
+
+/**
+ * Models share layers (the same activation at the same scale, layer after layer, file after
+ * file), and a rule's what-if estimates repeat the model's own: remembered expectations save the
+ * 3,600-point sums and the garbage their calls leave.
+ */
+const expectations = new Map<string, number>();
+const MAX_REMEMBERED = 50_000;
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 0;
+
+function functionId(f: object): number {
+  let id = functionIds.get(f);
+  if (id === undefined) functionIds.set(f, (id = nextFunctionId++));
+  return id;
+}
+
+function quadrature2(
+  f: (z: number) => number,
+  g: (z: number) => number,
+  mean: number,
+  variance: number,
+  covariance: number,
+): number {
   const { points, weights } = rule();
   const shared = Math.sqrt(Math.min(Math.max(covariance, 0), Math.max(variance, 0)));
   const own = Math.sqrt(Math.max(variance - shared * shared, 0));

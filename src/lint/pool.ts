@@ -1,31 +1,67 @@
 /**
  * `--concurrency N`: lints files on N worker threads (dist/lint-worker.js), each running the same
- * lintSource() as the main thread. Files go out in small batches to whichever worker is free, so a
- * slow file does not hold the others up; results come back in input order.
+ * lintSource() as the main thread. The main thread only discovers files, formats and collects: the
+ * workers read the files themselves and keep one workspace each across batches. Files go out in
+ * small batches to whichever worker is free, so a slow file does not hold the others up; results
+ * come back in input order. Workers start when the pool is made, so they load the engine while the
+ * main thread is still discovering files.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LintConfig } from './config';
+import type { ThreadTime } from './thread-time';
 import type { LintResult } from './types';
 
 export interface LintTask {
   file: string;
-  source: string;
   config: LintConfig;
+  /** The file's text when the main thread already read it (to look it up in the cache). */
+  source?: string;
 }
 
-export interface WorkerRequest {
-  tasks: LintTask[];
+export interface WorkerOptions {
   fix: boolean;
   /** The CLI's working directory: the workspace root when a file is in no project. */
   cwd: string;
+  /** Measure message sizes too (`--stats`); the rest is always counted, it costs nothing. */
+  stats: boolean;
 }
 
-export type WorkerReply = { ok: true; results: LintResult[] } | { ok: false; message: string };
+export type ToWorker = { kind: 'lint'; tasks: LintTask[] } | { kind: 'finish' };
 
-const BATCH = 20;
+export type FromWorker =
+  | { kind: 'ready' }
+  | { kind: 'results'; results: LintResult[]; busyMs: number; bytes: number }
+  | { kind: 'finished'; stats: WorkerSelfStats }
+  | { kind: 'error'; message: string };
+
+/** What a worker measures of itself. */
+export interface WorkerSelfStats {
+  /** From the thread's start to its first message: loading the engine bundle. */
+  startMs: number;
+  time: ThreadTime | null;
+  gcMs: number;
+  gcCount: number;
+}
+
+export interface WorkerStats extends WorkerSelfStats {
+  files: number;
+  batches: number;
+  /** Time spent linting (reading, analysing, rules), summed over batches. */
+  busyMs: number;
+  /** Ready but without work: waiting for the main thread or for the last batches of others. */
+  idleMs: number;
+  /** Size of the results sent back, as JSON (only measured with `stats`). */
+  replyBytes: number;
+}
+
+/**
+ * Files per message. Large enough that a round trip is rare next to the linting; small enough that
+ * the last batches split evenly between threads.
+ */
+const BATCH = 16;
 /** Below this many files per thread, starting a thread (loading the parser) costs more than it saves. */
 const FILES_PER_THREAD = 100;
 
@@ -34,52 +70,138 @@ export function autoConcurrency(fileCount: number, cores = availableParallelism(
   return Math.max(1, Math.min(cores, Math.floor(fileCount / FILES_PER_THREAD)));
 }
 
-export async function lintInWorkers(
-  tasks: readonly LintTask[],
-  fix: boolean,
-  threads: number,
-  cwd: string,
-): Promise<LintResult[]> {
-  const script = findWorkerScript();
-  if (!script)
-    throw new Error('the lint worker (dist/lint-worker.js) is missing; run "npm run build"');
-  const results: LintResult[] = new Array(tasks.length);
-  let next = 0;
-  const runWorker = (): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const worker = new Worker(script);
-      // Two batches in flight, so a worker never waits for the round trip to get its next one.
-      const inFlight: number[] = [];
-      const send = (): void => {
-        if (next >= tasks.length) return;
-        inFlight.push(next);
-        const request: WorkerRequest = { tasks: tasks.slice(next, next + BATCH), fix, cwd };
-        next = Math.min(tasks.length, next + BATCH);
-        worker.postMessage(request);
-      };
-      worker.on('message', (reply: WorkerReply) => {
-        if (!reply.ok) {
-          void worker.terminate();
-          reject(new Error(reply.message));
-          return;
-        }
-        const start = inFlight.shift() ?? 0;
-        reply.results.forEach((result, i) => (results[start + i] = result));
-        send();
-        if (inFlight.length === 0) void worker.terminate().then(() => resolve());
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        if (inFlight.length > 0) reject(new Error(`a lint worker exited with ${code}`));
-      });
-      send();
-      send();
-      // Fewer batches than workers: this one got none.
-      if (inFlight.length === 0) void worker.terminate().then(() => resolve());
+export class LintPool {
+  private readonly workers: PoolWorker[];
+
+  constructor(threads: number, options: WorkerOptions) {
+    const script = findWorkerScript();
+    if (!script)
+      throw new Error('the lint worker (dist/lint-worker.js) is missing; run "npm run build"');
+    this.workers = Array.from({ length: threads }, () => new PoolWorker(script, options));
+  }
+
+  /** Lints `tasks` on every worker; results in the order of `tasks`. */
+  async lint(tasks: readonly LintTask[]): Promise<LintResult[]> {
+    const results: LintResult[] = new Array(tasks.length);
+    let next = 0;
+    const take = (): { start: number; tasks: LintTask[] } | null => {
+      if (next >= tasks.length) return null;
+      const start = next;
+      next = Math.min(tasks.length, next + BATCH);
+      return { start, tasks: tasks.slice(start, next) };
+    };
+    // Two lanes per worker: two batches in flight, so a worker never waits for a round trip.
+    const lane = async (worker: PoolWorker): Promise<void> => {
+      for (let batch = take(); batch; batch = take()) {
+        const start = batch.start;
+        (await worker.lint(batch.tasks)).forEach((result, i) => (results[start + i] = result));
+      }
+    };
+    try {
+      await Promise.all(this.workers.flatMap((worker) => [lane(worker), lane(worker)]));
+    } catch (error) {
+      next = tasks.length; // the other lanes take no more
+      await this.close();
+      throw error;
+    }
+    return results;
+  }
+
+  /** Stops every worker; their measurements, in thread order. */
+  async close(): Promise<WorkerStats[]> {
+    return Promise.all(this.workers.map((worker) => worker.finish()));
+  }
+}
+
+interface Pending {
+  resolve: (reply: FromWorker) => void;
+  reject: (error: Error) => void;
+}
+
+/** One worker thread and its counters, as the main thread sees it. */
+class PoolWorker {
+  private readonly worker: Worker;
+  private readyAt: number | null = null;
+  private readonly ready: Promise<void>;
+  /** Replies arrive in the order of the requests: one entry per request sent. */
+  private readonly pending: Pending[] = [];
+  private failure: Error | null = null;
+  private finished: Promise<WorkerStats> | null = null;
+  private readonly counts = { files: 0, batches: 0, busyMs: 0, replyBytes: 0 };
+
+  constructor(script: string, options: WorkerOptions) {
+    this.worker = new Worker(script, { workerData: options });
+    this.ready = this.expect('ready').then(() => {
+      this.readyAt = performance.now();
     });
-  const count = Math.max(1, Math.min(threads, Math.ceil(tasks.length / BATCH)));
-  await Promise.all(Array.from({ length: count }, runWorker));
-  return results;
+    // A thread that fails before anyone waits for it: the failure is reported by lint() or finish().
+    this.ready.catch(() => {});
+    this.worker.on('message', (reply: FromWorker) => {
+      if (reply.kind === 'error') this.fail(new Error(reply.message));
+      else this.pending.shift()?.resolve(reply);
+    });
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`a lint worker exited with ${code}`)));
+  }
+
+  async lint(tasks: LintTask[]): Promise<LintResult[]> {
+    await this.ready;
+    const reply = this.request({ kind: 'lint', tasks }, 'results');
+    const { results, busyMs, bytes } = (await reply) as Extract<FromWorker, { kind: 'results' }>;
+    this.counts.files += results.length;
+    this.counts.batches++;
+    this.counts.busyMs += busyMs;
+    this.counts.replyBytes += bytes;
+    return results;
+  }
+
+  /** Stops the thread (once); what it measured. A thread that failed reports what it counted. */
+  finish(): Promise<WorkerStats> {
+    this.finished ??= this.measure().then((self) => {
+      const lifeMs = this.readyAt === null ? 0 : performance.now() - this.readyAt;
+      void this.worker.terminate();
+      return { ...self, ...this.counts, idleMs: Math.max(0, lifeMs - this.counts.busyMs) };
+    });
+    return this.finished;
+  }
+
+  private async measure(): Promise<WorkerSelfStats> {
+    const none = { startMs: 0, time: null, gcMs: 0, gcCount: 0 };
+    if (this.failure) return none;
+    try {
+      await this.ready;
+      const reply = await this.request({ kind: 'finish' }, 'finished');
+      return (reply as Extract<FromWorker, { kind: 'finished' }>).stats;
+    } catch {
+      return none;
+    }
+  }
+
+  private request(message: ToWorker, kind: FromWorker['kind']): Promise<FromWorker> {
+    const reply = this.expect(kind);
+    this.worker.postMessage(message);
+    return reply;
+  }
+
+  private expect(kind: FromWorker['kind']): Promise<FromWorker> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.pending.push({
+        resolve: (reply) =>
+          reply.kind === kind
+            ? resolve(reply)
+            : reject(new Error(`a lint worker sent "${reply.kind}" where "${kind}" was due`)),
+        reject,
+      });
+    });
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const waiting of this.pending.splice(0)) waiting.reject(error);
+    void this.worker.terminate();
+  }
 }
 
 /** dist/lint-worker.js beside the CLI bundle, or under the repository root from sources. */

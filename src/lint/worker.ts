@@ -1,30 +1,59 @@
-/** A lint worker thread (dist/lint-worker.js): lints the batches of files the CLI sends it. */
-import { parentPort } from 'node:worker_threads';
-import type { WorkerReply, WorkerRequest } from './pool';
+/**
+ * A lint worker thread (dist/lint-worker.js): reads and lints the batches of files the CLI sends
+ * it, with one workspace kept across batches (the files a batch imports are parsed once).
+ */
+import { readFileSync } from 'node:fs';
+import { parentPort, workerData } from 'node:worker_threads';
+import type { FromWorker, LintTask, ToWorker, WorkerOptions } from './pool';
 import { lintSource } from './run-file';
+import { GcWatch, threadTime } from './thread-time';
+import type { LintResult } from './types';
 import { ProjectWorkspaces, workspaceLinter } from '../workspace/node-host';
 
-// One workspace per thread, kept across batches: the files a batch imports are parsed once.
-let workspaces: ProjectWorkspaces | null = null;
+const options = workerData as WorkerOptions;
+const workspaces = new ProjectWorkspaces(options.cwd);
+const gc = new GcWatch().start();
+// Everything above ran when the bundle loaded: the time to here is the thread's start.
+const startMs = performance.now();
 
-parentPort?.on('message', (request: WorkerRequest) => {
-  let reply: WorkerReply;
-  try {
-    workspaces ??= new ProjectWorkspaces(request.cwd);
-    const ws = workspaces;
-    const results = request.tasks.map((task) =>
-      lintSource(
-        task.file,
-        task.source,
-        task.config,
-        request.fix,
-        {},
-        workspaceLinter(ws, task.file, task.config),
-      ),
-    );
-    reply = { ok: true, results };
-  } catch (error) {
-    reply = { ok: false, message: error instanceof Error ? error.message : String(error) };
+parentPort?.on('message', (message: ToWorker) => {
+  if (message.kind === 'finish') {
+    reply({ kind: 'finished', stats: { startMs, time: threadTime(), ...gcStats() } });
+    return;
   }
-  parentPort?.postMessage(reply);
+  try {
+    const started = performance.now();
+    const results = message.tasks.map(lintTask);
+    const busyMs = performance.now() - started;
+    const bytes = options.stats ? JSON.stringify(results).length : 0;
+    reply({ kind: 'results', results, busyMs, bytes });
+  } catch (error) {
+    reply({ kind: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
 });
+reply({ kind: 'ready' });
+
+function lintTask(task: LintTask): LintResult {
+  const source = task.source ?? readSource(task.file);
+  const lint = workspaceLinter(workspaces, task.file, task.config);
+  return lintSource(task.file, source, task.config, options.fix, {}, lint);
+}
+
+/** The same one-line error as the main thread's, for a file that vanished since it was found. */
+function readSource(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new Error(`cannot read ${file}: ${reason}`);
+  }
+}
+
+function gcStats(): { gcMs: number; gcCount: number } {
+  const { ms, count } = gc.stop();
+  return { gcMs: ms, gcCount: count };
+}
+
+function reply(message: FromWorker): void {
+  parentPort?.postMessage(message);
+}

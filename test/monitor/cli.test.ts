@@ -132,6 +132,23 @@ test("HTML: one self-contained file, nonce-only scripts, the log's data escaped"
   assert.match(hostile.stdout, /&lt;img src=x onerror=alert\(1\)&gt;/);
 });
 
+test('--out into a path that cannot be written is a one-line error (exit 2)', async () => {
+  writeFileSync(join(dir, 'a-file'), 'not a folder');
+  const { code, stdout, stderr } = await cli([
+    'runs/explode.jsonl',
+    '--format',
+    'html',
+    '--out',
+    'a-file/report.html',
+  ]);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.match(
+    stderr,
+    /^gradient-lens monitor: cannot write a-file\/report\.html: (ENOTDIR|EEXIST)\n$/,
+  );
+});
+
 test('a log still being written: the half-written last line is ignored', async () => {
   const full = readFileSync(healthyLog, 'utf8').split('\n').filter(Boolean);
   const cut = full.slice(0, 5).join('\n') + '\n' + full[5].slice(0, 40);

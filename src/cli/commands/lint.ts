@@ -16,15 +16,15 @@ import {
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
 import type { LintDependencies } from '../../lint/index';
-import { autoConcurrency, lintInWorkers, type LintTask } from '../../lint/pool';
+import { autoConcurrency, LintPool, type LintTask, type WorkerStats } from '../../lint/pool';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
-import { ProjectWorkspaces, workspaceLinter } from '../../workspace/node-host';
 import type { Rule } from '../../rules/types';
 import { formatters } from '../formatters';
 import { ruleHelpReader } from '../formatters/rule-help';
 import { toolInfo } from '../formatters/tool-info';
 import { EXIT, UsageError, processIO, type CliIO } from '../io';
+import { formatStats, PhaseClock } from './lint-stats';
 
 const usage = `Usage: gradient-lens lint [paths...] [options]
 
@@ -45,6 +45,8 @@ Options:
   --cache                        reuse the results of files unchanged since the last run
                                  (content hash, configuration and version must match)
   --cache-location PATH          the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
+  --stats                        print where the time went (per thread: start, linting, idle,
+                                 CPU time, garbage collection) on stderr
   -h, --help                     show this help
 
 Exit codes: 0 clean, 1 error-level findings or too many warnings, 2 usage/input/internal error.
@@ -58,6 +60,7 @@ interface LintOptions {
   maxWarnings: number | null;
   concurrency: number | 'auto';
   cacheLocation: string | null;
+  stats: boolean;
 }
 
 export async function run(argv: string[], io: CliIO): Promise<number> {
@@ -76,38 +79,116 @@ export async function runLint(
     io.stdout(usage);
     return EXIT.ok;
   }
-  const files = selectFiles(options.paths, io.cwd);
-  // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
-  const loader = new ConfigLoader(rules);
-  const configs = files.map((file) => configFor(file, options, loader));
-  const info = toolInfo();
-  const cache = options.cacheLocation
-    ? new LintCache(options.cacheLocation, `gradient-lens@${info.version}`)
-    : null;
-  const tasks = files.map((file, i): LintTask => ({
-    file,
-    source: readSource(file),
-    config: configs[i],
-  }));
-  const results = await lintTasks(tasks, options, cache, { ...dependencies, rules }, io.cwd);
-  if (cache) {
-    cache.prune();
-    cache.save();
+  const clock = new PhaseClock();
+  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
+  const injected = dependencies.analyze !== undefined || rules !== registry;
+  const threads = new Threads(options, io.cwd, !injected);
+  try {
+    const files = clock.time('discover', () => selectFiles(options.paths, io.cwd));
+    // Every configuration is read before any file is fixed, so a bad one stops the run untouched.
+    const loader = new ConfigLoader(rules);
+    const configs = clock.time('configure', () =>
+      files.map((file) => configFor(file, options, loader)),
+    );
+    const info = toolInfo();
+    const cache = options.cacheLocation
+      ? new LintCache(options.cacheLocation, `gradient-lens@${info.version}`)
+      : null;
+    // Only the cache needs the texts here; otherwise each file is read where it is linted.
+    const tasks = clock.time('read', () =>
+      files.map((file, i): LintTask => {
+        const task: LintTask = { file, config: configs[i] };
+        if (cache) task.source = readSource(file);
+        return task;
+      }),
+    );
+    const { results, linted } = await lintTasks(
+      tasks,
+      options,
+      cache,
+      threads,
+      clock,
+      {
+        ...dependencies,
+        rules,
+      },
+      io.cwd,
+    );
+    if (cache) {
+      clock.time('cache', () => {
+        cache.prune();
+        cache.save();
+      });
+    }
+
+    const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
+    const output = clock.time('format', () =>
+      formatters[options.format](results, {
+        cwd: io.cwd,
+        color,
+        rules,
+        toolVersion: info.version,
+        informationUri: info.informationUri,
+        docsBaseUri: info.docsBaseUri,
+        ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
+      }),
+    );
+    io.stdout(output);
+    const workers = await threads.close();
+    if (options.stats) {
+      const count = threads.count;
+      io.stderr(
+        formatStats(clock.finish({ files: files.length, linted, threads: count, workers })),
+      );
+    }
+    return exitCode(results, options, io);
+  } finally {
+    await threads.close();
+  }
+}
+
+/**
+ * The lint threads of a run. A count given on the command line starts them at once, so they load
+ * the engine while the main thread finds and configures the files; `auto` waits for the count of
+ * files to lint.
+ */
+class Threads {
+  private pool: LintPool | null = null;
+  private threads = 1;
+  private stats: Promise<WorkerStats[]> | null = null;
+
+  constructor(
+    private readonly options: LintOptions,
+    private readonly cwd: string,
+    private readonly allowed: boolean,
+  ) {
+    if (typeof options.concurrency === 'number') this.start(options.concurrency);
   }
 
-  const color = io === processIO && process.stdout.isTTY === true && !process.env.NO_COLOR;
-  io.stdout(
-    formatters[options.format](results, {
-      cwd: io.cwd,
-      color,
-      rules,
-      toolVersion: info.version,
-      informationUri: info.informationUri,
-      docsBaseUri: info.docsBaseUri,
-      ruleHelp: ruleHelpReader(info.docsDir, info.docsBaseUri),
-    }),
-  );
-  return exitCode(results, options, io);
+  /** The pool for `files` files to lint, or null to lint them on the main thread. */
+  forFiles(files: number): LintPool | null {
+    if (this.options.concurrency === 'auto') this.start(autoConcurrency(files));
+    if (files > 1) return this.pool;
+    this.threads = 1;
+    return null;
+  }
+
+  /** Threads linting: 1 when the main thread lints. */
+  get count(): number {
+    return this.threads;
+  }
+
+  close(): Promise<WorkerStats[]> {
+    this.stats ??= this.pool ? this.pool.close() : Promise.resolve([]);
+    return this.stats;
+  }
+
+  private start(count: number): void {
+    if (this.pool || count < 2 || !this.allowed) return;
+    const { fix, stats } = this.options;
+    this.pool = new LintPool(count, { fix, cwd: this.cwd, stats });
+    this.threads = count;
+  }
 }
 
 /**
@@ -118,32 +199,40 @@ async function lintTasks(
   tasks: readonly LintTask[],
   options: LintOptions,
   cache: LintCache | null,
+  threads: Threads,
+  clock: PhaseClock,
   dependencies: LintDependencies,
   cwd: string,
-): Promise<LintResult[]> {
-  const cached = tasks.map((task) => {
-    const hit = cache?.get(task.file, task.source, task.config) ?? null;
-    // A cached result with fixes still has work for --fix to do.
-    return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
-  });
+): Promise<{ results: LintResult[]; linted: number }> {
+  const cached = clock.time('cache', () =>
+    tasks.map((task) => {
+      const hit =
+        task.source === undefined ? null : cache?.get(task.file, task.source, task.config);
+      // A cached result with fixes still has work for --fix to do.
+      return hit && !(options.fix && hit.fixableCount > 0) ? hit : null;
+    }),
+  );
   const pending = tasks.filter((_, i) => cached[i] === null);
-  const threads =
-    options.concurrency === 'auto' ? autoConcurrency(pending.length) : options.concurrency;
-  // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
-  const injected = dependencies.analyze !== undefined || dependencies.rules !== registry;
-  const linted =
-    threads > 1 && !injected && pending.length > 1
-      ? await lintInWorkers(pending, options.fix, threads, cwd)
-      : await lintHere(pending, options.fix, dependencies, cwd);
+  const pool = threads.forFiles(pending.length);
+  const linted = await clock.timeAsync('lint', () =>
+    pool ? pool.lint(pending) : lintHere(pending, options.fix, dependencies, cwd),
+  );
   let next = 0;
-  return tasks.map((task, i) => {
-    const hit = cached[i];
-    if (hit) return hit;
-    const result = linted[next++];
-    // --fix may have rewritten the file: the entry is for what is on disk now.
-    cache?.set(task.file, options.fix ? readSource(task.file) : task.source, task.config, result);
-    return result;
-  });
+  const results = clock.time('cache', () =>
+    tasks.map((task, i) => {
+      const hit = cached[i];
+      if (hit) return hit;
+      const result = linted[next++];
+      // --fix may have rewritten the file: the entry is for what is on disk now.
+      if (cache) {
+        const source =
+          options.fix || task.source === undefined ? readSource(task.file) : task.source;
+        cache.set(task.file, source, task.config, result);
+      }
+      return result;
+    }),
+  );
+  return { results, linted: pending.length };
 }
 
 function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): LintOptions | null {
@@ -162,6 +251,7 @@ function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): Lint
         concurrency: { type: 'string', default: '1' },
         cache: { type: 'boolean', default: false },
         'cache-location': { type: 'string' },
+        stats: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -194,6 +284,7 @@ function parseOptions(argv: string[], rules: readonly Rule[], cwd: string): Lint
       values.cache || values['cache-location'] !== undefined
         ? cacheFile(values['cache-location'], cwd)
         : null,
+    stats: values.stats ?? false,
   };
 }
 
@@ -261,7 +352,7 @@ function readSource(file: string): string {
 
 /**
  * Lints in this thread. The linter (and with it the parser) is loaded only here, so a run whose
- * files all come from the cache never loads it.
+ * files all come from the cache, or are linted on worker threads, never loads it.
  */
 async function lintHere(
   tasks: readonly LintTask[],
@@ -271,13 +362,15 @@ async function lintHere(
 ): Promise<LintResult[]> {
   if (tasks.length === 0) return [];
   const { FileWriteError, lintSource } = await import('../../lint/run-file');
+  const { ProjectWorkspaces, workspaceLinter } = await import('../../workspace/node-host');
   // Cross-file values resolve through the project's workspace (an injected analyzer means a test
   // that wants the file alone).
   const ws = dependencies.analyze ? null : new ProjectWorkspaces(cwd);
   return tasks.map((task) => {
     try {
       const lint = ws ? workspaceLinter(ws, task.file, task.config, dependencies) : undefined;
-      return lintSource(task.file, task.source, task.config, fix, dependencies, lint);
+      const source = task.source ?? readSource(task.file);
+      return lintSource(task.file, source, task.config, fix, dependencies, lint);
     } catch (error) {
       if (error instanceof FileWriteError) throw new UsageError(error.message);
       throw error;

@@ -3,8 +3,8 @@
  * gradient-lens/monitor, possibly still being written) and prints the per-layer norm history, the
  * verdict and the first bad step, as a table, JSON or a self-contained HTML report.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildHistory, outputLayer, type MonitorHistory } from '../../monitor/history';
 import { LogReader } from '../../monitor/reader';
@@ -14,7 +14,7 @@ import { renderMonitorHtml } from '../../report/monitor';
 import { formatMonitorJson } from '../formatters/monitor-json';
 import { formatMonitorTable } from '../formatters/monitor-table';
 import { sci } from '../formatters/probe-table';
-import { EXIT, UsageError, type CliIO } from '../io';
+import { EXIT, UsageError, writeReport, type CliIO } from '../io';
 
 export const monitorHelp = `Usage: gradient-lens monitor LOGFILE [options]
 
@@ -78,12 +78,7 @@ export async function run(argv: string[], io: CliIO, signal?: AbortSignal): Prom
       : options.format === 'html'
         ? renderMonitorHtml(history, verdict, { source: options.displayPath })
         : formatMonitorTable(history, verdict, options.displayPath);
-  if (options.out) {
-    const outPath = resolve(io.cwd, options.out);
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, output);
-    io.stdout(`Wrote ${options.out} (verdict: ${verdict.verdict})\n`);
-  } else io.stdout(output);
+  writeReport(io, output, options.out, verdict.verdict);
   for (const skipped of last.skipped.slice(0, 5))
     io.stderr(`gradient-lens monitor: warning: line ${skipped.line} skipped: ${skipped.reason}\n`);
   if (verdict.verdict === 'no-data') return EXIT.error;

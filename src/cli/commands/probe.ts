@@ -2,7 +2,7 @@
  * `gradient-lens probe FILE`: measures per-layer gradient norms of one model with a real tfjs
  * backward pass in a child process, and prints them as a table, JSON or an HTML report.
  */
-import { accessSync, constants, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ProjectWorkspaces } from '../../workspace/node-host';
@@ -22,7 +22,7 @@ import { confirmFindings } from '../../rules/util/confirm';
 import { renderReportHtml } from '../../report';
 import { formatProbeJson } from '../formatters/probe-json';
 import { formatProbeTable } from '../formatters/probe-table';
-import { EXIT, UsageError, processIO, type CliIO } from '../io';
+import { EXIT, UsageError, processIO, writeReport, type CliIO } from '../io';
 
 export const probeHelp = `Usage: gradient-lens probe FILE [options]
 
@@ -113,14 +113,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     progressLine(io),
   );
   const output = formatReport(report, options.format, () => modelFindings(source, options, report));
-  if (options.out) {
-    const outPath = resolve(io.cwd, options.out);
-    mkdirSync(dirname(outPath), { recursive: true });
-    writeFileSync(outPath, output);
-    io.stdout(`Wrote ${options.out} (verdict: ${report.verdict})\n`);
-  } else {
-    io.stdout(output);
-  }
+  writeReport(io, output, options.out, report.verdict);
   return report.verdict === 'healthy' ? EXIT.ok : EXIT.findings;
 }
 

@@ -1,0 +1,100 @@
+/**
+ * `lint --stats`: where a run's time went, on stderr. Per thread it separates time spent linting,
+ * idle time and the CPU time the thread actually got, because on a shared machine wall-clock time
+ * mostly measures the other processes. V8's own threads (garbage collector, compiler) are the
+ * process's CPU time that no JavaScript thread accounts for.
+ * With GRADIENT_LENS_STATS=json the same figures are printed as one JSON object (for benchmarks).
+ */
+import type { WorkerStats } from '../../lint/pool';
+import { threadTime, type ThreadTime } from '../../lint/thread-time';
+
+export const PHASES = ['discover', 'configure', 'read', 'cache', 'lint', 'format'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface LintRunStats {
+  files: number;
+  linted: number;
+  threads: number;
+  /** Since the process started (node's own start and loading the CLI included). */
+  wallMs: number;
+  /** Wall-clock milliseconds of the main thread per phase. */
+  phases: Record<Phase, number>;
+  /** The main thread's CPU and run-queue time since the process started; null off Linux. */
+  main: ThreadTime | null;
+  /** CPU time of every thread of the process together. */
+  processCpuMs: number;
+  workers: WorkerStats[];
+}
+
+/** Times the main thread's phases of a run. */
+export class PhaseClock {
+  readonly phases = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+
+  time<T>(phase: Phase, work: () => T): T {
+    const started = performance.now();
+    try {
+      return work();
+    } finally {
+      this.phases[phase] += performance.now() - started;
+    }
+  }
+
+  async timeAsync<T>(phase: Phase, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.phases[phase] += performance.now() - started;
+    }
+  }
+
+  finish(counts: Pick<LintRunStats, 'files' | 'linted' | 'threads' | 'workers'>): LintRunStats {
+    const cpu = process.cpuUsage();
+    return {
+      ...counts,
+      wallMs: performance.now(),
+      phases: this.phases,
+      main: threadTime(),
+      processCpuMs: (cpu.user + cpu.system) / 1000,
+    };
+  }
+}
+
+export function formatStats(stats: LintRunStats): string {
+  if (process.env.GRADIENT_LENS_STATS === 'json') return `${JSON.stringify(stats)}\n`;
+  const threadCpu = stats.workers.map((w) => w.time?.cpuMs ?? 0);
+  const helpers =
+    stats.main && stats.workers.every((w) => w.time)
+      ? stats.processCpuMs - stats.main.cpuMs - threadCpu.reduce((a, b) => a + b, 0)
+      : null;
+  const where =
+    stats.workers.length > 0 ? `${stats.workers.length} lint threads` : 'the main thread';
+  const lines = [
+    `gradient-lens lint --stats: ${stats.files} files, ${stats.linted} linted ` +
+      `(${stats.files - stats.linted} from the cache) on ${where}, ${s(stats.wallMs)} since start`,
+    `  CPU ${s(stats.processCpuMs)}: main thread ${stats.main ? s(stats.main.cpuMs) : 'unknown'}` +
+      (stats.workers.length > 0 ? `, lint threads ${threadCpu.map(s).join(' + ')}` : '') +
+      (helpers === null ? '' : `, V8 helper threads (GC, compiler) ${s(helpers)}`),
+    `  main thread: ${PHASES.map((p) => `${p} ${s(stats.phases[p])}`).join(', ')}` +
+      (stats.main ? `; waited for a core ${s(stats.main.waitMs)}` : ''),
+    ...stats.workers.map((w, i) => `  thread ${i + 1}: ${workerLine(w)}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function workerLine(w: WorkerStats): string {
+  const perFile = w.files > 0 ? ` (${(w.busyMs / w.files).toFixed(1)} ms a file)` : '';
+  const time = w.time
+    ? `, CPU ${s(w.time.cpuMs)}, waited for a core ${s(w.time.waitMs)}`
+    : ', CPU unknown';
+  return (
+    `started in ${s(w.startMs)}, ${w.files} files in ${w.batches} batches, ` +
+    `linting ${s(w.busyMs)}${perFile}, idle ${s(w.idleMs)}${time}, ` +
+    `GC ${s(w.gcMs)} in ${w.gcCount} pauses` +
+    (w.replyBytes > 0 ? `, results ${(w.replyBytes / 1e6).toFixed(1)} MB` : '')
+  );
+}
+
+function s(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}

@@ -64,11 +64,14 @@ export class Interp {
 
   /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
   builders(): RegExp | null {
+    // A function's text is in its own file's source, whichever file is running now.
+    const textIn = (fn: Extract<AV, { t: 'fn' }>) =>
+      (fn.home?.source ?? this.ownSource).slice(fn.node.range[0], fn.node.range[1]);
     if (this.unchecked.length === 0) return this.builderPattern;
     const before = this.builderNames.size;
     for (const fn of this.unchecked.splice(0)) {
       const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(this.text(fn.node)))
+      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(textIn(fn)))
         this.builderNames.add(name);
     }
     if (this.builderNames.size !== before) {

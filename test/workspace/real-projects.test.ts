@@ -102,3 +102,51 @@ async function run(opts) {
   ]);
   assert.ok(result.models.every((m) => m.training.trained));
 });
+
+test("a model composed from models another file passes in has the parts' layers, a custom layer output included", () => {
+  const { ws, path } = memoryProject({
+    'parts.js': `${TF}class Sampler extends tf.layers.Layer {
+  call(inputs) { return inputs[0]; }
+  static get className() { return 'Sampler'; }
+}
+function encoder(opts) {
+  const inputs = tf.input({ shape: [opts.size] });
+  const h = tf.layers.dense({ units: opts.hidden, activation: 'relu' }).apply(inputs);
+  const mean = tf.layers.dense({ units: opts.latent }).apply(h);
+  const logVar = tf.layers.dense({ units: opts.latent }).apply(h);
+  const z = new Sampler({}).apply([mean, logVar]);
+  return tf.model({ inputs, outputs: [mean, logVar, z] });
+}
+function decoder(opts) {
+  const inputs = tf.input({ shape: [opts.latent] });
+  const h = tf.layers.dense({ units: opts.hidden, activation: 'relu' }).apply(inputs);
+  const out = tf.layers.dense({ units: opts.size, activation: 'sigmoid' }).apply(h);
+  return tf.model({ inputs, outputs: out });
+}
+function joined(enc, dec) {
+  const inputs = enc.inputs;
+  const encoded = enc.apply(inputs);
+  const decoded = dec.apply(encoded[2]);
+  return tf.model({ inputs, outputs: [decoded, ...encoded] });
+}
+module.exports = { encoder, decoder, joined };
+`,
+    'train.js': `${TF}const { encoder, decoder, joined } = require('./parts');
+async function train(xs) {
+  const opts = { size: 784, hidden: 256, latent: 2 };
+  const whole = joined(encoder(opts), decoder(opts));
+  whole.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  await whole.fit(xs, xs);
+}
+train(data);
+`,
+  });
+  const result = ws.analyzeFile(path('parts.js'));
+  const joinedModel = result.models.find((m) => m.name === 'joined');
+  assert.ok(joinedModel, summary(result.models).join('\n'));
+  assert.deepEqual(
+    joinedModel.layers.map((l) => l.factory),
+    ['dense', 'dense', 'dense', 'dense', 'dense'],
+  );
+  assert.equal(joinedModel.training.trained, true);
+});

@@ -40,6 +40,8 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
         object.reason,
       );
     default:
+      if (object.t === 'builtin' && object.name === 'globalThis' && interp.globals.has(key))
+        return interp.globals.get(key)!;
       return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
   }
 }
@@ -59,6 +61,7 @@ export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
   }
   const hook = reactHook(interp, node, scope);
   if (hook) return hook;
+  if (callee.type === 'Super') return callSuper(interp, node, scope);
   let target: AV;
   let self: AV = UNDEFINED;
   if (callee.type === 'MemberExpression') {
@@ -207,6 +210,7 @@ export function instantiate(
   cls: Extract<AV, { t: 'class' }>,
   args: AV[] | null,
 ): AV {
+  if (args) interp.instantiated.add(cls.node);
   const instance: AV = { t: 'object', props: new Map(), opaque: true };
   const scope = new Scope(cls.scope, interp.conditions.length);
   scope.vars.set('this', instance);
@@ -235,6 +239,63 @@ export function instantiate(
       instance.props.set(element.key.name, { value, span: null, valueSpan: null });
     }
   }
-  if (ctor && args) interp.callFunction(ctor, args, instance);
-  return instance;
+  // `class Net extends tf.Sequential`: `super(config)` makes the instance a model (see callSuper).
+  const base = cls.node.superClass ? evaluate(interp, cls.node.superClass, cls.scope) : null;
+  const frame: SuperFrame = { base, cls, instance, model: null };
+  interp.superFrames.push(frame);
+  try {
+    if (ctor && args) interp.callFunction(ctor, args, instance);
+    else if (!ctor && args && isTfModelClass(base)) callSuperModel(interp, frame, [], null);
+  } finally {
+    interp.superFrames.pop();
+  }
+  return frame.model ?? instance;
+}
+
+export interface SuperFrame {
+  base: AV | null;
+  cls: Extract<AV, { t: 'class' }>;
+  instance: Extract<AV, { t: 'object' }>;
+  model: Extract<AV, { t: 'model' }> | null;
+}
+
+function isTfModelClass(base: AV | null): boolean {
+  return base?.t === 'tf' && ['Sequential', 'LayersModel'].includes(base.path);
+}
+
+/** `super(...)` in a constructor: a tfjs model base class creates the model `this` then is. */
+function callSuper(interp: Interp, node: CallNode, scope: Scope): AV {
+  const frame = interp.superFrames[interp.superFrames.length - 1];
+  const args = evaluateArgs(interp, node.arguments, scope);
+  if (!frame || !isTfModelClass(frame.base)) return UNDEFINED;
+  const model = callSuperModel(interp, frame, args, node);
+  scope.owner('this')?.vars.set('this', model);
+  return UNDEFINED;
+}
+
+function callSuperModel(
+  interp: Interp,
+  frame: SuperFrame,
+  args: AV[],
+  node: CallNode | null,
+): Extract<AV, { t: 'model' }> {
+  const at = (node ?? frame.cls.node) as CallNode;
+  const path = frame.base?.t === 'tf' && frame.base.path === 'LayersModel' ? 'model' : 'sequential';
+  const saved = interp.nameHint;
+  interp.nameHint = { node: at, name: frame.cls.name };
+  let created: AV;
+  try {
+    created = callTf(interp, path, args, at);
+  } finally {
+    interp.nameHint = saved;
+  }
+  const model = created as Extract<AV, { t: 'model' }>;
+  // Its methods and fields are the model's own: `this.add(...)` and `this.units` both work.
+  const fields = (model.model.fields ??= new Map());
+  for (const [key, prop] of frame.instance.props) {
+    const value = prop.value.t === 'fn' ? { ...prop.value, self: model } : prop.value;
+    fields.set(key, { ...prop, value });
+  }
+  frame.model = model;
+  return model;
 }

@@ -9,6 +9,7 @@ import type { FileClipping } from './training';
 import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
+import { instantiate } from './calls';
 import { bindPattern } from './patterns';
 import { setSpanFile, spanOf } from './spans';
 import { BUILDS, explore, type PathRun } from './paths';
@@ -118,6 +119,12 @@ export class Interp {
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
   private sites: Map<string, number[]> | undefined;
+  /** Classes constructed at least once (`new X(...)`, or run by runUncalled). */
+  readonly instantiated = new Set<TSESTree.Node>();
+  /** Classes being constructed, innermost last: what `super(...)` calls. */
+  readonly superFrames: import('./calls').SuperFrame[] = [];
+  /** Properties set on the global object (`self.model = ...` in a worker, `window.x = ...`). */
+  readonly globals = new Map<string, AV>();
   /** Cross-file imports (workspace analysis only). */
   linker: Linker | null = null;
   /** The other workspace file whose code is running; null while the analyzed file's own code runs. */
@@ -258,6 +265,7 @@ export class Interp {
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
     tfNames.push(...imported);
     if (!root.vars.has('tf')) tfNames.push('tf');
+    this.constructModelClasses(root);
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter(
         (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
@@ -295,6 +303,34 @@ export class Interp {
         } finally {
           this.speculative = null;
         }
+      }
+    }
+  }
+
+  /**
+   * A model class the file defines but never constructs (`export class Net extends tf.Sequential`)
+   * is built once with its constructor's parameters unknown, like an uncalled builder.
+   */
+  private constructModelClasses(root: Scope): void {
+    for (const value of root.vars.values()) {
+      if (value.t !== 'class' || this.instantiated.has(value.node)) continue;
+      const base = value.node.superClass;
+      if (!base || !/\b(?:Sequential|LayersModel)\b/.test(this.text(base))) continue;
+      const ctor = value.node.body.body.find(
+        (e): e is TSESTree.MethodDefinition =>
+          e.type === 'MethodDefinition' && e.kind === 'constructor',
+      );
+      const params = ctor?.value.params ?? [];
+      const args = params.map((p) =>
+        p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
+      );
+      this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
+      const line = value.node.loc.start.line;
+      try {
+        explore(this, () => instantiate(this, value, args), null, UNDEFINED, value.name, line);
+      } catch (error) {
+        if (!(error instanceof BudgetExceeded)) throw error;
+        this.stopped.push({ where: value.name, line });
       }
     }
   }

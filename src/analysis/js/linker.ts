@@ -8,7 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { bindImports, tfjsModuleSpecifier } from './bindings';
 import type { Interp } from './interpreter';
-import { explore } from './paths';
+import { BUILDS, explore } from './paths';
 import { type AV, type PropAV, Scope, UNDEFINED, unknown } from './values';
 
 /** What analyze() needs from a workspace to follow imports. */
@@ -36,7 +36,6 @@ export interface ModuleHome {
 /** The scope name under which `export default <expression>` keeps its value. */
 export const DEFAULT_EXPORT = '*default*';
 
-const BUILDS_MODELS = /\b(?:sequential|model)\s*\(|\blayers\b/;
 /**
  * Tests call builders with toy sizes and train them for a step: as importers they would add models
  * no user trains. They still run when they are the file analysed.
@@ -100,7 +99,7 @@ export class Linker {
    */
   runImporters(): void {
     // A file that builds no model has nothing for its importers to call with arguments or train.
-    if (!BUILDS_MODELS.test(this.interp.ownSource)) return;
+    if (!BUILDS.test(this.interp.ownSource)) return;
     const importers = this.host
       .importers(this.entry.file)
       .filter((file) => !TEST_FILE.test(file))

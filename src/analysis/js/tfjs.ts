@@ -45,8 +45,11 @@ const OPTIMIZER_KINDS = new Set([
 export function callTf(interp: Interp, path: string, args: AV[], node: CallNode): AV {
   interp.tfCalled = true;
   if (path.startsWith('layers.')) return createLayer(interp, path.slice(7), args, node);
-  if (path === 'sequential') return createModel(interp, 'sequential', args[0], node);
-  if (path === 'model') return createModel(interp, 'functional', args[0], node);
+  // `new tf.Sequential(config)` / `new tf.LayersModel(config)` are the same as the factories.
+  if (path === 'sequential' || path === 'Sequential')
+    return createModel(interp, 'sequential', args[0], node);
+  if (path === 'model' || path === 'LayersModel')
+    return createModel(interp, 'functional', args[0], node);
   if (path === 'input' || path === 'layers.input') return createInput(interp, args[0], node);
   if (path.startsWith('train.')) return createOptimizer(interp, path.slice(6), args, node);
   const loader = loaderOf(path);
@@ -205,6 +208,8 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
 
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
   const model = self.model;
+  const field = model.fields?.get(key);
+  if (field) return field.value;
   // `truncated.outputs[0]`, `truncated.inputs`: a functional model's ends are its tensors.
   if (model.kind === 'functional' && ['inputs', 'outputs', 'input', 'output'].includes(key)) {
     const value = key.startsWith('input') ? model.inputs : model.outputs;

@@ -86,3 +86,50 @@ self.onmessage = () => {
   );
   assert.deepEqual(summary(result.models), ['create: gru gru dense (trained)']);
 });
+
+test('React string state the page sets is a choice: one variant per branch; number state keeps its value', () => {
+  const result = run(
+    `import React, { useEffect, useState } from 'react';
+${TF}export const App = () => {
+  const [kind, setKind] = useState('small');
+  const [units] = useState(32);
+  useEffect(() => {
+    const model = tf.sequential();
+    if (kind === 'small') {
+      model.add(tf.layers.dense({ units, inputShape: [4] }));
+    } else {
+      model.add(tf.layers.dense({ units: 128, inputShape: [4] }));
+      model.add(tf.layers.dense({ units: 128 }));
+    }
+    model.add(tf.layers.dense({ units: 1 }));
+  }, [kind]);
+  return <select onChange={(e) => setKind(e.target.value)} />;
+};
+`,
+    'App.jsx',
+  );
+  assert.deepEqual(
+    result.models.map((m) => `${m.variant?.id}: ${m.layers.map((l) => l.factory).join(' ')}`),
+    ['small: dense dense', 'not-small: dense dense dense'],
+  );
+  assert.deepEqual(result.models[0].layers[0].config.props.units?.value, {
+    kind: 'number',
+    value: 32,
+  });
+});
+
+test("'key' in options decides on an object literal argument", () => {
+  const result = run(
+    `${TF}function build(params) {
+  const model = tf.sequential();
+  const widths = 'widths' in params ? params.widths : [8];
+  widths.forEach((units, i) => model.add(tf.layers.dense({ units, inputShape: i === 0 ? [2] : undefined })));
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}
+const a = build({ widths: [16, 16, 16] });
+`,
+    'in.js',
+  );
+  assert.deepEqual(summary(result.models), ['build: dense dense dense dense']);
+});

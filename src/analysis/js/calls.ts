@@ -149,7 +149,7 @@ function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
   switch (name) {
     case 'useState': {
       const setter = unknown(`${interp.text(node)}[1]`, 'state setter');
-      return { t: 'array', items: [run(initial), setter] };
+      return { t: 'array', items: [selectorState(interp, node, run(initial)), setter] };
     }
     case 'useRef':
       return {
@@ -161,6 +161,22 @@ function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
     default:
       return initial;
   }
+}
+
+/**
+ * `const [modelType, setModelType] = useState('cnn')` with `setModelType(...)` called: a choice the
+ * user makes in the page, so a branch on it is a decision (one variant per option), not the initial
+ * value. Numbers keep their initial value (sizes, rates: what the probe needs).
+ */
+function selectorState(interp: Interp, node: CallNode, initial: AV): AV {
+  if (initial.t !== 'prim' || typeof initial.v !== 'string') return initial;
+  // The trees carry no parent links: the declaration is read from the text before the call.
+  const before = interp.source.slice(Math.max(0, node.range[0] - 160), node.range[0]);
+  const pair = /\[\s*([\w$]+)\s*,\s*([\w$]+)\s*\]\s*=\s*(?:React\s*\.\s*)?$/.exec(before);
+  if (!pair) return initial;
+  const [, value, set] = pair;
+  const called = new RegExp(`\\b${set.replace(/\$/g, '\\$')}\\s*\\(`);
+  return called.test(interp.source) ? unknown(value, 'state the page sets') : initial;
 }
 
 const ITERATORS = new Set(['forEach', 'map', 'flatMap']);

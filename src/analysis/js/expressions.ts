@@ -199,6 +199,9 @@ function unary(interp: Interp, node: TSESTree.UnaryExpression, scope: Scope): AV
 
 function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right: AV): AV {
   const op = node.operator;
+  // `'model' in params`: decidable on an object whose keys are all known (a literal argument).
+  if (op === 'in' && left.t === 'prim' && right.t === 'object' && !right.opaque)
+    return prim(right.props.has(String(left.v)));
   if (left.t !== 'prim' || right.t !== 'prim') {
     if (op === '===' || op === '!==' || op === '==' || op === '!=') {
       if (left.t === 'unknown' || right.t === 'unknown')

@@ -15,11 +15,15 @@ import { analyze } from '../src/analysis/index.ts';
 import { diskWorkspace } from '../src/workspace/node-host.ts';
 
 const args = process.argv.slice(2);
-const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--labels');
+const dir = args.find(
+  (a, i) => !a.startsWith('--') && args[i - 1] !== '--labels' && args[i - 1] !== '--repo',
+);
 const asJson = args.includes('--json');
 const perFile = args.includes('--per-file');
 const labelsAt = args.indexOf('--labels');
 const labelsFile = labelsAt >= 0 ? args[labelsAt + 1] : null;
+const repoAt = args.indexOf('--repo');
+const labelsRepo = repoAt >= 0 ? args[repoAt + 1] : null;
 if (!dir) {
   console.error(
     'usage: node --import tsx scripts/extraction-check.mjs DIR [--json] [--per-file] [--labels FILE]',
@@ -118,16 +122,15 @@ if (asJson) {
   console.log(`${report.length} files, ${models} models (? = layer on some paths only)`);
 }
 
-// Labels: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense"}]}]; a labelled
+// Labels: {files: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense"}]}]}
+// (--repo OWNER/NAME picks one repository's entries); a labelled
 // model is right when a found model of that file has its name (and variant id, when labelled) and
 // exactly its layer sequence (conditional marks ignored only when the label says so).
 if (labelsFile) {
   const labels = JSON.parse(readFileSync(labelsFile, 'utf8'));
-  const repoName = labels.repoFor ? null : null;
-  void repoName;
   let right = 0;
   let total = 0;
-  for (const entry of labels.files.filter((f) => f.repo === labels.current || !labels.current)) {
+  for (const entry of labels.files.filter((f) => !labelsRepo || f.repo === labelsRepo)) {
     const found = report.find((r) => r.file === entry.file);
     for (const want of entry.models) {
       total++;

@@ -83,6 +83,7 @@ class WorkspaceIndex implements Workspace {
   private readonly recentParses = new Set<FileEntry>();
   private readonly everParsed = new Set<string>();
   private listed: Set<string> | null = null;
+  private readonly resolved = new Map<string, string | null>();
   private reverse: Map<string, Set<string>> | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
@@ -151,6 +152,7 @@ class WorkspaceIndex implements Workspace {
     if (appears || text === undefined) {
       // A new or deleted file can change what any specifier resolves to.
       this.reverse = null;
+      this.resolved.clear();
       this.analyses.clear();
       return;
     }
@@ -212,8 +214,7 @@ class WorkspaceIndex implements Workspace {
   /** The view of the workspace one analysis gets; it records each file it reads. */
   private moduleHost(reads: Map<string, string>): ModuleHost {
     return {
-      resolve: (specifier, fromFile) =>
-        resolveSpecifier(specifier, fromFile, this.root, (f) => this.exists(f)),
+      resolve: (specifier, fromFile) => this.resolveFrom(specifier, fromFile),
       load: (file): LoadedModule | null => {
         const entry = this.entry(file);
         reads.set(file, entry?.hash ?? '');
@@ -328,7 +329,13 @@ class WorkspaceIndex implements Workspace {
   }
 
   private resolveFrom(specifier: string, file: string): string | null {
-    return resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+    // What a specifier names changes only when a file appears or goes (update clears this).
+    const key = `${file}\0${specifier}`;
+    const known = this.resolved.get(key);
+    if (known !== undefined) return known;
+    const target = resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+    this.resolved.set(key, target);
+    return target;
   }
 
   private scanOf(file: string): ScannedImports | undefined {

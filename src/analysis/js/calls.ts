@@ -6,7 +6,8 @@ import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
-import { callTf, callModelMethod, callLayerMethod, callOptimizerMethod, modelMember } from './tfjs';
+import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
+import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;

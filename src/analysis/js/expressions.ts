@@ -1,7 +1,8 @@
 /** Expression evaluation and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluateCall, memberOf } from './calls';
-import { type Interp, unwrap } from './interpreter';
+import type { Interp } from './interpreter';
+import { unwrap } from './call-values';
 import { spanOf } from './spans';
 import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
 import { tfjsModuleSpecifier } from './bindings';

@@ -201,7 +201,14 @@ export interface ModelGraph {
   anchor: Span;
   /** The whole definition region (the builder function, or creation through the last add/apply). */
   span: Span;
-  /** Distinct layers, in order: add order for sequential models (loop iterations expanded), topological for functional. */
+  /**
+   * Distinct layers, in order: add order for sequential models (loop iterations expanded), topological for functional.
+   * A model composed of models the code builds (a VAE of encoder and decoder, a GAN's combined model,
+   * a head applied to a body) lists their layers, shared with them: the parts' graphs are repeated,
+   * never nested, so rules and the probe see one plain graph. The parts of a loaded model
+   * (`tf.model({inputs: base.inputs, outputs: base.getLayer(NAME).output})`) are not layers the
+   * code describes: they stay in `bases` (with `truncatedAt`), and only the code's own layers are here.
+   */
   layers: LayerNode[];
   /** Functional models only. */
   inputs: InputNode[];

@@ -9,6 +9,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { analyze, isPythonFile, type LoadedModule, type ModuleHost } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
+import { BUILDS } from '../analysis/js/paths';
 import { mayRead, resolveSpecifier } from './resolve';
 import { scanImports, type ScannedImports } from './scan';
 
@@ -58,6 +59,12 @@ interface CachedAnalysis {
   result: AnalysisResult;
   /** Every file the analysis read, with the content hash it saw. */
   reads: Map<string, string>;
+  /**
+   * Set for a file that cannot build a model itself (a trainer that imports a builder): it was
+   * analysed alone, since nothing another file holds can change its own models, and these are
+   * the files it imports, whose models may still lie partly in it (its fit call, its learning rate).
+   */
+  links?: string[];
 }
 
 export function createWorkspace(
@@ -76,6 +83,7 @@ class WorkspaceIndex implements Workspace {
   private readonly recentParses = new Set<FileEntry>();
   private readonly everParsed = new Set<string>();
   private listed: Set<string> | null = null;
+  private readonly resolved = new Map<string, string | null>();
   private reverse: Map<string, Set<string>> | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
@@ -96,16 +104,38 @@ class WorkspaceIndex implements Workspace {
     const text = entry?.text ?? '';
     const reads = new Map<string, string>();
     reads.set(file, entry?.hash ?? '');
+    const program = () => programOption(entry && this.parse(file, entry).program);
+    let links: string[] | undefined;
+    let result: AnalysisResult;
     // Python files have no cross-file resolution yet: they are analysed alone.
-    const result = !isPythonFile(file) && mentionsTfjs(text)
-      ? analyze(text, file, {
-          modules: this.moduleHost(reads),
-          ...programOption(entry && this.parse(file, entry).program),
-        })
-      : analyze(text, file);
+    if (isPythonFile(file) || !mentionsTfjs(text)) result = analyze(text, file);
+    else if (buildsNothing(file, text)) {
+      // Its models are other files' (reported there): linking would only redo their work on
+      // every edit of them. Its own result is the same alone; the lint still sees them (links).
+      result = analyze(text, file, program());
+      links = this.linkTargets(file);
+    } else result = analyze(text, file, { modules: this.moduleHost(reads), ...program() });
     this.stats.analyses++;
-    this.analyses.set(file, { result, reads });
+    this.analyses.set(file, links ? { result, reads, links } : { result, reads });
     return result;
+  }
+
+  /** The files `file` imports, and what those re-export, as far as the linker would follow. */
+  private linkTargets(file: string): string[] {
+    const out = new Set<string>();
+    let frontier = [file];
+    for (let depth = 0; depth < 3 && frontier.length > 0; depth++) {
+      const next: string[] = [];
+      for (const from of frontier) {
+        for (const target of this.importTargets(from)) {
+          if (target === file || out.has(target)) continue;
+          out.add(target);
+          if ((this.scanOf(target)?.reexports.length ?? 0) > 0) next.push(target);
+        }
+      }
+      frontier = next;
+    }
+    return [...out];
   }
 
   update(file: string, text: string | undefined): void {
@@ -123,6 +153,7 @@ class WorkspaceIndex implements Workspace {
     if (appears || text === undefined) {
       // A new or deleted file can change what any specifier resolves to.
       this.reverse = null;
+      this.resolved.clear();
       this.analyses.clear();
       return;
     }
@@ -131,7 +162,7 @@ class WorkspaceIndex implements Workspace {
       for (const target of after) this.importersSet(this.reverse, target).add(file);
     }
     const touched = [...before, ...after];
-    for (const dependent of this.dependents(file)) this.analyses.delete(dependent);
+    for (const dependent of this.readers(file)) this.analyses.delete(dependent);
     for (const target of touched) this.analyses.delete(target);
     this.analyses.delete(file);
   }
@@ -146,11 +177,23 @@ class WorkspaceIndex implements Workspace {
   }
 
   dependents(file: string): string[] {
+    // Readers' results change; files that only link to the file or to a reader keep their own
+    // analysis but lint those models, so they are listed too (the editor re-lints them).
+    const changed = new Set([file, ...this.readers(file)]);
+    const out = new Set(this.readers(file));
+    for (const [path, cached] of this.analyses) {
+      if (path !== file && cached.links?.some((l) => changed.has(l))) out.add(path);
+    }
+    return [...out].sort();
+  }
+
+  /** Files whose cached analysis read `file` (an edit of it makes them stale). */
+  private readers(file: string): string[] {
     const out: string[] = [];
     for (const [path, cached] of this.analyses) {
       if (path !== file && cached.reads.has(file)) out.push(path);
     }
-    return out.sort();
+    return out;
   }
 
   parsedFiles(): string[] {
@@ -159,7 +202,8 @@ class WorkspaceIndex implements Workspace {
 
   linkedFiles(file: string): string[] {
     const cached = this.analyses.get(file) ?? (this.analyzeFile(file), this.analyses.get(file));
-    return [...(cached?.reads.keys() ?? [])].filter((f) => f !== file).sort();
+    const read = [...(cached?.reads.keys() ?? []), ...(cached?.links ?? [])];
+    return [...new Set(read)].filter((f) => f !== file).sort();
   }
 
   private stillValid(cached: CachedAnalysis): boolean {
@@ -171,8 +215,7 @@ class WorkspaceIndex implements Workspace {
   /** The view of the workspace one analysis gets; it records each file it reads. */
   private moduleHost(reads: Map<string, string>): ModuleHost {
     return {
-      resolve: (specifier, fromFile) =>
-        resolveSpecifier(specifier, fromFile, this.root, (f) => this.exists(f)),
+      resolve: (specifier, fromFile) => this.resolveFrom(specifier, fromFile),
       load: (file): LoadedModule | null => {
         const entry = this.entry(file);
         reads.set(file, entry?.hash ?? '');
@@ -287,7 +330,13 @@ class WorkspaceIndex implements Workspace {
   }
 
   private resolveFrom(specifier: string, file: string): string | null {
-    return resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+    // What a specifier names changes only when a file appears or goes (update clears this).
+    const key = `${file}\0${specifier}`;
+    const known = this.resolved.get(key);
+    if (known !== undefined) return known;
+    const target = resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+    this.resolved.set(key, target);
+    return target;
   }
 
   private scanOf(file: string): ScannedImports | undefined {
@@ -296,6 +345,17 @@ class WorkspaceIndex implements Workspace {
     entry.scan ??= scanImports(entry.text);
     return entry.scan;
   }
+}
+
+/**
+ * True when nothing in a JavaScript/TypeScript file's own text creates a model or layer (no layer
+ * factory, no `sequential(`/`model({`, no `add`/`apply`, no model class): whatever its imports hold,
+ * it has no models of its own.
+ */
+function buildsNothing(file: string, text: string): boolean {
+  return (
+    !/\.py$/.test(file) && !BUILDS.test(text) && !/\bmodel\s*\(\s*\{|\bLayersModel\b/.test(text)
+  );
 }
 
 function programOption(program: TSESTree.Program | null | undefined): {

@@ -48,8 +48,40 @@ test('an edit re-analyses that file and the files that read it, nothing else', (
   assert.equal(units(ws.analyzeFile(path('model.js'))), 64);
   ws.analyzeFile(path('train.js'));
   ws.analyzeFile(path('other.js'));
-  assert.equal(ws.stats.analyses - before.analyses, 2, 'model.js and train.js only');
+  // train.js builds nothing itself: its own analysis stays valid; its lint reads model.js's models.
+  assert.equal(ws.stats.analyses - before.analyses, 1, 'model.js only');
   assert.equal(ws.stats.parses - before.parses, 1, 'only data.js is parsed again');
+  assert.deepEqual(ws.linkedFiles(path('train.js')), [path('model.js')]);
+});
+
+test("a file that builds nothing keeps its analysis when the builder changes; the builder's model is new", () => {
+  const { ws, path } = project();
+  for (const file of ['model.js', 'train.js']) ws.analyzeFile(path(file));
+  assert.deepEqual(ws.dependents(path('model.js')), [path('train.js')]);
+  const model = ws.analyzeFile(path('model.js')).models[0];
+  assert.equal(
+    model.training.trained,
+    true,
+    'trained by train.js, which still runs as its importer',
+  );
+  ws.update(
+    path('model.js'),
+    ws.analyzeFile(path('model.js')) &&
+      `${TF}import { HIDDEN } from './data.js';
+export function createModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: HIDDEN * 2, inputShape: [4] }));
+  return model;
+}
+`,
+  );
+  const before = { ...ws.stats };
+  ws.analyzeFile(path('train.js'));
+  assert.equal(ws.stats.analyses, before.analyses, 'train.js served from the cache');
+  const [edited] = ws.analyzeFile(path('model.js')).models;
+  assert.equal(units({ ...ws.analyzeFile(path('model.js')) }), 64);
+  assert.equal(edited.training.trained, true);
+  assert.equal(edited.training.compile?.span.file, path('train.js'));
 });
 
 test('the same text again changes nothing', () => {

@@ -6,7 +6,8 @@ import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
-import { callTf, callModelMethod, callLayerMethod, callOptimizerMethod, modelMember } from './tfjs';
+import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
+import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
@@ -40,6 +41,8 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
         object.reason,
       );
     default:
+      if (object.t === 'builtin' && object.name === 'globalThis' && interp.globals.has(key))
+        return interp.globals.get(key)!;
       return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
   }
 }
@@ -59,6 +62,7 @@ export function evaluateCall(interp: Interp, node: CallNode, scope: Scope): AV {
   }
   const hook = reactHook(interp, node, scope);
   if (hook) return hook;
+  if (callee.type === 'Super') return callSuper(interp, node, scope);
   let target: AV;
   let self: AV = UNDEFINED;
   if (callee.type === 'MemberExpression') {
@@ -146,7 +150,7 @@ function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
   switch (name) {
     case 'useState': {
       const setter = unknown(`${interp.text(node)}[1]`, 'state setter');
-      return { t: 'array', items: [run(initial), setter] };
+      return { t: 'array', items: [selectorState(interp, node, run(initial)), setter] };
     }
     case 'useRef':
       return {
@@ -158,6 +162,22 @@ function reactHook(interp: Interp, node: CallNode, scope: Scope): AV | null {
     default:
       return initial;
   }
+}
+
+/**
+ * `const [modelType, setModelType] = useState('cnn')` with `setModelType(...)` called: a choice the
+ * user makes in the page, so a branch on it is a decision (one variant per option), not the initial
+ * value. Numbers keep their initial value (sizes, rates: what the probe needs).
+ */
+function selectorState(interp: Interp, node: CallNode, initial: AV): AV {
+  if (initial.t !== 'prim' || typeof initial.v !== 'string') return initial;
+  // The trees carry no parent links: the declaration is read from the text before the call.
+  const before = interp.source.slice(Math.max(0, node.range[0] - 160), node.range[0]);
+  const pair = /\[\s*([\w$]+)\s*,\s*([\w$]+)\s*\]\s*=\s*(?:React\s*\.\s*)?$/.exec(before);
+  if (!pair) return initial;
+  const [, value, set] = pair;
+  const called = new RegExp(`\\b${set.replace(/\$/g, '\\$')}\\s*\\(`);
+  return called.test(interp.source) ? unknown(value, 'state the page sets') : initial;
 }
 
 const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
@@ -207,6 +227,7 @@ export function instantiate(
   cls: Extract<AV, { t: 'class' }>,
   args: AV[] | null,
 ): AV {
+  if (args) interp.instantiated.add(cls.node);
   const instance: AV = { t: 'object', props: new Map(), opaque: true };
   const scope = new Scope(cls.scope, interp.conditions.length);
   scope.vars.set('this', instance);
@@ -235,6 +256,63 @@ export function instantiate(
       instance.props.set(element.key.name, { value, span: null, valueSpan: null });
     }
   }
-  if (ctor && args) interp.callFunction(ctor, args, instance);
-  return instance;
+  // `class Net extends tf.Sequential`: `super(config)` makes the instance a model (see callSuper).
+  const base = cls.node.superClass ? evaluate(interp, cls.node.superClass, cls.scope) : null;
+  const frame: SuperFrame = { base, cls, instance, model: null };
+  interp.superFrames.push(frame);
+  try {
+    if (ctor && args) interp.callFunction(ctor, args, instance);
+    else if (!ctor && args && isTfModelClass(base)) callSuperModel(interp, frame, [], null);
+  } finally {
+    interp.superFrames.pop();
+  }
+  return frame.model ?? instance;
+}
+
+export interface SuperFrame {
+  base: AV | null;
+  cls: Extract<AV, { t: 'class' }>;
+  instance: Extract<AV, { t: 'object' }>;
+  model: Extract<AV, { t: 'model' }> | null;
+}
+
+function isTfModelClass(base: AV | null): boolean {
+  return base?.t === 'tf' && ['Sequential', 'LayersModel'].includes(base.path);
+}
+
+/** `super(...)` in a constructor: a tfjs model base class creates the model `this` then is. */
+function callSuper(interp: Interp, node: CallNode, scope: Scope): AV {
+  const frame = interp.superFrames[interp.superFrames.length - 1];
+  const args = evaluateArgs(interp, node.arguments, scope);
+  if (!frame || !isTfModelClass(frame.base)) return UNDEFINED;
+  const model = callSuperModel(interp, frame, args, node);
+  scope.owner('this')?.vars.set('this', model);
+  return UNDEFINED;
+}
+
+function callSuperModel(
+  interp: Interp,
+  frame: SuperFrame,
+  args: AV[],
+  node: CallNode | null,
+): Extract<AV, { t: 'model' }> {
+  const at = (node ?? frame.cls.node) as CallNode;
+  const path = frame.base?.t === 'tf' && frame.base.path === 'LayersModel' ? 'model' : 'sequential';
+  const saved = interp.nameHint;
+  interp.nameHint = { node: at, name: frame.cls.name };
+  let created: AV;
+  try {
+    created = callTf(interp, path, args, at);
+  } finally {
+    interp.nameHint = saved;
+  }
+  const model = created as Extract<AV, { t: 'model' }>;
+  // Its methods and fields are the model's own: `this.add(...)` and `this.units` both work.
+  const fields = (model.model.fields ??= new Map());
+  for (const [key, prop] of frame.instance.props) {
+    const value = prop.value.t === 'fn' ? { ...prop.value, self: model } : prop.value;
+    fields.set(key, { ...prop, value });
+  }
+  frame.model = model;
+  return model;
 }

@@ -50,7 +50,9 @@ function applyGraph(interp: Interp, model: ModelRec, input: AV, span: Span): AV 
     copies.set(t.id, next);
     return next;
   };
-  const outputs = tensorList(model.outputs);
+  // An output the extractor cannot follow (a custom layer's, `new ZLayer().apply(...)`) stays an
+  // opaque tensor of the copy, so the parts it can follow still compose.
+  const outputs = outputList(interp, model.outputs, span);
   if (!outputs || outputs.length === 0) return null;
   const results: AV[] = outputs.map((t) => ({ t: 'tensor', node: copy(t) }));
   return model.outputs.t === 'array' ? { t: 'array', items: results } : results[0];
@@ -61,4 +63,19 @@ function tensorList(value: AV): TensorNode[] | null {
   if (value.t !== 'array') return null;
   const items = value.items.map((item) => (item.t === 'tensor' ? item.node : null));
   return items.every((item): item is TensorNode => item !== null) ? items : null;
+}
+
+function outputList(interp: Interp, value: AV, span: Span): TensorNode[] | null {
+  if (value.t === 'tensor') return [value.node];
+  if (value.t !== 'array') return null;
+  return value.items.map((item): TensorNode =>
+    item.t === 'tensor'
+      ? item.node
+      : {
+          id: interp.id(),
+          kind: 'opaque',
+          text: item.t === 'unknown' ? item.text : 'output',
+          span,
+        },
+  );
 }

@@ -6,7 +6,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
-import { decide, idPart, mayBuild, onlyThrows, type Reading } from './paths';
+import { buildsDirectly, decide, idPart, mayBuild, onlyThrows, type Reading } from './paths';
 import { type AV, prim, type Scope } from './values';
 
 /** Else-if chains: each `if` in `else if` belongs to the chain of the first. */
@@ -68,6 +68,9 @@ export const decided = {
 };
 
 function worth(interp: Interp, node: TSESTree.Node | null | undefined): boolean {
+  // Another file's code (data loading, an importer's CLI handling) forks only where it builds or
+  // calls a builder: its returns and flag assignments would multiply the analysed file's paths.
+  if (interp.home !== null) return buildsDirectly(node, (n) => interp.text(n), interp.builders());
   return mayBuild(node, (n) => interp.text(n), interp.builders());
 }
 

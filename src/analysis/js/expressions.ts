@@ -1,7 +1,8 @@
 /** Expression evaluation and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluateCall, memberOf } from './calls';
-import { type Interp, unwrap } from './interpreter';
+import type { Interp } from './interpreter';
+import { unwrap } from './call-values';
 import { spanOf } from './spans';
 import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
 import { tfjsModuleSpecifier } from './bindings';
@@ -89,9 +90,9 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
   }
 }
 
-function identifier(_interp: Interp, node: TSESTree.Identifier, scope: Scope): AV {
+function identifier(interp: Interp, node: TSESTree.Identifier, scope: Scope): AV {
   if (node.name === 'undefined') return UNDEFINED;
-  const value = scope.lookup(node.name);
+  const value = scope.lookup(node.name) ?? interp.globals.get(node.name);
   if (value !== undefined) return value;
   // A `tf` the file never binds: tfjs loaded by a <script> tag (parse.ts only admits such files
   // when they use `tf` the way tfjs is used).
@@ -199,6 +200,9 @@ function unary(interp: Interp, node: TSESTree.UnaryExpression, scope: Scope): AV
 
 function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right: AV): AV {
   const op = node.operator;
+  // `'model' in params`: decidable on an object whose keys are all known (a literal argument).
+  if (op === 'in' && left.t === 'prim' && right.t === 'object' && !right.opaque)
+    return prim(right.props.has(String(left.v)));
   if (left.t !== 'prim' || right.t !== 'prim') {
     if (op === '===' || op === '!==' || op === '==' || op === '!=') {
       if (left.t === 'unknown' || right.t === 'unknown')

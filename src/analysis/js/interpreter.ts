@@ -9,6 +9,8 @@ import type { FileClipping } from './training';
 import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
 import { evaluate } from './expressions';
+import { instantiate } from './calls';
+import { argumentsText, asParameter, containsUnknown, joinReturns, paramText } from './call-values';
 import { bindPattern } from './patterns';
 import { setSpanFile, spanOf } from './spans';
 import { BUILDS, explore, type PathRun } from './paths';
@@ -64,11 +66,14 @@ export class Interp {
 
   /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
   builders(): RegExp | null {
+    // A function's text is in its own file's source, whichever file is running now.
+    const textIn = (fn: Extract<AV, { t: 'fn' }>) =>
+      (fn.home?.source ?? this.ownSource).slice(fn.node.range[0], fn.node.range[1]);
     if (this.unchecked.length === 0) return this.builderPattern;
     const before = this.builderNames.size;
     for (const fn of this.unchecked.splice(0)) {
       const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(this.text(fn.node)))
+      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(textIn(fn)))
         this.builderNames.add(name);
     }
     if (this.builderNames.size !== before) {
@@ -115,6 +120,12 @@ export class Interp {
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
   private sites: Map<string, number[]> | undefined;
+  /** Classes constructed at least once (`new X(...)`, or run by runUncalled). */
+  readonly instantiated = new Set<TSESTree.Node>();
+  /** Classes being constructed, innermost last: what `super(...)` calls. */
+  readonly superFrames: import('./calls').SuperFrame[] = [];
+  /** Properties set on the global object (`self.model = ...` in a worker, `window.x = ...`). */
+  readonly globals = new Map<string, AV>();
   /** Cross-file imports (workspace analysis only). */
   linker: Linker | null = null;
   /** The other workspace file whose code is running; null while the analyzed file's own code runs. */
@@ -255,6 +266,7 @@ export class Interp {
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
     tfNames.push(...imported);
     if (!root.vars.has('tf')) tfNames.push('tf');
+    this.constructModelClasses(root);
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter(
         (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
@@ -292,6 +304,34 @@ export class Interp {
         } finally {
           this.speculative = null;
         }
+      }
+    }
+  }
+
+  /**
+   * A model class the file defines but never constructs (`export class Net extends tf.Sequential`)
+   * is built once with its constructor's parameters unknown, like an uncalled builder.
+   */
+  private constructModelClasses(root: Scope): void {
+    for (const value of root.vars.values()) {
+      if (value.t !== 'class' || this.instantiated.has(value.node)) continue;
+      const base = value.node.superClass;
+      if (!base || !/\b(?:Sequential|LayersModel)\b/.test(this.text(base))) continue;
+      const ctor = value.node.body.body.find(
+        (e): e is TSESTree.MethodDefinition =>
+          e.type === 'MethodDefinition' && e.kind === 'constructor',
+      );
+      const params = ctor?.value.params ?? [];
+      const args = params.map((p) =>
+        p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
+      );
+      this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
+      const line = value.node.loc.start.line;
+      try {
+        explore(this, () => instantiate(this, value, args), null, UNDEFINED, value.name, line);
+      } catch (error) {
+        if (!(error instanceof BudgetExceeded)) throw error;
+        this.stopped.push({ where: value.name, line });
       }
     }
   }
@@ -398,95 +438,4 @@ export class Interp {
   }
 }
 
-/**
- * A function that may return from an undecidable branch: layers (or models) become alternatives of one
- * another, equal constants stay, anything else is unknown. `undefined` results are left out (`return;`
- * guards, the fall-through after a switch whose every case returns).
- */
-function joinReturns(early: AV[], last: AV, name: string): AV {
-  // `return;` guards and a fall-through after returning switch cases carry no value worth joining.
-  const all = [...early, last].filter((v) => !(v.t === 'prim' && v.v === undefined));
-  if (all.length === 0) return UNDEFINED;
-  const [first, ...rest] = all;
-  if (first.t === 'layer' && rest.every((v) => v.t === 'layer')) {
-    const alternatives = rest.flatMap((v) =>
-      v.t === 'layer' ? [v.layer, ...(v.alternatives ?? [])] : [],
-    );
-    return {
-      t: 'layer',
-      layer: first.layer,
-      alternatives: [...(first.alternatives ?? []), ...alternatives],
-    };
-  }
-  if (first.t === 'model' && rest.every((v) => v.t === 'model')) {
-    const alternatives = rest.flatMap((v) =>
-      v.t === 'model' ? [v.model, ...(v.alternatives ?? [])] : [],
-    );
-    return { t: 'model', model: first.model, alternatives };
-  }
-  if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
-  return unknown(`${name}(…)`, 'depends on a branch');
-}
-
-/**
- * An unknown argument is known inside the function by the parameter's name (`hiddenSize`), which is
- * what the builder's reader sees and what `--set hiddenSize=128` can name.
- */
-function asParameter(param: TSESTree.Parameter, value: AV): AV {
-  if (value.t !== 'unknown') return value;
-  const target = param.type === 'AssignmentPattern' ? param.left : param;
-  // `function build(tf) {...}` (plugins, workers): a `tf` handed in from outside is tfjs.
-  if (target.type === 'Identifier' && target.name === 'tf') return TF_NAMESPACE;
-  return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
-}
-
-/** `28, 10` / `{…}, 'cnn'`: how a call's arguments read in a model's name. */
-function argumentsText(args: AV[]): string {
-  return args
-    .map((arg) => {
-      if (arg.t === 'prim') return typeof arg.v === 'string' ? `'${arg.v}'` : String(arg.v);
-      if (arg.t === 'unknown') return arg.text.length <= 24 ? arg.text : '…';
-      if (arg.t === 'array') return '[…]';
-      return arg.t === 'object' ? '{…}' : '…';
-    })
-    .join(', ');
-}
-
-function containsUnknown(value: AV, depth: number): boolean {
-  if (value.t === 'unknown') return true;
-  if (depth > 2) return false;
-  if (value.t === 'array') return value.items.some((item) => containsUnknown(item, depth + 1));
-  if (value.t === 'object')
-    return [...value.props.values()].some((p) => containsUnknown(p.value, depth + 1));
-  return false;
-}
-
-/** A parameter's name as users write it for `--set NAME=VALUE` (no type annotation). */
-function paramText(interp: Interp, param: TSESTree.Parameter): string {
-  const node = param.type === 'TSParameterProperty' ? param.parameter : param;
-  if (node.type === 'Identifier') return node.name;
-  if (node.type === 'RestElement' && node.argument.type === 'Identifier') return node.argument.name;
-  return interp.text(node);
-}
-
-/** Strips wrappers that do not change the value: `await`, `as`, `!`, parentheses are already gone in ESTree. */
-export function unwrap(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  for (;;) {
-    switch (current.type) {
-      case 'AwaitExpression':
-      case 'TSAsExpression':
-      case 'TSNonNullExpression':
-      case 'TSSatisfiesExpression':
-      case 'TSTypeAssertion':
-        current = current.type === 'AwaitExpression' ? current.argument : current.expression;
-        break;
-      default:
-        return current;
-    }
-  }
-}
-
 export type { Span };
-
-const TF_NAMESPACE: AV = { t: 'tf', path: '' };

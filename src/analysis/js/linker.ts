@@ -8,6 +8,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { bindImports, tfjsModuleSpecifier } from './bindings';
 import type { Interp } from './interpreter';
+import { BUILDS, explore } from './paths';
 import { type AV, type PropAV, Scope, UNDEFINED, unknown } from './values';
 
 /** What analyze() needs from a workspace to follow imports. */
@@ -35,7 +36,6 @@ export interface ModuleHome {
 /** The scope name under which `export default <expression>` keeps its value. */
 export const DEFAULT_EXPORT = '*default*';
 
-const BUILDS_MODELS = /\b(?:sequential|model)\s*\(|\blayers\b/;
 /**
  * Tests call builders with toy sizes and train them for a step: as importers they would add models
  * no user trains. They still run when they are the file analysed.
@@ -99,16 +99,24 @@ export class Linker {
    */
   runImporters(): void {
     // A file that builds no model has nothing for its importers to call with arguments or train.
-    if (!BUILDS_MODELS.test(this.interp.ownSource)) return;
+    if (!BUILDS.test(this.interp.ownSource)) return;
     const importers = this.host
       .importers(this.entry.file)
       .filter((file) => !TEST_FILE.test(file))
       .slice(0, MAX_IMPORTERS);
     for (const file of importers) {
-      const instance = this.instantiateFile(file);
-      if (!instance?.program) continue;
-      const names = [...instance.linkedNames, ...requiredNames(instance.home?.source ?? '')];
-      this.interp.runUncalled(instance.scope, instance.home, names);
+      // Its top level may call the analysed file's builders (a CLI's `main()`): it runs once per
+      // path like any root, so each path's build is its own variant. Each run starts the file afresh.
+      let instance: Instance | null = null;
+      const run = () => {
+        if (this.instances.get(file) !== this.entry) this.instances.delete(file);
+        instance = this.instantiateFile(file);
+      };
+      explore(this.interp, run, null, UNDEFINED, relativeName(file, this.entry.file), 1);
+      const ran = instance as Instance | null;
+      if (!ran?.program) continue;
+      const names = [...ran.linkedNames, ...requiredNames(ran.home?.source ?? '')];
+      this.interp.runUncalled(ran.scope, ran.home, names);
     }
   }
 
@@ -310,6 +318,12 @@ function requiredNames(source: string): string[] {
     }
   }
   return names;
+}
+
+/** How a path names another file in messages: relative to the analysed file's folder. */
+function relativeName(file: string, from: string): string {
+  const dir = from.slice(0, from.lastIndexOf('/') + 1);
+  return file.startsWith(dir) ? file.slice(dir.length) : file;
 }
 
 function isRelative(specifier: string): boolean {

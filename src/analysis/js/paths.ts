@@ -152,8 +152,13 @@ function dropDeadPaths(models: ModelRec[], runs: PathRun[]): void {
 // ---- which branches are worth a decision ----
 
 /** Text that builds or changes a model: layer factories, model creation, `add`/`apply`, loading. */
-export const BUILDS =
-  /\.layers\b|\blayers\s*[.[]|\bsequential\s*\(|\.model\s*\(|\binput\s*\(|\.(?:add|apply)\s*\(|load(?:Layers|Graph)Model/;
+// A factory call on the layers namespace (`tf.layers.dense(`, `layers[spec.type](`), not a read of a
+// model's layer list (`model.layers[0].getWeights()`, `model.layers.forEach(`).
+const LAYER_CALL =
+  /\blayers\s*(?:\.\s*(?!forEach|map|filter|slice|find|some|every|reduce|concat|indexOf|push|length)[A-Za-z_$][\w$]*\s*\(|\[[^\]]*\]\s*\()/;
+export const BUILDS = new RegExp(
+  `${LAYER_CALL.source}|\\bsequential\\s*\\(|\\.model\\s*\\(|\\binput\\s*\\(|\\.(?:add|apply)\\s*\\(|load(?:Layers|Graph)Model|\\bSequential\\b`,
+);
 
 const worth = new WeakMap<TSESTree.Node, boolean>();
 
@@ -189,6 +194,17 @@ export function mayBuild(
   if (!found) visit(node);
   worth.set(node, found);
   return found;
+}
+
+/** The stricter test for other files' code: the node's text creates layers or calls a builder. */
+export function buildsDirectly(
+  node: TSESTree.Node | null | undefined,
+  text: (node: TSESTree.Node) => string,
+  builders: RegExp | null,
+): boolean {
+  if (!node) return false;
+  const source = text(node);
+  return BUILDS.test(source) || (builders !== null && builders.test(source));
 }
 
 function isLiteral(node: TSESTree.Node): boolean {

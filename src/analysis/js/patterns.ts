@@ -47,13 +47,29 @@ export function assignTo(
   bindPattern(interp, target, value, scope, false);
 }
 
+/** Properties tfjs itself defines on a model: assigning them is not a field of the user's. */
+const MODEL_OWN = new Set([
+  'optimizer',
+  'inputs',
+  'outputs',
+  'input',
+  'output',
+  'layers',
+  'trainable',
+]);
+
 function setMember(interp: Interp, object: AV, key: string, value: AV, at: TSESTree.Node): void {
   if (key === 'applyGradients' && object.t !== 'optimizer') {
     // Replacing applyGradients on something we cannot tie to an optimizer: still a clipping hook.
     interp.noteClipping('override', at);
   }
-  if (object.t === 'object') {
+  if (object.t === 'builtin' && object.name === 'globalThis' && !object.self) {
+    // `self.model = tf.sequential()` in a worker, `window.net = ...` in a page: a global variable.
+    interp.globals.set(key, value);
+  } else if (object.t === 'object') {
     object.props.set(key, { value, span: spanOf(at), valueSpan: null });
+  } else if (object.t === 'model' && !MODEL_OWN.has(key)) {
+    (object.model.fields ??= new Map()).set(key, { value, span: spanOf(at), valueSpan: null });
   } else if (object.t === 'array') {
     const index = Number(key);
     if (Number.isInteger(index) && index >= 0 && index < 100_000) object.items[index] = value;

@@ -3,13 +3,8 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { instantiate } from './calls';
 import { evaluate } from './expressions';
 import { bindPattern } from './patterns';
-import {
-  type Completion,
-  type Interp,
-  type LoopFrame,
-  MAX_LOOP_ITERATIONS,
-  unwrap,
-} from './interpreter';
+import { type Completion, type Interp, type LoopFrame, MAX_LOOP_ITERATIONS } from './interpreter';
+import { unwrap } from './call-values';
 import { spanOf } from './spans';
 import { decided } from './decisions';
 import { DEFAULT_EXPORT } from './linker';

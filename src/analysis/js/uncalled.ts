@@ -40,7 +40,21 @@ export function callersFirst(sites: Map<string, number[]>, pending: FnAV[]): FnA
 type FnAV = Extract<AV, { t: 'fn' }>;
 
 /** Offsets of `name(` call sites by name: a scan from each `(` back over the identifier before it. */
+// The files linked into an analysis are the same texts edit after edit: their scans are kept
+// (a few, most recent last), so only the edited file is scanned again.
+const recentScans = new Map<string, Map<string, number[]>>();
+const MAX_SCANS = 64;
+
 export function callSitesByName(source: string): Map<string, number[]> {
+  const known = recentScans.get(source);
+  if (known) return known;
+  const sites = scanCallSites(source);
+  recentScans.set(source, sites);
+  if (recentScans.size > MAX_SCANS) recentScans.delete(recentScans.keys().next().value!);
+  return sites;
+}
+
+function scanCallSites(source: string): Map<string, number[]> {
   const sites = new Map<string, number[]>();
   for (let paren = source.indexOf('('); paren >= 0; paren = source.indexOf('(', paren + 1)) {
     let end = paren;

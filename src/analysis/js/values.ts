@@ -114,6 +114,8 @@ export interface ModelRec {
   run?: import('./paths').PathRun;
   /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
   conditionDepth: number;
+  /** Fields and methods of a model that is a class instance (`class Net extends tf.Sequential`). */
+  fields?: Map<string, PropAV>;
   /** Set when another workspace file called the builder: the arguments of that call, as text. */
   crossFileArgs?: string;
 }

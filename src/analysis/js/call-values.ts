@@ -1,0 +1,99 @@
+/**
+ * Values at a call's boundary: what a function with several returns gives back, how an unknown
+ * argument is named inside it, how a call's arguments read in a model's name. Also `unwrap`, the
+ * syntax wrappers evaluation looks through.
+ */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
+import type { Interp } from './interpreter';
+import { type AV, UNDEFINED, unknown } from './values';
+
+const TF_NAMESPACE: AV = { t: 'tf', path: '' };
+
+/**
+ * A function that may return from an undecidable branch: layers (or models) become alternatives of one
+ * another, equal constants stay, anything else is unknown. `undefined` results are left out (`return;`
+ * guards, the fall-through after a switch whose every case returns).
+ */
+export function joinReturns(early: AV[], last: AV, name: string): AV {
+  // `return;` guards and a fall-through after returning switch cases carry no value worth joining.
+  const all = [...early, last].filter((v) => !(v.t === 'prim' && v.v === undefined));
+  if (all.length === 0) return UNDEFINED;
+  const [first, ...rest] = all;
+  if (first.t === 'layer' && rest.every((v) => v.t === 'layer')) {
+    const alternatives = rest.flatMap((v) =>
+      v.t === 'layer' ? [v.layer, ...(v.alternatives ?? [])] : [],
+    );
+    return {
+      t: 'layer',
+      layer: first.layer,
+      alternatives: [...(first.alternatives ?? []), ...alternatives],
+    };
+  }
+  if (first.t === 'model' && rest.every((v) => v.t === 'model')) {
+    const alternatives = rest.flatMap((v) =>
+      v.t === 'model' ? [v.model, ...(v.alternatives ?? [])] : [],
+    );
+    return { t: 'model', model: first.model, alternatives };
+  }
+  if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
+  return unknown(`${name}(…)`, 'depends on a branch');
+}
+
+/**
+ * An unknown argument is known inside the function by the parameter's name (`hiddenSize`), which is
+ * what the builder's reader sees and what `--set hiddenSize=128` can name.
+ */
+export function asParameter(param: TSESTree.Parameter, value: AV): AV {
+  if (value.t !== 'unknown') return value;
+  const target = param.type === 'AssignmentPattern' ? param.left : param;
+  // `function build(tf) {...}` (plugins, workers): a `tf` handed in from outside is tfjs.
+  if (target.type === 'Identifier' && target.name === 'tf') return TF_NAMESPACE;
+  return target.type === 'Identifier' ? unknown(target.name, value.reason) : value;
+}
+
+/** `28, 10` / `{…}, 'cnn'`: how a call's arguments read in a model's name. */
+export function argumentsText(args: AV[]): string {
+  return args
+    .map((arg) => {
+      if (arg.t === 'prim') return typeof arg.v === 'string' ? `'${arg.v}'` : String(arg.v);
+      if (arg.t === 'unknown') return arg.text.length <= 24 ? arg.text : '…';
+      if (arg.t === 'array') return '[…]';
+      return arg.t === 'object' ? '{…}' : '…';
+    })
+    .join(', ');
+}
+
+export function containsUnknown(value: AV, depth: number): boolean {
+  if (value.t === 'unknown') return true;
+  if (depth > 2) return false;
+  if (value.t === 'array') return value.items.some((item) => containsUnknown(item, depth + 1));
+  if (value.t === 'object')
+    return [...value.props.values()].some((p) => containsUnknown(p.value, depth + 1));
+  return false;
+}
+
+/** A parameter's name as users write it for `--set NAME=VALUE` (no type annotation). */
+export function paramText(interp: Interp, param: TSESTree.Parameter): string {
+  const node = param.type === 'TSParameterProperty' ? param.parameter : param;
+  if (node.type === 'Identifier') return node.name;
+  if (node.type === 'RestElement' && node.argument.type === 'Identifier') return node.argument.name;
+  return interp.text(node);
+}
+
+/** Strips wrappers that do not change the value: `await`, `as`, `!`, parentheses are already gone in ESTree. */
+export function unwrap(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case 'AwaitExpression':
+      case 'TSAsExpression':
+      case 'TSNonNullExpression':
+      case 'TSSatisfiesExpression':
+      case 'TSTypeAssertion':
+        current = current.type === 'AwaitExpression' ? current.argument : current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}

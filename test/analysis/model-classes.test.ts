@@ -1,0 +1,135 @@
+/** Models as class instances and worker globals: `extends tf.Sequential`, `new tf.Sequential()`, `self.model`. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ModelGraph } from '../../src/analysis/ir';
+import { run } from './helpers';
+
+const TF = "import * as tf from '@tensorflow/tfjs';\n";
+const summary = (models: ModelGraph[]) =>
+  models.map(
+    (m) =>
+      `${m.name}: ${m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' ')}${m.training.trained ? ' (trained)' : ''}`,
+  );
+
+test('a class extending tf.Sequential is a model: super() then this.add(...), fields read through this', () => {
+  const result = run(
+    `${TF}export class Policy extends tf.Sequential {
+  constructor(inputs, actions, hidden) {
+    super();
+    this.inputs_ = inputs;
+    hidden.forEach((units, i) => {
+      this.add(tf.layers.dense({ units, activation: 'relu', inputShape: i === 0 ? [this.inputs_] : undefined }));
+    });
+    this.add(tf.layers.dense({ units: actions }));
+  }
+}
+const policy = new Policy(4, 2, [24, 24]);
+policy.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+policy.fit(xs, ys);
+`,
+    'policy.js',
+  );
+  assert.deepEqual(summary(result.models), ['Policy: dense dense dense (trained)']);
+  const first = result.models[0].layers[0].config.props.inputShape?.value;
+  assert.deepEqual(first, { kind: 'array', items: [{ kind: 'number', value: 4 }] });
+});
+
+test('a model class never constructed in its file is built once with unknown parameters', () => {
+  const result = run(
+    `${TF}export class Net extends tf.Sequential {
+  constructor() {
+    super({ layers: [tf.layers.dense({ units: 8, inputShape: [3] }), tf.layers.dense({ units: 1 })] });
+  }
+}
+export class Deep extends tf.Sequential {
+  constructor(widths) {
+    super();
+    for (const units of widths) this.add(tf.layers.dense({ units }));
+    this.add(tf.layers.dense({ units: 1 }));
+  }
+}
+`,
+    'nets.ts',
+  );
+  assert.deepEqual(summary(result.models), ['Net: dense dense', 'Deep: dense? dense']);
+});
+
+test('new tf.Sequential() is tf.sequential()', () => {
+  const result = run(
+    `${TF}const model = new tf.Sequential();
+model.add(tf.layers.dense({ units: 2, inputShape: [3] }));
+model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+`,
+    'plain.ts',
+  );
+  assert.deepEqual(summary(result.models), ['model: dense dense']);
+});
+
+test('a worker keeps its model on self: self.model = tf.sequential() then self.model.add(...)', () => {
+  const result = run(
+    `importScripts('tf.min.js');
+self.create = (steps, depth, units) => {
+  self.model = tf.sequential();
+  for (let i = 0; i < depth; i++) {
+    self.model.add(tf.layers.gru({ units, returnSequences: i < depth - 1, inputShape: i === 0 ? [steps, 1] : undefined }));
+  }
+  self.model.add(tf.layers.dense({ units: 1 }));
+  return self.model;
+};
+self.onmessage = () => {
+  const model = self.create(12, 2, 16);
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  model.fit(xs, ys);
+};
+`,
+    'worker.js',
+  );
+  assert.deepEqual(summary(result.models), ['create: gru gru dense (trained)']);
+});
+
+test('React string state the page sets is a choice: one variant per branch; number state keeps its value', () => {
+  const result = run(
+    `import React, { useEffect, useState } from 'react';
+${TF}export const App = () => {
+  const [kind, setKind] = useState('small');
+  const [units] = useState(32);
+  useEffect(() => {
+    const model = tf.sequential();
+    if (kind === 'small') {
+      model.add(tf.layers.dense({ units, inputShape: [4] }));
+    } else {
+      model.add(tf.layers.dense({ units: 128, inputShape: [4] }));
+      model.add(tf.layers.dense({ units: 128 }));
+    }
+    model.add(tf.layers.dense({ units: 1 }));
+  }, [kind]);
+  return <select onChange={(e) => setKind(e.target.value)} />;
+};
+`,
+    'App.jsx',
+  );
+  assert.deepEqual(
+    result.models.map((m) => `${m.variant?.id}: ${m.layers.map((l) => l.factory).join(' ')}`),
+    ['small: dense dense', 'not-small: dense dense dense'],
+  );
+  assert.deepEqual(result.models[0].layers[0].config.props.units?.value, {
+    kind: 'number',
+    value: 32,
+  });
+});
+
+test("'key' in options decides on an object literal argument", () => {
+  const result = run(
+    `${TF}function build(params) {
+  const model = tf.sequential();
+  const widths = 'widths' in params ? params.widths : [8];
+  widths.forEach((units, i) => model.add(tf.layers.dense({ units, inputShape: i === 0 ? [2] : undefined })));
+  model.add(tf.layers.dense({ units: 1 }));
+  return model;
+}
+const a = build({ widths: [16, 16, 16] });
+`,
+    'in.js',
+  );
+  assert.deepEqual(summary(result.models), ['build: dense dense dense dense']);
+});

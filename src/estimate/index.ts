@@ -41,6 +41,11 @@ export interface LayerEstimate {
 export interface GradientEstimate {
   layers: LayerEstimate[];
   method: string;
+  /**
+   * The output layer's activation and pre-activation variance, also when no ratio could be formed: a saturated
+   * sigmoid output passes no gradient at all, which is the problem itself, not a gap in the estimate.
+   */
+  output?: { activation: string; preActivationVariance: number };
 }
 
 export interface EstimateOptions {
@@ -169,8 +174,16 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     squaredNorm(block, forward[l].m, forward[l].k, deltas[l], batch),
   );
   const reference = squared[last];
+  const outputState = {
+    activation: blocks[last].softmax ? 'softmax' : (outputActivation ?? 'linear'),
+    preActivationVariance: forward[last].pre.variance,
+  };
   if (!(reference > 0) || !Number.isFinite(reference)) {
-    return allUnknown(model, 'the output layer has no gradient at initialisation (zero weights?)');
+    const reason =
+      outputState.activation === 'sigmoid' && outputState.preActivationVariance > 100
+        ? `the sigmoid output saturates (logits spread about ${Math.sqrt(outputState.preActivationVariance).toPrecision(2)}) and passes no gradient`
+        : 'the output layer has no gradient at initialisation (zero weights?)';
+    return { ...allUnknown(model, reason), output: outputState };
   }
   const byIndex = new Map(blocks.map((block, l) => [block.index, l]));
   const layers = model.layers.map((layer): LayerEstimate => {
@@ -212,6 +225,7 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   });
   return {
     layers,
+    output: outputState,
     method: `mean-field estimate at initialisation (Gauss-Hermite quadrature), N(0,1) inputs, batch ${batch}, ${output.assumed}${lossNote}`,
   };
 }

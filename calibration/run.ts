@@ -23,8 +23,8 @@ async function main(): Promise<void> {
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
   const counts = quick
-    ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10 }
-    : { dense: 240, residual: 12, recurrent: 60, optimizer: 100 };
+    ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10, recurrentKernel: 10 }
+    : { dense: 240, residual: 12, recurrent: 60, optimizer: 100, recurrentKernel: 90 };
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1] ?? '') : null;
   const cases = generateCases({ seed, ...counts }).filter((c) => !only || only.test(c.id));

@@ -140,7 +140,11 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
         : activationByName('linear')!,
     { ...forward[last].pre, units: blocks[last].units },
   );
-  if ('error' in output) return allUnknown(model, output.error);
+  const outputState = {
+    activation: blocks[last].softmax ? 'softmax' : (outputActivation ?? 'linear'),
+    preActivationVariance: forward[last].pre.variance,
+  };
+  if ('error' in output) return { ...allUnknown(model, output.error), output: outputState };
   const deltas: Delta[] = Array.from({ length: blocks.length }, () => ({
     d: 0,
     e: 0,
@@ -174,10 +178,6 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
     squaredNorm(block, forward[l].m, forward[l].k, deltas[l], batch),
   );
   const reference = squared[last];
-  const outputState = {
-    activation: blocks[last].softmax ? 'softmax' : (outputActivation ?? 'linear'),
-    preActivationVariance: forward[last].pre.variance,
-  };
   if (!(reference > 0) || !Number.isFinite(reference)) {
     const reason =
       outputState.activation === 'sigmoid' && outputState.preActivationVariance > 100

@@ -59,11 +59,19 @@ model.add(tf.layers.dense({units: 1}));
 model.compile({optimizer: 'adam', loss: 'meanSquaredError'});`,
   },
   {
+    name: 'a softmax output under MSE trained by plain sgd',
+    ruleId: 'saturating-output-loss',
+    body: `const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu'}));
+model.add(tf.layers.dense({units: 10, activation: 'softmax'}));
+model.compile({optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError'});`,
+  },
+  {
     name: 'a sigmoid output under MSE whose logits start saturated',
     ruleId: 'saturating-output-loss',
     body: `const model = tf.sequential();
 model.add(tf.layers.dense({inputShape: [16], units: 32, activation: 'relu', kernelInitializer: 'heNormal'}));
-model.add(tf.layers.dense({units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({stddev: 3})}));
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({stddev: 10})}));
 model.compile({optimizer: 'adam', loss: 'meanSquaredError'});`,
   },
 ];

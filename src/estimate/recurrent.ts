@@ -33,7 +33,7 @@ export function simpleRnnTemporal(
     const next = radius * radius * expect1((z) => phi.f(z) ** 2, 0, q) + inputVariance;
     q = Math.min(MAX_VARIANCE, Math.max(next, 1e-12));
   }
-  const chiAt = (variance: number) => radius * radius * expect1((z) => phi.df(z) ** 2, 0, variance);
+  const chiAt = (variance: number) => radius * radius * peakedMean((z) => phi.df(z) ** 2, variance);
   const perStep = Math.sqrt(chiAt(q));
   // Steps until the variance is within 0.1% of its fixed point, then the fixed point's factor for the rest.
   let logRatio = 0;
@@ -48,4 +48,23 @@ export function simpleRnnTemporal(
   }
   logRatio += (steps - t) * Math.log(perStep);
   return { perStep, firstToLast: Math.exp(logRatio) };
+}
+
+/**
+ * E[f(z)], z ~ N(0, variance), for an f peaked near 0 (a bounded activation's squared derivative): quadrature
+ * nodes spread with the standard deviation miss a peak about 1 wide once it is a few units (radius 6.5 over
+ * 128 units read 1.008 per step for a measured 2 or so), so wide Gaussians are summed on a fine grid instead.
+ */
+function peakedMean(f: (z: number) => number, variance: number): number {
+  if (variance <= 4) return expect1(f, 0, variance);
+  const sd = Math.sqrt(variance);
+  const points = 2000;
+  const step = (16 * sd) / points;
+  let sum = 0;
+  for (let i = 0; i <= points; i++) {
+    const z = -8 * sd + i * step;
+    const weight = i === 0 || i === points ? 0.5 : 1;
+    sum += weight * f(z) * Math.exp((-z * z) / (2 * variance));
+  }
+  return (sum * step) / (sd * Math.sqrt(2 * Math.PI));
 }

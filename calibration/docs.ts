@@ -49,7 +49,7 @@ function optionsSection(rule: Rule): string {
 /** Rules whose warning is calibrated by a measurement of its own, not by the sweep's probe at initialisation. */
 const OWN_EVIDENCE: Record<string, string> = {
   'saturating-output-loss':
-    "A probe at initialisation cannot show a slowdown of training, so the sweep's figures above (warnings on sigmoid outputs under MSE that the probe sees healthy at initialisation) are listed but not held to its targets. The warning is calibrated by training instead: calibration/output-loss.md (see \"What the measurement says\" above).",
+    'A probe at initialisation cannot show a slowdown of training, so the sweep\'s figures above (warnings on sigmoid outputs under MSE that the probe sees healthy at initialisation) are listed but not held to its targets. The warning is calibrated by training instead: calibration/output-loss.md (see "What the measurement says" above).',
 };
 
 function calibrationSection(f: RuleFigures): string {

@@ -135,7 +135,8 @@ interface RecurrentSpec {
   steps: number;
   units: number;
   activation: 'tanh' | 'relu';
-  recurrent: 'default' | 'glorotNormal' | 'heNormal' | 'normal-0.1' | 'normal-0.3' | 'normal-0.5';
+  /** normal-S: randomNormal stddev S; uniform-A: randomUniform on [-A, A]. */
+  recurrent: 'default' | 'glorotNormal' | 'heNormal' | `normal-${number}` | `uniform-${number}`;
   forgetBias: boolean;
 }
 
@@ -143,9 +144,11 @@ export function recurrentSource(spec: RecurrentSpec): string {
   const init =
     spec.recurrent === 'default'
       ? ''
-      : !spec.recurrent.startsWith('normal-')
-        ? `, recurrentInitializer: '${spec.recurrent}'`
-        : `, recurrentInitializer: tf.initializers.randomNormal({mean: 0, stddev: ${spec.recurrent.slice(7)}})`;
+      : spec.recurrent.startsWith('normal-')
+        ? `, recurrentInitializer: tf.initializers.randomNormal({mean: 0, stddev: ${spec.recurrent.slice(7)}})`
+        : spec.recurrent.startsWith('uniform-')
+          ? `, recurrentInitializer: tf.initializers.randomUniform({minval: -${spec.recurrent.slice(8)}, maxval: ${spec.recurrent.slice(8)}})`
+          : `, recurrentInitializer: '${spec.recurrent}'`;
   const act = spec.activation === 'tanh' ? '' : `, activation: '${spec.activation}'`;
   const forget = spec.cell === 'lstm' && spec.forgetBias ? ', unitForgetBias: true' : '';
   return [
@@ -179,12 +182,29 @@ const RATES = [1e-4, 1e-3, 1e-2, 0.03, 0.1, 0.3, 1, 3, 10];
 
 export interface SweepOptions {
   seed: number;
-  /** Cases drawn per family (dense, residual, recurrent, optimizer). */
+  /** Cases drawn per family (dense, residual, recurrent, optimizer, recurrent kernel scales). */
   dense: number;
   residual: number;
   recurrent: number;
   optimizer: number;
+  recurrentKernel: number;
 }
+
+/**
+ * Recurrent kernels drawn iid at several scales: stddev s over n units gives a spectral radius near s sqrt(n)
+ * (the circular law), from well below 1 to about 4.5, over units 16-128 and 10-300 steps.
+ */
+const KERNEL_SCALES = [
+  'normal-0.05',
+  'normal-0.1',
+  'normal-0.2',
+  'normal-0.3',
+  'normal-0.5',
+  'uniform-0.1',
+  'uniform-0.3',
+  'uniform-0.5',
+  'uniform-1',
+] as const;
 
 export function generateCases(options: SweepOptions): Case[] {
   const random = seededRandom(options.seed);
@@ -257,6 +277,26 @@ export function generateCases(options: SweepOptions): Case[] {
     const conventional = `tf.train.${kind}(${kind === 'sgd' ? 0.01 : 0.001})`;
     const remedies = { 'high-learning-rate': denseSource({ ...spec, optimizer: conventional }) };
     if (add({ id, family: 'optimizer', source: denseSource(spec), remedies })) n++;
+  }
+  for (
+    let n = 0, tries = 0;
+    n < options.recurrentKernel && tries < options.recurrentKernel * 20;
+    tries++
+  ) {
+    const spec: RecurrentSpec = {
+      cell: pick(random, ['simpleRNN', 'lstm', 'gru'] as const),
+      steps: pick(random, [10, 30, 100, 300]),
+      units: pick(random, [16, 32, 64, 128]),
+      activation: pick(random, ['tanh', 'tanh', 'tanh', 'relu'] as const),
+      recurrent: pick(random, KERNEL_SCALES),
+      forgetBias: random() < 0.5,
+    };
+    const id = `recurrent ${spec.cell} T${spec.steps} u${spec.units} ${spec.activation} ${spec.recurrent}${spec.forgetBias && spec.cell === 'lstm' ? ' forgetBias' : ''}`;
+    const remedies = recurrentRemedies(spec);
+    if (
+      add({ id, family: 'recurrent', source: recurrentSource(spec), steps: spec.steps, remedies })
+    )
+      n++;
   }
   return cases;
 }

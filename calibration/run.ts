@@ -2,7 +2,9 @@
  * `npm run calibrate`: generates the sweep's models as tfjs source, lints each with the default rules, probes it
  * with the real engine over several steps, and writes per rule its false alarms and misses to
  * calibration/results.md and results.json. Seeded: the same command gives the same cases.
- *   node --import tsx calibration/run.ts [--quick] [--seed N]
+ *   node --import tsx calibration/run.ts [--quick] [--seed N] [--only REGEX]
+ * --only keeps the cases whose id matches REGEX (while iterating on a few families); like --quick, it writes its
+ * results to /tmp, never over the committed ones.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,9 +23,11 @@ async function main(): Promise<void> {
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : 1;
   const counts = quick
-    ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10 }
-    : { dense: 240, residual: 12, recurrent: 60, optimizer: 100 };
-  const cases = generateCases({ seed, ...counts });
+    ? { dense: 20, residual: 4, recurrent: 10, optimizer: 10, recurrentKernel: 10 }
+    : { dense: 240, residual: 12, recurrent: 60, optimizer: 100, recurrentKernel: 90 };
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1] ?? '') : null;
+  const cases = generateCases({ seed, ...counts }).filter((c) => !only || only.test(c.id));
   const { tf, backend } = await loadTf();
   const started = Date.now();
   const results: CaseResult[] = [];
@@ -39,11 +43,12 @@ async function main(): Promise<void> {
   const meta = {
     seed,
     quick,
+    ...(only ? { only: only.source } : {}),
     cases: cases.length,
     backend,
     minutes: (Date.now() - started) / 60000,
   };
-  const dir = quick ? '/tmp' : join(__dirname);
+  const dir = quick || only ? '/tmp' : join(__dirname);
   writeFileSync(
     join(dir, 'results.json'),
     JSON.stringify({ meta, summary, results }, null, 1) + '\n',

@@ -41,6 +41,11 @@ export interface LayerEstimate {
 export interface GradientEstimate {
   layers: LayerEstimate[];
   method: string;
+  /**
+   * The output layer's activation and pre-activation variance, also when no ratio could be formed: a saturated
+   * sigmoid output passes no gradient at all, which is the problem itself, not a gap in the estimate.
+   */
+  output?: { activation: string; preActivationVariance: number };
 }
 
 export interface EstimateOptions {
@@ -135,7 +140,11 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
         : activationByName('linear')!,
     { ...forward[last].pre, units: blocks[last].units },
   );
-  if ('error' in output) return allUnknown(model, output.error);
+  const outputState = {
+    activation: blocks[last].softmax ? 'softmax' : (outputActivation ?? 'linear'),
+    preActivationVariance: forward[last].pre.variance,
+  };
+  if ('error' in output) return { ...allUnknown(model, output.error), output: outputState };
   const deltas: Delta[] = Array.from({ length: blocks.length }, () => ({
     d: 0,
     e: 0,
@@ -170,7 +179,11 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   );
   const reference = squared[last];
   if (!(reference > 0) || !Number.isFinite(reference)) {
-    return allUnknown(model, 'the output layer has no gradient at initialisation (zero weights?)');
+    const reason =
+      outputState.activation === 'sigmoid' && outputState.preActivationVariance > 100
+        ? `the sigmoid output saturates (logits spread about ${Math.sqrt(outputState.preActivationVariance).toPrecision(2)}) and passes no gradient`
+        : 'the output layer has no gradient at initialisation (zero weights?)';
+    return { ...allUnknown(model, reason), output: outputState };
   }
   const byIndex = new Map(blocks.map((block, l) => [block.index, l]));
   const layers = model.layers.map((layer): LayerEstimate => {
@@ -212,6 +225,7 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   });
   return {
     layers,
+    output: outputState,
     method: `mean-field estimate at initialisation (Gauss-Hermite quadrature), N(0,1) inputs, batch ${batch}, ${output.assumed}${lossNote}`,
   };
 }

@@ -28,7 +28,7 @@ export const rule: Rule = {
     },
     details: {
       nonOrthogonal:
-        "{{layer}}, {{units}} units: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal ({{fw:default}}) keeps it at 1. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}}, whose gates damp the recurrence, from a radius of {{maxRadius}} over at least {{minSteps}} steps. Otherwise it is an info hint.",
+        "{{layer}}, {{units}} units: backpropagation through time multiplies the gradient by the recurrent kernel once per step, so a radius r scales it by about r^steps{{steps}}. An iid kernel with standard deviation s over n units has radius about s*sqrt(n); orthogonal ({{fw:default}}) keeps it at 1. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}}, whose gates damp the recurrence, from a radius of {{gatedRadius}} with tanh ({{maxRadius}} with an unbounded activation) over at least {{minSteps}} steps. Otherwise it is an info hint.",
     },
     options: GROWTH_OPTIONS,
     fixable: true,
@@ -58,6 +58,7 @@ export const rule: Rule = {
             effect: explodes ? growthText(growth) : '',
             steps: steps === null ? '' : ` over ${steps} steps`,
             maxRadius: formatNumber(thresholds.maxRadius),
+            gatedRadius: formatNumber(thresholds.gatedRadius),
             minSteps: thresholds.minSteps,
             exploding: formatNumber(thresholds.explodingRatio),
           },

@@ -2,9 +2,10 @@ import type { LayerNode, LossInfo, ModelGraph, Span } from '../analysis/ir';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 import { fix, replaceSpan, stringLiteral } from './util/fix';
 import { dialectOf } from './util/dialect';
-import { report } from './util/message';
+import { formatNumber, numberOption, report } from './util/message';
+import { estimateOf } from './util/gradient';
 import { fileDialect, isPython } from './util/syntax';
-import { describeLayer, layerActivation } from './util/model';
+import { describeLayer, layerActivation, numberProp } from './util/model';
 import { readsParameter } from './util/source';
 import { contains } from '../analysis/js/spans';
 import { ACTIVATION_LAYER_FACTORIES, isActivationLayer, isWeighted } from './util/terms';
@@ -32,6 +33,19 @@ const DERIVATIVE: Record<string, string> = {
   softmax: 'the softmax Jacobian p(1 - p), at most 0.25',
 };
 
+/**
+ * calibration/output-loss.md trained each model twice from the same weights (meanSquaredError, cross-entropy):
+ * under Adam, MSE fell behind only when the logits started spread this wide (saturated outputs); a softmax under
+ * plain SGD fell far behind at any spread (its MSE gradient starts at 2/K^2 of cross-entropy's for K classes).
+ */
+const SIGMOID_SPREAD = 40;
+const SOFTMAX_SPREAD = 5;
+/** Optimizers that step by the raw gradient: a K-way softmax under MSE starts with 2/K^2 of cross-entropy's. */
+const PLAIN_OPTIMIZERS = new Set(['sgd', 'momentum']);
+
+const EVIDENCE =
+  'Trained both ways from the same weights (calibration/output-loss.md), meanSquaredError fell measurably behind cross-entropy only when the logits started saturated or, for a softmax, under plain sgd/momentum; it is a warning from an estimated logit spread of {{threshold}} at initialisation or for a softmax under sgd/momentum, an info hint otherwise.';
+
 export const rule: Rule = {
   id: 'saturating-output-loss',
   meta: {
@@ -41,13 +55,33 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       regressionLoss:
+        '{{activation}} output under {{loss}}: logits spread about {{spread}} at init, {{state}}',
+      plainSoftmax:
+        "softmax output under {{loss}} with {{optimizer}}: its gradient starts about {{factor}}x cross-entropy's",
+      regressionLossUnsized:
         '{{activation}} output under {{loss}}: the gradient carries its derivative, at most {{max}}',
     },
     details: {
-      regressionLoss:
-        '{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns (Glorot & Bengio 2010). A probe at initialisation, where the output is not yet saturated, cannot show it. Use {{replacement}}, whose gradient cancels that factor.',
+      regressionLoss: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns (Glorot & Bengio 2010). ${EVIDENCE} Use {{replacement}}, whose gradient cancels that factor.`,
+      plainSoftmax: `{{layer}} ends in a softmax over {{units}} classes and the model is trained with {{loss}}: at initialisation (probabilities near 1/{{units}}) the loss gradient at the logits is about {{factor}}x cross-entropy's, and {{optimizer}} steps by the raw gradient, so training starts that much slower. ${EVIDENCE} Use {{replacement}}, whose gradient is p - y.`,
+      regressionLossUnsized: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1. The static estimate does not cover this model, so its logit spread is not known: an info hint. Use {{replacement}}, whose gradient cancels that factor.`,
     },
-    options: {},
+    options: {
+      sigmoidSpread: {
+        type: 'number',
+        default: SIGMOID_SPREAD,
+        description:
+          'Sigmoid outputs: warn when the estimated standard deviation of the logits at initialisation is at least this (the output starts saturated); an info hint below it.',
+        exclusiveMinimum: 0,
+      },
+      softmaxSpread: {
+        type: 'number',
+        default: SOFTMAX_SPREAD,
+        description:
+          'Softmax outputs: the same, for the logits of a softmax; under plain sgd or momentum a softmax output is a warning at any spread.',
+        exclusiveMinimum: 0,
+      },
+    },
     fixable: true,
   },
   check(model, context) {
@@ -56,14 +90,31 @@ export const rule: Rule = {
     const lossName = regressionLoss(loss);
     if (!lossName) return [];
     const findings: Finding[] = [];
-    for (const output of outputLayers(model)) {
+    const outputs = outputLayers(model);
+    for (const output of outputs) {
       const activation = outputActivation(model, output);
       const replacements = activation ? REPLACEMENTS[activation] : undefined;
       if (!activation || !replacements) continue;
       const dialect = dialectOf(model);
+      const spread = outputs.length === 1 ? logitSpread(model, activation) : null;
+      const threshold = numberOption(rule, context, `${activation}Spread`);
+      const saturated = spread !== null && spread >= threshold;
+      const units = outputUnits(model, output);
+      const optimizer = model.training.optimizer?.kind;
+      const plain =
+        activation === 'softmax' &&
+        !saturated &&
+        optimizer !== undefined &&
+        PLAIN_OPTIMIZERS.has(optimizer) &&
+        units !== undefined &&
+        units > 1;
       findings.push(
         report(rule, model, {
-          messageId: 'regressionLoss',
+          messageId: plain
+            ? 'plainSoftmax'
+            : spread === null
+              ? 'regressionLossUnsized'
+              : 'regressionLoss',
           data: {
             layer: describeLayer(output, model),
             activation,
@@ -71,7 +122,16 @@ export const rule: Rule = {
             max: '0.25',
             loss: dialect.loss(lossName),
             replacement: dialect.loss(replacements[0]),
+            spread: spread === null ? '' : formatNumber(spread),
+            state: saturated ? 'it starts saturated' : 'not saturated',
+            threshold: formatNumber(threshold),
+            optimizer: optimizer ?? '',
+            units: units ?? '',
+            factor: units
+              ? formatNumber((lossName === 'meanSquaredError' ? 2 : 1) / units ** 2)
+              : '',
           },
+          hint: !saturated && !plain,
           span: loss.span,
           layer: output,
           fixes: lossFixes(context, model, loss, replacements),
@@ -81,6 +141,21 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/** The output's units: its own, or (an activation layer) the weighted layer's it follows. */
+function outputUnits(model: ModelGraph, output: LayerNode): number | undefined {
+  if (!isActivationLayer(output)) return numberProp(output, 'units');
+  const weighted = model.layers.slice(0, output.index).reverse().find(isWeighted);
+  return weighted && numberProp(weighted, 'units');
+}
+
+/** The estimate's standard deviation of the output's pre-activations (logits), when it covers this output. */
+function logitSpread(model: ModelGraph, activation: string): number | null {
+  const output = estimateOf(model).output;
+  if (!output || output.activation !== activation) return null;
+  const spread = Math.sqrt(output.preActivationVariance);
+  return Number.isFinite(spread) ? spread : null;
+}
 
 function regressionLoss(loss: LossInfo): string | null {
   if (loss.resolved) return REGRESSION_LOSSES[loss.name] ?? null;

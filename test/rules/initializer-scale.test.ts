@@ -274,6 +274,26 @@ const output = tf.layers.dense({units: 1, activation: 'sigmoid', kernelInitializ
 export const model = tf.model({inputs: input, outputs: output});`,
     },
     {
+      name: 'a scale that saturates the sigmoid output (no gradient anywhere) is a warning, not an uncovered model',
+      code: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [32], units: 32, activation: 'elu'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'elu', kernelInitializer: tf.initializers.randomNormal({stddev: 0.63})}));
+}
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));
+model.compile({optimizer: 'adam', loss: 'meanSquaredError'});`,
+      errors: [{ messageId: 'stddevLarge', line: 5, column: 79, endLine: 5, endColumn: 123 }],
+      output: `import * as tf from '@tensorflow/tfjs';
+const model = tf.sequential();
+model.add(tf.layers.dense({inputShape: [32], units: 32, activation: 'elu'}));
+for (let i = 0; i < 10; i++) {
+  model.add(tf.layers.dense({units: 32, activation: 'elu', kernelInitializer: 'heNormal'}));
+}
+model.add(tf.layers.dense({units: 1, activation: 'sigmoid'}));
+model.compile({optimizer: 'adam', loss: 'meanSquaredError'});`,
+    },
+    {
       name: 'an activation the extractor could not resolve: both fixes offered, none preferred',
       code: `import * as tf from '@tensorflow/tfjs';
 export function build(act: any) {

@@ -120,8 +120,77 @@ ${sigmoidModel}model.compile({ optimizer: 'adam', loss: mse });
       name: "sigmoid output with 'meanSquaredError'",
       code: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 60 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 60, hint: true },
+      ],
       output: `${header}${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+    {
+      name: 'a sigmoid output whose kernel starts it saturated (logits spread about 50): a warning',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu', kernelInitializer: 'heNormal' }));
+model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 10 }) }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 60 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu', kernelInitializer: 'heNormal' }));
+model.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 10 }) }));
+model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+`,
+    },
+    {
+      name: 'a softmax output over tanh features at stddev 3: a warning',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'tanh' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) }));
+model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'regressionLoss', line: 5, column: 41, endLine: 5, endColumn: 59 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'tanh' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) }));
+model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+`,
+    },
+    {
+      name: 'a softmax output under plain sgd at the default init: a warning (its MSE gradient starts at 2/K^2)',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+model.compile({ optimizer: tf.train.sgd(0.1), loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'plainSoftmax', line: 5, column: 53, endLine: 5, endColumn: 71 }],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+model.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+`,
+    },
+    {
+      name: 'the same softmax under adam, and a sigmoid at spread 15: info hints stating the spread',
+      code: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+const binary = tf.sequential();
+binary.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu', kernelInitializer: 'heNormal' }));
+binary.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) }));
+binary.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+`,
+      errors: [
+        { messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 60, hint: true },
+        { messageId: 'regressionLoss', line: 9, column: 43, endLine: 9, endColumn: 61, hint: true },
+      ],
+      output: `${header}const model = tf.sequential();
+model.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu' }));
+model.add(tf.layers.dense({ units: 10, activation: 'softmax' }));
+model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+const binary = tf.sequential();
+binary.add(tf.layers.dense({ units: 32, inputShape: [16], activation: 'relu', kernelInitializer: 'heNormal' }));
+binary.add(tf.layers.dense({ units: 1, activation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 3 }) }));
+binary.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
 `,
     },
     {
@@ -132,7 +201,9 @@ const model = tf.sequential();
 model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: "sigmoid" }));
 model.compile({ optimizer: "sgd", loss: "mae" });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 4, column: 41, endLine: 4, endColumn: 46 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 4, column: 41, endLine: 4, endColumn: 46, hint: true },
+      ],
       output: `const tf = require("@tensorflow/tfjs");
 const model = tf.sequential();
 model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: "sigmoid" }));
@@ -146,7 +217,9 @@ model.compile({ optimizer: "sgd", loss: "binaryCrossentropy" });
 });
 model.compile({ optimizer: 'adam', loss: tf.losses.meanSquaredError });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 68 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 68, hint: true },
+      ],
       output: `${header}const model = tf.sequential({
   layers: [tf.layers.dense({ units: 3, inputShape: [4] }), tf.layers.softmax()],
 });
@@ -176,7 +249,9 @@ const probs = tf.layers.activation({ activation: 'softmax' }).apply(logits) as t
 const model = tf.model({ inputs: input, outputs: probs });
 model.compile({ optimizer: 'adam', loss: LOSS });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 7, column: 42, endLine: 7, endColumn: 46 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 7, column: 42, endLine: 7, endColumn: 46, hint: true },
+      ],
       output: `${header}const LOSS = 'MSE';
 const input = tf.input({ shape: [4] });
 const logits = tf.layers.dense({ units: 3 }).apply(input) as tf.SymbolicTensor;
@@ -192,7 +267,16 @@ model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' }))
 model.add(tf.layers.dropout({ rate: 0.2 }));
 model.compile({ optimizer: 'adam', loss: 'mse' });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 5, column: 42, endLine: 5, endColumn: 47 }],
+      errors: [
+        {
+          messageId: 'regressionLossUnsized',
+          line: 5,
+          column: 42,
+          endLine: 5,
+          endColumn: 47,
+          hint: true,
+        },
+      ],
       output: `${header}const model = tf.sequential();
 model.add(tf.layers.dense({ units: 1, inputShape: [4], activation: 'sigmoid' }));
 model.add(tf.layers.dropout({ rate: 0.2 }));
@@ -204,7 +288,9 @@ model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
       code: `${header}const loss = 'meanSquaredError';
 ${sigmoidModel}model.compile({ optimizer: 'adam', loss });
 `,
-      errors: [{ messageId: 'regressionLoss', line: 6, column: 36, endLine: 6, endColumn: 40 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 6, column: 36, endLine: 6, endColumn: 40, hint: true },
+      ],
       output: `${header}const loss = 'meanSquaredError';
 ${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
 `,
@@ -219,7 +305,9 @@ ${sigmoidModel}model.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
 }
 build('mse');
 `,
-      errors: [{ messageId: 'regressionLoss', line: 5, column: 38, endLine: 5, endColumn: 42 }],
+      errors: [
+        { messageId: 'regressionLoss', line: 5, column: 38, endLine: 5, endColumn: 42, hint: true },
+      ],
       output: null,
       fixes: [
         [

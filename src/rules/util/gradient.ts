@@ -117,7 +117,9 @@ export function judgeInitializerChange(
   initializer: string | ((layer: LayerNode) => string),
   thresholds: FixThresholds,
 ): FixJudgement | null {
-  const current = firstRatio(model);
+  const before = estimatedProblem(model, thresholds);
+  // A saturated output has no ratio but a problem; its first layer's ratio then counts as 0.
+  const current = firstRatio(model) ?? (before && before !== 'unknown' ? before.ratio : null);
   if (!current) return { hint: true, unsized: true, data: {} };
   const fixed = firstRatioWith(model, layers, initializer);
   if (!fixed) return null;
@@ -125,7 +127,6 @@ export function judgeInitializerChange(
   const distance = (r: number) => Math.abs(Math.log(r));
   const gain = Math.exp(distance(current.relative) - distance(fixed.relative));
   const fixedModel = withKernelInitializer(model, layers, initializer);
-  const before = estimatedProblem(model, thresholds);
   const after = estimatedProblem(fixedModel, thresholds);
   const material = before !== null && before !== 'unknown' && after === null;
   if (!material && !(gain >= thresholds.hintGain)) return null;
@@ -258,16 +259,18 @@ export function estimatedProblem(
   limits: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number },
 ): EstimatedProblem | null | 'unknown' {
   const first = firstRatio(model);
-  if (!first) return 'unknown';
-  const output = estimatedLayers(model).at(-1);
-  const spread = Math.sqrt(output?.details?.preActivationVariance ?? 0);
-  if (output?.details?.activation === 'sigmoid' && spread > SATURATED_SPREAD) {
+  const output = estimateOf(model).output;
+  const spread = Math.sqrt(output?.preActivationVariance ?? 0);
+  if (output?.activation === 'sigmoid' && spread > SATURATED_SPREAD) {
+    // The estimate may have no ratio at all here: a fully saturated output passes no gradient to any layer.
+    const firstWeighted = estimateOf(model).layers.find((l) => l.note !== 'no weights');
     return {
       kind: 'vanishing',
-      ratio: first,
+      ratio: first ?? { index: firstWeighted?.index ?? 0, relative: 0 },
       text: `the sigmoid output saturates (logits spread about ${formatNumber(spread)})`,
     };
   }
+  if (!first) return 'unknown';
   if (first.relative < limits.vanishingRatio)
     return { kind: 'vanishing', ratio: first, text: ratioText(first) };
   const top = largestRatio(model);

@@ -15,7 +15,14 @@ export const GROWTH_OPTIONS: Record<string, RuleOptionSpec> = {
     type: 'number',
     default: 1.5,
     description:
-      'lstm/gru: warn from this estimated spectral radius of the recurrent kernel (with minSteps).',
+      'lstm/gru with an unbounded activation (relu): warn from this estimated spectral radius of the recurrent kernel (with minSteps).',
+    exclusiveMinimum: 0,
+  },
+  gatedRadius: {
+    type: 'number',
+    default: 2.5,
+    description:
+      'lstm/gru with a bounded activation (tanh): warn from this estimated spectral radius (with minSteps); the gates damp the recurrence, so it takes a larger one.',
     exclusiveMinimum: 0,
   },
   minSteps: {
@@ -30,6 +37,7 @@ export function growthThresholds(rule: Rule, context: RuleContext): GrowthThresh
   return {
     explodingRatio: numberOption(rule, context, 'explodingRatio'),
     maxRadius: numberOption(rule, context, 'maxRadius'),
+    gatedRadius: numberOption(rule, context, 'gatedRadius'),
     minSteps: numberOption(rule, context, 'minSteps'),
   };
 }

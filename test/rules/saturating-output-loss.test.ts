@@ -23,7 +23,7 @@ model.compile(optimizer='adam', loss='binary_crossentropy')
   ],
   invalid: [
     {
-      name: "Keras sigmoid output under 'mse' as a keyword argument",
+      name: "Keras sigmoid output under 'mse' as a keyword argument: an info hint (not saturated, Adam)",
       filePath: 'model.py',
       code: `from keras import Sequential, layers
 
@@ -33,7 +33,7 @@ model = Sequential([
 ])
 model.compile(optimizer='adam', loss='mse', metrics=['accuracy'])
 `,
-      errors: [{ messageId: 'regressionLoss', line: 7, column: 38 }],
+      errors: [{ messageId: 'regressionLoss', line: 7, column: 38, hint: true }],
       output: `from keras import Sequential, layers
 
 model = Sequential([
@@ -44,7 +44,7 @@ model.compile(optimizer='adam', loss='binary_crossentropy', metrics=['accuracy']
 `,
     },
     {
-      name: 'Keras softmax output under a positional loss: the argument is replaced, not given a key',
+      name: 'Keras softmax output under a positional loss (an info hint under Adam): the argument is replaced, not given a key',
       filePath: 'model.py',
       code: `import tensorflow as tf
 
@@ -54,7 +54,7 @@ model = tf.keras.Sequential([
 ])
 model.compile('adam', "mean_squared_error", ['accuracy'])
 `,
-      errors: [{ messageId: 'regressionLoss', line: 7, column: 23 }],
+      errors: [{ messageId: 'regressionLoss', line: 7, column: 23, hint: true }],
       output: `import tensorflow as tf
 
 model = tf.keras.Sequential([

@@ -75,6 +75,8 @@ export function startServer(connection: Connection): void {
   const measured = new MeasuredResults();
   /** The resultId of the last diagnostics report pulled per document. */
   const reportIds = new Map<string, string>();
+  /** Documents linted again for a reason other than their text (their last lint is out of date). */
+  const outdated = new Set<string>();
   let caps: Capabilities | null = null;
   let settings = new SettingsCache(null);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -192,6 +194,7 @@ export function startServer(connection: Connection): void {
     const key = documentKey(uri);
     try {
       if (documents.get(uri)?.version !== version) return;
+      const before = lints.get(key);
       const config = await settings.get(uri);
       const document = documents.get(uri);
       if (!document || document.version !== version) return;
@@ -211,6 +214,11 @@ export function startServer(connection: Connection): void {
         );
       }
       lints.set(key, lint);
+      outdated.delete(key);
+      // A re-lint of an unchanged text (settings, config file, an imported file): a pulling client
+      // would not ask again on its own.
+      if (before?.version === version && caps?.pullDiagnostics && caps.diagnosticRefresh)
+        void connection.languages.diagnostics.refresh().catch(() => undefined);
       void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       const set = toDiagnostics(lint, document, docsHref);
       recorded.set(key, set.recorded);
@@ -227,7 +235,7 @@ export function startServer(connection: Connection): void {
   async function currentLint(document: TextDocument): Promise<DocumentLint | undefined> {
     const key = documentKey(document.uri);
     const found = lints.get(key);
-    if (found?.version === document.version) return found;
+    if (found?.version === document.version && !outdated.has(key)) return found;
     if (!isCandidate(document.languageId, document.uri)) return undefined;
     if (!timers.has(key)) schedule(document, 0);
     await new Promise<void>((resolve) => waiters.set(key, [...(waiters.get(key) ?? []), resolve]));
@@ -245,14 +253,18 @@ export function startServer(connection: Connection): void {
   function relintDependents(paths: readonly string[]): void {
     const affected = new Set(paths);
     for (const document of documents.all()) {
-      if (affected.has(uriToPath(document.uri) ?? '')) schedule(document, 0);
+      if (affected.has(uriToPath(document.uri) ?? '')) relint(document);
     }
   }
 
   function relintAll(): void {
-    for (const document of documents.all()) schedule(document, 0);
-    if (caps?.pullDiagnostics && caps.diagnosticRefresh)
-      void connection.languages.diagnostics.refresh().catch(() => undefined);
+    for (const document of documents.all()) relint(document);
+  }
+
+  /** Lint again a text that has not changed: until then its last lint no longer answers pulls. */
+  function relint(document: TextDocument): void {
+    outdated.add(documentKey(document.uri));
+    schedule(document, 0);
   }
 
   documents.onDidOpen((e) => schedule(e.document, 0));
@@ -279,6 +291,7 @@ export function startServer(connection: Connection): void {
     recorded.delete(key);
     measured.forget(e.document.uri);
     reportIds.delete(key);
+    outdated.delete(key);
     settings.forget(e.document.uri);
     // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
     if (!caps?.pullDiagnostics)

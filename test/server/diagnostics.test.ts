@@ -109,4 +109,32 @@ describe('language server: pulled diagnostics (textDocument/diagnostic)', () => 
     assert.deepEqual(again.items, []);
     assert.equal(client.published.length, 0);
   });
+
+  it('after a settings change the next pull answers with the new lint, and the server asks for it', async () => {
+    const uri = 'file:///project/settings.js';
+    client.open(uri, DEEP_SIGMOID);
+    const pull = async () =>
+      (await client.connection.sendRequest('textDocument/diagnostic', {
+        textDocument: { uri },
+      })) as { kind: string; items: Diagnostic[] };
+    assert.ok(rules((await pull()).items).includes('saturating-activation'));
+    let refreshes = 0;
+    client.connection.onRequest('workspace/diagnostic/refresh', () => {
+      refreshes++;
+      return null;
+    });
+    client.settings = { rules: { 'saturating-activation': 'off' } };
+    void client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    // The pull right after the change must not be served from the lint made under the old settings.
+    const after = await pull();
+    assert.equal(after.kind, 'full');
+    assert.ok(
+      !rules(after.items).includes('saturating-activation'),
+      JSON.stringify(rules(after.items)),
+    );
+    const deadline = Date.now() + 5000;
+    while (refreshes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.ok(refreshes > 0, 'the server asks the client to pull again after re-linting');
+    client.settings = {};
+  });
 });

@@ -11,7 +11,7 @@ import type { Fix, LintMessage, TextEdit } from '../rules/types';
 import { logicalLineEnd } from './bracket-extent';
 import { scanComments } from './comments';
 import { scanPythonComments } from './python-comments';
-import { LineIndex } from './positions';
+import { LineIndex } from '../analysis/lines';
 import type { DirectiveKind, LintProblem, UnusedDirective } from './types';
 
 export interface Directive {
@@ -55,7 +55,7 @@ export function parseDirectives(
     const match = DIRECTIVE.exec(comment.value);
     if (!match) continue;
     const kind = match[1] as DirectiveKind;
-    lines ??= new LineIndex(source); // built only when the file has directives
+    lines ??= new LineIndex(source, python ? 'python' : 'js'); // built only when the file has directives
     const span = lines.span(comment.start, comment.end);
     const { list, reason } = splitReason(comment.value.slice(match[0].length));
     const named = list.split(/[\s,]+/).filter((id) => id.length > 0);

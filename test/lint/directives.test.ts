@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { applyDirectives, parseDirectives } from '../../src/lint/directives';
 import { applyEdits } from '../../src/lint/fix';
-import { LineIndex } from '../../src/lint/positions';
+import { LineIndex } from '../../src/analysis/lines';
 import type { LintMessage } from '../../src/rules/types';
 
 const known = new Set(['rule-a', 'rule-b', 'rule-c']);

@@ -7,6 +7,7 @@ import type { SyntaxNode, Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { ParseProblem, Span } from '../ir';
 import { MAX_SOURCE_LENGTH } from '../js/parse';
+import { LineIndex } from '../lines';
 
 /**
  * Cheap pre-check (no parse): a file that never names keras or tensorflow in an import, and never
@@ -55,36 +56,10 @@ function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
   return { kind: 'syntax', message, line, column };
 }
 
-/** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns. */
-export class Lines {
-  private readonly starts: number[] = [0];
-
+/** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns, at Python's line breaks. */
+export class Lines extends LineIndex {
   constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  position(offset: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= offset) low = mid;
-      else high = mid - 1;
-    }
-    return { line: low + 1, column: offset - this.starts[low] + 1 };
-  }
-
-  span(start: number, end: number): Span {
-    const from = this.position(start);
-    const to = this.position(end);
-    return {
-      start,
-      end,
-      line: from.line,
-      column: from.column,
-      endLine: to.line,
-      endColumn: to.column,
-    };
+    super(text, 'python');
   }
 }
 

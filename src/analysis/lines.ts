@@ -1,18 +1,22 @@
-import type { Span } from '../analysis/ir';
+import type { Span } from './ir';
 
 /**
- * Maps offsets to 1-based line and column (the IR's convention), built once per text.
- * Line breaks are those TypeScript counts (\n, \r\n, lone \r, U+2028, U+2029), so directive
- * lines agree with the parser's locations that the IR's spans come from.
+ * Maps offsets (UTF-16) to 1-based line and column (the IR's convention), built once per text.
+ * Line breaks are those the language's parser counts, so these lines agree with the parser's
+ * locations: TypeScript's (\n, \r\n, lone \r, U+2028, U+2029) for JavaScript, Python's (\n,
+ * \r\n, lone \r) for Python.
  */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
 
-  constructor(text: string) {
+  constructor(text: string, language: 'js' | 'python' = 'js') {
+    const separators = language === 'js';
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       const breaksLine =
-        ch === 10 || ch === 0x2028 || ch === 0x2029 || (ch === 13 && text.charCodeAt(i + 1) !== 10);
+        ch === 10 ||
+        (ch === 13 && text.charCodeAt(i + 1) !== 10) ||
+        (separators && (ch === 0x2028 || ch === 0x2029));
       if (breaksLine) this.lineStarts.push(i + 1);
     }
   }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { LineIndex, lineIndexFor } from '../../src/lint/positions';
+import { LineIndex, lineIndexFor } from '../../src/analysis/lines';
 
 test('line and column agree with TypeScript (which the IR spans come from) for every line break kind', () => {
   const pieces = fc.constantFrom('a', 'bc', ' ', '\n', '\r\n', '\r', '\u2028', '\u2029', '\t', 'é');
@@ -32,4 +32,14 @@ test('lineIndexFor reuses the index for the same text and rebuilds it for anothe
   const b = lineIndexFor('a\n\nb');
   assert.notEqual(b, a);
   assert.deepEqual(b.position(3), { line: 3, column: 1 });
+});
+
+test('Python lines break at \\n, \\r\\n and a lone \\r only (U+2028 is text there, a break in JS)', () => {
+  const text = 'a = 1\r\nb = "\u2028"\rc = 3\n';
+  const python = new LineIndex(text, 'python');
+  const js = new LineIndex(text);
+  const c = text.indexOf('c');
+  assert.deepEqual(python.position(c), { line: 3, column: 1 });
+  assert.deepEqual(js.position(c), { line: 4, column: 1 });
+  assert.deepEqual(python.position(text.indexOf('b')), { line: 2, column: 1 });
 });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { analyze as Analyze } from '../src/analysis/index';
 import { PARSE_OPTIONS } from '../src/analysis/js/parse';
 import { generateModelFile, generatePlainFile } from './extract-input';
+import { cpuMs } from './shipped';
 
 let analyze: typeof Analyze;
 
@@ -30,17 +31,6 @@ async function loadBundledAnalyze(): Promise<typeof Analyze> {
     logLevel: 'warning',
   });
   return (createRequire(__filename)(outfile) as { analyze: typeof Analyze }).analyze;
-}
-
-/**
- * CPU time (user + system) rather than wall time: these machines are shared, and other processes'
- * load stretches wall time unevenly between the two sides.
- */
-function cpuMs(fn: () => void): number {
-  const start = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
 }
 
 function median(fn: () => void, runs: number): number {

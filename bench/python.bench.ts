@@ -5,49 +5,22 @@
  * Keras < 1% of a parse. Run: `node --import tsx bench/python.bench.ts` (or `npm run bench -- python`).
  */
 import { parser } from '@lezer/python';
-import { build } from 'esbuild';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import type { analyze as Analyze } from '../src/analysis/index';
 import type { lintText as LintText } from '../src/lint/index';
 import { generateKerasFile } from './python-input';
+import { cpuMs, loadShipped, median } from './shipped';
 
 let lintText: typeof LintText;
 let analyze: typeof Analyze;
 
-/** The linter as it ships (an esbuild bundle), sharing this process's @lezer/python. */
+/** The linter as it ships, sharing this process's @lezer/python. */
 async function loadBundled(): Promise<{ lintText: typeof LintText; analyze: typeof Analyze }> {
-  const root = join(__dirname, '..');
-  const outfile = join(root, '.cache', 'bench', 'lint-python.cjs');
-  await build({
-    stdin: {
-      contents: `export { lintText } from './src/lint/index';\nexport { analyze } from './src/analysis/index';`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    external: ['@typescript-eslint/typescript-estree', 'typescript', '@lezer/*'],
-    logLevel: 'warning',
-  });
-  return createRequire(__filename)(outfile) as {
-    lintText: typeof LintText;
-    analyze: typeof Analyze;
-  };
+  return loadShipped(
+    'lint-python',
+    `export { lintText } from './src/lint/index';\nexport { analyze } from './src/analysis/index';`,
+    ['@typescript-eslint/typescript-estree', 'typescript', '@lezer/*'],
+  );
 }
-
-/** CPU time (user + system): shared machines stretch wall time unevenly. */
-function cpuMs(fn: () => void): number {
-  const start = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
-const middle = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function measure(label: string, source: string, runs: number): void {
   const parseOnly = () => parser.parse(source);
@@ -67,9 +40,9 @@ function measure(label: string, source: string, runs: number): void {
     lintTimes.push(cpuMs(lint));
     extractTimes.push(cpuMs(extract));
   }
-  const p = middle(parseTimes);
-  const l = middle(lintTimes);
-  const e = middle(extractTimes);
+  const p = median(parseTimes);
+  const l = median(lintTimes);
+  const e = median(extractTimes);
   const result = lintText(source, 'bench.py');
   const lines = source.split('\n').length;
   console.log(
@@ -85,8 +58,8 @@ export async function bench(): Promise<void> {
   const plain = generateKerasFile(8000)
     .replace(/^(?:import|from) .*$/gm, '')
     .replace(/keras|Sequential/g, 'k');
-  const parseTime = middle(Array.from({ length: 7 }, () => cpuMs(() => parser.parse(plain))));
-  const skipTime = middle(
+  const parseTime = median(Array.from({ length: 7 }, () => cpuMs(() => parser.parse(plain))));
+  const skipTime = median(
     Array.from({ length: 201 }, () => cpuMs(() => lintText(plain, 'plain.py'))),
   );
   console.log(

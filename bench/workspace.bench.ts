@@ -5,15 +5,14 @@
  * file that depends on it) in <= 1.2x that file's own parse.
  * The tfjs-examples files are read from the local mirror with git into a temp dir at bench time.
  */
-import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as WorkspaceModule from '../src/workspace/index';
 import type { analyze as Analyze } from '../src/analysis/index';
 import type { parseSource as ParseSource } from '../src/analysis/js/parse';
+import { cpuMs, loadShipped, median } from './shipped';
 
 const MIRROR = '/work/.mirror/tensorflow+tfjs-examples/repo';
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -26,34 +25,10 @@ interface Shipped {
 
 /** The workspace as it ships (an esbuild bundle), not through tsx's transpilation. */
 async function loadBundled(): Promise<Shipped> {
-  const root = join(__dirname, '..');
-  const outfile = join(root, '.cache', 'bench', 'workspace.cjs');
-  await build({
-    stdin: {
-      contents: `export { createWorkspace } from './src/workspace/index';\nexport { parseSource } from './src/analysis/js/parse';\nexport { analyze } from './src/analysis/index';\n`,
-      resolveDir: root,
-      loader: 'ts',
-    },
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    external: ['@typescript-eslint/typescript-estree', 'typescript'],
-    logLevel: 'warning',
-  });
-  return createRequire(__filename)(outfile) as Shipped;
-}
-
-function cpuMs(fn: () => void): number {
-  const start = process.cpuUsage();
-  fn();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1000;
-}
-
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return loadShipped(
+    'workspace',
+    `export { createWorkspace } from './src/workspace/index';\nexport { parseSource } from './src/analysis/js/parse';\nexport { analyze } from './src/analysis/index';\n`,
+  );
 }
 
 function memoryHost(files: Map<string, string>) {

@@ -6,6 +6,7 @@
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs';
 import { frameworkDefaults } from '../analysis/frameworks';
+import { callArguments } from './call-text';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Gradients = Parameters<Optimizer['applyGradients']>[0];
@@ -56,10 +57,7 @@ export function settingsFromText(text: string, kind?: string): KerasOptimizerSet
     nesterov: false,
     unread: [],
   };
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close <= open) return settings;
-  for (const arg of topLevelArguments(text.slice(open + 1, close))) {
+  for (const arg of callArguments(text)) {
     const kw = /^(\w+)\s*=\s*(.+)$/s.exec(arg);
     // A first positional argument of a Keras optimizer is its learning rate.
     const [key, raw] = kw ? [kw[1]!, kw[2]!.trim()] : ['learning_rate', arg];
@@ -261,22 +259,4 @@ function setNumber(settings: KerasOptimizerSettings, key: string, raw: string): 
   const name = key === 'lr' ? 'learning_rate' : key;
   if (raw !== 'None' && Number.isFinite(value)) settings.numbers[name] = value;
   else if (raw !== 'None') settings.unread.push(name);
-}
-
-function topLevelArguments(inside: string): string[] {
-  const args: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of inside) {
-    if (ch === ',' && depth === 0) {
-      args.push(current.trim());
-      current = '';
-      continue;
-    }
-    if ('([{'.includes(ch)) depth++;
-    if (')]}'.includes(ch)) depth--;
-    current += ch;
-  }
-  if (current.trim() !== '') args.push(current.trim());
-  return args;
 }

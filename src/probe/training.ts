@@ -13,6 +13,7 @@ import {
   settingsFromText,
   type KerasClipping,
 } from './keras-training';
+import { callArguments } from './call-text';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
@@ -252,27 +253,6 @@ function chooseOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[])
 }
 
 /** Top-level arguments of a call written as text, e.g. `tf.train.momentum(0.01, 0.9)` -> ['0.01', '0.9']. */
-function callArguments(text: string): string[] {
-  const open = text.indexOf('(');
-  const close = text.lastIndexOf(')');
-  if (open < 0 || close <= open) return [];
-  const args: string[] = [];
-  let depth = 0;
-  let current = '';
-  for (const ch of text.slice(open + 1, close)) {
-    if (ch === ',' && depth === 0) {
-      args.push(current.trim());
-      current = '';
-      continue;
-    }
-    if ('([{'.includes(ch)) depth++;
-    if (')]}'.includes(ch)) depth--;
-    current += ch;
-  }
-  if (current.trim() !== '') args.push(current.trim());
-  return args;
-}
-
 function explicitRate(info: OptimizerInfo): number | null {
   return info.learningRate?.kind === 'number' ? info.learningRate.value : null;
 }

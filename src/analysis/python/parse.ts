@@ -3,7 +3,7 @@
  * throws and recovers from errors, so a broken file still yields every definition that parses; the
  * first error node becomes the file's syntax problem.
  */
-import type { SyntaxNode, Tree } from '@lezer/common';
+import { TreeBuffer, type SyntaxNode, type Tree } from '@lezer/common';
 import { parser } from '@lezer/python';
 import type { ParseProblem, Span } from '../ir';
 import { MAX_SOURCE_LENGTH } from '../js/parse';
@@ -39,14 +39,7 @@ export function parsePython(source: string): PyParse {
 }
 
 function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
-  let at = -1;
-  tree.iterate({
-    enter: (node) => {
-      if (at >= 0) return false;
-      if (node.type.isError) at = node.from;
-      return undefined;
-    },
-  });
+  const at = firstErrorAt(tree, 0);
   if (at < 0) return null;
   const { line, column } = new Lines(source).position(at);
   const near = source.slice(at, at + 20).split('\n')[0];
@@ -54,6 +47,32 @@ function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
     ? `invalid syntax near '${near}'`
     : 'invalid syntax (unexpected end of line or file)';
   return { kind: 'syntax', message, line, column };
+}
+
+/**
+ * The start of the first error node, or -1. Reads the tree's packed buffers directly (each node is
+ * four numbers: type id, start, end, size) instead of walking node objects, which cost a few
+ * percent of the parse itself on large files. Error nodes are always type 0 in a Lezer tree.
+ */
+function firstErrorAt(tree: Tree, offset: number): number {
+  if (tree.type.isError) return offset;
+  for (let i = 0; i < tree.children.length; i++) {
+    const child = tree.children[i]!;
+    const start = offset + tree.positions[i]!;
+    if (child instanceof TreeBuffer) {
+      // A buffer holds one stretch of the file; its earliest error is the one to report.
+      let first = -1;
+      const { buffer } = child;
+      for (let j = 0; j < buffer.length; j += 4) {
+        if (buffer[j] === 0 && (first < 0 || buffer[j + 1]! < first)) first = buffer[j + 1]!;
+      }
+      if (first >= 0) return start + first;
+    } else {
+      const at = firstErrorAt(child, start);
+      if (at >= 0) return at;
+    }
+  }
+  return -1;
 }
 
 /** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns, at Python's line breaks. */

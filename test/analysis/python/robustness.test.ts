@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { parser } from '@lezer/python';
 import { analyze, mentionsModelFramework } from '../../../src/analysis/index';
 import { layersOf, onlyPyModel } from './helpers';
 
@@ -101,5 +102,38 @@ test('empty and whitespace-only Python files give no models and no problems', ()
     const result = analyze(source, 'empty.py');
     assert.deepEqual(result.models, []);
     assert.deepEqual(result.problems, []);
+  }
+});
+
+test('the reported syntax error is the first error node of the tree, in small and large files', () => {
+  // Reference: the first error node in document order, found by walking Lezer's node objects.
+  const firstErrorNode = (source: string) => {
+    let at = -1;
+    parser.parse(source).iterate({
+      enter: (node) =>
+        at >= 0 ? false : node.type.isError ? ((at = node.from), false) : undefined,
+    });
+    return at;
+  };
+  const builder = (n: number) =>
+    `def build_${n}(units=32):\n    model = keras.Sequential()\n    model.add(layers.Dense(units, activation='relu'))\n    return model\n\n`;
+  const large = K + Array.from({ length: 400 }, (_, n) => builder(n)).join('');
+  const cases = [
+    `${K}model = keras.Sequential(\n`,
+    `${K}def f(:\n    pass\n`,
+    `${K}x = [1, 2\ny = 3\n`,
+    `${large}def broken(:\n    pass\n`,
+    large.replace('def build_200(units=32):', 'def build_200(units=32'),
+    `${large.slice(0, 9000)})]${large.slice(9000)}`,
+  ];
+  for (const source of cases) {
+    const at = firstErrorNode(source);
+    assert.ok(at >= 0, 'each case is broken');
+    const syntax = analyze(source, 'broken.py').problems.filter((p) => p.kind === 'syntax');
+    const before = source.slice(0, at).split('\n');
+    assert.deepEqual(
+      syntax.map((p) => [p.line, p.column]),
+      [[before.length, before[before.length - 1].length + 1]],
+    );
   }
 });

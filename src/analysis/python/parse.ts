@@ -51,8 +51,9 @@ function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
 
 /**
  * The start of the first error node, or -1. Reads the tree's packed buffers directly (each node is
- * four numbers: type id, start, end, size) instead of walking node objects, which cost a few
- * percent of the parse itself on large files. Error nodes are always type 0 in a Lezer tree.
+ * a (type, start, end, endIndex) quad, in prefix order, so the first error met is the earliest)
+ * instead of walking node objects, which cost a few percent of the parse itself on large files.
+ * Error nodes are always type 0 in a Lezer tree.
  */
 function firstErrorAt(tree: Tree, offset: number): number {
   if (tree.type.isError) return offset;
@@ -60,13 +61,8 @@ function firstErrorAt(tree: Tree, offset: number): number {
     const child = tree.children[i]!;
     const start = offset + tree.positions[i]!;
     if (child instanceof TreeBuffer) {
-      // A buffer holds one stretch of the file; its earliest error is the one to report.
-      let first = -1;
       const { buffer } = child;
-      for (let j = 0; j < buffer.length; j += 4) {
-        if (buffer[j] === 0 && (first < 0 || buffer[j + 1]! < first)) first = buffer[j + 1]!;
-      }
-      if (first >= 0) return start + first;
+      for (let j = 0; j < buffer.length; j += 4) if (buffer[j] === 0) return start + buffer[j + 1]!;
     } else {
       const at = firstErrorAt(child, start);
       if (at >= 0) return at;

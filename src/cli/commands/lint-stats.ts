@@ -116,9 +116,7 @@ function workerLine(w: WorkerStats): string {
 
 /** "GC 1.20 s in 310 pauses (305 scavenges, 5 mark-compacts)". */
 export function gcText(gc: GcPauses): string {
-  return (
-    `GC ${s(gc.ms)} in ${gc.count} pauses ` + `(${gc.minor} scavenges, ${gc.major} mark-compacts)`
-  );
+  return `GC ${s(gc.ms)} in ${gc.count} pauses (${gc.minor} scavenges, ${gc.major} mark-compacts)`;
 }
 
 function s(ms: number): string {

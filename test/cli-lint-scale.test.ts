@@ -77,8 +77,17 @@ test(
     const files = threads.map((line) => Number(/ (\d+) files in \d+ batches/.exec(line)?.[1]));
     assert.equal(files[0] + files[1], 40, 'every file linted on one of the threads');
     if (process.platform === 'linux') assert.match(threads[0], /CPU [\d.]+ s, waited for a core/);
+    const pauses = /GC [\d.]+ s in (\d+) pauses \((\d+) scavenges, (\d+) mark-compacts\)/;
+    for (const line of threads) {
+      const [, count, minor, major] = (pauses.exec(line) ?? []).map(Number);
+      assert.ok(minor + major <= count, `pauses by kind within the total: ${line}`);
+    }
     const single = await lint(dir, '--stats');
     assert.match(single.err, /on the main thread/);
+    // Linting 40 files in one go allocates enough for scavenges, all seen once the loop turns.
+    const main = single.err.split('\n').find((line) => line.startsWith('  main thread:')) ?? '';
+    const [, count, minor] = (pauses.exec(main) ?? []).map(Number);
+    assert.ok(minor > 0 && minor <= count, `the main thread's scavenges: ${main}`);
   },
 );
 

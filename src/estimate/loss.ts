@@ -60,21 +60,43 @@ export function outputDeltaMoments(
     };
   }
   if (loss === 'mae') {
-    // E[sign(phi(z) - y) | z] = erf(phi(z) / sqrt 2) for y ~ N(0, 1).
-    const g = (z: number) => erfApprox(f(z) / Math.SQRT2) * df(z);
+    const g = integrands(activation).mae;
     return {
       self: expect1((z) => df(z) ** 2, mean, variance),
       cross: expect2(g, g, mean, variance, covariance),
       assumed: `${activation.name} output + mean absolute error, N(0,1) targets`,
     };
   }
-  // Squared error: delta = (phi(z) - y) phi'(z), y ~ N(0, 1) independent of z.
-  const g = (z: number) => f(z) * df(z);
+  const g = integrands(activation).mse;
   return {
     self: expect1((z) => g(z) ** 2 + df(z) ** 2, mean, variance),
     cross: expect2(g, g, mean, variance, covariance),
     assumed: `${activation.name} output + mean squared error, N(0,1) targets`,
   };
+}
+
+const integrandsOf = new WeakMap<
+  Activation,
+  { mse: (z: number) => number; mae: (z: number) => number }
+>();
+
+/**
+ * The loss gradient given z, made once per activation: expect2 remembers its sums by function, so an
+ * output layer seen before (the same activation at the same scale) costs no second quadrature.
+ */
+function integrands(activation: Activation) {
+  let made = integrandsOf.get(activation);
+  if (!made) {
+    const { f, df } = activation;
+    made = {
+      // Squared error: delta = (phi(z) - y) phi'(z), y ~ N(0, 1) independent of z.
+      mse: (z) => f(z) * df(z),
+      // E[sign(phi(z) - y) | z] = erf(phi(z) / sqrt 2) for y ~ N(0, 1).
+      mae: (z) => erfApprox(f(z) / Math.SQRT2) * df(z),
+    };
+    integrandsOf.set(activation, made);
+  }
+  return made;
 }
 
 /**

@@ -11,7 +11,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LintConfig } from './config';
-import type { ThreadTime } from './thread-time';
+import type { GcPauses, ThreadTime } from './thread-time';
 import type { LintResult } from './types';
 
 export interface LintTask {
@@ -42,8 +42,8 @@ export interface WorkerSelfStats {
   /** From the thread's start to its first message: loading the engine bundle. */
   startMs: number;
   time: ThreadTime | null;
-  gcMs: number;
-  gcCount: number;
+  /** Its heap's garbage-collection pauses (none counted when the thread failed before measuring). */
+  gc: GcPauses;
 }
 
 export interface WorkerStats extends WorkerSelfStats {
@@ -166,7 +166,7 @@ class PoolWorker {
   }
 
   private async measure(): Promise<WorkerSelfStats> {
-    const none = { startMs: 0, time: null, gcMs: 0, gcCount: 0 };
+    const none = { startMs: 0, time: null, gc: { ms: 0, count: 0, minor: 0, major: 0 } };
     if (this.failure) return none;
     try {
       await this.ready;

@@ -5,7 +5,7 @@
  * unknown (null), never guessed.
  */
 import { readFileSync } from 'node:fs';
-import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
+import { constants, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 export interface ThreadTime {
   /** Milliseconds this thread ran on a core. */
@@ -33,30 +33,41 @@ export function elapsedThreadTime(
   return from && to ? { cpuMs: to.cpuMs - from.cpuMs, waitMs: to.waitMs - from.waitMs } : null;
 }
 
-/** Garbage-collection pauses of this thread's heap since `start()`, in milliseconds and count. */
+/** Garbage-collection pauses of one thread's heap: total, and how many of each kind. */
+export interface GcPauses {
+  ms: number;
+  count: number;
+  /** Scavenges of the young generation: their number follows the allocation rate. */
+  minor: number;
+  /** Mark-compacts of the whole heap: their cost follows what stays alive. */
+  major: number;
+}
+
+/** Garbage-collection pauses of this thread's heap since `start()`. */
 export class GcWatch {
-  ms = 0;
-  count = 0;
+  private readonly pauses: GcPauses = { ms: 0, count: 0, minor: 0, major: 0 };
   private observer: PerformanceObserver | null = null;
 
   start(): this {
-    this.observer = new PerformanceObserver((list) => {
-      for (const entry of list.getEntries() as PerformanceEntry[]) {
-        this.ms += entry.duration;
-        this.count++;
-      }
-    });
+    this.observer = new PerformanceObserver((list) => this.add(list.getEntries()));
     this.observer.observe({ entryTypes: ['gc'] });
     return this;
   }
 
-  stop(): { ms: number; count: number } {
+  stop(): GcPauses {
     // Entries are delivered asynchronously: take those still queued before disconnecting.
-    for (const entry of this.observer?.takeRecords() ?? []) {
-      this.ms += entry.duration;
-      this.count++;
-    }
+    this.add(this.observer?.takeRecords() ?? []);
     this.observer?.disconnect();
-    return { ms: this.ms, count: this.count };
+    return { ...this.pauses };
+  }
+
+  private add(entries: PerformanceEntry[]): void {
+    for (const entry of entries) {
+      this.pauses.ms += entry.duration;
+      this.pauses.count++;
+      const kind = (entry.detail as { kind?: number } | undefined)?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) this.pauses.minor++;
+      else if (kind === constants.NODE_PERFORMANCE_GC_MAJOR) this.pauses.major++;
+    }
   }
 }

@@ -18,7 +18,7 @@ const startMs = performance.now();
 
 parentPort?.on('message', (message: ToWorker) => {
   if (message.kind === 'finish') {
-    reply({ kind: 'finished', stats: { startMs, time: threadTime(), ...gcStats() } });
+    reply({ kind: 'finished', stats: { startMs, time: threadTime(), gc: gc.stop() } });
     return;
   }
   try {
@@ -47,11 +47,6 @@ function readSource(file: string): string {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new Error(`cannot read ${file}: ${reason}`);
   }
-}
-
-function gcStats(): { gcMs: number; gcCount: number } {
-  const { ms, count } = gc.stop();
-  return { gcMs: ms, gcCount: count };
 }
 
 function reply(message: FromWorker): void {

@@ -70,4 +70,25 @@ describe('Gauss-Hermite expectations', () => {
       'orthant probability',
     );
   });
+
+  it('two integrands: E[z1 z2^2] = mean (mean^2 + variance) + 2 mean covariance', () => {
+    close(
+      expect2(
+        (z) => z,
+        (z) => z * z,
+        0.5,
+        2,
+        1.2,
+      ),
+      0.5 * (0.25 + 2) + 2 * 0.5 * 1.2,
+      1e-10,
+      'mixed moment',
+    );
+  });
+
+  it('one integrand given twice sums once, to exactly the value of two copies of it', () => {
+    const tanh = (z: number) => Math.tanh(z);
+    const copy = (z: number) => Math.tanh(z);
+    assert.equal(expect2(tanh, tanh, 0.1, 1.7, 0.9), expect2(tanh, copy, 0.1, 1.7, 0.9));
+  });
 });

@@ -6,7 +6,7 @@
  * With GRADIENT_LENS_STATS=json the same figures are printed as one JSON object (for benchmarks).
  */
 import type { WorkerStats } from '../../lint/pool';
-import { threadTime, type ThreadTime } from '../../lint/thread-time';
+import { GcWatch, threadTime, type GcPauses, type ThreadTime } from '../../lint/thread-time';
 
 export const PHASES = ['discover', 'configure', 'read', 'cache', 'lint', 'format'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -21,6 +21,8 @@ export interface LintRunStats {
   phases: Record<Phase, number>;
   /** The main thread's CPU and run-queue time since the process started; null off Linux. */
   main: ThreadTime | null;
+  /** The main thread's garbage-collection pauses since the command started. */
+  mainGc: GcPauses | null;
   /** CPU time of every thread of the process together. */
   processCpuMs: number;
   workers: WorkerStats[];
@@ -29,6 +31,12 @@ export interface LintRunStats {
 /** Times the main thread's phases of a run. */
 export class PhaseClock {
   readonly phases = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  private readonly gc: GcWatch | null;
+
+  /** `watchGc`: count the main thread's garbage-collection pauses too (`--stats`). */
+  constructor(watchGc = false) {
+    this.gc = watchGc ? new GcWatch().start() : null;
+  }
 
   time<T>(phase: Phase, work: () => T): T {
     const started = performance.now();
@@ -48,15 +56,25 @@ export class PhaseClock {
     }
   }
 
-  finish(counts: Pick<LintRunStats, 'files' | 'linted' | 'threads' | 'workers'>): LintRunStats {
+  async finish(
+    counts: Pick<LintRunStats, 'files' | 'linted' | 'threads' | 'workers'>,
+  ): Promise<LintRunStats> {
+    // Node records a pause once the event loop turns: a run linted in one go has them all queued.
+    await new Promise((resolve) => setImmediate(resolve));
     const cpu = process.cpuUsage();
     return {
       ...counts,
       wallMs: performance.now(),
       phases: this.phases,
       main: threadTime(),
+      mainGc: this.stop(),
       processCpuMs: (cpu.user + cpu.system) / 1000,
     };
+  }
+
+  /** Stops watching garbage collection; the pauses seen (null when not watched). */
+  stop(): GcPauses | null {
+    return this.gc?.stop() ?? null;
   }
 }
 
@@ -76,7 +94,8 @@ export function formatStats(stats: LintRunStats): string {
       (stats.workers.length > 0 ? `, lint threads ${threadCpu.map(s).join(' + ')}` : '') +
       (helpers === null ? '' : `, V8 helper threads (GC, compiler) ${s(helpers)}`),
     `  main thread: ${PHASES.map((p) => `${p} ${s(stats.phases[p])}`).join(', ')}` +
-      (stats.main ? `; waited for a core ${s(stats.main.waitMs)}` : ''),
+      (stats.main ? `; waited for a core ${s(stats.main.waitMs)}` : '') +
+      (stats.mainGc ? `; ${gcText(stats.mainGc)}` : ''),
     ...stats.workers.map((w, i) => `  thread ${i + 1}: ${workerLine(w)}`),
   ];
   return `${lines.join('\n')}\n`;
@@ -90,9 +109,14 @@ function workerLine(w: WorkerStats): string {
   return (
     `started in ${s(w.startMs)}, ${w.files} files in ${w.batches} batches, ` +
     `linting ${s(w.busyMs)}${perFile}, idle ${s(w.idleMs)}${time}, ` +
-    `GC ${s(w.gcMs)} in ${w.gcCount} pauses` +
+    gcText(w.gc) +
     (w.replyBytes > 0 ? `, results ${(w.replyBytes / 1e6).toFixed(1)} MB` : '')
   );
+}
+
+/** "GC 1.20 s in 310 pauses (305 scavenges, 5 mark-compacts)". */
+export function gcText(gc: GcPauses): string {
+  return `GC ${s(gc.ms)} in ${gc.count} pauses (${gc.minor} scavenges, ${gc.major} mark-compacts)`;
 }
 
 function s(ms: number): string {

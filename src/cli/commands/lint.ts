@@ -79,7 +79,7 @@ export async function runLint(
     io.stdout(usage);
     return EXIT.ok;
   }
-  const clock = new PhaseClock();
+  const clock = new PhaseClock(options.stats);
   // Injected rules or analyzers (tests) live in this thread only: workers load the real ones.
   const injected = dependencies.analyze !== undefined || rules !== registry;
   const threads = new Threads(options, io.cwd, !injected);
@@ -138,11 +138,12 @@ export async function runLint(
     if (options.stats) {
       const count = threads.count;
       io.stderr(
-        formatStats(clock.finish({ files: files.length, linted, threads: count, workers })),
+        formatStats(await clock.finish({ files: files.length, linted, threads: count, workers })),
       );
     }
     return exitCode(results, options, io);
   } finally {
+    clock.stop();
     await threads.close();
   }
 }

@@ -47,14 +47,12 @@ export function largestRatio(model: ModelGraph): LayerRatio | null {
   return { index: top.index, relative: top.relative };
 }
 
-/** The first-layer ratio with `initializer` as the kernel initializer of the given layers. */
-export function firstRatioWith(
-  model: ModelGraph,
-  layers: LayerNode[],
-  initializer: string | ((layer: LayerNode) => string),
-): LayerRatio | null {
-  return firstRatio(withKernelInitializer(model, layers, initializer));
-}
+/**
+ * Rules judge the same change more than once (a warning's numbers, then whether it clears the problem;
+ * several rules proposing one initializer): the changed model is made once per model and change, so its
+ * estimate, cached per model graph, is computed once too.
+ */
+const changedModels = new WeakMap<ModelGraph, Map<string, ModelGraph>>();
 
 function withKernelInitializer(
   model: ModelGraph,
@@ -63,20 +61,30 @@ function withKernelInitializer(
 ): ModelGraph {
   const indices = new Set(targets.map((l) => l.index));
   const nameFor = typeof initializer === 'string' ? () => initializer : initializer;
-  const layers = model.layers.map((layer) => {
-    if (!indices.has(layer.index)) return layer;
-    const props = {
-      ...layer.config.props,
-      kernelInitializer: {
-        value: { kind: 'string' as const, value: nameFor(layer) },
-        span: null,
-        valueSpan: null,
-        inherited: false,
-      },
-    };
-    return { ...layer, config: { ...layer.config, props } };
-  });
-  return { ...model, layers };
+  const names = model.layers.map((layer) => (indices.has(layer.index) ? nameFor(layer) : null));
+  const key = JSON.stringify(names);
+  let changes = changedModels.get(model);
+  if (!changes) changedModels.set(model, (changes = new Map()));
+  let changed = changes.get(key);
+  if (!changed) {
+    changed = { ...model, layers: model.layers.map((layer, i) => withKernel(layer, names[i])) };
+    changes.set(key, changed);
+  }
+  return changed;
+}
+
+function withKernel(layer: LayerNode, initializer: string | null): LayerNode {
+  if (initializer === null) return layer;
+  const props = {
+    ...layer.config.props,
+    kernelInitializer: {
+      value: { kind: 'string' as const, value: initializer },
+      span: null,
+      valueSpan: null,
+      inherited: false,
+    },
+  };
+  return { ...layer, config: { ...layer.config, props } };
 }
 
 /** How the estimate reads in a message: "layer 0's gradient is about 2.5e-5x the output's". */
@@ -121,12 +129,12 @@ export function judgeInitializerChange(
   // A saturated output has no ratio but a problem; its first layer's ratio then counts as 0.
   const current = firstRatio(model) ?? (before && before !== 'unknown' ? before.ratio : null);
   if (!current) return { hint: true, unsized: true, data: {} };
-  const fixed = firstRatioWith(model, layers, initializer);
+  const fixedModel = withKernelInitializer(model, layers, initializer);
+  const fixed = firstRatio(fixedModel);
   if (!fixed) return null;
   // A fix that only removes an overshooting first step (a huge gradient everywhere) counts as moving towards 1.
   const distance = (r: number) => Math.abs(Math.log(r));
   const gain = Math.exp(distance(current.relative) - distance(fixed.relative));
-  const fixedModel = withKernelInitializer(model, layers, initializer);
   const after = estimatedProblem(fixedModel, thresholds);
   const material = before !== null && before !== 'unknown' && after === null;
   if (!material && !(gain >= thresholds.hintGain)) return null;

@@ -9,7 +9,8 @@
  * the lenses or hints once more. This bench does all of that from this process, over the same IPC
  * transport, with vscode-jsonrpc (the library the client is built on) and vscode-languageclient's
  * own protocol converter (loaded with a stub `vscode` that has the classes the conversion
- * constructs), declaring the capabilities vscode-languageclient declares. It measures this
+ * constructs), declaring the capabilities vscode-languageclient declares and the initialization
+ * options and diagnostics middleware of src/extension/client.ts. It measures this
  * process's CPU time per keystroke (process.cpuUsage: all the client-side work, waiting excluded)
  * until the server is quiet again — the closest honest stand-in for extension-host time that runs
  * outside VS Code; the rest of the client (its feature registrations) does not run per keystroke.
@@ -25,6 +26,7 @@
 import { execFileSync, fork } from 'node:child_process';
 import Module from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   IPCMessageReader,
   IPCMessageWriter,
@@ -34,7 +36,8 @@ import {
   type InlayHint,
   type MessageConnection,
 } from 'vscode-languageserver/node';
-import { LINT_STATUS, type LintStatus } from '../src/server/protocol';
+import { fillSharedFields } from '../src/extension/diagnostic-fields';
+import { LINT_STATUS, SHARED_DIAGNOSTIC_FIELDS, type LintStatus } from '../src/server/protocol';
 import type { LintEngine } from '../src/server/engine';
 import type { readSettings } from '../src/server/settings';
 import { generateModelFile } from '../test/lint/model-code';
@@ -248,7 +251,11 @@ async function startServer(convert: Converter): Promise<Server> {
         inlayHint: {},
       },
     },
-    initializationOptions: {},
+    // As src/extension/client.ts starts it.
+    initializationOptions: {
+      docsUrl: pathToFileURL(join(root, 'docs', 'rules')).href,
+      [SHARED_DIAGNOSTIC_FIELDS]: true,
+    },
   });
   await connection.sendNotification('initialized', {});
   async function pull(uri: string): Promise<unknown[]> {
@@ -258,7 +265,11 @@ async function startServer(convert: Converter): Promise<Server> {
       previousResultId: resultIds.get(uri),
     })) as { kind: 'full' | 'unchanged'; resultId?: string; items?: Diagnostic[] };
     if (report.resultId) resultIds.set(uri, report.resultId);
-    return report.kind === 'full' ? convert.asDiagnostics(report.items ?? []) : [];
+    if (report.kind !== 'full') return [];
+    // The client's middleware runs on what the converter made (src/extension/client.ts).
+    const items = await convert.asDiagnostics(report.items ?? []);
+    fillSharedFields(items as never);
+    return items;
   }
   return {
     connection,

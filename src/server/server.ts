@@ -35,7 +35,7 @@ import {
   wants,
   type RecordedFix,
 } from './code-actions';
-import { toDiagnostics } from './diagnostics';
+import { toDiagnostics, withoutSharedFields } from './diagnostics';
 import { LintEngine, type DocumentLint } from './engine';
 import { registerClientRequests } from './client-requests';
 import { estimateHints, layerHover, modelLenses } from './features';
@@ -50,7 +50,12 @@ import {
   pathToUri,
   uriToPath,
 } from './paths';
-import { LINT_STATUS, SHOW_DOCS_COMMAND, type LintStatus } from './protocol';
+import {
+  LINT_STATUS,
+  SHARED_DIAGNOSTIC_FIELDS,
+  SHOW_DOCS_COMMAND,
+  type LintStatus,
+} from './protocol';
 import { SECTION, SettingsCache } from './settings';
 
 const DEFAULT_DEBOUNCE_MS = 300;
@@ -64,6 +69,8 @@ interface Capabilities {
   watchedFilesRegistration: boolean;
   configurationRegistration: boolean;
   showDocument: boolean;
+  /** The client fills in the fields a pulled report's diagnostics share (source, docs links). */
+  sharedDiagnosticFields: boolean;
 }
 
 export function startServer(connection: Connection): void {
@@ -135,8 +142,10 @@ export function startServer(connection: Connection): void {
       watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       configurationRegistration: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       showDocument: c.window?.showDocument?.support === true,
+      sharedDiagnosticFields: false,
     };
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    caps.sharedDiagnosticFields = options[SHARED_DIAGNOSTIC_FIELDS] === true;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
       debounceMs = Math.min(5000, options.debounceMs);
     if (typeof options.docsUrl === 'string' && options.docsUrl !== '') docsRoot = options.docsUrl;
@@ -349,7 +358,8 @@ export function startServer(connection: Connection): void {
       unlessCancelled(token);
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
-      const items = toDiagnostics(lint, latest, docsHref).diagnostics;
+      const all = toDiagnostics(lint, latest, docsHref).diagnostics;
+      const items = caps?.sharedDiagnosticFields ? withoutSharedFields(all) : all;
       // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
       // then neither parses nor converts the list again, whatever its length.
       const key = documentKey(latest.uri);

@@ -1,7 +1,8 @@
 /**
  * What a keystroke costs the editor's side: after a change the client asks for diagnostics,
  * lenses and hints itself, so the server sends no refresh on top; a request the client cancelled
- * (a newer change came) gets RequestCancelled instead of a list to parse and throw away.
+ * (a newer change came) gets RequestCancelled instead of a list to parse and throw away; a client
+ * that fills in the fields diagnostics share (VS Code's) gets each of them once per report.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -11,6 +12,7 @@ import {
   type CodeLens,
   type Diagnostic,
 } from 'vscode-languageserver/node';
+import { SHARED_DIAGNOSTIC_FIELDS } from '../../src/server/protocol';
 import { DEEP_SIGMOID, lineOf } from './fixtures';
 import { PULL_CAPABILITIES, startClient, type Client } from './lsp-client';
 
@@ -102,5 +104,48 @@ describe('language server: per keystroke', () => {
     const report = await pull(uri);
     assert.equal(report.kind, 'full');
     assert.ok(report.items.some((d) => d.code === 'saturating-activation'));
+  });
+});
+
+describe('language server: shared diagnostic fields', () => {
+  let full: Client;
+  let shared: Client;
+  before(async () => {
+    [full, shared] = await Promise.all([
+      startClient(CAPABILITIES),
+      startClient(CAPABILITIES, { debounceMs: 20, [SHARED_DIAGNOSTIC_FIELDS]: true }),
+    ]);
+  });
+  after(() => Promise.all([full.close(), shared.close()]));
+
+  const items = async (client: Client, uri: string) => {
+    client.open(uri, DEEP_SIGMOID);
+    const report = (await client.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri },
+    })) as { items: Diagnostic[] };
+    return report.items;
+  };
+
+  it('sends no source and each docs link once; filled in, the report is the full one', async () => {
+    const uri = 'file:///project/shared.js';
+    const [expected, sent] = await Promise.all([items(full, uri), items(shared, uri)]);
+    const codes = expected.map((d) => d.code);
+    assert.ok(new Set(codes).size < codes.length, `a code found twice: ${JSON.stringify(codes)}`);
+    assert.ok(sent.every((d) => d.source === undefined));
+    for (const code of new Set(codes)) {
+      const linked = sent.filter((d) => d.code === code && d.codeDescription);
+      assert.equal(linked.length, 1, String(code));
+      assert.equal(
+        linked[0],
+        sent.find((d) => d.code === code),
+      );
+    }
+    const links = new Map(sent.filter((d) => d.codeDescription).map((d) => [d.code, d]));
+    const filled = sent.map((d) => ({
+      ...d,
+      source: 'Gradient Lens',
+      codeDescription: links.get(d.code)?.codeDescription,
+    }));
+    assert.deepEqual(filled, expected);
   });
 });

@@ -10,6 +10,8 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
+import { SHARED_DIAGNOSTIC_FIELDS } from '../server/protocol';
+import { fillSharedFields } from './diagnostic-fields';
 import type { Logger } from './logger';
 
 /** Python documents are accepted too: the server analyses Keras models in them. */
@@ -41,10 +43,17 @@ export function createClient(
     synchronize: { configurationSection: 'gradientLens' },
     initializationOptions: {
       docsUrl: vscode.Uri.joinPath(extensionUri, 'docs', 'rules').toString(),
+      [SHARED_DIAGNOSTIC_FIELDS]: true,
     },
     // Hover links to a rule's page must open it, which a markdown link does only when trusted.
     markdown: { isTrusted: true },
     middleware: {
+      // The server sends the source and each rule's docs link once per report.
+      provideDiagnostics: async (document, previousResultId, token, next) => {
+        const report = await next(document, previousResultId, token);
+        if (report?.kind === 'full') fillSharedFields(report.items);
+        return report;
+      },
       window: {
         // "Show documentation" (a quick fix, run by the server) asks the editor to show the page:
         // VS Code renders it, as the hover link and the Problems panel's code link do.

@@ -9,8 +9,9 @@ import type { LintProblem } from '../lint/types';
 import type { LintMessage } from '../rules/types';
 import { diagnosticKey, type RecordedFix } from './code-actions';
 import type { DocumentLint } from './engine';
+import { DIAGNOSTIC_SOURCE } from './protocol';
 
-export const SOURCE = 'Gradient Lens';
+export const SOURCE = DIAGNOSTIC_SOURCE;
 export const PARSE_ERROR_CODE = 'parse-error';
 export const STALE_SUFFIX = ' (stale: the file does not parse)';
 
@@ -101,4 +102,26 @@ function problemDiagnostic(problem: LintProblem, code: string): Diagnostic {
     source: SOURCE,
     message: problem.message,
   };
+}
+
+/**
+ * The diagnostics for a client that fills in their shared fields (SHARED_DIAGNOSTIC_FIELDS): no
+ * source, and each docs link on the first diagnostic with its code only.
+ */
+export function withoutSharedFields(diagnostics: Diagnostic[]): Diagnostic[] {
+  const linked = new Set<Diagnostic['code']>();
+  return diagnostics.map((diagnostic) => {
+    const slim: Diagnostic = {
+      range: diagnostic.range,
+      severity: diagnostic.severity,
+      code: diagnostic.code,
+      message: diagnostic.message,
+    };
+    if (diagnostic.codeDescription && !linked.has(diagnostic.code)) {
+      linked.add(diagnostic.code);
+      slim.codeDescription = diagnostic.codeDescription;
+    }
+    if (diagnostic.data !== undefined) slim.data = diagnostic.data;
+    return slim;
+  });
 }

@@ -15,9 +15,11 @@ import {
   DidChangeWatchedFilesNotification,
   DocumentDiagnosticReportKind,
   ErrorCodes,
+  LSPErrorCodes,
   ResponseError,
   TextDocumentSyncKind,
   TextDocuments,
+  type CancellationToken,
   type CodeAction,
   type Connection,
   type DocumentDiagnosticReport,
@@ -33,7 +35,7 @@ import {
   wants,
   type RecordedFix,
 } from './code-actions';
-import { toDiagnostics } from './diagnostics';
+import { toDiagnostics, withoutSharedFields } from './diagnostics';
 import { LintEngine, type DocumentLint } from './engine';
 import { registerClientRequests } from './client-requests';
 import { estimateHints, layerHover, modelLenses } from './features';
@@ -48,7 +50,12 @@ import {
   pathToUri,
   uriToPath,
 } from './paths';
-import { LINT_STATUS, SHOW_DOCS_COMMAND, type LintStatus } from './protocol';
+import {
+  LINT_STATUS,
+  SHARED_DIAGNOSTIC_FIELDS,
+  SHOW_DOCS_COMMAND,
+  type LintStatus,
+} from './protocol';
 import { SECTION, SettingsCache } from './settings';
 
 const DEFAULT_DEBOUNCE_MS = 300;
@@ -62,6 +69,8 @@ interface Capabilities {
   watchedFilesRegistration: boolean;
   configurationRegistration: boolean;
   showDocument: boolean;
+  /** The client fills in the fields a pulled report's diagnostics share (source, docs links). */
+  sharedDiagnosticFields: boolean;
 }
 
 export function startServer(connection: Connection): void {
@@ -77,6 +86,8 @@ export function startServer(connection: Connection): void {
   const reportIds = new Map<string, string>();
   /** Documents linted again for a reason other than their text (their last lint is out of date). */
   const outdated = new Set<string>();
+  /** Documents whose CodeLenses were last answered from a lint of an older version. */
+  const lensesBehind = new Set<string>();
   let caps: Capabilities | null = null;
   let settings = new SettingsCache(null);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -94,9 +105,19 @@ export function startServer(connection: Connection): void {
     try {
       return await run();
     } catch (error) {
+      if (error instanceof ResponseError) throw error;
       reportOnce(what, error);
       return fallback;
     }
+  }
+
+  /**
+   * A request the client cancelled while it waited for a lint (a newer change came, and it will
+   * ask again): the answer would be parsed by the editor's side and thrown away.
+   */
+  function unlessCancelled(token: CancellationToken): void {
+    if (token.isCancellationRequested)
+      throw new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled by the client');
   }
 
   /** A request handler: guarded, and refused before `initialize` as the protocol says (-32002). */
@@ -121,8 +142,10 @@ export function startServer(connection: Connection): void {
       watchedFilesRegistration: c.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
       configurationRegistration: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       showDocument: c.window?.showDocument?.support === true,
+      sharedDiagnosticFields: false,
     };
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
+    caps.sharedDiagnosticFields = options[SHARED_DIAGNOSTIC_FIELDS] === true;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
       debounceMs = Math.min(5000, options.debounceMs);
     if (typeof options.docsUrl === 'string' && options.docsUrl !== '') docsRoot = options.docsUrl;
@@ -215,16 +238,18 @@ export function startServer(connection: Connection): void {
       }
       lints.set(key, lint);
       outdated.delete(key);
-      // A re-lint of an unchanged text (settings, config file, an imported file): a pulling client
-      // would not ask again on its own.
-      if (before?.version === version && caps?.pullDiagnostics && caps.diagnosticRefresh)
+      // A re-lint of an unchanged text (settings, config file, an imported file): a client would
+      // not ask again on its own. After a change it does ask (for diagnostics, lenses and hints),
+      // and those requests wait for this lint, so nothing needs refreshing.
+      const relinted = before?.version === version;
+      if (relinted && caps?.pullDiagnostics && caps.diagnosticRefresh)
         void connection.languages.diagnostics.refresh().catch(() => undefined);
       void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       const set = toDiagnostics(lint, document, docsHref);
       recorded.set(key, set.recorded);
       if (!caps?.pullDiagnostics)
         void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
-      refreshViews();
+      if (lensesBehind.delete(key) || relinted) refreshViews();
     } finally {
       for (const wake of waiters.get(key) ?? []) wake();
       waiters.delete(key);
@@ -292,6 +317,7 @@ export function startServer(connection: Connection): void {
     measured.forget(e.document.uri);
     reportIds.delete(key);
     outdated.delete(key);
+    lensesBehind.delete(key);
     settings.forget(e.document.uri);
     // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
     if (!caps?.pullDiagnostics)
@@ -323,15 +349,17 @@ export function startServer(connection: Connection): void {
     });
   });
 
-  connection.languages.diagnostics.on(async (params) => {
+  connection.languages.diagnostics.on(async (params, token) => {
     const empty: DocumentDiagnosticReport = { kind: DocumentDiagnosticReportKind.Full, items: [] };
     return answer('diagnostics', empty, async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return empty;
       const lint = await currentLint(document);
+      unlessCancelled(token);
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
-      const items = toDiagnostics(lint, latest, docsHref).diagnostics;
+      const all = toDiagnostics(lint, latest, docsHref).diagnostics;
+      const items = caps?.sharedDiagnosticFields ? withoutSharedFields(all) : all;
       // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
       // then neither parses nor converts the list again, whatever its length.
       const key = documentKey(latest.uri);
@@ -407,23 +435,32 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onCodeLens((params) =>
+  connection.onCodeLens((params, token) =>
     answer('CodeLens', [], async () => {
       const document = documents.get(params.textDocument.uri);
-      if (!document || !(await settings.get(document.uri)).codeLens) return [];
-      // While typing, the last lint serves (the refresh after the next lint updates the lenses).
-      const lint = lints.get(documentKey(document.uri)) ?? (await currentLint(document));
-      return lint ? modelLenses(lint, document, measured) : [];
+      if (!document) return [];
+      const config = await settings.get(document.uri);
+      if (!config.codeLens) return [];
+      // VS Code asks again after each change: the answer waits for that version's lint. Linting
+      // on save only, the last lint serves, and the next lint refreshes the lenses.
+      const key = documentKey(document.uri);
+      const lint =
+        (config.run === 'onType' ? undefined : lints.get(key)) ?? (await currentLint(document));
+      unlessCancelled(token);
+      if (!lint) return [];
+      if (lint.version !== documents.get(document.uri)?.version) lensesBehind.add(key);
+      return modelLenses(lint, document, measured);
     }),
   );
 
-  connection.languages.inlayHint.on((params) =>
+  connection.languages.inlayHint.on((params, token) =>
     answer('inlay hints', [], async () => {
       const document = documents.get(params.textDocument.uri);
       if (!document) return [];
       const config = await settings.get(document.uri);
       if (!config.inlineHints) return [];
       const lint = await currentLint(document);
+      unlessCancelled(token);
       return [
         ...(lint ? estimateHints(lint, document, params.range, config.batchSize) : []),
         ...measuredHints(measured.forDocument(document.uri), document, params.range),

@@ -88,7 +88,8 @@ export function parseSource(source: string, filePath: string): ParseOutcome {
   return { ok: false, problem: toProblem(firstError) };
 }
 
-function jsxAttempts(filePath: string): boolean[] {
+/** The JSX settings parseSource tries for a file, in order (the benches parse the same way). */
+export function jsxAttempts(filePath: string): boolean[] {
   const lower = filePath.toLowerCase();
   if (lower.endsWith('.tsx') || lower.endsWith('.jsx')) return [true];
   if (/\.[cm]?ts$/.test(lower)) return [false];

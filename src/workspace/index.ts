@@ -4,7 +4,6 @@
  * content and scanned for their imports; an analysis remembers every file it read, so an edit
  * re-analyses only that file and the files whose analyses read it.
  */
-import { createHash } from 'node:crypto';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { analyze, isPythonFile, type LoadedModule, type ModuleHost } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
@@ -49,16 +48,20 @@ export const DEFAULT_MAX_FILES = 5000;
 const MAX_CACHED_PARSES = 48;
 
 interface FileEntry {
+  /** Undefined when the file is missing, unreadable or too large. */
   text: string | undefined;
-  hash: string;
   scan?: ScannedImports;
   parsed?: { program: TSESTree.Program | null };
 }
 
 interface CachedAnalysis {
   result: AnalysisResult;
-  /** Every file the analysis read, with the content hash it saw. */
-  reads: Map<string, string>;
+  /**
+   * Every file the analysis read, with the text it saw (undefined: none). The text itself, not a
+   * hash: comparing two strings costs less than hashing one (mostly a pointer or a length check),
+   * and it keeps no old text alive, since an edit drops the analyses that read the old one (update).
+   */
+  reads: Map<string, string | undefined>;
   /**
    * Set for a file that cannot build a model itself (a trainer that imports a builder): it was
    * analysed alone, since nothing another file holds can change its own models, and these are
@@ -102,8 +105,8 @@ class WorkspaceIndex implements Workspace {
     if (cached && this.stillValid(cached)) return cached.result;
     const entry = this.entry(file);
     const text = entry?.text ?? '';
-    const reads = new Map<string, string>();
-    reads.set(file, entry?.hash ?? '');
+    const reads = new Map<string, string | undefined>();
+    reads.set(file, entry?.text);
     const program = () => programOption(entry && this.parse(file, entry).program);
     let links: string[] | undefined;
     let result: AnalysisResult;
@@ -207,18 +210,17 @@ class WorkspaceIndex implements Workspace {
   }
 
   private stillValid(cached: CachedAnalysis): boolean {
-    for (const [file, hash] of cached.reads)
-      if ((this.entry(file)?.hash ?? '') !== hash) return false;
+    for (const [file, text] of cached.reads) if (this.entry(file)?.text !== text) return false;
     return true;
   }
 
   /** The view of the workspace one analysis gets; it records each file it reads. */
-  private moduleHost(reads: Map<string, string>): ModuleHost {
+  private moduleHost(reads: Map<string, string | undefined>): ModuleHost {
     return {
       resolve: (specifier, fromFile) => this.resolveFrom(specifier, fromFile),
       load: (file): LoadedModule | null => {
         const entry = this.entry(file);
-        reads.set(file, entry?.hash ?? '');
+        reads.set(file, entry?.text);
         if (!entry || entry.text === undefined) return null;
         return { file, source: entry.text, program: this.parse(file, entry).program };
       },
@@ -246,8 +248,7 @@ class WorkspaceIndex implements Workspace {
 
   private makeEntry(text: string | undefined): FileEntry {
     const readable = text !== undefined && text.length <= this.maxFileSize ? text : undefined;
-    const hash = readable === undefined ? '' : createHash('sha1').update(readable).digest('hex');
-    return { text: readable, hash };
+    return { text: readable };
   }
 
   private parse(file: string, entry: FileEntry): { program: TSESTree.Program | null } {

@@ -4,11 +4,11 @@
  * content and scanned for their imports; an analysis remembers every file it read, so an edit
  * re-analyses only that file and the files whose analyses read it.
  */
-import { createHash } from 'node:crypto';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { analyze, isPythonFile, type LoadedModule, type ModuleHost } from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
+import { type KeptSyntax, parseKeeping } from './reparse';
 import { BUILDS } from '../analysis/js/paths';
 import { mayRead, resolveSpecifier } from './resolve';
 import { scanImports, type ScannedImports } from './scan';
@@ -47,18 +47,29 @@ export interface Workspace {
 
 export const DEFAULT_MAX_FILES = 5000;
 const MAX_CACHED_PARSES = 48;
+/** Edited files whose TypeScript syntax tree is kept for the next edit's incremental reparse. */
+const MAX_KEPT_SYNTAX = 4;
 
 interface FileEntry {
+  /** Undefined when the file is missing, unreadable or too large. */
   text: string | undefined;
-  hash: string;
   scan?: ScannedImports;
   parsed?: { program: TSESTree.Program | null };
+  /**
+   * Set for a text given by update() (an edit): it is parsed incrementally from the file's last
+   * TypeScript tree, `previous` until its parse, then `syntax` (its own, for the next edit).
+   */
+  edited?: { previous?: KeptSyntax; syntax?: KeptSyntax };
 }
 
 interface CachedAnalysis {
   result: AnalysisResult;
-  /** Every file the analysis read, with the content hash it saw. */
-  reads: Map<string, string>;
+  /**
+   * Every file the analysis read, with the text it saw (undefined: none). The text itself, not a
+   * hash: comparing two strings costs less than hashing one (mostly a pointer or a length check),
+   * and it keeps no old text alive, since an edit drops the analyses that read the old one (update).
+   */
+  reads: Map<string, string | undefined>;
   /**
    * Set for a file that cannot build a model itself (a trainer that imports a builder): it was
    * analysed alone, since nothing another file holds can change its own models, and these are
@@ -81,6 +92,8 @@ class WorkspaceIndex implements Workspace {
   private readonly analyses = new Map<string, CachedAnalysis>();
   /** Entries holding a parse, least recently used first. */
   private readonly recentParses = new Set<FileEntry>();
+  /** Edited entries holding a TypeScript tree (previous or their own), least recently first. */
+  private readonly keptSyntax = new Set<FileEntry>();
   private readonly everParsed = new Set<string>();
   private listed: Set<string> | null = null;
   private readonly resolved = new Map<string, string | null>();
@@ -102,8 +115,8 @@ class WorkspaceIndex implements Workspace {
     if (cached && this.stillValid(cached)) return cached.result;
     const entry = this.entry(file);
     const text = entry?.text ?? '';
-    const reads = new Map<string, string>();
-    reads.set(file, entry?.hash ?? '');
+    const reads = new Map<string, string | undefined>();
+    reads.set(file, entry?.text);
     const program = () => programOption(entry && this.parse(file, entry).program);
     let links: string[] | undefined;
     let result: AnalysisResult;
@@ -146,7 +159,18 @@ class WorkspaceIndex implements Workspace {
     // The files it imported before and after the edit: their importers (this file) changed.
     const before = this.importTargets(file);
     if (known) this.recentParses.delete(known);
-    this.files.set(file, this.makeEntry(text));
+    const entry = this.makeEntry(text);
+    // Typing: the next parse reuses what TypeScript parsed of the text before this one.
+    const previous = known?.edited && (known.edited.syntax ?? known.edited.previous);
+    if (known) {
+      this.keptSyntax.delete(known);
+      known.edited = undefined;
+    }
+    if (entry.text !== undefined) {
+      entry.edited = previous ? { previous } : {};
+      if (previous) this.keepSyntax(entry);
+    }
+    this.files.set(file, entry);
     const after = this.importTargets(file);
     if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
     else if (text === undefined) this.listedFiles().delete(file);
@@ -207,18 +231,17 @@ class WorkspaceIndex implements Workspace {
   }
 
   private stillValid(cached: CachedAnalysis): boolean {
-    for (const [file, hash] of cached.reads)
-      if ((this.entry(file)?.hash ?? '') !== hash) return false;
+    for (const [file, text] of cached.reads) if (this.entry(file)?.text !== text) return false;
     return true;
   }
 
   /** The view of the workspace one analysis gets; it records each file it reads. */
-  private moduleHost(reads: Map<string, string>): ModuleHost {
+  private moduleHost(reads: Map<string, string | undefined>): ModuleHost {
     return {
       resolve: (specifier, fromFile) => this.resolveFrom(specifier, fromFile),
       load: (file): LoadedModule | null => {
         const entry = this.entry(file);
-        reads.set(file, entry?.hash ?? '');
+        reads.set(file, entry?.text);
         if (!entry || entry.text === undefined) return null;
         return { file, source: entry.text, program: this.parse(file, entry).program };
       },
@@ -246,8 +269,7 @@ class WorkspaceIndex implements Workspace {
 
   private makeEntry(text: string | undefined): FileEntry {
     const readable = text !== undefined && text.length <= this.maxFileSize ? text : undefined;
-    const hash = readable === undefined ? '' : createHash('sha1').update(readable).digest('hex');
-    return { text: readable, hash };
+    return { text: readable };
   }
 
   private parse(file: string, entry: FileEntry): { program: TSESTree.Program | null } {
@@ -258,7 +280,9 @@ class WorkspaceIndex implements Workspace {
     }
     this.stats.parses++;
     this.everParsed.add(file);
-    const outcome = parseSource(entry.text ?? '', file);
+    const outcome = entry.edited
+      ? this.parseEdited(file, entry, entry.edited)
+      : parseSource(entry.text ?? '', file);
     entry.parsed = { program: outcome.ok ? outcome.ast : null };
     this.recentParses.add(entry);
     // Syntax trees are large: a bounded set of recent ones keeps the heap (and its collections)
@@ -271,6 +295,30 @@ class WorkspaceIndex implements Workspace {
       }
     }
     return entry.parsed;
+  }
+
+  /** The parse of an edited file's text, from its last TypeScript tree when one is kept. */
+  private parseEdited(
+    file: string,
+    entry: FileEntry,
+    edited: NonNullable<FileEntry['edited']>,
+  ): ReturnType<typeof parseSource> {
+    const kept = parseKeeping(entry.text ?? '', file, edited.previous ?? edited.syntax);
+    edited.previous = undefined;
+    edited.syntax = kept.syntax;
+    this.keptSyntax.delete(entry);
+    if (kept.syntax) this.keepSyntax(entry);
+    return kept.outcome;
+  }
+
+  /** Counts an entry holding a TypeScript tree; beyond the bound, the oldest one lets go of its. */
+  private keepSyntax(entry: FileEntry): void {
+    this.keptSyntax.add(entry);
+    if (this.keptSyntax.size <= MAX_KEPT_SYNTAX) return;
+    const oldest = this.keptSyntax.values().next().value;
+    if (!oldest) return;
+    this.keptSyntax.delete(oldest);
+    if (oldest.edited) oldest.edited = {};
   }
 
   private listedFiles(): Set<string> {

@@ -4,7 +4,7 @@ import { memoryProject } from './memory-host';
 
 const TF = `import * as tf from '@tensorflow/tfjs';\n`;
 
-function project() {
+function project(overrides: Record<string, string> = {}) {
   return memoryProject({
     'data.js': `export const HIDDEN = 32;\n`,
     'model.js': `${TF}import { HIDDEN } from './data.js';
@@ -20,6 +20,7 @@ model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
 model.fit(tf.zeros([1, 4]), tf.zeros([1, 32]));
 `,
     'other.js': `${TF}const model = tf.sequential();\nmodel.add(tf.layers.dense({ units: 2, inputShape: [2] }));\n`,
+    ...overrides,
   });
 }
 
@@ -125,4 +126,46 @@ test('a syntax error in an imported file leaves its names unknown and the import
   assert.deepEqual(result.problems, []);
   assert.equal(result.models.length, 1);
   assert.deepEqual(result.models[0].unknowns, ['HIDDEN']);
+});
+
+test('typing in files (edit after edit, through syntax errors) gives what a fresh workspace gives', () => {
+  const edited = project();
+  const model = edited.path('model.js');
+  const data = edited.path('data.js');
+  const original = `${TF}import { HIDDEN } from './data.js';
+export function createModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: HIDDEN, inputShape: [4] }));
+  return model;
+}
+`;
+  // Each step is the whole text after one keystroke or paste, as the editor sends it.
+  const steps = [
+    original.replace('inputShape: [4]', 'inputShape: [4'),
+    original.replace('inputShape: [4]', 'inputShape: [48]'),
+    original.replace(
+      '  return model;',
+      "  model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));\n  return model;",
+    ),
+    original.replace('  return model;', '  model.add(tf.layers.dense({ units: 3, activation: '),
+    original.replace('units: HIDDEN', 'units: HIDDEN * 2'),
+    `// a comment first\n${original.replace('units: HIDDEN', 'units: HIDDEN * 2')}`,
+  ];
+  const files = ['model.js', 'train.js', 'data.js'];
+  let dataText: string | undefined;
+  for (const [i, text] of steps.entries()) {
+    edited.ws.update(model, text);
+    // Every other step edits the imported file too.
+    if (i % 2 === 1) edited.ws.update(data, (dataText = `export const HIDDEN = ${16 * i};\n`));
+    // The same texts read from the host: parsed from scratch.
+    const fresh = project({
+      'model.js': text,
+      ...(dataText !== undefined ? { 'data.js': dataText } : {}),
+    });
+    for (const file of files) {
+      const mine = edited.ws.analyzeFile(edited.path(file));
+      assert.deepEqual(mine, fresh.ws.analyzeFile(fresh.path(file)), `${file}, step ${i}`);
+    }
+  }
+  assert.equal(edited.ws.analyzeFile(model).models[0].layers.length, 1);
 });

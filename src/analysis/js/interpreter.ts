@@ -7,7 +7,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ClippingKind, CustomLoopCall, Span } from '../ir';
 import type { FileClipping } from './training';
 import { execBlock } from './statements';
-import { callSitesByName, callersFirst, relevantFunctions } from './uncalled';
+import { callSitesByName, callersFirst, relevantFunctions, tfjsWorkTest } from './uncalled';
 import { evaluate } from './expressions';
 import { instantiate } from './calls';
 import { argumentsText, asParameter, containsUnknown, joinReturns, paramText } from './call-values';
@@ -266,12 +266,13 @@ export class Interp {
     const tfNames = [...root.vars].filter(([, v]) => v.t === 'tf').map(([name]) => name);
     tfNames.push(...imported);
     if (!root.vars.has('tf')) tfNames.push('tf');
+    const touches = tfjsWorkTest(tfNames);
     this.constructModelClasses(root);
     for (let round = 0; round < 3; round++) {
       const waiting = [...this.closures.values()].filter(
         (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
       );
-      const relevant = relevantFunctions(this.source, waiting, sites, tfNames);
+      const relevant = relevantFunctions(this.source, waiting, sites, touches);
       if (relevant.length === 0) return;
       // A constructor sets the fields (`this.units = units`) that the relevant methods read: it runs first.
       const owners = new Set(relevant.map((fn) => fn.self).filter((self) => self !== undefined));

@@ -1,5 +1,5 @@
 /** Which uncalled functions to run first, so helpers see their callers' real arguments. */
-import type { AV } from './values';
+import type { AV, FunctionNode } from './values';
 
 /**
  * Orders uncalled functions so that a function runs before the helpers it calls: the helpers then run
@@ -88,22 +88,44 @@ const TFJS_WORK = [
 ];
 
 /**
- * The uncalled functions worth running: those whose text touches tfjs (through one of the file's
- * names for it, a model/optimizer method, clipping, gradients) or calls such a function. Plain data
- * helpers are skipped; they still run whenever a relevant function calls them.
+ * Which functions' own text touches tfjs, through one of the file's names for it, a model/optimizer
+ * method, clipping or gradients. A function's text never changes while its node lives (a file
+ * linked into edit after edit keeps its tree): the answer is kept per node and per set of names.
+ */
+export function tfjsWorkTest(tfNames: string[]): (source: string, fn: FnAV) => boolean {
+  const escaped = tfNames.map((n) => n.replace(/[$]/g, '\\$'));
+  const alternatives = [
+    ...(escaped.length > 0 ? [`\\b(?:${escaped.join('|')})\\b`] : []),
+    ...TFJS_WORK,
+  ].join('|');
+  const pattern = new RegExp(alternatives);
+  return (source, fn) => {
+    let known = touchesTfjs.get(fn.node);
+    if (!known) touchesTfjs.set(fn.node, (known = new Map()));
+    let hit = known.get(alternatives);
+    if (hit === undefined) {
+      hit = pattern.test(source.slice(fn.node.range[0], fn.node.range[1]));
+      known.set(alternatives, hit);
+    }
+    return hit;
+  };
+}
+
+const touchesTfjs = new WeakMap<FunctionNode, Map<string, boolean>>();
+
+/**
+ * The uncalled functions worth running: those whose text touches tfjs (see tfjsWorkTest) or calls
+ * such a function. Plain data helpers are skipped; they still run whenever a relevant function
+ * calls them.
  */
 export function relevantFunctions(
   source: string,
   pending: FnAV[],
   sites: Map<string, number[]>,
-  tfNames: string[],
+  touches: (source: string, fn: FnAV) => boolean,
 ): FnAV[] {
-  const escaped = tfNames.map((n) => n.replace(/[$]/g, '\\$'));
-  const pattern = new RegExp(
-    [...(escaped.length > 0 ? [`\\b(?:${escaped.join('|')})\\b`] : []), ...TFJS_WORK].join('|'),
-  );
   const bySource = [...pending].sort((a, b) => a.node.range[0] - b.node.range[0]);
-  const relevant = new Set(bySource.filter((fn) => pattern.test(source.slice(...fn.node.range))));
+  const relevant = new Set(bySource.filter((fn) => touches(source, fn)));
   const outer = outermost(bySource);
   const work = [...relevant];
   while (work.length > 0) {

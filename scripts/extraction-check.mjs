@@ -32,7 +32,7 @@ if (!dir) {
 }
 const skipped =
   /node_modules|(^|\/)dist\/|(^|\/)build\/|\.min\.|(^|\/)tests?\/|_test\.|\.test\.|\.spec\./;
-const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx)$/;
+const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?)$/;
 
 /** The checkout as a folder: a git directory's HEAD goes into a temp dir (removed at exit). */
 function checkout(path) {
@@ -40,11 +40,15 @@ function checkout(path) {
   if (!isGit) return { root: path, cleanup: () => {} };
   const root = mkdtempSync(join(tmpdir(), 'gl-extraction-'));
   // Only source files: a snapshot may lack its largest blobs (weights), which archive cannot read.
-  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '--name-only', 'HEAD'], {
+  // A blob the snapshot lacks lists with size "BAD" (or "-"): archive would fail on it, so it is left out.
+  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '-l', 'HEAD'], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   })
     .split('\n')
+    .map((line) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => m[2])
     .filter(
       (n) => (SOURCE.test(n) || /(^|\/)package\.json$/.test(n)) && !n.includes('node_modules/'),
     );

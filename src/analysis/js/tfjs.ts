@@ -95,8 +95,13 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     fitCalls: [],
     customLoops: [],
     speculative: interp.inSpeculativeFrame(),
+    ...(interp.guessingClass ? { classGuess: true as const } : {}),
     unresolved: [],
     conditionDepth: interp.conditions.length,
+    loopDepth: interp.loops.length,
+    ...(interp.conditions.length > 0
+      ? { createdUnder: interp.conditions.map((c) => ({ ...c })) }
+      : {}),
     ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);

@@ -52,7 +52,8 @@ export interface LayerRec {
   config: LayerConfig;
   callSpan: Span;
   inner?: LayerRec;
-  repeat?: { iteration: number; count: number };
+  /** `depth`: how many loops were open when it was created (the innermost one repeats it). */
+  repeat?: { iteration: number; count: number; depth: number };
   conditional?: { condition: string; branch: string };
   /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
   condIndex?: number;
@@ -108,12 +109,20 @@ export interface ModelRec {
   customLoops: CustomLoopCall[];
   /** Built while running an uncalled function with unknown parameters (see Interp.inSpeculativeFrame). */
   speculative: boolean;
+  /** Built by a model class run alone with unknown constructor parameters: any other build replaces it. */
+  classGuess?: true;
   /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
   unresolved: string[];
   /** The run (path) that built it; its decisions name the variant. */
   run?: import('./paths').PathRun;
   /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
   conditionDepth: number;
+  /** The builder's parameters and what this build's call gave them, as text. */
+  builderArgs?: { name: string; text: string }[];
+  /** Undecidable branches it was created in (no path was being followed): they tell builds apart. */
+  createdUnder?: { condition: string; branch: string }[];
+  /** Loops already open when it was created: they build more models, not more layers. */
+  loopDepth: number;
   /** Fields and methods of a model that is a class instance (`class Net extends tf.Sequential`). */
   fields?: Map<string, PropAV>;
   /** Set when another workspace file called the builder: the arguments of that call, as text. */

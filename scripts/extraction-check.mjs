@@ -126,7 +126,8 @@ if (asJson) {
   console.log(`${report.length} files, ${models} models (? = layer on some paths only)`);
 }
 
-// Labels: {files: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense"}]}]}
+// Labels: {files: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense", bases?}]}]}
+// (bases: the loaded models it builds on, as printed: "loadLayersModel@conv_pw_13_relu")
 // (--repo OWNER/NAME picks one repository's entries); a labelled
 // model is right when a found model of that file has its name (and variant id, when labelled) and
 // exactly its layer sequence (conditional marks ignored only when the label says so).
@@ -144,12 +145,21 @@ if (labelsFile) {
           (want.line === undefined || m.line === want.line) &&
           (want.variant === undefined || (m.variant ?? '').startsWith(`${want.variant} `)),
       );
-      const ok = candidates.some((m) => m.layers.join(' ') === want.layers);
+      const ok = candidates.some(
+        (m) =>
+          m.layers.join(' ') === want.layers &&
+          (want.bases === undefined || m.bases.join(', ') === want.bases),
+      );
       if (ok) right++;
       else {
         const got =
-          candidates.map((m) => m.layers.join(' ') || '(no layers)').join(' | ') ||
-          '(no such model)';
+          candidates
+            .map(
+              (m) =>
+                (m.layers.join(' ') || '(no layers)') +
+                (want.bases !== undefined ? ` bases: ${m.bases.join(', ') || 'none'}` : ''),
+            )
+            .join(' | ') || '(no such model)';
         console.log(
           `WRONG ${entry.file} ${want.name}${want.variant ? ` [${want.variant}]` : ''}: want "${want.layers}" got "${got}"${want.pattern ? `  (${want.pattern})` : ''}`,
         );

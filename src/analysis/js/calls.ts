@@ -9,6 +9,7 @@ import { tfjsModuleSpecifier } from './bindings';
 import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
+import { spanOf } from './spans';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -116,9 +117,29 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
       if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
-      return unknown(interp.text(node), 'call');
+      return customApply(interp, self, evaluated, node) ?? unknown(interp.text(node), 'call');
     }
   }
+}
+
+/**
+ * `new Attention({...}).apply([x, mask])`: a layer the extractor cannot read (a custom layer class,
+ * an unknown one) applied to tensors gives a tensor of unknown origin that still records what fed it,
+ * so the layers before it stay in the model.
+ */
+function customApply(interp: Interp, self: AV, args: AV[], node: CallNode): AV | null {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed) return null;
+  if ((callee.property as TSESTree.Identifier).name !== 'apply') return null;
+  if (self.t !== 'object' && self.t !== 'unknown') return null;
+  const first = args[0];
+  const given = first?.t === 'array' ? first.items : first ? [first] : [];
+  const inputs = given.flatMap((a) => (a.t === 'tensor' ? [a.node] : []));
+  if (inputs.length === 0) return null;
+  return {
+    t: 'tensor',
+    node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span: spanOf(node), inputs },
+  };
 }
 
 const HOOKS = new Set(['useState', 'useRef', 'useMemo', 'useCallback']);

@@ -44,9 +44,13 @@ function applyGraph(interp: Interp, model: ModelRec, input: AV, span: Span): AV 
     const done = copies.get(t.id);
     if (done) return done;
     // Inputs first: ids are creation order, which the graph's layer order follows.
-    const inputs = t.kind === 'apply' ? t.inputs.map(copy) : [];
+    const inputs = t.kind === 'apply' || t.kind === 'opaque' ? (t.inputs ?? []).map(copy) : [];
     const next: TensorNode =
-      t.kind === 'apply' ? { id: interp.id(), kind: 'apply', layer: t.layer, inputs, span } : t;
+      t.kind === 'apply'
+        ? { id: interp.id(), kind: 'apply', layer: t.layer, inputs, span }
+        : t.kind === 'opaque' && t.inputs
+          ? { id: interp.id(), kind: 'opaque', text: t.text, span, inputs }
+          : t;
     copies.set(t.id, next);
     return next;
   };

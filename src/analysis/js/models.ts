@@ -140,7 +140,7 @@ function functionalGraph(model: ModelRec, base: GraphBase, bases: BaseIndex): Mo
   const visit = (node: TensorNode): void => {
     if (reached.has(node.id)) return;
     reached.set(node.id, node);
-    if (node.kind === 'apply') node.inputs.forEach(visit);
+    if (node.kind === 'apply' || node.kind === 'opaque') node.inputs?.forEach(visit);
   };
   const outputs = tensorsOf(model.outputs);
   outputs.forEach(visit);

@@ -82,8 +82,12 @@ export type TensorNode =
       base?: { rec: BaseRec; role: 'input' | 'output'; truncatedAt?: string };
     }
   | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
-  /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */
-  | { id: number; kind: 'opaque'; text: string; span: Span };
+  /**
+   * A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). `inputs`:
+   * the tensors it was computed from (`new Attention().apply([x, mask])`), so what feeds it stays
+   * in the graph.
+   */
+  | { id: number; kind: 'opaque'; text: string; span: Span; inputs?: TensorNode[] };
 
 export interface OptimizerRec {
   info: OptimizerInfo;

@@ -57,9 +57,10 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
       (k.build.crossFileArgs === undefined && build.crossFileArgs === undefined) ||
       !knownDifference(k.build.graph, build.graph);
     // Builds on paths that do not exclude each other (one of them took no decision: a `copy()`
-    // that calls the builder again) are one model too.
-    const compatible = (k: { pathKey: string }) =>
-      k.pathKey === pathKey || k.pathKey === '' || pathKey === '';
+    // that calls the builder again) are one model too, unless a known value tells them apart.
+    const compatible = (k: { build: Build; pathKey: string }) =>
+      k.pathKey === pathKey ||
+      ((k.pathKey === '' || pathKey === '') && !knownDifference(k.build.graph, build.graph));
     const same =
       kept.find((k) => k.signature === signature) ??
       kept.find((k) => k.shape === shape && compatible(k) && sameCall(k));
@@ -181,9 +182,13 @@ function describeBranches(build: Build, builds: Build[]): VariantInfo | null {
  */
 function describeArgs(build: Build, builds: Build[]): VariantInfo | null {
   if (!build.args || builds.some((b) => !b.args)) return null;
+  // Left out and `null` both mean "none" here.
+  const norm = (text: string | undefined) => (text === 'null' ? 'undefined' : text);
   const differing = build.args.filter((a, i) => {
-    const texts = builds.map((b) => b.args![i]?.text);
-    return texts.every((t) => t !== undefined && t !== '…') && texts.some((t) => t !== a.text);
+    const texts = builds.map((b) => norm(b.args![i]?.text));
+    return (
+      texts.every((t) => t !== undefined && t !== '…') && texts.some((t) => t !== norm(a.text))
+    );
   });
   if (differing.length === 0) return null;
   return {

@@ -32,7 +32,7 @@ if (!dir) {
 }
 const skipped =
   /node_modules|(^|\/)dist\/|(^|\/)build\/|\.min\.|(^|\/)tests?\/|_test\.|\.test\.|\.spec\./;
-const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?)$/;
+const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?|vue|svelte)$/;
 
 /** The checkout as a folder: a git directory's HEAD goes into a temp dir (removed at exit). */
 function checkout(path) {

@@ -288,3 +288,25 @@ const model = tf.model({ inputs: [tokens, mask], outputs: logits });
     'model: embedding layerNormalization dropout add layerNormalization dropout add dense',
   ]);
 });
+
+test('a Vue component: its <script lang="ts"> block is read, the template is not', () => {
+  const component = `<template>
+  <button @click="train">Train {{ units }}</button>
+</template>
+
+<script setup lang="ts">
+import * as tf from '@tensorflow/tfjs';
+const units: number = 16;
+function train(): void {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units, inputShape: [3], activation: 'relu' }));
+  model.add(tf.layers.dense({ units: 1 }));
+  model.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+}
+</script>
+`;
+  const [model] = run(component, 'Trainer.vue').models;
+  assert.equal(layersOf(model), 'dense dense');
+  assert.deepEqual(model.layers[0].config.props.units?.value, { kind: 'number', value: 16 });
+  assert.equal(model.layers[0].callSpan.line, 10);
+});

@@ -9,7 +9,6 @@ import { tfjsModuleSpecifier } from './bindings';
 import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
-import { spanOf } from './spans';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -124,8 +123,8 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
 
 /**
  * `new Attention({...}).apply([x, mask])`: a layer the extractor cannot read (a custom layer class,
- * an unknown one) applied to tensors gives a tensor of unknown origin that still records what fed it,
- * so the layers before it stay in the model.
+ * an unknown one) applied to tensors gives an unknown value that still records what fed it, so the
+ * layers before it stay in the model where it is used.
  */
 function customApply(interp: Interp, self: AV, args: AV[], node: CallNode): AV | null {
   const callee = node.callee;
@@ -136,10 +135,7 @@ function customApply(interp: Interp, self: AV, args: AV[], node: CallNode): AV |
   const given = first?.t === 'array' ? first.items : first ? [first] : [];
   const inputs = given.flatMap((a) => (a.t === 'tensor' ? [a.node] : []));
   if (inputs.length === 0) return null;
-  return {
-    t: 'tensor',
-    node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span: spanOf(node), inputs },
-  };
+  return { t: 'unknown', text: interp.text(node), reason: 'call', feeds: inputs };
 }
 
 const HOOKS = new Set(['useState', 'useRef', 'useMemo', 'useCallback']);

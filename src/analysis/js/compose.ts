@@ -3,6 +3,7 @@ import type { CallNode } from './calls';
 import type { Span } from '../ir';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
+import { opaqueTensor } from './tfjs';
 import type { AV, ModelRec, TensorNode } from './values';
 
 /**
@@ -75,11 +76,6 @@ function outputList(interp: Interp, value: AV, span: Span): TensorNode[] | null 
   return value.items.map((item): TensorNode =>
     item.t === 'tensor'
       ? item.node
-      : {
-          id: interp.id(),
-          kind: 'opaque',
-          text: item.t === 'unknown' ? item.text : 'output',
-          span,
-        },
+      : opaqueTensor(interp, item.t === 'unknown' ? item.text : 'output', span, item),
   );
 }

@@ -10,8 +10,9 @@ const JS_TYPES =
 /** An entity would change the code's length once decoded: such a handler is left out. */
 const ENTITY = /&(?:[a-z][a-z0-9]*|#\d+|#x[0-9a-f]+);/i;
 
+/** HTML pages, and Vue and Svelte components (their `<script>` blocks). */
 export function isHtmlFile(filePath: string): boolean {
-  return /\.html?$/i.test(filePath);
+  return /\.(?:html?|vue|svelte)$/i.test(filePath);
 }
 
 export interface PageScripts {

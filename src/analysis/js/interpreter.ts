@@ -272,8 +272,11 @@ export class Interp {
     for (let round = 0; round < 3; round++) {
       const own = [...this.closures.values()].filter((fn) => (fn.home ?? null) === home);
       const waiting = own.filter((fn) => !this.executed.has(fn.node));
-      // Relevance spreads from functions that already ran too: `new Net(...)` of a model class.
-      const relevant = relevantFunctions(this.source, own, sites, tfNames).filter(
+      // Relevance spreads from constructors that already ran too: `new Net(...)` of a model class.
+      const seeds = own.filter(
+        (fn) => !this.executed.has(fn.node) || fn.name.endsWith('.constructor'),
+      );
+      const relevant = relevantFunctions(this.source, seeds, sites, tfNames).filter(
         (fn) => !this.executed.has(fn.node),
       );
       if (relevant.length === 0) return;

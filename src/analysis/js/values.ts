@@ -44,7 +44,8 @@ export type AV =
   | { t: 'base'; rec: BaseRec; tensors: Map<string, TensorNode> }
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
-  | { t: 'unknown'; text: string; reason?: string };
+  /** `feeds`: the tensors it was computed from (`new Attention().apply([x, mask])`). */
+  | { t: 'unknown'; text: string; reason?: string; feeds?: TensorNode[] };
 
 export interface LayerRec {
   id: number;

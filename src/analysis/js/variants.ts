@@ -51,7 +51,7 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
   for (const build of group) {
     const signature = signatureOf(build.graph, true);
     const shape = signatureOf(build.graph, false);
-    const pathKey = build.path.map((d) => `${d.key}\u0000${d.branch}`).join('\u0001');
+    const pathKey = keyOf(build.path);
     // Calls from other files with different known values build different models of the project.
     const sameCall = (k: { build: Build }) =>
       (k.build.crossFileArgs === undefined && build.crossFileArgs === undefined) ||
@@ -70,6 +70,7 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
     }
     mergeInto(same.build.graph, build.graph);
     same.build.path = mergedPath(same.build.path, build.path);
+    same.pathKey = keyOf(same.build.path);
     const under = (same.build.under ?? []).filter((c) =>
       build.under?.some((d) => sameBranch(c, d)),
     );
@@ -80,6 +81,10 @@ function mergeSame(group: Build[], mergeInto: MergeInto): Build[] {
       );
   }
   return kept.map((k) => k.build);
+}
+
+function keyOf(path: Decision[]): string {
+  return path.map((d) => `${d.key}\u0000${d.branch}`).join('\u0001');
 }
 
 /** With values: identical builds; without: the same layer sequence and graph. */

@@ -310,3 +310,30 @@ function train(): void {
   assert.deepEqual(model.layers[0].config.props.units?.value, { kind: 'number', value: 16 });
   assert.equal(model.layers[0].callSpan.line, 10);
 });
+
+test('a branch per item of a loop over unknown specs marks its layers, it does not fork the model', () => {
+  const result = run(
+    `class Policy {
+  async load(url) {
+    this.spec = (await (await fetch(url)).json()).spec;
+    this.build();
+  }
+  build() {
+    const input = tf.input({ shape: [this.spec.inputs] });
+    let x = input;
+    for (const item of this.spec.layers) {
+      if (item.kind === 'linear') x = tf.layers.dense({ units: item.units }).apply(x);
+      else if (item.kind === 'relu') x = tf.layers.reLU().apply(x);
+    }
+    if (this.spec.head) x = tf.layers.dense({ units: this.spec.head, activation: 'tanh' }).apply(x);
+    this.model = tf.model({ inputs: input, outputs: x });
+  }
+}
+`,
+    'policy.js',
+  );
+  assert.deepEqual(summary(result.models), [
+    'model [this-spec-head]: dense? reLU? dense',
+    'model [no-this-spec-head]: dense? reLU?',
+  ]);
+});

@@ -32,7 +32,7 @@ if (!dir) {
 }
 const skipped =
   /node_modules|(^|\/)dist\/|(^|\/)build\/|\.min\.|(^|\/)tests?\/|_test\.|\.test\.|\.spec\./;
-const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx)$/;
+const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?|vue|svelte)$/;
 
 /** The checkout as a folder: a git directory's HEAD goes into a temp dir (removed at exit). */
 function checkout(path) {
@@ -40,11 +40,15 @@ function checkout(path) {
   if (!isGit) return { root: path, cleanup: () => {} };
   const root = mkdtempSync(join(tmpdir(), 'gl-extraction-'));
   // Only source files: a snapshot may lack its largest blobs (weights), which archive cannot read.
-  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '--name-only', 'HEAD'], {
+  // A blob the snapshot lacks lists with size "BAD" (or "-"): archive would fail on it, so it is left out.
+  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '-l', 'HEAD'], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   })
     .split('\n')
+    .map((line) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(line))
+    .filter((m) => m !== null)
+    .map((m) => m[2])
     .filter(
       (n) => (SOURCE.test(n) || /(^|\/)package\.json$/.test(n)) && !n.includes('node_modules/'),
     );
@@ -122,7 +126,8 @@ if (asJson) {
   console.log(`${report.length} files, ${models} models (? = layer on some paths only)`);
 }
 
-// Labels: {files: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense"}]}]}
+// Labels: {files: [{repo, commit, file, models: [{name, variant?, line?, layers: "dense dense", bases?}]}]}
+// (bases: the loaded models it builds on, as printed: "loadLayersModel@conv_pw_13_relu")
 // (--repo OWNER/NAME picks one repository's entries); a labelled
 // model is right when a found model of that file has its name (and variant id, when labelled) and
 // exactly its layer sequence (conditional marks ignored only when the label says so).
@@ -140,12 +145,21 @@ if (labelsFile) {
           (want.line === undefined || m.line === want.line) &&
           (want.variant === undefined || (m.variant ?? '').startsWith(`${want.variant} `)),
       );
-      const ok = candidates.some((m) => m.layers.join(' ') === want.layers);
+      const ok = candidates.some(
+        (m) =>
+          m.layers.join(' ') === want.layers &&
+          (want.bases === undefined || m.bases.join(', ') === want.bases),
+      );
       if (ok) right++;
       else {
         const got =
-          candidates.map((m) => m.layers.join(' ') || '(no layers)').join(' | ') ||
-          '(no such model)';
+          candidates
+            .map(
+              (m) =>
+                (m.layers.join(' ') || '(no layers)') +
+                (want.bases !== undefined ? ` bases: ${m.bases.join(', ') || 'none'}` : ''),
+            )
+            .join(' | ') || '(no such model)';
         console.log(
           `WRONG ${entry.file} ${want.name}${want.variant ? ` [${want.variant}]` : ''}: want "${want.layers}" got "${got}"${want.pattern ? `  (${want.pattern})` : ''}`,
         );

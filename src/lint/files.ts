@@ -1,6 +1,6 @@
 /**
  * Which files `gradient-lens lint [paths...]` lints. Files named explicitly are always linted;
- * folders are walked for JS/TS and Python sources, skipping node_modules, .git and whatever the .gitignore
+ * folders are walked for JS/TS, HTML pages and Vue/Svelte components (their scripts) and Python sources, skipping node_modules, .git and whatever the .gitignore
  * files ignore (those of the folder and its parents up to the repository root, as git reads them).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -17,6 +17,10 @@ export const SOURCE_EXTENSIONS = [
   '.cts',
   '.tsx',
   '.py',
+  '.html',
+  '.htm',
+  '.vue',
+  '.svelte',
 ];
 const ALWAYS_SKIPPED = new Set(['node_modules', '.git']);
 

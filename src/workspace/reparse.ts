@@ -12,6 +12,7 @@ import {
   type ParseOutcome,
   parseSource,
 } from '../analysis/js/parse';
+import { isHtmlFile } from '../analysis/js/html';
 
 /** A parse with TypeScript's syntax tree kept, so that the next text of the file reuses it. */
 export interface KeptParse {
@@ -33,7 +34,10 @@ export interface KeptSyntax {
  * have. `previous` must not be used afterwards: TypeScript takes its nodes over.
  */
 export function parseKeeping(source: string, filePath: string, previous?: KeptSyntax): KeptParse {
-  if (source.length > MAX_SOURCE_LENGTH) return { outcome: parseSource(source, filePath) };
+  // A page's scripts are cut out of its markup first; only whole scripts are kept as trees.
+  if (source.length > MAX_SOURCE_LENGTH || isHtmlFile(filePath)) {
+    return { outcome: parseSource(source, filePath) };
+  }
   const jsx = jsxAttempts(filePath)[0];
   const tree =
     previous && previous.jsx === jsx

@@ -150,3 +150,39 @@ train(data);
   );
   assert.equal(joinedModel.training.trained, true);
 });
+
+test('settings given two files away: main constructs the agent, whose constructor builds the network', () => {
+  const { ws, path } = memoryProject({
+    'network.js': `import * as tf from '@tensorflow/tfjs';
+export default class Network {
+  constructor({ settings }) {
+    const inputs = tf.input({ shape: [settings.inputSize] });
+    let x = inputs;
+    settings.hidden.forEach((layer) => {
+      x = tf.layers.dense(layer).apply(x);
+    });
+    const out = tf.layers.dense({ units: settings.outputSize }).apply(x);
+    this.net = tf.model({ inputs, outputs: out });
+  }
+}
+`,
+    'agent.js': `import Network from './network.js';
+export default class Agent {
+  constructor({ settings }) {
+    this.online = new Network({ settings: settings.network });
+    this.gamma = settings.gamma;
+  }
+}
+`,
+    'main.js': `import Agent from './agent.js';
+const settings = {
+  gamma: 0.9,
+  network: { inputSize: 12, hidden: [{ units: 64, activation: 'relu' }, { units: 64, activation: 'relu' }], outputSize: 3 },
+};
+export const agent = new Agent({ settings });
+`,
+  });
+  const result = ws.analyzeFile(path('network.js'));
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(summary(result.models), ['net: dense dense dense']);
+});

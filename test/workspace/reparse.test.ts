@@ -122,3 +122,23 @@ test("parseKeeping follows the file's JSX setting: a .ts file is never parsed as
   assert.equal(shape(js.outcome), shape(parseSource(cast, 'm.js')));
   assert.equal(js.outcome.ok, true);
 });
+
+test('parseKeeping reads a page as its scripts, as parseSource does, and keeps no tree of its markup', () => {
+  const page = [
+    '<html><body>',
+    '<script src="https://cdn.jsdelivr.net/npm/@tensorflow/tfjs"></script>',
+    '<script>',
+    'const model = tf.sequential();',
+    "model.add(tf.layers.dense({ units: 4, inputShape: [2], activation: 'relu' }));",
+    '</script>',
+    '</body></html>',
+    '',
+  ].join('\n');
+  const first = parseKeeping(page, 'index.html');
+  assert.equal(first.syntax, undefined);
+  assert.equal(shape(first.outcome), shape(parseSource(page, 'index.html')));
+  assert.equal(first.outcome.ok, true);
+  const edited = page.replace('units: 4', 'units: 8');
+  const second = parseKeeping(edited, 'index.html', first.syntax);
+  assert.equal(shape(second.outcome), shape(parseSource(edited, 'index.html')));
+});

@@ -18,12 +18,16 @@ import {
 
 export type BaseAV = Extract<AV, { t: 'base' }>;
 
-const LOADERS = new Set(['loadLayersModel', 'loadGraphModel']);
+const LOADERS = new Map<string, BaseRec['loader']>([
+  ['loadLayersModel', 'loadLayersModel'],
+  ['loadGraphModel', 'loadGraphModel'],
+  // tfjs before 1.0 named it `tf.loadModel`; pages and tutorials of that time still use it.
+  ['loadModel', 'loadLayersModel'],
+]);
 
 /** `loadLayersModel`, `io.loadLayersModel`, `models.loadLayersModel`, ... -> the loader, else null. */
 export function loaderOf(path: string): BaseRec['loader'] | null {
-  const last = path.slice(path.lastIndexOf('.') + 1);
-  return LOADERS.has(last) ? (last as BaseRec['loader']) : null;
+  return LOADERS.get(path.slice(path.lastIndexOf('.') + 1)) ?? null;
 }
 
 export function loadBase(

@@ -243,6 +243,13 @@ function arrayMethod(
       return { t: 'array', items: items.map(() => args[0] ?? UNDEFINED) };
     case 'keys':
       return { t: 'array', items: items.map((_, i) => prim(i)) };
+    case 'entries':
+      return {
+        t: 'array',
+        items: items.map((item, i) => ({ t: 'array', items: [prim(i), item] })),
+      };
+    case 'values':
+      return { t: 'array', items: [...items] };
     case 'reverse':
       items.reverse();
       return array;

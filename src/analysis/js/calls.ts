@@ -116,9 +116,26 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
       if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
-      return unknown(interp.text(node), 'call');
+      return customApply(interp, self, evaluated, node) ?? unknown(interp.text(node), 'call');
     }
   }
+}
+
+/**
+ * `new Attention({...}).apply([x, mask])`: a layer the extractor cannot read (a custom layer class,
+ * an unknown one) applied to tensors gives an unknown value that still records what fed it, so the
+ * layers before it stay in the model where it is used.
+ */
+function customApply(interp: Interp, self: AV, args: AV[], node: CallNode): AV | null {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed) return null;
+  if ((callee.property as TSESTree.Identifier).name !== 'apply') return null;
+  if (self.t !== 'object' && self.t !== 'unknown') return null;
+  const first = args[0];
+  const given = first?.t === 'array' ? first.items : first ? [first] : [];
+  const inputs = given.flatMap((a) => (a.t === 'tensor' ? [a.node] : []));
+  if (inputs.length === 0) return null;
+  return { t: 'unknown', text: interp.text(node), reason: 'call', feeds: inputs };
 }
 
 const HOOKS = new Set(['useState', 'useRef', 'useMemo', 'useCallback']);
@@ -219,6 +236,8 @@ export function evaluateArgs(
 
 /**
  * `new Class(...)`: an object whose methods see it as `this`; fields and the constructor run.
+ * A class extending one of the file's own classes has its base's members too (its own win), and
+ * `super(...)` runs the base's constructor on the same object.
  * With `args` null (the class declaration itself) only the methods are registered, so methods the file
  * never calls are still analysed.
  */
@@ -228,13 +247,54 @@ export function instantiate(
   args: AV[] | null,
 ): AV {
   if (args) interp.instantiated.add(cls.node);
-  const instance: AV = { t: 'object', props: new Map(), opaque: true };
+  const instance: Extract<AV, { t: 'object' }> = { t: 'object', props: new Map(), opaque: true };
+  const chain: ClassAV[] = [];
+  for (
+    let c: ClassAV | null = cls;
+    c && !chain.includes(c) && chain.length < 8;
+    c = userBase(interp, c)
+  )
+    chain.unshift(c);
+  for (const c of chain) inClassHome(interp, c, () => registerMembers(interp, c, instance));
+  return construct(interp, cls, instance, args);
+}
+
+type ClassAV = Extract<AV, { t: 'class' }>;
+
+function inClassHome<T>(interp: Interp, cls: ClassAV, run: () => T): T {
+  return cls.home !== undefined ? interp.inHome(cls.home, run) : run();
+}
+
+function baseOf(interp: Interp, cls: ClassAV): AV | null {
+  return cls.node.superClass
+    ? inClassHome(interp, cls, () => evaluate(interp, cls.node.superClass!, cls.scope))
+    : null;
+}
+
+function userBase(interp: Interp, cls: ClassAV): ClassAV | null {
+  const base = baseOf(interp, cls);
+  return base?.t === 'class' ? base : null;
+}
+
+function ownConstructor(cls: ClassAV): TSESTree.FunctionExpression | null {
+  for (const element of cls.node.body.body) {
+    if (element.type === 'MethodDefinition' && element.kind === 'constructor')
+      return element.value as TSESTree.FunctionExpression;
+  }
+  return null;
+}
+
+function registerMembers(
+  interp: Interp,
+  cls: ClassAV,
+  instance: Extract<AV, { t: 'object' }>,
+): void {
   const scope = new Scope(cls.scope, interp.conditions.length);
   scope.vars.set('this', instance);
-  let ctor: Extract<AV, { t: 'fn' }> | null = null;
   for (const element of cls.node.body.body) {
     if (
       element.type === 'MethodDefinition' &&
+      element.kind !== 'constructor' &&
       element.key.type === 'Identifier' &&
       element.value.type === 'FunctionExpression'
     ) {
@@ -244,8 +304,7 @@ export function instantiate(
         `${cls.name}.${element.key.name}`,
         instance,
       );
-      if (element.kind === 'constructor') ctor = fn;
-      else if (!element.static)
+      if (!element.static)
         instance.props.set(element.key.name, { value: fn, span: null, valueSpan: null });
     } else if (
       element.type === 'PropertyDefinition' &&
@@ -256,13 +315,32 @@ export function instantiate(
       instance.props.set(element.key.name, { value, span: null, valueSpan: null });
     }
   }
+}
+
+/** Runs `cls`'s constructor (a missing one passes its arguments to the base's) on `instance`. */
+function construct(
+  interp: Interp,
+  cls: ClassAV,
+  instance: Extract<AV, { t: 'object' }>,
+  args: AV[] | null,
+): AV {
   // `class Net extends tf.Sequential`: `super(config)` makes the instance a model (see callSuper).
-  const base = cls.node.superClass ? evaluate(interp, cls.node.superClass, cls.scope) : null;
+  const base = baseOf(interp, cls);
   const frame: SuperFrame = { base, cls, instance, model: null };
   interp.superFrames.push(frame);
   try {
+    const ctorNode = ownConstructor(cls);
+    // Made even when not called: the uncalled-function pass runs a class's constructor first.
+    const ctor =
+      ctorNode &&
+      inClassHome(interp, cls, () =>
+        interp.makeFunction(ctorNode, cls.scope, `${cls.name}.constructor`, instance),
+      );
     if (ctor && args) interp.callFunction(ctor, args, instance);
-    else if (!ctor && args && isTfModelClass(base)) callSuperModel(interp, frame, [], null);
+    else if (!ctorNode && args && base?.t === 'class') {
+      const made = construct(interp, base, instance, args);
+      if (made.t === 'model') frame.model = made;
+    } else if (!ctorNode && args && isTfModelClass(base)) callSuperModel(interp, frame, [], null);
   } finally {
     interp.superFrames.pop();
   }
@@ -284,6 +362,14 @@ function isTfModelClass(base: AV | null): boolean {
 function callSuper(interp: Interp, node: CallNode, scope: Scope): AV {
   const frame = interp.superFrames[interp.superFrames.length - 1];
   const args = evaluateArgs(interp, node.arguments, scope);
+  if (frame?.base?.t === 'class') {
+    const made = construct(interp, frame.base, frame.instance, args);
+    if (made.t === 'model') {
+      frame.model = made;
+      scope.owner('this')?.vars.set('this', made);
+    }
+    return UNDEFINED;
+  }
   if (!frame || !isTfModelClass(frame.base)) return UNDEFINED;
   const model = callSuperModel(interp, frame, args, node);
   scope.owner('this')?.vars.set('this', model);

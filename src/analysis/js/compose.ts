@@ -3,6 +3,7 @@ import type { CallNode } from './calls';
 import type { Span } from '../ir';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
+import { opaqueTensor } from './tfjs';
 import type { AV, ModelRec, TensorNode } from './values';
 
 /**
@@ -44,9 +45,13 @@ function applyGraph(interp: Interp, model: ModelRec, input: AV, span: Span): AV 
     const done = copies.get(t.id);
     if (done) return done;
     // Inputs first: ids are creation order, which the graph's layer order follows.
-    const inputs = t.kind === 'apply' ? t.inputs.map(copy) : [];
+    const inputs = t.kind === 'apply' || t.kind === 'opaque' ? (t.inputs ?? []).map(copy) : [];
     const next: TensorNode =
-      t.kind === 'apply' ? { id: interp.id(), kind: 'apply', layer: t.layer, inputs, span } : t;
+      t.kind === 'apply'
+        ? { id: interp.id(), kind: 'apply', layer: t.layer, inputs, span }
+        : t.kind === 'opaque' && t.inputs
+          ? { id: interp.id(), kind: 'opaque', text: t.text, span, inputs }
+          : t;
     copies.set(t.id, next);
     return next;
   };
@@ -71,11 +76,6 @@ function outputList(interp: Interp, value: AV, span: Span): TensorNode[] | null 
   return value.items.map((item): TensorNode =>
     item.t === 'tensor'
       ? item.node
-      : {
-          id: interp.id(),
-          kind: 'opaque',
-          text: item.t === 'unknown' ? item.text : 'output',
-          span,
-        },
+      : opaqueTensor(interp, item.t === 'unknown' ? item.text : 'output', span, item),
   );
 }

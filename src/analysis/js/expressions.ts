@@ -198,11 +198,38 @@ function unary(interp: Interp, node: TSESTree.UnaryExpression, scope: Scope): AV
   }
 }
 
+/**
+ * `x instanceof tf.Sequential` / `tf.LayersModel`: the check a class makes to take either a model
+ * or the sizes to build one. Null when it cannot be told.
+ */
+function instanceOfTfModel(left: AV, right: AV): boolean | null {
+  if (right.t !== 'tf' || !['Sequential', 'LayersModel', 'Model'].includes(right.path)) return null;
+  const sequential = right.path === 'Sequential';
+  switch (left.t) {
+    case 'model':
+      return !sequential || left.model.kind === 'sequential';
+    case 'base':
+      return sequential ? null : true;
+    case 'prim':
+    case 'array':
+    case 'fn':
+    case 'layer':
+    case 'tensor':
+      return false;
+    default:
+      return null;
+  }
+}
+
 function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right: AV): AV {
   const op = node.operator;
   // `'model' in params`: decidable on an object whose keys are all known (a literal argument).
   if (op === 'in' && left.t === 'prim' && right.t === 'object' && !right.opaque)
     return prim(right.props.has(String(left.v)));
+  if (op === 'instanceof') {
+    const known = instanceOfTfModel(left, right);
+    if (known !== null) return prim(known);
+  }
   if (left.t !== 'prim' || right.t !== 'prim') {
     if (op === '===' || op === '!==' || op === '==' || op === '!=') {
       if (left.t === 'unknown' || right.t === 'unknown')

@@ -117,6 +117,8 @@ export class Interp {
   private nextId = 0;
   /** The uncalled function being run with unknown parameters, if any. */
   private speculative: FunctionNode | null = null;
+  /** Set while a model class runs with its constructor's parameters unknown (constructModelClasses). */
+  guessingClass = false;
   /** The call stack; `guessing` frames run with parameters the file never supplied. */
   private readonly frames: { node: FunctionNode; guessing: boolean }[] = [];
   private sites: Map<string, number[]> | undefined;
@@ -198,7 +200,7 @@ export class Interp {
     this.progress++;
     const loop = this.loops[this.loops.length - 1];
     if (loop) {
-      layer.repeat = { iteration: loop.iteration, count: -1 };
+      layer.repeat = { iteration: loop.iteration, count: -1, depth: this.loops.length };
       loop.layers.push(layer);
     }
     const condition = this.conditions[this.conditions.length - 1];
@@ -269,10 +271,15 @@ export class Interp {
     const touches = tfjsWorkTest(tfNames);
     this.constructModelClasses(root);
     for (let round = 0; round < 3; round++) {
-      const waiting = [...this.closures.values()].filter(
-        (fn) => !this.executed.has(fn.node) && (fn.home ?? null) === home,
+      const own = [...this.closures.values()].filter((fn) => (fn.home ?? null) === home);
+      const waiting = own.filter((fn) => !this.executed.has(fn.node));
+      // Relevance spreads from constructors that already ran too: `new Net(...)` of a model class.
+      const seeds = own.filter(
+        (fn) => !this.executed.has(fn.node) || fn.name.endsWith('.constructor'),
       );
-      const relevant = relevantFunctions(this.source, waiting, sites, touches);
+      const relevant = relevantFunctions(this.source, seeds, sites, touches).filter(
+        (fn) => !this.executed.has(fn.node),
+      );
       if (relevant.length === 0) return;
       // A constructor sets the fields (`this.units = units`) that the relevant methods read: it runs first.
       const owners = new Set(relevant.map((fn) => fn.self).filter((self) => self !== undefined));
@@ -295,6 +302,7 @@ export class Interp {
         }
         this.speculative = args.some((a) => a.t === 'unknown') ? fn.node : null;
         this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
+        const before = home ? new Set(this.executed) : null;
         try {
           const self = fn.self ?? UNDEFINED;
           const line = fn.node.loc.start.line;
@@ -302,10 +310,24 @@ export class Interp {
         } catch (error) {
           if (!(error instanceof BudgetExceeded)) throw error;
           this.stopped.push({ where: fn.name, line: fn.node.loc.start.line });
+          if (before) this.forgetCutRuns(before, home);
         } finally {
           this.speculative = null;
         }
       }
+    }
+  }
+
+  /**
+   * An importer's function stopped by its budget may have met only the first paths of the analyzed
+   * file's builders it called (`getModel(env)` inside a long loop): those builders run again on
+   * their own, with unknown parameters, so all their paths are seen.
+   */
+  private forgetCutRuns(before: Set<FunctionNode>, home: ModuleHome | null): void {
+    for (const node of this.executed) {
+      if (before.has(node)) continue;
+      const fn = this.closures.get(node);
+      if (fn && (fn.home ?? null) !== home) this.executed.delete(node);
     }
   }
 
@@ -328,11 +350,18 @@ export class Interp {
       );
       this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
       const line = value.node.loc.start.line;
+      // A guess: a builder the file calls with real arguments (`new Net(4, [16, 2])`) replaces it.
+      if (ctor && args.some((a) => a.t === 'unknown'))
+        this.speculative = ctor.value as FunctionNode;
+      this.guessingClass = true;
       try {
         explore(this, () => instantiate(this, value, args), null, UNDEFINED, value.name, line);
       } catch (error) {
         if (!(error instanceof BudgetExceeded)) throw error;
         this.stopped.push({ where: value.name, line });
+      } finally {
+        this.speculative = null;
+        this.guessingClass = false;
       }
     }
   }
@@ -391,7 +420,7 @@ export class Interp {
       }
       const early = this.branchReturns[this.branchReturns.length - 1];
       if (early.length > 0) result = joinReturns(early, result, fn.name);
-      if (result.t === 'model') this.claimModel(result.model, fn);
+      if (result.t === 'model') this.claimModel(result.model, fn, args);
       return result;
     } finally {
       this.depth--;
@@ -403,11 +432,16 @@ export class Interp {
   }
 
   /** A model returned by the function that created it is known by the function's name. */
-  private claimModel(model: ModelRec, fn: Extract<AV, { t: 'fn' }>): void {
+  private claimModel(model: ModelRec, fn: Extract<AV, { t: 'fn' }>, args: AV[]): void {
     const span = spanOf(fn.node);
     if (model.anchor.start < span.start || model.anchor.end > span.end || model.builderSpan) return;
     if (fn.name && fn.name !== '<anonymous>') model.name = fn.name;
     model.builderSpan = span;
+    // What it was called with tells two builds of one builder apart (`dropoutRate = 0.25`).
+    model.builderArgs = fn.node.params.map((param, i) => ({
+      name: paramText(this, param),
+      text: args[i] === undefined ? 'undefined' : argumentsText([args[i]]),
+    }));
   }
 
   makeFunction(

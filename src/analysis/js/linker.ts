@@ -104,7 +104,15 @@ export class Linker {
       .importers(this.entry.file)
       .filter((file) => !TEST_FILE.test(file))
       .slice(0, MAX_IMPORTERS);
-    for (const file of importers) {
+    // One more hop, in the slots left: `index.js` constructs the `Agent` of `agent.js`, whose
+    // constructor builds the analysed file's `Network` from the settings index.js gives it.
+    const second = importers
+      .flatMap((file) => this.host.importers(file))
+      .filter((file, i, all) => all.indexOf(file) === i)
+      .filter((file) => file !== this.entry.file && !importers.includes(file))
+      .filter((file) => !TEST_FILE.test(file))
+      .slice(0, MAX_IMPORTERS - importers.length);
+    for (const file of [...importers, ...second]) {
       // Its top level may call the analysed file's builders (a CLI's `main()`): it runs once per
       // path like any root, so each path's build is its own variant. Each run starts the file afresh.
       let instance: Instance | null = null;

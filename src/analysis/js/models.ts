@@ -24,6 +24,8 @@ export function finalizeModels(
   const builds = withoutGuesses(records).map((record) => ({
     graph: toGraph(record, clipping, looseOverrides),
     path: record.run?.log ?? [],
+    ...(record.createdUnder ? { under: record.createdUnder } : {}),
+    ...(record.builderArgs ? { args: record.builderArgs } : {}),
     ...(record.crossFileArgs !== undefined ? { crossFileArgs: record.crossFileArgs } : {}),
   }));
   const merge = (target: ModelGraph, other: ModelGraph) => {
@@ -35,8 +37,34 @@ export function finalizeModels(
 
 /** A model built with unknown parameters is dropped when a real call site built the same model. */
 function withoutGuesses(records: ModelRec[]): ModelRec[] {
-  const realAnchors = new Set(records.filter((r) => !r.speculative).map((r) => r.anchor.start));
-  return records.filter((r) => !r.speculative || !realAnchors.has(r.anchor.start));
+  const real = new Map<number, ModelRec[]>();
+  for (const r of records) {
+    if (r.speculative) continue;
+    const list = real.get(r.anchor.start);
+    if (list) list.push(r);
+    else real.set(r.anchor.start, [r]);
+  }
+  const builtAnchors = new Set(records.filter((r) => !r.classGuess).map((r) => r.anchor.start));
+  return records.filter(
+    (r) =>
+      (!r.speculative || !coveredByReal(r, real.get(r.anchor.start))) &&
+      (!r.classGuess || !builtAnchors.has(r.anchor.start)),
+  );
+}
+
+/**
+ * A guess is dropped when a real call built the model on its path. Its path's own decisions
+ * (`env === 'Acrobot'`) that no real build went down are a variant the real calls missed (a caller
+ * stopped by its budget after the first paths): it is kept.
+ */
+function coveredByReal(guess: ModelRec, real: ModelRec[] | undefined): boolean {
+  if (!real) return false;
+  const own = guess.run?.log ?? [];
+  if (own.length === 0) return true;
+  return real.some((r) => {
+    const log = r.run?.log ?? [];
+    return own.every((d) => log.some((e) => e.key === d.key && e.branch === d.branch));
+  });
 }
 
 function toGraph(model: ModelRec, clipping: FileClipping, looseOverrides: Span[]): ModelGraph {
@@ -94,7 +122,9 @@ function toLayerNode(layer: LayerRec, index: number, model: ModelRec, bases: Bas
   };
   if (layer.inner) node.inner = toLayerNode(layer.inner, index, model, bases);
   if (layer.base) node.base = bases.of(layer.base);
-  if (layer.repeat && layer.repeat.count > 0) node.repeat = { ...layer.repeat };
+  // A loop that was already open when the model was created builds more models, not more layers.
+  if (layer.repeat && layer.repeat.count > 0 && layer.repeat.depth > model.loopDepth)
+    node.repeat = { iteration: layer.repeat.iteration, count: layer.repeat.count };
   // A condition that was already open when the model was created is the caller's choice of model.
   if (layer.conditional && (layer.condIndex ?? 0) >= model.conditionDepth)
     node.conditional = { ...layer.conditional };
@@ -110,7 +140,7 @@ function functionalGraph(model: ModelRec, base: GraphBase, bases: BaseIndex): Mo
   const visit = (node: TensorNode): void => {
     if (reached.has(node.id)) return;
     reached.set(node.id, node);
-    if (node.kind === 'apply') node.inputs.forEach(visit);
+    if (node.kind === 'apply' || node.kind === 'opaque') node.inputs?.forEach(visit);
   };
   const outputs = tensorsOf(model.outputs);
   outputs.forEach(visit);

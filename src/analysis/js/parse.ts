@@ -1,5 +1,6 @@
 import { parse, TSError, type TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ParseProblem } from '../ir';
+import { htmlScripts, isHtmlFile, withoutPiece, type PageScripts } from './html';
 
 /** Files larger than this are not parsed: a model file is never this big, and parsing would stall the editor. */
 export const MAX_SOURCE_LENGTH = 2 * 1024 * 1024;
@@ -63,7 +64,7 @@ export type ParseOutcome =
 export const PARSE_OPTIONS = { loc: true, range: true, jsDocParsingMode: 'none' } as const;
 
 /**
- * Parses JS/TS/JSX/TSX. `.js` files may contain JSX, but JSX mode rejects TS-style `<T>x` casts,
+ * Parses JS/TS/JSX/TSX, and the scripts of an HTML page. `.js` files may contain JSX, but JSX mode rejects TS-style `<T>x` casts,
  * so plain scripts are tried with JSX first and then without; `.ts` never has JSX.
  */
 export function parseSource(source: string, filePath: string): ParseOutcome {
@@ -78,16 +79,47 @@ export function parseSource(source: string, filePath: string): ParseOutcome {
       },
     };
   }
+  if (isHtmlFile(filePath)) return parsePage(htmlScripts(source), filePath);
+  return parseCode(source, filePath);
+}
+
+function parseCode(code: string, filePath: string): ParseOutcome {
   const attempts = jsxAttempts(filePath);
   let firstError: unknown;
   for (const jsx of attempts) {
     try {
-      return { ok: true, ast: parse(source, { ...PARSE_OPTIONS, jsx }) };
+      return { ok: true, ast: parse(code, { ...PARSE_OPTIONS, jsx }) };
     } catch (error) {
       firstError ??= error;
     }
   }
   return { ok: false, problem: toProblem(firstError) };
+}
+
+const MAX_BROKEN_PIECES = 8;
+
+/** A page parses as its scripts, at their own offsets (html.ts); a broken script is left out. */
+function parsePage(scripts: PageScripts, filePath: string): ParseOutcome {
+  let first: ParseOutcome | null = null;
+  for (let tries = 0; tries <= MAX_BROKEN_PIECES; tries++) {
+    const outcome = parseCode(scripts.code, filePath);
+    if (outcome.ok) return outcome;
+    first ??= outcome;
+    const rest = withoutPiece(scripts, offsetOf(scripts.code, outcome.problem));
+    if (!rest) break;
+    scripts = rest;
+  }
+  return first!;
+}
+
+function offsetOf(code: string, at: { line: number; column: number }): number {
+  let offset = 0;
+  for (let line = 1; line < at.line; line++) {
+    const next = code.indexOf('\n', offset);
+    if (next < 0) return code.length;
+    offset = next + 1;
+  }
+  return offset + at.column - 1;
 }
 
 /** The JSX settings parseSource tries for a file, in order (the benches parse the same way). */

@@ -1,7 +1,7 @@
 /** What calls into tfjs mean: layers, models, inputs, optimizers and training calls (custom loops: custom-loops.ts). */
 import type { CallNode } from './calls';
 import { toLayerConfig, toValue } from './convert';
-import type { CustomLoopCall, OptimizerInfo, OptimizerKind } from '../ir';
+import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from '../ir';
 import type { Interp } from './interpreter';
 import { unwrap } from './call-values';
 import { spanOf } from './spans';
@@ -95,13 +95,34 @@ function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): Model
     fitCalls: [],
     customLoops: [],
     speculative: interp.inSpeculativeFrame(),
+    ...(interp.guessingClass ? { classGuess: true as const } : {}),
     unresolved: [],
     conditionDepth: interp.conditions.length,
+    loopDepth: interp.loops.length,
+    ...(interp.conditions.length > 0
+      ? { createdUnder: interp.conditions.map((c) => ({ ...c })) }
+      : {}),
     ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);
   interp.progress++;
   return model;
+}
+
+/** A tensor the extractor cannot follow; what fed it (a custom layer's inputs) stays in the graph. */
+export function opaqueTensor(interp: Interp, text: string, span: Span, source?: AV): TensorNode {
+  const feeds = source?.t === 'unknown' ? source.feeds : undefined;
+  return { id: interp.id(), kind: 'opaque', text, span, ...(feeds ? { inputs: feeds } : {}) };
+}
+
+/** `outputs: q` where q came out of a custom layer: an opaque output fed by what fed the layer. */
+function fedOutputs(interp: Interp, outputs: AV, node: CallNode): AV {
+  const fed = (item: AV): AV =>
+    item.t === 'unknown' && item.feeds
+      ? { t: 'tensor', node: opaqueTensor(interp, item.text, spanOf(node), item) }
+      : item;
+  if (outputs.t === 'array') return { t: 'array', items: outputs.items.map(fed) };
+  return fed(outputs);
 }
 
 function createModel(
@@ -118,7 +139,7 @@ function createModel(
     else if (layers) model.unresolved.push(describe(layers, 'layers'));
   } else {
     model.inputs = get('inputs') ?? UNDEFINED;
-    model.outputs = get('outputs') ?? UNDEFINED;
+    model.outputs = fedOutputs(interp, get('outputs') ?? UNDEFINED, node);
     if (model.outputs.t !== 'tensor' && model.outputs.t !== 'array') {
       model.unresolved.push(describe(model.outputs, 'outputs'));
     }
@@ -318,7 +339,8 @@ export function callLayerMethod(
   const inputs = sources.map((source): TensorNode => {
     if (source.t === 'tensor') return source.node;
     const text = source.t === 'unknown' ? source.text : interp.text(node.arguments[0] ?? node);
-    return { id: interp.id(), kind: 'opaque', text, span: spanOf(node.arguments[0] ?? node) };
+    const span = spanOf(node.arguments[0] ?? node);
+    return opaqueTensor(interp, text, span, source);
   });
   const output: AV = {
     t: 'tensor',

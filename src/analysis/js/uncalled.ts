@@ -130,7 +130,12 @@ export function relevantFunctions(
   const work = [...relevant];
   while (work.length > 0) {
     const fn = work.pop()!;
-    const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+    const dot = fn.name.lastIndexOf('.');
+    // A relevant constructor makes `new Class(...)` a relevant call of the class.
+    const name =
+      fn.name.endsWith('.constructor') && dot > 0
+        ? fn.name.slice(fn.name.lastIndexOf('.', dot - 1) + 1, dot)
+        : fn.name.slice(dot + 1);
     for (const at of sites.get(name) ?? []) {
       const caller = outer.find(at);
       if (caller && caller !== fn && !relevant.has(caller)) {

@@ -44,7 +44,8 @@ export type AV =
   | { t: 'base'; rec: BaseRec; tensors: Map<string, TensorNode> }
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
-  | { t: 'unknown'; text: string; reason?: string };
+  /** `feeds`: the tensors it was computed from (`new Attention().apply([x, mask])`). */
+  | { t: 'unknown'; text: string; reason?: string; feeds?: TensorNode[] };
 
 export interface LayerRec {
   id: number;
@@ -52,7 +53,8 @@ export interface LayerRec {
   config: LayerConfig;
   callSpan: Span;
   inner?: LayerRec;
-  repeat?: { iteration: number; count: number };
+  /** `depth`: how many loops were open when it was created (the innermost one repeats it). */
+  repeat?: { iteration: number; count: number; depth: number };
   conditional?: { condition: string; branch: string };
   /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
   condIndex?: number;
@@ -81,8 +83,12 @@ export type TensorNode =
       base?: { rec: BaseRec; role: 'input' | 'output'; truncatedAt?: string };
     }
   | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
-  /** A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). */
-  | { id: number; kind: 'opaque'; text: string; span: Span };
+  /**
+   * A tensor of unknown origin fed into a layer (e.g. `model.apply(x)` of a nested model). `inputs`:
+   * the tensors it was computed from (`new Attention().apply([x, mask])`), so what feeds it stays
+   * in the graph.
+   */
+  | { id: number; kind: 'opaque'; text: string; span: Span; inputs?: TensorNode[] };
 
 export interface OptimizerRec {
   info: OptimizerInfo;
@@ -108,12 +114,20 @@ export interface ModelRec {
   customLoops: CustomLoopCall[];
   /** Built while running an uncalled function with unknown parameters (see Interp.inSpeculativeFrame). */
   speculative: boolean;
+  /** Built by a model class run alone with unknown constructor parameters: any other build replaces it. */
+  classGuess?: true;
   /** Things added to the model that are not tfjs layers we can read (custom layers, nested models). */
   unresolved: string[];
   /** The run (path) that built it; its decisions name the variant. */
   run?: import('./paths').PathRun;
   /** Undecidable conditions already open when it was created: they belong to the caller, not to it. */
   conditionDepth: number;
+  /** The builder's parameters and what this build's call gave them, as text. */
+  builderArgs?: { name: string; text: string }[];
+  /** Undecidable branches it was created in (no path was being followed): they tell builds apart. */
+  createdUnder?: { condition: string; branch: string }[];
+  /** Loops already open when it was created: they build more models, not more layers. */
+  loopDepth: number;
   /** Fields and methods of a model that is a class instance (`class Net extends tf.Sequential`). */
   fields?: Map<string, PropAV>;
   /** Set when another workspace file called the builder: the arguments of that call, as text. */

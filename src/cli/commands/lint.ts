@@ -28,8 +28,9 @@ import { formatStats, PhaseClock } from './lint-stats';
 
 const usage = `Usage: gradient-lens lint [paths...] [options]
 
-Lints JS/TS and Python files and folders (default: .) for vanishing/exploding-gradient risks in
-tfjs and Keras models. Folders are searched for .js .mjs .cjs .jsx .ts .mts .cts .tsx .py files,
+Lints JS/TS, HTML, Vue/Svelte and Python files and folders (default: .) for vanishing/exploding-gradient risks
+in tfjs and Keras models. Folders are searched for .js .mjs .cjs .jsx .ts .mts .cts .tsx .html .htm
+.vue .svelte .py files (the <script> blocks of pages and components, and on* handlers),
 skipping node_modules and
 what .gitignore ignores. Configuration: the nearest .gradientlensrc.json or package.json "gradientLens".
 

@@ -5,7 +5,7 @@ import { estimatedLayers, plainStepRatio } from './util/gradient';
 import { fix, replaceSpan } from './util/fix';
 import { formatNumber, numberOption, report } from './util/message';
 import { firstArgumentSpan, readsParameter, spanWithin } from './util/source';
-import { dialectOf } from './util/dialect';
+import { dialectOf, optimizerLabel } from './util/dialect';
 import { isPython } from './util/syntax';
 import { frameworkDefaults } from '../analysis/frameworks';
 
@@ -96,7 +96,7 @@ export const rule: Rule = {
           data: {
             ...judged.data,
             model: model.name,
-            kind: dialectOf(model).optimizer(optimizer.kind),
+            kind: optimizerLabel(dialectOf(model), optimizer),
             rate: formatNumber(rate.value),
             conventional,
           },
@@ -240,7 +240,10 @@ function editSite(
  * (`Adam(learning_rate=LR)`: its value); null when the call starts with another keyword.
  */
 function rateArgument(source: string, first: Span): Span | null {
-  const keyword = /^(\w+)\s*=(?!=)\s*/.exec(source.slice(first.start, first.end));
+  const text = source.slice(first.start, first.end);
+  // `Adam(**config)`: the rate is in the dict, and the call has no argument of its own to replace.
+  if (text.startsWith('*')) return null;
+  const keyword = /^(\w+)\s*=(?!=)\s*/.exec(text);
   if (!keyword) return first;
   if (keyword[1] !== 'learning_rate' && keyword[1] !== 'lr') return null;
   return spanWithin(source, first, first.start + keyword[0].length, first.end);

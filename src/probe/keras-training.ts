@@ -120,7 +120,8 @@ export function settingsFromConfig(
   config: Record<string, unknown>,
 ): KerasOptimizerSettings {
   const settings: KerasOptimizerSettings = {
-    kind: className.toLowerCase(),
+    // tf.keras 2.11-2.15 saves its optimizers in .h5 files as `Custom>Adam` (their registered name).
+    kind: className.replace(/^.*>/, '').toLowerCase(),
     numbers: {},
     nesterov: config['nesterov'] === true,
     unread: [],

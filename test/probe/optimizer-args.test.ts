@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyze } from '../../src/analysis/index';
 import type { ModelGraph } from '../../src/analysis/ir';
-import { trainingFromIr } from '../../src/probe/training';
+import { trainingFromIr, trainingFromKeras } from '../../src/probe/training';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
 let tf: Tf;
@@ -173,4 +173,31 @@ test('without IR arguments (an IR from elsewhere) the call text is still read', 
     useNesterov: false,
   });
   choice.optimizer.dispose();
+});
+
+test("a saved file's optimizer: tf.keras 2.11-2.15's `Custom>` names, momentum and Nesterov", () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
+  for (const [className, config, expected] of [
+    [
+      'Custom>SGD',
+      { learning_rate: 0.05, momentum: 0.9, nesterov: true, is_legacy_optimizer: false },
+      { learningRate: 0.05, momentum: 0.9, useNesterov: true },
+    ],
+    [
+      'Custom>Adam',
+      { learning_rate: 0.002, beta_1: 0.8, beta_2: 0.99, epsilon: 1e-6 },
+      { learningRate: 0.002, beta1: 0.8, beta2: 0.99, epsilon: 1e-6 },
+    ],
+  ] as const) {
+    const choice = trainingFromKeras(tf, model, {
+      loss: 'mse',
+      optimizer: { className, config: { ...config } },
+    });
+    assert.deepEqual(choice.optimizer.getConfig(), expected, className);
+    assert.ok(
+      !choice.assumptions.some((a) => a.includes('tfjs has no')),
+      choice.assumptions.join('\n'),
+    );
+    choice.optimizer.dispose();
+  }
 });

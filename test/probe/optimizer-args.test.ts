@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { analyze } from '../../src/analysis/index';
 import type { ModelGraph } from '../../src/analysis/ir';
+import { resolveUnknowns } from '../../src/probe/resolve';
 import { trainingFromIr, trainingFromKeras } from '../../src/probe/training';
 import { loadTf, type Tf } from '../fixtures/probe/tf';
 
@@ -200,4 +201,27 @@ test("a saved file's optimizer: tf.keras 2.11-2.15's `Custom>` names, momentum a
     );
     choice.optimizer.dispose();
   }
+});
+
+test('--set fills an open optimizer argument, which the probe then builds with', () => {
+  const graph = graphOf(
+    `${K}import os\nMOM = float(os.environ['MOM'])\nmodel.compile(optimizer=optimizers.SGD(0.1, momentum=MOM, nesterov=True), loss='mse')`,
+    'model.py',
+  );
+  const open = graph.training.optimizer!.args!['momentum']!;
+  assert.equal(open.kind, 'unknown');
+  const text = open.kind === 'unknown' ? open.text : '';
+  const { model: ir, assumed } = resolveUnknowns(graph, { [text]: '0.8' }, { assume: true });
+  assert.ok(
+    assumed.some((a) => a.name === text && a.value === 0.8 && a.role === 'momentum of SGD'),
+    JSON.stringify(assumed),
+  );
+  const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
+  const choice = trainingFromIr(tf, ir.training, model, 'keras');
+  assert.deepEqual(choice.optimizer.getConfig(), {
+    learningRate: 0.1,
+    momentum: 0.8,
+    useNesterov: true,
+  });
+  choice.optimizer.dispose();
 });

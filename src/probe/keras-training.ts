@@ -110,7 +110,10 @@ export function settingsFromArgs(
 
 function scheduleInitialRate(value: Extract<Value, { kind: 'call' }>): number | null {
   const props = value.args[0]?.kind === 'object' ? value.args[0].props : {};
-  const initial = props['initial_learning_rate']?.value;
+  // PiecewiseConstantDecay starts at its first value; the others at their initial_learning_rate.
+  const values = props['values']?.value;
+  const initial =
+    values?.kind === 'array' ? values.items[0] : props['initial_learning_rate']?.value;
   return initial?.kind === 'number' ? initial.value : null;
 }
 
@@ -159,7 +162,7 @@ export function kerasOptimizer(
   }
   if (settings.schedule) {
     assumptions.push(
-      `The learning rate is a ${settings.schedule.name} schedule: the probe's few steps use its initial_learning_rate, ${settings.schedule.initial}.`,
+      `The learning rate is a ${settings.schedule.name} schedule: the probe's few steps use its initial rate, ${settings.schedule.initial}.`,
     );
   }
   for (const key of settings.unread) {

@@ -131,6 +131,14 @@ const CASES: Case[] = [
     assumptions: ['ExponentialDecay schedule: the probe'],
   },
   {
+    name: 'Keras PiecewiseConstantDecay starts at its first value',
+    source: `${K}from tensorflow.keras.optimizers.schedules import PiecewiseConstantDecay\nmodel.compile(optimizer=optimizers.Adam(PiecewiseConstantDecay([100, 200], [0.01, 0.005, 0.001])), loss='mse')`,
+    file: 'model.py',
+    className: 'Adam',
+    config: { learningRate: 0.01 },
+    assumptions: ['PiecewiseConstantDecay schedule: the probe'],
+  },
+  {
     name: 'Keras SGD with an unread momentum: named, with --set',
     source: `${K}import os\nMOM = float(os.environ['MOM'])\nmodel.compile(optimizer=optimizers.SGD(0.1, momentum=MOM), loss='mse')`,
     file: 'model.py',

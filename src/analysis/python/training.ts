@@ -155,6 +155,16 @@ function optimizerArguments(
   return bound;
 }
 
+/** Keras's learning-rate schedules: their leading positional parameters. */
+const SCHEDULE_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  ExponentialDecay: ['initial_learning_rate', 'decay_steps', 'decay_rate', 'staircase'],
+  InverseTimeDecay: ['initial_learning_rate', 'decay_steps', 'decay_rate', 'staircase'],
+  PolynomialDecay: ['initial_learning_rate', 'decay_steps', 'end_learning_rate', 'power'],
+  CosineDecay: ['initial_learning_rate', 'decay_steps', 'alpha'],
+  CosineDecayRestarts: ['initial_learning_rate', 'first_decay_steps', 't_mul', 'm_mul', 'alpha'],
+  PiecewiseConstantDecay: ['boundaries', 'values'],
+};
+
 /** `keras.optimizers.schedules.ExponentialDecay(initial_learning_rate=0.1, ...)`: a schedule, by Keras's names. */
 export function learningRateSchedule(
   ip: PyInterp,
@@ -163,10 +173,12 @@ export function learningRateSchedule(
   node: SyntaxNode,
 ): PV {
   const props: Record<string, ConfigProp> = {};
-  const first = args[0];
+  const params = SCHEDULE_PARAMS[className] ?? ['initial_learning_rate'];
+  let position = 0;
   for (const arg of args) {
-    const key = arg.name ?? (arg === first && !arg.star ? 'initial_learning_rate' : null);
-    if (!key || arg.star) continue;
+    if (arg.star) continue;
+    const key = arg.name ?? params[position++];
+    if (!key) continue;
     props[key] = {
       value: toValue(arg.value, key, ip.text(arg.node)),
       span: arg.span,

@@ -20,6 +20,13 @@ Where the layout comes from (read in Keras's own saving code):
   (trainable first, then non-trainable: Layer.save_own_variables), layers under `layers/` named by
   their snake-cased class with a counter (`dense`, `dense_1`: _save_container_state), a recurrent
   layer's variables under its `cell`, and each vars group's `name` attribute (the layer's name).
+- Keras 2.13-2.15 `.keras` (tf-keras, tf_keras/saving/saving_lib.py): the same zip and the same
+  `layers/<snake_case class>[_n]/vars/0..n` paths (_save_container_state), found by walking `dir(model)`
+  in reverse alphabetical order, so `optimizer/vars` (the step count and slots) is written before
+  `layers/`; H5IOStore.make gives the vars groups no `name` attribute; `metadata.json` says
+  `keras_version` 2.x; configs are serialize_keras_object's (`module`, `registered_name`,
+  `build_config`) around Keras 2's layer configs (dtype strings, `batch_input_shape`, LSTM's
+  `time_major` and `implementation`) and the optimizer's (`jit_compile`, `is_legacy_optimizer`).
 Layer configs carry the keys of each layer's get_config (keras/src/layers/.../*.py).
 """
 import io
@@ -399,6 +406,67 @@ def errors():
         h5.create_dataset('measurements', data=np.arange(6, dtype=np.float32))
 
 
+def keras2_zip():
+    """tf.keras 2.15's model.save('m.keras'): an LSTM and a Dense, compiled with SGD(momentum, nesterov)."""
+    path = f'{OUT}/lstm-keras2.keras'
+    w = [weights(4, 32), weights(8, 32), weights(32), weights(8, 1), weights(1)]
+
+    def wrap(module, layer, build_shape=None):
+        obj = {'module': module, 'class_name': layer['class_name'], 'config': layer['config'],
+               'registered_name': None}
+        if build_shape is not None:
+            obj['build_config'] = {'input_shape': build_shape}
+        return obj
+
+    def serialized_inits(config):
+        for key, value in config.items():
+            if key.endswith('_initializer') and isinstance(value, dict):
+                config[key] = wrap('keras.initializers', value)
+        return config
+
+    lstm = lstm2('lstm', 8)
+    lstm['config']['batch_input_shape'] = [None, 10, 4]
+    serialized_inits(lstm['config'])
+    head = dense2('dense', 1, 'linear')
+    serialized_inits(head['config'])
+    model = {'module': 'keras', 'class_name': 'Sequential', 'config': {'name': 'sequential', 'layers': [
+        wrap('keras.layers', input2('lstm_input', [None, 10, 4])),
+        wrap('keras.layers', lstm, [None, 10, 4]),
+        wrap('keras.layers', head, [None, 8])]},
+        'registered_name': None, 'build_config': {'input_shape': [None, 10, 4]},
+        'compile_config': {
+            'optimizer': {'module': 'keras.optimizers', 'class_name': 'SGD', 'config': {
+                'name': 'SGD', 'weight_decay': None, 'clipnorm': None, 'global_clipnorm': None,
+                'clipvalue': None, 'use_ema': False, 'ema_momentum': 0.99,
+                'ema_overwrite_frequency': None, 'jit_compile': True, 'is_legacy_optimizer': False,
+                'learning_rate': 0.05000000074505806, 'momentum': 0.9, 'nesterov': True},
+                'registered_name': None},
+            'loss': 'mean_squared_error', 'metrics': None, 'loss_weights': None,
+            'weighted_metrics': None, 'run_eagerly': None, 'steps_per_execution': None,
+            'jit_compile': None}}
+    buffer = io.BytesIO()
+    with h5py.File(buffer, 'w') as h5:
+        h5.create_group('vars')
+        opt = h5.create_group('optimizer/vars')
+        opt.create_dataset('0', data=np.int64(20))
+        for i, array in enumerate(w):
+            opt.create_dataset(str(i + 1), data=np.zeros_like(array))
+        h5.create_group('layers/lstm/vars')
+        cell = h5.create_group('layers/lstm/cell/vars')
+        for i, array in enumerate(w[0:3]):
+            cell.create_dataset(str(i), data=array)
+            expect(path, 'lstm', array)
+        dense = h5.create_group('layers/dense/vars')
+        for i, array in enumerate(w[3:5]):
+            dense.create_dataset(str(i), data=array)
+            expect(path, 'dense', array)
+    entries = [('metadata.json', json.dumps({'keras_version': '2.15.0', 'date_saved': '2026-12-02@01:00:00'})),
+               ('config.json', json.dumps(model)), ('model.weights.h5', buffer.getvalue())]
+    with zipfile.ZipFile(path, 'w') as zf:
+        for name, data in entries:
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2026, 12, 2, 1, 0, 0)), data)
+
+
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
     mlp()
@@ -407,6 +475,7 @@ if __name__ == '__main__':
     residual()
     bidirectional()
     errors()
+    keras2_zip()
     with open(f'{OUT}/expected-weights.json', 'w') as f:
         json.dump(EXPECTED, f, indent=1, sort_keys=True)
         f.write('\n')

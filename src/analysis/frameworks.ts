@@ -61,6 +61,9 @@ export const FRAMEWORK_DEFAULTS: Readonly<Record<Framework, FrameworkDefaults>> 
       adadelta: 0.001,
       nadam: 0.001,
       adamw: 0.001,
+      lion: 0.001,
+      ftrl: 0.001,
+      adafactor: 0.001,
     },
   },
 };

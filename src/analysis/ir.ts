@@ -126,6 +126,21 @@ export interface OptimizerInfo {
   learningRateSpan?: Span;
   /** True when the learning-rate span is a shared constant's initializer rather than the call argument. */
   learningRateInherited?: boolean;
+  /**
+   * The optimizer as the framework names it, when known: Keras's class (`AdamW`, `SGD`, `Lion`, also for a
+   * string such as `'adamw'`) or tfjs's factory (`adam`, `momentum`). Several names share a kind (AdamW, Nadam
+   * and Lion step like Adam), so messages and fixes name the user's optimizer from here, not from `kind`.
+   */
+  name?: string;
+  /**
+   * Every argument of the optimizer call, resolved through the front end's values (constants, config objects,
+   * other files) or unknown with its text, keyed by the framework's own parameter name: Keras's keywords
+   * (`learning_rate`, `momentum`, `nesterov`, `beta_1`, `clipnorm`, ...; `lr` as `learning_rate`), tfjs's
+   * positional parameters by name (`tf.train.momentum(learningRate, momentum, useNesterov)`). Positional
+   * arguments take their parameter's name; `**kwargs` dicts contribute their entries. Present (possibly
+   * empty) for the call form; absent for the string and unknown forms.
+   */
+  args?: Record<string, Value>;
 }
 
 export interface LossInfo {

@@ -1,6 +1,7 @@
 /**
  * Reads a saved Keras model without Python: a Keras 2 `.h5` (HDF5 with a `model_config` attribute and a
- * `model_weights` group) or a Keras 3 `.keras` (a zip of `config.json` and `model.weights.h5`). Returns the
+ * `model_weights` group) or a `.keras` (a zip of `config.json` and `model.weights.h5`: Keras 3, and tf.keras
+ * 2.13-2.15, which writes the same layout). Returns the
  * model config, the compile settings and the weights of each layer by layer name, in the layer's own order.
  */
 import { File as H5File, type Dataset, type Group } from 'jsfive';
@@ -18,8 +19,11 @@ export interface SavedWeight {
 }
 
 export interface KerasFileContents {
-  /** Keras 3 still writes the Keras 2 layout when asked for `.h5` (legacy_h5_format.py). */
-  format: 'Keras 2 .h5' | 'Keras 3 .h5' | 'Keras 3 .keras';
+  /**
+   * Keras 3 still writes the Keras 2 layout when asked for `.h5` (legacy_h5_format.py); tf.keras 2.13-2.15
+   * writes `.keras` zips in Keras 3's layout (saving_lib.py) around Keras 2 configs.
+   */
+  format: 'Keras 2 .h5' | 'Keras 3 .h5' | 'Keras 2 .keras' | 'Keras 3 .keras';
   kerasVersion: string | null;
   /** `{class_name, config}` as Keras wrote it. */
   modelConfig: unknown;
@@ -93,7 +97,7 @@ function readKerasZip(bytes: Uint8Array, file: string): KerasFileContents {
   if (!config) {
     throw new ProbeError(
       'bad-input',
-      `${file} is not a Keras 3 .keras file: the archive has no config.json`,
+      `${file} is not a Keras .keras file: the archive has no config.json`,
     );
   }
   const modelConfig = parseJson(strFromU8(config), file, 'config.json') as Json;
@@ -106,10 +110,11 @@ function readKerasZip(bytes: Uint8Array, file: string): KerasFileContents {
     : new Map<string, SavedWeight[]>();
   const compile = asObject(modelConfig['compile_config']);
   const optimizer = asObject(compile?.['optimizer']);
+  const kerasVersion =
+    typeof metadata?.['keras_version'] === 'string' ? metadata['keras_version'] : null;
   return {
-    format: 'Keras 3 .keras',
-    kerasVersion:
-      typeof metadata?.['keras_version'] === 'string' ? metadata['keras_version'] : null,
+    format: kerasVersion?.startsWith('2.') ? 'Keras 2 .keras' : 'Keras 3 .keras',
+    kerasVersion,
     modelConfig,
     compiled: compile
       ? { loss: compile['loss'], optimizer: optimizer ? serialized(optimizer) : null }
@@ -119,7 +124,8 @@ function readKerasZip(bytes: Uint8Array, file: string): KerasFileContents {
 }
 
 /**
- * Keras 3 stores a model's layers at `layers/<snake_case class>[_n]` in `model.layers` order (saving_lib's
+ * Keras 3 (and tf.keras 2.13-2.15, whose walk also writes `optimizer/vars` first and no `name` attributes) stores
+ * a model's layers at `layers/<snake_case class>[_n]` in `model.layers` order (saving_lib's
  * _save_container_state), each saveable's own variables at `<path>/vars/0..n`, and nested saveables (a recurrent
  * layer's `cell`, a Bidirectional's `forward_layer`/`backward_layer`) below their parent.
  */

@@ -1,11 +1,12 @@
 /**
- * Keras optimizers in tfjs: the class and its arguments (from the code's `Adam(learning_rate=1e-3, clipnorm=1.0)`
- * or a saved file's optimizer config) -> a tfjs optimizer with Keras's default learning rate where none is given,
+ * Keras optimizers in tfjs: the class and its arguments (the IR's resolved arguments of the code's
+ * `Adam(learning_rate=1e-3, clipnorm=1.0)`, else the call's text, or a saved file's optimizer config) -> a tfjs optimizer with Keras's default learning rate where none is given,
  * and Keras's gradient clipping (clipnorm, global_clipnorm, clipvalue), which no tfjs optimizer has, applied in
  * the probe's own optimizer steps.
  */
 import type { Optimizer, Tensor } from '@tensorflow/tfjs';
 import { frameworkDefaults } from '../analysis/frameworks';
+import type { Value } from '../analysis/ir';
 import { callArguments } from './call-text';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -18,13 +19,17 @@ export interface KerasClipping {
 }
 
 export interface KerasOptimizerSettings {
-  /** Lower-case Keras class: adam, sgd, rmsprop, adagrad, adadelta, adamax, nadam, adamw, ... */
+  /** Lower-case Keras class: adam, sgd, rmsprop, adagrad, adadelta, adamax, nadam, adamw, lion, ftrl, ... */
   kind: string;
   /** Numeric arguments as Keras names them (learning_rate, momentum, beta_1, clipnorm, ...). */
   numbers: Record<string, number>;
   nesterov: boolean;
   /** Arguments written with a value the probe cannot read (a variable, a schedule), by name. */
   unread: string[];
+  /** Source text of the unread arguments, when known, for `--set NAME=VALUE`. */
+  unreadText?: Record<string, string>;
+  /** A learning-rate schedule the rate was taken from: its class and initial rate. */
+  schedule?: { name: string; initial: number };
 }
 
 const KERAS_RATES = frameworkDefaults('keras').learningRate;
@@ -39,6 +44,7 @@ const READ = new Set([
   'epsilon',
   'rho',
   'initial_accumulator_value',
+  'weight_decay',
   'clipnorm',
   'global_clipnorm',
   'clipvalue',
@@ -67,13 +73,58 @@ export function settingsFromText(text: string, kind?: string): KerasOptimizerSet
   return settings;
 }
 
+/**
+ * From the IR's resolved arguments (`OptimizerInfo.args`, keyed by Keras's names) and the class the code names:
+ * constants, dicts and other files' values arrive resolved, where the call's text would only show their names.
+ */
+export function settingsFromArgs(
+  className: string,
+  args: Readonly<Record<string, Value>>,
+): KerasOptimizerSettings {
+  const settings: KerasOptimizerSettings = {
+    kind: className.toLowerCase(),
+    numbers: {},
+    nesterov: false,
+    unread: [],
+  };
+  for (const [rawKey, value] of Object.entries(args)) {
+    const key = rawKey === 'lr' ? 'learning_rate' : rawKey;
+    if (key === 'nesterov') {
+      settings.nesterov = value.kind === 'boolean' && value.value;
+      continue;
+    }
+    if (value.kind === 'number') settings.numbers[key] = value.value;
+    else if (key === 'learning_rate' && value.kind === 'call' && /schedules\./.test(value.path)) {
+      const initial = scheduleInitialRate(value);
+      if (initial !== null) {
+        settings.numbers[key] = initial;
+        settings.schedule = { name: value.path.slice(value.path.lastIndexOf('.') + 1), initial };
+      } else settings.unread.push(key);
+    } else if (READ.has(key) && value.kind !== 'null' && value.kind !== 'undefined') {
+      settings.unread.push(key);
+      if (value.kind === 'unknown') (settings.unreadText ??= {})[key] = value.text;
+    }
+  }
+  return settings;
+}
+
+function scheduleInitialRate(value: Extract<Value, { kind: 'call' }>): number | null {
+  const props = value.args[0]?.kind === 'object' ? value.args[0].props : {};
+  // PiecewiseConstantDecay starts at its first value; the others at their initial_learning_rate.
+  const values = props['values']?.value;
+  const initial =
+    values?.kind === 'array' ? values.items[0] : props['initial_learning_rate']?.value;
+  return initial?.kind === 'number' ? initial.value : null;
+}
+
 /** From a saved model's optimizer config (`{class_name: 'Adam', config: {learning_rate: 0.001, ...}}`). */
 export function settingsFromConfig(
   className: string,
   config: Record<string, unknown>,
 ): KerasOptimizerSettings {
   const settings: KerasOptimizerSettings = {
-    kind: className.toLowerCase(),
+    // tf.keras 2.11-2.15 saves its optimizers in .h5 files as `Custom>Adam` (their registered name).
+    kind: className.replace(/^.*>/, '').toLowerCase(),
     numbers: {},
     nesterov: config['nesterov'] === true,
     unread: [],
@@ -109,13 +160,22 @@ export function kerasOptimizer(
         : `No learning rate is given: using Keras's default for ${settings.kind}, ${rate}.`,
     );
   }
-  for (const key of settings.unread) {
+  if (settings.schedule) {
     assumptions.push(
-      CLIP_KEYS.has(key)
-        ? `The optimizer's ${key} is not a number the probe can read, so the probe's optimizer steps do not clip.`
-        : `The optimizer's ${key} is not a number the probe can read, so Keras's default is used for it.`,
+      `The learning rate is a ${settings.schedule.name} schedule: the probe's few steps use its initial rate, ${settings.schedule.initial}.`,
     );
   }
+  for (const key of settings.unread) {
+    const text = settings.unreadText?.[key];
+    const what = text ? `\`${text}\`` : 'not a number the probe can read';
+    const set = text && /^[A-Za-z_][\w.]*$/.test(text) ? ` (pass --set ${text}=VALUE)` : '';
+    assumptions.push(
+      CLIP_KEYS.has(key)
+        ? `The optimizer's ${key} is ${what}, so the probe's optimizer steps do not clip${set}.`
+        : `The optimizer's ${key} is ${what}, so Keras's default is used for it${set}.`,
+    );
+  }
+  weightDecay(settings, rate, assumptions);
   const optimizer = build(tf, settings, rate, assumptions);
   const clipping = clippingOf(settings);
   if (clipping) applyClipping(tf, optimizer, clipping, assumptions);
@@ -150,12 +210,32 @@ function build(
         `tfjs has no ${settings.kind === 'nadam' ? 'Nadam' : 'AdamW'}: the probe's optimizer steps use Adam with the same learning rate (the first step's gradients do not depend on it).`,
       );
       return tf.train.adam(rate, n['beta_1'] ?? 0.9, n['beta_2'] ?? 0.999, n['epsilon'] ?? 1e-7);
+    case 'lion':
+      // Lion's betas mean something else than Adam's, so Adam keeps its own.
+      assumptions.push(
+        "tfjs has no Lion: the probe's optimizer steps use Adam with the same learning rate (on the first step both move each weight by the learning rate times its gradient's sign; later steps differ).",
+      );
+      return tf.train.adam(rate);
+    case 'ftrl':
+      assumptions.push(
+        "tfjs has no Ftrl: the probe's optimizer steps use Adagrad with the same learning rate and initial accumulator (FTRL's per-weight rate without its L1/L2 and beta terms).",
+      );
+      return tf.train.adagrad(rate, n['initial_accumulator_value'] ?? 0.1);
     default:
       assumptions.push(
         `tfjs has no ${settings.kind} optimizer: the probe's optimizer steps use sgd with learning rate ${rate}.`,
       );
       return tf.train.sgd(rate);
   }
+}
+
+/** AdamW decays by default (weight_decay=0.004); the probe's steps never do, which one sentence says. */
+function weightDecay(settings: KerasOptimizerSettings, rate: number, assumptions: string[]): void {
+  const decay = settings.numbers['weight_decay'] ?? (settings.kind === 'adamw' ? 0.004 : 0);
+  if (!(decay > 0)) return;
+  assumptions.push(
+    `The optimizer's weight_decay=${decay} is not applied in the probe's steps (it would shrink each weight by learning_rate × weight_decay = ${Number((rate * decay).toPrecision(3))} of itself per step).`,
+  );
 }
 
 /** The clipping applyClipping installed on an optimizer, for the update ratio's step size. */

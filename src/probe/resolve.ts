@@ -88,6 +88,7 @@ function decide(
   }
   fitImageSides(model, byName, assumed);
   assumed.push(...resolveLearningRate(model, lookup, assume));
+  assumed.push(...resolveOptimizerArgs(model, lookup));
   return { model, missing, assumed };
 }
 
@@ -184,6 +185,30 @@ function resolveLearningRate(
       );
     }
     seen.add(name);
+  }
+  return listed;
+}
+
+/**
+ * The optimizer's other open arguments (`momentum=MOM`, `beta_1=cfg.b1`): a --set value fills them, in `args`
+ * where the probe builds the optimizer from; without one the probe keeps the framework's default and says so.
+ */
+function resolveOptimizerArgs(model: ModelGraph, lookup: Map<string, Value>): AssumedValue[] {
+  const listed: AssumedValue[] = [];
+  const seen = new Set<string>();
+  for (const optimizer of [model.training.optimizer, model.training.compile?.optimizer]) {
+    for (const [key, value] of Object.entries(optimizer?.args ?? {})) {
+      if (value.kind !== 'unknown') continue;
+      const name = value.text.trim();
+      const supplied = lookup.get(name);
+      if (supplied?.kind !== 'number' && supplied?.kind !== 'boolean') continue;
+      optimizer!.args![key] = supplied;
+      if (!seen.has(name))
+        listed.push(
+          entry(name, supplied, `${key} of ${optimizer!.name ?? optimizer!.kind}`, 'set'),
+        );
+      seen.add(name);
+    }
   }
   return listed;
 }

@@ -5,10 +5,11 @@
 import type { LayersModel, Optimizer, Tensor } from '@tensorflow/tfjs';
 import { LOSS_NAMES } from '../analysis/catalog';
 import type { Framework } from '../analysis/frameworks';
-import type { OptimizerInfo, TrainingSetup } from '../analysis/ir';
+import type { OptimizerInfo, TrainingSetup, Value } from '../analysis/ir';
 import {
   appliedClipping,
   kerasOptimizer,
+  settingsFromArgs,
   settingsFromConfig,
   settingsFromText,
   type KerasClipping,
@@ -149,7 +150,13 @@ function chooseKerasOptimizer(tf: Tf, training: TrainingSetup, assumptions: stri
     );
     return tf.train.sgd(0.01);
   }
-  const settings = settingsFromText(info.text, info.kind);
+  // The IR's resolved arguments when the front end gave them; a call's text only for IRs without them.
+  const settings =
+    info.args && info.name
+      ? settingsFromArgs(info.name, info.args)
+      : info.form === 'string' && info.name
+        ? settingsFromArgs(info.name, {})
+        : settingsFromText(info.text, info.kind);
   const lr = explicitRate(info);
   if (lr !== null) {
     settings.numbers['learning_rate'] = lr;
@@ -243,13 +250,81 @@ function chooseOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[])
       `The learning rate \`${info.learningRate.text}\` is not known: using tfjs's default for ${info.kind} (pass --set ${info.learningRate.text}=VALUE to use yours).`,
     );
   }
+  // A factory without its learning rate uses tfjs-core's default (adadelta: 0.001, not the string's 1).
+  const rate = lr ?? (info.form === 'call' ? training.learningRate : null);
+  if (info.args) return fromArguments(tf, info.kind, rate, info.args, assumptions);
   const extra = info.form === 'call' ? callArguments(info.text).slice(1) : [];
   if (extra.length > 0 && info.kind !== 'momentum') {
     assumptions.push(
       `Only the learning rate is read from \`${info.text}\`; its other arguments take tfjs's defaults.`,
     );
   }
-  return makeOptimizer(tf, info.kind, lr, assumptions, Number(extra[0]));
+  return makeOptimizer(tf, info.kind, rate, assumptions, Number(extra[0]));
+}
+
+/**
+ * `tf.train.X(...)` rebuilt from the IR's arguments by tfjs's parameter names: values that came from constants or
+ * config objects are numbers here. An argument the front end could not read takes tfjs's default, said once.
+ */
+function fromArguments(
+  tf: Tf,
+  kind: string,
+  explicit: number | null,
+  args: Readonly<Record<string, Value>>,
+  assumptions: string[],
+): Optimizer {
+  const lr = explicit ?? DEFAULT_RATES[kind] ?? 0.01;
+  const unread: string[] = [];
+  const num = (key: string): number | undefined => {
+    const value = args[key];
+    if (value?.kind === 'number') return value.value;
+    if (value && value.kind !== 'undefined' && value.kind !== 'null')
+      unread.push(value.kind === 'unknown' ? `${key} \`${value.text}\`` : key);
+    return undefined;
+  };
+  const flag = (key: string): boolean => args[key]?.kind === 'boolean' && args[key].value === true;
+  let optimizer: Optimizer;
+  switch (kind) {
+    case 'sgd':
+      optimizer = tf.train.sgd(lr);
+      break;
+    case 'momentum': {
+      const momentum = num('momentum');
+      if (momentum === undefined)
+        assumptions.push('Momentum optimizer: its momentum is not known, so 0.9 is assumed.');
+      optimizer = tf.train.momentum(lr, momentum ?? 0.9, flag('useNesterov'));
+      break;
+    }
+    case 'adagrad':
+      optimizer = tf.train.adagrad(lr, num('initialAccumulatorValue'));
+      break;
+    case 'adadelta':
+      optimizer = tf.train.adadelta(lr, num('rho') ?? 0.95, num('epsilon'));
+      break;
+    case 'adam':
+      optimizer = tf.train.adam(lr, num('beta1'), num('beta2'), num('epsilon'));
+      break;
+    case 'adamax':
+      optimizer = tf.train.adamax(lr, num('beta1'), num('beta2'), num('epsilon'), num('decay'));
+      break;
+    case 'rmsprop':
+      optimizer = tf.train.rmsprop(
+        lr,
+        num('decay'),
+        num('momentum'),
+        num('epsilon'),
+        flag('centered'),
+      );
+      break;
+    default:
+      return makeOptimizer(tf, kind, explicit, assumptions);
+  }
+  const others = unread.filter((u) => !u.startsWith('learningRate'));
+  if (others.length > 0)
+    assumptions.push(
+      `The optimizer's ${others.join(', ')} ${others.length > 1 ? 'are' : 'is'} not known: tfjs's default is used.`,
+    );
+  return optimizer;
 }
 
 /** Top-level arguments of a call written as text, e.g. `tf.train.momentum(0.01, 0.9)` -> ['0.01', '0.9']. */

@@ -5,7 +5,7 @@ import { estimatedLayers, plainStepRatio } from './util/gradient';
 import { fix, replaceSpan } from './util/fix';
 import { formatNumber, numberOption, report } from './util/message';
 import { firstArgumentSpan, readsParameter, spanWithin } from './util/source';
-import { dialectOf } from './util/dialect';
+import { dialectOf, optimizerLabel } from './util/dialect';
 import { isPython } from './util/syntax';
 import { frameworkDefaults } from '../analysis/frameworks';
 
@@ -59,6 +59,8 @@ export const rule: Rule = {
       plain:
         "{{kind}}({{rate}}): one step would change layer {{index}}'s weights by {{ratio}}x their norm",
       unsized: '{{kind}}({{rate}}) is above {{max}} (the step could not be sized for this model)',
+      momentum:
+        "{{kind}}({{rate}}) with momentum {{momentum}}: steady steps would change layer {{index}}'s weights by {{ratio}}x",
     },
     details: {
       adaptive:
@@ -67,6 +69,8 @@ export const rule: Rule = {
         "A plain gradient step moves the weights by learning rate x gradient; with the static estimate of layer {{index}}'s gradient norm on the probe's synthetic batch, the first step changes its weights by {{ratio}}x their norm, so the loss and the gradients can grow step after step until they overflow. {{conventional}} is the conventional rate.",
       unsized:
         'The gradient estimate does not cover this model, so only the conventional range is checked. {{conventional}} is the conventional rate.',
+      momentum:
+        "Heavy-ball momentum adds each gradient to a running velocity, so while the gradient keeps its direction the steps grow towards learning rate / (1 - momentum), {{amplification}}x the first step. The first step changes layer {{index}}'s weights by {{first}}x their norm, within the threshold; the steady step would be {{ratio}}x. A hint only: the calibration sweep measured sgd, adam and rmsprop, not momentum. {{conventional}} is the conventional rate.",
     },
     options: {
       maxUpdateRatio: {
@@ -86,7 +90,7 @@ export const rule: Rule = {
       if (optimizer.kind === 'unknown' || optimizer.form === 'string') continue;
       const rate = optimizer.learningRate;
       if (rate?.kind !== 'number' || !optimizer.learningRateSpan) continue;
-      const judged = judgeRate(model, optimizer.kind, rate.value, maxRatio);
+      const judged = judgeRate(model, optimizer, optimizer.kind, rate.value, maxRatio);
       if (!judged) continue;
       const conventional = Math.min(conventionalRate(model, optimizer.kind), rate.value);
       const site = editSite(context, optimizer);
@@ -96,7 +100,7 @@ export const rule: Rule = {
           data: {
             ...judged.data,
             model: model.name,
-            kind: dialectOf(model).optimizer(optimizer.kind),
+            kind: optimizerLabel(dialectOf(model), optimizer),
             rate: formatNumber(rate.value),
             conventional,
           },
@@ -126,13 +130,14 @@ function conventionalRate(model: ModelGraph, kind: KnownKind): number {
 }
 
 interface RateJudgement {
-  messageId: 'adaptive' | 'plain' | 'unsized';
+  messageId: 'adaptive' | 'plain' | 'unsized' | 'momentum';
   hint: boolean;
   data: Record<string, string | number>;
 }
 
 function judgeRate(
   model: ModelGraph,
+  optimizer: OptimizerInfo,
   kind: KnownKind,
   rate: number,
   maxRatio: number,
@@ -157,13 +162,30 @@ function judgeRate(
       };
     }
   } else if (kind === 'sgd' || kind === 'momentum') {
-    const step = plainStepRatio(model, rate);
+    const { momentum, nesterov } = momentumOf(optimizer);
+    // Nesterov's first step looks ahead along the velocity it has just set: (1 + momentum) x the plain step.
+    const step = plainStepRatio(model, nesterov ? rate * (1 + momentum) : rate);
     if (step) {
-      if (step.relative <= maxRatio) return null;
+      if (step.relative > maxRatio)
+        return {
+          messageId: 'plain',
+          hint: false,
+          data: { index: step.index, ratio: formatNumber(step.relative) },
+        };
+      // Only above the conventional rate, which the fix writes: a hint its own fix cannot clear is noise.
+      const above = momentum > 0 && rate > conventionalRate(model, kind);
+      const steady = above ? plainStepRatio(model, rate / (1 - momentum)) : null;
+      if (!steady || steady.relative <= maxRatio) return null;
       return {
-        messageId: 'plain',
-        hint: false,
-        data: { index: step.index, ratio: formatNumber(step.relative) },
+        messageId: 'momentum',
+        hint: true,
+        data: {
+          momentum: formatNumber(momentum),
+          index: steady.index,
+          ratio: formatNumber(steady.relative),
+          first: formatNumber(step.relative),
+          amplification: formatNumber(1 / (1 - momentum)),
+        },
       };
     }
   }
@@ -171,6 +193,18 @@ function judgeRate(
   const max = FALLBACK_MAX[kind];
   if (!(rate > max)) return null;
   return { messageId: 'unsized', hint: true, data: { max } };
+}
+
+/**
+ * Heavy-ball momentum as the call gives it (tfjs and Keras both name it `momentum`); 0 unless a number in
+ * (0, 1). Only momentum SGD: RMSprop's momentum scales an already normalised step.
+ */
+function momentumOf(optimizer: OptimizerInfo): { momentum: number; nesterov: boolean } {
+  if (optimizer.kind !== 'momentum') return { momentum: 0, nesterov: false };
+  const value = optimizer.args?.['momentum'];
+  const flag = optimizer.args?.['nesterov'] ?? optimizer.args?.['useNesterov'];
+  const momentum = value?.kind === 'number' && value.value > 0 && value.value < 1 ? value.value : 0;
+  return { momentum, nesterov: momentum > 0 && flag?.kind === 'boolean' && flag.value };
 }
 
 /**
@@ -240,7 +274,10 @@ function editSite(
  * (`Adam(learning_rate=LR)`: its value); null when the call starts with another keyword.
  */
 function rateArgument(source: string, first: Span): Span | null {
-  const keyword = /^(\w+)\s*=(?!=)\s*/.exec(source.slice(first.start, first.end));
+  const text = source.slice(first.start, first.end);
+  // `Adam(**config)`: the rate is in the dict, and the call has no argument of its own to replace.
+  if (text.startsWith('*')) return null;
+  const keyword = /^(\w+)\s*=(?!=)\s*/.exec(text);
   if (!keyword) return first;
   if (keyword[1] !== 'learning_rate' && keyword[1] !== 'lr') return null;
   return spanWithin(source, first, first.start + keyword[0].length, first.end);

@@ -1,7 +1,7 @@
 import type { LayerNode, LossInfo, ModelGraph, Span } from '../analysis/ir';
 import type { Finding, Fix, Rule, RuleContext } from './types';
 import { fix, replaceSpan, stringLiteral } from './util/fix';
-import { dialectOf } from './util/dialect';
+import { dialectOf, optimizerLabel } from './util/dialect';
 import { formatNumber, numberOption, report } from './util/message';
 import { estimateOf } from './util/gradient';
 import { fileDialect, isPython } from './util/syntax';
@@ -100,7 +100,8 @@ export const rule: Rule = {
       const threshold = numberOption(rule, context, `${activation}Spread`);
       const saturated = spread !== null && spread >= threshold;
       const units = outputUnits(model, output);
-      const optimizer = model.training.optimizer?.kind;
+      const optimizerInfo = model.training.optimizer;
+      const optimizer = optimizerInfo?.kind;
       const plain =
         activation === 'softmax' &&
         !saturated &&
@@ -125,7 +126,7 @@ export const rule: Rule = {
             spread: spread === null ? '' : formatNumber(spread),
             state: saturated ? 'it starts saturated' : 'not saturated',
             threshold: formatNumber(threshold),
-            optimizer: optimizer ?? '',
+            optimizer: optimizerInfo ? optimizerLabel(dialect, optimizerInfo) : '',
             units: units ?? '',
             factor: units
               ? formatNumber((lossName === 'meanSquaredError' ? 2 : 1) / units ** 2)

@@ -44,6 +44,7 @@ const LOADABLE: [file: string, layers: string[], params: number][] = [
   ['conv.keras', ['conv2d', 'max_pooling2d', 'flatten', 'dense'], 410],
   ['lstm.h5', ['lstm', 'dense'], 425],
   ['lstm.keras', ['lstm', 'dense'], 425],
+  ['lstm-keras2.keras', ['lstm', 'dense'], 425],
   ['residual.keras', ['dense', 'add', 'dense_1'], 90],
   [
     'bidirectional.keras',
@@ -93,6 +94,24 @@ test('a Keras 2 .h5 and the same model as Keras 3 .keras give the same gradients
     );
     assert.ok(fromH5.layers[0]!.gradNorm! > 0, name);
   }
+});
+
+test("tf.keras 2.15's .keras (the zip layout, Keras 2 configs) is probed with its compiled SGD", async () => {
+  const fromZip = await probeModel(tf, request('lstm-keras2.keras', 2), backend);
+  assert.deepEqual(
+    fromZip.layers.map((l) => l.name),
+    ['lstm', 'dense'],
+  );
+  assert.ok(fromZip.layers.every((l) => l.gradNorm! > 0 && Number.isFinite(l.gradNorm)));
+  assert.equal(fromZip.learningRate, Math.fround(0.05));
+  assert.equal(
+    fromZip.assumptions[0],
+    `Weights loaded from ${join(FOLDER, 'lstm-keras2.keras')}, a Keras 2 .keras file (Keras 2.15.0): 5 arrays, 425 values.`,
+  );
+  assert.ok(
+    !fromZip.assumptions.some((a) => /optimizer|learning rate/.test(a)),
+    fromZip.assumptions.join('\n'),
+  );
 });
 
 test('the report names the format and Keras version each file was written by', async () => {

@@ -97,6 +97,25 @@ model = Sequential([layers.Dense(64, activation='relu', input_shape=(10,)), laye
 model.compile(optimizer=optimizers.Adam(learning_rate=0.001), loss='mse')
 `,
     },
+    {
+      name: 'Keras SGD(learning_rate=LR, momentum=MOM) from constants: the momentum is read, a hint at the call',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+MOM = 0.9
+model = Sequential([layers.Dense(256, activation='relu', input_shape=(784,)), layers.Dense(10)])
+model.compile(optimizer=optimizers.SGD(learning_rate=LR, momentum=MOM), loss='mse')
+`,
+      errors: [{ messageId: 'momentum', line: 6, column: 54, hint: true }],
+      output: `from keras import Sequential, layers, optimizers
+
+LR = 0.5
+MOM = 0.9
+model = Sequential([layers.Dense(256, activation='relu', input_shape=(784,)), layers.Dense(10)])
+model.compile(optimizer=optimizers.SGD(learning_rate=0.01, momentum=MOM), loss='mse')
+`,
+    },
   ],
 };
 
@@ -118,6 +137,14 @@ const d = ${dense};
 d.compile({ optimizer: tf.train.adadelta(1.0), loss: 'meanSquaredError' });
 const e = ${dense};
 e.compile({ optimizer: tf.train.rmsprop(0.01), loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: "momentum(0.1, 0.9) on the wide model: even the steady step (0.77x) is within the bar; rmsprop's momentum is not heavy-ball",
+      code: `${header}const a = ${wide};
+a.compile({ optimizer: tf.train.momentum(0.1, 0.9), loss: 'meanSquaredError' });
+const b = ${wide};
+b.compile({ optimizer: tf.train.rmsprop(0.001, 0.9, 0.99), loss: 'meanSquaredError' });
 `,
     },
     {
@@ -249,6 +276,35 @@ model.compile({ optimizer: tf.train.sgd(10), loss: 'meanSquaredError' });
       errors: [{ messageId: 'plain', line: 3, column: 41, endLine: 3, endColumn: 43 }],
       output: `${header}const model = ${wide};
 model.compile({ optimizer: tf.train.sgd(0.01), loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: 'momentum(0.5, 0.9): the first step is within the bar, the steady step (rate / (1 - 0.9)) is not: a hint',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.momentum(0.5, 0.9), loss: 'meanSquaredError' });
+`,
+      errors: [
+        { messageId: 'momentum', line: 3, column: 46, endLine: 3, endColumn: 49, hint: true },
+      ],
+      output: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: "Nesterov's first step is (1 + momentum) x the plain one: momentum(1, 0.9, true) warns where momentum(1, 0.9) hints",
+      code: `${header}const a = ${wide};
+a.compile({ optimizer: tf.train.momentum(1, 0.9, true), loss: 'meanSquaredError' });
+const b = ${wide};
+b.compile({ optimizer: tf.train.momentum(1, 0.9), loss: 'meanSquaredError' });
+`,
+      errors: [
+        { messageId: 'plain', line: 3, column: 42, endLine: 3, endColumn: 43 },
+        { messageId: 'momentum', line: 5, column: 42, endLine: 5, endColumn: 43, hint: true },
+      ],
+      output: `${header}const a = ${wide};
+a.compile({ optimizer: tf.train.momentum(0.01, 0.9, true), loss: 'meanSquaredError' });
+const b = ${wide};
+b.compile({ optimizer: tf.train.momentum(0.01, 0.9), loss: 'meanSquaredError' });
 `,
     },
     {

@@ -1,12 +1,12 @@
 /** What calls into tfjs mean: layers, models, inputs, optimizers and training calls (custom loops: custom-loops.ts). */
 import type { CallNode } from './calls';
 import { toLayerConfig, toValue } from './convert';
-import type { CustomLoopCall, OptimizerInfo, OptimizerKind, Span } from '../ir';
+import type { CustomLoopCall, OptimizerInfo, Span } from '../ir';
 import type { Interp } from './interpreter';
 import { unwrap } from './call-values';
 import { spanOf } from './spans';
 import { TENSOR_FACTORIES, dataTensor, fitShapes } from './tensors';
-import { lossInfo, optimizerFromString } from './training';
+import { lossInfo, optimizerFromString, trainArguments, trainKind } from './training';
 import { loaderOf, loadBase } from './bases';
 import { applyModel } from './compose';
 import { recordLoop } from './custom-loops';
@@ -30,15 +30,6 @@ const GRADIENT_FUNCTIONS = new Set([
   'grad',
   'valueAndGrads',
   'valueAndGrad',
-]);
-const OPTIMIZER_KINDS = new Set([
-  'sgd',
-  'momentum',
-  'adagrad',
-  'adadelta',
-  'adam',
-  'adamax',
-  'rmsprop',
 ]);
 
 export function callTf(interp: Interp, path: string, args: AV[], node: CallNode): AV {
@@ -209,8 +200,16 @@ function createInput(interp: Interp, config: AV | undefined, node: CallNode): AV
 }
 
 function createOptimizer(interp: Interp, factory: string, args: AV[], node: CallNode): AV {
-  const kind: OptimizerKind = OPTIMIZER_KINDS.has(factory) ? (factory as OptimizerKind) : 'unknown';
-  const info: OptimizerInfo = { kind, span: spanOf(node), text: interp.text(node), form: 'call' };
+  const named = trainArguments(factory, args);
+  const kind = trainKind(factory, named);
+  const info: OptimizerInfo = {
+    kind,
+    span: spanOf(node),
+    text: interp.text(node),
+    form: 'call',
+    ...(kind !== 'unknown' ? { name: factory } : {}),
+    args: named,
+  };
   const lrNode = node.arguments[0];
   const lr = args[0];
   if (lrNode && lr && !(lr.t === 'prim' && lr.v === undefined)) {

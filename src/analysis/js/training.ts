@@ -13,7 +13,9 @@ import type {
   OptimizerKind,
   Span,
   TrainingSetup,
+  Value,
 } from '../ir';
+import { toValue } from './convert';
 import type { AV, ModelRec } from './values';
 
 const STRING_OPTIMIZERS: Record<string, OptimizerKind> = {
@@ -25,10 +27,43 @@ const STRING_OPTIMIZERS: Record<string, OptimizerKind> = {
   adadelta: 'adadelta',
 };
 
+/** tfjs-core's `tf.train` factories: each positional parameter's name, in order. */
+const TRAIN_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  sgd: ['learningRate'],
+  momentum: ['learningRate', 'momentum', 'useNesterov'],
+  adagrad: ['learningRate', 'initialAccumulatorValue'],
+  adadelta: ['learningRate', 'rho', 'epsilon'],
+  adam: ['learningRate', 'beta1', 'beta2', 'epsilon'],
+  adamax: ['learningRate', 'beta1', 'beta2', 'epsilon', 'decay'],
+  rmsprop: ['learningRate', 'decay', 'momentum', 'epsilon', 'centered'],
+};
+
+/**
+ * `tf.train.X(...)`'s arguments by tfjs's parameter names; an argument written as `undefined` takes the
+ * factory's default, so it is left out. Unknown factories keep their arguments by position (`0`, `1`).
+ */
+export function trainArguments(factory: string, args: AV[]): Record<string, Value> {
+  const params = TRAIN_PARAMS[factory] ?? [];
+  const named: Record<string, Value> = {};
+  args.forEach((arg, i) => {
+    if (arg.t === 'prim' && arg.v === undefined) return;
+    named[params[i] ?? String(i)] = toValue(arg);
+  });
+  return named;
+}
+
+/** `tf.train.momentum(lr, 0)` steps as plain sgd; a momentum that is unread or nonzero keeps its kind. */
+export function trainKind(factory: string, named: Record<string, Value>): OptimizerKind {
+  if (!(factory in TRAIN_PARAMS)) return 'unknown';
+  const momentum = named['momentum'];
+  if (factory === 'momentum' && momentum?.kind === 'number' && momentum.value === 0) return 'sgd';
+  return factory as OptimizerKind;
+}
+
 export function optimizerFromString(value: AV, span: Span, text: string): OptimizerInfo {
   if (value.t === 'prim' && typeof value.v === 'string') {
     const kind = STRING_OPTIMIZERS[value.v.toLowerCase()] ?? 'unknown';
-    return { kind, span, text, form: 'string' };
+    return { kind, span, text, form: 'string', ...(kind !== 'unknown' ? { name: kind } : {}) };
   }
   return { kind: 'unknown', span, text, form: 'unknown' };
 }

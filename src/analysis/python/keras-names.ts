@@ -241,12 +241,17 @@ export function translateString(key: string, value: string): string {
   return value;
 }
 
-/** Optimizer classes and `compile(optimizer='...')` names. Nadam and AdamW step like Adam. */
+/**
+ * Optimizer classes and `compile(optimizer='...')` names. Nadam and AdamW step like Adam, and so does Lion on
+ * the first step (each weight moves by the learning rate times the gradient's sign). Ftrl and Adafactor have
+ * no kind of their own: no rule or probe formula covers them, so they stay unknown, named by `name`.
+ */
 const OPTIMIZERS: Readonly<Record<string, OptimizerKind>> = {
   sgd: 'sgd',
   adam: 'adam',
   adamw: 'adam',
   nadam: 'adam',
+  lion: 'adam',
   adamax: 'adamax',
   rmsprop: 'rmsprop',
   adagrad: 'adagrad',

@@ -20,6 +20,7 @@ import {
   clipCall,
   compile,
   fitCall,
+  learningRateSchedule,
   lossObject,
   makeOptimizer,
   optimizerMethod,
@@ -49,6 +50,9 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
     return { t: 'layer', rec: makeLayer(ip, last, args, node) };
   if (namespace === 'layers' && MERGE_FUNCTIONS[last])
     return mergeFunction(ip, MERGE_FUNCTIONS[last], args, node);
+  // `schedules` only groups names (bindings.ts), so a schedule arrives as `keras.optimizers.ExponentialDecay`.
+  if (namespace === 'optimizers' && /Decay|Restarts|^LearningRateSchedule$/.test(last))
+    return learningRateSchedule(ip, last, args, node);
   if (namespace === 'optimizers') return makeOptimizer(ip, last, args, node);
   if (namespace === 'losses') return lossObject(ip, last, args, node);
   if (namespace === 'initializers')

@@ -169,7 +169,7 @@ function training(rec: ModelRec): TrainingSetup {
   let learningRate: number | null = null;
   if (info?.learningRate)
     learningRate = info.learningRate.kind === 'number' ? info.learningRate.value : null;
-  else if (optimizer && info?.kind !== 'unknown')
+  else if (optimizer && (info?.kind !== 'unknown' || info?.name))
     learningRate = frameworkDefaults('keras').learningRate[optimizer.name] ?? null;
   const setup: TrainingSetup = {
     learningRate,
@@ -197,7 +197,8 @@ function collectUnknowns(graph: ModelGraph): string[] {
     if (layer.config.opaque) out.push(layer.config.text);
   }
   for (const input of graph.inputs) visit(input.shape);
-  const lr = graph.training.optimizer?.learningRate;
-  if (lr) visit(lr);
+  const optimizer = graph.training.optimizer;
+  if (optimizer?.learningRate) visit(optimizer.learningRate);
+  for (const value of Object.values(optimizer?.args ?? {})) visit(value);
   return [...new Set(out.filter((text) => text.length > 0))];
 }

@@ -7,9 +7,12 @@ import type { SyntaxNode } from '@lezer/common';
 import type {
   ClippingEvidence,
   ClippingKind,
+  ConfigProp,
   CustomLoopCall,
   LossInfo,
   OptimizerInfo,
+  Span,
+  Value,
 } from '../ir';
 import { toValue } from './convert';
 import type { PyInterp } from './interpreter';
@@ -23,28 +26,167 @@ const CLIP_KEYWORDS: Readonly<Record<string, ClippingKind>> = {
   global_clipnorm: 'optimizer-global-clipnorm',
 };
 
+/**
+ * Keras's optimizer classes: the parameters a positional argument binds to, in order (Keras 3 and tf.keras 2.11+
+ * agree on them up to `weight_decay`; nobody passes the base class's clipping arguments by position).
+ */
+const OPTIMIZER_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  SGD: ['learning_rate', 'momentum', 'nesterov', 'weight_decay'],
+  Adam: ['learning_rate', 'beta_1', 'beta_2', 'epsilon', 'amsgrad', 'weight_decay'],
+  AdamW: ['learning_rate', 'weight_decay', 'beta_1', 'beta_2', 'epsilon', 'amsgrad'],
+  Nadam: ['learning_rate', 'beta_1', 'beta_2', 'epsilon', 'weight_decay'],
+  Adamax: ['learning_rate', 'beta_1', 'beta_2', 'epsilon', 'weight_decay'],
+  RMSprop: ['learning_rate', 'rho', 'momentum', 'epsilon', 'centered', 'weight_decay'],
+  Adagrad: ['learning_rate', 'initial_accumulator_value', 'epsilon', 'weight_decay'],
+  Adadelta: ['learning_rate', 'rho', 'epsilon', 'weight_decay'],
+  Lion: ['learning_rate', 'beta_1', 'beta_2', 'weight_decay'],
+  Ftrl: [
+    'learning_rate',
+    'learning_rate_power',
+    'initial_accumulator_value',
+    'l1_regularization_strength',
+    'l2_regularization_strength',
+    'l2_shrinkage_regularization_strength',
+    'beta',
+    'weight_decay',
+  ],
+  Adafactor: [
+    'learning_rate',
+    'beta_2_decay',
+    'epsilon_1',
+    'epsilon_2',
+    'clip_threshold',
+    'relative_step',
+    'weight_decay',
+  ],
+};
+
+/** `'adamw'` -> `AdamW`: the class a string optimizer names (keras.optimizers.get). */
+export function optimizerClassName(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return Object.keys(OPTIMIZER_PARAMS).find((cls) => cls.toLowerCase() === lower);
+}
+
+interface OptimizerArgument {
+  value: PV;
+  /** The value expression, for fixes. */
+  span: Span;
+  /** The whole argument, or the `**kwargs` dict's entry. */
+  whole: Span;
+  /** From a `**kwargs` dict rather than the call's own arguments. */
+  spread: boolean;
+  text: string;
+}
+
 export function makeOptimizer(ip: PyInterp, className: string, args: Arg[], node: SyntaxNode): PV {
-  let kind = optimizerKind(className);
-  const rate =
-    args.find((a) => a.name === 'learning_rate' || a.name === 'lr') ??
-    (args[0] && !args[0].name && !args[0].star ? args[0] : undefined);
-  const info: OptimizerInfo = { kind, span: ip.span(node), text: ip.text(node), form: 'call' };
-  if (rate) {
-    info.learningRate = toValue(rate.value, 'learningRate', ip.text(rate.node));
-    info.learningRateSpan = ip.span(rate.node);
+  // `LossScaleOptimizer(inner)` steps with its inner optimizer (the loss scale cancels out of the update).
+  if (className === 'LossScaleOptimizer') {
+    const inner = args.find((a) => a.name === 'inner_optimizer') ?? args[0];
+    if (inner?.value.t === 'optimizer') return inner.value;
   }
-  const momentum =
-    args.find((a) => a.name === 'momentum') ??
-    (kind === 'sgd' ? args.filter((a) => !a.name && !a.star)[1] : undefined);
-  if (kind === 'sgd' && momentum && !(momentum.value.t === 'num' && momentum.value.v === 0))
-    kind = 'momentum';
-  info.kind = kind;
+  const bound = optimizerArguments(ip, className, args);
+  const values: Record<string, Value> = {};
+  for (const [key, arg] of bound) values[key] = toValue(arg.value, key, arg.text);
+  const info: OptimizerInfo = {
+    kind: optimizerKind(className),
+    span: ip.span(node),
+    text: ip.text(node),
+    form: 'call',
+    name: optimizerClassName(className) ?? className,
+    args: values,
+  };
+  const rate = bound.get('learning_rate');
+  if (rate) {
+    info.learningRate = values['learning_rate']!;
+    info.learningRateSpan = rate.span;
+    if (rate.spread) info.learningRateInherited = true;
+  }
+  // Heavy-ball momentum only when the momentum is a number other than 0; an unread one stays in `args`.
+  const momentum = values['momentum'];
+  if (info.kind === 'sgd' && momentum?.kind === 'number' && momentum.value !== 0)
+    info.kind = 'momentum';
   const clipping: ClippingEvidence[] = [];
-  for (const arg of args) {
-    const clip = arg.name ? CLIP_KEYWORDS[arg.name] : undefined;
-    if (clip && arg.value.t !== 'none') clipping.push({ kind: clip, span: arg.span });
+  for (const [key, arg] of bound) {
+    const clip = CLIP_KEYWORDS[key];
+    if (clip && arg.value.t !== 'none') clipping.push({ kind: clip, span: arg.whole });
   }
   return { t: 'optimizer', rec: { info, name: className.toLowerCase(), clipping } };
+}
+
+/**
+ * The call's arguments by Keras's parameter names: positional ones by the class's order, keywords as written
+ * (`lr`, Keras 2's alias, as `learning_rate`), and the entries of `**kwargs` dicts. A later binding wins, as
+ * Python would reject a duplicate anyway.
+ */
+function optimizerArguments(
+  ip: PyInterp,
+  className: string,
+  args: Arg[],
+): Map<string, OptimizerArgument> {
+  const params = OPTIMIZER_PARAMS[optimizerClassName(className) ?? ''] ?? ['learning_rate'];
+  const bound = new Map<string, OptimizerArgument>();
+  const bind = (key: string, argument: OptimizerArgument) =>
+    bound.set(key === 'lr' ? 'learning_rate' : key, argument);
+  let position = 0;
+  for (const arg of args) {
+    if (arg.star === '**') {
+      if (arg.value.t !== 'dict') continue;
+      for (const [key, entry] of arg.value.entries)
+        bind(key, {
+          value: entry.value,
+          span: entry.valueSpan,
+          whole: entry.span,
+          spread: true,
+          text: ip.source.slice(entry.valueSpan.start, entry.valueSpan.end),
+        });
+      continue;
+    }
+    if (arg.star) continue;
+    const key = arg.name ?? params[position++];
+    if (!key) continue;
+    bind(key, {
+      value: arg.value,
+      span: ip.span(arg.node),
+      whole: arg.span,
+      spread: false,
+      text: ip.text(arg.node),
+    });
+  }
+  return bound;
+}
+
+/** Keras's learning-rate schedules: their leading positional parameters. */
+const SCHEDULE_PARAMS: Readonly<Record<string, readonly string[]>> = {
+  ExponentialDecay: ['initial_learning_rate', 'decay_steps', 'decay_rate', 'staircase'],
+  InverseTimeDecay: ['initial_learning_rate', 'decay_steps', 'decay_rate', 'staircase'],
+  PolynomialDecay: ['initial_learning_rate', 'decay_steps', 'end_learning_rate', 'power'],
+  CosineDecay: ['initial_learning_rate', 'decay_steps', 'alpha'],
+  CosineDecayRestarts: ['initial_learning_rate', 'first_decay_steps', 't_mul', 'm_mul', 'alpha'],
+  PiecewiseConstantDecay: ['boundaries', 'values'],
+};
+
+/** `keras.optimizers.schedules.ExponentialDecay(initial_learning_rate=0.1, ...)`: a schedule, by Keras's names. */
+export function learningRateSchedule(
+  ip: PyInterp,
+  className: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV {
+  const props: Record<string, ConfigProp> = {};
+  const params = SCHEDULE_PARAMS[className] ?? ['initial_learning_rate'];
+  let position = 0;
+  for (const arg of args) {
+    if (arg.star) continue;
+    const key = arg.name ?? params[position++];
+    if (!key) continue;
+    props[key] = {
+      value: toValue(arg.value, key, ip.text(arg.node)),
+      span: arg.span,
+      valueSpan: ip.span(arg.node),
+      inherited: false,
+    };
+  }
+  return { t: 'kcall', path: `optimizers.schedules.${className}`, props, text: ip.text(node) };
 }
 
 export function compile(ip: PyInterp, rec: ModelRec, args: Arg[], node: SyntaxNode): void {
@@ -72,6 +214,8 @@ function optimizerOf(ip: PyInterp, arg: Arg): OptimizerRec {
   if (value.t === 'optimizer') return value.rec;
   if (value.t === 'str') {
     const info: OptimizerInfo = { kind: optimizerKind(value.v), span, text, form: 'string' };
+    const name = optimizerClassName(value.v);
+    if (name) info.name = name;
     return { info, name: value.v.toLowerCase(), clipping: [] };
   }
   return { info: { kind: 'unknown', span, text, form: 'unknown' }, name: '', clipping: [] };

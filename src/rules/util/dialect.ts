@@ -13,7 +13,7 @@
  *   {{fw:name}} {{fw:default}}       tfjs / Keras, tfjs's default / Keras's default
  */
 import { frameworkDefaults, type Framework } from '../../analysis/frameworks';
-import type { LayerNode, ModelGraph } from '../../analysis/ir';
+import type { LayerNode, ModelGraph, OptimizerInfo } from '../../analysis/ir';
 
 export interface Dialect {
   framework: Framework;
@@ -73,6 +73,17 @@ export const KERAS_OPTIMIZERS: Record<string, string> = {
   adagrad: 'Adagrad',
   adadelta: 'Adadelta',
 };
+
+/**
+ * The optimizer as its user wrote it: its own name (`AdamW`, `Nadam`, `momentum`), which several share a kind
+ * with, else the kind in the framework's words.
+ */
+export function optimizerLabel(
+  dialect: Dialect,
+  optimizer: Pick<OptimizerInfo, 'kind' | 'name'>,
+): string {
+  return optimizer.name ?? dialect.optimizer(optimizer.kind);
+}
 
 /** dense -> Dense, conv2dTranspose -> Conv2DTranspose, simpleRNN -> SimpleRNN. */
 function kerasLayer(factory: string): string {

@@ -26,7 +26,10 @@ export function clipOptimizerEdit(
   const text = source.slice(span.start, span.end);
   const argument = `clipnorm=${pythonFloat(clipNorm)}`;
   if (optimizer.form === 'string') {
-    const className = optimizer.kind === 'momentum' ? undefined : KERAS_OPTIMIZERS[optimizer.kind];
+    // The string's own class (`'adamw'` -> AdamW), never another of its kind.
+    const className =
+      optimizer.name ??
+      (optimizer.kind === 'momentum' ? undefined : KERAS_OPTIMIZERS[optimizer.kind]);
     const reach = className ? optimizerClass(source, className) : null;
     return reach && /^(['"])\w+\1$/.test(text) ? replaceSpan(span, `${reach}(${argument})`) : null;
   }

@@ -1,8 +1,8 @@
 /**
  * Import bindings: every name a keras/tensorflow import binds becomes a dotted path in one canonical
  * spelling (`keras.layers.Dense`, `keras.optimizers.Adam`, `tf.clip_by_global_norm`), whichever of
- * `keras`, `tensorflow.keras`, `tf.keras`, `tf_keras` or submodules (`keras.layers.core`,
- * `keras.optimizers.legacy`) the code went through.
+ * `keras`, `tensorflow.keras`, `tf.keras`, `tf_keras`, TF 2's private `tensorflow.python.keras` or
+ * submodules (`keras.layers.core`, `keras.optimizers.legacy`) the code went through.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
@@ -58,7 +58,7 @@ export function canonicalPath(dotted: string): string {
 function spellOut(dotted: string): string {
   let path = dotted.replace(/^tensorflow(?=\.|$)/, 'tf').replace(/^tf_keras(?=\.|$)/, 'keras');
   path = path
-    .replace(/^tf\.(?:compat\.v[12]\.)?keras(?=\.|$)/, 'keras')
+    .replace(/^tf\.(?:compat\.v[12]\.|python\.)?keras(?=\.|$)/, 'keras')
     .replace(/^keras\.src(?=\.|$)/, 'keras');
   const [root, namespace, ...rest] = path.split('.');
   if (root !== 'keras' || !NAMESPACES.includes(namespace)) return path;

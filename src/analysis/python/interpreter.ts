@@ -9,6 +9,7 @@ import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
+import { tensorArithmetic } from './keras';
 import { kids, type Lines } from './parse';
 import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
 
@@ -115,8 +116,19 @@ export class PyInterp {
         return inner ? this.runStatement(inner, scope) : null;
       }
       case 'ReturnStatement': {
-        const value = kids(node).find((c) => c.name !== 'return');
-        return { kind: 'return', value: value ? evalExpr(this, value, scope) : NONE };
+        // `return x, aux` is a tuple.
+        const values = kids(node).filter((c) => c.name !== 'return' && c.name !== ',');
+        const value =
+          values.length > 1
+            ? {
+                t: 'list' as const,
+                items: values.map((v) => evalExpr(this, v, scope)),
+                tuple: true,
+              }
+            : values[0]
+              ? evalExpr(this, values[0], scope)
+              : NONE;
+        return { kind: 'return', value };
       }
       case 'ImportStatement':
         bindImport(this, node, scope);
@@ -171,9 +183,15 @@ export class PyInterp {
     const result =
       current.t === 'num' && value.t === 'num'
         ? arithmetic(operator, current.v, value.v)
-        : current.t === 'list' && value.t === 'list' && operator === '+'
-          ? { t: 'list' as const, items: [...current.items, ...value.items], tuple: current.tuple }
-          : unknown(this.text(node));
+        : current.t === 'tensor' || value.t === 'tensor'
+          ? tensorArithmetic(this, operator, current, value, node)
+          : current.t === 'list' && value.t === 'list' && operator === '+'
+            ? {
+                t: 'list' as const,
+                items: [...current.items, ...value.items],
+                tuple: current.tuple,
+              }
+            : unknown(this.text(node));
     if (current.t === 'list' && value.t === 'list' && operator === '+') {
       current.items.push(...value.items); // `layers += [...]` mutates the list in place
       return;
@@ -235,7 +253,11 @@ export class PyInterp {
     const body = parts.find((c) => c.name === 'Body');
     if (inAt < 0 || !body) return null;
     const targets = parts.slice(1, inAt).filter((c) => c.name !== ',');
-    const iterable = evalExpr(this, parts[inAt + 1], scope);
+    const sources = parts.slice(inAt + 1).filter((c) => c.name !== ',' && c.name !== 'Body');
+    const iterable: PV =
+      sources.length > 1
+        ? { t: 'list', items: sources.map((v) => evalExpr(this, v, scope)), tuple: true }
+        : evalExpr(this, parts[inAt + 1], scope);
     const items = iterableItems(iterable);
     const bind = (value: PV) =>
       targets.length === 1

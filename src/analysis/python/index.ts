@@ -15,6 +15,7 @@ import { callUserClass, isModelClass } from './classes';
 import { PyInterp } from './interpreter';
 import { finalizeModels } from './models';
 import { Lines, importsKeras, kids, mentionsKeras, parsePython } from './parse';
+import { builderPattern, explore } from './paths';
 import { Scope } from './values';
 
 export { mentionsKeras } from './parse';
@@ -37,7 +38,12 @@ export function analyzePython(source: string, filePath: string): AnalysisResult 
   const root = new Scope(null);
   try {
     const top = parsed.tree.topNode;
-    ip.runModule(top, root);
+    ip.builderNames = builderPattern(ip, top);
+    explore(
+      ip,
+      () => ip.runModule(top, root),
+      () => root.restore(new Map()),
+    );
     runUncalled(ip, top, root);
     result.models = finalizeModels(ip);
     result.access = accessOf(root);
@@ -65,11 +71,16 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
     const nameNode = def?.getChild('VariableName');
     if (!def || !nameNode || ip.stopped !== null) continue;
     const value = root.get(ip.text(nameNode));
-    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from))
-      ip.callFunction(value, { positional: [], keywords: new Map() }, ip.text(nameNode));
+    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from)) {
+      const fn = value;
+      explore(ip, () => {
+        ip.callFunction(fn, { positional: [], keywords: new Map() }, ip.text(nameNode));
+      });
+    }
     if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {
       const built = ip.models.some((m) => m.builderSpan?.start === def.from);
-      if (!built) callUserClass(ip, value, [], nameNode);
+      const cls = value;
+      if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
     }
   }
   ip.speculative = false;

@@ -1,7 +1,8 @@
 /**
  * A small evaluator for Python model code: it runs the module top-down the way Python would (with
  * budgets), following assignments, function calls with their defaults, loops over known ranges and
- * lists, and branches on known values. Undecidable branches run both ways with their layers marked
+ * lists, and branches on known values. An undecidable branch that may build is a decision of the
+ * path being run (paths.ts); other undecidable branches run both ways, what they add marked
  * `conditional`. Expressions live in expressions.ts, what Keras calls mean in keras.ts.
  */
 import type { SyntaxNode } from '@lezer/common';
@@ -11,6 +12,7 @@ import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
 import { tensorArithmetic } from './keras';
 import { kids, type Lines } from './parse';
+import { decide, mayBuild, type PathRun } from './paths';
 import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
 
 type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
@@ -33,6 +35,10 @@ export class PyInterp {
   /** The simple name the statement being run assigns to, and its right-hand side. */
   assign: { name: string; rhs: SyntaxNode } | null = null;
   speculative = false;
+  /** The path being run (paths.ts): undecidable conditions that may build take its options. */
+  path: PathRun | null = null;
+  /** Calls of the module's own builders, for telling which branches may build. */
+  builderNames: RegExp | null = null;
   stopped: number | null = null;
   private steps = 0;
   private depth = 0;
@@ -226,6 +232,12 @@ export class PyInterp {
     if (decided === true) return this.runBlock(kids(arm.body), scope);
     if (decided === false) return this.runArms(arms, at + 1, scope);
     const condition = this.text(arm.cond);
+    const bodies = arms.slice(at).map((a) => a.body);
+    if (this.path && mayBuild(this, bodies) && !onShapes(this, arm.cond, scope)) {
+      return decide(this.path, condition) === 0
+        ? this.runBlock(kids(arm.body), scope)
+        : this.runArms(arms, at + 1, scope);
+    }
     const before = scope.snapshot();
     this.conds.push({ condition, branch: 'then' });
     const thenSignal = this.runBlock(kids(arm.body), scope);
@@ -385,6 +397,22 @@ export class PyInterp {
       this.depth--;
     }
   }
+}
+
+/**
+ * A condition on tensor shapes (`x.shape[-1] != filters`, or a name set from one): Keras decides it
+ * per block from shapes the evaluator does not track, so one option per path would be wrong for
+ * some blocks. Such branches run both ways, their layers marked conditional.
+ */
+function onShapes(ip: PyInterp, cond: SyntaxNode, scope: Scope): boolean {
+  const text = ip.text(cond);
+  if (/\bshape\b/.test(text)) return true;
+  for (const name of text.match(/[A-Za-z_]\w*/g) ?? []) {
+    const value = scope.get(name);
+    if (value?.t === 'tensor' || (value?.t === 'unknown' && /\bshape\b/.test(value.text)))
+      return true;
+  }
+  return false;
 }
 
 export interface CallArgs {

@@ -14,6 +14,7 @@ import type {
   TrainingCall,
   Value,
 } from '../ir';
+import type { PathRun } from './paths';
 
 export type PV =
   | { t: 'num'; v: number }
@@ -112,6 +113,8 @@ export interface ModelRec {
   unresolved: string[];
   /** Built while running a function nobody calls, with unknown parameters. */
   speculative: boolean;
+  /** The path run (paths.ts) that built it: its decisions name the model's variant. */
+  run?: PathRun;
 }
 
 /** Lexical scope: Python's function-level scoping, module scope at the root. */

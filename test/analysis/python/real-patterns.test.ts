@@ -95,3 +95,44 @@ test('a functional model applied inside another replays its graph there (an enco
   ]);
   assert.equal(factories(named(models, 'encoder')), 'dense dense dense add');
 });
+
+test('a flag parameter of a functional builder gives a variant per branch, not the else side only', () => {
+  const { models } = runPy(
+    `from tensorflow import keras\nfrom tensorflow.keras import layers\ndef conv_block(x, filters, use_bn):\n    x = layers.Conv2D(filters, 3)(x)\n    if use_bn:\n        x = layers.BatchNormalization()(x)\n    return layers.ReLU()(x)\ndef make_model(input_shape, use_bn, head='dense'):\n    inputs = keras.Input(shape=input_shape)\n    x = conv_block(inputs, 16, use_bn)\n    x = conv_block(x, 32, use_bn)\n    x = layers.GlobalAveragePooling2D()(x)\n    if head == 'dense':\n        x = layers.Dense(10)(x)\n    return keras.Model(inputs, x)`,
+  );
+  assert.deepEqual(
+    models.map((m) => [m.variant?.id, factories(m)]),
+    [
+      [
+        'use_bn',
+        'conv2d batchNormalization reLU conv2d batchNormalization reLU globalAveragePooling2d dense',
+      ],
+      ['no-use_bn', 'conv2d reLU conv2d reLU globalAveragePooling2d dense'],
+    ],
+  );
+});
+
+test('a branch on a value the code leaves open picks variants by its value; one that builds nothing forks nothing', () => {
+  const { models } = runPy(
+    `import sys\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\nkind = sys.argv[1]\nif len(sys.argv) > 2:\n    print('verbose')\nmodel = keras.Sequential()\nif kind == 'rnn':\n    model.add(layers.LSTM(8))\nelse:\n    model.add(layers.Flatten())\nmodel.add(layers.Dense(1))\nother = keras.Sequential([layers.Dense(2)])`,
+  );
+  assert.deepEqual(
+    models.map((m) => [m.name, m.variant?.id ?? null, m.variant?.label ?? null, factories(m)]),
+    [
+      ['model', 'rnn', 'kind = rnn', 'lstm dense'],
+      ['model', 'not-rnn', 'kind != rnn', 'flatten dense'],
+      ['other', null, null, 'dense'],
+    ],
+  );
+});
+
+test('a branch on tensor shapes stays one model, its layers marked conditional', () => {
+  const model = onlyPyModel(
+    `from tensorflow.keras import Input, Model, layers\ndef block(x, filters):\n    shortcut = x\n    channels = x.shape[-1]\n    x = layers.Conv2D(filters, 3, padding='same')(x)\n    if channels != filters:\n        shortcut = layers.Conv2D(filters, 1)(shortcut)\n    return layers.add([x, shortcut])\ni = Input((8, 8, 3))\nnet = Model(i, block(block(i, 16), 16))`,
+  );
+  assert.equal(model.variant, undefined);
+  assert.equal(
+    model.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    'conv2d conv2d? add conv2d conv2d? add',
+  );
+});

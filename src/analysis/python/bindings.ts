@@ -12,6 +12,7 @@ import {
   LAYER_CLASSES,
   isOptimizerName,
 } from './keras-names';
+import { importModule } from './imports';
 import { kids } from './parse';
 import { unknown, type PV, type Scope } from './values';
 
@@ -79,7 +80,13 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
   if (fromAt >= 0 && importAt > fromAt) {
     const module = canonicalPath(dotted(ip, parts.slice(fromAt + 1, importAt)));
     if (!isKerasModule(module)) {
-      bindNames(ip, parts.slice(importAt + 1), scope, (name) => unknown(name));
+      // `from . import blocks` names modules; `from .blocks import conv_block` names values.
+      const own = /^\.+$/.test(module) ? null : importModule(ip, module);
+      bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
+        if (own) return own.get(name) ?? unknown(name);
+        const sub = /^\.+$/.test(module) ? importModule(ip, `${module}${name}`) : null;
+        return sub ? { t: 'module', scope: sub, name } : unknown(name);
+      });
       return;
     }
     if (parts.slice(importAt + 1).some((c) => c.name === '*')) ip.imports.globals = true;
@@ -96,13 +103,17 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
     const full = names.map((n) => ip.text(n)).join('.');
     const canonical = canonicalPath(full);
     const bound = alias ? ip.text(alias) : ip.text(names[0]);
-    const value: PV = alias
-      ? isKerasModule(canonical)
-        ? { t: 'path', path: canonical }
-        : unknown(full)
-      : isKerasModule(canonicalPath(bound))
-        ? { t: 'path', path: canonicalPath(bound) }
-        : unknown(bound);
+    const own =
+      isKerasModule(canonical) || (!alias && names.length > 1) ? null : importModule(ip, full);
+    const value: PV = own
+      ? { t: 'module', scope: own, name: full }
+      : alias
+        ? isKerasModule(canonical)
+          ? { t: 'path', path: canonical }
+          : unknown(full)
+        : isKerasModule(canonicalPath(bound))
+          ? { t: 'path', path: canonicalPath(bound) }
+          : unknown(bound);
     scope.set(bound, value);
     names = [];
   };

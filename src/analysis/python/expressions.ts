@@ -72,8 +72,8 @@ function lookup(ip: PyInterp, name: string, scope: Scope): PV {
   const bound = scope.get(name);
   if (bound) return bound;
   if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
-  // The file is the program being run: `if __name__ == '__main__':` is taken.
-  if (name === '__name__') return { t: 'str', v: '__main__' };
+  // The analysed file is the program being run: its `if __name__ == '__main__':` is taken.
+  if (name === '__name__') return { t: 'str', v: ip.module.name };
   if (ip.imports.globals || name === 'tf' || name === 'keras') {
     const known = globalKerasName(name);
     if (known) return known;
@@ -235,6 +235,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       );
     case 'model':
       return modelAttribute(object, name, text);
+    case 'module':
+      return object.scope.get(name) ?? unknown(text);
     case 'dict':
       return unknown(text);
     default:
@@ -245,7 +247,16 @@ export function attribute(object: PV, name: string, text: string): PV {
 export function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null {
   const def = object.cls.methods.get(name);
   if (!def) return null;
-  return { t: 'func', node: def, scope: object.cls.scope, name, self: object, defaults: new Map() };
+  const module = object.cls.homes?.get(name) ?? object.cls.module;
+  return {
+    t: 'func',
+    node: def,
+    scope: object.cls.scope,
+    name,
+    self: object,
+    defaults: new Map(),
+    module,
+  };
 }
 
 /** `model.trainable_variables`, `model.optimizer`: what custom loops reach through a model. */
@@ -319,6 +330,8 @@ function compareValues(op: string, left: PV, right: PV): PV | null {
     if (other.t === 'unknown') return null;
     return { t: 'bool', v: (other.t === 'none') === (op === 'is') };
   }
+  if ((op === 'in' || op === 'not in') && right.t === 'dict' && left.t === 'str')
+    return { t: 'bool', v: right.entries.has(left.v) === (op === 'in') };
   if (!isPlain(left) || !isPlain(right)) return null;
   const same = JSON.stringify(left) === JSON.stringify(right);
   if (op === '==' || op === 'is') return { t: 'bool', v: same };

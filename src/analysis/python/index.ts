@@ -15,12 +15,20 @@ import { callUserClass, isModelClass } from './classes';
 import { PyInterp } from './interpreter';
 import { finalizeModels } from './models';
 import { Lines, importsKeras, kids, mentionsKeras, parsePython } from './parse';
+import type { PythonModuleHost } from './imports';
 import { builderPattern, explore } from './paths';
 import { Scope } from './values';
 
 export { mentionsKeras } from './parse';
 
-export function analyzePython(source: string, filePath: string): AnalysisResult {
+export type { PythonModuleHost } from './imports';
+
+/** `modules`: the workspace's other Python files, for imports of them (alone: imports stay unknown). */
+export function analyzePython(
+  source: string,
+  filePath: string,
+  modules?: PythonModuleHost,
+): AnalysisResult {
   const result: AnalysisResult = {
     filePath,
     language: 'python',
@@ -35,6 +43,8 @@ export function analyzePython(source: string, filePath: string): AnalysisResult 
   if (!parsed.ok) return { ...result, problems: [parsed.problem] };
   if (parsed.problem) result.problems.push(parsed.problem);
   const ip = new PyInterp(source, new Lines(source), { globals: !importsKeras(source) });
+  if (modules) ip.host = modules;
+  ip.filePath = filePath;
   const root = new Scope(null);
   try {
     const top = parsed.tree.topNode;
@@ -74,7 +84,9 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
     if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from)) {
       const fn = value;
       explore(ip, () => {
-        ip.callFunction(fn, { positional: [], keywords: new Map() }, ip.text(nameNode));
+        // Parameters without defaults are unknown; `**kwargs` holds nothing, as a call with defaults.
+        const args = { positional: [], keywords: new Map(), entries: new Map() };
+        ip.callFunction(fn, args, ip.text(nameNode));
       });
     }
     if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {

@@ -7,13 +7,23 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
+import type { PythonModuleHost } from './imports';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
 import { tensorArithmetic } from './keras';
 import { kids, type Lines } from './parse';
 import { decide, mayBuild, type PathRun } from './paths';
-import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
+import {
+  NONE,
+  Scope,
+  truthy,
+  unknown,
+  type DictEntry,
+  type ModelRec,
+  type OptimizerRec,
+  type PV,
+} from './values';
 
 type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
 
@@ -21,6 +31,17 @@ type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'conti
 const STEP_BUDGET = 300_000;
 const MAX_DEPTH = 40;
 const MAX_ITERATIONS = 2_000;
+
+/** A Python file being run: the analysed one, or a workspace module it imports. */
+export interface PyModule {
+  source: string;
+  lines: Lines;
+  imports: ImportMode;
+  /** Its `__name__`: `__main__` for the analysed file, so its `if __name__ == '__main__':` runs. */
+  name: string;
+  /** Absolute path, for modules other than the analysed file. */
+  file?: string;
+}
 
 export class PyInterp {
   readonly models: ModelRec[] = [];
@@ -40,15 +61,45 @@ export class PyInterp {
   /** Calls of the module's own builders, for telling which branches may build. */
   builderNames: RegExp | null = null;
   stopped: number | null = null;
+  /** Workspace imports (`from .blocks import conv_block`): how to find and read them. */
+  host: PythonModuleHost | null = null;
+  filePath = '';
+  /** Imported workspace modules by file: their top-level scope once run (null while running). */
+  readonly loaded = new Map<string, Scope | null>();
+  /** The file whose code runs now. */
+  module: PyModule;
+  readonly main: PyModule;
   private steps = 0;
   private depth = 0;
   private nextId = 0;
 
-  constructor(
-    readonly source: string,
-    readonly lines: Lines,
-    readonly imports: ImportMode,
-  ) {}
+  constructor(source: string, lines: Lines, imports: ImportMode) {
+    this.main = this.module = { source, lines, imports, name: '__main__' };
+  }
+
+  get source(): string {
+    return this.module.source;
+  }
+
+  get lines(): Lines {
+    return this.module.lines;
+  }
+
+  get imports(): ImportMode {
+    return this.module.imports;
+  }
+
+  /** Runs `run` with `module` as the file whose nodes are read (a function defined in it). */
+  inModule<T>(module: PyModule | undefined, run: () => T): T {
+    if (!module || module === this.module) return run();
+    const saved = this.module;
+    this.module = module;
+    try {
+      return run();
+    } finally {
+      this.module = saved;
+    }
+  }
 
   text(node: SyntaxNode): string {
     return this.source.slice(node.from, node.to);
@@ -340,7 +391,7 @@ export class PyInterp {
       }
     }
     const name = nameNode ? this.text(nameNode) : '<function>';
-    const fn: PV = { t: 'func', node, scope, name, defaults };
+    const fn: PV = { t: 'func', node, scope, name, defaults, module: this.module };
     if (nameNode && bind) scope.set(name, fn);
     return fn;
   }
@@ -354,7 +405,13 @@ export class PyInterp {
     const base =
       baseValue.t === 'path' ? baseValue.path : baseValue.t === 'class' ? baseValue.base : '';
     const methods = new Map<string, SyntaxNode>();
-    if (baseValue.t === 'class') for (const [k, v] of baseValue.methods) methods.set(k, v);
+    const homes = new Map<string, PyModule>();
+    if (baseValue.t === 'class') {
+      for (const [k, v] of baseValue.methods) {
+        methods.set(k, v);
+        homes.set(k, baseValue.homes?.get(k) ?? baseValue.module ?? this.main);
+      }
+    }
     const body = parts.find((c) => c.name === 'Body');
     for (const child of body ? kids(body) : []) {
       const def =
@@ -363,7 +420,10 @@ export class PyInterp {
           : child;
       if (def?.name !== 'FunctionDefinition') continue;
       const methodName = kids(def).find((c) => c.name === 'VariableName');
-      if (methodName) methods.set(this.text(methodName), def);
+      if (methodName) {
+        methods.set(this.text(methodName), def);
+        homes.set(this.text(methodName), this.module);
+      }
     }
     if (!nameNode) return;
     scope.set(this.text(nameNode), {
@@ -373,13 +433,19 @@ export class PyInterp {
       base,
       methods,
       scope,
+      module: this.module,
+      homes,
     });
   }
 
   /** Runs a function of the file with the call's arguments bound; its value, or unknown at the limits. */
   callFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     if (this.depth >= MAX_DEPTH || this.stopped !== null) return unknown(callText);
-    this.called.add(fn.node.from);
+    if (!fn.module || fn.module === this.main) this.called.add(fn.node.from);
+    return this.inModule(fn.module, () => this.runFunction(fn, args, callText));
+  }
+
+  private runFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     const scope = new Scope(fn.scope);
     bindParams(this, fn, args, scope);
     const body = kids(fn.node).find((c) => c.name === 'Body');
@@ -418,6 +484,10 @@ function onShapes(ip: PyInterp, cond: SyntaxNode, scope: Scope): boolean {
 export interface CallArgs {
   positional: PV[];
   keywords: Map<string, PV>;
+  /** The keywords with their spans; absent for a call the code never makes (a speculative run). */
+  entries?: Map<string, DictEntry>;
+  /** A `*args`/`**kwargs` spread of unknown values: what the call passes is not all known. */
+  open?: boolean;
 }
 
 function simpleName(ip: PyInterp, node: SyntaxNode): string | null {

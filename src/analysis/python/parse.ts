@@ -77,8 +77,18 @@ function firstErrorAt(tree: Tree, offset: number): number {
 
 /** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns, at Python's line breaks. */
 export class Lines extends LineIndex {
-  constructor(text: string) {
+  /** `file`: set for another workspace file than the one analysed; its spans say so. */
+  constructor(
+    text: string,
+    readonly file?: string,
+  ) {
     super(text, 'python');
+  }
+
+  override span(start: number, end: number): Span {
+    const span = super.span(start, end);
+    if (this.file) span.file = this.file;
+    return span;
   }
 }
 

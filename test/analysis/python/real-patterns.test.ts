@@ -136,3 +136,13 @@ test('a branch on tensor shapes stays one model, its layers marked conditional',
     'conv2d conv2d? add conv2d conv2d? add',
   );
 });
+
+test('`**kwargs` holds the keywords no parameter took: flags passed through it decide branches', () => {
+  const model = onlyPyModel(
+    `from tensorflow.keras import Input, Model, layers\ndef block(x, filters, **kwargs):\n    x = layers.Conv2D(filters, 3, **kwargs)(x)\n    if 'dropout' in kwargs:\n        x = layers.Dropout(kwargs['dropout'])(x)\n    return x\ni = Input((8, 8, 3))\nx = block(i, 8, padding='same')\nnet = Model(i, block(x, 16, dropout=0.2))`,
+  );
+  assert.equal(model.variant, undefined);
+  assert.equal(factories(model), 'conv2d conv2d dropout');
+  assert.deepEqual(model.layers[2].config.props.rate?.value, { kind: 'number', value: 0.2 });
+  assert.deepEqual(model.layers[0].config.props.padding?.value, { kind: 'string', value: 'same' });
+});

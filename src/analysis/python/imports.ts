@@ -35,7 +35,7 @@ export function importModule(ip: PyInterp, dotted: string): Scope | null {
   if (!parsed.ok) return null;
   ip.loaded.set(file, null);
   const module: PyModule = {
-    source,
+    source: parsed.text,
     lines: new Lines(source, file),
     imports: { globals: !importsKeras(source) },
     name: name.split('.').pop() || '__init__',

@@ -42,7 +42,7 @@ export function analyzePython(
   const parsed = parsePython(source);
   if (!parsed.ok) return { ...result, problems: [parsed.problem] };
   if (parsed.problem) result.problems.push(parsed.problem);
-  const ip = new PyInterp(source, new Lines(source), { globals: !importsKeras(source) });
+  const ip = new PyInterp(parsed.text, new Lines(source), { globals: !importsKeras(source) });
   if (modules) ip.host = modules;
   ip.filePath = filePath;
   const root = new Scope(null);

@@ -146,3 +146,12 @@ test('`**kwargs` holds the keywords no parameter took: flags passed through it d
   assert.deepEqual(model.layers[2].config.props.rate?.value, { kind: 'number', value: 0.2 });
   assert.deepEqual(model.layers[0].config.props.padding?.value, { kind: 'string', value: 'same' });
 });
+
+test('floats written with a trailing dot (`x / 255.`, `1./255`) parse, strings keep their dots', () => {
+  const model = onlyPyModel(
+    `from tensorflow import keras\nfrom tensorflow.keras import layers\nx = x_train / 255.  # scaled to 1.\nmodel = keras.Sequential([layers.Rescaling(1./255, name='scale 1.'), layers.Dropout(.5), layers.Dense(10)])`,
+  );
+  assert.equal(factories(model), 'rescaling dropout dense');
+  assert.deepEqual(model.layers[0].config.props.scale?.value, { kind: 'number', value: 1 / 255 });
+  assert.deepEqual(model.layers[0].config.props.name?.value, { kind: 'string', value: 'scale 1.' });
+});

@@ -285,7 +285,7 @@ export class PyInterp {
     const condition = this.text(arm.cond);
     const bodies = arms.slice(at).map((a) => a.body);
     if (this.path && mayBuild(this, bodies) && !onShapes(this, arm.cond, scope)) {
-      return decide(this.path, condition) === 0
+      return decide(this.path, condition, arms[0].cond?.from ?? 0) === 0
         ? this.runBlock(kids(arm.body), scope)
         : this.runArms(arms, at + 1, scope);
     }

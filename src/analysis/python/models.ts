@@ -12,7 +12,7 @@ import type {
 } from '../ir';
 import { spanBetween } from './parse';
 import type { PyInterp } from './interpreter';
-import type { Decision, PathRun } from './paths';
+import { shownDecisions, type Decision, type PathRun } from './paths';
 import type { LayerRec, ModelRec, PV, TensorNode } from './values';
 
 export function finalizeModels(ip: PyInterp): ModelGraph[] {
@@ -86,13 +86,17 @@ function nameVariants(builds: { graph: ModelGraph; path: Decision[] }[]): void {
   const used = new Set<string>();
   builds.forEach((build, i) => {
     const own = build.path.filter((d) => !sharedBy(d));
-    let id = own.length > 0 ? own.map((d) => d.id).join('+') : String(i + 1);
-    for (let n = 2; used.has(id); n++) id = `${own.map((d) => d.id).join('+') || i + 1}-${n}`;
+    const shown = shownDecisions(own);
+    const base = shown.length > 0 ? shown.map((d) => d.id).join('+') : String(i + 1);
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
     used.add(id);
     build.graph.variant = {
       id,
       label:
-        own.length > 0 ? own.map((d) => d.label).join(', ') : `build ${i + 1} of ${builds.length}`,
+        shown.length > 0
+          ? shown.map((d) => d.label).join(', ')
+          : `build ${i + 1} of ${builds.length}`,
       path: own.map((d) => ({ condition: d.condition, branch: d.branch })),
     };
   });

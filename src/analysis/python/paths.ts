@@ -10,6 +10,18 @@ import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
 import { kids } from './parse';
 
+/**
+ * The decisions of a path that tell it apart in a label: an `else` followed by a later arm of its
+ * chain reads as that arm (`kind = rnn`, not `kind != cnn, kind = rnn`).
+ */
+export function shownDecisions(own: Decision[]): Decision[] {
+  return own.filter((d, i) => {
+    const later = own.slice(i + 1);
+    if (d.branch === 'else' && later.some((l) => l.chain === d.chain)) return false;
+    return !(d.negative && later.some((l) => l.subject === d.subject && !l.negative));
+  });
+}
+
 /** More paths than this through one root are not explored. */
 export const MAX_PATHS = 16;
 
@@ -23,6 +35,11 @@ export interface Decision {
   /** How the branch reads in a variant label (`use_bn`, `not use_bn`, `kind = 'cnn'`) and its id part. */
   label: string;
   id: string;
+  /** Arms of one `if`/`elif` chain share it: an `else` followed by a later arm reads as that arm. */
+  chain: number;
+  /** For `x == 'lit'`: x, and whether this branch is the one where it does not hold. */
+  subject?: string;
+  negative?: boolean;
 }
 
 export interface PathRun {
@@ -32,23 +49,31 @@ export interface PathRun {
 }
 
 /** The option this run takes at an undecidable condition (0: then, 1: else). */
-export function decide(run: PathRun, cond: string): number {
+export function decide(run: PathRun, cond: string, chain: number): number {
   const seen = run.byKey.get(cond);
   if (seen !== undefined) return seen;
   const option = run.forced[run.log.length] ?? 0;
-  run.log.push({ key: cond, options: 2, option, condition: cond, ...reading(cond, option) });
+  run.log.push({ key: cond, options: 2, option, condition: cond, chain, ...reading(cond, option) });
   run.byKey.set(cond, option);
   return option;
 }
 
-function reading(cond: string, option: number): Pick<Decision, 'branch' | 'label' | 'id'> {
+type Reading = Pick<Decision, 'branch' | 'label' | 'id' | 'subject' | 'negative'>;
+
+function reading(cond: string, option: number): Reading {
   const branch = option === 0 ? 'then' : 'else';
   const pinned = /^([\w.]+)\s*==\s*(['"]?)([\w.-]+)\2$/.exec(cond);
   if (pinned) {
     const [, subject, , value] = pinned;
     return option === 0
-      ? { branch, label: `${subject} = ${value}`, id: idPart(value) }
-      : { branch, label: `${subject} != ${value}`, id: `not-${idPart(value)}` };
+      ? { branch, label: `${subject} = ${value}`, id: idPart(value), subject }
+      : {
+          branch,
+          label: `${subject} != ${value}`,
+          id: `not-${idPart(value)}`,
+          subject,
+          negative: true,
+        };
   }
   const negated = /^not\s+([\w.]+)$/.exec(cond);
   const plain = negated ? negated[1] : cond;

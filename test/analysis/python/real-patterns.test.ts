@@ -155,3 +155,21 @@ test('floats written with a trailing dot (`x / 255.`, `1./255`) parse, strings k
   assert.deepEqual(model.layers[0].config.props.scale?.value, { kind: 'number', value: 1 / 255 });
   assert.deepEqual(model.layers[0].config.props.name?.value, { kind: 'string', value: 'scale 1.' });
 });
+
+test('an if/elif/else chain on one value names each variant by its own arm', () => {
+  const { models } = runPy(
+    `from tensorflow import keras\nfrom tensorflow.keras import layers\ndef build(kind, units=16):\n    model = keras.Sequential()\n    if kind == 'cnn':\n        model.add(layers.Conv1D(units, 3))\n        model.add(layers.Flatten())\n    elif kind == 'rnn':\n        model.add(layers.LSTM(units))\n    else:\n        model.add(layers.Flatten())\n    model.add(layers.Dense(1))\n    return model`,
+  );
+  assert.deepEqual(
+    models.map((m) => [m.variant?.id, m.variant?.label, factories(m)]),
+    [
+      ['cnn', 'kind = cnn', 'conv1d flatten dense'],
+      ['rnn', 'kind = rnn', 'lstm dense'],
+      ['not-rnn', 'kind != rnn', 'flatten dense'],
+    ],
+  );
+  assert.deepEqual(models[2].variant?.path, [
+    { condition: "kind == 'cnn'", branch: 'else' },
+    { condition: "kind == 'rnn'", branch: 'else' },
+  ]);
+});

@@ -49,11 +49,12 @@ export function analyzePython(
   try {
     const top = parsed.tree.topNode;
     ip.builderNames = builderPattern(ip, top);
-    explore(
-      ip,
-      () => ip.runModule(top, root),
-      () => root.restore(new Map()),
-    );
+    // Each path runs the module afresh, its imports too (a path may have changed their lists).
+    const reset = () => {
+      root.restore(new Map());
+      ip.loaded.clear();
+    };
+    explore(ip, () => ip.runModule(top, root), reset);
     runUncalled(ip, top, root);
     result.models = finalizeModels(ip);
     result.access = accessOf(root);

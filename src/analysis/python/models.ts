@@ -47,6 +47,7 @@ function byAnchor(records: ModelRec[]): ModelRec[][] {
 
 /** One graph per distinct build; builds on different paths that differ are named variants. */
 function builds(group: ModelRec[]): ModelGraph[] {
+  if (group.length === 1) return [toGraph(group[0])];
   const kept: { rec: ModelRec; graph: ModelGraph; signature: string; path: Decision[] }[] = [];
   for (const rec of group) {
     const graph = toGraph(rec);

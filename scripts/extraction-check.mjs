@@ -1,4 +1,4 @@
-// What the extractor finds in a checkout of tfjs code, file by file, for checking by reading the code:
+// What the extractor finds in a checkout of tfjs or Keras code, file by file, for checking by reading the code:
 //   node --import tsx scripts/extraction-check.mjs DIR [--json] [--per-file] [--labels FILE]
 // DIR is a git directory (bare or not: files come from its HEAD with `git archive` into a temp dir,
 // never copied elsewhere) or a plain folder. Files are analysed as one workspace (imports followed,
@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { analyze } from '../src/analysis/index.ts';
+import { analyze, isPythonFile, mentionsKeras } from '../src/analysis/index.ts';
 import { diskWorkspace } from '../src/workspace/node-host.ts';
 
 const args = process.argv.slice(2);
@@ -32,7 +32,7 @@ if (!dir) {
 }
 const skipped =
   /node_modules|(^|\/)dist\/|(^|\/)build\/|\.min\.|(^|\/)tests?\/|_test\.|\.test\.|\.spec\./;
-const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?|vue|svelte)$/;
+const SOURCE = /\.(js|ts|mjs|cjs|jsx|tsx|html?|vue|svelte|py)$/;
 
 /** The checkout as a folder: a git directory's HEAD goes into a temp dir (removed at exit). */
 function checkout(path) {
@@ -82,8 +82,10 @@ try {
   const workspace = perFile ? null : diskWorkspace(root);
   for (const path of listSources(root)) {
     const source = readFileSync(path, 'utf8');
-    if (!/tf\.(sequential|model)\(|\.layers\.|tf\.Sequential|tf\.LayersModel/.test(source))
-      continue;
+    const builds = isPythonFile(path)
+      ? mentionsKeras(source)
+      : /tf\.(sequential|model)\(|\.layers\.|tf\.Sequential|tf\.LayersModel/.test(source);
+    if (!builds) continue;
     const file = relative(root, path);
     const result = workspace ? workspace.analyzeFile(path) : analyze(source, file);
     report.push({

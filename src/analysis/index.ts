@@ -9,7 +9,7 @@
  */
 import type { AnalysisResult } from './ir';
 import { analyze as analyzeJs, mentionsTfjs, type AnalyzeOptions } from './js/index';
-import { analyzePython, mentionsKeras } from './python/index';
+import { analyzePython, mentionsKeras, type PythonModuleHost } from './python/index';
 
 export type * from './ir';
 export { analyzeAst, MAX_SOURCE_LENGTH, mentionsTfjs } from './js/index';
@@ -17,6 +17,7 @@ export type { AnalyzeOptions, LoadedModule, ModuleHost } from './js/index';
 export { LAYER_CATALOG, layerInfo, OPTIMIZER_DEFAULT_LR, LOSS_NAMES } from './catalog';
 export type { LayerInfo, LayerKind } from './catalog';
 export { analyzePython, mentionsKeras } from './python/index';
+export type { PythonModuleHost } from './python/index';
 
 /** Python sources: `.py` and `.pyi`-free scripts; everything else goes to the JavaScript front end. */
 export function isPythonFile(filePath: string): boolean {
@@ -26,9 +27,9 @@ export function isPythonFile(filePath: string): boolean {
 export function analyze(
   source: string,
   filePath: string,
-  options: AnalyzeOptions = {},
+  options: AnalyzeOptions & { python?: PythonModuleHost } = {},
 ): AnalysisResult {
-  if (isPythonFile(filePath)) return analyzePython(source, filePath);
+  if (isPythonFile(filePath)) return analyzePython(source, filePath, options.python);
   return analyzeJs(source, filePath, options);
 }
 

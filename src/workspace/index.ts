@@ -5,12 +5,18 @@
  * re-analyses only that file and the files whose analyses read it.
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { analyze, isPythonFile, type LoadedModule, type ModuleHost } from '../analysis';
+import {
+  analyze,
+  isPythonFile,
+  type LoadedModule,
+  type ModuleHost,
+  type PythonModuleHost,
+} from '../analysis';
 import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
 import { type KeptSyntax, parseKeeping } from './reparse';
 import { BUILDS } from '../analysis/js/paths';
-import { mayRead, resolveSpecifier } from './resolve';
+import { mayRead, pythonCandidates, resolveSpecifier } from './resolve';
 import { scanImports, type ScannedImports } from './scan';
 
 export { mayRead, resolveSpecifier } from './resolve';
@@ -120,8 +126,8 @@ class WorkspaceIndex implements Workspace {
     const program = () => programOption(entry && this.parse(file, entry).program);
     let links: string[] | undefined;
     let result: AnalysisResult;
-    // Python files have no cross-file resolution yet: they are analysed alone.
-    if (isPythonFile(file) || !mentionsTfjs(text)) result = analyze(text, file);
+    if (isPythonFile(file)) result = analyze(text, file, { python: this.pythonHost(reads) });
+    else if (!mentionsTfjs(text)) result = analyze(text, file);
     else if (buildsNothing(file, text)) {
       // Its models are other files' (reported there): linking would only redo their work on
       // every edit of them. Its own result is the same alone; the lint still sees them (links).
@@ -246,6 +252,26 @@ class WorkspaceIndex implements Workspace {
         return { file, source: entry.text, program: this.parse(file, entry).program };
       },
       importers: (file) => this.importersOf(file),
+    };
+  }
+
+  /** Python imports of workspace modules; each module read is recorded like a JS import. */
+  private pythonHost(reads: Map<string, string | undefined>): PythonModuleHost {
+    return {
+      resolve: (module, level, fromFile) => {
+        const key = `${fromFile}\0py${level}:${module}`;
+        const known = this.resolved.get(key);
+        if (known !== undefined) return known;
+        const candidates = pythonCandidates(module, level, fromFile, this.root);
+        const target = candidates.find((f) => this.exists(f)) ?? null;
+        this.resolved.set(key, target);
+        return target;
+      },
+      load: (file) => {
+        const entry = this.entry(file);
+        reads.set(file, entry?.text);
+        return entry?.text ?? null;
+      },
     };
   }
 

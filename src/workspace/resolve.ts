@@ -57,3 +57,38 @@ export function resolveSpecifier(
   }
   return null;
 }
+
+/**
+ * The files a Python import may name, in the order Python would find them: relative imports
+ * (`from .blocks import x`, level 1) from the importing file's package; absolute ones (`from model
+ * import build`) from the script's own folder, then each folder up to the root (a project run from
+ * its root, a package imported by its dotted path). A module is `name.py` or `name/__init__.py`.
+ */
+export function pythonCandidates(
+  module: string,
+  level: number,
+  fromFile: string,
+  root: string,
+): string[] {
+  const bases: string[] = [];
+  if (level > 0) {
+    let base = dirname(fromFile);
+    for (let i = 1; i < level; i++) base = dirname(base);
+    bases.push(base);
+  } else {
+    for (let dir = dirname(fromFile); ; dir = dirname(dir)) {
+      const rel = relative(root, dir);
+      if (rel.startsWith('..') || isAbsolute(rel)) break;
+      bases.push(dir);
+      if (rel === '' || dirname(dir) === dir) break;
+    }
+  }
+  const parts = module ? module.split('.') : [];
+  const out: string[] = [];
+  for (const base of bases) {
+    const stem = join(base, ...parts);
+    if (parts.length > 0) out.push(`${stem}.py`);
+    out.push(join(stem, '__init__.py'));
+  }
+  return out.filter((file) => mayRead(root, file));
+}

@@ -1,8 +1,8 @@
 /**
  * Import bindings: every name a keras/tensorflow import binds becomes a dotted path in one canonical
  * spelling (`keras.layers.Dense`, `keras.optimizers.Adam`, `tf.clip_by_global_norm`), whichever of
- * `keras`, `tensorflow.keras`, `tf.keras`, `tf_keras` or submodules (`keras.layers.core`,
- * `keras.optimizers.legacy`) the code went through.
+ * `keras`, `tensorflow.keras`, `tf.keras`, `tf_keras`, TF 2's private `tensorflow.python.keras` or
+ * submodules (`keras.layers.core`, `keras.optimizers.legacy`) the code went through.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
@@ -12,6 +12,7 @@ import {
   LAYER_CLASSES,
   isOptimizerName,
 } from './keras-names';
+import { importModule } from './imports';
 import { kids } from './parse';
 import { unknown, type PV, type Scope } from './values';
 
@@ -58,7 +59,7 @@ export function canonicalPath(dotted: string): string {
 function spellOut(dotted: string): string {
   let path = dotted.replace(/^tensorflow(?=\.|$)/, 'tf').replace(/^tf_keras(?=\.|$)/, 'keras');
   path = path
-    .replace(/^tf\.(?:compat\.v[12]\.)?keras(?=\.|$)/, 'keras')
+    .replace(/^tf\.(?:compat\.v[12]\.|python\.)?keras(?=\.|$)/, 'keras')
     .replace(/^keras\.src(?=\.|$)/, 'keras');
   const [root, namespace, ...rest] = path.split('.');
   if (root !== 'keras' || !NAMESPACES.includes(namespace)) return path;
@@ -79,7 +80,13 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
   if (fromAt >= 0 && importAt > fromAt) {
     const module = canonicalPath(dotted(ip, parts.slice(fromAt + 1, importAt)));
     if (!isKerasModule(module)) {
-      bindNames(ip, parts.slice(importAt + 1), scope, (name) => unknown(name));
+      // `from . import blocks` names modules; `from .blocks import conv_block` names values.
+      const own = /^\.+$/.test(module) ? null : importModule(ip, module);
+      bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
+        if (own) return own.get(name) ?? unknown(name);
+        const sub = /^\.+$/.test(module) ? importModule(ip, `${module}${name}`) : null;
+        return sub ? { t: 'module', scope: sub, name } : unknown(name);
+      });
       return;
     }
     if (parts.slice(importAt + 1).some((c) => c.name === '*')) ip.imports.globals = true;
@@ -96,13 +103,17 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
     const full = names.map((n) => ip.text(n)).join('.');
     const canonical = canonicalPath(full);
     const bound = alias ? ip.text(alias) : ip.text(names[0]);
-    const value: PV = alias
-      ? isKerasModule(canonical)
-        ? { t: 'path', path: canonical }
-        : unknown(full)
-      : isKerasModule(canonicalPath(bound))
-        ? { t: 'path', path: canonicalPath(bound) }
-        : unknown(bound);
+    const own =
+      isKerasModule(canonical) || (!alias && names.length > 1) ? null : importModule(ip, full);
+    const value: PV = own
+      ? { t: 'module', scope: own, name: full }
+      : alias
+        ? isKerasModule(canonical)
+          ? { t: 'path', path: canonical }
+          : unknown(full)
+        : isKerasModule(canonicalPath(bound))
+          ? { t: 'path', path: canonicalPath(bound) }
+          : unknown(bound);
     scope.set(bound, value);
     names = [];
   };

@@ -9,7 +9,7 @@ import { evalExpr, methodOf } from './expressions';
 import type { CallArgs, PyInterp } from './interpreter';
 import { callKeras, callMethod, implicitSequential, type Arg } from './keras';
 import { kids } from './parse';
-import { unknown, type PV, type Scope } from './values';
+import { unknown, type DictEntry, type PV, type Scope } from './values';
 
 /** A call: the file's own functions and classes, methods of what the evaluator tracks, and Keras. */
 export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
@@ -24,7 +24,12 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     const name = ip.text(calleeNode.lastChild);
     if (object.t === 'path')
       return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
-    const own = object.t === 'object' ? (object.attrs.get(name) ?? methodOf(object, name)) : null;
+    const own =
+      object.t === 'object'
+        ? (object.attrs.get(name) ?? methodOf(object, name))
+        : object.t === 'module'
+          ? (object.scope.get(name) ?? null)
+          : null;
     if (own) return callValue(ip, own, args, node, text);
     if (name === 'add' && objectNode.name === 'VariableName' && !scope.get(ip.text(objectNode))) {
       const implicit = implicitSequential(ip, ip.text(objectNode), args, node);
@@ -48,7 +53,7 @@ export function callValue(
     case 'path':
       return callKeras(ip, callee.path, args, node);
     case 'func':
-      return ip.callFunction(callee, toCallArgs(args), text);
+      return ip.callFunction(callee, toCallArgs(args, ip), text);
     case 'class':
       return callUserClass(ip, callee, args, node);
     default:
@@ -56,17 +61,26 @@ export function callValue(
   }
 }
 
-export function toCallArgs(args: Arg[]): CallArgs {
+/** A call's arguments as values; `entries` keeps the keywords' spans for a `**kwargs` parameter. */
+export function toCallArgs(args: Arg[], ip: PyInterp): CallArgs {
   const positional: PV[] = [];
   const keywords = new Map<string, PV>();
+  const entries = new Map<string, DictEntry>();
+  let open = false;
   for (const arg of args) {
     if (arg.star === '**' && arg.value.t === 'dict')
-      for (const [k, e] of arg.value.entries) keywords.set(k, e.value);
+      for (const [k, e] of arg.value.entries) {
+        keywords.set(k, e.value);
+        entries.set(k, e);
+      }
     else if (arg.star === '*' && arg.value.t === 'list') positional.push(...arg.value.items);
-    else if (arg.name) keywords.set(arg.name, arg.value);
-    else if (!arg.star) positional.push(arg.value);
+    else if (arg.star) open = true;
+    else if (arg.name) {
+      keywords.set(arg.name, arg.value);
+      entries.set(arg.name, { value: arg.value, span: arg.span, valueSpan: ip.span(arg.node) });
+    } else positional.push(arg.value);
   }
-  return { positional, keywords };
+  return { positional, keywords, entries, open };
 }
 
 function readArgs(ip: PyInterp, argList: SyntaxNode, scope: Scope): Arg[] {
@@ -122,6 +136,7 @@ export function bindParams(
   const positional = fn.self ? [fn.self, ...args.positional] : [...args.positional];
   let star: '' | '*' | '**' = '';
   let index = 0;
+  const named = new Set<string>();
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     if (item.name === '*' || item.name === '**') {
@@ -133,12 +148,18 @@ export function bindParams(
       continue;
     }
     const name = ip.text(item);
+    if (!star) named.add(name);
     if (star === '*') {
       scope.set(name, { t: 'list', items: positional.slice(index), tuple: true });
       index = positional.length;
       star = '';
     } else if (star === '**') {
-      scope.set(name, unknown(name));
+      // The keywords no parameter took (none from a call nobody wrote: unknown).
+      const rest = [...(args.entries ?? [])].filter(([k]) => !named.has(k));
+      scope.set(
+        name,
+        args.open || !args.entries ? unknown(name) : { t: 'dict', entries: new Map(rest) },
+      );
       star = '';
     } else if (args.keywords.has(name)) scope.set(name, args.keywords.get(name)!);
     else if (index < positional.length) scope.set(name, positional[index++]);

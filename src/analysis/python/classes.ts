@@ -19,15 +19,15 @@ export function isModelClass(cls: ClassValue): boolean {
 
 export function callUserClass(ip: PyInterp, cls: ClassValue, args: Arg[], node: SyntaxNode): PV {
   const object: ObjectValue = { t: 'object', cls, attrs: new Map() };
-  const builder = { name: cls.name, span: ip.span(cls.node) };
+  const builder = { name: cls.name, span: ip.inModule(cls.module, () => ip.span(cls.node)) };
   const rec = isModelClass(cls) ? newSubclassModel(ip, cls, node, builder.span) : null;
   if (rec) object.model = rec;
   ip.builders.push(builder);
   const saved = ip.assign;
   ip.assign = null;
   try {
-    runMethod(ip, object, '__init__', toCallArgs(args), ip.text(node));
-    if (rec) traceCall(ip, object, rec);
+    runMethod(ip, object, '__init__', toCallArgs(args, ip), ip.text(node));
+    if (rec) ip.inModule(cls.homes?.get('call') ?? cls.module, () => traceCall(ip, object, rec));
   } finally {
     ip.assign = saved;
     ip.builders.pop();
@@ -105,15 +105,10 @@ function runMethod(
 ): PV {
   const def = object.cls.methods.get(name);
   if (!def) return NONE;
+  const module = object.cls.homes?.get(name) ?? object.cls.module;
+  const defaults = ip.inModule(module, () => methodDefaults(ip, def, object));
   return ip.callFunction(
-    {
-      t: 'func',
-      node: def,
-      scope: object.cls.scope,
-      name,
-      self: object,
-      defaults: methodDefaults(ip, def, object),
-    },
+    { t: 'func', node: def, scope: object.cls.scope, name, self: object, defaults, module },
     args,
     text,
   );
@@ -134,9 +129,9 @@ export function applyModelOrObject(
 ): PV {
   if (name === '__call__') {
     if (object.cls.methods.has('call'))
-      return runMethod(ip, object, 'call', toCallArgs(args), ip.text(node));
+      return runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
     if (object.cls.methods.has('__call__'))
-      return runMethod(ip, object, '__call__', toCallArgs(args), ip.text(node));
+      return runMethod(ip, object, '__call__', toCallArgs(args, ip), ip.text(node));
   }
   if (object.model && !object.cls.methods.has(name)) {
     if (name === '__call__') {

@@ -7,6 +7,7 @@ import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
 import { call } from './calls';
+import { tensorArithmetic } from './keras';
 import { kids } from './parse';
 import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
 
@@ -71,8 +72,8 @@ function lookup(ip: PyInterp, name: string, scope: Scope): PV {
   const bound = scope.get(name);
   if (bound) return bound;
   if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
-  // The file is the program being run: `if __name__ == '__main__':` is taken.
-  if (name === '__name__') return { t: 'str', v: '__main__' };
+  // The analysed file is the program being run: its `if __name__ == '__main__':` is taken.
+  if (name === '__name__') return { t: 'str', v: ip.module.name };
   if (ip.imports.globals || name === 'tf' || name === 'keras') {
     const known = globalKerasName(name);
     if (known) return known;
@@ -234,6 +235,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       );
     case 'model':
       return modelAttribute(object, name, text);
+    case 'module':
+      return object.scope.get(name) ?? unknown(text);
     case 'dict':
       return unknown(text);
     default:
@@ -244,7 +247,16 @@ export function attribute(object: PV, name: string, text: string): PV {
 export function methodOf(object: Extract<PV, { t: 'object' }>, name: string): PV | null {
   const def = object.cls.methods.get(name);
   if (!def) return null;
-  return { t: 'func', node: def, scope: object.cls.scope, name, self: object, defaults: new Map() };
+  const module = object.cls.homes?.get(name) ?? object.cls.module;
+  return {
+    t: 'func',
+    node: def,
+    scope: object.cls.scope,
+    name,
+    self: object,
+    defaults: new Map(),
+    module,
+  };
 }
 
 /** `model.trainable_variables`, `model.optimizer`: what custom loops reach through a model. */
@@ -275,9 +287,14 @@ function unary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
 }
 
 function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
-  const [leftNode, opNode, rightNode] = kids(node);
-  if (!leftNode || !opNode || !rightNode) return unknown(ip.text(node));
-  const op = ip.text(opNode);
+  // `a is not b` and `a not in b` spell their operator in two keyword nodes.
+  const parts = kids(node);
+  const leftNode = parts[0];
+  const rightNode = parts.length >= 3 ? parts[parts.length - 1] : undefined;
+  const opNodes = parts.slice(1, -1);
+  if (!leftNode || !rightNode || opNodes.length === 0) return unknown(ip.text(node));
+  const op = opNodes.map((n) => ip.text(n)).join(' ');
+  const comparison = opNodes[0].name === 'CompareOp' || /^(?:is|in|not)$/.test(opNodes[0].name);
   const left = evalExpr(ip, leftNode, scope);
   if (op === 'and' || op === 'or') {
     const decided = truthy(left);
@@ -285,19 +302,9 @@ function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     return decided === (op === 'and') ? evalExpr(ip, rightNode, scope) : left;
   }
   const right = evalExpr(ip, rightNode, scope);
-  if (left.t === 'num' && right.t === 'num') {
-    if (opNode.name === 'CompareOp') return { t: 'bool', v: compare(op, left.v, right.v) ?? false };
+  if (comparison) return compareValues(op, left, right) ?? unknown(ip.text(node));
+  if (left.t === 'num' && right.t === 'num')
     return arithmetic(op, left.v, right.v) ?? unknown(ip.text(node));
-  }
-  if (opNode.name === 'CompareOp' && isPlain(left) && isPlain(right)) {
-    const same = JSON.stringify(left) === JSON.stringify(right);
-    if (op === '==' || op === 'is') return { t: 'bool', v: same };
-    if (op === '!=' || op === 'is not') return { t: 'bool', v: !same };
-    if (op === 'in' && right.t === 'list')
-      return { t: 'bool', v: right.items.some((i) => JSON.stringify(i) === JSON.stringify(left)) };
-    if (op === 'in' && right.t === 'str' && left.t === 'str')
-      return { t: 'bool', v: right.v.includes(left.v) };
-  }
   if (op === '+' && left.t === 'str' && right.t === 'str') return { t: 'str', v: left.v + right.v };
   if (op === '+' && left.t === 'list' && right.t === 'list')
     return { t: 'list', items: [...left.items, ...right.items], tuple: left.tuple };
@@ -307,8 +314,38 @@ function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       items: Array.from({ length: Math.min(right.v, 1000) }, () => left.items).flat(),
       tuple: left.tuple,
     };
-  if (op === '+' && (left.t === 'tensor' || right.t === 'tensor')) return unknown(ip.text(node));
+  if (opNodes[0].name === 'ArithOp')
+    return tensorArithmetic(ip, op, left, right, node) ?? unknown(ip.text(node));
   return unknown(ip.text(node));
+}
+
+/** A comparison the evaluator can decide, or null. `x is None` holds for a None value only. */
+function compareValues(op: string, left: PV, right: PV): PV | null {
+  if (left.t === 'num' && right.t === 'num') {
+    const decided = compare(op, left.v, right.v);
+    return decided === null ? null : { t: 'bool', v: decided };
+  }
+  if ((op === 'is' || op === 'is not') && (left.t === 'none' || right.t === 'none')) {
+    const other = left.t === 'none' ? right : left;
+    if (other.t === 'unknown') return null;
+    return { t: 'bool', v: (other.t === 'none') === (op === 'is') };
+  }
+  if ((op === 'in' || op === 'not in') && right.t === 'dict' && left.t === 'str')
+    return { t: 'bool', v: right.entries.has(left.v) === (op === 'in') };
+  if (!isPlain(left) || !isPlain(right)) return null;
+  const same = JSON.stringify(left) === JSON.stringify(right);
+  if (op === '==' || op === 'is') return { t: 'bool', v: same };
+  if (op === '!=' || op === 'is not') return { t: 'bool', v: !same };
+  const inside =
+    right.t === 'list'
+      ? right.items.some((i) => JSON.stringify(i) === JSON.stringify(left))
+      : right.t === 'str' && left.t === 'str'
+        ? right.v.includes(left.v)
+        : null;
+  if (inside === null) return null;
+  if (op === 'in') return { t: 'bool', v: inside };
+  if (op === 'not in') return { t: 'bool', v: !inside };
+  return null;
 }
 
 function isPlain(value: PV): boolean {

@@ -15,11 +15,20 @@ import { callUserClass, isModelClass } from './classes';
 import { PyInterp } from './interpreter';
 import { finalizeModels } from './models';
 import { Lines, importsKeras, kids, mentionsKeras, parsePython } from './parse';
+import type { PythonModuleHost } from './imports';
+import { builderPattern, explore } from './paths';
 import { Scope } from './values';
 
 export { mentionsKeras } from './parse';
 
-export function analyzePython(source: string, filePath: string): AnalysisResult {
+export type { PythonModuleHost } from './imports';
+
+/** `modules`: the workspace's other Python files, for imports of them (alone: imports stay unknown). */
+export function analyzePython(
+  source: string,
+  filePath: string,
+  modules?: PythonModuleHost,
+): AnalysisResult {
   const result: AnalysisResult = {
     filePath,
     language: 'python',
@@ -33,11 +42,19 @@ export function analyzePython(source: string, filePath: string): AnalysisResult 
   const parsed = parsePython(source);
   if (!parsed.ok) return { ...result, problems: [parsed.problem] };
   if (parsed.problem) result.problems.push(parsed.problem);
-  const ip = new PyInterp(source, new Lines(source), { globals: !importsKeras(source) });
+  const ip = new PyInterp(parsed.text, new Lines(source), { globals: !importsKeras(source) });
+  if (modules) ip.host = modules;
+  ip.filePath = filePath;
   const root = new Scope(null);
   try {
     const top = parsed.tree.topNode;
-    ip.runModule(top, root);
+    ip.builderNames = builderPattern(ip, top);
+    // Each path runs the module afresh, its imports too (a path may have changed their lists).
+    const reset = () => {
+      root.restore(new Map());
+      ip.loaded.clear();
+    };
+    explore(ip, () => ip.runModule(top, root), reset);
     runUncalled(ip, top, root);
     result.models = finalizeModels(ip);
     result.access = accessOf(root);
@@ -65,11 +82,18 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
     const nameNode = def?.getChild('VariableName');
     if (!def || !nameNode || ip.stopped !== null) continue;
     const value = root.get(ip.text(nameNode));
-    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from))
-      ip.callFunction(value, { positional: [], keywords: new Map() }, ip.text(nameNode));
+    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from)) {
+      const fn = value;
+      explore(ip, () => {
+        // Parameters without defaults are unknown; `**kwargs` holds nothing, as a call with defaults.
+        const args = { positional: [], keywords: new Map(), entries: new Map() };
+        ip.callFunction(fn, args, ip.text(nameNode));
+      });
+    }
     if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {
       const built = ip.models.some((m) => m.builderSpan?.start === def.from);
-      if (!built) callUserClass(ip, value, [], nameNode);
+      const cls = value;
+      if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
     }
   }
   ip.speculative = false;

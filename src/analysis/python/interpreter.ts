@@ -1,16 +1,29 @@
 /**
  * A small evaluator for Python model code: it runs the module top-down the way Python would (with
  * budgets), following assignments, function calls with their defaults, loops over known ranges and
- * lists, and branches on known values. Undecidable branches run both ways with their layers marked
+ * lists, and branches on known values. An undecidable branch that may build is a decision of the
+ * path being run (paths.ts); other undecidable branches run both ways, what they add marked
  * `conditional`. Expressions live in expressions.ts, what Keras calls mean in keras.ts.
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
+import type { PythonModuleHost } from './imports';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
+import { tensorArithmetic } from './keras';
 import { kids, type Lines } from './parse';
-import { NONE, Scope, truthy, unknown, type ModelRec, type OptimizerRec, type PV } from './values';
+import { decide, mayBuild, type PathRun } from './paths';
+import {
+  NONE,
+  Scope,
+  truthy,
+  unknown,
+  type DictEntry,
+  type ModelRec,
+  type OptimizerRec,
+  type PV,
+} from './values';
 
 type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
 
@@ -18,6 +31,17 @@ type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'conti
 const STEP_BUDGET = 300_000;
 const MAX_DEPTH = 40;
 const MAX_ITERATIONS = 2_000;
+
+/** A Python file being run: the analysed one, or a workspace module it imports. */
+export interface PyModule {
+  source: string;
+  lines: Lines;
+  imports: ImportMode;
+  /** Its `__name__`: `__main__` for the analysed file, so its `if __name__ == '__main__':` runs. */
+  name: string;
+  /** Absolute path, for modules other than the analysed file. */
+  file?: string;
+}
 
 export class PyInterp {
   readonly models: ModelRec[] = [];
@@ -32,16 +56,50 @@ export class PyInterp {
   /** The simple name the statement being run assigns to, and its right-hand side. */
   assign: { name: string; rhs: SyntaxNode } | null = null;
   speculative = false;
+  /** The path being run (paths.ts): undecidable conditions that may build take its options. */
+  path: PathRun | null = null;
+  /** Calls of the module's own builders, for telling which branches may build. */
+  builderNames: RegExp | null = null;
   stopped: number | null = null;
+  /** Workspace imports (`from .blocks import conv_block`): how to find and read them. */
+  host: PythonModuleHost | null = null;
+  filePath = '';
+  /** Imported workspace modules by file: their top-level scope once run (null while running). */
+  readonly loaded = new Map<string, Scope | null>();
+  /** The file whose code runs now. */
+  module: PyModule;
+  readonly main: PyModule;
   private steps = 0;
   private depth = 0;
   private nextId = 0;
 
-  constructor(
-    readonly source: string,
-    readonly lines: Lines,
-    readonly imports: ImportMode,
-  ) {}
+  constructor(source: string, lines: Lines, imports: ImportMode) {
+    this.main = this.module = { source, lines, imports, name: '__main__' };
+  }
+
+  get source(): string {
+    return this.module.source;
+  }
+
+  get lines(): Lines {
+    return this.module.lines;
+  }
+
+  get imports(): ImportMode {
+    return this.module.imports;
+  }
+
+  /** Runs `run` with `module` as the file whose nodes are read (a function defined in it). */
+  inModule<T>(module: PyModule | undefined, run: () => T): T {
+    if (!module || module === this.module) return run();
+    const saved = this.module;
+    this.module = module;
+    try {
+      return run();
+    } finally {
+      this.module = saved;
+    }
+  }
 
   text(node: SyntaxNode): string {
     return this.source.slice(node.from, node.to);
@@ -115,8 +173,19 @@ export class PyInterp {
         return inner ? this.runStatement(inner, scope) : null;
       }
       case 'ReturnStatement': {
-        const value = kids(node).find((c) => c.name !== 'return');
-        return { kind: 'return', value: value ? evalExpr(this, value, scope) : NONE };
+        // `return x, aux` is a tuple.
+        const values = kids(node).filter((c) => c.name !== 'return' && c.name !== ',');
+        const value =
+          values.length > 1
+            ? {
+                t: 'list' as const,
+                items: values.map((v) => evalExpr(this, v, scope)),
+                tuple: true,
+              }
+            : values[0]
+              ? evalExpr(this, values[0], scope)
+              : NONE;
+        return { kind: 'return', value };
       }
       case 'ImportStatement':
         bindImport(this, node, scope);
@@ -171,9 +240,15 @@ export class PyInterp {
     const result =
       current.t === 'num' && value.t === 'num'
         ? arithmetic(operator, current.v, value.v)
-        : current.t === 'list' && value.t === 'list' && operator === '+'
-          ? { t: 'list' as const, items: [...current.items, ...value.items], tuple: current.tuple }
-          : unknown(this.text(node));
+        : current.t === 'tensor' || value.t === 'tensor'
+          ? tensorArithmetic(this, operator, current, value, node)
+          : current.t === 'list' && value.t === 'list' && operator === '+'
+            ? {
+                t: 'list' as const,
+                items: [...current.items, ...value.items],
+                tuple: current.tuple,
+              }
+            : unknown(this.text(node));
     if (current.t === 'list' && value.t === 'list' && operator === '+') {
       current.items.push(...value.items); // `layers += [...]` mutates the list in place
       return;
@@ -208,6 +283,12 @@ export class PyInterp {
     if (decided === true) return this.runBlock(kids(arm.body), scope);
     if (decided === false) return this.runArms(arms, at + 1, scope);
     const condition = this.text(arm.cond);
+    const bodies = arms.slice(at).map((a) => a.body);
+    if (this.path && mayBuild(this, bodies) && !onShapes(this, arm.cond, scope)) {
+      return decide(this.path, condition, arms[0].cond?.from ?? 0) === 0
+        ? this.runBlock(kids(arm.body), scope)
+        : this.runArms(arms, at + 1, scope);
+    }
     const before = scope.snapshot();
     this.conds.push({ condition, branch: 'then' });
     const thenSignal = this.runBlock(kids(arm.body), scope);
@@ -235,7 +316,11 @@ export class PyInterp {
     const body = parts.find((c) => c.name === 'Body');
     if (inAt < 0 || !body) return null;
     const targets = parts.slice(1, inAt).filter((c) => c.name !== ',');
-    const iterable = evalExpr(this, parts[inAt + 1], scope);
+    const sources = parts.slice(inAt + 1).filter((c) => c.name !== ',' && c.name !== 'Body');
+    const iterable: PV =
+      sources.length > 1
+        ? { t: 'list', items: sources.map((v) => evalExpr(this, v, scope)), tuple: true }
+        : evalExpr(this, parts[inAt + 1], scope);
     const items = iterableItems(iterable);
     const bind = (value: PV) =>
       targets.length === 1
@@ -306,7 +391,7 @@ export class PyInterp {
       }
     }
     const name = nameNode ? this.text(nameNode) : '<function>';
-    const fn: PV = { t: 'func', node, scope, name, defaults };
+    const fn: PV = { t: 'func', node, scope, name, defaults, module: this.module };
     if (nameNode && bind) scope.set(name, fn);
     return fn;
   }
@@ -320,7 +405,13 @@ export class PyInterp {
     const base =
       baseValue.t === 'path' ? baseValue.path : baseValue.t === 'class' ? baseValue.base : '';
     const methods = new Map<string, SyntaxNode>();
-    if (baseValue.t === 'class') for (const [k, v] of baseValue.methods) methods.set(k, v);
+    const homes = new Map<string, PyModule>();
+    if (baseValue.t === 'class') {
+      for (const [k, v] of baseValue.methods) {
+        methods.set(k, v);
+        homes.set(k, baseValue.homes?.get(k) ?? baseValue.module ?? this.main);
+      }
+    }
     const body = parts.find((c) => c.name === 'Body');
     for (const child of body ? kids(body) : []) {
       const def =
@@ -329,7 +420,10 @@ export class PyInterp {
           : child;
       if (def?.name !== 'FunctionDefinition') continue;
       const methodName = kids(def).find((c) => c.name === 'VariableName');
-      if (methodName) methods.set(this.text(methodName), def);
+      if (methodName) {
+        methods.set(this.text(methodName), def);
+        homes.set(this.text(methodName), this.module);
+      }
     }
     if (!nameNode) return;
     scope.set(this.text(nameNode), {
@@ -339,13 +433,19 @@ export class PyInterp {
       base,
       methods,
       scope,
+      module: this.module,
+      homes,
     });
   }
 
   /** Runs a function of the file with the call's arguments bound; its value, or unknown at the limits. */
   callFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     if (this.depth >= MAX_DEPTH || this.stopped !== null) return unknown(callText);
-    this.called.add(fn.node.from);
+    if (!fn.module || fn.module === this.main) this.called.add(fn.node.from);
+    return this.inModule(fn.module, () => this.runFunction(fn, args, callText));
+  }
+
+  private runFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     const scope = new Scope(fn.scope);
     bindParams(this, fn, args, scope);
     const body = kids(fn.node).find((c) => c.name === 'Body');
@@ -365,9 +465,29 @@ export class PyInterp {
   }
 }
 
+/**
+ * A condition on tensor shapes (`x.shape[-1] != filters`, or a name set from one): Keras decides it
+ * per block from shapes the evaluator does not track, so one option per path would be wrong for
+ * some blocks. Such branches run both ways, their layers marked conditional.
+ */
+function onShapes(ip: PyInterp, cond: SyntaxNode, scope: Scope): boolean {
+  const text = ip.text(cond);
+  if (/\bshape\b/.test(text)) return true;
+  for (const name of text.match(/[A-Za-z_]\w*/g) ?? []) {
+    const value = scope.get(name);
+    if (value?.t === 'tensor' || (value?.t === 'unknown' && /\bshape\b/.test(value.text)))
+      return true;
+  }
+  return false;
+}
+
 export interface CallArgs {
   positional: PV[];
   keywords: Map<string, PV>;
+  /** The keywords with their spans; absent for a call the code never makes (a speculative run). */
+  entries?: Map<string, DictEntry>;
+  /** A `*args`/`**kwargs` spread of unknown values: what the call passes is not all known. */
+  open?: boolean;
 }
 
 function simpleName(ip: PyInterp, node: SyntaxNode): string | null {

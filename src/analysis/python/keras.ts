@@ -65,8 +65,7 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   if (/^tf\.(?:clip_by_global_norm|clip_by_norm|clip_by_value)$/.test(path))
     return clipCall(ip, last, args, node);
   // Other tensorflow ops on a tensor (`tf.nn.relu(x)`) keep the graph connected through their input.
-  const tensor = args.find((a) => a.value.t === 'tensor');
-  return tensor ? tensor.value : unknown(text);
+  return opOnTensors(ip, last, args, node) ?? unknown(text);
 }
 
 /** A method call on something the evaluator tracks; anything else is unknown, named by its text. */
@@ -91,10 +90,7 @@ export function callMethod(
     case 'object':
       return applyModelOrObject(ip, object, name, args, node);
     case 'list':
-      if (name === 'append' && args[0]) object.items.push(args[0].value);
-      else if (name === 'extend' && args[0]?.value.t === 'list')
-        object.items.push(...args[0].value.items);
-      return unknown(text);
+      return listMethod(object, name, args) ?? unknown(text);
     case 'dict':
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
@@ -107,6 +103,22 @@ export function callMethod(
       void objectNode;
       return unknown(text);
   }
+}
+
+/** The list methods builders use on their config lists (`groups.pop(0)`); null: not followed. */
+function listMethod(list: Extract<PV, { t: 'list' }>, name: string, args: Arg[]): PV | null {
+  const [first] = args;
+  if (name === 'append' && first) list.items.push(first.value);
+  else if (name === 'extend' && first?.value.t === 'list') list.items.push(...first.value.items);
+  else if (name === 'insert' && first?.value.t === 'num' && args[1])
+    list.items.splice(first.value.v, 0, args[1].value);
+  else if (name === 'pop') {
+    const at = first ? (first.value.t === 'num' ? first.value.v : null) : -1;
+    if (at === null || list.items.length === 0) return null;
+    const index = at < 0 ? list.items.length + at : at;
+    return list.items.splice(index, 1)[0] ?? null;
+  } else if (name === 'copy') return { t: 'list', items: [...list.items], tuple: false };
+  return null;
 }
 
 export function makeLayer(
@@ -211,8 +223,10 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
 function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   const rec = newModel(ip, 'functional', node);
   const positional = args.filter((a) => !a.name && !a.star);
-  rec.inputs = (args.find((a) => a.name === 'inputs') ?? positional[0])?.value ?? { t: 'none' };
-  rec.outputs = (args.find((a) => a.name === 'outputs') ?? positional[1])?.value ?? { t: 'none' };
+  // Keras 1 spelled the keywords `input=` and `output=`.
+  const named = (...names: string[]) => args.find((a) => a.name !== null && names.includes(a.name));
+  rec.inputs = (named('inputs', 'input') ?? positional[0])?.value ?? { t: 'none' };
+  rec.outputs = (named('outputs', 'output') ?? positional[1])?.value ?? { t: 'none' };
   return { t: 'model', rec };
 }
 
@@ -258,6 +272,64 @@ function tensorsOf(ip: PyInterp, value: PV, node: SyntaxNode): TensorNode[] {
   ];
 }
 
+const OPERATOR_MERGES: Readonly<Record<string, string>> = {
+  '+': 'add',
+  '-': 'subtract',
+  '*': 'multiply',
+};
+
+/**
+ * Arithmetic on tensors: `x + shortcut` between two tensors is the merge layer Keras builds for it
+ * (a residual add); a tensor with a number or an unknown (`0.5 * x`, `x * mask`) passes through, as
+ * tf ops do. Null when neither side is a tensor.
+ */
+export function tensorArithmetic(
+  ip: PyInterp,
+  op: string,
+  left: PV,
+  right: PV,
+  node: SyntaxNode,
+): PV | null {
+  if (left.t !== 'tensor' && right.t !== 'tensor') return null;
+  const factory = OPERATOR_MERGES[op];
+  if (left.t === 'tensor' && right.t === 'tensor' && factory)
+    return mergeOf(ip, factory, [left.node, right.node], node);
+  return left.t === 'tensor' ? left : right;
+}
+
+/** `tf.add(a, b)`, `keras.ops.concatenate([a, b])`: a merge when two or more tensors go in. */
+const OP_MERGES: Readonly<Record<string, string>> = {
+  add: 'add',
+  subtract: 'subtract',
+  multiply: 'multiply',
+  concat: 'concatenate',
+  concatenate: 'concatenate',
+};
+
+function opOnTensors(ip: PyInterp, last: string, args: Arg[], node: SyntaxNode): PV | null {
+  const tensors = args.flatMap((a) => (a.name ? [] : tensorValues(a.value)));
+  const factory = OP_MERGES[last];
+  if (tensors.length >= 2 && factory) return mergeOf(ip, factory, tensors, node);
+  return tensors.length > 0 ? { t: 'tensor', node: tensors[0] } : null;
+}
+
+function tensorValues(value: PV): TensorNode[] {
+  if (value.t === 'tensor') return [value.node];
+  if (value.t === 'list') return value.items.flatMap(tensorValues);
+  return [];
+}
+
+function mergeOf(ip: PyInterp, factory: string, inputs: TensorNode[], node: SyntaxNode): PV {
+  const config = { props: {}, objectSpan: null, opaque: false, text: '' };
+  const rec: LayerRec = { factory, config, callSpan: ip.span(node) };
+  markContext(ip, rec);
+  if (ip.assign?.rhs === node) rec.variable = ip.assign.name;
+  return {
+    t: 'tensor',
+    node: { id: ip.id(), kind: 'apply', layer: rec, inputs, span: ip.span(node) },
+  };
+}
+
 function mergeFunction(ip: PyInterp, factory: string, args: Arg[], node: SyntaxNode): PV {
   const rest = args.filter((a, i) => i > 0 || a.name);
   const first = args[0] && !args[0].name ? [args[0]] : [];
@@ -299,19 +371,51 @@ export function modelMethod(
 }
 
 /**
- * A model applied to a tensor: a Sequential's layers join the caller's graph in order (a model
- * used as a block); a functional or subclassed model passes its input through.
+ * A model applied to a tensor joins the caller's graph as a block: a Sequential's layers in order, a
+ * functional model's graph replayed on the new inputs (an encoder inside a VAE). A model whose graph
+ * the evaluator does not hold passes its input through.
  */
 function applyModel(ip: PyInterp, rec: ModelRec, args: Arg[], node: SyntaxNode): PV {
-  const tensor = args.find((a) => a.value.t === 'tensor');
+  const tensor = args.find((a) => a.value.t === 'tensor' || a.value.t === 'list');
   if (!tensor) return unknown(ip.text(node));
-  if (rec.kind !== 'sequential') return tensor.value;
-  let out = tensor.value;
+  if (rec.kind !== 'sequential') return replayGraph(ip, rec, tensor.value) ?? tensor.value;
+  if (tensor.value.t !== 'tensor') return tensor.value;
+  let out: PV = tensor.value;
   for (const layer of rec.layers) {
     if (layer.factory === 'inputLayer') continue;
     out = applyLayer(ip, layer, [{ ...tensor, value: out }], node);
   }
   return out;
+}
+
+/** The functional graph of `rec` from its inputs to its outputs, with `given` in place of the inputs. */
+function replayGraph(ip: PyInterp, rec: ModelRec, given: PV): PV | null {
+  const formal = tensorValues(rec.inputs);
+  const actual = tensorValues(given);
+  if (formal.length === 0 || formal.length !== actual.length) return null;
+  const replaced = new Map<number, TensorNode>();
+  formal.forEach((input, i) => replaced.set(input.id, actual[i]));
+  const reached = new Map<number, TensorNode>();
+  const visit = (t: TensorNode): void => {
+    if (reached.has(t.id) || replaced.has(t.id)) return;
+    reached.set(t.id, t);
+    if (t.kind === 'apply') t.inputs.forEach(visit);
+  };
+  tensorValues(rec.outputs).forEach(visit);
+  if (reached.size === 0) return null;
+  // In creation order, so the caller's graph lists the block's layers in forward-pass order.
+  for (const t of [...reached.values()].sort((a, b) => a.id - b.id)) {
+    if (t.kind !== 'apply') continue;
+    const inputs = t.inputs.map((i) => replaced.get(i.id) ?? i);
+    replaced.set(t.id, { ...t, id: ip.id(), inputs });
+  }
+  const map = (value: PV): PV =>
+    value.t === 'tensor'
+      ? { t: 'tensor', node: replaced.get(value.node.id) ?? value.node }
+      : value.t === 'list'
+        ? { ...value, items: value.items.map(map) }
+        : value;
+  return map(rec.outputs);
 }
 
 /** `model.build((None, 32))`: the input shape of a model whose code never wrote one (subclassed). */

@@ -12,26 +12,95 @@ import type {
 } from '../ir';
 import { spanBetween } from './parse';
 import type { PyInterp } from './interpreter';
+import { shownDecisions, type Decision, type PathRun } from './paths';
 import type { LayerRec, ModelRec, PV, TensorNode } from './values';
 
 export function finalizeModels(ip: PyInterp): ModelGraph[] {
-  const records = distinct(ip.models);
-  attachLoose(ip, records);
-  return records.map(toGraph).sort((a, b) => a.anchor.start - b.anchor.start);
+  const groups = byAnchor(ip.models);
+  if (groups.length === 1) attachLoose(ip, groups[0]);
+  return groups.flatMap(builds).sort((a, b) => a.anchor.start - b.anchor.start);
 }
 
 /**
- * One graph per place a model is created: a builder called twice, or run once more with unknown
- * parameters because nothing called it, gives the first real build.
+ * The records of each place a model is created. A builder run once more with unknown parameters
+ * because nothing called it counts only when no real call built it; within one path, a builder
+ * called twice gives its first build (the others add their training).
  */
-function distinct(records: ModelRec[]): ModelRec[] {
-  const byAnchor = new Map<number, ModelRec>();
+function byAnchor(records: ModelRec[]): ModelRec[][] {
+  const groups = new Map<number, ModelRec[]>();
   for (const rec of records) {
-    const seen = byAnchor.get(rec.anchor.start);
-    if (!seen || (seen.speculative && !rec.speculative)) byAnchor.set(rec.anchor.start, rec);
-    else if (!rec.speculative) mergeTraining(seen, rec);
+    const group = groups.get(rec.anchor.start);
+    if (group) group.push(rec);
+    else groups.set(rec.anchor.start, [rec]);
   }
-  return [...byAnchor.values()];
+  return [...groups.values()].map((group) => {
+    const real = group.filter((r) => !r.speculative);
+    const perRun = new Map<PathRun | undefined, ModelRec>();
+    for (const rec of real.length > 0 ? real : group) {
+      const seen = perRun.get(rec.run);
+      if (!seen) perRun.set(rec.run, rec);
+      else if (!rec.speculative) mergeTraining(seen, rec);
+    }
+    return [...perRun.values()];
+  });
+}
+
+/** One graph per distinct build; builds on different paths that differ are named variants. */
+function builds(group: ModelRec[]): ModelGraph[] {
+  if (group.length === 1) return [toGraph(group[0])];
+  const kept: { rec: ModelRec; graph: ModelGraph; signature: string; path: Decision[] }[] = [];
+  for (const rec of group) {
+    const graph = toGraph(rec);
+    const signature = signatureOf(graph);
+    const path = rec.run?.log ?? [];
+    const same = kept.find((k) => k.signature === signature);
+    if (!same) {
+      kept.push({ rec, graph, signature, path });
+      continue;
+    }
+    mergeTraining(same.rec, rec);
+    same.graph.training = training(same.rec);
+    same.path = same.path.filter((d) => path.some((e) => e.key === d.key && e.option === d.option));
+  }
+  if (kept.length > 1) nameVariants(kept);
+  return kept.map((k) => k.graph);
+}
+
+/** The layers, their values and the wiring: what makes two builds the same model. */
+function signatureOf(graph: ModelGraph): string {
+  const layers = graph.layers.map((l) => [
+    l.factory,
+    l.inner?.factory,
+    l.config.props,
+    l.inner?.config.props,
+  ]);
+  return JSON.stringify(
+    [graph.kind, layers, graph.edges, graph.inputs.map((i) => i.shape)],
+    (key, value: unknown) => (key === 'span' || key === 'valueSpan' ? undefined : value),
+  );
+}
+
+/** Each build's variant: its decisions that not every other build of the model shares. */
+function nameVariants(builds: { graph: ModelGraph; path: Decision[] }[]): void {
+  const sharedBy = (d: Decision) =>
+    builds.every((b) => b.path.some((e) => e.key === d.key && e.option === d.option));
+  const used = new Set<string>();
+  builds.forEach((build, i) => {
+    const own = build.path.filter((d) => !sharedBy(d));
+    const shown = shownDecisions(own);
+    const base = shown.length > 0 ? shown.map((d) => d.id).join('+') : String(i + 1);
+    let id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.add(id);
+    build.graph.variant = {
+      id,
+      label:
+        shown.length > 0
+          ? shown.map((d) => d.label).join(', ')
+          : `build ${i + 1} of ${builds.length}`,
+      path: own.map((d) => ({ condition: d.condition, branch: d.branch })),
+    };
+  });
 }
 
 function mergeTraining(target: ModelRec, other: ModelRec): void {
@@ -50,16 +119,17 @@ function mergeTraining(target: ModelRec, other: ModelRec): void {
   );
 }
 
-/** Loop calls and clipping no model expression reached go with the file's only model. */
+/** Loop calls and clipping no model expression reached go with the file's only model (each build). */
 function attachLoose(ip: PyInterp, records: ModelRec[]): void {
-  if (records.length !== 1) return;
-  const [model] = records;
-  for (const { call, optimizer } of ip.looseLoops) {
-    if (!model.customLoops.some((c) => c.span.start === call.span.start))
-      model.customLoops.push(call);
-    if (optimizer) model.optimizer ??= optimizer;
+  for (const model of records) {
+    for (const { call, optimizer } of ip.looseLoops) {
+      if (!model.customLoops.some((c) => c.span.start === call.span.start))
+        model.customLoops.push(call);
+      if (optimizer) model.optimizer ??= optimizer;
+    }
+    for (const clip of ip.clipCalls)
+      if (!model.clipping.some((c) => c.span.start === clip.span.start)) model.clipping.push(clip);
   }
-  model.clipping.push(...ip.clipCalls);
 }
 
 function toGraph(rec: ModelRec): ModelGraph {

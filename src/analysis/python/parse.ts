@@ -26,8 +26,10 @@ export function importsKeras(source: string): boolean {
   return IMPORTS.test(source);
 }
 
+/** `text`: the source as parsed, the same length and offsets as the file's (see trailingDots). */
 export type PyParse =
-  { ok: true; tree: Tree; problem: ParseProblem | null } | { ok: false; problem: ParseProblem };
+  | { ok: true; tree: Tree; problem: ParseProblem | null; text: string }
+  | { ok: false; problem: ParseProblem };
 
 export function parsePython(source: string): PyParse {
   if (source.length > MAX_SOURCE_LENGTH) {
@@ -35,7 +37,30 @@ export function parsePython(source: string): PyParse {
     return { ok: false, problem: { kind: 'too-large', message, line: 1, column: 1 } };
   }
   const tree = parser.parse(source);
-  return { ok: true, tree, problem: firstSyntaxError(tree, source) };
+  if (firstErrorAt(tree, 0) < 0) return { ok: true, tree, problem: null, text: source };
+  const text = trailingDots(source, tree);
+  if (text === source) return { ok: true, tree, problem: firstSyntaxError(tree, source), text };
+  const patched = parser.parse(text);
+  return { ok: true, tree: patched, problem: firstSyntaxError(patched, text), text };
+}
+
+const TRAILING_DOT = /(?<![\w.])\d+\.(?![\w.])/g;
+
+/**
+ * @lezer/python (1.1.19) reads no float that ends in its dot (`x / 255.`, `rescale=1./255`), which
+ * Keras scripts write all the time. Such a dot outside strings and comments becomes a space: the
+ * same offsets, the same value for the evaluator.
+ */
+function trailingDots(source: string, tree: Tree): string {
+  let out: string[] | null = null;
+  for (const match of source.matchAll(TRAILING_DOT)) {
+    const dot = match.index + match[0].length - 1;
+    const node = tree.resolveInner(dot, 1);
+    if (/String|Comment/.test(node.name) || /String/.test(node.parent?.name ?? '')) continue;
+    out ??= source.split('');
+    out[dot] = ' ';
+  }
+  return out ? out.join('') : source;
 }
 
 function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
@@ -73,8 +98,18 @@ function firstErrorAt(tree: Tree, offset: number): number {
 
 /** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns, at Python's line breaks. */
 export class Lines extends LineIndex {
-  constructor(text: string) {
+  /** `file`: set for another workspace file than the one analysed; its spans say so. */
+  constructor(
+    text: string,
+    readonly file?: string,
+  ) {
     super(text, 'python');
+  }
+
+  override span(start: number, end: number): Span {
+    const span = super.span(start, end);
+    if (this.file) span.file = this.file;
+    return span;
   }
 }
 

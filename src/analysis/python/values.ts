@@ -14,6 +14,8 @@ import type {
   TrainingCall,
   Value,
 } from '../ir';
+import type { PyModule } from './interpreter';
+import type { PathRun } from './paths';
 
 export type PV =
   | { t: 'num'; v: number }
@@ -31,6 +33,8 @@ export type PV =
       name: string;
       self?: PV;
       defaults: Map<string, PV>;
+      /** The file it is defined in (another workspace module, or the analysed file). */
+      module?: PyModule;
     }
   | {
       t: 'class';
@@ -39,7 +43,12 @@ export type PV =
       base: string;
       methods: Map<string, SyntaxNode>;
       scope: Scope;
+      module?: PyModule;
+      /** The file each method is defined in (a base class may live in another module). */
+      homes?: Map<string, PyModule>;
     }
+  /** A workspace module imported whole (`import blocks`, `from . import blocks`). */
+  | { t: 'module'; scope: Scope; name: string }
   | { t: 'object'; cls: Extract<PV, { t: 'class' }>; attrs: Map<string, PV>; model?: ModelRec }
   | { t: 'layer'; rec: LayerRec }
   | { t: 'tensor'; node: TensorNode }
@@ -112,6 +121,8 @@ export interface ModelRec {
   unresolved: string[];
   /** Built while running a function nobody calls, with unknown parameters. */
   speculative: boolean;
+  /** The path run (paths.ts) that built it: its decisions name the model's variant. */
+  run?: PathRun;
 }
 
 /** Lexical scope: Python's function-level scoping, module scope at the root. */

@@ -200,19 +200,19 @@ test('loop iterations are marked on the layers they repeat', () => {
   assert.equal(new Set(model.layers.map((l) => l.callSpan.start)).size, 1, 'one call site');
 });
 
-test('an undecidable if runs both branches and marks their layers conditional', () => {
-  const model = onlyPyModel(
+test('an undecidable if gives one variant per branch, named by the condition', () => {
+  const { models } = runPy(
     `${K}def build(use_bn):\n    model = keras.Sequential([layers.Dense(8)])\n    if use_bn:\n        model.add(layers.BatchNormalization())\n    else:\n        model.add(layers.Dropout(0.1))\n    return model`,
   );
-  assert.deepEqual(layersOf(model), [
-    'dense(units=8)',
-    'batchNormalization()',
-    'dropout(rate=0.1)',
-  ]);
   assert.deepEqual(
-    model.layers.map((l) => l.conditional),
-    [undefined, { condition: 'use_bn', branch: 'then' }, { condition: 'use_bn', branch: 'else' }],
+    models.map((m) => [m.variant?.id, m.variant?.label, layersOf(m)]),
+    [
+      ['use_bn', 'use_bn', ['dense(units=8)', 'batchNormalization()']],
+      ['no-use_bn', 'not use_bn', ['dense(units=8)', 'dropout(rate=0.1)']],
+    ],
   );
+  assert.deepEqual(models[1].variant?.path, [{ condition: 'use_bn', branch: 'else' }]);
+  assert.ok(models.every((m) => m.layers.every((l) => !l.conditional)));
 });
 
 test('two models in one file, each with its own name and anchor line', () => {

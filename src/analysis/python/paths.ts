@@ -1,0 +1,160 @@
+/**
+ * One model per path, as the JS front end does (js/paths.ts): an undecidable `if` whose arms can
+ * change what gets built (`if use_bn:` on a flag parameter) is a decision; each run of a root (the
+ * module, or one builder nothing called) takes one option at every decision, and the root re-runs
+ * until every combination ran (depth-first). models.ts merges identical builds and names the rest
+ * by the decisions that tell them apart. An `if` that builds nothing (logging, file handling) is no
+ * decision: both arms run, as before, so plain scripts never re-run.
+ */
+import type { SyntaxNode } from '@lezer/common';
+import type { PyInterp } from './interpreter';
+import { kids } from './parse';
+
+/**
+ * The decisions of a path that tell it apart in a label: an `else` followed by a later arm of its
+ * chain reads as that arm (`kind = rnn`, not `kind != cnn, kind = rnn`).
+ */
+export function shownDecisions(own: Decision[]): Decision[] {
+  return own.filter((d, i) => {
+    const later = own.slice(i + 1);
+    if (d.branch === 'else' && later.some((l) => l.chain === d.chain)) return false;
+    return !(d.negative && later.some((l) => l.subject === d.subject && !l.negative));
+  });
+}
+
+/** More paths than this through one root are not explored. */
+export const MAX_PATHS = 16;
+
+export interface Decision {
+  /** The condition's text: the same flag tested twice takes the same option within a run. */
+  key: string;
+  options: number;
+  option: number;
+  condition: string;
+  branch: 'then' | 'else';
+  /** How the branch reads in a variant label (`use_bn`, `not use_bn`, `kind = 'cnn'`) and its id part. */
+  label: string;
+  id: string;
+  /** Arms of one `if`/`elif` chain share it: an `else` followed by a later arm reads as that arm. */
+  chain: number;
+  /** For `x == 'lit'`: x, and whether this branch is the one where it does not hold. */
+  subject?: string;
+  negative?: boolean;
+}
+
+export interface PathRun {
+  forced: number[];
+  log: Decision[];
+  byKey: Map<string, number>;
+}
+
+/** The option this run takes at an undecidable condition (0: then, 1: else). */
+export function decide(run: PathRun, cond: string, chain: number): number {
+  const seen = run.byKey.get(cond);
+  if (seen !== undefined) return seen;
+  const option = run.forced[run.log.length] ?? 0;
+  run.log.push({ key: cond, options: 2, option, condition: cond, chain, ...reading(cond, option) });
+  run.byKey.set(cond, option);
+  return option;
+}
+
+type Reading = Pick<Decision, 'branch' | 'label' | 'id' | 'subject' | 'negative'>;
+
+function reading(cond: string, option: number): Reading {
+  const branch = option === 0 ? 'then' : 'else';
+  const pinned = /^([\w.]+)\s*==\s*(['"]?)([\w.-]+)\2$/.exec(cond);
+  if (pinned) {
+    const [, subject, , value] = pinned;
+    return option === 0
+      ? { branch, label: `${subject} = ${value}`, id: idPart(value), subject }
+      : {
+          branch,
+          label: `${subject} != ${value}`,
+          id: `not-${idPart(value)}`,
+          subject,
+          negative: true,
+        };
+  }
+  const negated = /^not\s+([\w.]+)$/.exec(cond);
+  const plain = negated ? negated[1] : cond;
+  const simple = /^[\w.]+$/.test(plain);
+  const yes = (option === 0) !== Boolean(negated);
+  if (yes) return { branch, label: plain, id: simple ? idPart(plain) : branch };
+  return {
+    branch,
+    label: `not ${simple ? plain : `(${plain})`}`,
+    id: simple ? `no-${idPart(plain)}` : branch,
+  };
+}
+
+function idPart(text: string): string {
+  const cleaned = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
+  return cleaned.slice(0, 40) || 'path';
+}
+
+/** The next path in depth-first order: the last decision with an option left takes it. */
+function nextPath(log: Decision[]): number[] | null {
+  for (let j = log.length - 1; j >= 0; j--) {
+    if (log[j].option + 1 < log[j].options) return [...log.slice(0, j).map((d) => d.option), 1];
+  }
+  return null;
+}
+
+/** Runs `root` once per path through its decisions; each model records the run it was built in. */
+export function explore(ip: PyInterp, root: () => void, reset: () => void = () => {}): void {
+  const outer = ip.path;
+  let forced: number[] = [];
+  try {
+    for (let runs = 1; ; runs++) {
+      const run: PathRun = { forced, log: [], byKey: new Map() };
+      ip.path = run;
+      const before = ip.models.length;
+      root();
+      for (const model of ip.models.slice(before)) model.run ??= run;
+      const next = nextPath(run.log);
+      if (!next || runs >= MAX_PATHS || ip.stopped !== null) break;
+      forced = next;
+      reset();
+    }
+  } finally {
+    ip.path = outer;
+  }
+}
+
+// Layer and model calls (`layers.Dense(`, `Conv2D(`, `model.add(`), returns and literal settings.
+const BUILDS =
+  /\b(?:layers|keras)\s*\.\s*\w+\s*\(|\b[A-Z]\w*\s*\(|\.add\s*\(|\breturn\b|^\s*[\w.]+\s*=\s*(?:-?\d|['"]|True\b|False\b|None\b)/m;
+
+const LAYER_CALLS = /\b(?:layers|keras)\s*\.\s*\w+\s*\(|\b[A-Z]\w*\s*\(|\.add\s*\(/;
+
+const worth = new WeakMap<PyInterp, Map<number, boolean>>();
+
+/** True when running these arms may change what gets built (directly or through a file builder). */
+export function mayBuild(ip: PyInterp, bodies: SyntaxNode[]): boolean {
+  let cache = worth.get(ip);
+  if (!cache) worth.set(ip, (cache = new Map()));
+  return bodies.some((body) => {
+    const known = cache.get(body.from);
+    if (known !== undefined) return known;
+    const text = ip.text(body);
+    const found = BUILDS.test(text) || (ip.builderNames?.test(text) ?? false);
+    cache.set(body.from, found);
+    return found;
+  });
+}
+
+/** A pattern of calls to the module's functions that build (`conv_block(`), or null. */
+export function builderPattern(ip: PyInterp, top: SyntaxNode): RegExp | null {
+  const names: string[] = [];
+  for (const statement of kids(top)) {
+    const def =
+      statement.name === 'DecoratedStatement'
+        ? statement.getChild('FunctionDefinition')
+        : statement.name === 'FunctionDefinition'
+          ? statement
+          : null;
+    const name = def?.getChild('VariableName');
+    if (def && name && LAYER_CALLS.test(ip.text(def))) names.push(ip.text(name));
+  }
+  return names.length > 0 ? new RegExp(`\\b(?:${names.join('|')})\\s*\\(`) : null;
+}

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseSource } from '../../src/analysis/js/parse';
 import { type KeptSyntax, parseKeeping } from '../../src/workspace/reparse';
+import { random } from '../lint/model-code';
 
 const ROOT = join(__dirname, '..', '..');
 const SOURCE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
@@ -20,18 +21,6 @@ function sources(dir: string): string[] {
     if (statSync(path).isDirectory()) return sources(path);
     return SOURCE.test(name) ? [path] : [];
   });
-}
-
-/** A small deterministic generator (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SNIPPETS = [

@@ -6,7 +6,8 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
-import { buildsDirectly, decide, idPart, mayBuild, onlyThrows, type Reading } from './paths';
+import { idPart, type Reading } from '../paths';
+import { buildsDirectly, decide, mayBuild, onlyThrows } from './paths';
 import { type AV, prim, type Scope } from './values';
 
 /** Else-if chains: each `if` in `else if` belongs to the chain of the first. */

@@ -19,7 +19,7 @@ import { setSpanFile } from './spans';
 import { finalizeModels } from './models';
 import { mentionsTfjs, namesTfjsModule, parseSource } from './parse';
 import { Scope } from './values';
-import { MAX_PATHS } from './paths';
+import { MAX_PATHS } from '../paths';
 
 export { MAX_SOURCE_LENGTH, mentionsTfjs } from './parse';
 export type { LoadedModule, ModuleHost } from './linker';

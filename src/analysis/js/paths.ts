@@ -14,27 +14,7 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
 import type { AV, ModelRec, Scope } from './values';
 import { unknown } from './values';
-
-/** More paths than this through one root are not explored; the result says so. */
-export const MAX_PATHS = 16;
-
-export interface Decision {
-  /** Decisions with the same key take the same option within a run (`if (useBn)` in a loop). */
-  key: string;
-  options: number;
-  option: number;
-  /** The condition as written (test or switch discriminant) and the branch taken, for VariantInfo.path. */
-  condition: string;
-  branch: string;
-  /** How the branch reads in a label (`modelType = 'cnn'`) and its id part (`cnn`). */
-  label: string;
-  id: string;
-  /** For `X === lit` decisions: X, and whether this branch is the one where it does not hold. */
-  subject?: string;
-  negative?: boolean;
-  /** Else-if chains share the head's offset: an `else` followed by a later branch of it reads as that one. */
-  chain: number;
-}
+import { type Decision, MAX_PATHS, nextPath, type Reading } from '../paths';
 
 export interface PathRun {
   forced: number[];
@@ -49,18 +29,6 @@ export interface PathRun {
 export function newRun(forced: number[]): PathRun {
   return { forced, log: [], byKey: new Map(), dead: false, undo: [] };
 }
-
-/** The next path in depth-first order: the last decision with an option left takes it. */
-export function nextPath(log: Decision[]): number[] | null {
-  for (let j = log.length - 1; j >= 0; j--) {
-    if (log[j].option + 1 < log[j].options) {
-      return [...log.slice(0, j).map((d) => d.option), log[j].option + 1];
-    }
-  }
-  return null;
-}
-
-export type Reading = Pick<Decision, 'branch' | 'label' | 'id' | 'subject' | 'negative'>;
 
 /**
  * Takes the run's option for a decision (null: not forked here, run every branch as before).
@@ -225,17 +193,6 @@ function isNode(value: unknown): value is TSESTree.Node {
     value !== null &&
     typeof (value as { type?: unknown }).type === 'string'
   );
-}
-
-// ---- reading a condition: `modelType === 'cnn'` pins modelType on the then-branch ----
-
-/** An id part from a literal or condition text: letters, digits, `-` and `_` only. */
-export function idPart(text: string): string {
-  const cleaned = text
-    .replace(/['"`]/g, '')
-    .replace(/[^A-Za-z0-9_-]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return cleaned.slice(0, 40) || 'path';
 }
 
 // ---- after every run: what the root's scope (or `this`) holds is the join of the paths ----

@@ -6,7 +6,7 @@
  */
 import { unknownTexts } from './convert';
 import type { ModelGraph, Value, VariantInfo } from '../ir';
-import { idPart, type Decision } from './paths';
+import { idPart, shownDecisions, type Decision } from '../paths';
 
 export interface Build {
   graph: ModelGraph;
@@ -217,13 +217,7 @@ function valuePart(text: string): string {
 function describe(own: Decision[], index: number, count: number): VariantInfo {
   if (own.length === 0)
     return { id: String(index + 1), label: `build ${index + 1} of ${count}`, path: [] };
-  // `else` of an else-if chain followed by a later branch of the same chain reads as that branch.
-  // So does `modelType !== 'multihot'` followed by `modelType = 'cnn'`.
-  const shown = own.filter((d, i) => {
-    const later = own.slice(i + 1);
-    if (d.branch === 'else' && later.some((l) => l.chain === d.chain)) return false;
-    return !(d.negative && later.some((l) => l.subject === d.subject && !l.negative));
-  });
+  const shown = shownDecisions(own);
   return {
     id: shown.map((d) => d.id).join('+'),
     label: shown.map((d) => d.label).join(', '),

@@ -12,7 +12,8 @@ import type {
 } from '../ir';
 import { spanBetween } from './parse';
 import type { PyInterp } from './interpreter';
-import { shownDecisions, type Decision, type PathRun } from './paths';
+import { shownDecisions, type Decision } from '../paths';
+import type { PathRun } from './paths';
 import type { LayerRec, ModelRec, PV, TensorNode } from './values';
 
 export function finalizeModels(ip: PyInterp): ModelGraph[] {

@@ -9,38 +9,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
 import { kids } from './parse';
-
-/**
- * The decisions of a path that tell it apart in a label: an `else` followed by a later arm of its
- * chain reads as that arm (`kind = rnn`, not `kind != cnn, kind = rnn`).
- */
-export function shownDecisions(own: Decision[]): Decision[] {
-  return own.filter((d, i) => {
-    const later = own.slice(i + 1);
-    if (d.branch === 'else' && later.some((l) => l.chain === d.chain)) return false;
-    return !(d.negative && later.some((l) => l.subject === d.subject && !l.negative));
-  });
-}
-
-/** More paths than this through one root are not explored. */
-export const MAX_PATHS = 16;
-
-export interface Decision {
-  /** The condition's text: the same flag tested twice takes the same option within a run. */
-  key: string;
-  options: number;
-  option: number;
-  condition: string;
-  branch: 'then' | 'else';
-  /** How the branch reads in a variant label (`use_bn`, `not use_bn`, `kind = 'cnn'`) and its id part. */
-  label: string;
-  id: string;
-  /** Arms of one `if`/`elif` chain share it: an `else` followed by a later arm reads as that arm. */
-  chain: number;
-  /** For `x == 'lit'`: x, and whether this branch is the one where it does not hold. */
-  subject?: string;
-  negative?: boolean;
-}
+import { type Decision, idPart, MAX_PATHS, nextPath, type Reading } from '../paths';
 
 export interface PathRun {
   forced: number[];
@@ -57,8 +26,6 @@ export function decide(run: PathRun, cond: string, chain: number): number {
   run.byKey.set(cond, option);
   return option;
 }
-
-type Reading = Pick<Decision, 'branch' | 'label' | 'id' | 'subject' | 'negative'>;
 
 function reading(cond: string, option: number): Reading {
   const branch = option === 0 ? 'then' : 'else';
@@ -85,19 +52,6 @@ function reading(cond: string, option: number): Reading {
     label: `not ${simple ? plain : `(${plain})`}`,
     id: simple ? `no-${idPart(plain)}` : branch,
   };
-}
-
-function idPart(text: string): string {
-  const cleaned = text.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '');
-  return cleaned.slice(0, 40) || 'path';
-}
-
-/** The next path in depth-first order: the last decision with an option left takes it. */
-function nextPath(log: Decision[]): number[] | null {
-  for (let j = log.length - 1; j >= 0; j--) {
-    if (log[j].option + 1 < log[j].options) return [...log.slice(0, j).map((d) => d.option), 1];
-  }
-  return null;
 }
 
 /** Runs `root` once per path through its decisions; each model records the run it was built in. */

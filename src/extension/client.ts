@@ -10,18 +10,9 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SHARED_DIAGNOSTIC_FIELDS } from '../server/protocol';
+import { LANGUAGES, SHARED_DIAGNOSTIC_FIELDS } from '../server/protocol';
 import { fillSharedFields } from './diagnostic-fields';
 import type { Logger } from './logger';
-
-/** Python documents are accepted too: the server analyses Keras models in them. */
-export const LANGUAGES = [
-  'javascript',
-  'typescript',
-  'javascriptreact',
-  'typescriptreact',
-  'python',
-];
 
 export function createClient(
   extensionUri: vscode.Uri,

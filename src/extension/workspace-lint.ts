@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import type { Logger } from './logger';
 import type { ServerLints } from './server-lints';
 import { getSettings } from './settings';
+import { LINTED_FILES_GLOB } from '../server/protocol';
 
-const SOURCE_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py}';
 /** Files per request: progress moves, Cancel lands between batches, typing is never starved. */
 const BATCH = 20;
 
@@ -26,7 +26,10 @@ export class WorkspaceLint implements vscode.Disposable {
   ) {}
 
   async run(): Promise<void> {
-    const files = await vscode.workspace.findFiles(SOURCE_GLOB, getSettings().lintWorkspaceExclude);
+    const files = await vscode.workspace.findFiles(
+      LINTED_FILES_GLOB,
+      getSettings().lintWorkspaceExclude,
+    );
     const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
     let withFindings = 0;
     let total = 0;

@@ -4,6 +4,15 @@
  * map keyed by document goes through `documentKey`.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { LANGUAGES } from './protocol';
+
+/** The extension an untitled buffer is linted as, by its language id (else `.js`). */
+const UNTITLED_EXTENSIONS: Record<string, string> = {
+  python: '.py',
+  html: '.html',
+  vue: '.vue',
+  svelte: '.svelte',
+};
 
 /** The file path the engine lints (config files are found from it), or null for untitled buffers. */
 export function uriToPath(uri: string): string | null {
@@ -32,21 +41,13 @@ export function lintPath(uri: string, languageId?: string): string {
   const path = uriToPath(uri);
   if (path !== null) return path;
   const tail = uri.slice(uri.lastIndexOf('/') + 1) || 'untitled.js';
-  if (languageId === 'python') return /\.py$/.test(tail) ? tail : `${tail}.py`;
-  return /\.[cm]?[jt]sx?$/.test(tail) || /\.py$/.test(tail) ? tail : `${tail}.js`;
+  if (/\.(?:[cm]?[jt]sx?|py|html?|vue|svelte)$/.test(tail)) return tail;
+  return `${tail}${UNTITLED_EXTENSIONS[languageId ?? ''] ?? '.js'}`;
 }
-
-export const LANGUAGES = [
-  'javascript',
-  'typescript',
-  'javascriptreact',
-  'typescriptreact',
-  'python',
-];
 
 /** Documents the server analyses: by language id, or by extension when the client sends another id. */
 export function isCandidate(languageId: string, uri: string): boolean {
-  return LANGUAGES.includes(languageId) || /\.(?:[cm]?[jt]sx?|py)$/.test(uri);
+  return LANGUAGES.includes(languageId) || /\.(?:[cm]?[jt]sx?|py|html?|vue|svelte)$/.test(uri);
 }
 
 export const CONFIG_FILE = '.gradientlensrc.json';

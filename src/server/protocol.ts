@@ -8,6 +8,24 @@ import type { TextEdit } from '../rules/types';
 import type { LintMessage } from '../rules/types';
 import type { Verdict } from '../probe/types';
 
+/**
+ * The language ids the server analyses, and the client sends: JS and TS, Python (Keras), and the
+ * pages and components whose scripts may use tfjs as a browser global.
+ */
+export const LANGUAGES = [
+  'javascript',
+  'typescript',
+  'javascriptreact',
+  'typescriptreact',
+  'python',
+  'html',
+  'vue',
+  'svelte',
+];
+
+/** What the workspace lint command lints: the sources and the pages (the CLI's own list). */
+export const LINTED_FILES_GLOB = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx,py,html,htm,vue,svelte}';
+
 /** The source of every Gradient Lens diagnostic. */
 export const DIAGNOSTIC_SOURCE = 'Gradient Lens';
 

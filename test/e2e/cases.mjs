@@ -64,6 +64,20 @@ export const trustedCases = [
     },
   },
   {
+    name: 'lints the script of an HTML page that loads tfjs with a script tag, at the page lines',
+    async run({ wb, workspace }) {
+      const expected = cliLint(join(workspace, 'page.html'));
+      assert.equal(expected.length, 1, 'fixture sanity');
+      const [m] = expected;
+      await wb.openFile('page.html');
+      await waitUntil(`the page's ${m.ruleId} problem at ${m.line}:${m.column}`, async () =>
+        (await wb.problems()).some((r) =>
+          r.text.includes(`Gradient Lens${m.ruleId}[Ln ${m.line}, Col ${m.column}]`),
+        ),
+      );
+    },
+  },
+  {
     name: 'stays silent on a file that does not import tfjs',
     async run({ wb }) {
       await wb.openFile('no-tfjs.js');

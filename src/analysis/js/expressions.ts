@@ -4,7 +4,16 @@ import { evaluateCall, memberOf } from './calls';
 import type { Interp } from './interpreter';
 import { unwrap } from './call-values';
 import { spanOf } from './spans';
-import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
+import {
+  type AV,
+  type PropAV,
+  Scope,
+  UNDEFINED,
+  listDepths,
+  prim,
+  truthy,
+  unknown,
+} from './values';
 import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
@@ -120,6 +129,8 @@ function arrayLiteral(interp: Interp, node: TSESTree.ArrayExpression, scope: Sco
       else items.push(unknown(interp.text(element), 'spread'));
     } else items.push(evaluate(interp, element, scope));
   }
+  interp.arrayEpochs.set(items, interp.epoch);
+  listDepths.set(items, interp.conditions.length);
   return { t: 'array', items };
 }
 
@@ -229,6 +240,14 @@ function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right
   if (op === 'instanceof') {
     const known = instanceOfTfModel(left, right);
     if (known !== null) return prim(known);
+  }
+  // `i < sizes.length` over a list that grew on some paths only: true for the items every path has.
+  if (right.t === 'unknown' && right.atLeast !== undefined && left.t === 'prim') {
+    if (
+      typeof left.v === 'number' &&
+      (op === '<' ? left.v < right.atLeast : op === '<=' ? left.v <= right.atLeast : false)
+    )
+      return prim(true);
   }
   if (left.t !== 'prim' || right.t !== 'prim') {
     if (op === '===' || op === '!==' || op === '==' || op === '!=') {

@@ -1,0 +1,55 @@
+/** Shapes met on held-out public tfjs projects (calibration/real-projects/labels.json, CHANGELOG). */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyze } from '../../src/analysis/index';
+import { flattenStringChains } from '../../src/analysis/js/parse';
+
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
+
+test('a module-level list that every path of a root pushes to is not carried from path to path', () => {
+  const result = analyze(fixture('module-list-builder.js'), 'trainer.js');
+  assert.deepEqual(result.problems, []);
+  // The decisions in readRate make three paths; each pushes two sizes, so each builds two lstm
+  // layers (before: 2, 4 and 6 as the pushes of earlier paths stayed in the list).
+  const builds = result.models.map((m) => m.layers.map((l) => l.factory).join(' '));
+  assert.ok(builds.length >= 1);
+  for (const build of builds) assert.equal(build, 'lstm lstm dense');
+});
+
+test('a file with a long text pasted in as string pieces joined by + still parses', () => {
+  const lines = Array.from({ length: 6000 }, (_, i) => `  "line ${i} of the corpus\\n" +`);
+  const source = `const tf = require('@tensorflow/tfjs');
+const corpus =
+${lines.join('\n')}
+  "end";
+function createModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 32, inputShape: [40, 60] }));
+  model.add(tf.layers.dense({ units: 60, activation: 'softmax' }));
+  return model;
+}
+module.exports = { createModel, corpus };
+`;
+  const result = analyze(source, 'text-model.js');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.deepEqual(
+    result.models[0].layers.map((l) => l.factory),
+    ['lstm', 'dense'],
+  );
+  // Lines stay where they were: the model is on the line after the text.
+  assert.equal(result.models[0].anchor.line, lines.length + 5);
+});
+
+test('flattening keeps length and line breaks, and leaves short chains alone', () => {
+  const long = Array.from({ length: 80 }, (_, i) => `'w${i}' +\n`).join('') + "'end'";
+  const flat = flattenStringChains(`x = ${long};`);
+  assert.equal(flat.length, `x = ${long};`.length);
+  assert.equal(flat.split('\n').length, long.split('\n').length);
+  assert.match(flat, /^x = `[\s]*`;$/);
+  const short = "y = 'a' + 'b' + 'c';";
+  assert.equal(flattenStringChains(short), short);
+});

@@ -53,3 +53,17 @@ test('flattening keeps length and line breaks, and leaves short chains alone', (
   const short = "y = 'a' + 'b' + 'c';";
   assert.equal(flattenStringChains(short), short);
 });
+
+test('a list grown inside a loop of unknown length: the items every path has, then the rest once as conditional', () => {
+  const result = analyze(fixture('config-sizes-builder.js'), 'worker.js');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(
+    result.models.map((m) => [
+      m.name,
+      m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    ]),
+  );
+  // for (i < sizes.length), forEach and for-of read the same list: one sure item, more on some paths.
+  assert.equal(byName.get('buildCounted'), 'lstm lstm? dense');
+  assert.equal(byName.get('buildIterated'), 'dense dense? dropout dropout? dense');
+});

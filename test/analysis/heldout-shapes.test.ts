@@ -67,3 +67,15 @@ test('a list grown inside a loop of unknown length: the items every path has, th
   assert.equal(byName.get('buildCounted'), 'lstm lstm? dense');
   assert.equal(byName.get('buildIterated'), 'dense dense? dropout dropout? dense');
 });
+
+test('a builder that compares channels read from symbolic tensor shapes adds the residual where they match', () => {
+  const result = analyze(fixture('channel-residual-builder.js'), 'net.js');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  const b = 'conv2d conv2d batchNormalization conv2d';
+  // 16 -> 16 at stride 1 adds; 16 -> 24 at stride 2 does not; 24 -> 24 adds; 24 -> 32 does not.
+  assert.equal(
+    result.models[0].layers.map((l) => l.factory).join(' '),
+    `conv2d batchNormalization ${b} add ${b} ${b} add ${b} globalAveragePooling2d`,
+  );
+});

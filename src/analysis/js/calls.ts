@@ -9,6 +9,7 @@ import { tfjsModuleSpecifier } from './bindings';
 import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
+import { shapeValue } from './tensor-shapes';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -35,6 +36,9 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
     case 'layer':
     case 'optimizer':
       return { t: 'builtin', name: `${object.t}.${key}`, self: object };
+    case 'tensor':
+      if (key === 'shape') return shapeValue(object.node, interp.text(node));
+      return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
     case 'unknown':
       return unknown(
         node.type === 'MemberExpression' ? interp.text(node) : `${object.text}.${key}`,

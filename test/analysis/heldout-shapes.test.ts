@@ -79,3 +79,15 @@ test('a builder that compares channels read from symbolic tensor shapes adds the
     `conv2d batchNormalization ${b} add ${b} ${b} add ${b} globalAveragePooling2d`,
   );
 });
+
+test('a model made from a sequential model’s input and one of its layers’ output has the layers up to there', () => {
+  const result = analyze(fixture('sequential-feature-model.js'), 'views.js');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(
+    result.models.map((m) => [m.name, m.layers.map((l) => l.factory).join(' ')]),
+  );
+  assert.equal(byName.get('classifier'), 'conv2d maxPooling2d conv2d flatten dense');
+  assert.equal(byName.get('firstConv'), 'conv2d');
+  assert.equal(byName.get('features'), 'conv2d maxPooling2d conv2d');
+  assert.equal(byName.get('pooled'), 'conv2d maxPooling2d');
+});

@@ -6,7 +6,7 @@ import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
-import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
+import { callTf, callModelMethod, callLayerMethod, modelMember, sequentialLayerEnd } from './tfjs';
 import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
 import { shapeValue } from './tensor-shapes';
@@ -34,6 +34,13 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
         node.type === 'MemberExpression' ? interp.text(node) : `loaded model.${key}`,
       );
     case 'layer':
+      return (
+        sequentialLayerEnd(interp, object.layer, key) ?? {
+          t: 'builtin',
+          name: `layer.${key}`,
+          self: object,
+        }
+      );
     case 'optimizer':
       return { t: 'builtin', name: `${object.t}.${key}`, self: object };
     case 'tensor':

@@ -66,6 +66,8 @@ test('a list grown inside a loop of unknown length: the items every path has, th
   // for (i < sizes.length), forEach and for-of read the same list: one sure item, more on some paths.
   assert.equal(byName.get('buildCounted'), 'lstm lstm? dense');
   assert.equal(byName.get('buildIterated'), 'dense dense? dropout dropout? dense');
+  // `[...Array(n)]` with n a parameter, and a copy of the grown list, keep their open length.
+  assert.equal(byName.get('repeatedBlocks'), 'dense dense? dropout dropout? dense');
 });
 
 test('a builder that compares channels read from symbolic tensor shapes adds the residual where they match', () => {

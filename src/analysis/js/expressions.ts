@@ -10,6 +10,7 @@ import {
   Scope,
   UNDEFINED,
   listDepths,
+  openTails,
   prim,
   truthy,
   unknown,
@@ -121,14 +122,23 @@ function template(interp: Interp, node: TSESTree.TemplateLiteral, scope: Scope):
 
 function arrayLiteral(interp: Interp, node: TSESTree.ArrayExpression, scope: Scope): AV {
   const items: AV[] = [];
+  let open: number | undefined;
   for (const element of node.elements) {
     if (!element) items.push(UNDEFINED);
     else if (element.type === 'SpreadElement') {
       const spread = evaluate(interp, element.argument, scope);
-      if (spread.t === 'array') items.push(...spread.items);
-      else items.push(unknown(interp.text(element), 'spread'));
+      if (spread.t === 'array') {
+        const tail = openTails.get(spread.items);
+        if (open === undefined && tail !== undefined) open = items.length + tail;
+        items.push(...spread.items);
+      } else {
+        // `[...Array(n)]` with n open: how many items it spreads is open too (see openTails).
+        if (open === undefined) open = items.length;
+        items.push(unknown(interp.text(element), 'spread'));
+      }
     } else items.push(evaluate(interp, element, scope));
   }
+  if (open !== undefined) openTails.set(items, open);
   interp.arrayEpochs.set(items, interp.epoch);
   listDepths.set(items, interp.conditions.length);
   return { t: 'array', items };

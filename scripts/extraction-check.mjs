@@ -66,7 +66,13 @@ function listSources(root) {
     for (const name of readdirSync(d)) {
       if (name === 'node_modules' || name === '.git') continue;
       const p = join(d, name);
-      const st = statSync(p);
+      // A symlink whose target the checkout lacks (`tf.js -> ../node_modules/...`) is no source.
+      let st;
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
       if (st.isDirectory()) walk(p);
       else if (SOURCE.test(name) && !skipped.test(relative(root, p)) && st.size < 2_000_000)
         out.push(p);

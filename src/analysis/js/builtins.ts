@@ -1,7 +1,7 @@
 /** The few JavaScript built-ins model code uses to compute sizes and build layer lists. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
-import { type AV, UNDEFINED, prim, truthy, unknown } from './values';
+import { type AV, UNDEFINED, listDepths, openTails, prim, truthy, unknown } from './values';
 
 const GLOBAL_OBJECTS = new Set([
   'Math',
@@ -57,7 +57,12 @@ export function builtinMember(object: AV, key: string): AV | undefined {
     return { t: 'builtin', name: `${object.name}.${key}` };
   }
   if (object.t === 'array') {
-    if (key === 'length') return prim(object.items.length);
+    if (key === 'length') {
+      const open = openTails.get(object.items);
+      return open === undefined
+        ? prim(object.items.length)
+        : { t: 'unknown', text: 'length', reason: 'grew on some paths only', atLeast: open };
+    }
     const index = Number(key);
     if (Number.isInteger(index)) return object.items[index] ?? UNDEFINED;
     return { t: 'builtin', name: `array.${key}`, self: object };
@@ -168,6 +173,8 @@ function objectAssign(args: AV[]): AV | null {
   return target;
 }
 
+const MUTATORS = new Set(['push', 'unshift', 'pop', 'shift', 'splice']);
+
 function arrayMethod(
   interp: Interp,
   array: Extract<AV, { t: 'array' }>,
@@ -181,10 +188,16 @@ function arrayMethod(
     fn?.t === 'fn'
       ? interp.callFunction(fn, [...extra, item, prim(i), array], UNDEFINED)
       : unknown(interp.text(node));
+  if (MUTATORS.has(method)) interp.noteArrayChange(items);
+  const open = openTails.get(items);
   switch (method) {
-    case 'push':
+    case 'push': {
+      const born = listDepths.get(items);
+      if (open === undefined && born !== undefined && interp.conditions.length > born)
+        openTails.set(items, items.length);
       items.push(...args);
       return prim(items.length);
+    }
     case 'unshift':
       items.unshift(...args);
       return prim(items.length);
@@ -192,15 +205,27 @@ function arrayMethod(
       return items.pop() ?? UNDEFINED;
     case 'shift':
       return items.shift() ?? UNDEFINED;
-    case 'map':
-      return fn?.t === 'fn' ? { t: 'array', items: items.map((item, i) => call(item, i)) } : null;
+    case 'map': {
+      if (fn?.t !== 'fn') return null;
+      if (open === undefined) return { t: 'array', items: items.map((item, i) => call(item, i)) };
+      const mapped = items.slice(0, open).map((item, i) => call(item, i));
+      if (open < items.length)
+        mapped.push(interp.branch(interp.text(node), 'loop body', () => call(items[open], open)));
+      openTails.set(mapped, open);
+      return { t: 'array', items: mapped };
+    }
     case 'flatMap':
       return fn?.t === 'fn'
         ? { t: 'array', items: items.flatMap((item, i) => flatten(call(item, i))) }
         : null;
     case 'forEach':
       if (fn?.t !== 'fn') return null;
-      items.forEach((item, i) => call(item, i));
+      if (open === undefined) items.forEach((item, i) => call(item, i));
+      else {
+        items.slice(0, open).forEach((item, i) => call(item, i));
+        if (open < items.length)
+          interp.branch(`${interp.text(node)}`, 'loop body', () => call(items[open], open));
+      }
       return UNDEFINED;
     case 'filter': {
       if (fn?.t !== 'fn') return null;

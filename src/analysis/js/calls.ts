@@ -6,9 +6,10 @@ import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
-import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
+import { callTf, callModelMethod, callLayerMethod, modelMember, sequentialLayerEnd } from './tfjs';
 import { callOptimizerMethod } from './custom-loops';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
+import { shapeValue } from './tensor-shapes';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
 
@@ -33,8 +34,18 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
         node.type === 'MemberExpression' ? interp.text(node) : `loaded model.${key}`,
       );
     case 'layer':
+      return (
+        sequentialLayerEnd(interp, object.layer, key) ?? {
+          t: 'builtin',
+          name: `layer.${key}`,
+          self: object,
+        }
+      );
     case 'optimizer':
       return { t: 'builtin', name: `${object.t}.${key}`, self: object };
+    case 'tensor':
+      if (key === 'shape') return shapeValue(object.node, interp.text(node));
+      return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
     case 'unknown':
       return unknown(
         node.type === 'MemberExpression' ? interp.text(node) : `${object.text}.${key}`,

@@ -4,7 +4,17 @@ import { evaluateCall, memberOf } from './calls';
 import type { Interp } from './interpreter';
 import { unwrap } from './call-values';
 import { spanOf } from './spans';
-import { type AV, type PropAV, Scope, UNDEFINED, prim, truthy, unknown } from './values';
+import {
+  type AV,
+  type PropAV,
+  Scope,
+  UNDEFINED,
+  listDepths,
+  openTails,
+  prim,
+  truthy,
+  unknown,
+} from './values';
 import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
@@ -112,14 +122,25 @@ function template(interp: Interp, node: TSESTree.TemplateLiteral, scope: Scope):
 
 function arrayLiteral(interp: Interp, node: TSESTree.ArrayExpression, scope: Scope): AV {
   const items: AV[] = [];
+  let open: number | undefined;
   for (const element of node.elements) {
     if (!element) items.push(UNDEFINED);
     else if (element.type === 'SpreadElement') {
       const spread = evaluate(interp, element.argument, scope);
-      if (spread.t === 'array') items.push(...spread.items);
-      else items.push(unknown(interp.text(element), 'spread'));
+      if (spread.t === 'array') {
+        const tail = openTails.get(spread.items);
+        if (open === undefined && tail !== undefined) open = items.length + tail;
+        items.push(...spread.items);
+      } else {
+        // `[...Array(n)]` with n open: how many items it spreads is open too (see openTails).
+        if (open === undefined) open = items.length;
+        items.push(unknown(interp.text(element), 'spread'));
+      }
     } else items.push(evaluate(interp, element, scope));
   }
+  if (open !== undefined) openTails.set(items, open);
+  interp.arrayEpochs.set(items, interp.epoch);
+  listDepths.set(items, interp.conditions.length);
   return { t: 'array', items };
 }
 
@@ -229,6 +250,14 @@ function binary(interp: Interp, node: TSESTree.BinaryExpression, left: AV, right
   if (op === 'instanceof') {
     const known = instanceOfTfModel(left, right);
     if (known !== null) return prim(known);
+  }
+  // `i < sizes.length` over a list that grew on some paths only: true for the items every path has.
+  if (right.t === 'unknown' && right.atLeast !== undefined && left.t === 'prim') {
+    if (
+      typeof left.v === 'number' &&
+      (op === '<' ? left.v < right.atLeast : op === '<=' ? left.v <= right.atLeast : false)
+    )
+      return prim(true);
   }
   if (left.t !== 'prim' || right.t !== 'prim') {
     if (op === '===' || op === '!==' || op === '==' || op === '!=') {

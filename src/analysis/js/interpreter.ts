@@ -23,6 +23,7 @@ import {
   type OptimizerRec,
   Scope,
   UNDEFINED,
+  openTails,
   unknown,
 } from './values';
 
@@ -85,6 +86,24 @@ export class Interp {
 
   /** The path the current root's run follows (see paths.ts); null outside a root. */
   path: PathRun | null = null;
+  /**
+   * Arrays made before the root being explored, as they were when the root first changed them: each
+   * path of the root starts from them again (a module-level list one path pushes to is not what the
+   * next path sees). See paths.ts explore.
+   */
+  rootArrays: { epoch: number; saved: Map<AV[], { items: AV[]; open?: number }> } | null = null;
+  /** How many roots explore has started; arrays remember the one they were made in (arrayEpochs). */
+  epoch = 0;
+  readonly arrayEpochs = new WeakMap<AV[], number>();
+
+  /** An array is about to change in place: one made before the current root is saved first. */
+  noteArrayChange(items: AV[]): void {
+    const root = this.rootArrays;
+    if (!root || root.saved.has(items)) return;
+    const born = this.arrayEpochs.get(items);
+    if (born !== undefined && born < root.epoch)
+      root.saved.set(items, { items: items.slice(), open: openTails.get(items) });
+  }
   /** Set once anything called into tfjs (through an import, a global `tf`, or a `tf` parameter). */
   tfCalled = false;
   /** Open `try` blocks: a throw inside one does not end the path. */

@@ -93,7 +93,37 @@ function parseCode(code: string, filePath: string): ParseOutcome {
       firstError ??= error;
     }
   }
+  // A text pasted in as thousands of `"line\n" +` pieces nests too deep for the parser's stack.
+  if (firstError instanceof RangeError) {
+    const flat = flattenStringChains(code);
+    if (flat !== code) {
+      for (const jsx of attempts) {
+        try {
+          return { ok: true, ast: parse(flat, { ...PARSE_OPTIONS, jsx }) };
+        } catch {
+          // the first error is the one reported
+        }
+      }
+    }
+  }
   return { ok: false, problem: toProblem(firstError) };
+}
+
+const STRING = String.raw`(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')`;
+const STRING_CHAIN = new RegExp(String.raw`${STRING}(?:\s*\+\s*${STRING})+`, 'g');
+/** Chains shorter than this parse fine; only the long ones are rewritten. */
+const LONG_CHAIN = 64;
+
+/**
+ * Each long chain of string literals joined by `+` becomes one template literal of the same length
+ * (its text blanked, its line breaks kept), so every offset and line of the file stays where it was.
+ * What the text said is lost: it is data (a corpus, a word list), not model code.
+ */
+export function flattenStringChains(code: string): string {
+  return code.replace(STRING_CHAIN, (chain) => {
+    if ((chain.match(/\+/g)?.length ?? 0) < LONG_CHAIN) return chain;
+    return `\`${chain.slice(1, -1).replace(/[^\n\r]/g, ' ')}\``;
+  });
 }
 
 const MAX_BROKEN_PIECES = 8;

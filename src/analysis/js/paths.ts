@@ -13,7 +13,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
 import type { AV, ModelRec, Scope } from './values';
-import { unknown } from './values';
+import { openTails, unknown } from './values';
 import { type Decision, MAX_PATHS, nextPath, type Reading } from '../paths';
 
 export interface PathRun {
@@ -75,8 +75,20 @@ export function explore(
   const scopes: Map<string, AV>[] = [];
   const selves: Map<string, AV>[] = [];
   let forced: number[] = [];
+  const outerArrays = interp.rootArrays;
+  const arrays = {
+    epoch: ++interp.epoch,
+    saved: new Map<AV[], { items: AV[]; open?: number }>(),
+  };
+  interp.rootArrays = arrays;
   try {
     for (;;) {
+      // Each path starts from the arrays as they were before the root (the last path's stay).
+      for (const [items, before] of arrays.saved) {
+        items.splice(0, items.length, ...before.items);
+        if (before.open === undefined) openTails.delete(items);
+        else openTails.set(items, before.open);
+      }
       const run = newRun(forced);
       interp.path = run;
       try {
@@ -97,6 +109,7 @@ export function explore(
       forced = next;
     }
   } finally {
+    interp.rootArrays = outerArrays;
     dropDeadPaths(interp.models, runs);
     if (scope) joinSnapshots(scope, scopes);
     if (self.t === 'object' && selves.length > 1) {

@@ -11,7 +11,7 @@ import { DEFAULT_EXPORT } from './linker';
 
 const DATA_LOOP_STEPS = 20_000;
 const QUIET_ITERATIONS = 8;
-import { type AV, type PropAV, Scope, UNDEFINED, truthy, unknown } from './values';
+import { type AV, type PropAV, Scope, UNDEFINED, openTails, truthy, unknown } from './values';
 
 export function execBlock(
   interp: Interp,
@@ -295,11 +295,18 @@ function execForOf(
       () => exec(interp, node.body, bindItem(element)),
     );
   }
+  // Items added on some paths only: the body runs for them once, as a loop body of unknown length.
+  const open = node.type === 'ForOfStatement' ? openTails.get(list) : undefined;
   return loop(
     interp,
     node,
     scope,
-    (i) => i < list.length,
+    (i) =>
+      open !== undefined && i >= open
+        ? i === open && i < list.length
+          ? null
+          : false
+        : i < list.length,
     (i) => exec(interp, node.body, bindItem(list[i])),
   );
 }

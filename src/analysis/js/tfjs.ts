@@ -17,6 +17,7 @@ import {
   type OptimizerRec,
   type TensorNode,
   UNDEFINED,
+  prim,
   unknown,
 } from './values';
 
@@ -225,6 +226,80 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
   return { t: 'optimizer', opt };
 }
 
+const layerOwners = new WeakMap<LayerRec, ModelRec>();
+const ends = new WeakMap<ModelRec, { input: TensorNode; outputs: TensorNode[] }>();
+
+function layerOf(layer: LayerRec): AV {
+  return { t: 'layer', layer };
+}
+
+function layerNamed(model: ModelRec, args: AV[]): LayerRec | undefined {
+  const [name, index] = args;
+  if (index?.t === 'prim' && typeof index.v === 'number') return model.layers[index.v];
+  if (name?.t !== 'prim' || typeof name.v !== 'string') return undefined;
+  const found = model.layers.filter((layer) => {
+    const given = layer.config.props.name?.value;
+    return given?.kind === 'string' && given.value === name.v;
+  });
+  return found.length === 1 ? found[0] : undefined;
+}
+
+/** The first layer's `inputShape` (or `batchInputShape` without its batch size) as a value. */
+function firstInputShape(model: ModelRec): AV {
+  const props = model.layers[0]?.config.props;
+  const given = props?.inputShape?.value;
+  const batch = props?.batchInputShape?.value;
+  const dims =
+    given?.kind === 'array' ? given.items : batch?.kind === 'array' ? batch.items.slice(1) : null;
+  if (dims?.every((d) => d.kind === 'number' || d.kind === 'null'))
+    return { t: 'array', items: dims.map((d) => prim(d.kind === 'number' ? d.value : null)) };
+  return unknown('input shape of a sequential model', 'sequential input');
+}
+
+/** The tensors a sequential model's layers produce, in order (extended as layers are added). */
+function sequentialEnds(
+  interp: Interp,
+  model: ModelRec,
+): { input: TensorNode; outputs: TensorNode[] } {
+  let known = ends.get(model);
+  if (!known) {
+    const input: TensorNode = {
+      id: interp.id(),
+      kind: 'input',
+      shape: firstInputShape(model),
+      span: model.anchor,
+    };
+    known = { input, outputs: [] };
+    ends.set(model, known);
+  }
+  for (let i = known.outputs.length; i < model.layers.length; i++) {
+    const layer = model.layers[i];
+    layerOwners.set(layer, model);
+    const previous = i === 0 ? known.input : known.outputs[i - 1];
+    known.outputs.push({
+      id: interp.id(),
+      kind: 'apply',
+      layer,
+      inputs: [previous],
+      span: model.anchor,
+    });
+  }
+  return known;
+}
+
+/** `layer.output` / `layer.input` of a layer of a sequential model (see sequentialEnds). */
+export function sequentialLayerEnd(interp: Interp, layer: LayerRec, key: string): AV | undefined {
+  if (key !== 'output' && key !== 'input') return undefined;
+  const model = layerOwners.get(layer);
+  if (!model) return undefined;
+  const known = sequentialEnds(interp, model);
+  const at = model.layers.indexOf(layer);
+  if (at < 0) return undefined;
+  const node =
+    key === 'output' ? known.outputs[at] : at === 0 ? known.input : known.outputs[at - 1];
+  return { t: 'tensor', node };
+}
+
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
   const model = self.model;
   const field = model.fields?.get(key);
@@ -234,6 +309,19 @@ export function modelMember(interp: Interp, self: ModelAV, key: string): AV | un
     const value = key.startsWith('input') ? model.inputs : model.outputs;
     if (key.endsWith('s')) return value.t === 'array' ? value : { t: 'array', items: [value] };
     return value.t === 'array' ? (value.items[0] ?? UNDEFINED) : value;
+  }
+  // `model.layers[2].output`, `model.inputs` of a sequential model: tensors along its layers, so a
+  // model made from them (`tf.model({ inputs: model.inputs, outputs: ... })`) has those layers.
+  if (model.kind === 'sequential' && model.layers.length > 0) {
+    if (key === 'layers') return { t: 'array', items: model.layers.map((layer) => layerOf(layer)) };
+    if (['inputs', 'outputs', 'input', 'output'].includes(key)) {
+      const ends = sequentialEnds(interp, model);
+      const end: AV = {
+        t: 'tensor',
+        node: key.startsWith('input') ? ends.input : ends.outputs[ends.outputs.length - 1],
+      };
+      return key.endsWith('s') ? { t: 'array', items: [end] } : end;
+    }
   }
   if (key !== 'optimizer') return undefined;
   if (!model.optimizer) {
@@ -285,6 +373,12 @@ export function callModelMethod(
       return unknown(interp.text(node), 'training result');
     case 'apply':
       return applyModel(interp, model, args[0], node);
+    case 'getLayer': {
+      // `model.getLayer('hidden')`, `model.getLayer(null, 2)` of a sequential model: its layer, whose
+      // `.output` is a tensor along the model (see sequentialEnds).
+      const layer = model.kind === 'sequential' ? layerNamed(model, args) : undefined;
+      return layer ? layerOf(layer) : unknown(interp.text(node), 'model method');
+    }
     default:
       return unknown(interp.text(node), 'model method');
   }

@@ -45,7 +45,16 @@ export type AV =
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
   /** `feeds`: the tensors it was computed from (`new Attention().apply([x, mask])`). */
-  | { t: 'unknown'; text: string; reason?: string; feeds?: TensorNode[] };
+  | { t: 'unknown'; text: string; reason?: string; feeds?: TensorNode[]; atLeast?: number };
+
+/**
+ * Lists that grew on some paths only: the index from which their items were added inside an
+ * undecidable branch or a loop of unknown length (`for (...) sizes.push(h)`). Their length is open
+ * (at least that index), and a loop over them repeats what it does for those items conditionally.
+ */
+export const openTails = new WeakMap<AV[], number>();
+/** How many undecidable conditions were open when a list literal was made (see openTails). */
+export const listDepths = new WeakMap<AV[], number>();
 
 export interface LayerRec {
   id: number;

@@ -1,0 +1,95 @@
+/** Shapes met on held-out public tfjs projects (calibration/real-projects/labels.json, CHANGELOG). */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyze } from '../../src/analysis/index';
+import { flattenStringChains } from '../../src/analysis/js/parse';
+
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
+
+test('a module-level list that every path of a root pushes to is not carried from path to path', () => {
+  const result = analyze(fixture('module-list-builder.js'), 'trainer.js');
+  assert.deepEqual(result.problems, []);
+  // The decisions in readRate make three paths; each pushes two sizes, so each builds two lstm
+  // layers (before: 2, 4 and 6 as the pushes of earlier paths stayed in the list).
+  const builds = result.models.map((m) => m.layers.map((l) => l.factory).join(' '));
+  assert.ok(builds.length >= 1);
+  for (const build of builds) assert.equal(build, 'lstm lstm dense');
+});
+
+test('a file with a long text pasted in as string pieces joined by + still parses', () => {
+  const lines = Array.from({ length: 6000 }, (_, i) => `  "line ${i} of the corpus\\n" +`);
+  const source = `const tf = require('@tensorflow/tfjs');
+const corpus =
+${lines.join('\n')}
+  "end";
+function createModel() {
+  const model = tf.sequential();
+  model.add(tf.layers.lstm({ units: 32, inputShape: [40, 60] }));
+  model.add(tf.layers.dense({ units: 60, activation: 'softmax' }));
+  return model;
+}
+module.exports = { createModel, corpus };
+`;
+  const result = analyze(source, 'text-model.js');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.deepEqual(
+    result.models[0].layers.map((l) => l.factory),
+    ['lstm', 'dense'],
+  );
+  // Lines stay where they were: the model is on the line after the text.
+  assert.equal(result.models[0].anchor.line, lines.length + 5);
+});
+
+test('flattening keeps length and line breaks, and leaves short chains alone', () => {
+  const long = Array.from({ length: 80 }, (_, i) => `'w${i}' +\n`).join('') + "'end'";
+  const flat = flattenStringChains(`x = ${long};`);
+  assert.equal(flat.length, `x = ${long};`.length);
+  assert.equal(flat.split('\n').length, long.split('\n').length);
+  assert.match(flat, /^x = `[\s]*`;$/);
+  const short = "y = 'a' + 'b' + 'c';";
+  assert.equal(flattenStringChains(short), short);
+});
+
+test('a list grown inside a loop of unknown length: the items every path has, then the rest once as conditional', () => {
+  const result = analyze(fixture('config-sizes-builder.js'), 'worker.js');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(
+    result.models.map((m) => [
+      m.name,
+      m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    ]),
+  );
+  // for (i < sizes.length), forEach and for-of read the same list: one sure item, more on some paths.
+  assert.equal(byName.get('buildCounted'), 'lstm lstm? dense');
+  assert.equal(byName.get('buildIterated'), 'dense dense? dropout dropout? dense');
+  // `[...Array(n)]` with n a parameter, and a copy of the grown list, keep their open length.
+  assert.equal(byName.get('repeatedBlocks'), 'dense dense? dropout dropout? dense');
+});
+
+test('a builder that compares channels read from symbolic tensor shapes adds the residual where they match', () => {
+  const result = analyze(fixture('channel-residual-builder.js'), 'net.js');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  const b = 'conv2d conv2d batchNormalization conv2d';
+  // 16 -> 16 at stride 1 adds; 16 -> 24 at stride 2 does not; 24 -> 24 adds; 24 -> 32 does not.
+  assert.equal(
+    result.models[0].layers.map((l) => l.factory).join(' '),
+    `conv2d batchNormalization ${b} add ${b} ${b} add ${b} globalAveragePooling2d`,
+  );
+});
+
+test('a model made from a sequential model’s input and one of its layers’ output has the layers up to there', () => {
+  const result = analyze(fixture('sequential-feature-model.js'), 'views.js');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(
+    result.models.map((m) => [m.name, m.layers.map((l) => l.factory).join(' ')]),
+  );
+  assert.equal(byName.get('classifier'), 'conv2d maxPooling2d conv2d flatten dense');
+  assert.equal(byName.get('firstConv'), 'conv2d');
+  assert.equal(byName.get('features'), 'conv2d maxPooling2d conv2d');
+  assert.equal(byName.get('pooled'), 'conv2d maxPooling2d');
+});

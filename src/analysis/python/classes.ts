@@ -115,8 +115,7 @@ function runMethod(
 }
 
 function methodDefaults(ip: PyInterp, def: SyntaxNode, object: ObjectValue): Map<string, PV> {
-  const fn = ip.defineFunction(def, object.cls.scope, false);
-  return fn.t === 'func' ? fn.defaults : new Map();
+  return ip.defineFunction(def, object.cls.scope, false).defaults;
 }
 
 /** A method call or application of one of the file's objects. */

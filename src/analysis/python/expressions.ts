@@ -62,7 +62,8 @@ export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       return unknown(ip.text(node));
     }
     case 'LambdaExpression':
-      return unknown(ip.text(node));
+      // Called like a function (`self.shortcut = lambda x, _: x`); its body is its value.
+      return { ...ip.defineFunction(node, scope, false), name: '<lambda>' };
     default:
       return unknown(ip.text(node));
   }

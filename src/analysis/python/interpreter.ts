@@ -377,7 +377,7 @@ export class PyInterp {
   }
 
   /** A `def`: its defaults are evaluated now, as Python does; `bind` puts its name in scope. */
-  defineFunction(node: SyntaxNode, scope: Scope, bind = true): PV {
+  defineFunction(node: SyntaxNode, scope: Scope, bind = true): Extract<PV, { t: 'func' }> {
     const nameNode = kids(node).find((c) => c.name === 'VariableName');
     const params = kids(node).find((c) => c.name === 'ParamList');
     const defaults = new Map<string, PV>();
@@ -391,7 +391,7 @@ export class PyInterp {
       }
     }
     const name = nameNode ? this.text(nameNode) : '<function>';
-    const fn: PV = { t: 'func', node, scope, name, defaults, module: this.module };
+    const fn = { t: 'func' as const, node, scope, name, defaults, module: this.module };
     if (nameNode && bind) scope.set(name, fn);
     return fn;
   }
@@ -448,6 +448,16 @@ export class PyInterp {
   private runFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     const scope = new Scope(fn.scope);
     bindParams(this, fn, args, scope);
+    if (fn.node.name === 'LambdaExpression') {
+      const expression = fn.node.lastChild;
+      if (!expression || expression.name === ':') return unknown(callText);
+      this.depth++;
+      try {
+        return evalExpr(this, expression, scope);
+      } finally {
+        this.depth--;
+      }
+    }
     const body = kids(fn.node).find((c) => c.name === 'Body');
     if (!body) return unknown(callText);
     this.depth++;

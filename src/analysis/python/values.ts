@@ -111,6 +111,11 @@ export interface ModelRec {
   /** The function or class the model is built in, when it is. */
   builderSpan?: Span;
   layers: LayerRec[];
+  /**
+   * Objects of the file's classes a Sequential holds (`blocks.add(ResnetBlock(64))`): `layers[from, to)`
+   * lists the block's own layers for the Sequential's view; applying the Sequential runs the block.
+   */
+  blocks?: { from: number; to: number; object: PV }[];
   inputs: PV;
   outputs: PV;
   compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };

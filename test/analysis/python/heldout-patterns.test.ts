@@ -1,0 +1,156 @@
+// Patterns of public Keras projects labelled after the extractor was written (the held-out repositories
+// of calibration/real-projects/keras-labels.json), each on a fixture of the same shape.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ModelGraph } from '../../../src/analysis/ir';
+import { onlyPyModel, runPy } from './helpers';
+
+const factories = (model: ModelGraph) => model.layers.map((l) => l.factory).join(' ');
+const wiring = (model: ModelGraph) =>
+  model.nodes.map((n) => `${model.layers[n.layer].factory}<-${n.inputs.join('+')}`);
+const named = (models: ModelGraph[], name: string) => {
+  const found = models.find((m) => m.name === name);
+  assert.ok(found, `no model ${name}: ${models.map((m) => m.name).join(', ')}`);
+  return found;
+};
+
+test('star imports reach the merge functions: a U-Net skip `concatenate([a, b])` keeps both branches', () => {
+  const model = onlyPyModel(
+    `from keras.models import *\nfrom keras.layers import *\nfrom keras.optimizers import *\ndef net(size=(32, 32, 1)):\n    i = Input(size)\n    a = Conv2D(8, 3, padding='same')(i)\n    p = MaxPooling2D()(a)\n    u = Conv2D(8, 2, padding='same')(UpSampling2D()(p))\n    m = concatenate([a, u], axis=3)\n    out = Conv2D(1, 1, activation='sigmoid')(m)\n    model = Model(input=i, output=out)\n    return model`,
+  );
+  assert.equal(factories(model), 'conv2d maxPooling2d upSampling2d conv2d concatenate conv2d');
+  assert.deepEqual(wiring(model).slice(4), ['concatenate<-node0+node3', 'conv2d<-node4']);
+});
+
+test("Keras 1's merge(tensors, mode=...) is the merge layer of its mode, 'sum' when none is given", () => {
+  const model = onlyPyModel(
+    `from keras.layers import Input, Dense, merge\nfrom keras.models import Model\ni = Input(shape=(4,))\na = Dense(4)(i)\nb = Dense(4)(i)\nc = merge([a, b], mode='concat', concat_axis=-1)\nd = merge([a, b])\ne = merge([c, d], mode='mul')\nnet = Model(input=i, output=Dense(1)(e))`,
+  );
+  assert.equal(factories(model), 'dense dense concatenate add multiply dense');
+  const concat = model.layers[2];
+  assert.deepEqual(concat.config.props.axis?.value, { kind: 'number', value: -1 });
+});
+
+test('tf ops that take their tensors by keyword: tf.split(value=...), tf.concat(values=[...])', () => {
+  const model = onlyPyModel(
+    `import tensorflow as tf\ni = tf.keras.layers.Input([8, 8, 3])\nr, g, b = tf.split(axis=3, num_or_size_splits=3, value=i)\nx = tf.concat(axis=3, values=[b - 1.0, g - 2.0, r - 3.0])\nx = tf.keras.layers.Conv2D(4, 3)(x)\nmodel = tf.keras.Model(i, tf.keras.layers.Flatten()(x))`,
+  );
+  assert.equal(factories(model), 'concatenate conv2d flatten');
+});
+
+test('subclassed blocks added to a Sequential run inside the model that applies it', () => {
+  const source = `import tensorflow as tf
+from tensorflow import keras
+class Block(keras.Model):
+    def __init__(self, ch, project=False):
+        super(Block, self).__init__()
+        self.project = project
+        self.bn = keras.layers.BatchNormalization()
+        self.conv = keras.layers.Conv2D(ch, 3, padding='same')
+        if project:
+            self.down = keras.layers.Conv2D(ch, 1)
+    def call(self, x, training=None):
+        y = self.conv(tf.nn.relu(self.bn(x, training=training)))
+        shortcut = self.down(x) if self.project else x
+        return y + shortcut
+class Net(keras.Model):
+    def __init__(self, stages):
+        super(Net, self).__init__()
+        self.stem = keras.layers.Conv2D(8, 3)
+        self.blocks = keras.models.Sequential(name='blocks')
+        for i in range(stages):
+            self.blocks.add(Block(8 * (i + 1), project=i > 0))
+        self.fc = keras.layers.Dense(10)
+    def call(self, x, training=None):
+        x = self.blocks(self.stem(x), training=training)
+        return self.fc(keras.layers.GlobalAveragePooling2D()(x))
+def main():
+    model = Net(2)
+    model.compile(optimizer='adam', loss='mse')
+main()`;
+  const model = named(runPy(source).models, 'model');
+  assert.equal(
+    factories(model),
+    'conv2d batchNormalization conv2d add batchNormalization conv2d conv2d add globalAveragePooling2d dense',
+  );
+  assert.deepEqual(wiring(model).slice(0, 4), [
+    'conv2d<-input0',
+    'batchNormalization<-node0',
+    'conv2d<-node1',
+    'add<-node2+node0',
+  ]);
+});
+
+test('an identity shortcut written as a lambda (`lambda x, _: x`) is the residual add of its block', () => {
+  const source = `import tensorflow as tf
+class Basic(tf.keras.Model):
+    def __init__(self, cin, cout, strides=1):
+        super(Basic, self).__init__()
+        self.conv = tf.keras.layers.Conv2D(cout, 3, strides, padding='same')
+        if strides != 1 or cin != cout:
+            self.shortcut = tf.keras.Sequential([tf.keras.layers.Conv2D(cout, 1, strides)])
+        else:
+            self.shortcut = lambda x, _: x
+    def call(self, x, training=False):
+        out = self.conv(x)
+        out += self.shortcut(x, training)
+        return tf.nn.relu(out)
+class Net(tf.keras.Model):
+    def __init__(self):
+        super(Net, self).__init__()
+        self.stage = self._make([16, 16])
+        self.fc = tf.keras.layers.Dense(10)
+    def _make(self, widths):
+        blocks = []
+        cin = 16
+        for w in widths:
+            blocks.append(Basic(cin, w))
+            cin = w
+        return tf.keras.Sequential(blocks)
+    def call(self, x, training=False):
+        return self.fc(self.stage(x, training=training))
+def small():
+    return Net()
+model = small()`;
+  const model = named(runPy(source).models, 'Net');
+  assert.equal(factories(model), 'conv2d add conv2d add dense');
+});
+
+test('a plain class that builds its models in __init__ and is made in another file still has them', () => {
+  const result = runPy(`from keras.models import Model, Sequential
+from keras.layers import Input, Embedding, LSTM, Dense
+class Summarizer(object):
+    def __init__(self, config):
+        self.tokens = config['tokens']
+        enc_in = Input(shape=(None,))
+        enc = LSTM(32, return_state=True)
+        _, h, c = enc(Embedding(self.tokens, 16)(enc_in))
+        dec_in = Input(shape=(None, self.tokens))
+        dec = LSTM(32, return_sequences=True, return_state=True)
+        out, _, _ = dec(dec_in, initial_state=[h, c])
+        model = Model([enc_in, dec_in], Dense(self.tokens, activation='softmax')(out))
+        model.compile(loss='categorical_crossentropy', optimizer='rmsprop')
+        self.model = model
+        self.encoder_model = Model(enc_in, [h, c])
+class Loader(object):
+    def __init__(self, path):
+        self.path = path`);
+  assert.equal(factories(named(result.models, 'model')), 'embedding lstm lstm dense');
+  assert.equal(factories(named(result.models, 'encoder_model')), 'embedding lstm');
+  assert.equal(result.models.length, 2);
+});
+
+test("another library's layer classes and the file's own Layer subclasses are layers of a Sequential", () => {
+  const model = onlyPyModel(`from keras.models import Sequential
+from keras.layers import Embedding, Bidirectional, LSTM, Layer
+from keras_contrib.layers import CRF
+class Scale(Layer):
+    def call(self, x):
+        return x * 2.0
+model = Sequential()
+model.add(Embedding(100, 8, mask_zero=True))
+model.add(Bidirectional(LSTM(4, return_sequences=True)))
+model.add(Scale())
+model.add(CRF(5, sparse_target=True))`);
+  assert.equal(factories(model), 'embedding bidirectional scale cRF');
+});

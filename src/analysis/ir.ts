@@ -147,6 +147,8 @@ export interface LossInfo {
   /** Canonical tfjs name: "meanSquaredError", "categoricalCrossentropy", ... or the text when unknown. */
   name: string;
   resolved: boolean;
+  /** Keras `from_logits=True`: the loss applies the softmax (or sigmoid) to a linear output itself. */
+  fromLogits?: boolean;
   span: Span;
   text: string;
 }

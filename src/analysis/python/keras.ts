@@ -221,7 +221,8 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
   } else if (item.t === 'model') rec.layers.push(...item.rec.layers);
   else if (item.t === 'object' && (item.model || item.cls.methods.has('call'))) {
     const from = rec.layers.length;
-    if (item.model) rec.layers.push(...graphLayers(item.model));
+    // A subclassed model's graph is not a run of layers: the Sequential's own view leaves it out.
+    if (item.model) rec.unresolved.push(ip.text(where));
     else if (item.cls.base.startsWith('keras.layers.')) {
       // A custom layer (`class CRF(Layer)`) is one layer of the Sequential, under its class's name.
       const config = { props: {}, objectSpan: null, opaque: true, text: ip.text(where) };
@@ -233,22 +234,6 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
     }
     (rec.blocks ??= []).push({ from, to: rec.layers.length, object: item });
   } else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
-}
-
-/** A functional model's layers in forward-pass order (creation order of the nodes its outputs reach). */
-function graphLayers(rec: ModelRec): LayerRec[] {
-  if (rec.kind === 'sequential') return rec.layers;
-  const reached = new Map<number, TensorNode>();
-  const visit = (t: TensorNode): void => {
-    if (reached.has(t.id)) return;
-    reached.set(t.id, t);
-    if (t.kind === 'apply') t.inputs.forEach(visit);
-  };
-  tensorValues(rec.outputs).forEach(visit);
-  const layers = [...reached.values()]
-    .sort((a, b) => a.id - b.id)
-    .flatMap((t) => (t.kind === 'apply' ? [t.layer] : []));
-  return [...new Set(layers)];
 }
 
 function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {

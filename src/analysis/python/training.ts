@@ -233,7 +233,8 @@ function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
         : value.t === 'kcall' && value.path.startsWith('losses.')
           ? value.path.slice(7)
           : null;
-  if (name) return { name, resolved: true, span, text };
+  const fromLogits = value.t === 'kcall' && value.props.fromLogits?.value.kind === 'boolean';
+  if (name) return { name, resolved: true, ...(fromLogits ? { fromLogits } : {}), span, text };
   return { name: value.t === 'str' ? value.v : text, resolved: false, span, text };
 }
 
@@ -241,8 +242,20 @@ function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
 export function lossObject(ip: PyInterp, className: string, args: Arg[], node: SyntaxNode): PV {
   const name = lossName(className);
   if (!name) return unknown(ip.text(node));
-  void args;
-  return { t: 'kcall', path: `losses.${name}`, props: {}, text: ip.text(node) };
+  // Only `from_logits=True` is kept: a linear output then trains as softmax (sigmoid) + cross-entropy.
+  const logits = args.find((a) => a.name === 'from_logits');
+  const props: Record<string, ConfigProp> =
+    logits?.value.t === 'bool' && logits.value.v
+      ? {
+          fromLogits: {
+            value: { kind: 'boolean', value: true },
+            span: logits.span,
+            valueSpan: ip.span(logits.node),
+            inherited: false,
+          },
+        }
+      : {};
+  return { t: 'kcall', path: `losses.${name}`, props, text: ip.text(node) };
 }
 
 export function fitCall(

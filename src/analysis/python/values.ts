@@ -113,7 +113,8 @@ export interface ModelRec {
   layers: LayerRec[];
   /**
    * Objects of the file's classes a Sequential holds (`blocks.add(ResnetBlock(64))`): `layers[from, to)`
-   * lists the block's own layers for the Sequential's view; applying the Sequential runs the block.
+   * stands for the block in the Sequential's own view (a custom layer: one layer; a subclassed model:
+   * none); applying the Sequential runs the block there.
    */
   blocks?: { from: number; to: number; object: PV }[];
   inputs: PV;

@@ -141,3 +141,22 @@ export function applyModelOrObject(
   }
   return unknown(ip.text(node));
 }
+
+/** `Builder.build_resnet_18(...)`: a static method (or a classmethod, given its class) of the file's class. */
+export function classMethod(ip: PyInterp, cls: ClassValue, name: string): PV | null {
+  const def = cls.methods.get(name);
+  if (!def) return null;
+  const module = cls.homes?.get(name) ?? cls.module;
+  const decorators = def.parent?.name === 'DecoratedStatement' ? ip.text(def.parent) : '';
+  const classmethod = /^\s*@classmethod\b/m.test(decorators.slice(0, def.from - def.parent!.from));
+  const defaults = ip.inModule(module, () => ip.defineFunction(def, cls.scope, false).defaults);
+  return {
+    t: 'func',
+    node: def,
+    scope: cls.scope,
+    name,
+    defaults,
+    module,
+    ...(classmethod ? { self: cls } : {}),
+  };
+}

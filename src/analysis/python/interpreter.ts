@@ -480,13 +480,15 @@ export class PyInterp {
  * per block from shapes the evaluator does not track, so one option per path would be wrong for
  * some blocks. Such branches run both ways, their layers marked conditional.
  */
+/** `x.shape`, `K.int_shape(x)`, `tf.shape(x)`: what tensor shapes are read through. */
+const SHAPE = /(?:\b|_)shape\b/;
+
 function onShapes(ip: PyInterp, cond: SyntaxNode, scope: Scope): boolean {
   const text = ip.text(cond);
-  if (/\bshape\b/.test(text)) return true;
+  if (SHAPE.test(text)) return true;
   for (const name of text.match(/[A-Za-z_]\w*/g) ?? []) {
     const value = scope.get(name);
-    if (value?.t === 'tensor' || (value?.t === 'unknown' && /\bshape\b/.test(value.text)))
-      return true;
+    if (value?.t === 'tensor' || (value?.t === 'unknown' && SHAPE.test(value.text))) return true;
   }
   return false;
 }

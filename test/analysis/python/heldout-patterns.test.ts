@@ -154,3 +154,46 @@ model.add(Scale())
 model.add(CRF(5, sparse_target=True))`);
   assert.equal(factories(model), 'embedding bidirectional scale cRF');
 });
+
+test('a static builder method called on its class (`Builder.build_small(...)`), blocks chosen by isinstance', () => {
+  const source = `import six
+from keras.models import Model
+from keras.layers import Input, Dense, Activation
+from keras.layers.merge import add
+from keras import backend as K
+def plain_block(units):
+    def f(x):
+        y = Dense(units)(Activation('relu')(x))
+        shape_in = K.int_shape(x)
+        shape_out = K.int_shape(y)
+        shortcut = x
+        if shape_in[-1] != shape_out[-1]:
+            shortcut = Dense(units)(x)
+        return add([shortcut, y])
+    return f
+def _get_block(identifier):
+    if isinstance(identifier, six.string_types):
+        return globals().get(identifier)
+    return identifier
+class Builder(object):
+    @staticmethod
+    def build(shape, outputs, block_fn, widths):
+        block_fn = _get_block(block_fn)
+        i = Input(shape=shape)
+        x = Dense(8)(i)
+        for w in widths:
+            x = block_fn(w)(x)
+        model = Model(inputs=i, outputs=Dense(outputs, activation='softmax')(x))
+        return model
+    @staticmethod
+    def build_small(shape, outputs):
+        return Builder.build(shape, outputs, plain_block, [8, 16])
+model = Builder.build_small((4,), 3)`;
+  const models = runPy(source).models;
+  assert.equal(models.length, 1, models.map((m) => m.variant?.label).join(' | '));
+  // The shortcut's branch reads shapes (K.int_shape): one model, its projection conditional.
+  assert.equal(
+    models[0].layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    'dense activation dense dense? add activation dense dense? add dense',
+  );
+});

@@ -149,6 +149,8 @@ export interface LossInfo {
   resolved: boolean;
   /** Keras `from_logits=True`: the loss applies the softmax (or sigmoid) to a linear output itself. */
   fromLogits?: boolean;
+  /** The `True` of `from_logits=True`, for fixes. */
+  fromLogitsSpan?: Span;
   span: Span;
   text: string;
 }

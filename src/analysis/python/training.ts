@@ -233,8 +233,17 @@ function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
         : value.t === 'kcall' && value.path.startsWith('losses.')
           ? value.path.slice(7)
           : null;
-  const fromLogits = value.t === 'kcall' && value.props.fromLogits?.value.kind === 'boolean';
-  if (name) return { name, resolved: true, ...(fromLogits ? { fromLogits } : {}), span, text };
+  const logits = value.t === 'kcall' ? value.props.fromLogits : undefined;
+  const fromLogits = logits?.value.kind === 'boolean';
+  if (name)
+    return {
+      name,
+      resolved: true,
+      ...(fromLogits ? { fromLogits } : {}),
+      ...(logits?.valueSpan ? { fromLogitsSpan: logits.valueSpan } : {}),
+      span,
+      text,
+    };
   return { name: value.t === 'str' ? value.v : text, resolved: false, span, text };
 }
 

@@ -3,6 +3,7 @@
  * the evaluator cannot know is `unknown`, named by its source text.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { arrayArithmetic, arrayAttribute } from './arrays';
 import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
@@ -236,6 +237,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       );
     case 'model':
       return modelAttribute(object, name, text);
+    case 'array':
+      return arrayAttribute(object, name) ?? unknown(text);
     case 'module':
       return object.scope.get(name) ?? unknown(text);
     case 'dict':
@@ -316,7 +319,11 @@ function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       tuple: left.tuple,
     };
   if (opNodes[0].name === 'ArithOp')
-    return tensorArithmetic(ip, op, left, right, node) ?? unknown(ip.text(node));
+    return (
+      tensorArithmetic(ip, op, left, right, node) ??
+      arrayArithmetic(left, right) ??
+      unknown(ip.text(node))
+    );
   return unknown(ip.text(node));
 }
 

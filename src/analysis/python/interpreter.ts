@@ -8,6 +8,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
 import type { PythonModuleHost } from './imports';
+import { arrayArithmetic } from './arrays';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
@@ -242,13 +243,15 @@ export class PyInterp {
         ? arithmetic(operator, current.v, value.v)
         : current.t === 'tensor' || value.t === 'tensor'
           ? tensorArithmetic(this, operator, current, value, node)
-          : current.t === 'list' && value.t === 'list' && operator === '+'
-            ? {
-                t: 'list' as const,
-                items: [...current.items, ...value.items],
-                tuple: current.tuple,
-              }
-            : unknown(this.text(node));
+          : current.t === 'array'
+            ? arrayArithmetic(current, value)
+            : current.t === 'list' && value.t === 'list' && operator === '+'
+              ? {
+                  t: 'list' as const,
+                  items: [...current.items, ...value.items],
+                  tuple: current.tuple,
+                }
+              : unknown(this.text(node));
     if (current.t === 'list' && value.t === 'list' && operator === '+') {
       current.items.push(...value.items); // `layers += [...]` mutates the list in place
       return;

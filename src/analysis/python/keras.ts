@@ -15,6 +15,7 @@ import {
   initializerSpec,
   layerSpec,
 } from './keras-names';
+import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import {
@@ -44,6 +45,7 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   const [root, namespace] = path.split('.');
   const last = path.slice(path.lastIndexOf('.') + 1);
   if (root !== 'keras' && root !== 'tf') return callBuiltin(ip, path, args, node);
+  if (namespace === 'datasets') return loadData(path) ?? unknown(text);
   if (path === 'keras.Sequential') return sequential(ip, args, node);
   if (path === 'keras.Model') return functionalModel(ip, args, node);
   if (path === 'keras.Input' || path === 'keras.layers.Input') return input(ip, args, node);
@@ -93,6 +95,14 @@ export function callMethod(
       return applyModelOrObject(ip, object, name, args, node);
     case 'list':
       return listMethod(object, name, args) ?? unknown(text);
+    case 'array':
+      return (
+        arrayMethod(
+          object,
+          name,
+          args.filter((a) => !a.name).map((a) => a.value),
+        ) ?? unknown(text)
+      );
     case 'dict':
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };

@@ -52,6 +52,8 @@ export type PV =
   | { t: 'object'; cls: Extract<PV, { t: 'class' }>; attrs: Map<string, PV>; model?: ModelRec }
   | { t: 'layer'; rec: LayerRec }
   | { t: 'tensor'; node: TensorNode }
+  /** A dataset's array (arrays.ts): its shape only. */
+  | { t: 'array'; shape: number[]; text: string }
   | { t: 'model'; rec: ModelRec }
   | { t: 'optimizer'; rec: OptimizerRec }
   /** An initializer, regularizer, constraint or loss object: an IR `call` value. */

@@ -197,3 +197,28 @@ model = Builder.build_small((4,), 3)`;
     'dense activation dense dense? add activation dense dense? add dense',
   );
 });
+
+test("a bundled dataset's arrays give the input shape: `input_shape=x_train.shape[1:]`, after reshape and scaling", () => {
+  const cnn = onlyPyModel(`import keras
+from keras.datasets import cifar10
+from keras.models import Sequential
+from keras.layers import Conv2D, Flatten, Dense
+(x_train, y_train), (x_test, y_test) = cifar10.load_data()
+model = Sequential()
+model.add(Conv2D(32, (3, 3), padding='same', input_shape=x_train.shape[1:]))
+model.add(Flatten())
+model.add(Dense(10, activation='softmax'))`);
+  assert.deepEqual(cnn.layers[0].config.props.inputShape?.value, {
+    kind: 'array',
+    items: [32, 32, 3].map((value) => ({ kind: 'number', value })),
+  });
+  const mlp = onlyPyModel(`import tensorflow as tf
+(x_train, y_train), _ = tf.keras.datasets.mnist.load_data()
+x_train = x_train.reshape(-1, 784).astype('float32') / 255.0
+x_train /= 2
+model = tf.keras.Sequential([tf.keras.layers.Dense(64, input_shape=(x_train.shape[1],)), tf.keras.layers.Dense(10)])`);
+  assert.deepEqual(mlp.layers[0].config.props.inputShape?.value, {
+    kind: 'array',
+    items: [{ kind: 'number', value: 784 }],
+  });
+});

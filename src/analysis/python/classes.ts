@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
-import { modelMethod, type Arg } from './keras';
+import { markOutput, modelMethod, type Arg } from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
 
 type ClassValue = Extract<PV, { t: 'class' }>;
@@ -127,8 +127,10 @@ export function applyModelOrObject(
   node: SyntaxNode,
 ): PV {
   if (name === '__call__') {
-    if (object.cls.methods.has('call'))
-      return runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
+    if (object.cls.methods.has('call')) {
+      const out = runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
+      return object.model ? markOutput(ip, object.model, out) : out;
+    }
     if (object.cls.methods.has('__call__'))
       return runMethod(ip, object, '__call__', toCallArgs(args, ip), ip.text(node));
   }

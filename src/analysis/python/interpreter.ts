@@ -24,6 +24,7 @@ import {
   type ModelRec,
   type OptimizerRec,
   type PV,
+  type TensorNode,
 } from './values';
 
 type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
@@ -49,6 +50,8 @@ export class PyInterp {
   readonly clipCalls: ClippingEvidence[] = [];
   /** Custom-loop calls that no model expression reached (`optimizer.apply_gradients(...)`). */
   readonly looseLoops: { call: CustomLoopCall; optimizer?: OptimizerRec }[] = [];
+  /** The model whose call gave each output tensor (a loss applied to it in a training loop is its loss). */
+  readonly modelOutputs = new WeakMap<TensorNode, ModelRec>();
   readonly called = new Set<number>();
   readonly conds: { condition: string; branch: string }[] = [];
   readonly repeats: { iteration: number; count: number }[] = [];

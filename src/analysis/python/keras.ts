@@ -23,6 +23,7 @@ import {
   compile,
   fitCall,
   learningRateSchedule,
+  lossApplied,
   lossObject,
   makeOptimizer,
   optimizerMethod,
@@ -93,6 +94,10 @@ export function callMethod(
       return name === 'gradient' ? tapeGradient(ip, args, node) : unknown(text);
     case 'object':
       return applyModelOrObject(ip, object, name, args, node);
+    case 'kcall':
+      return name === '__call__'
+        ? (lossApplied(ip, object, args, node) ?? unknown(text))
+        : unknown(text);
     case 'list':
       return listMethod(object, name, args) ?? unknown(text);
     case 'array':
@@ -405,13 +410,19 @@ export function modelMethod(
       fitCall(ip, rec, name, args, node);
       return unknown(ip.text(node));
     case '__call__':
-      return applyModel(ip, rec, args, node);
+      return markOutput(ip, rec, applyModel(ip, rec, args, node));
     case 'build':
       buildWithShape(rec, args);
       return { t: 'none' };
     default:
       return unknown(ip.text(node));
   }
+}
+
+/** What a model's call gave, remembered as its output (a loss applied to it is the model's loss). */
+export function markOutput(ip: PyInterp, rec: ModelRec, value: PV): PV {
+  if (value.t === 'tensor') ip.modelOutputs.set(value.node, rec);
+  return value.t === 'unknown' ? { ...value, output: rec } : value;
 }
 
 /**

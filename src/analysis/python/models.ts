@@ -251,6 +251,7 @@ function training(rec: ModelRec): TrainingSetup {
   if (rec.compile) setup.compile = rec.compile;
   if (info) setup.optimizer = info;
   if (rec.compile?.loss) setup.loss = rec.compile.loss;
+  else if (rec.loopLoss && rec.customLoops.length > 0) setup.loss = rec.loopLoss;
   return setup;
 }
 

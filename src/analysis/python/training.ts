@@ -264,7 +264,43 @@ export function lossObject(ip: PyInterp, className: string, args: Arg[], node: S
           },
         }
       : {};
-  return { t: 'kcall', path: `losses.${name}`, props, text: ip.text(node) };
+  const object: PV = { t: 'kcall', path: `losses.${name}`, props, text: ip.text(node) };
+  // The function form (`keras.losses.mean_squared_error(y, pred)`) is the loss applied at once.
+  if (/^[a-z]/.test(className) && args.filter((a) => !a.name).length >= 2)
+    return lossApplied(ip, object, args, node) ?? unknown(ip.text(node));
+  return object;
+}
+
+/**
+ * `loss_object(labels, model(images))`, `keras.losses.mean_squared_error(y, pred)`: a Keras loss applied to
+ * a model's output (`y_pred`, the second argument) is that model's loss in its training loop.
+ */
+export function lossApplied(
+  ip: PyInterp,
+  loss: Extract<PV, { t: 'kcall' }>,
+  args: Arg[],
+  node: SyntaxNode,
+): PV | null {
+  if (!loss.path.startsWith('losses.')) return null;
+  const pred = args.find((a) => a.name === 'y_pred') ?? args.filter((a) => !a.name)[1];
+  const value = pred?.value;
+  const model =
+    value?.t === 'tensor'
+      ? ip.modelOutputs.get(value.node)
+      : value?.t === 'unknown'
+        ? value.output
+        : undefined;
+  if (!model) return null;
+  const logits = loss.props.fromLogits;
+  model.loopLoss ??= {
+    name: loss.path.slice(7),
+    resolved: true,
+    ...(logits ? { fromLogits: true } : {}),
+    ...(logits?.valueSpan ? { fromLogitsSpan: logits.valueSpan } : {}),
+    span: ip.span(node),
+    text: ip.text(node),
+  };
+  return unknown(ip.text(node));
 }
 
 export function fitCall(

@@ -63,7 +63,8 @@ export type PV =
   | { t: 'grads'; model?: ModelRec }
   /** `model.trainable_variables` and the like. */
   | { t: 'weights'; model: ModelRec }
-  | { t: 'unknown'; text: string };
+  /** `output`: what a model's call gave when its graph does not hold the tensor (`model(images)` in a loop). */
+  | { t: 'unknown'; text: string; output?: ModelRec };
 
 export interface DictEntry {
   value: PV;
@@ -122,6 +123,8 @@ export interface ModelRec {
   inputs: PV;
   outputs: PV;
   compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };
+  /** A loss applied to the model's output in a training loop (`loss_object(labels, model(x))`). */
+  loopLoss?: LossInfo;
   optimizer?: OptimizerRec;
   fitCalls: TrainingCall[];
   customLoops: CustomLoopCall[];

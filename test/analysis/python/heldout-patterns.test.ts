@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelGraph } from '../../../src/analysis/ir';
 import { onlyPyModel, runPy } from './helpers';
+import { lintText } from '../../../src/lint';
+import { applyFixes } from '../../../src/lint/fix';
 
 const factories = (model: ModelGraph) => model.layers.map((l) => l.factory).join(' ');
 const wiring = (model: ModelGraph) =>
@@ -221,4 +223,34 @@ model = tf.keras.Sequential([tf.keras.layers.Dense(64, input_shape=(x_train.shap
     kind: 'array',
     items: [{ kind: 'number', value: 784 }],
   });
+});
+
+test("a Keras loss applied to a model's output in a GradientTape loop is that model's loss", () => {
+  const source = `import tensorflow as tf
+model = tf.keras.Sequential([tf.keras.layers.Dense(32, activation='relu', input_shape=(8,)), tf.keras.layers.Dense(10, activation='softmax')])
+loss_object = tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+optimizer = tf.keras.optimizers.Adam()
+@tf.function
+def train_step(x, y):
+    with tf.GradientTape() as tape:
+        predictions = model(x, training=True)
+        loss = loss_object(y, predictions)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+def mse_step(x, y):
+    with tf.GradientTape() as tape:
+        loss = tf.keras.losses.mean_squared_error(y, model(x))
+    tape.gradient(loss, model.trainable_variables)`;
+  const model = onlyPyModel(source);
+  assert.equal(model.training.loss?.name, 'sparseCategoricalCrossentropy');
+  assert.equal(model.training.loss?.fromLogits, true);
+  assert.equal(model.training.loss?.text, 'loss_object(y, predictions)');
+  const lint = lintText(source, 'model.py').messages.filter(
+    (m) => m.ruleId === 'saturating-output-loss',
+  );
+  assert.equal(lint[0]?.messageId, 'logitsOfProbabilities');
+  assert.match(
+    applyFixes(source, lint[0].fixes).output,
+    /SparseCategoricalCrossentropy\(from_logits=False\)/,
+  );
 });

@@ -26,13 +26,22 @@ export function callUserClass(ip: PyInterp, cls: ClassValue, args: Arg[], node: 
   const saved = ip.assign;
   ip.assign = null;
   try {
-    runMethod(ip, object, '__init__', toCallArgs(args, ip), ip.text(node));
+    if (!cls.methods.has('__init__') && cls.fields) bindFields(object, toCallArgs(args, ip));
+    else runMethod(ip, object, '__init__', toCallArgs(args, ip), ip.text(node));
     if (rec) ip.inModule(cls.homes?.get('call') ?? cls.module, () => traceCall(ip, object, rec));
   } finally {
     ip.assign = saved;
     ip.builders.pop();
   }
   return object;
+}
+
+/** A dataclass's generated `__init__`: each field from the call (by position or keyword) or its default. */
+function bindFields(object: ObjectValue, args: ReturnType<typeof toCallArgs>): void {
+  (object.cls.fields ?? []).forEach((field, i) => {
+    const value = args.keywords.get(field.name) ?? args.positional[i] ?? field.value;
+    object.attrs.set(field.name, value ?? unknown(field.name));
+  });
 }
 
 function newSubclassModel(

@@ -432,7 +432,9 @@ export class PyInterp {
       }
     }
     if (!nameNode) return;
+    const fields = this.dataclassFields(node, body, baseValue, scope);
     scope.set(this.text(nameNode), {
+      ...(fields ? { fields } : {}),
       t: 'class',
       node,
       name: this.text(nameNode),
@@ -442,6 +444,35 @@ export class PyInterp {
       module: this.module,
       homes,
     });
+  }
+
+  /** A `@dataclass` (or a subclass of one): its annotated class attributes after its base's, in order. */
+  private dataclassFields(
+    node: SyntaxNode,
+    body: SyntaxNode | undefined,
+    base: PV,
+    scope: Scope,
+  ): { name: string; value: PV | null }[] | null {
+    const inherited = base.t === 'class' ? base.fields : undefined;
+    const decorated =
+      node.parent?.name === 'DecoratedStatement' &&
+      /^@(?:dataclasses\.)?dataclass\b/m.test(
+        this.text(node.parent).slice(0, node.from - node.parent.from),
+      );
+    if (!decorated && !inherited) return null;
+    const fields = [...(inherited ?? [])];
+    for (const statement of body ? kids(body) : []) {
+      const parts = kids(statement);
+      if (statement.name !== 'AssignStatement' || parts[1]?.name !== 'TypeDef') continue;
+      if (parts[0]?.name !== 'VariableName') continue;
+      const name = this.text(parts[0]);
+      const valueNode = parts[2]?.name === 'AssignOp' ? parts[3] : undefined;
+      const value = valueNode ? evalExpr(this, valueNode, scope) : null;
+      const at = fields.findIndex((f) => f.name === name);
+      if (at >= 0) fields[at] = { name, value };
+      else fields.push({ name, value });
+    }
+    return fields;
   }
 
   /** Runs a function of the file with the call's arguments bound; its value, or unknown at the limits. */

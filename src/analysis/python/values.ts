@@ -46,6 +46,8 @@ export type PV =
       module?: PyModule;
       /** The file each method is defined in (a base class may live in another module). */
       homes?: Map<string, PyModule>;
+      /** A `@dataclass`'s fields in order, with their defaults (null: none): its generated `__init__`. */
+      fields?: { name: string; value: PV | null }[];
     }
   /** A workspace module imported whole (`import blocks`, `from . import blocks`). */
   | { t: 'module'; scope: Scope; name: string }

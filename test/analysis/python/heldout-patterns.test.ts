@@ -254,3 +254,35 @@ def mse_step(x, y):
     /SparseCategoricalCrossentropy\(from_logits=False\)/,
   );
 });
+
+test('a @dataclass model builder: its generated __init__ binds the fields; a second call that changes the layers is a second model', () => {
+  const source = `from dataclasses import dataclass
+from tensorflow import keras
+@dataclass
+class Base:
+    n_actions: int
+    dueling: bool = False
+    units: int = 16
+    def compile(self):
+        i = keras.layers.Input(shape=(4,))
+        x = keras.layers.Dense(self.units, activation='relu')(i)
+        if self.dueling:
+            v = keras.layers.Dense(1)(x)
+            a = keras.layers.Dense(self.n_actions)(x)
+            out = keras.layers.Add()([v, a])
+        else:
+            out = keras.layers.Dense(self.n_actions)(x)
+        model = keras.Model(inputs=i, outputs=out)
+        return model
+class Net(Base):
+    pass
+Net(3).compile()
+Net(n_actions=3, dueling=True).compile()
+Net(3, units=32).compile()`;
+  const models = runPy(source).models;
+  assert.deepEqual(
+    models.map((m) => factories(m)),
+    ['dense dense', 'dense dense dense add'],
+  );
+  assert.equal(models[0].layers[0].config.props.units?.value.kind, 'number');
+});

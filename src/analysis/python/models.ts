@@ -35,17 +35,21 @@ function byAnchor(records: ModelRec[]): ModelRec[][] {
   }
   return [...groups.values()].map((group) => {
     const real = group.filter((r) => !r.speculative);
-    const perRun = new Map<PathRun | undefined, { rec: ModelRec; signature: string }[]>();
+    const perRun = new Map<PathRun | undefined, { rec: ModelRec; signature?: string }[]>();
     for (const rec of real.length > 0 ? real : group) {
       const kept = perRun.get(rec.run) ?? [];
       perRun.set(rec.run, kept);
+      if (kept.length === 0) {
+        kept.push({ rec });
+        continue;
+      }
+      if (rec.speculative) continue;
       // Called again with arguments that change its layers (`ConvNN(dueling=True)` after `ConvNN()`), it
       // builds another model; other sizes alone (`build(4)`, `build(8)`) keep the first build.
       const signature = structureOf(rec);
-      const seen =
-        kept.find((k) => k.signature === signature) ?? (rec.speculative ? kept[0] : undefined);
+      const seen = kept.find((k) => (k.signature ??= structureOf(k.rec)) === signature);
       if (!seen) kept.push({ rec, signature });
-      else if (!rec.speculative) mergeTraining(seen.rec, rec);
+      else mergeTraining(seen.rec, rec);
     }
     return [...perRun.values()].flatMap((kept) => kept.map((k) => k.rec));
   });

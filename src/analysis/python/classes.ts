@@ -70,10 +70,22 @@ function newSubclassModel(
   return rec;
 }
 
+/** The objects whose `build` has run: Keras calls it once, before the first `call`. */
+const built = new WeakSet<ObjectValue>();
+
+/** `build(input_shape)` of a layer that makes its sublayers there (`self.conv = Conv1D(...)` in build). */
+function buildOnce(ip: PyInterp, object: ObjectValue): void {
+  if (built.has(object) || !object.cls.methods.has('build')) return;
+  built.add(object);
+  const shape = unknown('input_shape');
+  runMethod(ip, object, 'build', { positional: [shape], keywords: new Map() }, 'build');
+}
+
 /** Runs `call(inputs)` once on an input of unknown shape; what it returns is the model's output. */
 function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
   const def = object.cls.methods.get('call');
   if (!def) return;
+  buildOnce(ip, object);
   const params = def.getChild('ParamList');
   const firstParam = params?.getChildren('VariableName')[1];
   const paramName = firstParam ? ip.text(firstParam) : 'inputs';
@@ -136,6 +148,7 @@ export function applyModelOrObject(
   node: SyntaxNode,
 ): PV {
   if (name === '__call__') {
+    if (object.cls.methods.has('call')) buildOnce(ip, object);
     if (object.cls.methods.has('call')) {
       const out = runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
       return object.model ? markOutput(ip, object.model, out) : out;

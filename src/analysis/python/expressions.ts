@@ -60,6 +60,8 @@ export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       const decided = cond ? truthy(evalExpr(ip, cond, scope)) : null;
       if (decided === true && then) return evalExpr(ip, then, scope);
       if (decided === false && otherwise) return evalExpr(ip, otherwise, scope);
+      // `layer(x, training=t) if flag else layer(x)`: the same callee either way, so the same layer.
+      if (then && otherwise && sameCallee(ip, then, otherwise)) return evalExpr(ip, then, scope);
       return unknown(ip.text(node));
     }
     case 'LambdaExpression':
@@ -68,6 +70,12 @@ export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     default:
       return unknown(ip.text(node));
   }
+}
+
+function sameCallee(ip: PyInterp, a: SyntaxNode, b: SyntaxNode): boolean {
+  if (a.name !== 'CallExpression' || b.name !== 'CallExpression') return false;
+  const [calleeA, calleeB] = [a.firstChild, b.firstChild];
+  return !!calleeA && !!calleeB && ip.text(calleeA) === ip.text(calleeB);
 }
 
 function lookup(ip: PyInterp, name: string, scope: Scope): PV {

@@ -286,3 +286,24 @@ Net(3, units=32).compile()`;
   );
   assert.equal(models[0].layers[0].config.props.units?.value.kind, 'number');
 });
+
+test("a custom layer that makes its sublayers in build() gets them before its first call (Keras's order)", () => {
+  const model = onlyPyModel(`from tensorflow import keras
+from tensorflow.keras.layers import Layer, Conv1D, Dense, Input
+class Block(Layer):
+    def __init__(self, filters, **kwargs):
+        super().__init__(**kwargs)
+        self.filters = filters
+        self.convs = []
+    def build(self, input_shape):
+        for k in range(2):
+            self.convs.append(Conv1D(self.filters, 3, padding='causal'))
+    def call(self, inputs, training=None):
+        x = inputs
+        for layer in self.convs:
+            x = layer(x, training=training) if has_training(layer) else layer(x)
+        return keras.layers.add([inputs, x])
+i = Input(shape=(100, 8))
+model = keras.Model(i, Dense(1)(Block(8)(i)))`);
+  assert.equal(factories(model), 'conv1d conv1d add dense');
+});

@@ -147,6 +147,10 @@ export interface LossInfo {
   /** Canonical tfjs name: "meanSquaredError", "categoricalCrossentropy", ... or the text when unknown. */
   name: string;
   resolved: boolean;
+  /** Keras `from_logits=True`: the loss applies the softmax (or sigmoid) to a linear output itself. */
+  fromLogits?: boolean;
+  /** The `True` of `from_logits=True`, for fixes. */
+  fromLogitsSpan?: Span;
   span: Span;
   text: string;
 }

@@ -131,17 +131,25 @@ function estimate(model: ModelGraph, options: EstimateOptions): GradientEstimate
   // Backward: loss-gradient moments at each block's pre-activations, and batch-norm layers' own norms.
   const last = blocks.length - 1;
   const outputOp = blocks[last].ops[0];
+  // Keras `from_logits=True` on a linear output: the loss applies the softmax (sigmoid) itself.
+  const logits =
+    model.training.loss?.fromLogits === true &&
+    !blocks[last].softmax &&
+    (outputActivation === null || outputActivation === 'linear');
+  const softmaxOutput = blocks[last].softmax || (logits && loss === 'categorical');
   const output = outputDeltaMoments(
     loss,
-    blocks[last].softmax
+    softmaxOutput
       ? 'softmax'
-      : outputOp?.kind === 'activation'
-        ? outputOp.activation
-        : activationByName('linear')!,
+      : logits && loss === 'binary'
+        ? activationByName('sigmoid')!
+        : outputOp?.kind === 'activation'
+          ? outputOp.activation
+          : activationByName('linear')!,
     { ...forward[last].pre, units: blocks[last].units },
   );
   const outputState = {
-    activation: blocks[last].softmax ? 'softmax' : (outputActivation ?? 'linear'),
+    activation: softmaxOutput ? 'softmax' : (outputActivation ?? 'linear'),
     preActivationVariance: forward[last].pre.variance,
   };
   if ('error' in output) return { ...allUnknown(model, output.error), output: outputState };

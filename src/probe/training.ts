@@ -58,6 +58,13 @@ const CORE_LOSSES: Record<string, string> = {
   huberLoss: 'meanSquaredError',
 };
 
+/** Keras cross-entropies with from_logits=True, as the tf.losses function that takes logits. */
+const LOGITS_LOSSES: Record<string, string> = {
+  categoricalCrossentropy: 'softmaxCrossEntropy',
+  sparseCategoricalCrossentropy: 'softmaxCrossEntropy',
+  binaryCrossentropy: 'sigmoidCrossEntropy',
+};
+
 /** The training setup written in the source file. */
 export function trainingFromIr(
   tf: Tf,
@@ -66,9 +73,16 @@ export function trainingFromIr(
   framework: Framework = 'tfjs',
 ): TrainingChoice {
   const assumptions: string[] = [];
+  const written = training.loss?.resolved ? training.loss.name : null;
+  // Keras `from_logits=True`: the cross-entropy takes the logits, as tf.losses' softmax/sigmoid ones do.
+  const onLogits = training.loss?.fromLogits && written ? LOGITS_LOSSES[written] : undefined;
+  if (onLogits)
+    assumptions.push(
+      `The loss \`${training.loss!.text}\` takes logits (from_logits=True): tf.losses.${onLogits} on the output.`,
+    );
   const { lossName, loss } = chooseLoss(
     tf,
-    training.loss?.resolved ? training.loss.name : null,
+    onLogits ?? written,
     training.loss?.text,
     model,
     assumptions,

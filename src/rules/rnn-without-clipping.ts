@@ -180,12 +180,9 @@ function clipOptimizer(context: RuleContext, model: ModelGraph, clipNorm: number
       ? (training.compile?.optimizer ?? training.optimizer)
       : (training.customLoops.find((loop) => loop.optimizer)?.optimizer ?? training.optimizer);
   if (!optimizer) return null;
-  const edit = clipOptimizerEdit(context.source, optimizer, clipNorm);
-  return fix(
-    `Clip gradients with clipnorm=${pythonFloat(clipNorm)} on the optimizer`,
-    [edit],
-    true,
-  );
+  const edits = clipOptimizerEdit(context.source, optimizer, clipNorm);
+  if (!edits) return null;
+  return fix(`Clip gradients with clipnorm=${pythonFloat(clipNorm)} on the optimizer`, edits, true);
 }
 
 function insertOverride(context: RuleContext, target: Target, clipNorm: number): Fix | null {

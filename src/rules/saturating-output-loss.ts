@@ -51,7 +51,7 @@ export const rule: Rule = {
   meta: {
     type: 'problem',
     description:
-      'A sigmoid or softmax output trained with meanSquaredError/meanAbsoluteError: the saturating output multiplies the loss gradient by its own small derivative.',
+      'A sigmoid or softmax output trained with meanSquaredError/meanAbsoluteError, or fed to a from_logits=True cross-entropy: the saturating output multiplies the loss gradient by its own small derivative.',
     defaultSeverity: 'warning',
     messages: {
       regressionLoss:
@@ -60,10 +60,14 @@ export const rule: Rule = {
         "softmax output under {{loss}} with {{optimizer}}: its gradient starts about {{factor}}x cross-entropy's",
       regressionLossUnsized:
         '{{activation}} output under {{loss}}: the gradient carries its derivative, at most {{max}}',
+      logitsOfProbabilities:
+        "{{activation}} output into a from_logits=True loss: a second {{activation}}, the gradient starts about {{factor}}x cross-entropy's",
     },
     details: {
       regressionLoss: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns (Glorot & Bengio 2010). ${EVIDENCE} Use {{replacement}}, whose gradient cancels that factor.`,
       plainSoftmax: `{{layer}} ends in a softmax over {{units}} classes and the model is trained with {{loss}}: at initialisation (probabilities near 1/{{units}}) the loss gradient at the logits is about {{factor}}x cross-entropy's, and {{optimizer}} steps by the raw gradient, so training starts that much slower. ${EVIDENCE} Use {{replacement}}, whose gradient is p - y.`,
+      logitsOfProbabilities:
+        "{{layer}} already ends in {{activation}}, and the loss is told its input is logits (from_logits=True), so it applies a second {{activation}} to the probabilities. The gradient then crosses both: {{why}} The loss can never reach 0 either, because {{activation}} of values in [0, 1] stays far from 0 and 1. Drop from_logits=True (or the output's activation).",
       regressionLossUnsized: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1. The static estimate does not cover this model, so its logit spread is not known: an info hint. Use {{replacement}}, whose gradient cancels that factor.`,
     },
     options: {
@@ -87,6 +91,7 @@ export const rule: Rule = {
   check(model, context) {
     const loss = model.training.compile?.loss ?? model.training.loss;
     if (!loss) return [];
+    if (loss.fromLogits) return logitsOfProbabilities(model, loss);
     const lossName = regressionLoss(loss);
     if (!lossName) return [];
     const findings: Finding[] = [];
@@ -142,6 +147,45 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/**
+ * A softmax (sigmoid) output into a cross-entropy with from_logits=True. At initialisation (probabilities near
+ * 1/K) the softmax Jacobian is (I - 11ᵀ/K)/K and the loss gradient q - y sums to 0, so the logits get 1/K of
+ * cross-entropy's p - y; a sigmoid's derivative (at most 0.25) multiplies sigmoid(p) - y with sigmoid(p) in
+ * [0.5, 0.73].
+ */
+function logitsOfProbabilities(model: ModelGraph, loss: LossInfo): Finding[] {
+  const findings: Finding[] = [];
+  for (const output of outputLayers(model)) {
+    const activation = outputActivation(model, output);
+    if (activation !== 'softmax' && activation !== 'sigmoid') continue;
+    const units = outputUnits(model, output);
+    if (activation === 'softmax' && !(units !== undefined && units > 1)) continue;
+    const factor = activation === 'softmax' ? 1 / units! : 0.25;
+    const why =
+      activation === 'softmax'
+        ? `at initialisation, with probabilities near 1/${units}, the logits get about 1/${units} of the gradient cross-entropy gives them.`
+        : "the output's derivative p(1 - p), at most 0.25, multiplies sigmoid(p) - y, which is at least 0.5 for a 0 label.";
+    const { fromLogitsSpan } = loss;
+    findings.push(
+      report(rule, model, {
+        messageId: 'logitsOfProbabilities',
+        data: {
+          layer: describeLayer(output, model),
+          activation,
+          factor: formatNumber(factor),
+          why,
+        },
+        span: fromLogitsSpan ?? loss.span,
+        layer: output,
+        fixes: fromLogitsSpan
+          ? [fix('Set from_logits=False', [replaceSpan(fromLogitsSpan, 'False')], true)]
+          : [],
+      }),
+    );
+  }
+  return findings;
+}
 
 /** The output's units: its own, or (an activation layer) the weighted layer's it follows. */
 function outputUnits(model: ModelGraph, output: LayerNode): number | undefined {

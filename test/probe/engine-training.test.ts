@@ -102,3 +102,28 @@ test('aliases and tf.losses functions are understood', () => {
   assert.equal(core.lossName, 'categoricalCrossentropy');
   assert.equal(typeof core.loss, 'function');
 });
+
+test('a Keras cross-entropy with from_logits=True trains on the logits (softmax/sigmoid cross-entropy)', () => {
+  const cases = [
+    ['sparseCategoricalCrossentropy', 'categoricalCrossentropy', 'softmaxCrossEntropy'],
+    ['binaryCrossentropy', 'binaryCrossentropy', 'sigmoidCrossEntropy'],
+  ] as const;
+  for (const [name, lossName, fn] of cases) {
+    const base = training({ loss: name, optimizer: 'adam' });
+    const setup: TrainingSetup = {
+      ...base,
+      loss: { ...base.loss!, fromLogits: true, text: `keras.losses.X(from_logits=True)` },
+    };
+    const choice = trainingFromIr(tf, setup, model('linear'), 'keras');
+    assert.equal(choice.lossName, lossName);
+    assert.match(choice.assumptions.join(' '), new RegExp(`takes logits .*tf\\.losses\\.${fn}`));
+    const y = tf.tensor2d([[1, 0]]);
+    const z = tf.tensor2d([[2, -1]]);
+    type Loss = (a: unknown, b: unknown) => { dataSync(): Float32Array };
+    const losses = tf.losses as unknown as Record<string, Loss>;
+    const expected = losses[fn](y, z).dataSync()[0];
+    assert.ok(typeof choice.loss === 'function');
+    const got = (choice.loss as Loss)(y, z).dataSync()[0];
+    assert.ok(Math.abs(got - expected) < 1e-6, `${got} vs ${expected}`);
+  }
+});

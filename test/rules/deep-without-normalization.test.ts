@@ -102,6 +102,24 @@ model = Sequential([
 testRule(rule, {
   valid: [
     {
+      name: 'Keras U-Net: 10 convolutions deep, not estimated, but its concatenate skips give the first layers a short path',
+      filePath: 'unet.py',
+      code: `from keras.layers import Input, Conv2D, MaxPooling2D, UpSampling2D, concatenate
+from keras.models import Model
+i = Input((64, 64, 1))
+c1 = Conv2D(8, 3, activation='relu', padding='same', kernel_initializer='he_normal')(i)
+c1 = Conv2D(8, 3, activation='relu', padding='same', kernel_initializer='he_normal')(c1)
+c2 = Conv2D(16, 3, activation='relu', padding='same', kernel_initializer='he_normal')(MaxPooling2D()(c1))
+c2 = Conv2D(16, 3, activation='relu', padding='same', kernel_initializer='he_normal')(c2)
+c3 = Conv2D(32, 3, activation='relu', padding='same', kernel_initializer='he_normal')(MaxPooling2D()(c2))
+c3 = Conv2D(32, 3, activation='relu', padding='same', kernel_initializer='he_normal')(c3)
+u2 = Conv2D(16, 2, activation='relu', padding='same', kernel_initializer='he_normal')(UpSampling2D()(c3))
+c4 = Conv2D(16, 3, activation='relu', padding='same', kernel_initializer='he_normal')(concatenate([c2, u2]))
+u1 = Conv2D(8, 2, activation='relu', padding='same', kernel_initializer='he_normal')(UpSampling2D()(c4))
+c5 = Conv2D(8, 3, activation='relu', padding='same', kernel_initializer='he_normal')(concatenate([c1, u1]))
+model = Model(inputs=i, outputs=Conv2D(1, 1, activation='sigmoid')(c5))`,
+    },
+    {
       name: 'the same 12 layers with relu and He (defaults): the estimate keeps layer 0 near 1x, no finding',
       code: `import * as tf from '@tensorflow/tfjs';
 const model = tf.sequential();

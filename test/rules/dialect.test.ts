@@ -147,14 +147,30 @@ describe('Python fix helpers', () => {
       1,
     );
     assert.equal(
-      applyEdits(call, [edit!]),
+      applyEdits(call, edit!),
       'opt = keras.optimizers.Adam(learning_rate=1e-3, clipnorm=1.0)\n',
     );
     const named = "from tensorflow import keras\nmodel.compile(optimizer='adam', loss='mse')\n";
     const string = clipOptimizerEdit(named, optimizer(named, "'adam'", 'string'), 0.5);
     assert.equal(
-      applyEdits(named, [string!]),
+      applyEdits(named, string!),
       "from tensorflow import keras\nmodel.compile(optimizer=keras.optimizers.Adam(clipnorm=0.5), loss='mse')\n",
+    );
+    // Only other Keras modules imported by name: the optimizer class is imported above them.
+    const byName =
+      "import numpy as np\nfrom tensorflow.keras.models import Sequential\nmodel.compile(loss='mse', optimizer='adam')\n";
+    const imported = clipOptimizerEdit(byName, optimizer(byName, "'adam'", 'string'), 1);
+    assert.equal(
+      applyEdits(byName, imported!),
+      "import numpy as np\nfrom tensorflow.keras.optimizers import Adam\nfrom tensorflow.keras.models import Sequential\nmodel.compile(loss='mse', optimizer=Adam(clipnorm=1.0))\n",
+    );
+    // The package of the model's imports, not of a utility imported earlier.
+    const mixed =
+      "from keras.preprocessing.text import Tokenizer\nx = 1\nfrom tensorflow.keras.layers import Dense\nmodel.compile(optimizer='adam')\n";
+    const fromLayers = clipOptimizerEdit(mixed, optimizer(mixed, "'adam'", 'string'), 1);
+    assert.match(
+      applyEdits(mixed, fromLayers!),
+      /^x = 1\nfrom tensorflow\.keras\.optimizers import Adam\nfrom tensorflow\.keras\.layers import Dense\nmodel\.compile\(optimizer=Adam\(clipnorm=1\.0\)\)$/m,
     );
     const clipped = 'opt = Adam(clipvalue=None)\n';
     assert.equal(

@@ -52,6 +52,43 @@ model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001, clipnorm=1.0)
 model.fit(x, y)
 `;
 
+/** "Exploding: unstable weight initialization, weights initialized too large". */
+const LARGE_INIT = `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+from tensorflow.keras.initializers import RandomNormal
+
+model = Sequential()
+model.add(Dense(256, activation='relu', input_shape=(784,), kernel_initializer=RandomNormal(stddev=1.0)))
+for _ in range(6):
+    model.add(Dense(256, activation='relu', kernel_initializer=RandomNormal(stddev=1.0)))
+model.add(Dense(10, activation='softmax'))
+model.compile(optimizer='sgd', loss='categorical_crossentropy')
+`;
+
+/** "Exploding gradients in RNNs: W_hh has eigenvalues > 1", with an unbounded activation on the recurrence. */
+const LARGE_RECURRENT = `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import SimpleRNN, Dense
+from tensorflow.keras.initializers import RandomNormal
+from tensorflow.keras.optimizers import Adam
+
+model = Sequential()
+model.add(SimpleRNN(64, activation='relu', input_shape=(40, 8), recurrent_initializer=RandomNormal(stddev=0.5)))
+model.add(Dense(1))
+model.compile(optimizer=Adam(learning_rate=0.001, clipnorm=1.0), loss='mse')
+`;
+
+/** "Sigmoid and tanh functions saturate", on too-small weights: a deep tanh stack. */
+const DEEP_TANH = `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Dense
+
+model = Sequential()
+model.add(Dense(64, activation='tanh', input_shape=(32,), kernel_initializer='random_normal'))
+for _ in range(12):
+    model.add(Dense(64, activation='tanh', kernel_initializer='random_normal'))
+model.add(Dense(1, activation='sigmoid'))
+model.compile(optimizer='adam', loss='binary_crossentropy')
+`;
+
 function lint(source: string) {
   const result = lintText(source, 'model.py');
   assert.deepEqual(result.problems, [], 'the snippet parses');
@@ -109,6 +146,33 @@ describe("the reference document's Keras snippets", () => {
     const fixed = fixUntilStable(RNN_UNCLIPPED, (text) => lint(text).messages).output;
     assert.match(fixed, /^optimizer = Adam\(learning_rate=0\.001, clipnorm=1\.0\)$/m);
     assert.ok(!lint(fixed).messages.some((m) => m.ruleId === 'rnn-without-clipping'));
+  });
+
+  test('weights initialized too large: initializer-scale warns, the fix (He) clears it', () => {
+    const messages = lint(LARGE_INIT).messages.filter((m) => m.ruleId === 'initializer-scale');
+    assert.equal(messages.length, 2);
+    assert.ok(messages.every((m) => m.severity === 'warning'));
+    assert.match(messages[0].message, /^random_normal stddev 1 is 19\.8x He's 0\.0505/);
+    assertFixClears(LARGE_INIT, ['initializer-scale']);
+  });
+
+  test('a recurrent kernel with eigenvalues above 1 and a relu recurrence: both causes warn, fixes clear them', () => {
+    assert.deepEqual(ruleIds(LARGE_RECURRENT), [
+      'non-orthogonal-recurrent-init:warning',
+      'simple-rnn-long-sequence:warning',
+      'unbounded-recurrent-activation:warning',
+    ]);
+    assertFixClears(LARGE_RECURRENT, [
+      'non-orthogonal-recurrent-init',
+      'unbounded-recurrent-activation',
+    ]);
+  });
+
+  test('a deep tanh stack on small weights: saturating-activation and initializer-scale warn', () => {
+    const ids = ruleIds(DEEP_TANH);
+    for (const id of ['saturating-activation:warning', 'initializer-scale:warning'])
+      assert.ok(ids.includes(id), `${id} in ${ids.join(', ')}`);
+    assertFixClears(DEEP_TANH, ['saturating-activation', 'initializer-scale']);
   });
 
   test('a SimpleRNN over 300 steps: simple-rnn-long-sequence warns even with clipping', () => {

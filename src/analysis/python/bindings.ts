@@ -10,6 +10,7 @@ import {
   ACTIVATION_LAYERS,
   INITIALIZER_CLASSES,
   LAYER_CLASSES,
+  MERGE_FUNCTIONS,
   isOptimizerName,
 } from './keras-names';
 import { importModule } from './imports';
@@ -69,6 +70,8 @@ function spellOut(dotted: string): string {
   return namespace === 'models' ? `keras.${last}` : `keras.${namespace}.${last}`;
 }
 
+const LIBRARY_LAYERS = /^[A-Za-z_]\w*(?:\.\w+)*\.layers(?:\.\w+)*$/;
+
 function isKerasModule(path: string): boolean {
   return path === 'tf' || path === 'keras' || path.startsWith('tf.') || path.startsWith('keras.');
 }
@@ -83,9 +86,15 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
       // `from . import blocks` names modules; `from .blocks import conv_block` names values.
       const own = /^\.+$/.test(module) ? null : importModule(ip, module);
       bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
-        if (own) return own.get(name) ?? unknown(name);
+        const found = own?.get(name);
+        if (found && found.t !== 'unknown') return found;
         const sub = /^\.+$/.test(module) ? importModule(ip, `${module}${name}`) : null;
-        return sub ? { t: 'module', scope: sub, name } : unknown(name);
+        if (sub) return { t: 'module', scope: sub, name };
+        // A layer class of another Keras library (`from keras_contrib.layers import CRF`): a layer
+        // the catalog does not know, kept under its own name.
+        return LIBRARY_LAYERS.test(module) && /^[A-Z]/.test(name)
+          ? { t: 'path', path: `keras.layers.${name}` }
+          : unknown(name);
       });
       return;
     }
@@ -156,6 +165,8 @@ export function globalKerasName(name: string): PV | null {
   if (Object.prototype.hasOwnProperty.call(LAYER_CLASSES, name) || name === 'Input')
     return { t: 'path', path: `keras.layers.${name}` };
   if (Object.prototype.hasOwnProperty.call(ACTIVATION_LAYERS, name))
+    return { t: 'path', path: `keras.layers.${name}` };
+  if (Object.prototype.hasOwnProperty.call(MERGE_FUNCTIONS, name) || name === 'merge')
     return { t: 'path', path: `keras.layers.${name}` };
   if (name === 'Sequential' || name === 'Model') return { t: 'path', path: `keras.${name}` };
   if (isOptimizerName(name)) return { t: 'path', path: `keras.optimizers.${name}` };

@@ -118,7 +118,34 @@ export function callBuiltin(ip: PyInterp, path: string, args: Arg[], node: Synta
         : unknown(text);
     case 'print':
       return NONE;
+    case 'isinstance':
+      return isInstance(ip, args) ?? unknown(text);
     default:
       return unknown(text);
   }
+}
+
+/** The value kinds each builtin type name (or `six.string_types`) holds. */
+const TYPE_KINDS: Readonly<Record<string, readonly PV['t'][]>> = {
+  str: ['str'],
+  'six.string_types': ['str'],
+  basestring: ['str'],
+  int: ['num'],
+  float: ['num'],
+  bool: ['bool'],
+  list: ['list'],
+  tuple: ['list'],
+  dict: ['dict'],
+};
+
+/** `isinstance(block_fn, six.string_types)` on a value whose kind the evaluator knows; null otherwise. */
+function isInstance(ip: PyInterp, args: Arg[]): PV | null {
+  const [value, type] = args;
+  if (!value || !type || value.name || type.name) return null;
+  const kinds = TYPE_KINDS[ip.text(type.node).replace(/\s+/g, '')];
+  const known = ['num', 'str', 'bool', 'none', 'list', 'dict', 'func', 'class', 'layer', 'model'];
+  if (!kinds || !known.includes(value.value.t)) return null;
+  // A Python list is not a tuple: only the kind is checked when the type leaves no doubt.
+  if (value.value.t === 'list' && kinds.includes('list')) return null;
+  return { t: 'bool', v: kinds.includes(value.value.t) };
 }

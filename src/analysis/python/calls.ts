@@ -4,7 +4,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { canonicalPath } from './bindings';
-import { callUserClass } from './classes';
+import { callUserClass, classMethod } from './classes';
 import { evalExpr, methodOf } from './expressions';
 import type { CallArgs, PyInterp } from './interpreter';
 import { callKeras, callMethod, implicitSequential, type Arg } from './keras';
@@ -29,7 +29,9 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
         ? (object.attrs.get(name) ?? methodOf(object, name))
         : object.t === 'module'
           ? (object.scope.get(name) ?? null)
-          : null;
+          : object.t === 'class'
+            ? classMethod(ip, object, name)
+            : null;
     if (own) return callValue(ip, own, args, node, text);
     if (name === 'add' && objectNode.name === 'VariableName' && !scope.get(ip.text(objectNode))) {
       const implicit = implicitSequential(ip, ip.text(objectNode), args, node);

@@ -7,7 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
-import { modelMethod, type Arg } from './keras';
+import { markOutput, modelMethod, type Arg } from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
 
 type ClassValue = Extract<PV, { t: 'class' }>;
@@ -26,13 +26,22 @@ export function callUserClass(ip: PyInterp, cls: ClassValue, args: Arg[], node: 
   const saved = ip.assign;
   ip.assign = null;
   try {
-    runMethod(ip, object, '__init__', toCallArgs(args, ip), ip.text(node));
+    if (!cls.methods.has('__init__') && cls.fields) bindFields(object, toCallArgs(args, ip));
+    else runMethod(ip, object, '__init__', toCallArgs(args, ip), ip.text(node));
     if (rec) ip.inModule(cls.homes?.get('call') ?? cls.module, () => traceCall(ip, object, rec));
   } finally {
     ip.assign = saved;
     ip.builders.pop();
   }
   return object;
+}
+
+/** A dataclass's generated `__init__`: each field from the call (by position or keyword) or its default. */
+function bindFields(object: ObjectValue, args: ReturnType<typeof toCallArgs>): void {
+  (object.cls.fields ?? []).forEach((field, i) => {
+    const value = args.keywords.get(field.name) ?? args.positional[i] ?? field.value;
+    object.attrs.set(field.name, value ?? unknown(field.name));
+  });
 }
 
 function newSubclassModel(
@@ -61,10 +70,22 @@ function newSubclassModel(
   return rec;
 }
 
+/** The objects whose `build` has run: Keras calls it once, before the first `call`. */
+const built = new WeakSet<ObjectValue>();
+
+/** `build(input_shape)` of a layer that makes its sublayers there (`self.conv = Conv1D(...)` in build). */
+function buildOnce(ip: PyInterp, object: ObjectValue): void {
+  if (built.has(object) || !object.cls.methods.has('build')) return;
+  built.add(object);
+  const shape = unknown('input_shape');
+  runMethod(ip, object, 'build', { positional: [shape], keywords: new Map() }, 'build');
+}
+
 /** Runs `call(inputs)` once on an input of unknown shape; what it returns is the model's output. */
 function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
   const def = object.cls.methods.get('call');
   if (!def) return;
+  buildOnce(ip, object);
   const params = def.getChild('ParamList');
   const firstParam = params?.getChildren('VariableName')[1];
   const paramName = firstParam ? ip.text(firstParam) : 'inputs';
@@ -115,8 +136,7 @@ function runMethod(
 }
 
 function methodDefaults(ip: PyInterp, def: SyntaxNode, object: ObjectValue): Map<string, PV> {
-  const fn = ip.defineFunction(def, object.cls.scope, false);
-  return fn.t === 'func' ? fn.defaults : new Map();
+  return ip.defineFunction(def, object.cls.scope, false).defaults;
 }
 
 /** A method call or application of one of the file's objects. */
@@ -128,8 +148,11 @@ export function applyModelOrObject(
   node: SyntaxNode,
 ): PV {
   if (name === '__call__') {
-    if (object.cls.methods.has('call'))
-      return runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
+    if (object.cls.methods.has('call')) buildOnce(ip, object);
+    if (object.cls.methods.has('call')) {
+      const out = runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
+      return object.model ? markOutput(ip, object.model, out) : out;
+    }
     if (object.cls.methods.has('__call__'))
       return runMethod(ip, object, '__call__', toCallArgs(args, ip), ip.text(node));
   }
@@ -141,4 +164,23 @@ export function applyModelOrObject(
     return modelMethod(ip, object.model, name, args, node);
   }
   return unknown(ip.text(node));
+}
+
+/** `Builder.build_resnet_18(...)`: a static method (or a classmethod, given its class) of the file's class. */
+export function classMethod(ip: PyInterp, cls: ClassValue, name: string): PV | null {
+  const def = cls.methods.get(name);
+  if (!def) return null;
+  const module = cls.homes?.get(name) ?? cls.module;
+  const decorators = def.parent?.name === 'DecoratedStatement' ? ip.text(def.parent) : '';
+  const classmethod = /^\s*@classmethod\b/m.test(decorators.slice(0, def.from - def.parent!.from));
+  const defaults = ip.inModule(module, () => ip.defineFunction(def, cls.scope, false).defaults);
+  return {
+    t: 'func',
+    node: def,
+    scope: cls.scope,
+    name,
+    defaults,
+    module,
+    ...(classmethod ? { self: cls } : {}),
+  };
 }

@@ -3,6 +3,7 @@
  * the evaluator cannot know is `unknown`, named by its source text.
  */
 import type { SyntaxNode } from '@lezer/common';
+import { arrayArithmetic, arrayAttribute } from './arrays';
 import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
@@ -59,13 +60,22 @@ export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       const decided = cond ? truthy(evalExpr(ip, cond, scope)) : null;
       if (decided === true && then) return evalExpr(ip, then, scope);
       if (decided === false && otherwise) return evalExpr(ip, otherwise, scope);
+      // `layer(x, training=t) if flag else layer(x)`: the same callee either way, so the same layer.
+      if (then && otherwise && sameCallee(ip, then, otherwise)) return evalExpr(ip, then, scope);
       return unknown(ip.text(node));
     }
     case 'LambdaExpression':
-      return unknown(ip.text(node));
+      // Called like a function (`self.shortcut = lambda x, _: x`); its body is its value.
+      return { ...ip.defineFunction(node, scope, false), name: '<lambda>' };
     default:
       return unknown(ip.text(node));
   }
+}
+
+function sameCallee(ip: PyInterp, a: SyntaxNode, b: SyntaxNode): boolean {
+  if (a.name !== 'CallExpression' || b.name !== 'CallExpression') return false;
+  const [calleeA, calleeB] = [a.firstChild, b.firstChild];
+  return !!calleeA && !!calleeB && ip.text(calleeA) === ip.text(calleeB);
 }
 
 function lookup(ip: PyInterp, name: string, scope: Scope): PV {
@@ -235,6 +245,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       );
     case 'model':
       return modelAttribute(object, name, text);
+    case 'array':
+      return arrayAttribute(object, name) ?? unknown(text);
     case 'module':
       return object.scope.get(name) ?? unknown(text);
     case 'dict':
@@ -315,7 +327,11 @@ function binary(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
       tuple: left.tuple,
     };
   if (opNodes[0].name === 'ArithOp')
-    return tensorArithmetic(ip, op, left, right, node) ?? unknown(ip.text(node));
+    return (
+      tensorArithmetic(ip, op, left, right, node) ??
+      arrayArithmetic(left, right) ??
+      unknown(ip.text(node))
+    );
   return unknown(ip.text(node));
 }
 

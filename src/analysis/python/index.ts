@@ -94,10 +94,18 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
       const built = ip.models.some((m) => m.builderSpan?.start === def.from);
       const cls = value;
       if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
+    } else if (def.name === 'ClassDefinition' && value?.t === 'class') {
+      // A plain class whose constructor builds models (`self.model = Model(...)`), made elsewhere.
+      const init = value.methods.get('__init__');
+      const cls = value;
+      if (init && !ip.called.has(init.from) && BUILDS_MODEL.test(ip.text(init)))
+        explore(ip, () => void callUserClass(ip, cls, [], nameNode));
     }
   }
   ip.speculative = false;
 }
+
+const BUILDS_MODEL = /\b(?:Sequential|Model)\s*\(/;
 
 /** How the file reaches Keras, for fixes that insert new calls (`layers.BatchNormalization()`). */
 function accessOf(root: Scope): AnalysisResult['access'] {

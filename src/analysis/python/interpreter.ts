@@ -8,6 +8,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { ClippingEvidence, CustomLoopCall, Span } from '../ir';
 import type { PythonModuleHost } from './imports';
+import { arrayArithmetic } from './arrays';
 import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
@@ -23,6 +24,7 @@ import {
   type ModelRec,
   type OptimizerRec,
   type PV,
+  type TensorNode,
 } from './values';
 
 type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'continue' } | null;
@@ -48,6 +50,8 @@ export class PyInterp {
   readonly clipCalls: ClippingEvidence[] = [];
   /** Custom-loop calls that no model expression reached (`optimizer.apply_gradients(...)`). */
   readonly looseLoops: { call: CustomLoopCall; optimizer?: OptimizerRec }[] = [];
+  /** The model whose call gave each output tensor (a loss applied to it in a training loop is its loss). */
+  readonly modelOutputs = new WeakMap<TensorNode, ModelRec>();
   readonly called = new Set<number>();
   readonly conds: { condition: string; branch: string }[] = [];
   readonly repeats: { iteration: number; count: number }[] = [];
@@ -242,13 +246,15 @@ export class PyInterp {
         ? arithmetic(operator, current.v, value.v)
         : current.t === 'tensor' || value.t === 'tensor'
           ? tensorArithmetic(this, operator, current, value, node)
-          : current.t === 'list' && value.t === 'list' && operator === '+'
-            ? {
-                t: 'list' as const,
-                items: [...current.items, ...value.items],
-                tuple: current.tuple,
-              }
-            : unknown(this.text(node));
+          : current.t === 'array'
+            ? arrayArithmetic(current, value)
+            : current.t === 'list' && value.t === 'list' && operator === '+'
+              ? {
+                  t: 'list' as const,
+                  items: [...current.items, ...value.items],
+                  tuple: current.tuple,
+                }
+              : unknown(this.text(node));
     if (current.t === 'list' && value.t === 'list' && operator === '+') {
       current.items.push(...value.items); // `layers += [...]` mutates the list in place
       return;
@@ -377,7 +383,7 @@ export class PyInterp {
   }
 
   /** A `def`: its defaults are evaluated now, as Python does; `bind` puts its name in scope. */
-  defineFunction(node: SyntaxNode, scope: Scope, bind = true): PV {
+  defineFunction(node: SyntaxNode, scope: Scope, bind = true): Extract<PV, { t: 'func' }> {
     const nameNode = kids(node).find((c) => c.name === 'VariableName');
     const params = kids(node).find((c) => c.name === 'ParamList');
     const defaults = new Map<string, PV>();
@@ -391,7 +397,7 @@ export class PyInterp {
       }
     }
     const name = nameNode ? this.text(nameNode) : '<function>';
-    const fn: PV = { t: 'func', node, scope, name, defaults, module: this.module };
+    const fn = { t: 'func' as const, node, scope, name, defaults, module: this.module };
     if (nameNode && bind) scope.set(name, fn);
     return fn;
   }
@@ -426,7 +432,9 @@ export class PyInterp {
       }
     }
     if (!nameNode) return;
+    const fields = this.dataclassFields(node, body, baseValue, scope);
     scope.set(this.text(nameNode), {
+      ...(fields ? { fields } : {}),
       t: 'class',
       node,
       name: this.text(nameNode),
@@ -436,6 +444,35 @@ export class PyInterp {
       module: this.module,
       homes,
     });
+  }
+
+  /** A `@dataclass` (or a subclass of one): its annotated class attributes after its base's, in order. */
+  private dataclassFields(
+    node: SyntaxNode,
+    body: SyntaxNode | undefined,
+    base: PV,
+    scope: Scope,
+  ): { name: string; value: PV | null }[] | null {
+    const inherited = base.t === 'class' ? base.fields : undefined;
+    const decorated =
+      node.parent?.name === 'DecoratedStatement' &&
+      /^@(?:dataclasses\.)?dataclass\b/m.test(
+        this.text(node.parent).slice(0, node.from - node.parent.from),
+      );
+    if (!decorated && !inherited) return null;
+    const fields = [...(inherited ?? [])];
+    for (const statement of body ? kids(body) : []) {
+      const parts = kids(statement);
+      if (statement.name !== 'AssignStatement' || parts[1]?.name !== 'TypeDef') continue;
+      if (parts[0]?.name !== 'VariableName') continue;
+      const name = this.text(parts[0]);
+      const valueNode = parts[2]?.name === 'AssignOp' ? parts[3] : undefined;
+      const value = valueNode ? evalExpr(this, valueNode, scope) : null;
+      const at = fields.findIndex((f) => f.name === name);
+      if (at >= 0) fields[at] = { name, value };
+      else fields.push({ name, value });
+    }
+    return fields;
   }
 
   /** Runs a function of the file with the call's arguments bound; its value, or unknown at the limits. */
@@ -448,6 +485,16 @@ export class PyInterp {
   private runFunction(fn: Extract<PV, { t: 'func' }>, args: CallArgs, callText: string): PV {
     const scope = new Scope(fn.scope);
     bindParams(this, fn, args, scope);
+    if (fn.node.name === 'LambdaExpression') {
+      const expression = fn.node.lastChild;
+      if (!expression || expression.name === ':') return unknown(callText);
+      this.depth++;
+      try {
+        return evalExpr(this, expression, scope);
+      } finally {
+        this.depth--;
+      }
+    }
     const body = kids(fn.node).find((c) => c.name === 'Body');
     if (!body) return unknown(callText);
     this.depth++;
@@ -470,13 +517,15 @@ export class PyInterp {
  * per block from shapes the evaluator does not track, so one option per path would be wrong for
  * some blocks. Such branches run both ways, their layers marked conditional.
  */
+/** `x.shape`, `K.int_shape(x)`, `tf.shape(x)`: what tensor shapes are read through. */
+const SHAPE = /(?:\b|_)shape\b/;
+
 function onShapes(ip: PyInterp, cond: SyntaxNode, scope: Scope): boolean {
   const text = ip.text(cond);
-  if (/\bshape\b/.test(text)) return true;
+  if (SHAPE.test(text)) return true;
   for (const name of text.match(/[A-Za-z_]\w*/g) ?? []) {
     const value = scope.get(name);
-    if (value?.t === 'tensor' || (value?.t === 'unknown' && /\bshape\b/.test(value.text)))
-      return true;
+    if (value?.t === 'tensor' || (value?.t === 'unknown' && SHAPE.test(value.text))) return true;
   }
   return false;
 }

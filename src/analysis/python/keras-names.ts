@@ -108,6 +108,17 @@ export const MERGE_FUNCTIONS: Readonly<Record<string, string>> = {
   dot: 'dot',
 };
 
+/** Keras 1's `merge(tensors, mode='concat')`: the merge layer each mode names (`sum` by default). */
+export const MERGE_MODES: Readonly<Record<string, string>> = {
+  sum: 'add',
+  mul: 'multiply',
+  concat: 'concatenate',
+  ave: 'average',
+  max: 'maximum',
+  dot: 'dot',
+  cos: 'dot',
+};
+
 /** A class the tables do not know keeps a tfjs-style name: `MultiHeadAttention` -> `multiHeadAttention`. */
 export function layerSpec(className: string): LayerSpec {
   if (Object.prototype.hasOwnProperty.call(LAYER_CLASSES, className))

@@ -10,10 +10,12 @@ import type { PyInterp } from './interpreter';
 import {
   CONSTRAINTS,
   MERGE_FUNCTIONS,
+  MERGE_MODES,
   REGULARIZERS,
   initializerSpec,
   layerSpec,
 } from './keras-names';
+import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import {
@@ -21,6 +23,7 @@ import {
   compile,
   fitCall,
   learningRateSchedule,
+  lossApplied,
   lossObject,
   makeOptimizer,
   optimizerMethod,
@@ -43,6 +46,7 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   const [root, namespace] = path.split('.');
   const last = path.slice(path.lastIndexOf('.') + 1);
   if (root !== 'keras' && root !== 'tf') return callBuiltin(ip, path, args, node);
+  if (namespace === 'datasets') return loadData(path) ?? unknown(text);
   if (path === 'keras.Sequential') return sequential(ip, args, node);
   if (path === 'keras.Model') return functionalModel(ip, args, node);
   if (path === 'keras.Input' || path === 'keras.layers.Input') return input(ip, args, node);
@@ -50,6 +54,7 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
     return { t: 'layer', rec: makeLayer(ip, last, args, node) };
   if (namespace === 'layers' && MERGE_FUNCTIONS[last])
     return mergeFunction(ip, MERGE_FUNCTIONS[last], args, node);
+  if (path === 'keras.layers.merge') return keras1Merge(ip, args, node);
   // `schedules` only groups names (bindings.ts), so a schedule arrives as `keras.optimizers.ExponentialDecay`.
   if (namespace === 'optimizers' && /Decay|Restarts|^LearningRateSchedule$/.test(last))
     return learningRateSchedule(ip, last, args, node);
@@ -89,8 +94,20 @@ export function callMethod(
       return name === 'gradient' ? tapeGradient(ip, args, node) : unknown(text);
     case 'object':
       return applyModelOrObject(ip, object, name, args, node);
+    case 'kcall':
+      return name === '__call__'
+        ? (lossApplied(ip, object, args, node) ?? unknown(text))
+        : unknown(text);
     case 'list':
       return listMethod(object, name, args) ?? unknown(text);
+    case 'array':
+      return (
+        arrayMethod(
+          object,
+          name,
+          args.filter((a) => !a.name).map((a) => a.value),
+        ) ?? unknown(text)
+      );
     case 'dict':
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
@@ -217,7 +234,21 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
     const config = item.node.config;
     rec.layers.push({ factory: 'inputLayer', config, callSpan: item.node.span });
   } else if (item.t === 'model') rec.layers.push(...item.rec.layers);
-  else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
+  else if (item.t === 'object' && (item.model || item.cls.methods.has('call'))) {
+    const from = rec.layers.length;
+    // A subclassed model's graph is not a run of layers: the Sequential's own view leaves it out.
+    if (item.model) rec.unresolved.push(ip.text(where));
+    else if (item.cls.base.startsWith('keras.layers.')) {
+      // A custom layer (`class CRF(Layer)`) is one layer of the Sequential, under its class's name.
+      const config = { props: {}, objectSpan: null, opaque: true, text: ip.text(where) };
+      rec.layers.push({
+        factory: layerSpec(item.cls.name).factory,
+        config,
+        callSpan: ip.span(where),
+      });
+    }
+    (rec.blocks ??= []).push({ from, to: rec.layers.length, object: item });
+  } else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
 }
 
 function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
@@ -254,6 +285,9 @@ function input(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
 export function applyLayer(ip: PyInterp, layer: LayerRec, args: Arg[], node: SyntaxNode): PV {
   const first = args.find((a) => a.name === 'inputs') ?? args.find((a) => !a.name && !a.star);
   const inputs = first ? tensorsOf(ip, first.value, first.node) : [];
+  // An RNN's `initial_state` (a decoder started from the encoder's states) is an input of its node.
+  const state = args.find((a) => a.name === 'initial_state');
+  if (state) inputs.push(...tensorValues(state.value));
   const tensor: TensorNode = { id: ip.id(), kind: 'apply', layer, inputs, span: ip.span(node) };
   return { t: 'tensor', node: tensor };
 }
@@ -306,8 +340,13 @@ const OP_MERGES: Readonly<Record<string, string>> = {
   concatenate: 'concatenate',
 };
 
+/** The keywords tf ops take their tensors by (`tf.concat(values=[a, b], axis=3)`, `tf.add(x=a, y=b)`). */
+const TENSOR_KEYWORDS = new Set(['value', 'values', 'x', 'y', 'a', 'b', 'inputs']);
+
 function opOnTensors(ip: PyInterp, last: string, args: Arg[], node: SyntaxNode): PV | null {
-  const tensors = args.flatMap((a) => (a.name ? [] : tensorValues(a.value)));
+  const tensors = args.flatMap((a) =>
+    a.name && !TENSOR_KEYWORDS.has(a.name) ? [] : tensorValues(a.value),
+  );
   const factory = OP_MERGES[last];
   if (tensors.length >= 2 && factory) return mergeOf(ip, factory, tensors, node);
   return tensors.length > 0 ? { t: 'tensor', node: tensors[0] } : null;
@@ -328,6 +367,16 @@ function mergeOf(ip: PyInterp, factory: string, inputs: TensorNode[], node: Synt
     t: 'tensor',
     node: { id: ip.id(), kind: 'apply', layer: rec, inputs, span: ip.span(node) },
   };
+}
+
+/** Keras 1's `merge([a, b], mode='concat', concat_axis=-1)`; a mode it cannot read keeps the call unknown. */
+function keras1Merge(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
+  const mode = args.find((a) => a.name === 'mode')?.value ?? { t: 'str', v: 'sum' };
+  const factory = mode.t === 'str' ? MERGE_MODES[mode.v] : undefined;
+  if (!factory) return opOnTensors(ip, '', args, node) ?? unknown(ip.text(node));
+  const axis = args.find((a) => a.name === 'concat_axis');
+  const rest = args.filter((a) => a.name !== 'mode' && a.name !== 'concat_axis');
+  return mergeFunction(ip, factory, axis ? [...rest, { ...axis, name: 'axis' }] : rest, node);
 }
 
 function mergeFunction(ip: PyInterp, factory: string, args: Arg[], node: SyntaxNode): PV {
@@ -361,13 +410,19 @@ export function modelMethod(
       fitCall(ip, rec, name, args, node);
       return unknown(ip.text(node));
     case '__call__':
-      return applyModel(ip, rec, args, node);
+      return markOutput(ip, rec, applyModel(ip, rec, args, node));
     case 'build':
       buildWithShape(rec, args);
       return { t: 'none' };
     default:
       return unknown(ip.text(node));
   }
+}
+
+/** What a model's call gave, remembered as its output (a loss applied to it is the model's loss). */
+export function markOutput(ip: PyInterp, rec: ModelRec, value: PV): PV {
+  if (value.t === 'tensor') ip.modelOutputs.set(value.node, rec);
+  return value.t === 'unknown' ? { ...value, output: rec } : value;
 }
 
 /**
@@ -381,7 +436,20 @@ function applyModel(ip: PyInterp, rec: ModelRec, args: Arg[], node: SyntaxNode):
   if (rec.kind !== 'sequential') return replayGraph(ip, rec, tensor.value) ?? tensor.value;
   if (tensor.value.t !== 'tensor') return tensor.value;
   let out: PV = tensor.value;
-  for (const layer of rec.layers) {
+  const run = (object: PV): void => {
+    if (object.t === 'object')
+      out = applyModelOrObject(ip, object, '__call__', [{ ...tensor, value: out }], node);
+  };
+  for (let i = 0; i <= rec.layers.length; i++) {
+    for (const block of rec.blocks ?? []) if (block.from === i && block.to === i) run(block.object);
+    const block = rec.blocks?.find((b) => b.from === i && b.to > i);
+    if (block) {
+      run(block.object);
+      i = block.to - 1;
+      continue;
+    }
+    if (i === rec.layers.length) break;
+    const layer = rec.layers[i];
     if (layer.factory === 'inputLayer') continue;
     out = applyLayer(ip, layer, [{ ...tensor, value: out }], node);
   }

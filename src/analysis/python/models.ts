@@ -25,7 +25,7 @@ export function finalizeModels(ip: PyInterp): ModelGraph[] {
 /**
  * The records of each place a model is created. A builder run once more with unknown parameters
  * because nothing called it counts only when no real call built it; within one path, a builder
- * called twice gives its first build (the others add their training).
+ * called twice gives its first build (the others add their training) unless it built another model.
  */
 function byAnchor(records: ModelRec[]): ModelRec[][] {
   const groups = new Map<number, ModelRec[]>();
@@ -36,14 +36,31 @@ function byAnchor(records: ModelRec[]): ModelRec[][] {
   }
   return [...groups.values()].map((group) => {
     const real = group.filter((r) => !r.speculative);
-    const perRun = new Map<PathRun | undefined, ModelRec>();
+    const perRun = new Map<PathRun | undefined, { rec: ModelRec; signature?: string }[]>();
     for (const rec of real.length > 0 ? real : group) {
-      const seen = perRun.get(rec.run);
-      if (!seen) perRun.set(rec.run, rec);
-      else if (!rec.speculative) mergeTraining(seen, rec);
+      const kept = perRun.get(rec.run) ?? [];
+      perRun.set(rec.run, kept);
+      if (kept.length === 0) {
+        kept.push({ rec });
+        continue;
+      }
+      if (rec.speculative) continue;
+      // Called again with arguments that change its layers (`ConvNN(dueling=True)` after `ConvNN()`), it
+      // builds another model; other sizes alone (`build(4)`, `build(8)`) keep the first build.
+      const signature = structureOf(rec);
+      const seen = kept.find((k) => (k.signature ??= structureOf(k.rec)) === signature);
+      if (!seen) kept.push({ rec, signature });
+      else mergeTraining(seen.rec, rec);
     }
-    return [...perRun.values()];
+    return [...perRun.values()].flatMap((kept) => kept.map((k) => k.rec));
   });
+}
+
+/** The layer sequence a record builds (its factories), without their values. */
+function structureOf(rec: ModelRec): string {
+  return toGraph(rec)
+    .layers.map((l) => `${l.factory}<${l.inner?.factory ?? ''}>`)
+    .join(' ');
 }
 
 /** One graph per distinct build; builds on different paths that differ are named variants. */
@@ -252,6 +269,7 @@ function training(rec: ModelRec): TrainingSetup {
   if (rec.compile) setup.compile = rec.compile;
   if (info) setup.optimizer = info;
   if (rec.compile?.loss) setup.loss = rec.compile.loss;
+  else if (rec.loopLoss && rec.customLoops.length > 0) setup.loss = rec.loopLoss;
   return setup;
 }
 

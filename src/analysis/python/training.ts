@@ -233,7 +233,17 @@ function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
         : value.t === 'kcall' && value.path.startsWith('losses.')
           ? value.path.slice(7)
           : null;
-  if (name) return { name, resolved: true, span, text };
+  const logits = value.t === 'kcall' ? value.props.fromLogits : undefined;
+  const fromLogits = logits?.value.kind === 'boolean';
+  if (name)
+    return {
+      name,
+      resolved: true,
+      ...(fromLogits ? { fromLogits } : {}),
+      ...(logits?.valueSpan ? { fromLogitsSpan: logits.valueSpan } : {}),
+      span,
+      text,
+    };
   return { name: value.t === 'str' ? value.v : text, resolved: false, span, text };
 }
 
@@ -241,8 +251,56 @@ function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
 export function lossObject(ip: PyInterp, className: string, args: Arg[], node: SyntaxNode): PV {
   const name = lossName(className);
   if (!name) return unknown(ip.text(node));
-  void args;
-  return { t: 'kcall', path: `losses.${name}`, props: {}, text: ip.text(node) };
+  // Only `from_logits=True` is kept: a linear output then trains as softmax (sigmoid) + cross-entropy.
+  const logits = args.find((a) => a.name === 'from_logits');
+  const props: Record<string, ConfigProp> =
+    logits?.value.t === 'bool' && logits.value.v
+      ? {
+          fromLogits: {
+            value: { kind: 'boolean', value: true },
+            span: logits.span,
+            valueSpan: ip.span(logits.node),
+            inherited: false,
+          },
+        }
+      : {};
+  const object: PV = { t: 'kcall', path: `losses.${name}`, props, text: ip.text(node) };
+  // The function form (`keras.losses.mean_squared_error(y, pred)`) is the loss applied at once.
+  if (/^[a-z]/.test(className) && args.filter((a) => !a.name).length >= 2)
+    return lossApplied(ip, object, args, node) ?? unknown(ip.text(node));
+  return object;
+}
+
+/**
+ * `loss_object(labels, model(images))`, `keras.losses.mean_squared_error(y, pred)`: a Keras loss applied to
+ * a model's output (`y_pred`, the second argument) is that model's loss in its training loop.
+ */
+export function lossApplied(
+  ip: PyInterp,
+  loss: Extract<PV, { t: 'kcall' }>,
+  args: Arg[],
+  node: SyntaxNode,
+): PV | null {
+  if (!loss.path.startsWith('losses.')) return null;
+  const pred = args.find((a) => a.name === 'y_pred') ?? args.filter((a) => !a.name)[1];
+  const value = pred?.value;
+  const model =
+    value?.t === 'tensor'
+      ? ip.modelOutputs.get(value.node)
+      : value?.t === 'unknown'
+        ? value.output
+        : undefined;
+  if (!model) return null;
+  const logits = loss.props.fromLogits;
+  model.loopLoss ??= {
+    name: loss.path.slice(7),
+    resolved: true,
+    ...(logits ? { fromLogits: true } : {}),
+    ...(logits?.valueSpan ? { fromLogitsSpan: logits.valueSpan } : {}),
+    span: ip.span(node),
+    text: ip.text(node),
+  };
+  return unknown(ip.text(node));
 }
 
 export function fitCall(

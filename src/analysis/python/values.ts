@@ -46,12 +46,16 @@ export type PV =
       module?: PyModule;
       /** The file each method is defined in (a base class may live in another module). */
       homes?: Map<string, PyModule>;
+      /** A `@dataclass`'s fields in order, with their defaults (null: none): its generated `__init__`. */
+      fields?: { name: string; value: PV | null }[];
     }
   /** A workspace module imported whole (`import blocks`, `from . import blocks`). */
   | { t: 'module'; scope: Scope; name: string }
   | { t: 'object'; cls: Extract<PV, { t: 'class' }>; attrs: Map<string, PV>; model?: ModelRec }
   | { t: 'layer'; rec: LayerRec }
   | { t: 'tensor'; node: TensorNode }
+  /** A dataset's array (arrays.ts): its shape only. */
+  | { t: 'array'; shape: number[]; text: string }
   | { t: 'model'; rec: ModelRec }
   | { t: 'optimizer'; rec: OptimizerRec }
   /** An initializer, regularizer, constraint or loss object: an IR `call` value. */
@@ -61,7 +65,8 @@ export type PV =
   | { t: 'grads'; model?: ModelRec }
   /** `model.trainable_variables` and the like. */
   | { t: 'weights'; model: ModelRec }
-  | { t: 'unknown'; text: string };
+  /** `output`: what a model's call gave when its graph does not hold the tensor (`model(images)` in a loop). */
+  | { t: 'unknown'; text: string; output?: ModelRec };
 
 export interface DictEntry {
   value: PV;
@@ -111,9 +116,17 @@ export interface ModelRec {
   /** The function or class the model is built in, when it is. */
   builderSpan?: Span;
   layers: LayerRec[];
+  /**
+   * Objects of the file's classes a Sequential holds (`blocks.add(ResnetBlock(64))`): `layers[from, to)`
+   * stands for the block in the Sequential's own view (a custom layer: one layer; a subclassed model:
+   * none); applying the Sequential runs the block there.
+   */
+  blocks?: { from: number; to: number; object: PV }[];
   inputs: PV;
   outputs: PV;
   compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };
+  /** A loss applied to the model's output in a training loop (`loss_object(labels, model(x))`). */
+  loopLoss?: LossInfo;
   optimizer?: OptimizerRec;
   fitCalls: TrainingCall[];
   customLoops: CustomLoopCall[];

@@ -20,7 +20,7 @@ export function clipOptimizerEdit(
   source: string,
   optimizer: OptimizerInfo,
   clipNorm: number,
-): TextEdit | null {
+): TextEdit[] | null {
   const { span } = optimizer;
   if (span.file) return null;
   const text = source.slice(span.start, span.end);
@@ -30,14 +30,38 @@ export function clipOptimizerEdit(
     const className =
       optimizer.name ??
       (optimizer.kind === 'momentum' ? undefined : KERAS_OPTIMIZERS[optimizer.kind]);
-    const reach = className ? optimizerClass(source, className) : null;
-    return reach && /^(['"])\w+\1$/.test(text) ? replaceSpan(span, `${reach}(${argument})`) : null;
+    const reach = className ? optimizerClassOrImport(source, className, span.start) : null;
+    if (!reach || !/^(['"])\w+\1$/.test(text)) return null;
+    return [...(reach.edit ? [reach.edit] : []), replaceSpan(span, `${reach.name}(${argument})`)];
   }
   if (optimizer.form !== 'call' || CLIP_KEYWORDS.test(text)) return null;
   const open = text.indexOf('(');
   if (open < 0 || !text.endsWith(')') || matchingClose(text, open) !== text.length - 1) return null;
   const parens = { ...span, start: span.start + open };
-  return appendArgument(source, parens, argument);
+  const edit = appendArgument(source, parens, argument);
+  return edit ? [edit] : null;
+}
+
+/**
+ * The optimizer class as the file can name it, or imported: added to a `from ...optimizers import` line,
+ * else a new `from tensorflow.keras.optimizers import Adam` line above the file's first top-level Keras
+ * import from the same package (`from tensorflow.keras.models import Sequential`).
+ */
+function optimizerClassOrImport(
+  source: string,
+  className: string,
+  at: number,
+): { name: string; edit: TextEdit | null } | null {
+  const found = kerasClassOrImport(source, 'optimizers', className);
+  if (found) return found;
+  // The package the model's own imports use (`tensorflow.keras.layers`), not a utility's (`keras.preprocessing`).
+  const first =
+    /^from\s+((?:tensorflow\.)?keras)\.(?:layers|models)\b[\w.]*\s+import\b/m.exec(source) ??
+    /^from\s+((?:tensorflow\.)?keras)(?:\.\w+)+\s+import\b/m.exec(source);
+  if (!first || first.index > at) return null;
+  const nl = source.includes('\r\n') ? '\r\n' : '\n';
+  const line = `from ${first[1]}.optimizers import ${className}${nl}`;
+  return { name: className, edit: { start: first.index, end: first.index, text: line } };
 }
 
 /** 1 -> "1.0": Keras's examples write norms as floats. */

@@ -10,7 +10,10 @@
  * transport, with vscode-jsonrpc (the library the client is built on) and vscode-languageclient's
  * own protocol converter (loaded with a stub `vscode` that has the classes the conversion
  * constructs), declaring the capabilities vscode-languageclient declares and the initialization
- * options and diagnostics middleware of src/extension/client.ts. It measures this
+ * options and diagnostics middleware of src/extension/client.ts. What VS Code's extension host then
+ * does with the converted answers (records for its renderer, serialised as JSON: diagnostics, at most
+ * 1,000 a file, lenses, hints, code actions) runs too, in bench/ext-host.ts; and after each keystroke
+ * the light bulb asks for the code actions at the cursor. It measures this
  * process's CPU time per keystroke (process.cpuUsage: all the client-side work, waiting excluded)
  * until the server is quiet again — the closest honest stand-in for extension-host time that runs
  * outside VS Code; the rest of the client (its feature registrations) does not run per keystroke.

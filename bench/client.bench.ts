@@ -10,7 +10,10 @@
  * transport, with vscode-jsonrpc (the library the client is built on) and vscode-languageclient's
  * own protocol converter (loaded with a stub `vscode` that has the classes the conversion
  * constructs), declaring the capabilities vscode-languageclient declares and the initialization
- * options and diagnostics middleware of src/extension/client.ts. It measures this
+ * options and diagnostics middleware of src/extension/client.ts. What VS Code's extension host then
+ * does with the converted answers (records for its renderer, serialised as JSON: diagnostics, at most
+ * 1,000 a file, lenses, hints, code actions) runs too, in bench/ext-host.ts; and after each keystroke
+ * the light bulb asks for the code actions at the cursor. It measures this
  * process's CPU time per keystroke (process.cpuUsage: all the client-side work, waiting excluded)
  * until the server is quiet again — the closest honest stand-in for extension-host time that runs
  * outside VS Code; the rest of the client (its feature registrations) does not run per keystroke.
@@ -36,8 +39,9 @@ import {
   type InlayHint,
   type MessageConnection,
 } from 'vscode-languageserver/node';
-import { fillSharedFields } from '../src/extension/diagnostic-fields';
+import type { fillSharedFields } from '../src/extension/diagnostic-fields';
 import { LINT_STATUS, SHARED_DIAGNOSTIC_FIELDS, type LintStatus } from '../src/server/protocol';
+import type { ExtensionHost, extensionHost, sentToRenderer } from './ext-host';
 import type { LintEngine } from '../src/server/engine';
 import type { readSettings } from '../src/server/settings';
 import { generateModelFile } from '../test/lint/model-code';
@@ -47,34 +51,39 @@ const KEYSTROKES = 12;
 const TARGET_MS = 5;
 /** A screen of the editor at the top of the file: VS Code resolves the CodeLenses in it. */
 const VISIBLE_LINES = 50;
-/** The lines VS Code asks inlay hints for at the top of a file: the screen in view and one below. */
-const HINT_LINES = 2 * VISIBLE_LINES;
+/**
+ * The lines VS Code asks inlay hints for at the top of a file: the screen in view, one below and
+ * 30 lines more (its inlay hints controller's range).
+ */
+const HINT_LINES = 2 * VISIBLE_LINES + 30;
 const root = join(__dirname, '..');
 
 interface Case {
   lines: number;
   typed: string;
   hostMs: number;
+  /** Characters the extension host serialised for its renderer per keystroke (median). */
+  toRenderer: number;
 }
 
 export async function bench(): Promise<void> {
-  const convert = protocolConverter();
+  const convert = await converters();
   const server = await startServer(convert);
   const cases: Case[] = [];
   try {
     await firstOpen(server);
     for (const lines of [445, 8000]) {
       for (const typed of [' ', '\n'])
-        cases.push({ lines, typed, hostMs: await keystrokes(server, lines, typed) });
+        cases.push({ lines, typed, ...(await keystrokes(server, lines, typed)) });
     }
   } finally {
     await server.stop();
   }
   const inProcess = await inProcessLint();
-  for (const { lines, typed, hostMs } of cases) {
+  for (const { lines, typed, hostMs, toRenderer } of cases) {
     const lintMs = inProcess(lines, typed);
     console.log(
-      `${String(lines).padStart(5)} lines, ${typed === ' ' ? 'a space (findings unchanged)' : 'a new line (every finding moves)'}: host CPU per keystroke ${hostMs.toFixed(2)} ms (thin client, target <= ${TARGET_MS} ms: ${hostMs <= TARGET_MS ? 'met' : 'MISSED'}); ` +
+      `${String(lines).padStart(5)} lines, ${typed === ' ' ? 'a space (findings unchanged)' : 'a new line (every finding moves)'}: host CPU per keystroke ${hostMs.toFixed(2)} ms (thin client, target <= ${TARGET_MS} ms: ${hostMs <= TARGET_MS ? 'met' : 'MISSED'}; ${(toRenderer / 1000).toFixed(0)} kB to the renderer); ` +
         `in-process lint of the same edit ${lintMs.toFixed(1)} ms; ${(lintMs / hostMs).toFixed(0)}x less on the host`,
     );
   }
@@ -83,16 +92,24 @@ export async function bench(): Promise<void> {
 /**
  * `typed` at the start of the first line, KEYSTROKES times: a space moves no finding (the server
  * answers the pull "unchanged"), a new line moves every finding (a full report to convert).
- * Returns the median host CPU per keystroke.
+ * Returns the median host CPU per keystroke and what the host sent its renderer.
  */
-async function keystrokes(server: Server, lines: number, typed: string): Promise<number> {
+async function keystrokes(
+  server: Server,
+  lines: number,
+  typed: string,
+): Promise<{ hostMs: number; toRenderer: number }> {
   const uri = `file:///bench/client-${lines}-${typed === ' ' ? 'space' : 'newline'}.ts`;
+  // Where the cursor is after typing: VS Code asks for the code actions there.
+  const cursor = typed === ' ' ? { line: 0, character: 1 } : { line: 1, character: 0 };
   await server.open(uri, generateModelFile(lines, 7));
-  await server.afterChange(uri);
+  await server.afterChange(uri, { line: 0, character: 0 });
   await server.quiet();
   const hostMs: number[] = [];
+  const toRenderer: number[] = [];
   for (let version = 2; version < 2 + KEYSTROKES; version++) {
     const status = server.status(uri, version);
+    const sent = server.sentToRenderer();
     const cpu = process.cpuUsage();
     // One keystroke, as VS Code sends it.
     void server.connection.sendNotification('textDocument/didChange', {
@@ -104,12 +121,13 @@ async function keystrokes(server: Server, lines: number, typed: string): Promise
         },
       ],
     });
-    await server.afterChange(uri);
+    await server.afterChange(uri, cursor);
     await status;
     await server.quiet();
     hostMs.push(cpuMs(process.cpuUsage(cpu)));
+    toRenderer.push(server.sentToRenderer() - sent);
   }
-  return median(hostMs);
+  return { hostMs: median(hostMs), toRenderer: median(toRenderer) };
 }
 
 /** The same edits linted in this process, as the extension did before the server. */
@@ -163,16 +181,20 @@ interface Server {
   connection: MessageConnection;
   open(uri: string, text: string): Promise<void>;
   pull(uri: string): Promise<unknown[]>;
-  /** What follows a change: the diagnostics pull, and VS Code asking for lenses and hints again. */
-  afterChange(uri: string): Promise<void>;
+  /**
+   * What follows a change: the diagnostics pull, and VS Code asking for lenses, hints and the code
+   * actions at the cursor again.
+   */
+  afterChange(uri: string, cursor: { line: number; character: number }): Promise<void>;
   status(uri: string, version: number): Promise<LintStatus>;
   /** Resolves once the server has nothing more in flight for this process (refreshes answered). */
   quiet(): Promise<void>;
+  sentToRenderer(): number;
   stop(): Promise<void>;
 }
 
 /** dist/server.js forked with --node-ipc, as `TransportKind.ipc` does, initialized as VS Code's client. */
-async function startServer(convert: Converter): Promise<Server> {
+async function startServer(convert: Converters): Promise<Server> {
   // No execArgv: this process's tsx loader is not the shipped server's.
   const child = fork(join(root, 'dist', 'server.js'), ['--node-ipc'], {
     silent: true,
@@ -182,6 +204,7 @@ async function startServer(convert: Converter): Promise<Server> {
     new IPCMessageReader(child),
     new IPCMessageWriter(child),
   );
+  const { p2c, c2p, host } = convert;
   const waiting = new Map<string, (status: LintStatus) => void>();
   const resultIds = new Map<string, string>();
   const inFlight = new Set<Promise<unknown>>();
@@ -194,15 +217,17 @@ async function startServer(convert: Converter): Promise<Server> {
     const items = (await connection.sendRequest('textDocument/codeLens', {
       textDocument: { uri },
     })) as CodeLens[] | null;
-    await convert.asCodeLenses(items ?? []);
+    const converted = ((await p2c.asCodeLenses(items ?? [])) ?? []) as ConvertedLens[];
+    host.codeLenses(converted);
     // VS Code resolves the lenses in view that came without a command, one request each.
-    const unresolved = (items ?? []).filter(
+    const unresolved = converted.filter(
       (lens) => !lens.command && lens.range.start.line < VISIBLE_LINES,
     );
     await Promise.all(
-      unresolved.map(async (lens) =>
-        convert.asCodeLens(await connection.sendRequest('codeLens/resolve', lens)),
-      ),
+      unresolved.map(async (lens) => {
+        const resolved = await connection.sendRequest('codeLens/resolve', c2p.asCodeLens(lens));
+        host.resolvedCodeLens(p2c.asCodeLens(resolved as CodeLens) as ConvertedLens);
+      }),
     );
   };
   const hints = async (uri: string): Promise<void> => {
@@ -210,10 +235,28 @@ async function startServer(convert: Converter): Promise<Server> {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: HINT_LINES, character: 0 } },
     })) as InlayHint[] | null;
-    await convert.asInlayHints(items ?? []);
+    host.inlayHints((await p2c.asInlayHints(items ?? [])) as never);
+  };
+  // The light bulb: once the cursor has moved (and again when the markers change), VS Code asks
+  // the code actions of the cursor's position, with the diagnostics there.
+  const codeActions = async (uri: string, at: { line: number; character: number }) => {
+    const position = new convert.Position(at.line, at.character) as never;
+    const range = new convert.Range(position, position);
+    const actions = await connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: c2p.asRange(range),
+      context: c2p.asCodeActionContextSync({
+        diagnostics: host.diagnosticsAt(at.line),
+        only: undefined,
+        triggerKind: 2,
+      }),
+    });
+    host.codeActions((await p2c.asCodeActionResult((actions as unknown[] | null) ?? [])) as never);
   };
   connection.onNotification(LINT_STATUS, (status: LintStatus) => {
-    waiting.get(`${status.uri}@${status.version}`)?.(status);
+    // src/extension/server-lints.ts keeps each status under the editor's form of its uri.
+    const normalized = { ...status, uri: String(p2c.asUri(status.uri)) };
+    waiting.get(`${normalized.uri}@${status.version}`)?.(status);
   });
   connection.onRequest('workspace/configuration', (p: { items: unknown[] }) =>
     p.items.map(() => ({})),
@@ -266,9 +309,11 @@ async function startServer(convert: Converter): Promise<Server> {
     })) as { kind: 'full' | 'unchanged'; resultId?: string; items?: Diagnostic[] };
     if (report.resultId) resultIds.set(uri, report.resultId);
     if (report.kind !== 'full') return [];
-    // The client's middleware runs on what the converter made (src/extension/client.ts).
-    const items = await convert.asDiagnostics(report.items ?? []);
-    fillSharedFields(items as never);
+    // The client's middleware runs on what the converter made (src/extension/client.ts), then
+    // the client sets them in its diagnostic collection.
+    const items = await p2c.asDiagnostics(report.items ?? []);
+    convert.fillSharedFields(items as never);
+    host.setDiagnostics(uri, items as never);
     return items;
   }
   return {
@@ -282,8 +327,8 @@ async function startServer(convert: Converter): Promise<Server> {
       });
     },
     pull,
-    async afterChange(uri) {
-      await Promise.all([pull(uri), lenses(uri), hints(uri)]);
+    async afterChange(uri, cursor) {
+      await Promise.all([pull(uri), lenses(uri), hints(uri), codeActions(uri, cursor)]);
     },
     status(uri, version) {
       return new Promise((resolve) => waiting.set(`${uri}@${version}`, resolve));
@@ -293,6 +338,7 @@ async function startServer(convert: Converter): Promise<Server> {
       await connection.sendRequest('gradientLens/benchPing').catch(() => undefined);
       while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
+    sentToRenderer: () => convert.sentToRenderer(),
     async stop() {
       await connection.sendRequest('shutdown').catch(() => undefined);
       await connection.sendNotification('exit').catch(() => undefined);
@@ -302,26 +348,73 @@ async function startServer(convert: Converter): Promise<Server> {
   };
 }
 
-interface Converter {
-  asDiagnostics(items: Diagnostic[]): Promise<unknown[]>;
-  asCodeLenses(items: CodeLens[]): Promise<unknown[] | undefined>;
-  asCodeLens(item: CodeLens): unknown;
-  asInlayHints(items: InlayHint[]): Promise<unknown[] | undefined>;
+interface ConvertedLens {
+  range: {
+    start: { line: number; character: number };
+    end: { line: number; character: number };
+  };
+  command?: { title: string; command: string };
 }
 
-/** vscode-languageclient's protocol-to-code converter, on a stub `vscode` with the classes it builds. */
-function protocolConverter(): Converter {
+interface Converters {
+  /** vscode-languageclient's protocol-to-code converter. */
+  p2c: {
+    asUri(value: string): unknown;
+    asDiagnostics(items: Diagnostic[]): Promise<unknown[]>;
+    asCodeLenses(items: CodeLens[]): Promise<unknown[] | undefined>;
+    asCodeLens(item: CodeLens): unknown;
+    asInlayHints(items: InlayHint[]): Promise<unknown[] | undefined>;
+    asCodeActionResult(items: unknown[]): Promise<unknown[]>;
+  };
+  /** Its code-to-protocol converter. */
+  c2p: {
+    asCodeLens(item: unknown): CodeLens;
+    asRange(range: unknown): unknown;
+    asCodeActionContextSync(context: unknown): unknown;
+  };
+  Position: new (line: number, character: number) => object;
+  Range: new (start: never, end: never) => object;
+  /** src/extension/diagnostic-fields.ts and the extension host stand-in, bundled as they ship. */
+  fillSharedFields: typeof fillSharedFields;
+  host: ExtensionHost;
+  sentToRenderer: typeof sentToRenderer;
+}
+
+/**
+ * vscode-languageclient's converters, on a stub `vscode` with the classes they build (their
+ * constructors check their arguments as VS Code's do), and the extension host stand-in.
+ */
+async function converters(): Promise<Converters> {
   class Position {
     constructor(
       readonly line: number,
       readonly character: number,
-    ) {}
+    ) {
+      if (line < 0 || character < 0) throw new Error('Illegal argument');
+    }
+    isBefore(other: Position): boolean {
+      return (
+        this.line < other.line || (this.line === other.line && this.character < other.character)
+      );
+    }
   }
   class Range {
+    readonly start: Position;
+    readonly end: Position;
     constructor(
-      readonly start: Position,
-      readonly end: Position,
-    ) {}
+      startLine: number | Position,
+      startCharacter: number | Position,
+      endLine?: number,
+      endCharacter?: number,
+    ) {
+      const [start, end] =
+        typeof startLine === 'number' && typeof startCharacter === 'number'
+          ? [new Position(startLine, startCharacter), new Position(endLine ?? 0, endCharacter ?? 0)]
+          : [startLine, startCharacter];
+      if (!(start instanceof Position) || !(end instanceof Position))
+        throw new Error('Invalid arguments');
+      [this.start, this.end] = end.isBefore(start) ? [end, start] : [start, end];
+    }
   }
   class Diagnostic {
     code: unknown;
@@ -332,10 +425,47 @@ function protocolConverter(): Converter {
       readonly severity: number,
     ) {}
   }
+  class CodeLens {
+    constructor(
+      readonly range: Range,
+      public command?: unknown,
+    ) {}
+    get isResolved(): boolean {
+      return !!this.command;
+    }
+  }
+  class InlayHint {
+    constructor(
+      readonly position: Position,
+      readonly label: unknown,
+      public kind?: number,
+    ) {}
+  }
+  /** As VS Code's URI: parsed into its components, serialised as them. */
   class Uri {
-    constructor(readonly value: string) {}
+    constructor(
+      readonly scheme: string,
+      readonly authority: string,
+      readonly path: string,
+      readonly query: string,
+      readonly fragment: string,
+    ) {}
     static parse(value: string): Uri {
-      return new Uri(value);
+      const match = /^(([^:/?#]+?):)?(\/\/([^/?#]*))?([^?#]*)(\?([^#]*))?(#(.*))?/.exec(value);
+      if (!match) return new Uri('', '', '', '', '');
+      return new Uri(
+        match[2] ?? '',
+        decodeURIComponent(match[4] ?? ''),
+        decodeURIComponent(match[5] ?? ''),
+        decodeURIComponent(match[7] ?? ''),
+        decodeURIComponent(match[9] ?? ''),
+      );
+    }
+    toString(): string {
+      return `${this.scheme}://${this.authority}${this.path}`;
+    }
+    toJSON() {
+      return { $mid: 1, scheme: this.scheme, authority: this.authority, path: this.path };
     }
   }
   const stub = new Proxy(
@@ -343,6 +473,8 @@ function protocolConverter(): Converter {
       Position,
       Range,
       Diagnostic,
+      CodeLens,
+      InlayHint,
       Uri,
       DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
       DiagnosticTag: { Unnecessary: 1, Deprecated: 2 },
@@ -353,23 +485,47 @@ function protocolConverter(): Converter {
   const original = loader._load;
   loader._load = (request: string, ...rest: unknown[]) =>
     request === 'vscode' ? stub : original(request, ...rest);
+  let p2c: Converters['p2c'];
+  let c2p: Converters['c2p'];
   try {
     // The converter batches large lists through the runtime layer vscode-languageclient/node installs.
     require(
       join(root, 'node_modules/vscode-languageclient/node_modules/vscode-jsonrpc/lib/node/main.js'),
     );
-    const { createConverter } = require('vscode-languageclient/$test/common/protocolConverter') as {
+    const protocol = require('vscode-languageclient/$test/common/protocolConverter') as {
       createConverter: (
         uri: undefined,
         trusted: boolean,
         html: boolean,
         icons: boolean,
-      ) => Converter;
+      ) => Converters['p2c'];
     };
-    return createConverter(undefined, true, false, false);
+    const code = require('vscode-languageclient/$test/common/codeConverter') as {
+      createConverter: (uri: undefined) => Converters['c2p'];
+    };
+    p2c = protocol.createConverter(undefined, true, false, false);
+    c2p = code.createConverter(undefined);
   } finally {
     loader._load = original;
   }
+  const shipped = await loadShipped<{
+    fillSharedFields: typeof fillSharedFields;
+    extensionHost: typeof extensionHost;
+    sentToRenderer: typeof sentToRenderer;
+  }>(
+    'client-host',
+    "export { fillSharedFields } from './src/extension/diagnostic-fields'; export { extensionHost, sentToRenderer } from './bench/ext-host';",
+    [],
+  );
+  return {
+    p2c,
+    c2p,
+    Position,
+    Range,
+    fillSharedFields: shipped.fillSharedFields,
+    host: shipped.extensionHost(),
+    sentToRenderer: shipped.sentToRenderer,
+  };
 }
 
 function cpuMs(usage: NodeJS.CpuUsage): number {

@@ -21,6 +21,7 @@ import {
   TextDocuments,
   type CancellationToken,
   type CodeAction,
+  type CodeLens,
   type Connection,
   type DocumentDiagnosticReport,
   type InitializeParams,
@@ -71,6 +72,17 @@ interface Capabilities {
   showDocument: boolean;
   /** The client fills in the fields a pulled report's diagnostics share (source, docs links). */
   sharedDiagnosticFields: boolean;
+  /** The client resolves the commands of the CodeLenses it shows (VS Code: those in view). */
+  codeLensResolve: boolean;
+}
+
+/**
+ * The lenses last answered for a document, to a client that resolves them: each went without its
+ * command, `data` says where to find it.
+ */
+interface LensList {
+  id: number;
+  lenses: CodeLens[];
 }
 
 export function startServer(connection: Connection): void {
@@ -88,6 +100,8 @@ export function startServer(connection: Connection): void {
   const outdated = new Set<string>();
   /** Documents whose CodeLenses were last answered from a lint of an older version. */
   const lensesBehind = new Set<string>();
+  const lensLists = new Map<string, LensList>();
+  let lensListIds = 0;
   let caps: Capabilities | null = null;
   let settings = new SettingsCache(null);
   let debounceMs = DEFAULT_DEBOUNCE_MS;
@@ -143,6 +157,8 @@ export function startServer(connection: Connection): void {
       configurationRegistration: c.workspace?.didChangeConfiguration?.dynamicRegistration === true,
       showDocument: c.window?.showDocument?.support === true,
       sharedDiagnosticFields: false,
+      codeLensResolve:
+        c.textDocument?.codeLens?.resolveSupport?.properties?.includes('command') === true,
     };
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
     caps.sharedDiagnosticFields = options[SHARED_DIAGNOSTIC_FIELDS] === true;
@@ -169,7 +185,8 @@ export function startServer(connection: Connection): void {
           codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND, MONITOR_KIND],
         },
         hoverProvider: true,
-        codeLensProvider: { resolveProvider: false },
+        // Resolved only for clients that say they resolve commands: the others get them at once.
+        codeLensProvider: { resolveProvider: caps.codeLensResolve },
         inlayHintProvider: true,
         executeCommandProvider: { commands: [SHOW_DOCS_COMMAND] },
         ...(caps.pullDiagnostics
@@ -318,6 +335,7 @@ export function startServer(connection: Connection): void {
     reportIds.delete(key);
     outdated.delete(key);
     lensesBehind.delete(key);
+    lensLists.delete(key);
     settings.forget(e.document.uri);
     // Like the TypeScript and ESLint servers: a closed file no longer shows live findings.
     if (!caps?.pullDiagnostics)
@@ -449,7 +467,26 @@ export function startServer(connection: Connection): void {
       unlessCancelled(token);
       if (!lint) return [];
       if (lint.version !== documents.get(document.uri)?.version) lensesBehind.add(key);
-      return modelLenses(lint, document, measured);
+      const lenses = modelLenses(lint, document, measured);
+      if (!caps?.codeLensResolve) return lenses;
+      // An 8,000-line file has over a thousand lenses, and VS Code asks for them after each
+      // keystroke: their ranges only, then the commands of the few in view.
+      const list = { id: ++lensListIds, lenses };
+      lensLists.set(key, list);
+      return lenses.map((lens, index): CodeLens => ({ range: lens.range, data: [list.id, index] }));
+    }),
+  );
+
+  connection.onCodeLensResolve((lens) =>
+    answer('CodeLens', lens, () => {
+      const [id, index] = Array.isArray(lens.data) ? (lens.data as unknown[]) : [];
+      for (const list of lensLists.values()) {
+        if (list.id !== id || typeof index !== 'number') continue;
+        const command = list.lenses[index]?.command;
+        if (command) return { range: lens.range, command };
+      }
+      // From a list answered before the last one: the client asks for the new list anyway.
+      return { range: lens.range, command: { title: '', command: '' } };
     }),
   );
 

@@ -149,3 +149,61 @@ describe('language server: shared diagnostic fields', () => {
     assert.deepEqual(filled, expected);
   });
 });
+
+describe('language server: CodeLens resolved by the client', () => {
+  let full: Client;
+  let resolving: Client;
+  before(async () => {
+    [full, resolving] = await Promise.all([
+      startClient(CAPABILITIES),
+      startClient({
+        ...CAPABILITIES,
+        textDocument: {
+          ...CAPABILITIES.textDocument,
+          codeLens: { resolveSupport: { properties: ['command'] } },
+        },
+      }),
+    ]);
+  });
+  after(() => Promise.all([full.close(), resolving.close()]));
+
+  const lenses = async (client: Client, uri: string) =>
+    (await client.connection.sendRequest('textDocument/codeLens', {
+      textDocument: { uri },
+    })) as CodeLens[];
+
+  it('a client that resolves commands gets ranges only, and on resolve the full lenses', async () => {
+    assert.equal(full.initialized?.capabilities.codeLensProvider?.resolveProvider, false);
+    assert.equal(resolving.initialized?.capabilities.codeLensProvider?.resolveProvider, true);
+    const uri = 'file:///project/lenses.js';
+    full.open(uri, DEEP_SIGMOID);
+    resolving.open(uri, DEEP_SIGMOID);
+    const [expected, sent] = await Promise.all([lenses(full, uri), lenses(resolving, uri)]);
+    assert.ok(expected.length >= 2 && expected.every((lens) => lens.command));
+    assert.equal(sent.length, expected.length);
+    assert.ok(sent.every((lens) => lens.command === undefined && lens.data !== undefined));
+    assert.deepEqual(
+      sent.map((lens) => lens.range),
+      expected.map((lens) => lens.range),
+    );
+    const resolved = await Promise.all(
+      sent.map(
+        (lens) => resolving.connection.sendRequest('codeLens/resolve', lens) as Promise<CodeLens>,
+      ),
+    );
+    assert.deepEqual(resolved, expected);
+  });
+
+  it('a lens of a list answered before the last one resolves to an empty title', async () => {
+    const uri = 'file:///project/replaced.js';
+    resolving.open(uri, DEEP_SIGMOID);
+    const [old] = await lenses(resolving, uri);
+    resolving.change(uri, 2, `\n${DEEP_SIGMOID}`);
+    const [current] = await lenses(resolving, uri);
+    const stale = (await resolving.connection.sendRequest('codeLens/resolve', old)) as CodeLens;
+    assert.equal(stale.command?.title, '');
+    const fresh = (await resolving.connection.sendRequest('codeLens/resolve', current)) as CodeLens;
+    assert.equal(fresh.command?.title, 'Probe gradients');
+    assert.equal(fresh.range.start.line, old.range.start.line + 1);
+  });
+});

@@ -11,6 +11,7 @@ import {
   createMessageConnection,
   type ClientCapabilities,
   type Diagnostic,
+  type InitializeResult,
   type MessageConnection,
   type PublishDiagnosticsParams,
 } from 'vscode-languageserver/node';
@@ -27,6 +28,8 @@ export interface Client {
   logs: string[];
   shown: string[];
   configurationRequests: number;
+  /** The server's answer to `initialize`. */
+  initialized: InitializeResult | null;
   open(uri: string, text: string, languageId?: string): void;
   change(uri: string, version: number, text: string): void;
   /** The next published diagnostics for `uri` that satisfy `accept`. */
@@ -68,6 +71,7 @@ export async function startClient(
     logs: [],
     shown: [],
     configurationRequests: 0,
+    initialized: null,
     open(uri, text, languageId = 'javascript') {
       void connection.sendNotification('textDocument/didOpen', {
         textDocument: { uri, languageId, version: 1, text },
@@ -127,7 +131,7 @@ export async function startClient(
   connection.onRequest('workspace/inlayHint/refresh', () => null);
   connection.onRequest('workspace/diagnostic/refresh', () => null);
   connection.listen();
-  await connection.sendRequest('initialize', {
+  client.initialized = await connection.sendRequest<InitializeResult>('initialize', {
     processId: process.pid,
     rootUri: null,
     capabilities,

@@ -103,7 +103,29 @@ function integrands(activation: Activation) {
  * Softmax couples the units, so its moments come from a fixed-seed Monte Carlo over logit vectors
  * (deterministic: the same model always gets the same estimate).
  */
-function softmaxCrossEntropy({ mean, variance, covariance, units }: OutputState): DeltaMoments {
+function softmaxCrossEntropy(state: OutputState): DeltaMoments {
+  const key = `${state.mean},${state.variance},${state.covariance},${state.units}`;
+  let moments = softmaxMoments.get(key);
+  if (!moments) {
+    moments = sampleSoftmaxCrossEntropy(state);
+    if (softmaxMoments.size >= 64) softmaxMoments.delete(softmaxMoments.keys().next().value!);
+    softmaxMoments.set(key, moments);
+  }
+  return { ...moments };
+}
+
+/**
+ * The Monte Carlo's results by output state. A 1,000-class output costs tens of milliseconds a run,
+ * and an editor re-lints the same model on every keystroke: the same state, the same result.
+ */
+const softmaxMoments = new Map<string, DeltaMoments>();
+
+function sampleSoftmaxCrossEntropy({
+  mean,
+  variance,
+  covariance,
+  units,
+}: OutputState): DeltaMoments {
   const n = Math.max(1, units);
   const samples = Math.max(50, Math.min(400, Math.floor(200_000 / n)));
   const random = gaussianStream(12345);
@@ -113,14 +135,16 @@ function softmaxCrossEntropy({ mean, variance, covariance, units }: OutputState)
   let sumCross = 0;
   const z1 = new Float64Array(n);
   const z2 = new Float64Array(n);
+  const p1 = new Float64Array(n);
+  const p2 = new Float64Array(n);
   for (let s = 0; s < samples; s++) {
     for (let k = 0; k < n; k++) {
       const common = mean + shared * random();
       z1[k] = common + own * random();
       z2[k] = common + own * random();
     }
-    const p1 = softmax(z1);
-    const p2 = softmax(z2);
+    softmaxInto(z1, p1);
+    softmaxInto(z2, p2);
     for (let k = 0; k < n; k++) {
       sumSquares += p1[k] * p1[k];
       sumCross += p1[k] * p2[k];
@@ -137,17 +161,15 @@ function softmaxCrossEntropy({ mean, variance, covariance, units }: OutputState)
   };
 }
 
-function softmax(z: Float64Array): Float64Array {
+function softmaxInto(z: Float64Array, out: Float64Array): void {
   let max = -Infinity;
   for (const v of z) max = Math.max(max, v);
-  const out = new Float64Array(z.length);
   let sum = 0;
   for (let k = 0; k < z.length; k++) {
     out[k] = Math.exp(z[k] - max);
     sum += out[k];
   }
   for (let k = 0; k < z.length; k++) out[k] /= sum;
-  return out;
 }
 
 /** Seeded standard-normal stream (mulberry32 + Box-Muller). */

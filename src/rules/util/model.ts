@@ -67,9 +67,35 @@ export function successors(model: ModelGraph, layer: LayerNode): LayerNode[] {
     const next = model.layers[layer.index + 1];
     return next ? [next] : [];
   }
-  const ownNodes = new Set(model.nodes.filter((n) => n.layer === layer.index).map((n) => n.id));
-  const consumers = model.nodes.filter((n) => n.inputs.some((id) => ownNodes.has(id)));
-  return [...new Set(consumers.map((n) => n.layer))].map((i) => model.layers[i]);
+  return (consumerIndex(model).get(layer.index) ?? []).map((i) => model.layers[i]);
+}
+
+const consumersCache = new WeakMap<ModelGraph, Map<number, number[]>>();
+
+/**
+ * Each layer's consumer layers, in the order of their first consuming node, built once per model:
+ * rules ask for the successors of every layer, and a scan of all nodes per question made that
+ * quadratic on large functional graphs.
+ */
+function consumerIndex(model: ModelGraph): Map<number, number[]> {
+  const cached = consumersCache.get(model);
+  if (cached) return cached;
+  const producer = new Map<string, number>();
+  for (const node of model.nodes) producer.set(node.id, node.layer);
+  const index = new Map<number, Set<number>>();
+  for (const node of model.nodes) {
+    for (const id of node.inputs) {
+      const from = producer.get(id);
+      if (from === undefined) continue;
+      let consumers = index.get(from);
+      if (!consumers) index.set(from, (consumers = new Set()));
+      consumers.add(node.layer);
+    }
+  }
+  const out = new Map<number, number[]>();
+  for (const [from, set] of index) out.set(from, [...set]);
+  consumersCache.set(model, out);
+  return out;
 }
 
 /**

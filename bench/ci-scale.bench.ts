@@ -7,7 +7,7 @@
  * BENCH_FILES=N to try another size.
  * The wall-clock thread ratio is only meaningful on an otherwise idle machine: on a busy one two
  * threads get no more CPU than one. So each run is also broken down by CPU time (`lint --stats`):
- * the main thread, each lint thread, V8's helper threads (garbage collector, compiler), the
+ * the main thread (which lints beside N - 1 workers), each worker thread, V8's helper threads (garbage collector, compiler), the
  * time threads sat ready waiting for a core, and the linting heaps' garbage collections. "cores available" measures the machine now (two
  * spinning threads' CPU time over wall time: 2 on an idle 2-core machine).
  */
@@ -117,20 +117,27 @@ function cpuBreakdown(stats: LintRunStats): string {
     0,
   );
   const parts = [`main thread ${sec(stats.main?.cpuMs ?? 0)}`];
-  if (threads.length > 0) parts.push(`lint threads ${threads.map(sec).join(' + ')}`);
+  if (threads.length > 0) parts.push(`worker threads ${threads.map(sec).join(' + ')}`);
   // Issue 12's measure: two threads on two cores gain 1.7x only when this is at most about 18%.
-  const lintingCpu = threads.length > 0 ? threads.reduce((a, b) => a + b, 0) : stats.main?.cpuMs;
+  // With --concurrency N the main thread lints too (beside N - 1 workers).
+  const lintingCpu =
+    threads.reduce((a, b) => a + b, 0) +
+    (threads.length === 0 || stats.local ? (stats.main?.cpuMs ?? 0) : 0);
   const share = lintingCpu
     ? ` = ${Math.round((100 * helpers) / lintingCpu)}% of the linting's`
     : '';
   parts.push(`V8 helpers (GC, compiler) ${sec(helpers)}${share}`);
   const starts = stats.workers.map((w) => sec(w.startMs)).join(', ');
   // Where the linting ran: the main thread alone, or the lint threads.
-  const linting = threads.length > 0 ? stats.workers.map((w) => w.gc) : [stats.mainGc];
+  const linting = [
+    ...(threads.length === 0 || stats.local ? [stats.mainGc] : []),
+    ...stats.workers.map((w) => w.gc),
+  ];
   const gc = linting.map((pauses) => (pauses ? gcText(pauses) : 'GC unknown')).join('; ');
   return (
     `CPU ${sec(stats.processCpuMs)} (${parts.join(', ')}); waited for a core ${sec(waited)}` +
-    (threads.length > 0 ? `; thread start ${starts}` : '') +
+    (threads.length > 0 ? `; worker start ${starts}` : '') +
+    (stats.local ? `; main thread linted ${stats.local.files} of ${stats.linted} files` : '') +
     `; ${gc}`
   );
 }

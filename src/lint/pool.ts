@@ -1,10 +1,13 @@
 /**
- * `--concurrency N`: lints files on N worker threads (dist/lint-worker.js), each running the same
- * lintSource() as the main thread. The main thread only discovers files, formats and collects: the
- * workers read the files themselves and keep one workspace each across batches. Files go out in
- * small batches to whichever worker is free, so a slow file does not hold the others up; results
- * come back in input order. Workers start when the pool is made, so they load the engine while the
- * main thread is still discovering files.
+ * `--concurrency N`: lints files on N threads, this one and N - 1 worker threads
+ * (dist/lint-worker.js), each running the same lintSource(). This thread also discovers files,
+ * formats and collects; the workers read the files themselves and keep one workspace each across
+ * batches. Files go out in batches to whichever thread is free, so a slow file does not hold the
+ * others up; results come back in input order. Workers start when the pool is made, so they load
+ * the engine while this thread is still discovering files, and this thread lints meanwhile.
+ * Why this thread lints too rather than N workers: each worker pays its own start (loading the
+ * bundle, about 1-2 s of CPU) and its own compilation of the engine; this thread has loaded it
+ * already. On 2 busy cores that start is time neither core lints (bench/ci-scale.bench.ts).
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -62,6 +65,11 @@ export interface WorkerStats extends WorkerSelfStats {
  * the last batches split evenly between threads.
  */
 const BATCH = 16;
+/**
+ * Files this thread lints between two turns of its event loop, where it hands the workers their
+ * next batches: a few, so that a worker (two batches in flight) never waits for it.
+ */
+const LOCAL_BATCH = 4;
 /** Below this many files per thread, starting a thread (loading the parser) costs more than it saves. */
 const FILES_PER_THREAD = 100;
 
@@ -70,37 +78,66 @@ export function autoConcurrency(fileCount: number, cores = availableParallelism(
   return Math.max(1, Math.min(cores, Math.floor(fileCount / FILES_PER_THREAD)));
 }
 
+/** This thread's share of a pooled run. */
+export interface LocalStats {
+  files: number;
+  batches: number;
+  /** Time spent linting here, summed over batches. */
+  busyMs: number;
+}
+
+/** Lints a batch of files in this thread (the same lintSource() as the workers). */
+export type LocalLinter = (tasks: LintTask[]) => LintResult[];
+
 export class LintPool {
   private readonly workers: PoolWorker[];
+  readonly local: LocalStats = { files: 0, batches: 0, busyMs: 0 };
 
-  constructor(threads: number, options: WorkerOptions) {
+  /** `workers` worker threads; lint() may add this thread as one more. */
+  constructor(workers: number, options: WorkerOptions) {
     const script = findWorkerScript();
     if (!script)
       throw new Error('the lint worker (dist/lint-worker.js) is missing; run "npm run build"');
-    this.workers = Array.from({ length: threads }, () => new PoolWorker(script, options));
+    this.workers = Array.from({ length: workers }, () => new PoolWorker(script, options));
   }
 
-  /** Lints `tasks` on every worker; results in the order of `tasks`. */
-  async lint(tasks: readonly LintTask[]): Promise<LintResult[]> {
+  /** Lints `tasks` on every worker, and on this thread with `here`; results in the order of `tasks`. */
+  async lint(tasks: readonly LintTask[], here?: LocalLinter): Promise<LintResult[]> {
     const results: LintResult[] = new Array(tasks.length);
     let next = 0;
-    const take = (): { start: number; tasks: LintTask[] } | null => {
-      if (next >= tasks.length) return null;
+    let stopped = false;
+    const take = (size: number): { start: number; tasks: LintTask[] } | null => {
+      if (stopped || next >= tasks.length) return null;
       const start = next;
-      next = Math.min(tasks.length, next + BATCH);
+      next = Math.min(tasks.length, next + size);
       return { start, tasks: tasks.slice(start, next) };
     };
-    // Two lanes per worker: two batches in flight, so a worker never waits for a round trip.
+    // Two lanes per worker: two batches in flight, so a worker never waits for a round trip. A
+    // lane takes files only once its worker has started: until then this thread lints them.
     const lane = async (worker: PoolWorker): Promise<void> => {
-      for (let batch = take(); batch; batch = take()) {
+      await worker.started();
+      for (let batch = take(BATCH); batch; batch = take(BATCH)) {
         const start = batch.start;
         (await worker.lint(batch.tasks)).forEach((result, i) => (results[start + i] = result));
       }
     };
+    const local = async (lint: LocalLinter): Promise<void> => {
+      for (let batch = take(LOCAL_BATCH); batch; batch = take(LOCAL_BATCH)) {
+        const started = performance.now();
+        lint(batch.tasks).forEach((result, i) => (results[batch.start + i] = result));
+        this.local.busyMs += performance.now() - started;
+        this.local.files += batch.tasks.length;
+        this.local.batches++;
+        // Let the workers' replies in, and their next batches out.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    };
+    const lanes = this.workers.flatMap((worker) => [lane(worker), lane(worker)]);
+    if (here) lanes.push(local(here));
     try {
-      await Promise.all(this.workers.flatMap((worker) => [lane(worker), lane(worker)]));
+      await Promise.all(lanes);
     } catch (error) {
-      next = tasks.length; // the other lanes take no more
+      stopped = true; // the other lanes take no more
       await this.close();
       throw error;
     }
@@ -142,6 +179,11 @@ class PoolWorker {
     });
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`a lint worker exited with ${code}`)));
+  }
+
+  /** Once the thread has loaded the engine (settles either way: a failure is lint()'s to report). */
+  started(): Promise<void> {
+    return this.ready.catch(() => {});
   }
 
   async lint(tasks: LintTask[]): Promise<LintResult[]> {

@@ -132,3 +132,33 @@ test('access names how the file reaches tf and tf.layers', () => {
   for (const [source, access] of cases)
     assert.deepEqual(analyze(source, 'a.ts').access, access, source);
 });
+
+test('parseSource gives the tree typescript-estree parses from the text itself', async () => {
+  const { parse } = await import('@typescript-eslint/typescript-estree');
+  const { PARSE_OPTIONS, parseSource } = await import('../../src/analysis/js/parse');
+  // `export` keywords, a constructor, import.meta and an import with attributes are where
+  // typescript-estree asks TypeScript for a node's tokens (the children parseSource lets go of).
+  const code = [
+    "import * as tf from '@tensorflow/tfjs';",
+    "import data from './data.json' with { type: 'json' };",
+    'export const rate = 0.1;',
+    'export default class Net { private constructor(readonly units = 4) {} }',
+    'export function build<T>(x: T) { return tf.sequential({ name: import.meta.url }); }',
+    'const cast = <number>rate;',
+  ].join('\n');
+  const jsx = 'export const view = (x) => <div>{x}</div>;\nconst y = data;';
+  for (const [text, file, asJsx] of [
+    [code, 'model.ts', false],
+    [jsx, 'view.js', true],
+    [jsx, 'view.tsx', true],
+  ] as const) {
+    const outcome = parseSource(text, file);
+    assert.ok(outcome.ok, file);
+    assert.deepEqual(outcome.ast, parse(text, { ...PARSE_OPTIONS, jsx: asJsx }), file);
+  }
+});
+
+test('the installed TypeScript can move a tree’s children off it (else every tree is promoted)', async () => {
+  const ts = (await import('typescript')) as unknown as Record<string, unknown>;
+  assert.equal(typeof ts.transferSourceFileChildren, 'function');
+});

@@ -5,7 +5,7 @@
  * process's CPU time that no JavaScript thread accounts for.
  * With GRADIENT_LENS_STATS=json the same figures are printed as one JSON object (for benchmarks).
  */
-import type { WorkerStats } from '../../lint/pool';
+import type { LocalStats, WorkerStats } from '../../lint/pool';
 import { GcWatch, threadTime, type GcPauses, type ThreadTime } from '../../lint/thread-time';
 
 export const PHASES = ['discover', 'configure', 'read', 'cache', 'lint', 'format'] as const;
@@ -26,6 +26,8 @@ export interface LintRunStats {
   /** CPU time of every thread of the process together. */
   processCpuMs: number;
   workers: WorkerStats[];
+  /** What the main thread linted beside the workers (null when it linted alone, or no file). */
+  local: LocalStats | null;
 }
 
 /** Times the main thread's phases of a run. */
@@ -57,7 +59,7 @@ export class PhaseClock {
   }
 
   async finish(
-    counts: Pick<LintRunStats, 'files' | 'linted' | 'threads' | 'workers'>,
+    counts: Pick<LintRunStats, 'files' | 'linted' | 'threads' | 'workers' | 'local'>,
   ): Promise<LintRunStats> {
     // Node records a pause once the event loop turns: a run linted in one go has them all queued.
     await new Promise((resolve) => setImmediate(resolve));
@@ -85,20 +87,32 @@ export function formatStats(stats: LintRunStats): string {
     stats.main && stats.workers.every((w) => w.time)
       ? stats.processCpuMs - stats.main.cpuMs - threadCpu.reduce((a, b) => a + b, 0)
       : null;
+  const workers = stats.workers.length;
   const where =
-    stats.workers.length > 0 ? `${stats.workers.length} lint threads` : 'the main thread';
+    workers === 0
+      ? 'the main thread'
+      : stats.local
+        ? `${workers + 1} lint threads (the main thread and ${workers} worker${workers > 1 ? 's' : ''})`
+        : `${workers} lint threads`;
   const lines = [
     `gradient-lens lint --stats: ${stats.files} files, ${stats.linted} linted ` +
       `(${stats.files - stats.linted} from the cache) on ${where}, ${s(stats.wallMs)} since start`,
     `  CPU ${s(stats.processCpuMs)}: main thread ${stats.main ? s(stats.main.cpuMs) : 'unknown'}` +
-      (stats.workers.length > 0 ? `, lint threads ${threadCpu.map(s).join(' + ')}` : '') +
+      (stats.workers.length > 0 ? `, worker threads ${threadCpu.map(s).join(' + ')}` : '') +
       (helpers === null ? '' : `, V8 helper threads (GC, compiler) ${s(helpers)}`),
     `  main thread: ${PHASES.map((p) => `${p} ${s(stats.phases[p])}`).join(', ')}` +
       (stats.main ? `; waited for a core ${s(stats.main.waitMs)}` : '') +
-      (stats.mainGc ? `; ${gcText(stats.mainGc)}` : ''),
+      (stats.mainGc ? `; ${gcText(stats.mainGc)}` : '') +
+      (stats.local ? `; ${localLine(stats.local)}` : ''),
     ...stats.workers.map((w, i) => `  thread ${i + 1}: ${workerLine(w)}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** "linted 2400 files in 600 batches, 9.20 s (3.8 ms a file)": the main thread's own share. */
+function localLine(local: LocalStats): string {
+  const perFile = local.files > 0 ? ` (${(local.busyMs / local.files).toFixed(1)} ms a file)` : '';
+  return `linted ${local.files} files in ${local.batches} batches, ${s(local.busyMs)}${perFile}`;
 }
 
 function workerLine(w: WorkerStats): string {

@@ -16,7 +16,14 @@ import {
 } from '../../lint/config';
 import { collectFiles, FileSelectionError } from '../../lint/files';
 import type { LintDependencies } from '../../lint/index';
-import { autoConcurrency, LintPool, type LintTask, type WorkerStats } from '../../lint/pool';
+import {
+  autoConcurrency,
+  LintPool,
+  type LintTask,
+  type LocalLinter,
+  type LocalStats,
+  type WorkerStats,
+} from '../../lint/pool';
 import type { LintResult } from '../../lint/types';
 import { rules as registry } from '../../rules';
 import type { Rule } from '../../rules/types';
@@ -41,8 +48,9 @@ Options:
                                  wins over the configuration file
   --max-warnings N               exit 1 when there are more than N warnings
   --report-unused-directives     report disable directives that suppress nothing
-  --concurrency auto|N           lint on N worker threads; auto: one per core when there are
-                                 enough files to keep them busy (default: 1, no worker)
+  --concurrency auto|N           lint on N threads (this one and N-1 worker threads); auto:
+                                 one per core when there are enough files to keep them busy
+                                 (default: 1, no worker)
   --cache                        reuse the results of files unchanged since the last run
                                  (content hash, configuration and version must match)
   --cache-location PATH          the cache file, or a folder for it (default: ./${DEFAULT_CACHE_FILE})
@@ -138,8 +146,11 @@ export async function runLint(
     const workers = await threads.close();
     if (options.stats) {
       const count = threads.count;
+      const local = threads.local;
       io.stderr(
-        formatStats(await clock.finish({ files: files.length, linted, threads: count, workers })),
+        formatStats(
+          await clock.finish({ files: files.length, linted, threads: count, workers, local }),
+        ),
       );
     }
     return exitCode(results, options, io);
@@ -175,9 +186,14 @@ class Threads {
     return null;
   }
 
-  /** Threads linting: 1 when the main thread lints. */
+  /** Threads linting: 1 when the main thread lints alone. */
   get count(): number {
     return this.threads;
+  }
+
+  /** The main thread's share when it linted beside workers. */
+  get local(): LocalStats | null {
+    return this.pool && this.threads > 1 ? this.pool.local : null;
   }
 
   close(): Promise<WorkerStats[]> {
@@ -188,7 +204,8 @@ class Threads {
   private start(count: number): void {
     if (this.pool || count < 2 || !this.allowed) return;
     const { fix, stats } = this.options;
-    this.pool = new LintPool(count, { fix, cwd: this.cwd, stats });
+    // This thread is one of the `count`: it has loaded the engine already, a worker has not.
+    this.pool = new LintPool(count - 1, { fix, cwd: this.cwd, stats });
     this.threads = count;
   }
 }
@@ -216,9 +233,11 @@ async function lintTasks(
   );
   const pending = tasks.filter((_, i) => cached[i] === null);
   const pool = threads.forFiles(pending.length);
-  const linted = await clock.timeAsync('lint', () =>
-    pool ? pool.lint(pending) : lintHere(pending, options.fix, dependencies, cwd),
-  );
+  const linted = await clock.timeAsync('lint', async () => {
+    if (pending.length === 0) return [];
+    const here = await localLinter(options.fix, dependencies, cwd);
+    return pool ? pool.lint(pending, here) : here(pending);
+  });
   let next = 0;
   const results = clock.time('cache', () =>
     tasks.map((task, i) => {
@@ -353,31 +372,30 @@ function readSource(file: string): string {
 }
 
 /**
- * Lints in this thread. The linter (and with it the parser) is loaded only here, so a run whose
- * files all come from the cache, or are linted on worker threads, never loads it.
+ * Lints in this thread (alone, or beside the workers). The linter (and with it the parser) is
+ * loaded only here, so a run whose files all come from the cache never loads it.
  */
-async function lintHere(
-  tasks: readonly LintTask[],
+async function localLinter(
   fix: boolean,
   dependencies: LintDependencies,
   cwd: string,
-): Promise<LintResult[]> {
-  if (tasks.length === 0) return [];
+): Promise<LocalLinter> {
   const { FileWriteError, lintSource } = await import('../../lint/run-file');
   const { ProjectWorkspaces, workspaceLinter } = await import('../../workspace/node-host');
   // Cross-file values resolve through the project's workspace (an injected analyzer means a test
   // that wants the file alone).
   const ws = dependencies.analyze ? null : new ProjectWorkspaces(cwd);
-  return tasks.map((task) => {
-    try {
-      const lint = ws ? workspaceLinter(ws, task.file, task.config, dependencies) : undefined;
-      const source = task.source ?? readSource(task.file);
-      return lintSource(task.file, source, task.config, fix, dependencies, lint);
-    } catch (error) {
-      if (error instanceof FileWriteError) throw new UsageError(error.message);
-      throw error;
-    }
-  });
+  return (tasks) =>
+    tasks.map((task) => {
+      try {
+        const lint = ws ? workspaceLinter(ws, task.file, task.config, dependencies) : undefined;
+        const source = task.source ?? readSource(task.file);
+        return lintSource(task.file, source, task.config, fix, dependencies, lint);
+      } catch (error) {
+        if (error instanceof FileWriteError) throw new UsageError(error.message);
+        throw error;
+      }
+    });
 }
 
 function exitCode(results: LintResult[], options: LintOptions, io: CliIO): number {

@@ -2,19 +2,9 @@
 // of calibration/real-projects/keras-labels.json), each on a fixture of the same shape.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ModelGraph } from '../../../src/analysis/ir';
-import { onlyPyModel, runPy } from './helpers';
+import { factories, named, onlyPyModel, runPy, wiring } from './helpers';
 import { lintText } from '../../../src/lint';
 import { applyFixes } from '../../../src/lint/fix';
-
-const factories = (model: ModelGraph) => model.layers.map((l) => l.factory).join(' ');
-const wiring = (model: ModelGraph) =>
-  model.nodes.map((n) => `${model.layers[n.layer].factory}<-${n.inputs.join('+')}`);
-const named = (models: ModelGraph[], name: string) => {
-  const found = models.find((m) => m.name === name);
-  assert.ok(found, `no model ${name}: ${models.map((m) => m.name).join(', ')}`);
-  return found;
-};
 
 test('star imports reach the merge functions: a U-Net skip `concatenate([a, b])` keeps both branches', () => {
   const model = onlyPyModel(

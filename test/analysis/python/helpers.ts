@@ -41,3 +41,17 @@ export function textAt(source: string, span: Span | null | undefined): string {
   assert.equal(before + span.column - 1, span.start, 'line/column agree with the start offset');
   return source.slice(span.start, span.end);
 }
+
+/** A model's layer factories in order, as the labels write them (`Conv2D MaxPooling2D Dense`). */
+export const factories = (model: ModelGraph) => model.layers.map((l) => l.factory).join(' ');
+
+/** Each node as `Factory<-inputs`, for checks of the wiring (skips, merges, shared layers). */
+export const wiring = (model: ModelGraph) =>
+  model.nodes.map((n) => `${model.layers[n.layer].factory}<-${n.inputs.join('+')}`);
+
+/** The model of that name, or a failure that lists the names found. */
+export const named = (models: ModelGraph[], name: string) => {
+  const found = models.find((m) => m.name === name);
+  assert.ok(found, `no model ${name}: ${models.map((m) => m.name).join(', ')}`);
+  return found;
+};

@@ -2,17 +2,7 @@
 // fixture written for it: the layer sequence the code builds, and the wiring where it matters.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { ModelGraph } from '../../../src/analysis/ir';
-import { onlyPyModel, runPy } from './helpers';
-
-const factories = (model: ModelGraph) => model.layers.map((l) => l.factory).join(' ');
-const wiring = (model: ModelGraph) =>
-  model.nodes.map((n) => `${model.layers[n.layer].factory}<-${n.inputs.join('+')}`);
-const named = (models: ModelGraph[], name: string) => {
-  const found = models.find((m) => m.name === name);
-  assert.ok(found, `no model ${name}: ${models.map((m) => m.name).join(', ')}`);
-  return found;
-};
+import { factories, named, onlyPyModel, runPy, wiring } from './helpers';
 
 test('imports through tensorflow.python.keras reach Keras', () => {
   const model = onlyPyModel(

@@ -1,7 +1,7 @@
 /**
  * Incremental parsing for the files being edited in a workspace (the editor sends a new text per
- * keystroke). Here rather than beside parseSource because it needs TypeScript itself, which the
- * ESLint plugin's bundle (analysis only, ESLint parses) must not carry.
+ * keystroke). Apart from parseSource because only the workspace keeps trees from one text to the
+ * next; the CLI and the ESLint plugin parse each text once.
  */
 import { parseAndGenerateServices } from '@typescript-eslint/typescript-estree';
 import * as ts from 'typescript';
@@ -11,6 +11,7 @@ import {
   PARSE_OPTIONS,
   type ParseOutcome,
   parseSource,
+  typescriptTree,
 } from '../analysis/js/parse';
 import { isHtmlFile } from '../analysis/js/html';
 
@@ -42,16 +43,7 @@ export function parseKeeping(source: string, filePath: string, previous?: KeptSy
   const tree =
     previous && previous.jsx === jsx
       ? ts.updateSourceFile(previous.tree, source, changeBetween(previous.tree.text, source))
-      : ts.createSourceFile(
-          jsx ? 'estree.tsx' : 'estree.ts',
-          source,
-          {
-            languageVersion: ts.ScriptTarget.Latest,
-            jsDocParsingMode: ts.JSDocParsingMode.ParseNone,
-          },
-          true,
-          jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-        );
+      : typescriptTree(source, jsx);
   const syntax = { tree, jsx };
   try {
     const options = { ...PARSE_OPTIONS, jsx, preserveNodeMaps: false };

@@ -139,19 +139,27 @@ export function flattenStringChains(code: string): string {
  * here (each file's replaces the last): TypeScript has no call to delete it.
  */
 function parseTree(code: string, jsx: boolean): TSESTree.Program {
-  const tree = ts.createSourceFile(
-    jsx ? 'estree.tsx' : 'estree.ts',
-    code,
-    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
-    true,
-    jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
-  );
+  const tree = typescriptTree(code, jsx);
   try {
     // typescript-estree takes a tree where it takes a text (its type says text only).
     return parse(tree as unknown as string, { ...PARSE_OPTIONS, jsx });
   } finally {
     releaseChildren?.(tree, RELEASED);
   }
+}
+
+/**
+ * TypeScript's tree of a text as typescript-estree's parse() makes it for its own source files:
+ * the file name sets the script kind; JSDoc is not parsed (see PARSE_OPTIONS).
+ */
+export function typescriptTree(code: string, jsx: boolean): ts.SourceFile {
+  return ts.createSourceFile(
+    jsx ? 'estree.tsx' : 'estree.ts',
+    code,
+    { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone },
+    true,
+    jsx ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  );
 }
 
 const RELEASED = {};

@@ -36,7 +36,7 @@ import {
   wants,
   type RecordedFix,
 } from './code-actions';
-import { toDiagnostics, withoutSharedFields } from './diagnostics';
+import { type DiagnosticSet, toDiagnostics, withoutSharedFields } from './diagnostics';
 import { LintEngine, type DocumentLint } from './engine';
 import { registerClientRequests } from './client-requests';
 import { estimateHints, layerHover, modelLenses } from './features';
@@ -90,6 +90,11 @@ export function startServer(connection: Connection): void {
   const engine = new LintEngine();
   const lints = new Map<string, DocumentLint>();
   const recorded = new Map<string, Map<string, RecordedFix>>();
+  /**
+   * Each document's diagnostics as converted after its last lint, with the document version they
+   * were converted against: the pull that follows a keystroke's lint reuses them.
+   */
+  const converted = new Map<string, { lint: DocumentLint; version: number; set: DiagnosticSet }>();
   const timers = new Map<string, { timer: NodeJS.Timeout; version: number }>();
   const waiters = new Map<string, (() => void)[]>();
   const reported = new Set<string>();
@@ -263,6 +268,7 @@ export function startServer(connection: Connection): void {
         void connection.languages.diagnostics.refresh().catch(() => undefined);
       void connection.sendNotification(LINT_STATUS, lintStatus(uri, lint));
       const set = toDiagnostics(lint, document, docsHref);
+      converted.set(key, { lint, version: document.version, set });
       recorded.set(key, set.recorded);
       if (!caps?.pullDiagnostics)
         void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
@@ -331,6 +337,7 @@ export function startServer(connection: Connection): void {
     timers.delete(key);
     lints.delete(key);
     recorded.delete(key);
+    converted.delete(key);
     measured.forget(e.document.uri);
     reportIds.delete(key);
     outdated.delete(key);
@@ -376,7 +383,12 @@ export function startServer(connection: Connection): void {
       unlessCancelled(token);
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
-      const all = toDiagnostics(lint, latest, docsHref).diagnostics;
+      const known = converted.get(documentKey(latest.uri));
+      const all = (
+        known?.lint === lint && known.version === latest.version
+          ? known.set
+          : toDiagnostics(lint, latest, docsHref)
+      ).diagnostics;
       const items = caps?.sharedDiagnosticFields ? withoutSharedFields(all) : all;
       // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
       // then neither parses nor converts the list again, whatever its length.

@@ -21,7 +21,8 @@ export function readShapeValue(value: Value): Shape | null {
   const dims: Shape = [];
   for (const item of value.items) {
     if (item.kind === 'number') dims.push(item.value);
-    else if (item.kind === 'null') dims.push(null);
+    // A dimension the source computes from data (`x.shape[-1]`) is unknown; the others still count.
+    else if (item.kind === 'null' || item.kind === 'unknown') dims.push(null);
     else return null;
   }
   return dims;

@@ -10,6 +10,7 @@ import { BUILTINS } from './builtins';
 import { call } from './calls';
 import { tensorArithmetic } from './keras';
 import { kids } from './parse';
+import { shapeTuple } from './tensor-shapes';
 import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
 
 export function evalExpr(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
@@ -245,6 +246,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       );
     case 'model':
       return modelAttribute(object, name, text);
+    case 'tensor':
+      return name === 'shape' ? shapeTuple(object.node, text) : unknown(text);
     case 'array':
       return arrayAttribute(object, name) ?? unknown(text);
     case 'module':

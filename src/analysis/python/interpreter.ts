@@ -60,6 +60,8 @@ export class PyInterp {
   /** The simple name the statement being run assigns to, and its right-hand side. */
   assign: { name: string; rhs: SyntaxNode } | null = null;
   speculative = false;
+  /** `K.image_data_format()`: Keras's default until the code sets another; null once set to an unknown. */
+  imageDataFormat: string | null = 'channels_last';
   /** The path being run (paths.ts): undecidable conditions that may build take its options. */
   path: PathRun | null = null;
   /** Calls of the module's own builders, for telling which branches may build. */
@@ -193,6 +195,12 @@ export class PyInterp {
       }
       case 'ImportStatement':
         bindImport(this, node, scope);
+        return null;
+      case 'ScopeStatement':
+        // `global ROW_AXIS`: a builder's setup function that assigns the module's names.
+        if (node.firstChild?.name === 'global')
+          for (const name of kids(node).filter((c) => c.name === 'VariableName'))
+            scope.declareGlobal(this.text(name));
         return null;
       case 'BreakStatement':
         return { kind: 'break' };

@@ -18,6 +18,7 @@ import {
 import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
+import { shapeTuple } from './tensor-shapes';
 import {
   clipCall,
   compile,
@@ -29,7 +30,7 @@ import {
   optimizerMethod,
   tapeGradient,
 } from './training';
-import { unknown, type LayerRec, type ModelRec, type PV, type TensorNode } from './values';
+import { NONE, unknown, type LayerRec, type ModelRec, type PV, type TensorNode } from './values';
 
 export interface Arg {
   name: string | null;
@@ -47,6 +48,7 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   const last = path.slice(path.lastIndexOf('.') + 1);
   if (root !== 'keras' && root !== 'tf') return callBuiltin(ip, path, args, node);
   if (namespace === 'datasets') return loadData(path) ?? unknown(text);
+  if (namespace === 'backend') return backendCall(ip, last, args, node);
   if (path === 'keras.Sequential') return sequential(ip, args, node);
   if (path === 'keras.Model') return functionalModel(ip, args, node);
   if (path === 'keras.Input' || path === 'keras.layers.Input') return input(ip, args, node);
@@ -71,6 +73,24 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
     return clipCall(ip, last, args, node);
   // Other tensorflow ops on a tensor (`tf.nn.relu(x)`) keep the graph connected through their input.
   return opOnTensors(ip, last, args, node) ?? unknown(text);
+}
+
+/**
+ * `K.int_shape(x)` from the graph so far; `K.image_data_format()` is Keras's default configuration
+ * (channels last) unless the code sets another with `K.set_image_data_format`.
+ */
+function backendCall(ip: PyInterp, name: string, args: Arg[], node: SyntaxNode): PV {
+  const text = ip.text(node);
+  const first = args.find((a) => !a.name && !a.star)?.value;
+  if (name === 'int_shape' && first?.t === 'tensor') return shapeTuple(first.node, text);
+  if (name === 'set_image_data_format' && first?.t === 'str') ip.imageDataFormat = first.v;
+  if (name === 'set_image_data_format' && first?.t !== 'str') ip.imageDataFormat = null;
+  const format = ip.imageDataFormat;
+  if (name === 'image_data_format' && format) return { t: 'str', v: format };
+  // Keras 1's spelling of the same setting: 'tf' is channels last, 'th' channels first.
+  if (name === 'image_dim_ordering' && format)
+    return { t: 'str', v: format === 'channels_first' ? 'th' : 'tf' };
+  return unknown(text);
 }
 
 /** A method call on something the evaluator tracks; anything else is unknown, named by its text. */
@@ -112,6 +132,16 @@ export function callMethod(
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
       if (name === 'copy') return { t: 'dict', entries: new Map(object.entries) };
+      // `params.setdefault('strides', (1, 1))`: a builder's keyword defaults, read back.
+      if (name === 'setdefault' && args[0]?.value.t === 'str') {
+        const key = args[0].value.v;
+        const held = object.entries.get(key);
+        if (held) return held.value;
+        const value = args[1]?.value ?? NONE;
+        const span = args[1]?.span ?? ip.span(node);
+        object.entries.set(key, { value, span, valueSpan: span });
+        return value;
+      }
       return unknown(text);
     case 'str':
       if (name === 'format' || name === 'lower' || name === 'upper') return unknown(text);
@@ -233,7 +263,8 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
   else if (item.t === 'tensor' && item.node.kind === 'input') {
     const config = item.node.config;
     rec.layers.push({ factory: 'inputLayer', config, callSpan: item.node.span });
-  } else if (item.t === 'model') rec.layers.push(...item.rec.layers);
+  } else if (item.t === 'model')
+    rec.layers.push(...(item.rec.kind === 'functional' ? graphLayers(item.rec) : item.rec.layers));
   else if (item.t === 'object' && (item.model || item.cls.methods.has('call'))) {
     const from = rec.layers.length;
     // A subclassed model's graph is not a run of layers: the Sequential's own view leaves it out.
@@ -249,6 +280,21 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
     }
     (rec.blocks ??= []).push({ from, to: rec.layers.length, object: item });
   } else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
+}
+
+/** A functional model's layers as a Sequential holding it runs them: creation (forward-pass) order. */
+function graphLayers(rec: ModelRec): LayerRec[] {
+  const reached = new Map<number, TensorNode>();
+  const visit = (t: TensorNode): void => {
+    if (reached.has(t.id)) return;
+    reached.set(t.id, t);
+    if (t.kind === 'apply') t.inputs.forEach(visit);
+  };
+  tensorValues(rec.outputs).forEach(visit);
+  const layers = new Set<LayerRec>();
+  for (const t of [...reached.values()].sort((a, b) => a.id - b.id))
+    if (t.kind === 'apply') layers.add(t.layer);
+  return [...layers];
 }
 
 function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {

@@ -175,7 +175,7 @@ function toGraph(rec: ModelRec): ModelGraph {
   return graph;
 }
 
-function toLayerNode(layer: LayerRec, index: number): LayerNode {
+export function toLayerNode(layer: LayerRec, index: number): LayerNode {
   const node: LayerNode = {
     index,
     factory: layer.factory,

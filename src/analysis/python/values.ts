@@ -144,12 +144,26 @@ export class Scope {
 
   constructor(readonly parent: Scope | null) {}
 
+  private globals: Set<string> | null = null;
+
   get(name: string): PV | undefined {
     return this.vars.get(name) ?? this.parent?.get(name);
   }
 
   set(name: string, value: PV): void {
-    this.vars.set(name, value);
+    if (this.globals?.has(name)) this.root().set(name, value);
+    else this.vars.set(name, value);
+  }
+
+  /** `global name` in a function: its assignments bind the module's name. */
+  declareGlobal(name: string): void {
+    (this.globals ??= new Set()).add(name);
+  }
+
+  private root(): Scope {
+    let scope: Scope = this;
+    while (scope.parent) scope = scope.parent;
+    return scope;
   }
 
   /** The variables this scope holds itself, for branch merging. */

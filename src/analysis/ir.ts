@@ -153,6 +153,11 @@ export interface LossInfo {
   fromLogitsSpan?: Span;
   span: Span;
   text: string;
+  /**
+   * A multi-output model's loss per output, as Keras compiles it: by position (a list) or by the
+   * output layer's name (a dict). Each loss has its own span, for fixes.
+   */
+  perOutput?: { key: number | string; loss: LossInfo }[];
 }
 
 export type ClippingKind =

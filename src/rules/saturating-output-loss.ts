@@ -89,14 +89,20 @@ export const rule: Rule = {
     fixable: true,
   },
   check(model, context) {
-    const loss = model.training.compile?.loss ?? model.training.loss;
-    if (!loss) return [];
-    if (loss.fromLogits) return logitsOfProbabilities(model, loss);
-    const lossName = regressionLoss(loss);
-    if (!lossName) return [];
+    const modelLoss = model.training.compile?.loss ?? model.training.loss;
+    if (!modelLoss) return [];
     const findings: Finding[] = [];
     const outputs = outputLayers(model);
-    for (const output of outputs) {
+    for (const { layer: output, position } of outputs) {
+      const loss = lossOf(modelLoss, output, position);
+      if (!loss) continue;
+      if (loss.fromLogits) {
+        const finding = logitsOfProbabilities(model, loss, output);
+        if (finding) findings.push(finding);
+        continue;
+      }
+      const lossName = regressionLoss(loss);
+      if (!lossName) continue;
       const activation = outputActivation(model, output);
       const replacements = activation ? REPLACEMENTS[activation] : undefined;
       if (!activation || !replacements) continue;
@@ -154,37 +160,31 @@ export const rule: Rule = {
  * cross-entropy's p - y; a sigmoid's derivative (at most 0.25) multiplies sigmoid(p) - y with sigmoid(p) in
  * [0.5, 0.73].
  */
-function logitsOfProbabilities(model: ModelGraph, loss: LossInfo): Finding[] {
-  const findings: Finding[] = [];
-  for (const output of outputLayers(model)) {
-    const activation = outputActivation(model, output);
-    if (activation !== 'softmax' && activation !== 'sigmoid') continue;
-    const units = outputUnits(model, output);
-    if (activation === 'softmax' && !(units !== undefined && units > 1)) continue;
-    const factor = activation === 'softmax' ? 1 / units! : 0.25;
-    const why =
-      activation === 'softmax'
-        ? `at initialisation, with probabilities near 1/${units}, the logits get about 1/${units} of the gradient cross-entropy gives them.`
-        : "the output's derivative p(1 - p), at most 0.25, multiplies sigmoid(p) - y, which is at least 0.5 for a 0 label.";
-    const { fromLogitsSpan } = loss;
-    findings.push(
-      report(rule, model, {
-        messageId: 'logitsOfProbabilities',
-        data: {
-          layer: describeLayer(output, model),
-          activation,
-          factor: formatNumber(factor),
-          why,
-        },
-        span: fromLogitsSpan ?? loss.span,
-        layer: output,
-        fixes: fromLogitsSpan
-          ? [fix('Set from_logits=False', [replaceSpan(fromLogitsSpan, 'False')], true)]
-          : [],
-      }),
-    );
-  }
-  return findings;
+function logitsOfProbabilities(model: ModelGraph, loss: LossInfo, output: LayerNode): Finding | null {
+  const activation = outputActivation(model, output);
+  if (activation !== 'softmax' && activation !== 'sigmoid') return null;
+  const units = outputUnits(model, output);
+  if (activation === 'softmax' && !(units !== undefined && units > 1)) return null;
+  const factor = activation === 'softmax' ? 1 / units! : 0.25;
+  const why =
+    activation === 'softmax'
+      ? `at initialisation, with probabilities near 1/${units}, the logits get about 1/${units} of the gradient cross-entropy gives them.`
+      : "the output's derivative p(1 - p), at most 0.25, multiplies sigmoid(p) - y, which is at least 0.5 for a 0 label.";
+  const { fromLogitsSpan } = loss;
+  return report(rule, model, {
+    messageId: 'logitsOfProbabilities',
+    data: {
+      layer: describeLayer(output, model),
+      activation,
+      factor: formatNumber(factor),
+      why,
+    },
+    span: fromLogitsSpan ?? loss.span,
+    layer: output,
+    fixes: fromLogitsSpan
+      ? [fix('Set from_logits=False', [replaceSpan(fromLogitsSpan, 'False')], true)]
+      : [],
+  });
 }
 
 /** The output's units: its own, or (an activation layer) the weighted layer's it follows. */
@@ -252,23 +252,34 @@ function isShorthand(source: string, span: Span): boolean {
   return (before === '{' || before === ',') && (after === ',' || after === '}');
 }
 
-/** The layers whose outputs the loss sees. */
-function outputLayers(model: ModelGraph): LayerNode[] {
+/** The layers whose outputs the loss sees, with their position among the model's outputs. */
+function outputLayers(model: ModelGraph): { layer: LayerNode; position: number }[] {
   if (model.kind === 'functional' && model.nodes.length > 0) {
     const byId = new Map(model.nodes.map((n) => [n.id, n]));
-    const layers = model.outputs
-      .map((id) => byId.get(id))
-      .filter((n) => n !== undefined)
-      .map((n) => model.layers[n.layer])
-      .filter((l) => l !== undefined);
-    return [...new Set(layers)];
+    const outputs: { layer: LayerNode; position: number }[] = [];
+    model.outputs.forEach((id, position) => {
+      const node = byId.get(id);
+      const layer = node && model.layers[node.layer];
+      if (layer && !outputs.some((o) => o.layer === layer)) outputs.push({ layer, position });
+    });
+    return outputs;
   }
   // Sequential: the last layer that sets an activation; shape-only layers (dropout, reshape) pass it through.
   for (let i = model.layers.length - 1; i >= 0; i--) {
     const layer = model.layers[i];
-    if (isWeighted(layer) || isActivationLayer(layer)) return [layer];
+    if (isWeighted(layer) || isActivationLayer(layer)) return [{ layer, position: 0 }];
   }
   return [];
+}
+
+/** The output's own loss in a per-output compile (by position, or by its layer's name); else the model's. */
+function lossOf(loss: LossInfo, output: LayerNode, position: number): LossInfo | null {
+  if (!loss.perOutput) return loss;
+  const name = output.config.props.name?.value;
+  const own = loss.perOutput.find(
+    (entry) => entry.key === position || (name?.kind === 'string' && entry.key === name.value),
+  );
+  return own?.loss ?? null;
 }
 
 function outputActivation(model: ModelGraph, layer: LayerNode): string | null {

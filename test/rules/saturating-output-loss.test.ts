@@ -8,6 +8,15 @@ model.add(tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }));
 model.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
 `;
 
+const multiOutput = `from keras import Input, Model, layers
+
+x = Input(shape=(16,))
+h = layers.Dense(32, activation='relu')(x)
+score = layers.Dense(1, activation='sigmoid', name='score')(h)
+group = layers.Dense(4, activation='softmax', name='group')(h)
+model = Model(inputs=x, outputs=[score, group])
+`;
+
 /** Keras: loss names in Keras's spelling, positional compile arguments. */
 const keras: { valid: ValidCase[]; invalid: InvalidCase[] } = {
   valid: [
@@ -20,8 +29,32 @@ model = Sequential([layers.Dense(1, activation='sigmoid', input_shape=(8,))])
 model.compile(optimizer='adam', loss='binary_crossentropy')
 `,
     },
+    {
+      name: 'Keras multi-output model: each output has a cross-entropy of its own in the loss list',
+      filePath: 'model.py',
+      code: `${multiOutput}model.compile(optimizer='rmsprop', loss=['binary_crossentropy', 'categorical_crossentropy'])\n`,
+    },
+    {
+      name: 'Keras loss dict: the squared error goes to an output without a saturating activation',
+      filePath: 'model.py',
+      code: `${multiOutput}extra = layers.Dense(1, name='extra')(h)\nboth = Model(x, [score, extra])\nboth.compile(optimizer='rmsprop', loss={'score': 'binary_crossentropy', 'extra': 'mse'})\n`,
+    },
   ],
   invalid: [
+    {
+      name: "Keras loss list: only the sigmoid output's squared error is reported, and only that element is replaced",
+      filePath: 'model.py',
+      code: `${multiOutput}model.compile(optimizer='rmsprop', loss=['mean_squared_error', 'categorical_crossentropy'])\n`,
+      errors: [{ messageId: 'regressionLossUnsized', line: 8, column: 42, hint: true }],
+      output: `${multiOutput}model.compile(optimizer='rmsprop', loss=['binary_crossentropy', 'categorical_crossentropy'])\n`,
+    },
+    {
+      name: "Keras loss dict keyed by output name: the softmax output's 'mae' is reported",
+      filePath: 'model.py',
+      code: `${multiOutput}model.compile(optimizer='rmsprop', loss={'score': 'binary_crossentropy', 'group': 'mae'})\n`,
+      errors: [{ messageId: 'regressionLossUnsized', line: 8, column: 83, hint: true }],
+      output: `${multiOutput}model.compile(optimizer='rmsprop', loss={'score': 'binary_crossentropy', 'group': 'categorical_crossentropy'})\n`,
+    },
     {
       name: "Keras sigmoid output under 'mse' as a keyword argument: an info hint (not saturated, Adam)",
       filePath: 'model.py',

@@ -18,6 +18,7 @@ import { toValue } from './convert';
 import type { PyInterp } from './interpreter';
 import type { Arg } from './keras';
 import { lossName, optimizerKind } from './keras-names';
+import { kids } from './parse';
 import { unknown, type ModelRec, type OptimizerRec, type PV } from './values';
 
 const CLIP_KEYWORDS: Readonly<Record<string, ClippingKind>> = {
@@ -222,9 +223,36 @@ function optimizerOf(ip: PyInterp, arg: Arg): OptimizerRec {
 }
 
 function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
-  const span = ip.span(arg.node);
-  const text = ip.text(arg.node);
-  const value = arg.value;
+  const info = singleLoss(arg.value, ip.span(arg.node), ip.text(arg.node));
+  const perOutput = perOutputLosses(ip, arg);
+  return perOutput ? { ...info, perOutput } : info;
+}
+
+/** `loss=['mse', 'categorical_crossentropy']` or `loss={'priority': 'mse'}` written in the call. */
+function perOutputLosses(ip: PyInterp, arg: Arg): LossInfo['perOutput'] {
+  const { node, value } = arg;
+  const parts = kids(node).filter((c) => !/^[[\](){},:]$/.test(c.name));
+  if (value.t === 'list' && (node.name === 'ArrayExpression' || node.name === 'TupleExpression')) {
+    if (parts.length !== value.items.length) return undefined;
+    return parts.map((item, key) => ({
+      key,
+      loss: singleLoss(value.items[key], ip.span(item), ip.text(item)),
+    }));
+  }
+  if (value.t === 'dict' && node.name === 'DictionaryExpression') {
+    const losses: NonNullable<LossInfo['perOutput']> = [];
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      const key = parts[i].name === 'String' ? ip.text(parts[i]).slice(1, -1) : null;
+      const entry = key === null ? undefined : value.entries.get(key);
+      if (key === null || !entry) return undefined;
+      losses.push({ key, loss: singleLoss(entry.value, ip.span(parts[i + 1]), ip.text(parts[i + 1])) });
+    }
+    return losses;
+  }
+  return undefined;
+}
+
+function singleLoss(value: PV, span: Span, text: string): LossInfo {
   const name =
     value.t === 'str'
       ? lossName(value.v)

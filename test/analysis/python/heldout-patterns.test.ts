@@ -183,10 +183,10 @@ class Builder(object):
 model = Builder.build_small((4,), 3)`;
   const models = runPy(source).models;
   assert.equal(models.length, 1, models.map((m) => m.variant?.label).join(' | '));
-  // The shortcut's branch reads shapes (K.int_shape): one model, its projection conditional.
+  // The shortcut's branch reads shapes (K.int_shape): 8 -> 8 units keeps the identity, 8 -> 16 projects.
   assert.equal(
     models[0].layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
-    'dense activation dense dense? add activation dense dense? add dense',
+    'dense activation dense add activation dense dense add dense',
   );
 });
 

@@ -116,15 +116,16 @@ test('a branch on a value the code leaves open picks variants by its value; one 
   );
 });
 
-test('a branch on tensor shapes stays one model, its layers marked conditional', () => {
-  const model = onlyPyModel(
-    `from tensorflow.keras import Input, Model, layers\ndef block(x, filters):\n    shortcut = x\n    channels = x.shape[-1]\n    x = layers.Conv2D(filters, 3, padding='same')(x)\n    if channels != filters:\n        shortcut = layers.Conv2D(filters, 1)(shortcut)\n    return layers.add([x, shortcut])\ni = Input((8, 8, 3))\nnet = Model(i, block(block(i, 16), 16))`,
-  );
-  assert.equal(model.variant, undefined);
-  assert.equal(
-    model.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
-    'conv2d conv2d? add conv2d conv2d? add',
-  );
+test('a branch on tensor shapes follows the shapes when they are known, else stays one model marked conditional', () => {
+  const source = (channels: string) =>
+    `from tensorflow.keras import Input, Model, layers\ndef block(x, filters):\n    shortcut = x\n    channels = x.shape[-1]\n    x = layers.Conv2D(filters, 3, padding='same')(x)\n    if channels != filters:\n        shortcut = layers.Conv2D(filters, 1)(shortcut)\n    return layers.add([x, shortcut])\ni = Input((8, 8, ${channels}))\nnet = Model(i, block(block(i, 16), 16))`;
+  const marked = (model: ReturnType<typeof onlyPyModel>) =>
+    model.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' ');
+  assert.equal(marked(onlyPyModel(source('3'))), 'conv2d conv2d add conv2d add');
+  const open = onlyPyModel(source('CHANNELS'));
+  assert.equal(open.variant, undefined);
+  // The first add has the conv's 16 channels whichever shortcut it took, so the second block is decided.
+  assert.equal(marked(open), 'conv2d conv2d? add conv2d add');
 });
 
 test('`**kwargs` holds the keywords no parameter took: flags passed through it decide branches', () => {

@@ -33,6 +33,9 @@ type Signal = { kind: 'return'; value: PV } | { kind: 'break' } | { kind: 'conti
 const STEP_BUDGET = 300_000;
 const MAX_DEPTH = 40;
 const MAX_ITERATIONS = 2_000;
+/** A loop that builds and trains nothing for this many iterations, or this many steps, is a data loop. */
+const QUIET_ITERATIONS = 8;
+const DATA_LOOP_STEPS = 20_000;
 
 /** A Python file being run: the analysed one, or a workspace module it imports. */
 export interface PyModule {
@@ -78,6 +81,8 @@ export class PyInterp {
   private steps = 0;
   private depth = 0;
   private nextId = 0;
+  /** Layers created so far (each `Dense(...)` call). */
+  layersMade = 0;
 
   constructor(source: string, lines: Lines, imports: ImportMode) {
     this.main = this.module = { source, lines, imports, name: '__main__' };
@@ -347,16 +352,36 @@ export class PyInterp {
       return signal?.kind === 'return' ? signal : null;
     }
     const count = Math.min(items.length, MAX_ITERATIONS);
+    const start = { steps: this.steps, progress: this.progress(), vars: scope.snapshot() };
+    let quiet = 0;
     for (let i = 0; i < count; i++) {
+      // A loop that records nothing for a while (text generation, a data loop) is not followed to
+      // its end: the names it changes are unknown after it, as the unfinished iterations leave them.
+      const idle = this.progress() === start.progress;
+      if (idle && (quiet >= QUIET_ITERATIONS || this.steps - start.steps > DATA_LOOP_STEPS)) {
+        for (const [name, value] of scope.snapshot())
+          if (start.vars.get(name) !== value) scope.set(name, unknown(name));
+        break;
+      }
+      const before = this.progress();
       bind(items[i]);
       this.repeats.push({ iteration: i, count });
       const signal = this.runBlock(kids(body), scope);
       this.repeats.pop();
+      quiet = this.progress() === before ? quiet + 1 : 0;
       if (signal?.kind === 'break') break;
       if (signal?.kind === 'return') return signal;
       if (this.stopped !== null) break;
     }
     return null;
+  }
+
+  /** What the IR records so far (graph nodes, models, training calls, clipping): a loop adding none is data. */
+  private progress(): number {
+    let n = this.nextId + this.layersMade + this.models.length;
+    n += this.looseLoops.length + this.clipCalls.length;
+    for (const m of this.models) n += m.fitCalls.length + m.customLoops.length + m.clipping.length;
+    return n;
   }
 
   private runWhile(node: SyntaxNode, scope: Scope): Signal {

@@ -177,6 +177,7 @@ export function makeLayer(
   const spec = layerSpec(className);
   const { config, values } = readConfig(ip, spec.factory, spec.params, args, node);
   const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };
+  ip.layersMade++;
   const wrapped = values.get('layer');
   if (wrapped?.t === 'layer') rec.inner = wrapped.rec;
   markContext(ip, rec);

@@ -114,3 +114,33 @@ model = tf.keras.Model(i, out)
   assert.equal(factories(model), 'dense batchNormalization');
   assert.deepEqual(model.layers[1].config.props.axis?.value, { kind: 'number', value: 1 });
 });
+
+test('a long loop that records nothing (text generation after fit) is left early; loops that build run to their end', () => {
+  const result = runPy(`import numpy as np
+from keras.models import Sequential
+from keras.layers import LSTM, Dense
+steps = 40
+model = Sequential()
+model.add(LSTM(32, input_shape=(steps, 20)))
+for i in range(30):
+    model.add(Dense(8, activation='relu'))
+model.add(Dense(20, activation='softmax'))
+model.compile(loss='categorical_crossentropy', optimizer='rmsprop')
+width = 4
+for epoch in range(1, 60):
+    model.fit(np.zeros((8, steps, 20)), np.zeros((8, 20)), epochs=1)
+    for temperature in [0.2, 0.5, 1.0]:
+        text = ''
+        for i in range(4000):
+            probs = model.predict(np.zeros((1, steps, 20)))[0]
+            text = text + str(np.argmax(probs))
+            width = width + 1
+head = Sequential([Dense(width)])
+`);
+  const model = named(result.models, 'model');
+  assert.equal(factories(model), ['lstm', ...Array(30).fill('dense'), 'dense'].join(' '));
+  assert.ok(model.training.trained);
+  // `width` was changed by the loop left early: its value is not known, not 4 plus some iterations.
+  const head = named(result.models, 'head');
+  assert.equal(head.layers[0].config.props.units?.value.kind, 'unknown');
+});

@@ -106,15 +106,27 @@ function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
     { positional: [tensor], keywords: new Map() },
     'call',
   );
-  // A custom `train_step` is the training loop `fit` runs: its tape, clipping and optimizer count.
-  if (object.cls.methods.has('train_step'))
-    runMethod(
-      ip,
-      object,
-      'train_step',
-      { positional: [unknown('data')], keywords: new Map() },
-      'train_step',
-    );
+  trainStepOnce(ip, object);
+}
+
+/** The objects whose `train_step` has run. */
+const stepped = new WeakSet<ObjectValue>();
+
+/**
+ * A custom `train_step` is the training loop `fit` runs: its tape, clipping and optimizer count. A
+ * model with `call` runs it once traced; a wrapper without one (`CustomFit(model)` holding the
+ * model it trains) runs it at its `fit`, after its own `compile` has set `self.optimizer`.
+ */
+function trainStepOnce(ip: PyInterp, object: ObjectValue): void {
+  if (stepped.has(object) || !object.cls.methods.has('train_step')) return;
+  stepped.add(object);
+  runMethod(
+    ip,
+    object,
+    'train_step',
+    { positional: [unknown('data')], keywords: new Map() },
+    'train_step',
+  );
 }
 
 function runMethod(
@@ -156,6 +168,8 @@ export function applyModelOrObject(
     if (object.cls.methods.has('__call__'))
       return runMethod(ip, object, '__call__', toCallArgs(args, ip), ip.text(node));
   }
+  if (object.model && !object.cls.methods.has('call') && /^(?:fit|train_on_batch)$/.test(name))
+    trainStepOnce(ip, object);
   if (object.model && !object.cls.methods.has(name)) {
     if (name === '__call__') {
       const tensor = args.find((a) => a.value.t === 'tensor');

@@ -144,3 +144,35 @@ head = Sequential([Dense(width)])
   const head = named(result.models, 'head');
   assert.equal(head.layers[0].config.props.units?.value.kind, 'unknown');
 });
+
+test("a Model wrapper without call trains the model it holds: its train_step runs at fit, after its own compile", () => {
+  const result = runPy(`import tensorflow as tf
+from tensorflow import keras
+from tensorflow.keras import layers
+net = keras.Sequential([keras.Input(shape=(8,)), layers.Dense(16, activation='relu'), layers.Dense(3)])
+class Trainer(keras.Model):
+    def __init__(self, inner):
+        super().__init__()
+        self.inner = inner
+    def compile(self, optimizer, loss):
+        super().compile()
+        self.optimizer = optimizer
+        self.loss_fn = loss
+    def train_step(self, data):
+        x, y = data
+        with tf.GradientTape() as tape:
+            loss = self.loss_fn(y, self.inner(x, training=True))
+        grads = tape.gradient(loss, self.inner.trainable_variables)
+        self.optimizer.apply_gradients(zip(grads, self.inner.trainable_variables))
+        return {'loss': loss}
+trainer = Trainer(net)
+trainer.compile(optimizer=keras.optimizers.SGD(0.5), loss=keras.losses.MeanSquaredError())
+trainer.fit(x_train, y_train, epochs=2)
+`);
+  const net = named(result.models, 'net');
+  assert.equal(factories(net), 'inputLayer dense dense');
+  assert.ok(net.training.trained);
+  assert.equal(net.training.optimizer?.kind, 'sgd');
+  assert.equal(net.training.learningRate, 0.5);
+  assert.equal(net.training.loss?.name, 'meanSquaredError');
+});

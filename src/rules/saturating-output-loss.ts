@@ -160,7 +160,11 @@ export const rule: Rule = {
  * cross-entropy's p - y; a sigmoid's derivative (at most 0.25) multiplies sigmoid(p) - y with sigmoid(p) in
  * [0.5, 0.73].
  */
-function logitsOfProbabilities(model: ModelGraph, loss: LossInfo, output: LayerNode): Finding | null {
+function logitsOfProbabilities(
+  model: ModelGraph,
+  loss: LossInfo,
+  output: LayerNode,
+): Finding | null {
   const activation = outputActivation(model, output);
   if (activation !== 'softmax' && activation !== 'sigmoid') return null;
   const units = outputUnits(model, output);

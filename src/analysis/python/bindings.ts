@@ -163,7 +163,11 @@ function bindNames(
 /** An unbound name that Keras code uses without importing it (a documentation snippet, `import *`). */
 export function globalKerasName(name: string): PV | null {
   // `Layer`: the base class of a custom layer (`class Attention(Layer)` under `from keras.layers import *`).
-  if (Object.prototype.hasOwnProperty.call(LAYER_CLASSES, name) || name === 'Input' || name === 'Layer')
+  if (
+    Object.prototype.hasOwnProperty.call(LAYER_CLASSES, name) ||
+    name === 'Input' ||
+    name === 'Layer'
+  )
     return { t: 'path', path: `keras.layers.${name}` };
   if (Object.prototype.hasOwnProperty.call(ACTIVATION_LAYERS, name))
     return { t: 'path', path: `keras.layers.${name}` };

@@ -245,7 +245,10 @@ function perOutputLosses(ip: PyInterp, arg: Arg): LossInfo['perOutput'] {
       const key = parts[i].name === 'String' ? ip.text(parts[i]).slice(1, -1) : null;
       const entry = key === null ? undefined : value.entries.get(key);
       if (key === null || !entry) return undefined;
-      losses.push({ key, loss: singleLoss(entry.value, ip.span(parts[i + 1]), ip.text(parts[i + 1])) });
+      losses.push({
+        key,
+        loss: singleLoss(entry.value, ip.span(parts[i + 1]), ip.text(parts[i + 1])),
+      });
     }
     return losses;
   }

@@ -92,14 +92,17 @@ test('K.int_shape picks the projection shortcut per block from the shapes so far
 
 test('a shape the code does not state leaves the shortcut on both paths, marked conditional', () => {
   const model = onlyPyModel(residual('SHAPE'));
-  assert.equal(factories(model), 'conv2d conv2d add conv2d conv2d add conv2d conv2d add flatten dense');
+  assert.equal(
+    factories(model),
+    'conv2d conv2d add conv2d conv2d add conv2d conv2d add flatten dense',
+  );
   assert.deepEqual(
     model.layers.map((l) => Boolean(l.conditional)),
     [false, true, false, false, true, false, false, true, false, false, false],
   );
 });
 
-test("x.shape reads the inferred shape; K.image_data_format() follows set_image_data_format", () => {
+test('x.shape reads the inferred shape; K.image_data_format() follows set_image_data_format', () => {
   const model = onlyPyModel(`import tensorflow as tf
 from tensorflow.keras import layers, backend as K
 K.set_image_data_format('channels_first')
@@ -145,7 +148,7 @@ head = Sequential([Dense(width)])
   assert.equal(head.layers[0].config.props.units?.value.kind, 'unknown');
 });
 
-test("a Model wrapper without call trains the model it holds: its train_step runs at fit, after its own compile", () => {
+test('a Model wrapper without call trains the model it holds: its train_step runs at fit, after its own compile', () => {
   const result = runPy(`import tensorflow as tf
 from tensorflow import keras
 from tensorflow.keras import layers

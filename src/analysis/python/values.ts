@@ -161,9 +161,7 @@ export class Scope {
   }
 
   private root(): Scope {
-    let scope: Scope = this;
-    while (scope.parent) scope = scope.parent;
-    return scope;
+    return this.parent ? this.parent.root() : this;
   }
 
   /** The variables this scope holds itself, for branch merging. */

@@ -62,13 +62,17 @@ test('unbounded recursion and `while True` end', () => {
   assert.ok(result.models[0].layers.length >= 1);
 });
 
-test('too much computation stops at the budget with a problem', () => {
-  const source = `${K}model = keras.Sequential([layers.Dense(1)])\nfor i in range(1000):\n    for j in range(1000):\n        x = i * j\n`;
-  const result = analyze(source, 'slow.py');
+test('too much computation stops at the budget with a problem; a loop that builds nothing is left before it', () => {
+  const loops = (body: string) =>
+    `${K}model = keras.Sequential([layers.Dense(1)])\nfor i in range(1000):\n    for j in range(1000):\n        ${body}\n`;
+  const result = analyze(loops('extra = layers.Dense(i + j)'), 'slow.py');
   assert.equal(result.models.length, 1);
   const internal = result.problems.filter((p) => p.kind === 'internal');
   assert.equal(internal.length, 1);
   assert.match(internal[0].message, /stopped early/);
+  const data = analyze(loops('x = i * j'), 'data.py');
+  assert.equal(data.models.length, 1);
+  assert.deepEqual(data.problems, []);
 });
 
 test('long range loops are capped', () => {

@@ -103,6 +103,7 @@ class WorkspaceIndex implements Workspace {
   private readonly everParsed = new Set<string>();
   private listed: Set<string> | null = null;
   private readonly resolved = new Map<string, string | null>();
+  private readonly resolvedFrom = new Map<string, Map<string, string | null>>();
   private reverse: Map<string, Set<string>> | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
@@ -184,6 +185,7 @@ class WorkspaceIndex implements Workspace {
       // A new or deleted file can change what any specifier resolves to.
       this.reverse = null;
       this.resolved.clear();
+      this.resolvedFrom.clear();
       this.analyses.clear();
       return;
     }
@@ -405,11 +407,13 @@ class WorkspaceIndex implements Workspace {
 
   private resolveFrom(specifier: string, file: string): string | null {
     // What a specifier names changes only when a file appears or goes (update clears this).
-    const key = `${file}\0${specifier}`;
-    const known = this.resolved.get(key);
+    // Per importing file, then per specifier: no key string built per lookup.
+    let fromFile = this.resolvedFrom.get(file);
+    if (!fromFile) this.resolvedFrom.set(file, (fromFile = new Map()));
+    const known = fromFile.get(specifier);
     if (known !== undefined) return known;
     const target = resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
-    this.resolved.set(key, target);
+    fromFile.set(specifier, target);
     return target;
   }
 

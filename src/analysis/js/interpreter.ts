@@ -13,7 +13,7 @@ import { instantiate } from './calls';
 import { argumentsText, asParameter, containsUnknown, joinReturns, paramText } from './call-values';
 import { bindPattern } from './patterns';
 import { setSpanFile, spanOf } from './spans';
-import { BUILDS, explore, type PathRun } from './paths';
+import { explore, type PathRun, textBuilds } from './paths';
 import type { Linker, ModuleHome } from './linker';
 import {
   type AV,
@@ -67,14 +67,14 @@ export class Interp {
 
   /** Calls of the file's functions that build models or layers (`buildModel(`, `this.addBlock(`). */
   builders(): RegExp | null {
-    // A function's text is in its own file's source, whichever file is running now.
-    const textIn = (fn: Extract<AV, { t: 'fn' }>) =>
-      (fn.home?.source ?? this.ownSource).slice(fn.node.range[0], fn.node.range[1]);
     if (this.unchecked.length === 0) return this.builderPattern;
     const before = this.builderNames.size;
     for (const fn of this.unchecked.splice(0)) {
       const name = fn.name.slice(fn.name.lastIndexOf('.') + 1);
-      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && BUILDS.test(textIn(fn)))
+      // A function's text is in its own file's source, whichever file is running now.
+      const source = fn.home?.source ?? this.ownSource;
+      const textIn = (node: TSESTree.Node) => source.slice(node.range[0], node.range[1]);
+      if (/^[\w$]+$/.test(name) && !this.builderNames.has(name) && textBuilds(fn.node, textIn))
         this.builderNames.add(name);
     }
     if (this.builderNames.size !== before) {

@@ -142,6 +142,17 @@ export const BUILDS = new RegExp(
 );
 
 const worth = new WeakMap<TSESTree.Node, boolean>();
+const building = new WeakMap<TSESTree.Node, boolean>();
+
+/**
+ * BUILDS tested on a node's text, kept per node: a node's text never changes while it lives, and
+ * the files linked into a workspace's analyses are the same trees analysis after analysis.
+ */
+export function textBuilds(node: TSESTree.Node, text: (node: TSESTree.Node) => string): boolean {
+  let found = building.get(node);
+  if (found === undefined) building.set(node, (found = BUILDS.test(text(node))));
+  return found;
+}
 
 /**
  * True when running the node may change what gets built: it creates or adds layers (directly or by
@@ -157,8 +168,7 @@ export function mayBuild(
   if (!node) return false;
   const cached = worth.get(node);
   if (cached !== undefined) return cached;
-  const source = text(node);
-  let found = BUILDS.test(source) || (builders !== null && builders.test(source));
+  let found = textBuilds(node, text) || (builders !== null && builders.test(text(node)));
   const visit = (n: TSESTree.Node): void => {
     if (found) return;
     if (n.type === 'ReturnStatement') found = true;
@@ -184,8 +194,7 @@ export function buildsDirectly(
   builders: RegExp | null,
 ): boolean {
   if (!node) return false;
-  const source = text(node);
-  return BUILDS.test(source) || (builders !== null && builders.test(source));
+  return textBuilds(node, text) || (builders !== null && builders.test(text(node)));
 }
 
 function isLiteral(node: TSESTree.Node): boolean {

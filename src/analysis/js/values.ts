@@ -152,9 +152,14 @@ export class Scope {
   ) {}
 
   lookup(name: string): AV | undefined {
-    const value = this.vars.get(name);
-    if (value !== undefined) return value;
-    return this.parent?.lookup(name);
+    // A loop, not a recursion: every identifier read walks the scope chain.
+    const own = this.vars.get(name);
+    if (own !== undefined) return own;
+    for (let scope = this.parent; scope; scope = scope.parent) {
+      const value = scope.vars.get(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   owner(name: string): Scope | null {

@@ -169,3 +169,29 @@ export function createModel() {
   }
   assert.equal(edited.ws.analyzeFile(model).models[0].layers.length, 1);
 });
+
+test('a branch calling an imported helper becomes a decision when that helper starts building', () => {
+  const app = `${TF}import { addHead } from './blocks.js';
+export function build(kind) {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, inputShape: [4] }));
+  if (kind === 'big') {
+    addHead(model);
+  }
+  return model;
+}
+`;
+  const idle = `export function addHead(model) {\n  console.log(model.name);\n}\n`;
+  const building = `${TF}export function addHead(model) {\n  model.add(tf.layers.dense({ units: 2 }));\n}\n`;
+  const edited = project({ 'app.js': app, 'blocks.js': idle });
+  edited.ws.analyzeFile(edited.path('app.js'));
+  edited.ws.update(edited.path('blocks.js'), building);
+  // app.js's tree is the same one as before the edit; what is worth a decision in it is not.
+  const fresh = project({ 'app.js': app, 'blocks.js': building });
+  const mine = edited.ws.analyzeFile(edited.path('app.js'));
+  assert.deepEqual(mine, fresh.ws.analyzeFile(fresh.path('app.js')));
+  assert.ok(
+    mine.models.some((m) => m.layers.length === 2),
+    'the big variant has the head',
+  );
+});

@@ -166,25 +166,28 @@ export function mayBuild(
   builders: RegExp | null,
 ): boolean {
   if (!node) return false;
-  const cached = worth.get(node);
-  if (cached !== undefined) return cached;
-  let found = textBuilds(node, text) || (builders !== null && builders.test(text(node)));
-  const visit = (n: TSESTree.Node): void => {
-    if (found) return;
-    if (n.type === 'ReturnStatement') found = true;
-    else if (n.type === 'AssignmentExpression' && isLiteral(n.right)) found = true;
-    if (found || n.type.startsWith('Function') || n.type === 'ArrowFunctionExpression') return;
-    for (const key in n) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const child = (n as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) {
-        for (const c of child) if (isNode(c)) visit(c);
-      } else if (isNode(child)) visit(child);
-    }
-  };
-  if (!found) visit(node);
-  worth.set(node, found);
-  return found;
+  // Only the part that does not depend on `builders` is kept per node: the builder names differ
+  // between analyses (an imported file may gain a builder while this tree stays the same).
+  let found = worth.get(node);
+  if (found === undefined) {
+    found = textBuilds(node, text);
+    const visit = (n: TSESTree.Node): void => {
+      if (found) return;
+      if (n.type === 'ReturnStatement') found = true;
+      else if (n.type === 'AssignmentExpression' && isLiteral(n.right)) found = true;
+      if (found || n.type.startsWith('Function') || n.type === 'ArrowFunctionExpression') return;
+      for (const key in n) {
+        if (key === 'parent' || key === 'loc' || key === 'range') continue;
+        const child = (n as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(child)) {
+          for (const c of child) if (isNode(c)) visit(c);
+        } else if (isNode(child)) visit(child);
+      }
+    };
+    if (!found) visit(node);
+    worth.set(node, found);
+  }
+  return found || (builders !== null && builders.test(text(node)));
 }
 
 /** The stricter test for other files' code: the node's text creates layers or calls a builder. */

@@ -227,7 +227,7 @@ async function startServer(convert: Converters): Promise<Server> {
   // The client's middleware (src/extension/client.ts): lenses through its cache.
   const lensCache = new convert.CodeLensCache({
     send: async (params) => (await connection.sendRequest(CODE_LENSES, params)) as CodeLensesResult,
-    convert: async (items) => ((await p2c.asCodeLenses(items as CodeLens[])) ?? []) as never,
+    convert: (lens) => p2c.asCodeLens(lens as CodeLens) as never,
   });
   const lenses = async (uri: string): Promise<void> => {
     const converted = (await lensCache.provide(uri)) as unknown as ConvertedLens[];

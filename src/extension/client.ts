@@ -25,7 +25,7 @@ import { CodeLensCache } from './code-lens-cache';
 import { VSCODE_MAX_DIAGNOSTICS_PER_FILE, fillSharedFields } from './diagnostic-fields';
 import type { Logger } from './logger';
 
-const NO_LENSES: CodeLensesResult = { resultId: '', lenses: [] };
+const NO_LENSES: CodeLensesResult = { resultId: '' };
 
 export function createClient(
   extensionUri: vscode.Uri,
@@ -47,8 +47,7 @@ export function createClient(
         return client.handleFailedRequest(CodeLensRequest.type, token, error, NO_LENSES);
       }
     },
-    convert: async (items, token) =>
-      (await client.protocol2CodeConverter.asCodeLenses(items as never, token)) ?? [],
+    convert: (lens) => client.protocol2CodeConverter.asCodeLens(lens),
   });
   const serverUri = (uri: vscode.Uri) => client.code2ProtocolConverter.asUri(uri);
   const serverOptions: ServerOptions = {

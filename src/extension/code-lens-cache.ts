@@ -10,8 +10,16 @@ import type { CodeLensesParams, CodeLensesResult } from '../server/protocol';
 
 export interface LensRequests {
   send(params: CodeLensesParams, token?: vscode.CancellationToken): Promise<CodeLensesResult>;
-  /** vscode-languageclient's conversion (its lenses keep `data`, which resolving sends back). */
-  convert(lenses: unknown[], token?: vscode.CancellationToken): Promise<vscode.CodeLens[]>;
+  /**
+   * vscode-languageclient's conversion of one LSP CodeLens (its lenses keep `data`, which
+   * resolving sends back).
+   */
+  convert(lens: { range: LspRange; data: unknown }): vscode.CodeLens;
+}
+
+interface LspRange {
+  start: { line: number; character: number };
+  end: { line: number; character: number };
 }
 
 export class CodeLensCache {
@@ -27,7 +35,15 @@ export class CodeLensCache {
       token,
     );
     if (known && !reply.lenses && reply.resultId === known.resultId) return known.lenses;
-    const lenses = await this.requests.convert(reply.lenses ?? [], token);
+    const { list, ranges } = reply.lenses ?? { list: 0, ranges: [] };
+    const lenses: vscode.CodeLens[] = [];
+    for (let i = 0; i + 3 < ranges.length; i += 4) {
+      const range = {
+        start: { line: ranges[i], character: ranges[i + 1] },
+        end: { line: ranges[i + 2], character: ranges[i + 3] },
+      };
+      lenses.push(this.requests.convert({ range, data: [list, i / 4] }));
+    }
     if (reply.resultId) this.known.set(uri, { resultId: reply.resultId, lenses });
     else this.known.delete(uri);
     return lenses;

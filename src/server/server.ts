@@ -524,12 +524,19 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRequest(CODE_LENSES, (params: CodeLensesParams, token) =>
-    answer('CodeLens', { resultId: '', lenses: [] } as CodeLensesResult, async () => {
+    answer('CodeLens', { resultId: '' } as CodeLensesResult, async () => {
       const found = await documentLenses(params.textDocument.uri, token);
-      if (!found) return { resultId: '', lenses: [] };
-      const resultId = String(found.list.id);
+      if (!found) return { resultId: '' };
+      const { list } = found;
+      const resultId = String(list.id);
       if (params.previousResultId === resultId) return { resultId };
-      return { resultId, lenses: found.items };
+      const ranges = list.lenses.flatMap(({ range: { start, end } }) => [
+        start.line,
+        start.character,
+        end.line,
+        end.character,
+      ]);
+      return { resultId, lenses: { list: list.id, ranges } };
     }),
   );
 

@@ -8,11 +8,6 @@ import type * as vscode from 'vscode';
 import { CodeLensCache } from '../../src/extension/code-lens-cache';
 import type { CodeLensesParams, CodeLensesResult } from '../../src/server/protocol';
 
-const range = (line: number) => ({
-  start: { line, character: 0 },
-  end: { line, character: 0 },
-});
-
 /** A server that answers from `replies`, and a conversion that counts what it converts. */
 function fake(replies: CodeLensesResult[]) {
   const asked: CodeLensesParams[] = [];
@@ -24,26 +19,27 @@ function fake(replies: CodeLensesResult[]) {
       assert.ok(reply, 'asked once too often');
       return reply;
     },
-    convert: async (lenses) => {
-      converted += lenses.length;
-      return lenses.map((lens) => ({ ...(lens as object) }) as vscode.CodeLens);
+    convert: (lens) => {
+      converted++;
+      return { ...lens } as unknown as vscode.CodeLens;
     },
   });
   return { cache, asked, converted: () => converted };
 }
 
 test('a list answered "the same" is the one converted before, with its resolved commands', async () => {
-  const lenses = [
-    { range: range(3), data: [1, 0] },
-    { range: range(3), data: [1, 1] },
-  ];
   const { cache, asked, converted } = fake([
-    { resultId: '1', lenses },
+    { resultId: '1', lenses: { list: 1, ranges: [3, 0, 3, 0, 3, 2, 5, 1] } },
     { resultId: '1' },
-    { resultId: '2', lenses: [{ range: range(4), data: [2, 0] }] },
+    { resultId: '2', lenses: { list: 2, ranges: [4, 0, 4, 0] } },
   ]);
   const first = await cache.provide('file:///a.js');
   assert.equal(converted(), 2);
+  // Each lens is the LSP CodeLens of its four numbers, with the data resolving sends back.
+  assert.deepEqual(first, [
+    { range: { start: { line: 3, character: 0 }, end: { line: 3, character: 0 } }, data: [1, 0] },
+    { range: { start: { line: 3, character: 2 }, end: { line: 5, character: 1 } }, data: [1, 1] },
+  ]);
   const command = { title: 'Probe gradients', command: 'gradientLens.probeModel' };
   cache.resolved(first[0], { ...first[0], command } as vscode.CodeLens);
   const same = await cache.provide('file:///a.js');
@@ -65,11 +61,11 @@ test('a list answered "the same" is the one converted before, with its resolved 
 
 test('a resolve that brought no command changes nothing; a forgotten document asks afresh', async () => {
   const { cache, asked } = fake([
-    { resultId: '7', lenses: [{ range: range(0), data: [7, 0] }] },
-    { resultId: '7', lenses: [{ range: range(0), data: [7, 0] }] },
+    { resultId: '7', lenses: { list: 7, ranges: [0, 0, 0, 0] } },
+    { resultId: '7', lenses: { list: 7, ranges: [0, 0, 0, 0] } },
     // A failed or cancelled request: no id, nothing kept.
-    { resultId: '', lenses: [] },
-    { resultId: '8', lenses: [{ range: range(1), data: [8, 0] }] },
+    { resultId: '' },
+    { resultId: '8', lenses: { list: 8, ranges: [1, 0, 1, 0] } },
   ]);
   const [lens] = await cache.provide('file:///b.js');
   cache.resolved(lens, null);

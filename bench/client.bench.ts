@@ -10,7 +10,8 @@
  * transport, with vscode-jsonrpc (the library the client is built on) and vscode-languageclient's
  * own protocol converter (loaded with a stub `vscode` that has the classes the conversion
  * constructs), declaring the capabilities vscode-languageclient declares and the initialization
- * options and diagnostics middleware of src/extension/client.ts. What VS Code's extension host then
+ * options and middleware of src/extension/client.ts (diagnostics' shared fields; lenses through
+ * src/extension/code-lens-cache.ts, as it ships). What VS Code's extension host then
  * does with the converted answers (records for its renderer, serialised as JSON: diagnostics, at most
  * 1,000 a file, lenses, hints, code actions) runs too, in bench/ext-host.ts; and after each keystroke
  * the light bulb asks for the code actions at the cursor. It measures this

@@ -484,10 +484,7 @@ export function startServer(connection: Connection): void {
   );
 
   /** A document's lenses, listed for resolving; null for a document that is not open. */
-  async function documentLenses(
-    uri: string,
-    token: CancellationToken,
-  ): Promise<{ list: LensList; items: CodeLens[] } | null> {
+  async function documentLenses(uri: string, token: CancellationToken): Promise<LensList | null> {
     const document = documents.get(uri);
     if (!document) return null;
     const config = await settings.get(document.uri);
@@ -505,29 +502,27 @@ export function startServer(connection: Connection): void {
     const known = lensLists.get(key);
     const list = known?.json === json ? known : { id: ++lensListIds, lenses, json };
     lensLists.set(key, list);
-    if (!caps?.codeLensResolve) return { list, items: lenses };
-    // An 8,000-line file has over a thousand lenses, and VS Code asks for them after each
-    // keystroke: their ranges only, then the commands of the few in view.
-    const items = lenses.map((lens, index): CodeLens => ({
-      range: lens.range,
-      data: [list.id, index],
-    }));
-    return { list, items };
+    return list;
   }
 
   connection.onCodeLens((params, token) =>
-    answer(
-      'CodeLens',
-      [],
-      async () => (await documentLenses(params.textDocument.uri, token))?.items ?? [],
-    ),
+    answer('CodeLens', [], async () => {
+      const list = await documentLenses(params.textDocument.uri, token);
+      if (!list) return [];
+      if (!caps?.codeLensResolve) return list.lenses;
+      // An 8,000-line file has over a thousand lenses, and VS Code asks for them after each
+      // keystroke: their ranges only, then the commands of the few in view.
+      return list.lenses.map((lens, index): CodeLens => ({
+        range: lens.range,
+        data: [list.id, index],
+      }));
+    }),
   );
 
   connection.onRequest(CODE_LENSES, (params: CodeLensesParams, token) =>
     answer('CodeLens', { resultId: '' } as CodeLensesResult, async () => {
-      const found = await documentLenses(params.textDocument.uri, token);
-      if (!found) return { resultId: '' };
-      const { list } = found;
+      const list = await documentLenses(params.textDocument.uri, token);
+      if (!list) return { resultId: '' };
       const resultId = String(list.id);
       if (params.previousResultId === resultId) return { resultId };
       const ranges = list.lenses.flatMap(({ range: { start, end } }) => [

@@ -10,7 +10,8 @@
  * transport, with vscode-jsonrpc (the library the client is built on) and vscode-languageclient's
  * own protocol converter (loaded with a stub `vscode` that has the classes the conversion
  * constructs), declaring the capabilities vscode-languageclient declares and the initialization
- * options and diagnostics middleware of src/extension/client.ts. What VS Code's extension host then
+ * options and middleware of src/extension/client.ts (diagnostics' shared fields; lenses through
+ * src/extension/code-lens-cache.ts, as it ships). What VS Code's extension host then
  * does with the converted answers (records for its renderer, serialised as JSON: diagnostics, at most
  * 1,000 a file, lenses, hints, code actions) runs too, in bench/ext-host.ts; and after each keystroke
  * the light bulb asks for the code actions at the cursor. It measures this
@@ -39,8 +40,19 @@ import {
   type InlayHint,
   type MessageConnection,
 } from 'vscode-languageserver/node';
-import type { fillSharedFields } from '../src/extension/diagnostic-fields';
-import { LINT_STATUS, SHARED_DIAGNOSTIC_FIELDS, type LintStatus } from '../src/server/protocol';
+import type { CodeLensCache } from '../src/extension/code-lens-cache';
+import type {
+  VSCODE_MAX_DIAGNOSTICS_PER_FILE,
+  fillSharedFields,
+} from '../src/extension/diagnostic-fields';
+import {
+  CODE_LENSES,
+  LINT_STATUS,
+  MAX_DIAGNOSTICS_PER_FILE,
+  SHARED_DIAGNOSTIC_FIELDS,
+  type CodeLensesResult,
+  type LintStatus,
+} from '../src/server/protocol';
 import type { ExtensionHost, extensionHost, sentToRenderer } from './ext-host';
 import type { LintEngine } from '../src/server/engine';
 import type { readSettings } from '../src/server/settings';
@@ -213,11 +225,13 @@ async function startServer(convert: Converters): Promise<Server> {
     void work.finally(() => inFlight.delete(work));
   };
   const open = new Set<string>();
+  // The client's middleware (src/extension/client.ts): lenses through its cache.
+  const lensCache = new convert.CodeLensCache({
+    send: async (params) => (await connection.sendRequest(CODE_LENSES, params)) as CodeLensesResult,
+    convert: (lens) => p2c.asCodeLens(lens as CodeLens) as never,
+  });
   const lenses = async (uri: string): Promise<void> => {
-    const items = (await connection.sendRequest('textDocument/codeLens', {
-      textDocument: { uri },
-    })) as CodeLens[] | null;
-    const converted = ((await p2c.asCodeLenses(items ?? [])) ?? []) as ConvertedLens[];
+    const converted = (await lensCache.provide(uri)) as unknown as ConvertedLens[];
     host.codeLenses(converted);
     // VS Code resolves the lenses in view that came without a command, one request each.
     const unresolved = converted.filter(
@@ -225,8 +239,10 @@ async function startServer(convert: Converters): Promise<Server> {
     );
     await Promise.all(
       unresolved.map(async (lens) => {
-        const resolved = await connection.sendRequest('codeLens/resolve', c2p.asCodeLens(lens));
-        host.resolvedCodeLens(p2c.asCodeLens(resolved as CodeLens) as ConvertedLens);
+        const response = await connection.sendRequest('codeLens/resolve', c2p.asCodeLens(lens));
+        const resolved = p2c.asCodeLens(response as CodeLens) as ConvertedLens;
+        lensCache.resolved(lens as never, resolved as never);
+        host.resolvedCodeLens(resolved);
       }),
     );
   };
@@ -298,6 +314,7 @@ async function startServer(convert: Converters): Promise<Server> {
     initializationOptions: {
       docsUrl: pathToFileURL(join(root, 'docs', 'rules')).href,
       [SHARED_DIAGNOSTIC_FIELDS]: true,
+      [MAX_DIAGNOSTICS_PER_FILE]: convert.maxDiagnosticsPerFile,
     },
   });
   await connection.sendNotification('initialized', {});
@@ -374,8 +391,13 @@ interface Converters {
   };
   Position: new (line: number, character: number) => object;
   Range: new (start: never, end: never) => object;
-  /** src/extension/diagnostic-fields.ts and the extension host stand-in, bundled as they ship. */
+  /**
+   * src/extension/diagnostic-fields.ts, code-lens-cache.ts and the extension host stand-in,
+   * bundled as they ship.
+   */
   fillSharedFields: typeof fillSharedFields;
+  maxDiagnosticsPerFile: typeof VSCODE_MAX_DIAGNOSTICS_PER_FILE;
+  CodeLensCache: typeof CodeLensCache;
   host: ExtensionHost;
   sentToRenderer: typeof sentToRenderer;
 }
@@ -510,11 +532,13 @@ async function converters(): Promise<Converters> {
   }
   const shipped = await loadShipped<{
     fillSharedFields: typeof fillSharedFields;
+    VSCODE_MAX_DIAGNOSTICS_PER_FILE: typeof VSCODE_MAX_DIAGNOSTICS_PER_FILE;
+    CodeLensCache: typeof CodeLensCache;
     extensionHost: typeof extensionHost;
     sentToRenderer: typeof sentToRenderer;
   }>(
     'client-host',
-    "export { fillSharedFields } from './src/extension/diagnostic-fields'; export { extensionHost, sentToRenderer } from './bench/ext-host';",
+    "export { VSCODE_MAX_DIAGNOSTICS_PER_FILE, fillSharedFields } from './src/extension/diagnostic-fields'; export { CodeLensCache } from './src/extension/code-lens-cache'; export { extensionHost, sentToRenderer } from './bench/ext-host';",
     [],
   );
   return {
@@ -523,6 +547,8 @@ async function converters(): Promise<Converters> {
     Position,
     Range,
     fillSharedFields: shipped.fillSharedFields,
+    maxDiagnosticsPerFile: shipped.VSCODE_MAX_DIAGNOSTICS_PER_FILE,
+    CodeLensCache: shipped.CodeLensCache,
     host: shipped.extensionHost(),
     sentToRenderer: shipped.sentToRenderer,
   };

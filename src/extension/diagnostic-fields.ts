@@ -6,6 +6,12 @@
 import type * as vscode from 'vscode';
 import { DIAGNOSTIC_SOURCE } from '../server/protocol';
 
+/**
+ * The markers VS Code keeps per file and diagnostic collection (extHostDiagnostics'
+ * _maxDiagnosticsPerFile, errors first): the client asks the server for no more.
+ */
+export const VSCODE_MAX_DIAGNOSTICS_PER_FILE = 1000;
+
 export function fillSharedFields(diagnostics: vscode.Diagnostic[]): void {
   const links = new Map<string | number, vscode.Diagnostic['code']>();
   for (const diagnostic of diagnostics) {

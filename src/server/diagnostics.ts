@@ -14,6 +14,7 @@ import { DIAGNOSTIC_SOURCE } from './protocol';
 export const SOURCE = DIAGNOSTIC_SOURCE;
 export const PARSE_ERROR_CODE = 'parse-error';
 export const STALE_SUFFIX = ' (stale: the file does not parse)';
+export const NOT_SHOWN_CODE = 'not-shown';
 
 const SEVERITY: Record<LintMessage['severity'], DiagnosticSeverity> = {
   error: DiagnosticSeverity.Error,
@@ -124,4 +125,33 @@ export function withoutSharedFields(diagnostics: Diagnostic[]): Diagnostic[] {
     if (diagnostic.data !== undefined) slim.data = diagnostic.data;
     return slim;
   });
+}
+
+/**
+ * What a client that shows at most `limit` diagnostics a file keeps, picked as VS Code picks them
+ * (errors first, then warnings, infos and hints, each in list order: findings by position, then
+ * configuration problems), less one for a note of how many are not shown, at the range of the last
+ * one picked (where VS Code puts its own note). Within the limit, the list itself.
+ */
+export function withinLimit(diagnostics: Diagnostic[], limit: number): Diagnostic[] {
+  if (diagnostics.length <= limit) return diagnostics;
+  const rank = (d: Diagnostic) => d.severity ?? DiagnosticSeverity.Error;
+  const kept = new Set(
+    diagnostics
+      .map((diagnostic, index) => ({ diagnostic, index }))
+      .sort((a, b) => rank(a.diagnostic) - rank(b.diagnostic) || a.index - b.index)
+      .slice(0, Math.max(0, limit - 1))
+      .map(({ diagnostic }) => diagnostic),
+  );
+  const shown = diagnostics.filter((d) => kept.has(d));
+  const hidden = diagnostics.length - shown.length;
+  const last = [...kept].pop();
+  shown.push({
+    range: last?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    severity: DiagnosticSeverity.Information,
+    code: NOT_SHOWN_CODE,
+    source: SOURCE,
+    message: `${hidden} more Gradient Lens finding${hidden === 1 ? ' is' : 's are'} not shown (the editor shows at most ${limit.toLocaleString('en-US')} a file, errors first); the status bar counts them all and \`gradient-lens lint\` lists them.`,
+  });
+  return shown;
 }

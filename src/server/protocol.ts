@@ -37,6 +37,33 @@ export const DIAGNOSTIC_SOURCE = 'Gradient Lens';
  */
 export const SHARED_DIAGNOSTIC_FIELDS = 'sharedDiagnosticFields';
 
+/**
+ * An initialization option: the most diagnostics a file the client shows (VS Code keeps 1,000 per
+ * file and collection, errors first). Past it the server sends those the client would keep, less
+ * one, and a note of how many more there are: the client then parses and converts no diagnostic it
+ * would drop. The status (LINT_STATUS) still counts every finding.
+ */
+export const MAX_DIAGNOSTICS_PER_FILE = 'maxDiagnosticsPerFile';
+
+/**
+ * Client -> server: a document's CodeLenses, for a client that resolves their commands, or
+ * `lenses` left out when they are those of `previousResultId` (same ranges, same commands). VS
+ * Code asks for every lens of a document after each keystroke (over a thousand in an 8,000-line
+ * file), and most keystrokes move none; the client then keeps the lenses it converted, with the
+ * commands it resolved. The lenses come as their ranges, four numbers each (start line and
+ * character, end line and character): lens `i` is the LSP CodeLens with that range and `data`
+ * `[list, i]`, which textDocument/codeLens answers and codeLens/resolve takes.
+ */
+export const CODE_LENSES = 'gradientLens/codeLenses';
+export interface CodeLensesParams {
+  textDocument: { uri: string };
+  previousResultId?: string;
+}
+export interface CodeLensesResult {
+  resultId: string;
+  lenses?: { list: number; ranges: number[] };
+}
+
 /** Server -> client after each lint: what the status bar shows (small: sent on every keystroke). */
 export const LINT_STATUS = 'gradientLens/lintStatus';
 export interface LintStatus {

@@ -22,6 +22,7 @@ import {
   type CancellationToken,
   type CodeAction,
   type CodeLens,
+  type Diagnostic,
   type Connection,
   type DocumentDiagnosticReport,
   type InitializeParams,
@@ -36,7 +37,7 @@ import {
   wants,
   type RecordedFix,
 } from './code-actions';
-import { type DiagnosticSet, toDiagnostics, withoutSharedFields } from './diagnostics';
+import { type DiagnosticSet, toDiagnostics, withinLimit, withoutSharedFields } from './diagnostics';
 import { LintEngine, type DocumentLint } from './engine';
 import { registerClientRequests } from './client-requests';
 import { estimateHints, layerHover, modelLenses } from './features';
@@ -52,9 +53,13 @@ import {
   uriToPath,
 } from './paths';
 import {
+  CODE_LENSES,
   LINT_STATUS,
+  MAX_DIAGNOSTICS_PER_FILE,
   SHARED_DIAGNOSTIC_FIELDS,
   SHOW_DOCS_COMMAND,
+  type CodeLensesParams,
+  type CodeLensesResult,
   type LintStatus,
 } from './protocol';
 import { SECTION, SettingsCache } from './settings';
@@ -74,15 +79,18 @@ interface Capabilities {
   sharedDiagnosticFields: boolean;
   /** The client resolves the commands of the CodeLenses it shows (VS Code: those in view). */
   codeLensResolve: boolean;
+  /** The most diagnostics a file the client shows (MAX_DIAGNOSTICS_PER_FILE), if it said. */
+  maxDiagnostics: number | null;
 }
 
 /**
- * The lenses last answered for a document, to a client that resolves them: each went without its
- * command, `data` says where to find it.
+ * The lenses last answered for a document. To a client that resolves them each went without its
+ * command, and `data` says where to find it; `json` tells a new list that is the same one.
  */
 interface LensList {
   id: number;
   lenses: CodeLens[];
+  json: string;
 }
 
 export function startServer(connection: Connection): void {
@@ -164,9 +172,12 @@ export function startServer(connection: Connection): void {
       sharedDiagnosticFields: false,
       codeLensResolve:
         c.textDocument?.codeLens?.resolveSupport?.properties?.includes('command') === true,
+      maxDiagnostics: null,
     };
     const options = (params.initializationOptions ?? {}) as Record<string, unknown>;
     caps.sharedDiagnosticFields = options[SHARED_DIAGNOSTIC_FIELDS] === true;
+    const max = options[MAX_DIAGNOSTICS_PER_FILE];
+    if (typeof max === 'number' && Number.isInteger(max) && max >= 1) caps.maxDiagnostics = max;
     if (typeof options.debounceMs === 'number' && options.debounceMs >= 0)
       debounceMs = Math.min(5000, options.debounceMs);
     if (typeof options.docsUrl === 'string' && options.docsUrl !== '') docsRoot = options.docsUrl;
@@ -271,7 +282,7 @@ export function startServer(connection: Connection): void {
       converted.set(key, { lint, version: document.version, set });
       recorded.set(key, set.recorded);
       if (!caps?.pullDiagnostics)
-        void connection.sendDiagnostics({ uri, version, diagnostics: set.diagnostics });
+        void connection.sendDiagnostics({ uri, version, diagnostics: shown(set.diagnostics) });
       if (lensesBehind.delete(key) || relinted) refreshViews();
     } finally {
       for (const wake of waiters.get(key) ?? []) wake();
@@ -288,6 +299,11 @@ export function startServer(connection: Connection): void {
     if (!timers.has(key)) schedule(document, 0);
     await new Promise<void>((resolve) => waiters.set(key, [...(waiters.get(key) ?? []), resolve]));
     return lints.get(key);
+  }
+
+  /** The diagnostics the client shows: within its limit, if it has one. */
+  function shown(diagnostics: Diagnostic[]): Diagnostic[] {
+    return caps?.maxDiagnostics ? withinLimit(diagnostics, caps.maxDiagnostics) : diagnostics;
   }
 
   function refreshViews(): void {
@@ -384,11 +400,13 @@ export function startServer(connection: Connection): void {
       const latest = documents.get(params.textDocument.uri);
       if (!lint || !latest) return empty;
       const known = converted.get(documentKey(latest.uri));
-      const all = (
-        known?.lint === lint && known.version === latest.version
+      const all = shown(
+        (known?.lint === lint && known.version === latest.version
           ? known.set
           : toDiagnostics(lint, latest, docsHref)
-      ).diagnostics;
+        ).diagnostics,
+      );
+      // After the limit: the docs link of a code goes on the first of its diagnostics still sent.
       const items = caps?.sharedDiagnosticFields ? withoutSharedFields(all) : all;
       // A keystroke that moves no finding (most of them) answers "unchanged": the editor's side
       // then neither parses nor converts the list again, whatever its length.
@@ -465,27 +483,55 @@ export function startServer(connection: Connection): void {
     }),
   );
 
+  /** A document's lenses, listed for resolving; null for a document that is not open. */
+  async function documentLenses(uri: string, token: CancellationToken): Promise<LensList | null> {
+    const document = documents.get(uri);
+    if (!document) return null;
+    const config = await settings.get(document.uri);
+    const key = documentKey(document.uri);
+    // VS Code asks again after each change: the answer waits for that version's lint. Linting
+    // on save only, the last lint serves, and the next lint refreshes the lenses.
+    const lint = !config.codeLens
+      ? undefined
+      : ((config.run === 'onType' ? undefined : lints.get(key)) ?? (await currentLint(document)));
+    unlessCancelled(token);
+    if (lint && lint.version !== documents.get(document.uri)?.version) lensesBehind.add(key);
+    const lenses = lint ? modelLenses(lint, document, measured) : [];
+    // The same lenses keep their list (and the ids their resolves go by).
+    const json = JSON.stringify(lenses);
+    const known = lensLists.get(key);
+    const list = known?.json === json ? known : { id: ++lensListIds, lenses, json };
+    lensLists.set(key, list);
+    return list;
+  }
+
   connection.onCodeLens((params, token) =>
     answer('CodeLens', [], async () => {
-      const document = documents.get(params.textDocument.uri);
-      if (!document) return [];
-      const config = await settings.get(document.uri);
-      if (!config.codeLens) return [];
-      // VS Code asks again after each change: the answer waits for that version's lint. Linting
-      // on save only, the last lint serves, and the next lint refreshes the lenses.
-      const key = documentKey(document.uri);
-      const lint =
-        (config.run === 'onType' ? undefined : lints.get(key)) ?? (await currentLint(document));
-      unlessCancelled(token);
-      if (!lint) return [];
-      if (lint.version !== documents.get(document.uri)?.version) lensesBehind.add(key);
-      const lenses = modelLenses(lint, document, measured);
-      if (!caps?.codeLensResolve) return lenses;
+      const list = await documentLenses(params.textDocument.uri, token);
+      if (!list) return [];
+      if (!caps?.codeLensResolve) return list.lenses;
       // An 8,000-line file has over a thousand lenses, and VS Code asks for them after each
       // keystroke: their ranges only, then the commands of the few in view.
-      const list = { id: ++lensListIds, lenses };
-      lensLists.set(key, list);
-      return lenses.map((lens, index): CodeLens => ({ range: lens.range, data: [list.id, index] }));
+      return list.lenses.map((lens, index): CodeLens => ({
+        range: lens.range,
+        data: [list.id, index],
+      }));
+    }),
+  );
+
+  connection.onRequest(CODE_LENSES, (params: CodeLensesParams, token) =>
+    answer('CodeLens', { resultId: '' } as CodeLensesResult, async () => {
+      const list = await documentLenses(params.textDocument.uri, token);
+      if (!list) return { resultId: '' };
+      const resultId = String(list.id);
+      if (params.previousResultId === resultId) return { resultId };
+      const ranges = list.lenses.flatMap(({ range: { start, end } }) => [
+        start.line,
+        start.character,
+        end.line,
+        end.character,
+      ]);
+      return { resultId, lenses: { list: list.id, ranges } };
     }),
   );
 

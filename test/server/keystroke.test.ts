@@ -2,7 +2,9 @@
  * What a keystroke costs the editor's side: after a change the client asks for diagnostics,
  * lenses and hints itself, so the server sends no refresh on top; a request the client cancelled
  * (a newer change came) gets RequestCancelled instead of a list to parse and throw away; a client
- * that fills in the fields diagnostics share (VS Code's) gets each of them once per report.
+ * that fills in the fields diagnostics share (VS Code's) gets each of them once per report; a
+ * client that shows at most N diagnostics a file gets no more; lenses asked with the id of the
+ * same list come back as "the same".
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,7 +14,16 @@ import {
   type CodeLens,
   type Diagnostic,
 } from 'vscode-languageserver/node';
-import { SHARED_DIAGNOSTIC_FIELDS } from '../../src/server/protocol';
+import { NOT_SHOWN_CODE, withinLimit } from '../../src/server/diagnostics';
+import {
+  CODE_LENSES,
+  LINT_STATUS,
+  MAX_DIAGNOSTICS_PER_FILE,
+  SHARED_DIAGNOSTIC_FIELDS,
+  type CodeLensesResult,
+  type LintStatus,
+} from '../../src/server/protocol';
+import { generateModelFile } from '../lint/model-code';
 import { DEEP_SIGMOID, lineOf } from './fixtures';
 import { PULL_CAPABILITIES, startClient, type Client } from './lsp-client';
 
@@ -205,5 +216,122 @@ describe('language server: CodeLens resolved by the client', () => {
     const fresh = (await resolving.connection.sendRequest('codeLens/resolve', current)) as CodeLens;
     assert.equal(fresh.command?.title, 'Probe gradients');
     assert.equal(fresh.range.start.line, old.range.start.line + 1);
+  });
+});
+
+describe('language server: at most the diagnostics the client shows', () => {
+  const LIMIT = 25;
+  const text = generateModelFile(400, 7);
+  let full: Client;
+  let limited: Client;
+  let pushed: Client;
+  before(async () => {
+    [full, limited, pushed] = await Promise.all([
+      startClient(CAPABILITIES),
+      startClient(CAPABILITIES, {
+        debounceMs: 20,
+        [SHARED_DIAGNOSTIC_FIELDS]: true,
+        [MAX_DIAGNOSTICS_PER_FILE]: LIMIT,
+      }),
+      startClient(undefined, { debounceMs: 20, [MAX_DIAGNOSTICS_PER_FILE]: LIMIT }),
+    ]);
+  });
+  after(() => Promise.all([full.close(), limited.close(), pushed.close()]));
+
+  const items = async (client: Client, uri: string) => {
+    client.open(uri, text);
+    const report = (await client.connection.sendRequest('textDocument/diagnostic', {
+      textDocument: { uri },
+    })) as { items: Diagnostic[] };
+    return report.items;
+  };
+
+  it('pulled: those the client keeps and the note; filled in, the full report within the limit', async () => {
+    const uri = 'file:///project/many.js';
+    const status = new Promise<LintStatus>((resolve) =>
+      limited.connection.onNotification(LINT_STATUS, resolve),
+    );
+    const [all, sent] = await Promise.all([items(full, uri), items(limited, uri)]);
+    assert.ok(all.length > LIMIT, `${all.length} findings`);
+    assert.equal(sent.length, LIMIT);
+    assert.equal(sent.at(-1)?.code, NOT_SHOWN_CODE);
+    assert.match(String(sent.at(-1)?.message), new RegExp(`^${all.length - LIMIT + 1} more `));
+    // Each code's docs link is on the first of its diagnostics that is sent.
+    const links = new Map(sent.filter((d) => d.codeDescription).map((d) => [d.code, d]));
+    const filled = sent.map((d) => ({
+      ...d,
+      source: 'Gradient Lens',
+      ...(d.code === NOT_SHOWN_CODE ? {} : { codeDescription: links.get(d.code)?.codeDescription }),
+    }));
+    assert.deepEqual(filled, withinLimit(all, LIMIT));
+    const { counts } = await status;
+    assert.equal(counts.errors + counts.warnings + counts.infos, all.length);
+  });
+
+  it('pushed: the same choice', async () => {
+    const uri = 'file:///project/many-pushed.js';
+    const published = pushed.diagnostics(uri);
+    const [all] = await Promise.all([items(full, uri), Promise.resolve(pushed.open(uri, text))]);
+    assert.deepEqual(await published, withinLimit(all, LIMIT));
+  });
+});
+
+describe('language server: lenses of an unchanged list', () => {
+  let client: Client;
+  before(async () => {
+    client = await startClient({
+      ...CAPABILITIES,
+      textDocument: {
+        ...CAPABILITIES.textDocument,
+        codeLens: { resolveSupport: { properties: ['command'] } },
+      },
+    });
+  });
+  after(() => client.close());
+
+  const decode = ({ lenses }: CodeLensesResult): CodeLens[] => {
+    const { list, ranges } = lenses ?? { list: 0, ranges: [] };
+    return Array.from({ length: ranges.length / 4 }, (_, i) => ({
+      range: {
+        start: { line: ranges[4 * i], character: ranges[4 * i + 1] },
+        end: { line: ranges[4 * i + 2], character: ranges[4 * i + 3] },
+      },
+      data: [list, i],
+    }));
+  };
+  const ask = (uri: string, previousResultId?: string) =>
+    client.connection.sendRequest(CODE_LENSES, {
+      textDocument: { uri },
+      previousResultId,
+    }) as Promise<CodeLensesResult>;
+
+  it('answers "the same" while no lens moves or changes, and the full list when one does', async () => {
+    const uri = 'file:///project/same-lenses.js';
+    client.open(uri, DEEP_SIGMOID);
+    const first = await ask(uri);
+    // The lenses textDocument/codeLens answers, as four numbers each and the list's id.
+    const standard = (await client.connection.sendRequest('textDocument/codeLens', {
+      textDocument: { uri },
+    })) as CodeLens[];
+    assert.equal(standard.length, 2);
+    assert.deepEqual(decode(first), standard);
+    // A space at the end of a line moves no lens: the same list, and its lenses still resolve.
+    client.change(uri, 2, DEEP_SIGMOID.replace('return model;', 'return model; '));
+    assert.deepEqual(await ask(uri, first.resultId), { resultId: first.resultId });
+    const resolved = (await client.connection.sendRequest(
+      'codeLens/resolve',
+      standard[0],
+    )) as CodeLens;
+    assert.equal(resolved.command?.title, 'Probe gradients');
+    // Without the id (a client that has not kept the lenses): the lenses.
+    assert.deepEqual(decode(await ask(uri)), standard);
+    // A new line above the model moves its lenses.
+    client.change(uri, 3, `\n${DEEP_SIGMOID}`);
+    const moved = await ask(uri, first.resultId);
+    assert.notEqual(moved.resultId, first.resultId);
+    assert.deepEqual(
+      decode(moved).map((lens) => lens.range.start.line),
+      standard.map((lens) => lens.range.start.line + 1),
+    );
   });
 });

@@ -33,8 +33,9 @@ export async function bench(): Promise<void> {
     }
     const cache = join(root, 'cache.json');
     const lint = (...flags: string[]) => timedLint(project, flags);
-    // Warm the file system cache and the CLI's first load, so neither run pays for it alone.
-    lint('--concurrency', '1');
+    // Warm the file system cache, the CLI's first load and the workers' code cache (which a
+    // worker writes at the end of a run that had none), so no measured run pays for them alone.
+    lint('--concurrency', '2');
     const before = availableCores();
     const one = lint('--concurrency', '1');
     const two = lint('--concurrency', '2');
@@ -127,7 +128,9 @@ function cpuBreakdown(stats: LintRunStats): string {
     ? ` = ${Math.round((100 * helpers) / lintingCpu)}% of the linting's`
     : '';
   parts.push(`V8 helpers (GC, compiler) ${sec(helpers)}${share}`);
-  const starts = stats.workers.map((w) => sec(w.startMs)).join(', ');
+  const starts = stats.workers
+    .map((w) => `${sec(w.startMs)}${w.codeCache === 'loaded' ? ' (code cache)' : ''}`)
+    .join(', ');
   // Where the linting ran: the main thread alone, or the lint threads.
   const linting = [
     ...(threads.length === 0 || stats.local ? [stats.mainGc] : []),

@@ -21,6 +21,8 @@ const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   // --concurrency: the CLI's lint worker threads.
   { in: 'src/lint/worker.ts', out: 'lint-worker' },
+  // Their entry: runs lint-worker.js from V8's code cache when one is kept.
+  { in: 'src/lint/worker-boot.ts', out: 'lint-worker-boot' },
   // The language server: the VS Code client starts it over IPC, other editors with node or
   // `gradient-lens lsp --stdio` (the same server).
   { in: 'src/server/main.ts', out: 'server' },

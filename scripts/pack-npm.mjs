@@ -41,7 +41,13 @@ function packCli() {
   mkdirSync(join(dir, 'dist', 'media'), { recursive: true });
   // What runs: the CLI and the API, their worker bundles, the probe's wasm files beside its worker,
   // the HTML report's assets, and the rule pages that SARIF embeds as help.
-  for (const file of ['cli.js', 'api.js', 'lint-worker.js', 'probe-worker.js'])
+  for (const file of [
+    'cli.js',
+    'api.js',
+    'lint-worker.js',
+    'lint-worker-boot.js',
+    'probe-worker.js',
+  ])
     copy(`dist/${file}`);
   for (const file of readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.wasm'))) {
     copy(`dist/${file}`);

@@ -3,13 +3,21 @@
  * thread, and --cache reuses results only while a file's content and configuration are unchanged.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runLint } from '../src/cli/commands/lint';
 import { main } from '../src/cli/main';
-import { autoConcurrency, LintPool } from '../src/lint/pool';
+import { autoConcurrency, codeCacheDir, LintPool } from '../src/lint/pool';
 import { generateModelFile } from './lint/model-code';
 
 const temp = mkdtempSync(join(tmpdir(), 'gl-scale-'));
@@ -110,6 +118,77 @@ test(
     assert.equal(stats.length, 2);
   },
 );
+
+test(
+  'workers run their bundle from the code cache a run kept; a cache V8 rejects is compiled over',
+  { skip: !workerBuilt && 'run "npm run build" first: dist/lint-worker.js is missing' },
+  async () => {
+    const dir = project('code-cache', 3);
+    const cache = join(temp, 'code-cache-dir');
+    const tasks = [0, 1, 2].map((i) => ({
+      file: join(dir, 'src', `model${i}.ts`),
+      config: { rules: {} },
+    }));
+    const saved = process.env.GRADIENT_LENS_CODE_CACHE;
+    const run = async (setting: string) => {
+      process.env.GRADIENT_LENS_CODE_CACHE = setting;
+      const pool = new LintPool(2, { fix: false, cwd: dir, stats: false });
+      try {
+        const results = await pool.lint(tasks);
+        return { results, status: (await pool.close()).map((w) => w.codeCache) };
+      } finally {
+        await pool.close();
+      }
+    };
+    const cacheFiles = () => (existsSync(cache) ? readdirSync(cache) : []);
+    try {
+      const first = await run(cache);
+      assert.deepEqual(first.status, ['compiled', 'compiled']);
+      assert.equal(cacheFiles().length, 1, 'the first worker kept one cache file');
+      assert.ok(
+        first.results.some((r) => r.messages.length > 0),
+        'the files have findings',
+      );
+
+      const second = await run(cache);
+      assert.deepEqual(second.status, ['loaded', 'loaded']);
+      assert.deepEqual(second.results, first.results);
+
+      const file = join(cache, cacheFiles()[0]);
+      writeFileSync(file, Buffer.alloc(4096, 7));
+      const rejected = await run(cache);
+      assert.deepEqual(rejected.status, ['compiled', 'compiled']);
+      assert.deepEqual(rejected.results, first.results);
+      assert.deepEqual(
+        (await run(cache)).status,
+        ['loaded', 'loaded'],
+        'rewritten after rejection',
+      );
+
+      const off = await run('off');
+      assert.deepEqual(off.status, [undefined, undefined]);
+      assert.deepEqual(off.results, first.results);
+    } finally {
+      if (saved === undefined) delete process.env.GRADIENT_LENS_CODE_CACHE;
+      else process.env.GRADIENT_LENS_CODE_CACHE = saved;
+    }
+  },
+);
+
+test("the code cache lives in the folder named, or in the user's own cache folder", () => {
+  const cases: Array<[NodeJS.ProcessEnv, string | null]> = [
+    [{ GRADIENT_LENS_CODE_CACHE: 'off' }, null],
+    [{ GRADIENT_LENS_CODE_CACHE: '/ci/cache', XDG_CACHE_HOME: '/x' }, '/ci/cache'],
+    [{ XDG_CACHE_HOME: '/home/u/.xdg' }, join('/home/u/.xdg', 'gradient-lens')],
+    [
+      { LOCALAPPDATA: 'C:/Users/u/AppData/Local' },
+      join('C:/Users/u/AppData/Local', 'gradient-lens'),
+    ],
+    [{}, join(homedir(), '.cache', 'gradient-lens')],
+  ];
+  for (const [env, expected] of cases)
+    assert.equal(codeCacheDir(env), expected, JSON.stringify(env));
+});
 
 test('--concurrency refuses what is not auto or a count', async () => {
   for (const bad of ['0', 'many', '2.5']) {

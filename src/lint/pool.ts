@@ -10,8 +10,8 @@
  * already. On 2 busy cores that start is time neither core lints (bench/ci-scale.bench.ts).
  */
 import { existsSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { availableParallelism, homedir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { LintConfig } from './config';
 import type { GcPauses, ThreadTime } from './thread-time';
@@ -30,6 +30,17 @@ export interface WorkerOptions {
   cwd: string;
   /** Measure message sizes too (`--stats`); the rest is always counted, it costs nothing. */
   stats: boolean;
+  /** Set by the pool for a worker started through dist/lint-worker-boot.js. */
+  codeCache?: CodeCacheOptions;
+}
+
+/** Where the worker keeps V8's code cache of its bundle (dist/lint-worker-boot.js). */
+export interface CodeCacheOptions {
+  dir: string;
+  /** This worker writes the cache at the end of its run when none of this bundle was loaded. */
+  write: boolean;
+  /** Set by the worker: the bundle ran from the cache, or was compiled. */
+  status?: 'loaded' | 'compiled';
 }
 
 export type ToWorker = { kind: 'lint'; tasks: LintTask[] } | { kind: 'finish' };
@@ -42,14 +53,19 @@ export type FromWorker =
 
 /** What a worker measures of itself. */
 export interface WorkerSelfStats {
-  /** From the thread's start to its first message: loading the engine bundle. */
-  startMs: number;
   time: ThreadTime | null;
   /** Its heap's garbage-collection pauses (none counted when the thread failed before measuring). */
   gc: GcPauses;
+  /** Whether the engine bundle ran from V8's code cache (unset: no cache in use). */
+  codeCache?: CodeCacheOptions['status'];
 }
 
 export interface WorkerStats extends WorkerSelfStats {
+  /**
+   * From the thread's creation to its first message: loading the engine bundle. Timed here: a
+   * worker's performance.now() counts from the process's start, not the thread's.
+   */
+  startMs: number;
   files: number;
   batches: number;
   /** Time spent linting (reading, analysing, rules), summed over batches. */
@@ -98,7 +114,18 @@ export class LintPool {
     const script = findWorkerScript();
     if (!script)
       throw new Error('the lint worker (dist/lint-worker.js) is missing; run "npm run build"');
-    this.workers = Array.from({ length: workers }, () => new PoolWorker(script, options));
+    const boot = join(dirname(script), 'lint-worker-boot.js');
+    const cacheDir = codeCacheDir();
+    this.workers = Array.from({ length: workers }, (_, i) =>
+      existsSync(boot) && cacheDir
+        ? // One worker writes the cache, the first: the others would only write the same.
+          new PoolWorker(boot, {
+            ...options,
+            bundle: script,
+            codeCache: { dir: cacheDir, write: i === 0 },
+          })
+        : new PoolWorker(script, options),
+    );
   }
 
   /** Lints `tasks` on every worker, and on this thread with `here`; results in the order of `tasks`. */
@@ -158,6 +185,7 @@ interface Pending {
 /** One worker thread and its counters, as the main thread sees it. */
 class PoolWorker {
   private readonly worker: Worker;
+  private readonly createdAt = performance.now();
   private readyAt: number | null = null;
   private readonly ready: Promise<void>;
   /** Replies arrive in the order of the requests: one entry per request sent. */
@@ -166,7 +194,7 @@ class PoolWorker {
   private finished: Promise<WorkerStats> | null = null;
   private readonly counts = { files: 0, batches: 0, busyMs: 0, replyBytes: 0 };
 
-  constructor(script: string, options: WorkerOptions) {
+  constructor(script: string, options: WorkerOptions & { bundle?: string }) {
     this.worker = new Worker(script, { workerData: options });
     this.ready = this.expect('ready').then(() => {
       this.readyAt = performance.now();
@@ -202,13 +230,15 @@ class PoolWorker {
     this.finished ??= this.measure().then((self) => {
       const lifeMs = this.readyAt === null ? 0 : performance.now() - this.readyAt;
       void this.worker.terminate();
-      return { ...self, ...this.counts, idleMs: Math.max(0, lifeMs - this.counts.busyMs) };
+      const startMs = this.readyAt === null ? 0 : this.readyAt - this.createdAt;
+      const idleMs = Math.max(0, lifeMs - this.counts.busyMs);
+      return { ...self, startMs, ...this.counts, idleMs };
     });
     return this.finished;
   }
 
   private async measure(): Promise<WorkerSelfStats> {
-    const none = { startMs: 0, time: null, gc: { ms: 0, count: 0, minor: 0, major: 0 } };
+    const none = { time: null, gc: { ms: 0, count: 0, minor: 0, major: 0 } };
     if (this.failure) return none;
     try {
       await this.ready;
@@ -244,6 +274,18 @@ class PoolWorker {
     for (const waiting of this.pending.splice(0)) waiting.reject(error);
     void this.worker.terminate();
   }
+}
+
+/**
+ * The folder of the workers' code cache: GRADIENT_LENS_CODE_CACHE names it, or is `off`; by default
+ * the user's own cache folder (never a shared one: the cache is code this process runs).
+ */
+export function codeCacheDir(env = process.env): string | null {
+  const chosen = env.GRADIENT_LENS_CODE_CACHE;
+  if (chosen === 'off') return null;
+  if (chosen) return chosen;
+  const base = env.XDG_CACHE_HOME || env.LOCALAPPDATA || join(homedir(), '.cache');
+  return join(base, 'gradient-lens');
 }
 
 /** dist/lint-worker.js beside the CLI bundle, or under the repository root from sources. */

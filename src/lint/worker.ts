@@ -13,12 +13,12 @@ import { ProjectWorkspaces, workspaceLinter } from '../workspace/node-host';
 const options = workerData as WorkerOptions;
 const workspaces = new ProjectWorkspaces(options.cwd);
 const gc = new GcWatch().start();
-// Everything above ran when the bundle loaded: the time to here is the thread's start.
-const startMs = performance.now();
 
 parentPort?.on('message', (message: ToWorker) => {
   if (message.kind === 'finish') {
-    reply({ kind: 'finished', stats: { startMs, time: threadTime(), gc: gc.stop() } });
+    const codeCache = options.codeCache?.status;
+    const stats = { time: threadTime(), gc: gc.stop(), ...(codeCache && { codeCache }) };
+    reply({ kind: 'finished', stats });
     return;
   }
   try {

@@ -121,7 +121,7 @@ function workerLine(w: WorkerStats): string {
     ? `, CPU ${s(w.time.cpuMs)}, waited for a core ${s(w.time.waitMs)}`
     : ', CPU unknown';
   return (
-    `started in ${s(w.startMs)}, ${w.files} files in ${w.batches} batches, ` +
+    `started in ${s(w.startMs)}${w.codeCache === 'loaded' ? ' (from the code cache)' : ''}, ${w.files} files in ${w.batches} batches, ` +
     `linting ${s(w.busyMs)}${perFile}, idle ${s(w.idleMs)}${time}, ` +
     gcText(w.gc) +
     (w.replyBytes > 0 ? `, results ${(w.replyBytes / 1e6).toFixed(1)} MB` : '')

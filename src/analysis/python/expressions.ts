@@ -7,6 +7,7 @@ import { arrayArithmetic, arrayAttribute } from './arrays';
 import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
+import { remember } from './keras-names';
 import { call } from './calls';
 import { tensorArithmetic } from './keras';
 import { kids } from './parse';
@@ -101,6 +102,17 @@ function number(text: string): PV {
 
 /** A string literal's value: prefixes, triple quotes and the common escapes. */
 export function stringValue(text: string): string {
+  let value = literals.get(text);
+  if (value === undefined) {
+    value = literalValue(text);
+    remember(literals, text, value);
+  }
+  return value;
+}
+
+const literals = new Map<string, string>();
+
+function literalValue(text: string): string {
   const match = /^([rRbBuU]*)('''|"""|'|")([\s\S]*)\2$/.exec(text);
   if (!match) return text;
   const body = match[3];

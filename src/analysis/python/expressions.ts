@@ -10,7 +10,7 @@ import { BUILTINS } from './builtins';
 import { remember } from './keras-names';
 import { call } from './calls';
 import { tensorArithmetic } from './keras';
-import { kids } from './parse';
+import { keepingKids, kids } from './parse';
 import { shapeTuple } from './tensor-shapes';
 import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
 
@@ -198,14 +198,18 @@ function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
   }
   const out: PV[] = [];
-  for (let i = 0; i < items.length && ip.stopped === null; i++) {
-    assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
-    if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
-      continue;
-    ip.repeats.push({ iteration: i, count: items.length });
-    out.push(evalExpr(ip, element, inner));
-    ip.repeats.pop();
-  }
+  const iterate = () => {
+    for (let i = 0; i < items.length && ip.stopped === null; i++) {
+      assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
+      if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
+        continue;
+      ip.repeats.push({ iteration: i, count: items.length });
+      out.push(evalExpr(ip, element, inner));
+      ip.repeats.pop();
+    }
+  };
+  if (items.length > 1) keepingKids(iterate);
+  else iterate();
   return { t: 'list', items: out, tuple: false };
 }
 

@@ -43,6 +43,14 @@ export function inferShapes(model: ModelGraph): ShapeInference {
   return shapes;
 }
 
+/**
+ * Gives `copy` the shapes of `model`, for a copy whose layers differ only in their kernel
+ * initializers (a fix's what-if), which no shape or count depends on.
+ */
+export function shareShapes(model: ModelGraph, copy: ModelGraph): void {
+  cache.set(copy, inferShapes(model));
+}
+
 function computeShapes(model: ModelGraph): ShapeInference {
   const layers =
     model.kind === 'functional' && model.nodes.length > 0

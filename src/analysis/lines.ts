@@ -8,6 +8,7 @@ import type { Span } from './ir';
  */
 export class LineIndex {
   private readonly lineStarts: number[] = [0];
+  private lastLine = 0;
 
   constructor(text: string, language: 'js' | 'python' = 'js') {
     const separators = language === 'js';
@@ -22,13 +23,25 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
+    // Offsets come mostly in order: the line of the last one, or the next, is found without a search.
+    const last = this.lastLine;
+    const starts = this.lineStarts;
+    if (starts[last] <= offset) {
+      if (last + 1 >= starts.length || offset < starts[last + 1])
+        return { line: last + 1, column: offset - starts[last] + 1 };
+      if (last + 2 >= starts.length || offset < starts[last + 2]) {
+        this.lastLine = last + 1;
+        return { line: last + 2, column: offset - starts[last + 1] + 1 };
+      }
+    }
     let low = 0;
-    let high = this.lineStarts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
       if (this.lineStarts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
+    this.lastLine = low;
     return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
   }
 

@@ -3,7 +3,7 @@
  * A dimension, a shape or a count that cannot be known from the source is null: never guessed.
  * Shapes include the batch dimension first, as tfjs's `layer.outputShape` does.
  */
-import type { LayerNode, ModelGraph, Value } from './ir';
+import type { GraphNode, LayerNode, ModelGraph, Value } from './ir';
 import { layerShape, readShapeValue, type Shape } from './shape-rules';
 
 export type { Shape } from './shape-rules';
@@ -43,6 +43,14 @@ export function inferShapes(model: ModelGraph): ShapeInference {
   return shapes;
 }
 
+/**
+ * Gives `copy` the shapes of `model`, for a copy whose layers differ only in their kernel
+ * initializers (a fix's what-if), which no shape or count depends on.
+ */
+export function shareShapes(model: ModelGraph, copy: ModelGraph): void {
+  cache.set(copy, inferShapes(model));
+}
+
 function computeShapes(model: ModelGraph): ShapeInference {
   const layers =
     model.kind === 'functional' && model.nodes.length > 0
@@ -74,7 +82,24 @@ function inferFunctional(model: ModelGraph): LayerShape[] {
   const known = new Map<string, Shape | null>();
   for (const input of model.inputs) known.set(input.id, shapeFromInputValue(input.shape));
   const byLayer = new Map<number, LayerShape>();
-  let pending = [...model.nodes];
+  const apply = (node: GraphNode) => {
+    const layer = model.layers[node.layer];
+    const inputShapes = node.inputs.map((id) => known.get(id) ?? null);
+    const shape = layer ? safeLayerShape(layer, inputShapes) : unknownShape('no such layer');
+    known.set(node.id, shape.outputShape);
+    // A shared layer's first application defines its weights (and so its counts).
+    if (layer && !byLayer.has(layer.index)) {
+      byLayer.set(layer.index, {
+        index: layer.index,
+        inputShape: inputShapes[0] ?? null,
+        inputShapes,
+        ...shape,
+      });
+    }
+  };
+  const ordered = waveOrder(model);
+  if (ordered) ordered.forEach(apply);
+  let pending = ordered ? [] : [...model.nodes];
   while (pending.length > 0) {
     const next = pending.filter((node) => !node.inputs.every((id) => known.has(id)));
     const ready = pending.filter((node) => node.inputs.every((id) => known.has(id)));
@@ -85,21 +110,7 @@ function inferFunctional(model: ModelGraph): LayerShape[] {
       pending = next;
       continue;
     }
-    for (const node of ready) {
-      const layer = model.layers[node.layer];
-      const inputShapes = node.inputs.map((id) => known.get(id) ?? null);
-      const shape = layer ? safeLayerShape(layer, inputShapes) : unknownShape('no such layer');
-      known.set(node.id, shape.outputShape);
-      // A shared layer's first application defines its weights (and so its counts).
-      if (layer && !byLayer.has(layer.index)) {
-        byLayer.set(layer.index, {
-          index: layer.index,
-          inputShape: inputShapes[0] ?? null,
-          inputShapes,
-          ...shape,
-        });
-      }
-    }
+    ready.forEach(apply);
     pending = next;
   }
   return model.layers.map(
@@ -111,6 +122,31 @@ function inferFunctional(model: ModelGraph): LayerShape[] {
         ...unknownShape('the layer is never applied in the graph'),
       },
   );
+}
+
+/**
+ * The order the retrying loop applies the nodes in (wave by wave: a node is ready once the nodes
+ * feeding it are, in node order within a wave), computed in one pass when each node's inputs are
+ * the model's inputs or earlier nodes (the extractors' creation order); null otherwise. On deep
+ * graphs the loop's rescans of every pending node per wave were quadratic (NASNet: ~1,000 waves).
+ */
+function waveOrder(model: ModelGraph): GraphNode[] | null {
+  const wave = new Map<string, number>();
+  for (const input of model.inputs) {
+    if (wave.has(input.id)) return null;
+    wave.set(input.id, 0);
+  }
+  for (const node of model.nodes) {
+    let at = 1;
+    for (const id of node.inputs) {
+      const before = wave.get(id);
+      if (before === undefined) return null;
+      at = Math.max(at, before + 1);
+    }
+    if (wave.has(node.id)) return null;
+    wave.set(node.id, at);
+  }
+  return [...model.nodes].sort((a, b) => wave.get(a.id)! - wave.get(b.id)!);
 }
 
 type ComputedShape = Omit<LayerShape, 'index' | 'inputShape' | 'inputShapes'>;

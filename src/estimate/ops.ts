@@ -85,8 +85,7 @@ export function forwardOp(op: Op, state: State, batch: number): State {
       if (state.kind !== 'gaussian') throw new Error('max pooling of a non-Gaussian unit');
       const { f } = op.activation;
       const { mean, variance, covariance } = state;
-      const squares = expectMax((z) => f(z) ** 2, mean, variance, covariance, op.size);
-      const values = expectMax(f, mean, variance, covariance, op.size);
+      const { squares, values } = expectMax(f, mean, variance, covariance, op.size);
       return { kind: 'moments', m: squares.own, k: values.cross };
     }
     case 'batchNorm': {
@@ -149,8 +148,7 @@ export function backwardOp(
       // of its window in one example with probability 1/size, in two examples with 1/size^2.
       const { df } = op.activation;
       const { mean, variance, covariance } = state;
-      const squares = expectMax((z) => df(z) ** 2, mean, variance, covariance, op.size);
-      const slopes = expectMax(df, mean, variance, covariance, op.size);
+      const { squares, values: slopes } = expectMax(df, mean, variance, covariance, op.size);
       return {
         delta: {
           d: (op.coverage * d * squares.own) / op.size,

@@ -26,6 +26,25 @@ test('line and column agree with TypeScript (which the IR spans come from) for e
   );
 });
 
+test('positions asked in any order (the index remembers the last line) agree with a fresh index', () => {
+  const pieces = fc.constantFrom('a', 'bc', '\n', '\r\n', '\r', '\n\n');
+  fc.assert(
+    fc.property(
+      fc.array(pieces, { maxLength: 40 }),
+      fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }),
+      (parts, ats) => {
+        const text = parts.join('');
+        const index = new LineIndex(text, 'python');
+        for (const at of ats) {
+          const offset = Math.floor(at * (text.length + 1));
+          assert.deepEqual(index.position(offset), new LineIndex(text, 'python').position(offset));
+        }
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
 test('lineIndexFor reuses the index for the same text and rebuilds it for another', () => {
   const a = lineIndexFor('a\nb');
   assert.equal(lineIndexFor('a\nb'), a);

@@ -239,6 +239,29 @@ describe('inferShapes says unknown instead of guessing', () => {
     assert.match(inferred.layers[0].note ?? '', /rank/);
   });
 
+  it('a shared layer takes its weights from its first application wave by wave, in any node order', () => {
+    const layers: LayerSpec[] = [
+      { factory: 'dense', config: { units: 8 } },
+      { factory: 'dense', config: { units: 6 } },
+      { factory: 'dense', config: { units: 6 } },
+    ];
+    // In creation order the shared layer 0 is first applied deep (to 6 features), but a node of an
+    // earlier wave applies it to the 4 input features: that application defines its kernel.
+    const created = [
+      { id: 'a', layer: 1, inputs: ['in'] },
+      { id: 'b', layer: 2, inputs: ['a'] },
+      { id: 'c', layer: 0, inputs: ['b'] },
+      { id: 'd', layer: 0, inputs: ['in'] },
+    ];
+    const shuffled = [created[2], created[3], created[1], created[0]];
+    for (const nodes of [created, shuffled]) {
+      const inferred = inferShapes(functionalModel({ in: [4] }, layers, nodes, ['c', 'd']));
+      assert.equal(inferred.layers[0].params, 4 * 8 + 8);
+      assert.deepEqual(inferred.layers[0].inputShape, [null, 4]);
+      assert.equal(inferred.layers[2].params, 6 * 6 + 6);
+    }
+  });
+
   it('a functional node fed by an undefined id is unknown, and the empty model is fine', () => {
     const ir = functionalModel(
       { in: [3] },

@@ -13,15 +13,19 @@ import { unknown, type DictEntry, type PV, type Scope } from './values';
 
 /** A call: the file's own functions and classes, methods of what the evaluator tracks, and Keras. */
 export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
-  const calleeNode = node.firstChild;
-  const argList = node.lastChild;
+  // Through kids() rather than firstChild/lastChild, so that kept children (a loop) are found.
+  const parts = kids(node);
+  const calleeNode = parts[0];
+  const argList = parts[parts.length - 1];
   if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
   const args = readArgs(ip, argList, scope);
   const text = ip.text(node);
-  if (calleeNode.name === 'MemberExpression' && calleeNode.lastChild?.name === 'PropertyName') {
-    const objectNode = calleeNode.firstChild!;
+  const member = calleeNode.name === 'MemberExpression' ? kids(calleeNode) : [];
+  const property = member[member.length - 1];
+  if (property?.name === 'PropertyName') {
+    const objectNode = member[0];
     const object = evalExpr(ip, objectNode, scope);
-    const name = ip.text(calleeNode.lastChild);
+    const name = ip.text(property);
     if (object.t === 'path')
       return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
     const own =

@@ -7,9 +7,10 @@ import { arrayArithmetic, arrayAttribute } from './arrays';
 import { canonicalPath, globalKerasName } from './bindings';
 import { arithmetic, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
+import { remember } from './keras-names';
 import { call } from './calls';
 import { tensorArithmetic } from './keras';
-import { kids } from './parse';
+import { keepingKids, kids } from './parse';
 import { shapeTuple } from './tensor-shapes';
 import { NONE, Scope, truthy, unknown, type DictEntry, type PV } from './values';
 
@@ -101,6 +102,17 @@ function number(text: string): PV {
 
 /** A string literal's value: prefixes, triple quotes and the common escapes. */
 export function stringValue(text: string): string {
+  let value = literals.get(text);
+  if (value === undefined) {
+    value = literalValue(text);
+    remember(literals, text, value);
+  }
+  return value;
+}
+
+const literals = new Map<string, string>();
+
+function literalValue(text: string): string {
   const match = /^([rRbBuU]*)('''|"""|'|")([\s\S]*)\2$/.exec(text);
   if (!match) return text;
   const body = match[3];
@@ -186,14 +198,18 @@ function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
   }
   const out: PV[] = [];
-  for (let i = 0; i < items.length && ip.stopped === null; i++) {
-    assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
-    if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
-      continue;
-    ip.repeats.push({ iteration: i, count: items.length });
-    out.push(evalExpr(ip, element, inner));
-    ip.repeats.pop();
-  }
+  const iterate = () => {
+    for (let i = 0; i < items.length && ip.stopped === null; i++) {
+      assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
+      if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
+        continue;
+      ip.repeats.push({ iteration: i, count: items.length });
+      out.push(evalExpr(ip, element, inner));
+      ip.repeats.pop();
+    }
+  };
+  if (items.length > 1) keepingKids(iterate);
+  else iterate();
   return { t: 'list', items: out, tuple: false };
 }
 

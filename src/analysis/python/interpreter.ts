@@ -13,7 +13,7 @@ import { bindImport, type ImportMode } from './bindings';
 import { assignTo, evalExpr } from './expressions';
 import { bindParams } from './calls';
 import { tensorArithmetic } from './keras';
-import { kids, type Lines } from './parse';
+import { keepingKids, kids, type Lines } from './parse';
 import { decide, mayBuild, type PathRun } from './paths';
 import {
   NONE,
@@ -138,7 +138,7 @@ export class PyInterp {
     this.runBlock(kids(top), scope);
   }
 
-  runBlock(statements: SyntaxNode[], scope: Scope): Signal {
+  runBlock(statements: readonly SyntaxNode[], scope: Scope): Signal {
     for (const statement of statements) {
       if (!this.tick(statement)) return null;
       const signal = this.runStatement(statement, scope);
@@ -354,26 +354,29 @@ export class PyInterp {
     const count = Math.min(items.length, MAX_ITERATIONS);
     const start = { steps: this.steps, progress: this.progress(), vars: scope.snapshot() };
     let quiet = 0;
-    for (let i = 0; i < count; i++) {
-      // A loop that records nothing for a while (text generation, a data loop) is not followed to
-      // its end: the names it changes are unknown after it, as the unfinished iterations leave them.
-      const idle = this.progress() === start.progress;
-      if (idle && (quiet >= QUIET_ITERATIONS || this.steps - start.steps > DATA_LOOP_STEPS)) {
-        for (const [name, value] of scope.snapshot())
-          if (start.vars.get(name) !== value) scope.set(name, unknown(name));
-        break;
+    const iterate = (): Signal => {
+      for (let i = 0; i < count; i++) {
+        // A loop that records nothing for a while (text generation, a data loop) is not followed to
+        // its end: the names it changes are unknown after it, as the unfinished iterations leave them.
+        const idle = this.progress() === start.progress;
+        if (idle && (quiet >= QUIET_ITERATIONS || this.steps - start.steps > DATA_LOOP_STEPS)) {
+          for (const [name, value] of scope.snapshot())
+            if (start.vars.get(name) !== value) scope.set(name, unknown(name));
+          break;
+        }
+        const before = this.progress();
+        bind(items[i]);
+        this.repeats.push({ iteration: i, count });
+        const signal = this.runBlock(kids(body), scope);
+        this.repeats.pop();
+        quiet = this.progress() === before ? quiet + 1 : 0;
+        if (signal?.kind === 'break') break;
+        if (signal?.kind === 'return') return signal;
+        if (this.stopped !== null) break;
       }
-      const before = this.progress();
-      bind(items[i]);
-      this.repeats.push({ iteration: i, count });
-      const signal = this.runBlock(kids(body), scope);
-      this.repeats.pop();
-      quiet = this.progress() === before ? quiet + 1 : 0;
-      if (signal?.kind === 'break') break;
-      if (signal?.kind === 'return') return signal;
-      if (this.stopped !== null) break;
-    }
-    return null;
+      return null;
+    };
+    return count > 1 ? keepingKids(iterate) : iterate();
   }
 
   /** What the IR records so far (graph nodes, models, training calls, clipping): a loop adding none is data. */

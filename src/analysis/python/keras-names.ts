@@ -140,9 +140,22 @@ export function configKey(factory: string, pythonKey: string): string {
 }
 
 export function camelCase(name: string): string {
-  return name.includes('_')
-    ? name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())
-    : name;
+  if (!name.includes('_')) return name;
+  let camel = camelNames.get(name);
+  if (camel === undefined) {
+    camel = name.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+    remember(camelNames, name, camel);
+  }
+  return camel;
+}
+
+// Keyword names and string values repeat across every call of a file: converted once each.
+const camelNames = new Map<string, string>();
+
+/** Sets `key` in a cache of repeated strings, emptied once it holds this many (a bound on memory). */
+export function remember<T>(cache: Map<string, T>, key: string, value: T): void {
+  if (cache.size >= 10_000) cache.clear();
+  cache.set(key, value);
 }
 
 const INITIALIZERS: Readonly<Record<string, string>> = {

@@ -114,12 +114,32 @@ export class Lines extends LineIndex {
 }
 
 /** The children of a node, without comments (Lezer keeps them in the tree). */
-export function kids(node: SyntaxNode): SyntaxNode[] {
+export function kids(node: SyntaxNode): readonly SyntaxNode[] {
+  const known = kept?.get(node);
+  if (known) return known;
   const out: SyntaxNode[] = [];
   for (let child = node.firstChild; child; child = child.nextSibling) {
     if (child.name !== 'Comment') out.push(child);
   }
+  kept?.set(node, out);
   return out;
+}
+
+let kept: Map<SyntaxNode, readonly SyntaxNode[]> | null = null;
+
+/**
+ * Runs `run` with the children kids() finds kept, for code walked again and again (a loop's body
+ * per iteration): Lezer makes new node objects on every walk, while kept children are the same
+ * objects, whose own children are then kept in turn. Not for code walked once, which it slows.
+ */
+export function keepingKids<T>(run: () => T): T {
+  if (kept) return run();
+  kept = new Map();
+  try {
+    return run();
+  } finally {
+    kept = null;
+  }
 }
 
 export function spanBetween(first: Span, last: Span): Span {

@@ -8,7 +8,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
-import { kids } from './parse';
+import { keepingKids, kids } from './parse';
 import { type Decision, idPart, MAX_PATHS, nextPath, type Reading } from '../paths';
 
 export interface PathRun {
@@ -58,8 +58,9 @@ function reading(cond: string, option: number): Reading {
 export function explore(ip: PyInterp, root: () => void, reset: () => void = () => {}): void {
   const outer = ip.path;
   let forced: number[] = [];
-  try {
-    for (let runs = 1; ; runs++) {
+  // One run after another, each runs the same code again: from the second on, its nodes are kept.
+  const runFrom = (first: number): void => {
+    for (let runs = first; ; runs++) {
       const run: PathRun = { forced, log: [], byKey: new Map() };
       ip.path = run;
       const before = ip.models.length;
@@ -69,7 +70,11 @@ export function explore(ip: PyInterp, root: () => void, reset: () => void = () =
       if (!next || runs >= MAX_PATHS || ip.stopped !== null) break;
       forced = next;
       reset();
+      if (runs === 1) return keepingKids(() => runFrom(2));
     }
+  };
+  try {
+    runFrom(1);
   } finally {
     ip.path = outer;
   }

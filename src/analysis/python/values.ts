@@ -147,7 +147,13 @@ export class Scope {
   private globals: Set<string> | null = null;
 
   get(name: string): PV | undefined {
-    return this.vars.get(name) ?? this.parent?.get(name);
+    const own = this.vars.get(name);
+    if (own !== undefined) return own;
+    for (let scope = this.parent; scope; scope = scope.parent) {
+      const value = scope.vars.get(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   set(name: string, value: PV): void {

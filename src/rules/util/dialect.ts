@@ -123,8 +123,17 @@ export function nameFor(dialect: Dialect, key: string, value: string): string {
 
 /** glorotUniform -> glorot_uniform, unitForgetBias -> unit_forget_bias, conv2d -> conv2d. */
 export function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  let snake = snakeNames.get(name);
+  if (snake === undefined) {
+    snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+    // Rules name the same few keys and initializers for every layer: converted once each.
+    if (snakeNames.size >= 10_000) snakeNames.clear();
+    snakeNames.set(name, snake);
+  }
+  return snake;
 }
+
+const snakeNames = new Map<string, string>();
 
 /** "layer 3 (dense)" / "layer 3 (Dense)": how messages name a layer. */
 export function layerLabel(dialect: Dialect, layer: LayerNode, core: LayerNode): string {

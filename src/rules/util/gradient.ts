@@ -4,6 +4,7 @@
  * estimate for the model a fix would leave (another kernel initializer on some layers).
  */
 import type { LayerNode, ModelGraph } from '../../analysis/ir';
+import { shareShapes } from '../../analysis/shapes';
 import { estimateGradients, type GradientEstimate, type LayerEstimate } from '../../estimate';
 import type { Rule, RuleContext, RuleOptionSpec } from '../types';
 import { formatNumber, numberOption } from './message';
@@ -68,6 +69,7 @@ function withKernelInitializer(
   let changed = changes.get(key);
   if (!changed) {
     changed = { ...model, layers: model.layers.map((layer, i) => withKernel(layer, names[i])) };
+    shareShapes(model, changed);
     changes.set(key, changed);
   }
   return changed;

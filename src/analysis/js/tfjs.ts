@@ -12,6 +12,7 @@ import { applyModel } from './compose';
 import { recordLoop } from './custom-loops';
 import {
   type AV,
+  type BaseRec,
   type LayerRec,
   type ModelRec,
   type OptimizerRec,
@@ -156,31 +157,56 @@ function addLayer(
     interp.endPath(); // tfjs throws on `model.add(undefined)`: this path builds nothing
     return;
   }
-  if (item.t === 'base') {
-    // The whole loaded model as the first "layer" of a sequential model.
+  const cut = item.t === 'model' ? baseCut(item.model) : null;
+  if (item.t === 'base' || cut) {
+    // The whole loaded model (or the part of it a submodel keeps) as a "layer" of a sequential model.
+    const rec = item.t === 'base' ? item.rec : cut!.rec;
     const layer: LayerRec = {
       id: interp.id(),
       factory: 'loadedModel',
       config: { props: {}, objectSpan: null, opaque: false, text: '' },
-      callSpan: item.rec.span,
-      base: item.rec,
+      callSpan: rec.span,
+      base: rec,
+      ...(cut?.truncatedAt !== undefined ? { truncatedAt: cut.truncatedAt } : {}),
     };
     model.layers.push(layer);
     return;
   }
-  if (item.t !== 'layer') {
+  // A sequential model added to another (`gan.add(generator)`) is its layers, in order, as tfjs runs them.
+  const nested = item.t === 'model' && item.model.kind === 'sequential' ? item.model.layers : null;
+  if (item.t !== 'layer' && !nested) {
     model.unresolved.push(describe(item, text));
     return;
   }
   const depth = interp.conditions.length;
   const condition = interp.conditions[depth - 1];
-  for (const layer of [item.layer, ...(item.alternatives ?? [])]) {
+  const added = nested ?? (item.t === 'layer' ? [item.layer, ...(item.alternatives ?? [])] : []);
+  for (const layer of added) {
     if (condition && depth > model.conditionDepth && !layer.conditional) {
-      layer.conditional = { ...condition };
-      layer.condIndex = depth - 1;
-    }
-    model.layers.push(layer);
+      // The nested model's own layers stay as it built them: the outer model gets marked copies.
+      const marked = nested ? { ...layer } : layer;
+      marked.conditional = { ...condition };
+      marked.condIndex = depth - 1;
+      model.layers.push(marked);
+    } else model.layers.push(layer);
   }
+}
+
+/** A functional model that only cuts a loaded base (`tf.model({inputs: base.inputs, outputs: base.getLayer(n).output})`). */
+function baseCut(model: ModelRec): { rec: BaseRec; truncatedAt?: string } | null {
+  if (model.kind !== 'functional' || model.outputs.t !== 'tensor') return null;
+  const out = model.outputs.node;
+  if (out.kind !== 'input' || out.base?.role !== 'output') return null;
+  const rec = out.base.rec;
+  const inputs = model.inputs.t === 'array' ? model.inputs.items : [model.inputs];
+  const fromBase = inputs.every(
+    (i) => i.t === 'tensor' && i.node.kind === 'input' && i.node.base?.rec === rec,
+  );
+  if (!fromBase) return null;
+  return {
+    rec,
+    ...(out.base.truncatedAt !== undefined ? { truncatedAt: out.base.truncatedAt } : {}),
+  };
 }
 
 function createInput(interp: Interp, config: AV | undefined, node: CallNode): AV {
@@ -289,15 +315,35 @@ function sequentialEnds(
 
 /** `layer.output` / `layer.input` of a layer of a sequential model (see sequentialEnds). */
 export function sequentialLayerEnd(interp: Interp, layer: LayerRec, key: string): AV | undefined {
-  if (key !== 'output' && key !== 'input') return undefined;
+  if (!['output', 'input', 'inboundNodes', 'outboundNodes'].includes(key)) return undefined;
   const model = layerOwners.get(layer);
   if (!model) return undefined;
   const known = sequentialEnds(interp, model);
   const at = model.layers.indexOf(layer);
   if (at < 0) return undefined;
-  const node =
-    key === 'output' ? known.outputs[at] : at === 0 ? known.input : known.outputs[at - 1];
-  return { t: 'tensor', node };
+  const input = (i: number): AV => ({
+    t: 'tensor',
+    node: i === 0 ? known.input : known.outputs[i - 1],
+  });
+  const output = (i: number): AV => ({ t: 'tensor', node: known.outputs[i] });
+  if (key === 'output') return output(at);
+  if (key === 'input') return input(at);
+  // tfjs's nodes: a layer's inbound node is its own call; its outbound node is the next layer's call.
+  const call = at + (key === 'outboundNodes' ? 1 : 0);
+  if (call >= model.layers.length) return { t: 'array', items: [] };
+  const tensors = (value: AV) => ({
+    value: { t: 'array', items: [value] } as AV,
+    span: null,
+    valueSpan: null,
+  });
+  const node: AV = {
+    t: 'object',
+    props: new Map([
+      ['inputTensors', tensors(input(call))],
+      ['outputTensors', tensors(output(call))],
+    ]),
+  };
+  return { t: 'array', items: [node] };
 }
 
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
@@ -313,7 +359,11 @@ export function modelMember(interp: Interp, self: ModelAV, key: string): AV | un
   // `model.layers[2].output`, `model.inputs` of a sequential model: tensors along its layers, so a
   // model made from them (`tf.model({ inputs: model.inputs, outputs: ... })`) has those layers.
   if (model.kind === 'sequential' && model.layers.length > 0) {
-    if (key === 'layers') return { t: 'array', items: model.layers.map((layer) => layerOf(layer)) };
+    if (key === 'layers') {
+      // Its layers know their place from here on: `layers[5].output` read before `model.inputs`.
+      sequentialEnds(interp, model);
+      return { t: 'array', items: model.layers.map((layer) => layerOf(layer)) };
+    }
     if (['inputs', 'outputs', 'input', 'output'].includes(key)) {
       const ends = sequentialEnds(interp, model);
       const end: AV = {

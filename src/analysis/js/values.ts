@@ -68,8 +68,9 @@ export interface LayerRec {
   /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
   condIndex?: number;
   variable?: string;
-  /** factory `loadedModel`: the loaded base model it stands for. */
+  /** factory `loadedModel`: the loaded base model it stands for, and the layer a submodel cuts it at. */
   base?: BaseRec;
+  truncatedAt?: string;
 }
 
 /** `tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers come from a file. */

@@ -152,3 +152,24 @@ export { upToNext, upToOwn, none };
   assert.equal(byName.get('upToNext'), 'dense flatten dense');
   assert.equal(byName.get('upToOwn'), 'dense flatten');
 });
+
+test('a layer applied to symbolic tensors gives its output by `.output`, after a helper applied it', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+function chain(x, ...layers) {
+  return layers.reduce((t, layer) => layer.apply(t), x);
+}
+export function twoHeads(classes) {
+  const input = tf.input({ shape: [6, 6, 2] });
+  const trunk = chain(input, tf.layers.conv2d({ filters: 8, kernelSize: 3 }), tf.layers.flatten());
+  const score = tf.layers.dense({ units: 1, activation: 'tanh' });
+  chain(trunk, tf.layers.dense({ units: 16, activation: 'relu' }), score);
+  const probs = tf.layers.dense({ units: classes, activation: 'softmax' });
+  chain(trunk, probs);
+  return tf.model({ inputs: input, outputs: [score.output, probs.output] });
+}
+`;
+  const result = analyze(source, 'heads.ts');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.equal(layerNames(result.models[0]), 'conv2d flatten dense dense dense');
+});

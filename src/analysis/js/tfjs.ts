@@ -253,6 +253,7 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
 }
 
 const layerOwners = new WeakMap<LayerRec, ModelRec>();
+const lastApplied = new WeakMap<LayerRec, TensorNode>();
 const ends = new WeakMap<ModelRec, { input: TensorNode; outputs: TensorNode[] }>();
 
 function layerOf(layer: LayerRec): AV {
@@ -317,6 +318,9 @@ function sequentialEnds(
 export function sequentialLayerEnd(interp: Interp, layer: LayerRec, key: string): AV | undefined {
   if (!['output', 'input', 'inboundNodes', 'outboundNodes'].includes(key)) return undefined;
   const model = layerOwners.get(layer);
+  // A layer applied to symbolic tensors: `.output` is what its (latest) call gave.
+  const applied = lastApplied.get(layer);
+  if (!model && applied && key === 'output') return { t: 'tensor', node: applied };
   if (!model) return undefined;
   const known = sequentialEnds(interp, model);
   const at = model.layers.indexOf(layer);
@@ -485,10 +489,15 @@ export function callLayerMethod(
     const span = spanOf(node.arguments[0] ?? node);
     return opaqueTensor(interp, text, span, source);
   });
-  const output: AV = {
-    t: 'tensor',
-    node: { id: interp.id(), kind: 'apply', layer: self.layer, inputs, span: spanOf(node) },
+  const applied: TensorNode = {
+    id: interp.id(),
+    kind: 'apply',
+    layer: self.layer,
+    inputs,
+    span: spanOf(node),
   };
+  lastApplied.set(self.layer, applied);
+  const output: AV = { t: 'tensor', node: applied };
   // With `returnState`, apply returns [output, ...states]; all come from this one application.
   const states = returnedStates(self.layer);
   return states > 0

@@ -173,3 +173,27 @@ export function twoHeads(classes) {
   assert.equal(result.models.length, 1);
   assert.equal(layerNames(result.models[0]), 'conv2d flatten dense dense dense');
 });
+
+test('an argument that is undefined on some paths gives a builder one build with it and one with the default', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+const DEFAULT_SPEC = [{ dense: { units: 8, inputShape: [4] } }, { dropout: { rate: 0.1 } }, { dense: { units: 2 } }];
+export function fromSpec(spec = DEFAULT_SPEC) {
+  const layers = spec.map((entry) => {
+    const kind = Object.keys(entry)[0];
+    return tf.layers[kind](entry[kind]);
+  });
+  return tf.sequential({ layers });
+}
+export function onSubmit(text) {
+  return fromSpec(text ? JSON.parse(text) : undefined);
+}
+export function plainUnknown(text) {
+  return fromSpec(JSON.parse(text));
+}
+`;
+  const result = analyze(source, 'spec.ts');
+  assert.deepEqual(result.problems, []);
+  const builds = result.models.map((m) => `${m.variant?.id ?? ''}: ${layerNames(m)}`).sort();
+  // The plain JSON.parse call adds only the build with the given (unknown) spec.
+  assert.deepEqual(builds, ['spec-default: dense dropout dense', 'spec-given: ']);
+});

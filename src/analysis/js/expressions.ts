@@ -347,6 +347,9 @@ function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope
     return { t: 'layer', layer: yes.layer, alternatives: [no.layer, ...(no.alternatives ?? [])] };
   }
   if (yes.t === 'layer' || yes.t === 'tensor') return yes;
+  const left = (v: AV) => v.t === 'prim' && v.v === undefined;
+  if ((left(yes) && no.t === 'unknown') || (left(no) && yes.t === 'unknown'))
+    return { t: 'unknown', text: interp.text(node), reason: 'condition', orUndefined: true };
   return unknown(interp.text(node), 'condition');
 }
 

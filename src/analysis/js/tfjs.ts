@@ -10,6 +10,7 @@ import { lossInfo, optimizerFromString, trainArguments, trainKind } from './trai
 import { loaderOf, loadBase } from './bases';
 import { applyModel } from './compose';
 import { recordLoop } from './custom-loops';
+import { noteApplied, sequentialEnds } from './layer-ends';
 import {
   type AV,
   type BaseRec,
@@ -18,7 +19,6 @@ import {
   type OptimizerRec,
   type TensorNode,
   UNDEFINED,
-  prim,
   unknown,
 } from './values';
 
@@ -252,10 +252,6 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
   return { t: 'optimizer', opt };
 }
 
-const layerOwners = new WeakMap<LayerRec, ModelRec>();
-const lastApplied = new WeakMap<LayerRec, TensorNode>();
-const ends = new WeakMap<ModelRec, { input: TensorNode; outputs: TensorNode[] }>();
-
 function layerOf(layer: LayerRec): AV {
   return { t: 'layer', layer };
 }
@@ -269,85 +265,6 @@ function layerNamed(model: ModelRec, args: AV[]): LayerRec | undefined {
     return given?.kind === 'string' && given.value === name.v;
   });
   return found.length === 1 ? found[0] : undefined;
-}
-
-/** The first layer's `inputShape` (or `batchInputShape` without its batch size) as a value. */
-function firstInputShape(model: ModelRec): AV {
-  const props = model.layers[0]?.config.props;
-  const given = props?.inputShape?.value;
-  const batch = props?.batchInputShape?.value;
-  const dims =
-    given?.kind === 'array' ? given.items : batch?.kind === 'array' ? batch.items.slice(1) : null;
-  if (dims?.every((d) => d.kind === 'number' || d.kind === 'null'))
-    return { t: 'array', items: dims.map((d) => prim(d.kind === 'number' ? d.value : null)) };
-  return unknown('input shape of a sequential model', 'sequential input');
-}
-
-/** The tensors a sequential model's layers produce, in order (extended as layers are added). */
-function sequentialEnds(
-  interp: Interp,
-  model: ModelRec,
-): { input: TensorNode; outputs: TensorNode[] } {
-  let known = ends.get(model);
-  if (!known) {
-    const input: TensorNode = {
-      id: interp.id(),
-      kind: 'input',
-      shape: firstInputShape(model),
-      span: model.anchor,
-    };
-    known = { input, outputs: [] };
-    ends.set(model, known);
-  }
-  for (let i = known.outputs.length; i < model.layers.length; i++) {
-    const layer = model.layers[i];
-    layerOwners.set(layer, model);
-    const previous = i === 0 ? known.input : known.outputs[i - 1];
-    known.outputs.push({
-      id: interp.id(),
-      kind: 'apply',
-      layer,
-      inputs: [previous],
-      span: model.anchor,
-    });
-  }
-  return known;
-}
-
-/** `layer.output` / `layer.input` of a layer of a sequential model (see sequentialEnds). */
-export function sequentialLayerEnd(interp: Interp, layer: LayerRec, key: string): AV | undefined {
-  if (!['output', 'input', 'inboundNodes', 'outboundNodes'].includes(key)) return undefined;
-  const model = layerOwners.get(layer);
-  // A layer applied to symbolic tensors: `.output` is what its (latest) call gave.
-  const applied = lastApplied.get(layer);
-  if (!model && applied && key === 'output') return { t: 'tensor', node: applied };
-  if (!model) return undefined;
-  const known = sequentialEnds(interp, model);
-  const at = model.layers.indexOf(layer);
-  if (at < 0) return undefined;
-  const input = (i: number): AV => ({
-    t: 'tensor',
-    node: i === 0 ? known.input : known.outputs[i - 1],
-  });
-  const output = (i: number): AV => ({ t: 'tensor', node: known.outputs[i] });
-  if (key === 'output') return output(at);
-  if (key === 'input') return input(at);
-  // tfjs's nodes: a layer's inbound node is its own call; its outbound node is the next layer's call.
-  const call = at + (key === 'outboundNodes' ? 1 : 0);
-  if (call >= model.layers.length) return { t: 'array', items: [] };
-  const tensors = (value: AV) => ({
-    value: { t: 'array', items: [value] } as AV,
-    span: null,
-    valueSpan: null,
-  });
-  const node: AV = {
-    t: 'object',
-    props: new Map([
-      ['inputTensors', tensors(input(call))],
-      ['outputTensors', tensors(output(call))],
-    ]),
-  };
-  return { t: 'array', items: [node] };
 }
 
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
@@ -496,7 +413,7 @@ export function callLayerMethod(
     inputs,
     span: spanOf(node),
   };
-  lastApplied.set(self.layer, applied);
+  noteApplied(self.layer, applied);
   const output: AV = { t: 'tensor', node: applied };
   // With `returnState`, apply returns [output, ...states]; all come from this one application.
   const states = returnedStates(self.layer);

@@ -18,6 +18,7 @@ import { type KeptSyntax, parseKeeping } from './reparse';
 import { BUILDS } from '../analysis/js/paths';
 import { mayRead, pythonCandidates, resolveSpecifier } from './resolve';
 import { scanImports, type ScannedImports } from './scan';
+import { AutoImports } from './auto-imports';
 
 export { mayRead, resolveSpecifier } from './resolve';
 
@@ -105,6 +106,7 @@ class WorkspaceIndex implements Workspace {
   private readonly resolved = new Map<string, string | null>();
   private readonly resolvedFrom = new Map<string, Map<string, string | null>>();
   private reverse: Map<string, Set<string>> | null = null;
+  private autoImports: AutoImports | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
 
@@ -181,9 +183,11 @@ class WorkspaceIndex implements Workspace {
     const after = this.importTargets(file);
     if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
     else if (text === undefined) this.listedFiles().delete(file);
-    if (appears || text === undefined) {
-      // A new or deleted file can change what any specifier resolves to.
+    if (appears || text === undefined || this.autoImports?.affects(file)) {
+      // A new or deleted file can change what any specifier resolves to (an edited auto-import
+      // folder, what any bare name stands for).
       this.reverse = null;
+      this.autoImports = null;
       this.resolved.clear();
       this.resolvedFrom.clear();
       this.analyses.clear();
@@ -205,7 +209,14 @@ class WorkspaceIndex implements Workspace {
       const target = this.resolveFrom(specifier, file);
       if (target) targets.push(target);
     }
+    const text = this.entry(file)?.text;
+    if (text !== undefined) targets.push(...this.autoImportIndex().targetsOf(file, text));
     return targets;
+  }
+
+  private autoImportIndex(): AutoImports {
+    this.autoImports ??= new AutoImports(this.listedFiles(), (f) => this.entry(f)?.text);
+    return this.autoImports;
   }
 
   dependents(file: string): string[] {
@@ -254,6 +265,7 @@ class WorkspaceIndex implements Workspace {
         return { file, source: entry.text, program: this.parse(file, entry).program };
       },
       importers: (file) => this.importersOf(file),
+      autoImport: (name, fromFile) => this.autoImportIndex().fileOf(name, fromFile),
     };
   }
 
@@ -390,9 +402,8 @@ class WorkspaceIndex implements Workspace {
     if (this.reverse) return this.reverse;
     const reverse = new Map<string, Set<string>>();
     for (const file of this.listedFiles()) {
-      for (const specifier of this.scanOf(file)?.imports ?? []) {
-        const target = this.resolveFrom(specifier, file);
-        if (target && target !== file) this.importersSet(reverse, target).add(file);
+      for (const target of this.importTargets(file)) {
+        if (target !== file) this.importersSet(reverse, target).add(file);
       }
     }
     this.reverse = reverse;

@@ -93,3 +93,107 @@ test('a model made from a sequential model’s input and one of its layers’ ou
   assert.equal(byName.get('features'), 'conv2d maxPooling2d conv2d');
   assert.equal(byName.get('pooled'), 'conv2d maxPooling2d');
 });
+
+const layerNames = (m: { layers: { factory: string; conditional?: unknown }[] }) =>
+  m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' ');
+
+test('a sequential model added to another is its layers in order; a cut of a loaded model is its base row', () => {
+  const result = analyze(fixture('nested-sequential.js'), 'gan.js');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(result.models.map((m) => [m.name, m]));
+  const chains = result.models.filter((m) => m.name === 'chain').map(layerNames);
+  assert.deepEqual(chains.sort(), [
+    'dense reshape conv2dTranspose conv2d flatten dense',
+    'gaussianNoise dense reshape conv2dTranspose conv2d flatten dense',
+  ]);
+  // Added in a loop of unknown length: conditional in the outer model, not in the block itself.
+  assert.equal(layerNames(byName.get('repeated')!), 'dense? dense');
+  assert.equal(layerNames(byName.get('block')!), 'dense');
+  assert.equal(layerNames(byName.get('makeGenerator')!), 'dense reshape conv2dTranspose');
+  assert.equal(layerNames(byName.get('makeCritic')!), 'conv2d flatten dense');
+  assert.equal(layerNames(byName.get('autoencoder')!), 'dense dense');
+  const whole = byName.get('headOnCut')!;
+  assert.equal(layerNames(whole), 'loadedModel dense');
+  assert.equal(whole.bases?.length, 1);
+  assert.equal(whole.layers[0].base, 0);
+  assert.equal(whole.bases?.[0].truncatedAt, 'pool_7');
+});
+
+test('static factories, static methods called on the class, arrow-function fields and setters build their models', () => {
+  const source = fixture('class-members.ts');
+  const result = analyze(source, 'agents.ts');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(result.models.map((m) => [m.name, layerNames(m)]));
+  assert.equal(byName.get('QNet.create'), 'dense dense');
+  // `Tower.build(3)`: the call's depth, not an open loop.
+  assert.equal(byName.get('Tower.build'), 'dense dense dense dense dense');
+  assert.equal(byName.get('model'), 'conv1d flatten dense');
+  // `this.training = true` in the constructor runs the setter, which builds with the settings given.
+  assert.equal(byName.get('net'), 'dense dense dense');
+});
+
+test('a layer’s inbound node is its own call, its outbound node the next layer’s call', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+const seq = tf.sequential();
+seq.add(tf.layers.dense({ inputShape: [4], units: 8 }));
+seq.add(tf.layers.flatten());
+seq.add(tf.layers.dense({ units: 6 }));
+seq.add(tf.layers.dense({ units: 3 }));
+const second = seq.layers[1];
+const upToNext = tf.model({ inputs: seq.inputs, outputs: second.outboundNodes[0].outputTensors[0] });
+const upToOwn = tf.model({ inputs: seq.inputs, outputs: second.inboundNodes[0].outputTensors[0] });
+const last = seq.layers[3];
+const none = last.outboundNodes.length;
+export { upToNext, upToOwn, none };
+`;
+  const result = analyze(source, 'cuts.ts');
+  assert.deepEqual(result.problems, []);
+  const byName = new Map(result.models.map((m) => [m.name, layerNames(m)]));
+  assert.equal(byName.get('upToNext'), 'dense flatten dense');
+  assert.equal(byName.get('upToOwn'), 'dense flatten');
+});
+
+test('a layer applied to symbolic tensors gives its output by `.output`, after a helper applied it', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+function chain(x, ...layers) {
+  return layers.reduce((t, layer) => layer.apply(t), x);
+}
+export function twoHeads(classes) {
+  const input = tf.input({ shape: [6, 6, 2] });
+  const trunk = chain(input, tf.layers.conv2d({ filters: 8, kernelSize: 3 }), tf.layers.flatten());
+  const score = tf.layers.dense({ units: 1, activation: 'tanh' });
+  chain(trunk, tf.layers.dense({ units: 16, activation: 'relu' }), score);
+  const probs = tf.layers.dense({ units: classes, activation: 'softmax' });
+  chain(trunk, probs);
+  return tf.model({ inputs: input, outputs: [score.output, probs.output] });
+}
+`;
+  const result = analyze(source, 'heads.ts');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.equal(layerNames(result.models[0]), 'conv2d flatten dense dense dense');
+});
+
+test('an argument that is undefined on some paths gives a builder one build with it and one with the default', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+const DEFAULT_SPEC = [{ dense: { units: 8, inputShape: [4] } }, { dropout: { rate: 0.1 } }, { dense: { units: 2 } }];
+export function fromSpec(spec = DEFAULT_SPEC) {
+  const layers = spec.map((entry) => {
+    const kind = Object.keys(entry)[0];
+    return tf.layers[kind](entry[kind]);
+  });
+  return tf.sequential({ layers });
+}
+export function onSubmit(text) {
+  return fromSpec(text ? JSON.parse(text) : undefined);
+}
+export function plainUnknown(text) {
+  return fromSpec(JSON.parse(text));
+}
+`;
+  const result = analyze(source, 'spec.ts');
+  assert.deepEqual(result.problems, []);
+  const builds = result.models.map((m) => `${m.variant?.id ?? ''}: ${layerNames(m)}`).sort();
+  // The plain JSON.parse call adds only the build with the given (unknown) spec.
+  assert.deepEqual(builds, ['spec-default: dense dropout dense', 'spec-given: ']);
+});

@@ -5,7 +5,8 @@
  */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
-import { type AV, UNDEFINED, unknown } from './values';
+import { decide, mayBuild } from './paths';
+import { type AV, type FunctionNode, UNDEFINED, unknown } from './values';
 
 const TF_NAMESPACE: AV = { t: 'tf', path: '' };
 
@@ -37,6 +38,29 @@ export function joinReturns(early: AV[], last: AV, name: string): AV {
   }
   if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
   return unknown(`${name}(…)`, 'depends on a branch');
+}
+
+/**
+ * An argument that is undefined on some paths (`json ? JSON.parse(json) : undefined`) given to a
+ * parameter with a default, in a function that builds: one path takes the argument, one the default.
+ */
+export function argumentOrDefault(
+  interp: Interp,
+  fn: FunctionNode,
+  param: TSESTree.Parameter,
+  value: AV,
+): AV {
+  if (param.type !== 'AssignmentPattern' || value.t !== 'unknown' || !value.orUndefined)
+    return value;
+  if (!mayBuild(fn.body, (n) => interp.text(n), interp.builders())) return value;
+  const name = param.left.type === 'Identifier' ? param.left.name : paramText(interp, param);
+  const site = { condition: value.text, chain: param.range[0] };
+  const option = decide(interp.path, `default ${param.range[0]}`, 2, site, (i) =>
+    i === 0
+      ? { branch: 'given', label: `${name} given`, id: `${name}-given` }
+      : { branch: 'left out', label: `${name} left out (default)`, id: `${name}-default` },
+  );
+  return option === 1 ? UNDEFINED : value;
 }
 
 /**

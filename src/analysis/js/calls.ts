@@ -6,8 +6,10 @@ import { clipKindOfCall } from './training';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
-import { callTf, callModelMethod, callLayerMethod, modelMember, sequentialLayerEnd } from './tfjs';
+import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
+import { sequentialLayerEnd } from './layer-ends';
 import { callOptimizerMethod } from './custom-loops';
+import { registerMembers, staticMember } from './class-members';
 import { type AV, Scope, UNDEFINED, unknown } from './values';
 import { shapeValue } from './tensor-shapes';
 
@@ -43,6 +45,8 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
       );
     case 'optimizer':
       return { t: 'builtin', name: `${object.t}.${key}`, self: object };
+    case 'class':
+      return staticMember(interp, object, key) ?? unknown(interp.text(node), 'class member');
     case 'tensor':
       if (key === 'shape') return shapeValue(object.node, interp.text(node));
       return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
@@ -293,39 +297,6 @@ function ownConstructor(cls: ClassAV): TSESTree.FunctionExpression | null {
       return element.value as TSESTree.FunctionExpression;
   }
   return null;
-}
-
-function registerMembers(
-  interp: Interp,
-  cls: ClassAV,
-  instance: Extract<AV, { t: 'object' }>,
-): void {
-  const scope = new Scope(cls.scope, interp.conditions.length);
-  scope.vars.set('this', instance);
-  for (const element of cls.node.body.body) {
-    if (
-      element.type === 'MethodDefinition' &&
-      element.kind !== 'constructor' &&
-      element.key.type === 'Identifier' &&
-      element.value.type === 'FunctionExpression'
-    ) {
-      const fn = interp.makeFunction(
-        element.value,
-        cls.scope,
-        `${cls.name}.${element.key.name}`,
-        instance,
-      );
-      if (!element.static)
-        instance.props.set(element.key.name, { value: fn, span: null, valueSpan: null });
-    } else if (
-      element.type === 'PropertyDefinition' &&
-      !element.static &&
-      element.key.type === 'Identifier'
-    ) {
-      const value = element.value ? evaluate(interp, element.value, scope) : UNDEFINED;
-      instance.props.set(element.key.name, { value, span: null, valueSpan: null });
-    }
-  }
 }
 
 /** Runs `cls`'s constructor (a missing one passes its arguments to the base's) on `instance`. */

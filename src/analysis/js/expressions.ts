@@ -102,7 +102,10 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
 
 function identifier(interp: Interp, node: TSESTree.Identifier, scope: Scope): AV {
   if (node.name === 'undefined') return UNDEFINED;
-  const value = scope.lookup(node.name) ?? interp.globals.get(node.name);
+  const value =
+    scope.lookup(node.name) ??
+    interp.globals.get(node.name) ??
+    interp.linker?.autoImported(node.name);
   if (value !== undefined) return value;
   // A `tf` the file never binds: tfjs loaded by a <script> tag (parse.ts only admits such files
   // when they use `tf` the way tfjs is used).
@@ -344,6 +347,9 @@ function conditional(interp: Interp, node: TSESTree.ConditionalExpression, scope
     return { t: 'layer', layer: yes.layer, alternatives: [no.layer, ...(no.alternatives ?? [])] };
   }
   if (yes.t === 'layer' || yes.t === 'tensor') return yes;
+  const left = (v: AV) => v.t === 'prim' && v.v === undefined;
+  if ((left(yes) && no.t === 'unknown') || (left(no) && yes.t === 'unknown'))
+    return { t: 'unknown', text: interp.text(node), reason: 'condition', orUndefined: true };
   return unknown(interp.text(node), 'condition');
 }
 

@@ -10,7 +10,14 @@ import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions, tfjsWorkTest } from './uncalled';
 import { evaluate } from './expressions';
 import { instantiate } from './calls';
-import { argumentsText, asParameter, containsUnknown, joinReturns, paramText } from './call-values';
+import {
+  argumentOrDefault,
+  argumentsText,
+  asParameter,
+  containsUnknown,
+  joinReturns,
+  paramText,
+} from './call-values';
 import { bindPattern } from './patterns';
 import { setSpanFile, spanOf } from './spans';
 import { explore, type PathRun, textBuilds } from './paths';
@@ -421,7 +428,8 @@ export class Interp {
           });
         }
       } else {
-        bindPattern(this, param, asParameter(param, args[i] ?? UNDEFINED), scope, true);
+        const arg = argumentOrDefault(this, fn.node, param, args[i] ?? UNDEFINED);
+        bindPattern(this, param, asParameter(param, arg), scope, true);
       }
     });
     this.depth++;

@@ -19,6 +19,8 @@ export interface ModuleHost {
   load(file: string): LoadedModule | null;
   /** Files whose code imports `file` (directly or through re-exports), nearest first. */
   importers(file: string): string[];
+  /** The file a bare name is imported from by the framework (Nuxt's auto-imports), if any. */
+  autoImport?(name: string, fromFile: string): string | null;
 }
 
 export interface LoadedModule {
@@ -91,6 +93,14 @@ export class Linker {
     const instance = this.instantiate(specifier, from);
     if (!instance) return unknown(this.interp.text(node), `module ${specifier} not found`);
     return this.exportsObject(instance, new Set());
+  }
+
+  /** A name no scope binds that the framework imports (`createModel()` of Nuxt's utils/). */
+  autoImported(name: string): AV | undefined {
+    const from = this.interp.home?.file ?? this.entry.file;
+    const file = this.host.autoImport?.(name, from);
+    const instance = file ? this.instantiateFile(file) : null;
+    return instance ? this.exported(instance, name) : undefined;
   }
 
   /**

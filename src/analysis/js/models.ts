@@ -121,7 +121,7 @@ function toLayerNode(layer: LayerRec, index: number, model: ModelRec, bases: Bas
     callSpan: layer.callSpan,
   };
   if (layer.inner) node.inner = toLayerNode(layer.inner, index, model, bases);
-  if (layer.base) node.base = bases.of(layer.base);
+  if (layer.base) node.base = bases.of(layer.base, layer.truncatedAt);
   // A loop that was already open when the model was created builds more models, not more layers.
   if (layer.repeat && layer.repeat.count > 0 && layer.repeat.depth > model.loopDepth)
     node.repeat = { iteration: layer.repeat.iteration, count: layer.repeat.count };

@@ -1,6 +1,7 @@
 /** Assignment and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { memberOf } from './calls';
+import { writeAccessor } from './class-members';
 import { evaluate, propertyKey } from './expressions';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
@@ -67,7 +68,8 @@ function setMember(interp: Interp, object: AV, key: string, value: AV, at: TSEST
     // `self.model = tf.sequential()` in a worker, `window.net = ...` in a page: a global variable.
     interp.globals.set(key, value);
   } else if (object.t === 'object') {
-    object.props.set(key, { value, span: spanOf(at), valueSpan: null });
+    if (!writeAccessor(interp, object, key, value))
+      object.props.set(key, { value, span: spanOf(at), valueSpan: null });
   } else if (object.t === 'model' && !MODEL_OWN.has(key)) {
     (object.model.fields ??= new Map()).set(key, { value, span: spanOf(at), valueSpan: null });
   } else if (object.t === 'array') {

@@ -10,14 +10,15 @@ import { lossInfo, optimizerFromString, trainArguments, trainKind } from './trai
 import { loaderOf, loadBase } from './bases';
 import { applyModel } from './compose';
 import { recordLoop } from './custom-loops';
+import { noteApplied, sequentialEnds } from './layer-ends';
 import {
   type AV,
+  type BaseRec,
   type LayerRec,
   type ModelRec,
   type OptimizerRec,
   type TensorNode,
   UNDEFINED,
-  prim,
   unknown,
 } from './values';
 
@@ -156,31 +157,56 @@ function addLayer(
     interp.endPath(); // tfjs throws on `model.add(undefined)`: this path builds nothing
     return;
   }
-  if (item.t === 'base') {
-    // The whole loaded model as the first "layer" of a sequential model.
+  const cut = item.t === 'model' ? baseCut(item.model) : null;
+  if (item.t === 'base' || cut) {
+    // The whole loaded model (or the part of it a submodel keeps) as a "layer" of a sequential model.
+    const rec = item.t === 'base' ? item.rec : cut!.rec;
     const layer: LayerRec = {
       id: interp.id(),
       factory: 'loadedModel',
       config: { props: {}, objectSpan: null, opaque: false, text: '' },
-      callSpan: item.rec.span,
-      base: item.rec,
+      callSpan: rec.span,
+      base: rec,
+      ...(cut?.truncatedAt !== undefined ? { truncatedAt: cut.truncatedAt } : {}),
     };
     model.layers.push(layer);
     return;
   }
-  if (item.t !== 'layer') {
+  // A sequential model added to another (`gan.add(generator)`) is its layers, in order, as tfjs runs them.
+  const nested = item.t === 'model' && item.model.kind === 'sequential' ? item.model.layers : null;
+  if (item.t !== 'layer' && !nested) {
     model.unresolved.push(describe(item, text));
     return;
   }
   const depth = interp.conditions.length;
   const condition = interp.conditions[depth - 1];
-  for (const layer of [item.layer, ...(item.alternatives ?? [])]) {
+  const added = nested ?? (item.t === 'layer' ? [item.layer, ...(item.alternatives ?? [])] : []);
+  for (const layer of added) {
     if (condition && depth > model.conditionDepth && !layer.conditional) {
-      layer.conditional = { ...condition };
-      layer.condIndex = depth - 1;
-    }
-    model.layers.push(layer);
+      // The nested model's own layers stay as it built them: the outer model gets marked copies.
+      const marked = nested ? { ...layer } : layer;
+      marked.conditional = { ...condition };
+      marked.condIndex = depth - 1;
+      model.layers.push(marked);
+    } else model.layers.push(layer);
   }
+}
+
+/** A functional model that only cuts a loaded base (`tf.model({inputs: base.inputs, outputs: base.getLayer(n).output})`). */
+function baseCut(model: ModelRec): { rec: BaseRec; truncatedAt?: string } | null {
+  if (model.kind !== 'functional' || model.outputs.t !== 'tensor') return null;
+  const out = model.outputs.node;
+  if (out.kind !== 'input' || out.base?.role !== 'output') return null;
+  const rec = out.base.rec;
+  const inputs = model.inputs.t === 'array' ? model.inputs.items : [model.inputs];
+  const fromBase = inputs.every(
+    (i) => i.t === 'tensor' && i.node.kind === 'input' && i.node.base?.rec === rec,
+  );
+  if (!fromBase) return null;
+  return {
+    rec,
+    ...(out.base.truncatedAt !== undefined ? { truncatedAt: out.base.truncatedAt } : {}),
+  };
 }
 
 function createInput(interp: Interp, config: AV | undefined, node: CallNode): AV {
@@ -226,9 +252,6 @@ function createOptimizer(interp: Interp, factory: string, args: AV[], node: Call
   return { t: 'optimizer', opt };
 }
 
-const layerOwners = new WeakMap<LayerRec, ModelRec>();
-const ends = new WeakMap<ModelRec, { input: TensorNode; outputs: TensorNode[] }>();
-
 function layerOf(layer: LayerRec): AV {
   return { t: 'layer', layer };
 }
@@ -244,62 +267,6 @@ function layerNamed(model: ModelRec, args: AV[]): LayerRec | undefined {
   return found.length === 1 ? found[0] : undefined;
 }
 
-/** The first layer's `inputShape` (or `batchInputShape` without its batch size) as a value. */
-function firstInputShape(model: ModelRec): AV {
-  const props = model.layers[0]?.config.props;
-  const given = props?.inputShape?.value;
-  const batch = props?.batchInputShape?.value;
-  const dims =
-    given?.kind === 'array' ? given.items : batch?.kind === 'array' ? batch.items.slice(1) : null;
-  if (dims?.every((d) => d.kind === 'number' || d.kind === 'null'))
-    return { t: 'array', items: dims.map((d) => prim(d.kind === 'number' ? d.value : null)) };
-  return unknown('input shape of a sequential model', 'sequential input');
-}
-
-/** The tensors a sequential model's layers produce, in order (extended as layers are added). */
-function sequentialEnds(
-  interp: Interp,
-  model: ModelRec,
-): { input: TensorNode; outputs: TensorNode[] } {
-  let known = ends.get(model);
-  if (!known) {
-    const input: TensorNode = {
-      id: interp.id(),
-      kind: 'input',
-      shape: firstInputShape(model),
-      span: model.anchor,
-    };
-    known = { input, outputs: [] };
-    ends.set(model, known);
-  }
-  for (let i = known.outputs.length; i < model.layers.length; i++) {
-    const layer = model.layers[i];
-    layerOwners.set(layer, model);
-    const previous = i === 0 ? known.input : known.outputs[i - 1];
-    known.outputs.push({
-      id: interp.id(),
-      kind: 'apply',
-      layer,
-      inputs: [previous],
-      span: model.anchor,
-    });
-  }
-  return known;
-}
-
-/** `layer.output` / `layer.input` of a layer of a sequential model (see sequentialEnds). */
-export function sequentialLayerEnd(interp: Interp, layer: LayerRec, key: string): AV | undefined {
-  if (key !== 'output' && key !== 'input') return undefined;
-  const model = layerOwners.get(layer);
-  if (!model) return undefined;
-  const known = sequentialEnds(interp, model);
-  const at = model.layers.indexOf(layer);
-  if (at < 0) return undefined;
-  const node =
-    key === 'output' ? known.outputs[at] : at === 0 ? known.input : known.outputs[at - 1];
-  return { t: 'tensor', node };
-}
-
 export function modelMember(interp: Interp, self: ModelAV, key: string): AV | undefined {
   const model = self.model;
   const field = model.fields?.get(key);
@@ -313,7 +280,11 @@ export function modelMember(interp: Interp, self: ModelAV, key: string): AV | un
   // `model.layers[2].output`, `model.inputs` of a sequential model: tensors along its layers, so a
   // model made from them (`tf.model({ inputs: model.inputs, outputs: ... })`) has those layers.
   if (model.kind === 'sequential' && model.layers.length > 0) {
-    if (key === 'layers') return { t: 'array', items: model.layers.map((layer) => layerOf(layer)) };
+    if (key === 'layers') {
+      // Its layers know their place from here on: `layers[5].output` read before `model.inputs`.
+      sequentialEnds(interp, model);
+      return { t: 'array', items: model.layers.map((layer) => layerOf(layer)) };
+    }
     if (['inputs', 'outputs', 'input', 'output'].includes(key)) {
       const ends = sequentialEnds(interp, model);
       const end: AV = {
@@ -435,10 +406,15 @@ export function callLayerMethod(
     const span = spanOf(node.arguments[0] ?? node);
     return opaqueTensor(interp, text, span, source);
   });
-  const output: AV = {
-    t: 'tensor',
-    node: { id: interp.id(), kind: 'apply', layer: self.layer, inputs, span: spanOf(node) },
+  const applied: TensorNode = {
+    id: interp.id(),
+    kind: 'apply',
+    layer: self.layer,
+    inputs,
+    span: spanOf(node),
   };
+  noteApplied(self.layer, applied);
+  const output: AV = { t: 'tensor', node: applied };
   // With `returnState`, apply returns [output, ...states]; all come from this one application.
   const states = returnedStates(self.layer);
   return states > 0

@@ -45,7 +45,15 @@ export type AV =
   /** A built-in function (Math.max, Array.prototype.map bound to an array, model.add bound to a model). */
   | { t: 'builtin'; name: string; self?: AV }
   /** `feeds`: the tensors it was computed from (`new Attention().apply([x, mask])`). */
-  | { t: 'unknown'; text: string; reason?: string; feeds?: TensorNode[]; atLeast?: number };
+  | {
+      t: 'unknown';
+      text: string;
+      reason?: string;
+      feeds?: TensorNode[];
+      atLeast?: number;
+      /** `text ? JSON.parse(text) : undefined`: undefined on some paths (a parameter's default then applies). */
+      orUndefined?: true;
+    };
 
 /**
  * Lists that grew on some paths only: the index from which their items were added inside an
@@ -68,8 +76,9 @@ export interface LayerRec {
   /** Depth of the condition that made it conditional: a caller's conditions are not the model's. */
   condIndex?: number;
   variable?: string;
-  /** factory `loadedModel`: the loaded base model it stands for. */
+  /** factory `loadedModel`: the loaded base model it stands for, and the layer a submodel cuts it at. */
   base?: BaseRec;
+  truncatedAt?: string;
 }
 
 /** `tf.loadLayersModel(url)` / `tf.loadGraphModel(url)`: a model whose layers come from a file. */

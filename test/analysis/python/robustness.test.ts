@@ -75,6 +75,51 @@ test('too much computation stops at the budget with a problem; a loop that build
   assert.deepEqual(data.problems, []);
 });
 
+test('a training loop that repeats its calls after the first iteration ends without the budget', () => {
+  // A GAN-style script: epochs over every batch of a dataset whose size is known, each batch trained.
+  const source = `${K}import numpy as np
+def build():
+    return keras.Sequential([layers.Dense(8, activation='relu'), layers.Dense(1, activation='sigmoid')])
+gen = build()
+net = build()
+net.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(1e-3))
+for epoch in range(50):
+    for index in range(1900):
+        noise = np.array([np.random.uniform(-1, 1, 100) for _ in range(64)])
+        fake = gen.predict(noise)
+        d_loss = net.train_on_batch(fake, [1] * 64)
+        g_loss = net.train_on_batch(noise, [0] * 64)
+after = keras.Sequential([layers.Dense(2)])
+`;
+  const result = analyze(source, 'gan.py');
+  assert.deepEqual(result.problems, []);
+  // The model made after the loop is found; the builder's model keeps both training calls.
+  assert.deepEqual(
+    result.models.map((m) => [m.name, m.training.fitCalls.map((c) => c.method)]),
+    [
+      ['build', ['trainOnBatch', 'trainOnBatch']],
+      ['after', []],
+    ],
+  );
+});
+
+test('a long comprehension that builds nothing is data: unknown, without the budget', () => {
+  const source = `${K}paths = [("img/%d.jpg" % (i + 1), "ann/%d.txt" % (i + 1)) for i in range(8000)]
+def epochs():
+    for n in range(20):
+        names = [("a%d" % (i + 1), "b%d" % (i + 1)) for i in range(8000)]
+model = keras.Sequential([layers.Dense(len(paths))])
+epochs()
+`;
+  const result = analyze(source, 'data.py');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.deepEqual(result.models[0].unknowns, ['len(paths)']);
+  const small = onlyPyModel(`${K}sizes = [8 * (i + 1) for i in range(3)]
+m = keras.Sequential([layers.Dense(sizes[2])])`);
+  assert.deepEqual(layersOf(small), ['dense(units=24)']);
+});
+
 test('long range loops are capped', () => {
   const started = Date.now();
   const result = analyze(

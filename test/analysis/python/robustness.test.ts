@@ -33,6 +33,47 @@ test('a syntax error is reported with its line and column, and what parses is st
   assert.equal(result.models[0].layers[0].factory, 'dense');
 });
 
+test('valid Python that @lezer/python misreads is no syntax error: bare yield, dotted with-targets', () => {
+  const cases = [
+    `${K}def batches():\n    yield\n    x = 1\n`,
+    `${K}def batches():\r\n    yield\r\n    x = 1\r\n`,
+    `${K}def consumer():\n    got = yield\n    return got\n`,
+    `${K}class Agent:\n    def step(self):\n        with tf.GradientTape() as self.tape:\n            y = self.model(x)\n`,
+    `${K}with open('a') as f, tf.GradientTape(persistent=True) as self.state.tape:\n    pass\n`,
+  ];
+  for (const source of cases)
+    assert.deepEqual(analyze(source, 'ok.py').problems, [], JSON.stringify(source));
+  const broken = analyze(`${K}def f():\n    yield\n\ndef g(:\n    pass\n`, 'broken.py');
+  assert.deepEqual(
+    broken.problems.map((p) => [p.kind, p.line, p.column, p.message]),
+    [['syntax', 6, 7, "invalid syntax near ':'"]],
+  );
+  const crlf = analyze(`${K}x = (\r\n`, 'crlf.py').problems;
+  assert.ok(crlf.every((p) => !p.message.includes('\r')), JSON.stringify(crlf));
+});
+
+test('a dotted with-target does not rebind its object: the model built on self stays found', () => {
+  const source = `${K}class Agent:
+    def __init__(self):
+        self.model = keras.Sequential([layers.Dense(4, activation='relu'), layers.Dense(1)])
+        self.opt = keras.optimizers.Adam(1e-3)
+    def train(self, x):
+        with tf.GradientTape() as self.tape:
+            loss = self.model(x)
+        grads = self.tape.gradient(loss, self.model.trainable_variables)
+        self.opt.apply_gradients(zip(grads, self.model.trainable_variables))
+agent = Agent()
+agent.train(None)
+`;
+  const result = analyze(source, 'agent.py');
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.models.flatMap(layersOf), ['dense(units=4,activation="relu")', 'dense(units=1)']);
+  assert.deepEqual(
+    result.models[0].training.customLoops.map((c) => c.method),
+    ['applyGradients'],
+  );
+});
+
 test('a broken function later in the file keeps the definitions before it', () => {
   const source = `${K}def build():\n    return keras.Sequential([layers.LSTM(8), layers.Dense(1)])\n\nclass Broken(\n\nmodel = build()\n`;
   const result = analyze(source, 'broken.py');

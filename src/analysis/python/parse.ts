@@ -76,7 +76,8 @@ function withTargets(source: string, tree: Tree): string {
     const node = tree.resolveInner(match.index, 1);
     if (/String|Comment/.test(node.name) || /String/.test(node.parent?.name ?? '')) continue;
     out ??= source.split('');
-    for (let i = match.index; i < match.index + match[0].length; i++) if (out[i] === '.') out[i] = '_';
+    for (let i = match.index; i < match.index + match[0].length; i++)
+      if (out[i] === '.') out[i] = '_';
   }
   return out ? out.join('') : source;
 }

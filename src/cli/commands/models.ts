@@ -57,7 +57,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 
 /** The files to report: each named file, then each folder's source files (found by the walk). */
 function targets(paths: string[], cwd: string): { file: string; walked: boolean }[] {
-  return paths.flatMap((given) => {
+  return paths.flatMap((given): { file: string; walked: boolean }[] => {
     if (!isDirectory(resolve(cwd, given))) return [{ file: given, walked: false }];
     try {
       return collectFiles([given], cwd).map((path) => ({ file: shown(path, cwd), walked: true }));

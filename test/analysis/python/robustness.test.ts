@@ -49,7 +49,10 @@ test('valid Python that @lezer/python misreads is no syntax error: bare yield, d
     [['syntax', 6, 7, "invalid syntax near ':'"]],
   );
   const crlf = analyze(`${K}x = (\r\n`, 'crlf.py').problems;
-  assert.ok(crlf.every((p) => !p.message.includes('\r')), JSON.stringify(crlf));
+  assert.ok(
+    crlf.every((p) => !p.message.includes('\r')),
+    JSON.stringify(crlf),
+  );
 });
 
 test('a dotted with-target does not rebind its object: the model built on self stays found', () => {
@@ -67,7 +70,10 @@ agent.train(None)
 `;
   const result = analyze(source, 'agent.py');
   assert.deepEqual(result.problems, []);
-  assert.deepEqual(result.models.flatMap(layersOf), ['dense(units=4,activation="relu")', 'dense(units=1)']);
+  assert.deepEqual(result.models.flatMap(layersOf), [
+    'dense(units=4,activation="relu")',
+    'dense(units=1)',
+  ]);
   assert.deepEqual(
     result.models[0].training.customLoops.map((c) => c.method),
     ['applyGradients'],

@@ -272,6 +272,38 @@ test('a crashing rule is reported, the other rules still report, and the exit co
   assert.match(stderr, /^gradient-lens lint: internal error while linting 1 file\(s\).*kaboom\n$/);
 });
 
+test('an analysis that stops at its computation budget is an info, lints what it found and exits 0', async () => {
+  const heavy = `import * as tf from '@tensorflow/tfjs';
+export function heavy() {
+  const a = Array.from({ length: 100000 }, (_, i) => i);
+  return a.map((x) => a.map((y) => x + y));
+}
+export function build() {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 3, activation: 'sigmoid', inputShape: [3] }));
+  return model;
+}
+export function useTf() { return heavy().length + tf.layers.dense({ units: 1 }).name; }
+`;
+  const dir = makeProject({ 'src/heavy.js': heavy });
+  const { code, stdout, stderr } = await lint(
+    dir,
+    ['src/heavy.js', '--format', 'json'],
+    [sigmoidRule],
+  );
+  const [file] = JSON.parse(stdout) as JsonFile[];
+  assert.equal(code, 0, stderr);
+  assert.equal(stderr, '');
+  const stop = file.messages.find((m) => m.ruleId === null);
+  assert.equal(stop?.severity, 'info');
+  assert.equal(file.errorCount, 0);
+  assert.match(stop?.message ?? '', /stopped early in useTf/);
+  assert.deepEqual(
+    file.messages.filter((m) => m.ruleId !== null).map((m) => [m.ruleId, m.line]),
+    [['fake-sigmoid', 8]],
+  );
+});
+
 test('an invalid configuration file stops the run before any file is fixed', async () => {
   const dir = makeProject({
     'src/.gradientlensrc.json': '{"rules": {"fake-sigmoid": ["warning", {"depth": 2}]}}',

@@ -286,7 +286,8 @@ export interface ParseProblem {
   message: string;
   line: number;
   column: number;
-  kind: 'syntax' | 'too-large' | 'internal';
+  /** `incomplete`: the analysis stopped at one of its limits (computation, paths); what it found stands. */
+  kind: 'syntax' | 'too-large' | 'internal' | 'incomplete';
 }
 
 export interface AnalysisResult {

@@ -206,7 +206,8 @@ function parseProblem(problem: ParseProblem): LintProblem {
   };
   return {
     kind: problem.kind,
-    severity: 'error',
+    // A limit reached is no defect of the file: the lint of what was found stands.
+    severity: problem.kind === 'incomplete' ? 'info' : 'error',
     message: problem.message,
     ruleId: null,
     ...position,

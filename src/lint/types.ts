@@ -8,13 +8,21 @@ export type { LintMessage };
  * Anything reported about the file that is not a rule finding:
  * - `syntax`, `too-large`: the file could not be analyzed (from the parser);
  * - `internal`: the analyzer or a rule crashed (`ruleId` names the rule); the rest of the lint went on;
+ * - `incomplete` (info): the analysis stopped at a limit (too much computation, too many paths); the
+ *   models it found are linted, others may be missing or partial;
  * - `unknown-rule`: a disable directive names a rule that does not exist (`ruleId` is that name);
  * - `invalid-directive`: a directive that cannot apply (e.g. a -line directive spanning lines);
  * - `unused-directive`: a directive that suppressed nothing (only with `reportUnusedDirectives`).
  */
 export interface LintProblem {
   kind:
-    'syntax' | 'too-large' | 'internal' | 'unknown-rule' | 'invalid-directive' | 'unused-directive';
+    | 'syntax'
+    | 'too-large'
+    | 'internal'
+    | 'incomplete'
+    | 'unknown-rule'
+    | 'invalid-directive'
+    | 'unused-directive';
   severity: 'error' | 'warning' | 'info';
   message: string;
   ruleId: string | null;

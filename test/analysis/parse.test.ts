@@ -98,13 +98,14 @@ test('a heavy data loop before the model does not hide it', () => {
   assert.equal(result.models[0]?.layers.length, 1);
 });
 
-test('runaway computation stops with an internal problem; other functions are still analysed', () => {
+test('runaway computation stops with an incomplete-analysis problem; other functions are still analysed', () => {
   const source = `import * as tf from '@tensorflow/tfjs';\nexport function heavy() {\n  const a = Array.from({ length: 100000 }, (_, i) => i);\n  return a.map((x) => a.map((y) => x + y));\n}\nexport function build() {\n  const model = tf.sequential();\n  model.add(tf.layers.dense({ units: 3, inputShape: [3] }));\n  return model;\n}\nexport function useTf() { return heavy().length + tf.layers.dense({ units: 1 }).name; }`;
   const result = analyze(source, 'heavy.js');
   assert.equal(result.models.length, 1);
   assert.equal(result.models[0].name, 'build');
-  const stops = result.problems.filter((p) => p.kind === 'internal');
+  const stops = result.problems.filter((p) => p.kind === 'incomplete');
   assert.equal(stops.length, 1);
+  assert.equal(result.problems.length, 1, 'a limit reached, no crash');
   assert.match(stops[0].message, /stopped early in useTf/);
   assert.equal(stops[0].line, 11);
 });

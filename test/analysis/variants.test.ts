@@ -171,6 +171,7 @@ ${flags.map((f, i) => `  if (${f}) model.add(tf.layers.dense({ units: ${i + 1} }
   assert.equal(result.models.length, 16);
   assert.equal(new Set(result.models.map((m) => m.variant?.id)).size, 16);
   assert.match(result.problems[0]?.message ?? '', /more than 16 paths through build/);
+  assert.equal(result.problems[0]?.kind, 'incomplete');
 });
 
 test('a helper that adds to the caller model on one branch gives the caller two variants', () => {

@@ -90,11 +90,11 @@ export function analyzeAst(
   keepOwnModels(interp);
   for (const root of interp.tooManyPaths) {
     const message = `more than ${MAX_PATHS} paths through ${root.where}; only the first ${MAX_PATHS} were followed, so some model variants are missing`;
-    result.problems.push({ kind: 'internal', message, line: root.line, column: 1 });
+    result.problems.push({ kind: 'incomplete', message, line: root.line, column: 1 });
   }
   for (const stop of interp.stopped) {
     const message = `evaluation stopped early in ${stop.where} (too much computation); models may be incomplete`;
-    result.problems.push({ kind: 'internal', message, line: stop.line, column: 1 });
+    result.problems.push({ kind: 'incomplete', message, line: stop.line, column: 1 });
   }
   // A file that only uses a `tf` it never imports is tfjs when that `tf` reached tfjs calls.
   const imports = namesTfjsModule(source);

@@ -63,7 +63,7 @@ export function analyzePython(
   }
   if (ip.stopped !== null) {
     const message = 'evaluation stopped early (too much computation); models may be incomplete';
-    result.problems.push({ kind: 'internal', message, line: ip.stopped, column: 1 });
+    result.problems.push({ kind: 'incomplete', message, line: ip.stopped, column: 1 });
   }
   return result;
 }

@@ -113,7 +113,7 @@ function analyzeFile(file: string, cwd: string, ws: ProjectWorkspaces): FileRepo
     };
   }
   const result = ws.analyze(file, source);
-  const blocking = result.problems.find((p) => p.kind !== 'internal');
+  const blocking = result.problems.find((p) => p.kind === 'syntax' || p.kind === 'too-large');
   const error = blocking
     ? `${blocking.kind === 'syntax' ? 'syntax error' : blocking.kind} at ${blocking.line}:${blocking.column}: ${blocking.message}`
     : null;

@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { analyze, isPythonFile, mentionsKeras } from '../src/analysis/index.ts';
+import { analyze, isPythonFile, mentionsKeras, mentionsTfjs } from '../src/analysis/index.ts';
 import { diskWorkspace } from '../src/workspace/node-host.ts';
 
 const args = process.argv.slice(2);
@@ -50,7 +50,9 @@ function checkout(path) {
     .filter((m) => m !== null)
     .map((m) => m[2])
     .filter(
-      (n) => (SOURCE.test(n) || /(^|\/)package\.json$/.test(n)) && !n.includes('node_modules/'),
+      (n) =>
+        (SOURCE.test(n) || /(^|\/)(package|[tj]sconfig(\.[\w-]+)?)\.json$/.test(n)) &&
+        !n.includes('node_modules/'),
     );
   const tar = execFileSync('git', ['-C', path, 'archive', 'HEAD', '--', ...names], {
     maxBuffer: 1 << 30,
@@ -90,7 +92,9 @@ try {
     const source = readFileSync(path, 'utf8');
     const builds = isPythonFile(path)
       ? mentionsKeras(source)
-      : /tf\.(sequential|model)\(|\.layers\.|tf\.Sequential|tf\.LayersModel/.test(source);
+      : /tf\.(sequential|model)\(|\.layers\.|tf\.Sequential|tf\.LayersModel/.test(source) ||
+        // named imports: `import { layers, model } from '@tensorflow/tfjs-node'`, `layers\n.conv2d(`
+        (mentionsTfjs(source) && /\blayers\b|\b(sequential|model)\s*\(/.test(source));
     if (!builds) continue;
     const file = relative(root, path);
     const result = workspace ? workspace.analyzeFile(path) : analyze(source, file);

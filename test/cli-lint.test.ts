@@ -289,7 +289,7 @@ test('usage and input errors exit 2 with a one-line reason on stderr (through ma
   const dir = makeProject();
   const cases: Array<[string[], RegExp]> = [
     [['lint', 'missing-folder'], /no such file or directory: missing-folder/],
-    [['lint', 'generated'], /no JS\/TS files to lint in generated/],
+    [['lint', 'generated'], /no JS\/TS, HTML, Vue\/Svelte or Python files to lint in generated/],
     [['lint', '--format', 'xml'], /unknown --format "xml"/],
     [['lint', '--max-warnings', 'lots'], /--max-warnings expects a whole number/],
     [['lint', '--frobnicate'], /Unknown option '--frobnicate'/],

@@ -15,7 +15,7 @@ const usage = `Usage: gradient-lens <command> [options]
 
 Commands:
   lint [paths...]   find vanishing/exploding-gradient risks (--format stylish|json|sarif, --fix)
-  models FILE...    print the models found in files (--format text|json)
+  models PATH...    print the models found in files and folders (--format text|json)
   probe FILE        measure per-layer gradient norms with a tfjs backward pass (--format table|json|html)
   monitor LOGFILE   judge a training log from gradient-lens/monitor (--format table|json|html, --follow)
   lsp --stdio       run the language server (Neovim, Helix, Zed, any LSP client)

@@ -43,7 +43,8 @@ export function makeBatch(
     return tf.tensor(fill(shape, normal), shape, 'float32');
   });
   const values = floats > 0 ? ', float values drawn from N(0, 1)' : '';
-  assumptions.push(`Inputs: a batch of ${batchSize} examples${values} (seed ${seed}).`);
+  const examples = batchSize === 1 ? 'example' : 'examples';
+  assumptions.push(`Inputs: a batch of ${batchSize} ${examples}${values} (seed ${seed}).`);
   const outputShapes = targetShapes(tf, model, xs);
   const ys = outputShapes.map((shape) => makeTarget(tf, shape, lossName, normal, uniform));
   assumptions.push(targetSentence(lossName));

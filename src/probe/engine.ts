@@ -294,9 +294,14 @@ async function measure(
   progress: (msg: string) => void,
 ): Promise<{ report: ProbeReport; probeMs: number }> {
   const { model, training } = prepared;
-  const batch = makeBatch(tf, model, training.lossName, request.batchSize, request.seed);
+  const batchSize = fixedBatchSize(model) ?? request.batchSize;
+  const batch = makeBatch(tf, model, training.lossName, batchSize, request.seed);
+  if (batchSize !== request.batchSize)
+    batch.assumptions.unshift(
+      `The model fixes its batch at ${batchSize} (batchInputShape, as a stateful RNN needs): batches of ${batchSize}, not ${request.batchSize}.`,
+    );
   owned.push(...batch.xs, ...batch.ys);
-  const estimate = estimateColumn(prepared.ir, request.batchSize);
+  const estimate = estimateColumn(prepared.ir, batchSize);
   const plan = planActivations(tf, model);
   const temporalPlan = planTemporal(
     tf,
@@ -350,7 +355,7 @@ async function measure(
   const report: ProbeReport = {
     model: { name: prepared.name, line: prepared.line, source: prepared.source },
     backend: backendName,
-    batchSize: request.batchSize,
+    batchSize,
     steps: request.steps,
     loss: measurement.lossPerStep[0] ?? NaN,
     lossPerStep: measurement.lossPerStep,
@@ -476,4 +481,11 @@ function disposeModel(model: LayersModel, optimizer: Optimizer): void {
   } catch {
     // Disposing twice (a model tfjs already released) must not hide the probe's real result or error.
   }
+}
+
+/** The batch size a model's inputs fix (`batchInputShape: [1, ...]`), or null when it is open. */
+function fixedBatchSize(model: LayersModel): number | null {
+  const sizes = model.inputs.map((input) => input.shape[0]);
+  const fixed = sizes.find((n): n is number => typeof n === 'number' && n > 0);
+  return fixed ?? null;
 }

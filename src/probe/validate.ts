@@ -1,9 +1,11 @@
 /** Checks a ProbeRequest from the CLI or the editor before any work: bad input gets a clear 'bad-input' error. */
 import { PROBE_LIMITS } from './defaults';
+import type { ModelGraph } from '../analysis/ir';
 import { ProbeError, type ProbeRequest } from './types';
 
 export function validateRequest(request: ProbeRequest): void {
   const problems: string[] = [];
+  let empty: string | null = null;
   const positiveInt = (value: unknown, name: string, max: number): void => {
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
       problems.push(`${name} must be an integer from 1 to ${max} (got ${String(value)})`);
@@ -39,7 +41,7 @@ export function validateRequest(request: ProbeRequest): void {
   } else if (target.kind === 'ir' && (!target.model || !Array.isArray(target.model.layers))) {
     problems.push('target.model must be a ModelGraph');
   } else if (target.kind === 'ir' && target.model.layers.length === 0) {
-    problems.push(`the model "${target.model.name}" has no layers the analysis could find`);
+    empty = emptyModel(target.model);
   }
   if (
     request.values !== undefined &&
@@ -49,4 +51,12 @@ export function validateRequest(request: ProbeRequest): void {
   }
   if (problems.length > 0)
     throw new ProbeError('bad-input', `invalid probe request: ${problems.join('; ')}`);
+  // Not the request's fault: the code builds this model from values the analysis cannot follow.
+  if (empty) throw new ProbeError('bad-input', empty);
+}
+
+function emptyModel(model: ModelGraph): string {
+  const from =
+    model.unknowns.length > 0 ? `, built from ${model.unknowns.slice(0, 3).join(', ')}` : '';
+  return `no layers of the model "${model.name}" (line ${model.anchor.line}) could be followed${from}; \`gradient-lens models FILE\` shows what the analysis found, and a saved model (model.json, .h5, .keras) can be probed instead`;
 }

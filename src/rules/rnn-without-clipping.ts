@@ -27,7 +27,7 @@ export const rule: Rule = {
       'A model with a recurrent layer trained without gradient clipping (tfjs optimizers have no clipnorm).',
     defaultSeverity: 'warning',
     messages: {
-      unclipped: '{{cell}} over {{steps}} time steps trained without gradient clipping',
+      unclipped: '{{cell}} over {{steps}} trained without gradient clipping',
     },
     details: {
       unclipped:
@@ -72,7 +72,10 @@ export const rule: Rule = {
           layer: describeLayer(layer, model),
           model: model.name,
           cell: dialectOf(model).layer(coreLayer(layer).factory),
-          steps: longest > 0 ? longest : 'an unknown number of',
+          steps:
+            longest > 0
+              ? `${longest} time step${longest === 1 ? '' : 's'}`
+              : 'an unknown number of time steps',
           minSteps,
         },
         hint: !(longest >= minSteps),

@@ -16,7 +16,13 @@ import type { AnalysisResult } from '../analysis/ir';
 import { MAX_SOURCE_LENGTH, mentionsTfjs, parseSource } from '../analysis/js/parse';
 import { type KeptSyntax, parseKeeping } from './reparse';
 import { BUILDS } from '../analysis/js/paths';
-import { mayRead, pythonCandidates, resolveSpecifier } from './resolve';
+import {
+  mayRead,
+  pythonCandidates,
+  readPathAliases,
+  resolveSpecifier,
+  type PathAlias,
+} from './resolve';
 import { scanImports, scanPythonImports, type ScannedImports } from './scan';
 import { AutoImports } from './auto-imports';
 
@@ -108,6 +114,8 @@ class WorkspaceIndex implements Workspace {
   private readonly resolved = new Map<string, string | null>();
   private readonly resolvedFrom = new Map<string, Map<string, string | null>>();
   private reverse: Map<string, Set<string>> | null = null;
+  /** The root configs' path aliases (read once; an edit of a config clears them). */
+  private aliases: PathAlias[] | null = null;
   private autoImports: AutoImports | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
@@ -189,7 +197,9 @@ class WorkspaceIndex implements Workspace {
     const after = this.importTargets(file);
     if (text !== undefined && mayRead(this.root, file)) this.listedFiles().add(file);
     else if (text === undefined) this.listedFiles().delete(file);
-    if (appears || text === undefined || this.autoImports?.affects(file)) {
+    const config = /(^|[\\/])[tj]sconfig(\.[\w-]+)?\.json$/.test(file);
+    if (config) this.aliases = null;
+    if (appears || text === undefined || config || this.autoImports?.affects(file)) {
       // A new or deleted file can change what any specifier resolves to (an edited auto-import
       // folder, what any bare name stands for).
       this.reverse = null;
@@ -447,7 +457,14 @@ class WorkspaceIndex implements Workspace {
     if (!fromFile) this.resolvedFrom.set(file, (fromFile = new Map()));
     const known = fromFile.get(specifier);
     if (known !== undefined) return known;
-    const target = resolveSpecifier(specifier, file, this.root, (f) => this.exists(f));
+    this.aliases ??= readPathAliases(this.root, (f) => this.entry(f)?.text);
+    const target = resolveSpecifier(
+      specifier,
+      file,
+      this.root,
+      (f) => this.exists(f),
+      this.aliases,
+    );
     fromFile.set(specifier, target);
     return target;
   }

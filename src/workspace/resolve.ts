@@ -1,7 +1,8 @@
 /**
  * Module resolution inside one workspace root, the way bundlers and TypeScript resolve relative
  * specifiers: the exact file, the file with a source extension, a `.js` specifier naming its `.ts`
- * source, a directory's `index` file. Never a path outside the root or inside node_modules.
+ * source, a directory's `index` file; bare specifiers through the project's tsconfig/jsconfig path
+ * aliases. Never a path outside the root or inside node_modules.
  */
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
 
@@ -42,20 +43,119 @@ export function candidates(specifier: string, fromFile: string): string[] {
 
 /**
  * The file a relative specifier names, or null when none of its candidates exists in the
- * workspace (or the specifier is not relative, or it leaves the root, or enters node_modules).
+ * workspace (or it leaves the root, or enters node_modules). A bare specifier names a file only
+ * through the workspace's path aliases (`@acme/helpers` mapped to `packages/helpers/src/index.ts`).
  */
 export function resolveSpecifier(
   specifier: string,
   fromFile: string,
   root: string,
   exists: (file: string) => boolean,
+  aliases: readonly PathAlias[] = [],
 ): string | null {
-  if (!isRelativeSpecifier(specifier)) return null;
+  if (!isRelativeSpecifier(specifier)) {
+    for (const target of aliasTargets(specifier, aliases)) {
+      for (const file of candidates(target, fromFile)) {
+        if (mayRead(root, file) && exists(file)) return file;
+      }
+    }
+    return null;
+  }
   for (const file of candidates(specifier, fromFile)) {
     if (!mayRead(root, file)) return null;
     if (exists(file)) return file;
   }
   return null;
+}
+
+/** One `compilerOptions.paths` entry: a pattern (at most one `*`) and its absolute targets. */
+export interface PathAlias {
+  pattern: string;
+  targets: string[];
+}
+
+const CONFIG_FILES = ['tsconfig.json', 'tsconfig.base.json', 'jsconfig.json'];
+
+/**
+ * The path aliases of the root's TypeScript/JavaScript configs (`tsconfig.json`, an Nx or monorepo
+ * `tsconfig.base.json`, `jsconfig.json`, and the configs they extend inside the root), the way
+ * TypeScript maps a bare specifier to a file of the project: targets are relative to `baseUrl`
+ * (else to the config's folder). A config that cannot be read or parsed adds nothing.
+ */
+export function readPathAliases(
+  root: string,
+  readFile: (file: string) => string | undefined,
+): PathAlias[] {
+  const out: PathAlias[] = [];
+  const seen = new Set<string>();
+  const visit = (file: string, depth: number): void => {
+    if (depth > 4 || seen.has(file) || !mayRead(root, file)) return;
+    seen.add(file);
+    const config = parseJsonc(readFile(file));
+    if (!config) return;
+    if (typeof config.extends === 'string' && isRelativeSpecifier(config.extends)) {
+      const base = resolvePath(dirname(file), config.extends);
+      visit(base.endsWith('.json') ? base : `${base}.json`, depth + 1);
+    }
+    const options = config.compilerOptions;
+    if (!isRecord(options) || !isRecord(options.paths)) return;
+    const baseDir =
+      typeof options.baseUrl === 'string'
+        ? resolvePath(dirname(file), options.baseUrl)
+        : dirname(file);
+    for (const [pattern, targets] of Object.entries(options.paths)) {
+      if (!Array.isArray(targets)) continue;
+      const absolute = targets.filter((t): t is string => typeof t === 'string');
+      out.push({ pattern, targets: absolute.map((t) => resolvePath(baseDir, t)) });
+    }
+  };
+  for (const name of CONFIG_FILES) visit(join(root, name), 0);
+  return out;
+}
+
+/** The absolute paths a bare specifier maps to, exact patterns first, then the longest prefix. */
+function aliasTargets(specifier: string, aliases: readonly PathAlias[]): string[] {
+  const exact = aliases.filter((a) => a.pattern === specifier).flatMap((a) => a.targets);
+  const wild = aliases
+    .map((a) => ({ a, star: a.pattern.indexOf('*') }))
+    .filter(({ a, star }) => {
+      if (star < 0) return false;
+      const prefix = a.pattern.slice(0, star);
+      const suffix = a.pattern.slice(star + 1);
+      return (
+        specifier.length >= prefix.length + suffix.length &&
+        specifier.startsWith(prefix) &&
+        specifier.endsWith(suffix)
+      );
+    })
+    .sort((x, y) => y.star - x.star)
+    .flatMap(({ a, star }) => {
+      const matched = specifier.slice(star, specifier.length - (a.pattern.length - star - 1));
+      return a.targets.map((t) => t.replace('*', matched));
+    });
+  return [...exact, ...wild];
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON with the comments and trailing commas tsconfig files allow; null when it is not that. */
+function parseJsonc(text: string | undefined): Record<string, unknown> | null {
+  if (text === undefined) return null;
+  // Drop comments outside strings, then trailing commas.
+  const stripped = text
+    .replace(
+      /("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
+      (_match, str: string | undefined) => str ?? '',
+    )
+    .replace(/,(\s*[}\]])/g, '$1');
+  try {
+    const value: unknown = JSON.parse(stripped);
+    return isRecord(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /**

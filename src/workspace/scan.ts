@@ -4,14 +4,17 @@
  * string or comment) costs at most one extra parse; the parse decides what is really imported.
  */
 export interface ScannedImports {
-  /** Every relative specifier the file imports, requires or re-exports. */
+  /**
+   * Every specifier the file imports, requires or re-exports: relative ones, and package names
+   * (a workspace path alias may map one to a file of the workspace).
+   */
   imports: string[];
   /** The subset the file re-exports (`export * from`, `export {x} from`). */
   reexports: string[];
 }
 
 const SPECIFIER =
-  /\b(?:(export)\s[^;'"`]*?\bfrom|import(?:\s[^;'"`]*?\bfrom)?|require\s*\(|import\s*\()\s*['"](\.{1,2}(?:\/[^'"\n]*)?)['"]/g;
+  /\b(?:(export)\s[^;'"`]*?\bfrom|import(?:\s[^;'"`]*?\bfrom)?|require\s*\(|import\s*\()\s*['"]([^'"\n\s]+)['"]/g;
 
 export function scanImports(source: string): ScannedImports {
   const imports = new Set<string>();

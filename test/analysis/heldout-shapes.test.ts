@@ -197,3 +197,29 @@ export function plainUnknown(text) {
   // The plain JSON.parse call adds only the build with the given (unknown) spec.
   assert.deepEqual(builds, ['spec-default: dense dropout dense', 'spec-given: ']);
 });
+
+test('a chain kept in a list, list[list.length - 1], through a loop of open length stays one chain', () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+export function encoderDecoder(depth: number) {
+  const input = tf.input({ shape: [32, 32, 1] });
+  const downs = [input];
+  for (let i = 0; i < depth; i++) {
+    downs.push(tf.layers.conv2d({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }).apply(downs[downs.length - 1]) as tf.SymbolicTensor);
+  }
+  const ups = [downs[downs.length - 1]];
+  for (let i = 0; i < depth; i++) {
+    const up = tf.layers.conv2dTranspose({ filters: 8, kernelSize: 3, strides: 2, padding: 'same' }).apply(ups[ups.length - 1]) as tf.SymbolicTensor;
+    ups.push(tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same' }).apply(up) as tf.SymbolicTensor);
+  }
+  return tf.model({ inputs: input, outputs: ups[ups.length - 1] });
+}
+`;
+  const result = analyze(source, 'unet.ts');
+  assert.deepEqual(result.problems, []);
+  const builds = result.models
+    .map((m) => m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '))
+    .sort();
+  // depth is open (no caller): each loop's layers once, on some paths only (before: no layers, as
+  // the index of the list's last item was open)
+  assert.deepEqual(builds, ['conv2d? conv2dTranspose? conv2d?']);
+});

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -122,6 +122,34 @@ test('models: unreadable and unparsable files exit 2 with a one-line reason; the
   assert.match(lines[0], /missing\.js: no such file$/);
   assert.match(lines[1], /broken\.ts: syntax error at 2:25: /);
   assert.match(out.join(''), /createModel \(sequential/);
+});
+
+test('models on a folder: the files under it that hold a model, named relative to the cwd', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gl-models-'));
+  mkdirSync(join(dir, 'src', 'nets'), { recursive: true });
+  mkdirSync(join(dir, 'node_modules', 'lib'), { recursive: true });
+  const tfjs = `import * as tf from '@tensorflow/tfjs';\nexport function makeNet() {\n  return tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3] })] });\n}\n`;
+  writeFileSync(join(dir, 'src', 'nets', 'net.js'), tfjs);
+  writeFileSync(join(dir, 'node_modules', 'lib', 'net.js'), tfjs);
+  writeFileSync(join(dir, 'src', 'util.js'), 'export const answer = 42;\n');
+  writeFileSync(
+    join(dir, 'train.py'),
+    'from tensorflow import keras\nmodel = keras.Sequential([keras.layers.Dense(2)])\n',
+  );
+  const { io, out, err } = capture();
+  io.cwd = dir;
+  assert.equal(await main(['models', '--format', 'json', '.'], io), 0, err.join(''));
+  const files = (JSON.parse(out.join('')) as { file: string; models: JsonModel[] }[]).map((r) => [
+    r.file,
+    r.models.map((m) => m.name),
+  ]);
+  assert.deepEqual(files, [
+    [join('src', 'nets', 'net.js'), ['makeNet']],
+    ['train.py', ['model']],
+  ]);
+  const text = capture();
+  assert.equal(await main(['models', dir], text.io), 0);
+  assert.match(text.out.join(''), new RegExp(`^${join(dir, 'src', 'nets', 'net.js')}\\n`));
 });
 
 test('models: usage errors exit 2', async () => {

@@ -329,30 +329,28 @@ export const trustedCases = [
   },
   {
     name: 'shows progress with Cancel and a status-bar spinner while probing; Cancel stops the probe',
-    // Cancellation itself is covered by test/probe/process-warm.test.ts (cancel while running and while queued).
-    skip: 'with the warm probe process this model finishes before the Cancel click lands; needs a slower model',
     async run({ wb, page }) {
-      await wb.openFile('training.js');
+      // wide.js: two 4096-unit layers, seconds of probe, so the Cancel click lands while it runs.
+      await wb.openFile('wide.js');
       await clickCodeLens(wb, page, 'Probe gradients');
       const spinner = await waitUntil('the status-bar spinner', async () =>
-        (await wb.statusBarTexts()).find((t) => t.includes('Probing buildForecaster')),
+        (await wb.statusBarTexts()).find((t) => t.includes('Probing buildWide')),
       );
       assert.ok(spinner);
       const toast = page
         .locator('.notification-toast')
-        .filter({ hasText: 'Probing gradients of buildForecaster' });
+        .filter({ hasText: 'Probing gradients of buildWide' });
       await toast.waitFor({ timeout: 10_000 });
       await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
       await wb.runCommand('Gradient Lens: Show Output');
       await waitUntil('the cancellation in the log', async () =>
-        (await outputText(page)).includes('probe of buildForecaster cancelled'),
+        (await outputText(page)).includes('probe of buildWide cancelled'),
       );
       await waitUntil(
         'the spinner gone',
         async () => !(await wb.statusBarTexts()).some((t) => t.includes('Probing')),
       );
-      // Later cases count the Problems panel: a closed file no longer contributes.
-      await wb.openFile('training.js');
+      await wb.openFile('wide.js');
       await wb.runCommand('View: Close Editor');
     },
   },

@@ -70,3 +70,25 @@ model = keras.Sequential([
       'layer 2 (GroupNormalization, line 6): tfjs has no GroupNormalization layer, so the probe cannot build this model',
   });
 });
+
+test('a stateful LSTM whose batchInputShape fixes the batch is probed with that batch, and says so', async () => {
+  const source = `from keras.models import Sequential
+from keras.layers import LSTM, Dense
+model = Sequential()
+model.add(LSTM(8, batch_input_shape=(2, 5, 3), stateful=True))
+model.add(Dense(4, activation='softmax'))
+model.compile(loss='categorical_crossentropy', optimizer='adam')
+`;
+  const [model] = analyze(source, 'stateful.py').models;
+  assert.ok(model, 'the front end finds the model');
+  const report = await probeModel(tf, irRequest(model, { batchSize: 32 }), backend);
+  assert.equal(report.batchSize, 2);
+  assert.ok(
+    report.assumptions.includes(
+      'The model fixes its batch at 2 (batchInputShape, as a stateful RNN needs): batches of 2, not 32.',
+    ),
+    report.assumptions.join('\n'),
+  );
+  assert.ok(report.assumptions.some((a) => a.startsWith('Inputs: a batch of 2 examples')));
+  for (const layer of report.layers) assert.ok(Number.isFinite(layer.gradNorm), layer.name);
+});

@@ -1,6 +1,8 @@
 import { rule } from '../../src/rules/rnn-without-clipping';
 import { HEALTHY_RECURRENT_MODEL } from './healthy-recurrent';
-import { testRule, type InvalidCase, type ValidCase } from './rule-tester';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { runRule, testRule, type InvalidCase, type ValidCase } from './rule-tester';
 
 /** The block the fix inserts, written out by hand so the tests do not reuse the generator. */
 function block(
@@ -431,4 +433,24 @@ model.fit(xs, ys);
     },
     ...keras.invalid,
   ],
+});
+
+test('the message counts its time steps in words that read: 1 time step, 12 time steps, unknown', () => {
+  const model = (shape: string) => `from tensorflow import keras
+model = keras.Sequential([keras.layers.LSTM(8, input_shape=${shape}), keras.layers.Dense(1)])
+model.compile(optimizer='adam', loss='mse')
+model.fit(x, y)
+`;
+  for (const [shape, message] of [
+    ['(1, 4)', 'LSTM over 1 time step trained without gradient clipping'],
+    ['(12, 4)', 'LSTM over 12 time steps trained without gradient clipping'],
+    ['(None, 4)', 'LSTM over an unknown number of time steps trained without gradient clipping'],
+  ]) {
+    const findings = runRule(rule, model(shape), 'model.py');
+    assert.deepEqual(
+      findings.map((f) => f.message),
+      [message],
+      shape,
+    );
+  }
 });

@@ -148,3 +148,56 @@ model.add(tf.layers.dense({ units: WIDTH, inputShape: [4] }));
   assert.deepEqual(units(result.models[0]), ['?WIDTH']);
   assert.ok(ws.stats.parses <= 50, `parsed ${ws.stats.parses} files`);
 });
+
+const HELPER_LIBRARY = `${TF}export class Trainer {
+  constructor(options) {
+    const input = tf.input({ shape: [3] });
+    let x = input;
+    for (const layer of options.hidden) x = layer.apply(x);
+    const out = tf.layers.dense({ units: 1, activation: 'sigmoid' }).apply(x);
+    this.model = tf.model({ inputs: input, outputs: out });
+  }
+}
+`;
+
+test('a monorepo package imported by its name through a tsconfig path alias: the caller reaches its model', () => {
+  const { ws, path } = memoryProject({
+    // the comment and the trailing comma are what tsconfig files allow
+    'tsconfig.base.json': `{
+  // one alias per package
+  "compilerOptions": { "baseUrl": ".", "paths": { "@acme/trainers": ["libs/trainers/src/index.ts"], "@acme/util/*": ["libs/util/*"], }, },
+}`,
+    'libs/trainers/src/index.ts': `export * from './trainer';\n`,
+    'libs/trainers/src/trainer.ts': HELPER_LIBRARY,
+    'apps/demo/src/main.ts': `import { layers } from '@tensorflow/tfjs';
+import { Trainer } from '@acme/trainers';
+import { HIDDEN } from '@acme/util/sizes';
+new Trainer({ hidden: [layers.dense({ units: HIDDEN }), layers.dense({ units: 12 })] });
+`,
+    'libs/util/sizes.ts': `export const HIDDEN = 24;\n`,
+  });
+  const [model] = ws.analyzeFile(path('libs/trainers/src/trainer.ts')).models;
+  // without the alias the caller is never found: one dense layer of its own
+  assert.deepEqual(
+    model.layers.map((l) => l.factory),
+    ['dense', 'dense', 'dense'],
+  );
+  assert.deepEqual(units(model), [24, 12, 1]);
+});
+
+test('a package name no alias maps is not a workspace file, even where a folder of that name exists', () => {
+  const { ws, path } = memoryProject({
+    'tsconfig.json': `{ "compilerOptions": { "paths": { "@acme/other": ["libs/other/index.ts"] } } }`,
+    'trainers/index.ts': `export * from './trainer';\n`,
+    'trainers/trainer.ts': HELPER_LIBRARY,
+    'main.ts': `import { layers } from '@tensorflow/tfjs';
+import { Trainer } from 'trainers';
+new Trainer({ hidden: [layers.dense({ units: 8 })] });
+`,
+  });
+  const [model] = ws.analyzeFile(path('trainers/trainer.ts')).models;
+  assert.deepEqual(
+    model.layers.map((l) => l.factory),
+    ['dense'],
+  );
+});

@@ -357,8 +357,35 @@ function member(interp: Interp, node: TSESTree.MemberExpression, scope: Scope): 
   const object = evaluate(interp, node.object, scope);
   if (node.optional && object.t === 'prim' && object.v == null) return UNDEFINED;
   const key = propertyKey(interp, node, scope);
-  if (key === null) return unknown(interp.text(node), 'computed member');
+  if (key === null) {
+    const last = lastOfOpenList(interp, node, object);
+    if (last) return last;
+    return unknown(interp.text(node), 'computed member');
+  }
   return memberOf(interp, object, key, node);
+}
+
+/**
+ * `outs[outs.length - 1]` on a list that grew on some paths only (`outs.push(layer.apply(...))` in a
+ * loop of unknown length): its length is open, but its last item is the last one pushed (on the
+ * paths that pushed it), so a chain of layers built through the list stays one chain.
+ */
+function lastOfOpenList(interp: Interp, node: TSESTree.MemberExpression, object: AV): AV | null {
+  if (object.t !== 'array' || openTails.get(object.items) === undefined) return null;
+  const index = node.property;
+  if (
+    index.type !== 'BinaryExpression' ||
+    index.operator !== '-' ||
+    index.right.type !== 'Literal' ||
+    index.right.value !== 1 ||
+    index.left.type !== 'MemberExpression' ||
+    index.left.computed ||
+    index.left.property.type !== 'Identifier' ||
+    index.left.property.name !== 'length' ||
+    interp.text(index.left.object) !== interp.text(node.object)
+  )
+    return null;
+  return object.items[object.items.length - 1] ?? null;
 }
 
 /** The name a function gets from `name = ...`, `exports.name = ...`, `this.name = ...`. */

@@ -86,10 +86,13 @@ export class Linker {
     this.entry.done = true;
   }
 
-  /** `require('./x')` / `import('./x')`: the module's exports; undefined for non-relative specifiers. */
+  /**
+   * `require('./x')` / `import('./x')`: the module's exports; undefined for a package specifier
+   * the workspace does not map to one of its own files.
+   */
   require(specifier: string, node: TSESTree.Node): AV | undefined {
-    if (!isRelative(specifier)) return undefined;
     const from = this.interp.home?.file ?? this.entry.file;
+    if (!this.linksTo(specifier, from)) return undefined;
     const instance = this.instantiate(specifier, from);
     if (!instance) return unknown(this.interp.text(node), `module ${specifier} not found`);
     return this.exportsObject(instance, new Set());
@@ -165,6 +168,14 @@ export class Linker {
     return instance;
   }
 
+  /**
+   * Relative specifiers always link (a missing file reads as unknown); a package name only when
+   * the workspace maps it to a file of its own (a monorepo's path alias, `@acme/helpers`).
+   */
+  private linksTo(specifier: string, fromFile: string): boolean {
+    return isRelative(specifier) || this.host.resolve(specifier, fromFile) !== null;
+  }
+
   private instantiate(specifier: string, fromFile: string): Instance | null {
     const file = this.host.resolve(specifier, fromFile);
     return file ? this.instantiateFile(file) : null;
@@ -199,7 +210,7 @@ export class Linker {
     for (const statement of instance.program?.body ?? []) {
       if (statement.type !== 'ImportDeclaration' || statement.importKind === 'type') continue;
       const specifier = String(statement.source.value);
-      if (!isRelative(specifier) || tfjsModuleSpecifier(specifier)) continue;
+      if (tfjsModuleSpecifier(specifier) || !this.linksTo(specifier, instance.file)) continue;
       const target = this.instantiate(specifier, instance.file);
       for (const spec of statement.specifiers) {
         if (spec.type === 'ImportSpecifier' && spec.importKind === 'type') continue;

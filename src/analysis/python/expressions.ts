@@ -5,7 +5,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import { arrayArithmetic, arrayAttribute } from './arrays';
 import { canonicalPath, globalKerasName } from './bindings';
-import { arithmetic, iterableItems, type PyInterp } from './interpreter';
+import { arithmetic, DATA_LOOP_STEPS, iterableItems, type PyInterp } from './interpreter';
 import { BUILTINS } from './builtins';
 import { remember } from './keras-names';
 import { call } from './calls';
@@ -198,8 +198,15 @@ function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
   }
   const out: PV[] = [];
+  const start = { steps: ip.steps, progress: ip.progress() };
+  let data = false;
   const iterate = () => {
     for (let i = 0; i < items.length && ip.stopped === null; i++) {
+      // A long comprehension that builds nothing (file names, a grid of anchors) is data: unknown.
+      if (ip.steps - start.steps > DATA_LOOP_STEPS && ip.progress() === start.progress) {
+        data = true;
+        break;
+      }
       assignTo(ip, targets.length === 1 ? targets[0] : targets, items[i], inner);
       if (ifAt > 0 && parts[ifAt + 1] && truthy(evalExpr(ip, parts[ifAt + 1], inner)) === false)
         continue;
@@ -210,7 +217,7 @@ function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   };
   if (items.length > 1) keepingKids(iterate);
   else iterate();
-  return { t: 'list', items: out, tuple: false };
+  return data ? unknown(ip.text(node)) : { t: 'list', items: out, tuple: false };
 }
 
 function member(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {

@@ -35,7 +35,7 @@ const MAX_DEPTH = 40;
 const MAX_ITERATIONS = 2_000;
 /** A loop that builds and trains nothing for this many iterations, or this many steps, is a data loop. */
 const QUIET_ITERATIONS = 8;
-const DATA_LOOP_STEPS = 20_000;
+export const DATA_LOOP_STEPS = 20_000;
 
 /** A Python file being run: the analysed one, or a workspace module it imports. */
 export interface PyModule {
@@ -80,7 +80,7 @@ export class PyInterp {
   /** The file whose code runs now. */
   module: PyModule;
   readonly main: PyModule;
-  private steps = 0;
+  steps = 0;
   private depth = 0;
   private nextId = 0;
   /** Layers created so far (each `Dense(...)` call). */
@@ -371,12 +371,19 @@ export class PyInterp {
     const count = Math.min(items.length, MAX_ITERATIONS);
     const start = { steps: this.steps, progress: this.progress(), vars: scope.snapshot() };
     let quiet = 0;
+    let lastProgress = start.steps;
     const iterate = (): Signal => {
       for (let i = 0; i < count; i++) {
         // A loop that records nothing for a while (text generation, a data loop) is not followed to
         // its end: the names it changes are unknown after it, as the unfinished iterations leave them.
+        // A training loop records its calls in the first iteration and then repeats them: once it has
+        // gone quiet for as many steps as a data loop may take, it is one too.
         const idle = this.progress() === start.progress;
-        if (idle && (quiet >= QUIET_ITERATIONS || this.steps - start.steps > DATA_LOOP_STEPS)) {
+        const spent = this.steps - (idle ? start.steps : lastProgress);
+        if (
+          (idle && (quiet >= QUIET_ITERATIONS || spent > DATA_LOOP_STEPS)) ||
+          (!idle && quiet >= QUIET_ITERATIONS && spent > DATA_LOOP_STEPS)
+        ) {
           for (const [name, value] of scope.snapshot())
             if (start.vars.get(name) !== value) scope.set(name, unknown(name));
           break;
@@ -387,6 +394,7 @@ export class PyInterp {
         const signal = this.runBlock(kids(body), scope);
         this.repeats.pop();
         quiet = this.progress() === before ? quiet + 1 : 0;
+        if (quiet === 0) lastProgress = this.steps;
         if (signal?.kind === 'break') break;
         if (signal?.kind === 'return') return signal;
         if (this.stopped !== null) break;
@@ -397,7 +405,7 @@ export class PyInterp {
   }
 
   /** What the IR records so far (graph nodes, models, training calls, clipping): a loop adding none is data. */
-  private progress(): number {
+  progress(): number {
     let n = this.nextId + this.layersMade + this.models.length;
     n += this.looseLoops.length + this.clipCalls.length;
     for (const m of this.models) n += m.fitCalls.length + m.customLoops.length + m.clipping.length;

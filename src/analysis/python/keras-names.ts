@@ -4,6 +4,7 @@
  * names tfjs uses. Taken from the Keras 2/3 API reference (keras.io/api/layers, /optimizers, /losses).
  */
 import type { OptimizerKind } from '../ir';
+import { legacyKey } from './keras1';
 
 interface LayerSpec {
   factory: string;
@@ -139,7 +140,7 @@ const KEY_RENAMES: Readonly<Record<string, Record<string, string>>> = {
 
 export function configKey(factory: string, pythonKey: string): string {
   const camel = camelCase(pythonKey);
-  return KEY_RENAMES[factory]?.[camel] ?? camel;
+  return KEY_RENAMES[factory]?.[camel] ?? legacyKey(factory, camel) ?? camel;
 }
 
 export function camelCase(name: string): string {
@@ -177,6 +178,11 @@ const INITIALIZERS: Readonly<Record<string, string>> = {
   zeros: 'zeros',
   ones: 'ones',
   constant: 'constant',
+  // Keras 2's aliases (and Keras 1's names): `init='uniform'` is random_uniform(-0.05, 0.05).
+  uniform: 'randomUniform',
+  normal: 'randomNormal',
+  zero: 'zeros',
+  one: 'ones',
 };
 
 /** Initializer classes (`keras.initializers.HeNormal`) and their positional parameters. */

@@ -19,6 +19,7 @@ import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import { shapeTuple } from './tensor-shapes';
+import { joinKernelSize, legacyConvParams } from './keras1';
 import {
   clipCall,
   compile,
@@ -175,7 +176,9 @@ export function makeLayer(
   node: SyntaxNode,
 ): LayerRec {
   const spec = layerSpec(className);
-  const { config, values } = readConfig(ip, spec.factory, spec.params, args, node);
+  const params = legacyConvParams(className, spec.factory, args) ?? spec.params;
+  const { config, values } = readConfig(ip, spec.factory, params, args, node);
+  joinKernelSize(config);
   const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };
   ip.layersMade++;
   const wrapped = values.get('layer');

@@ -49,7 +49,7 @@ export function parsePython(source: string): PyParse {
   }
   const tree = parser.parse(source);
   if (firstErrorAt(tree, 0) < 0) return { ok: true, tree, problem: null, text: source };
-  const text = trailingDots(source, tree);
+  const text = withTargets(trailingDots(source, tree), tree);
   if (text === source) return { ok: true, tree, problem: firstSyntaxError(tree, source), text };
   const patched = parser.parse(text);
   return { ok: true, tree: patched, problem: firstSyntaxError(patched, text), text };
@@ -74,11 +74,31 @@ function trailingDots(source: string, tree: Tree): string {
   return out ? out.join('') : source;
 }
 
+const DOTTED_WITH_TARGET = /\bas[ \t]+[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+(?=[ \t]*[:,)])/g;
+
+/**
+ * @lezer/python reads only a plain name after a `with` statement's `as`; real code writes
+ * `with tf.GradientTape() as self.tape:`. Each dot of such a target becomes `_`: one name of the same
+ * length, so the offsets hold and `self` is not rebound.
+ */
+function withTargets(source: string, tree: Tree): string {
+  let out: string[] | null = null;
+  for (const match of source.matchAll(DOTTED_WITH_TARGET)) {
+    const node = tree.resolveInner(match.index, 1);
+    if (/String|Comment/.test(node.name) || /String/.test(node.parent?.name ?? '')) continue;
+    out ??= source.split('');
+    for (let i = match.index; i < match.index + match[0].length; i++)
+      if (out[i] === '.') out[i] = '_';
+  }
+  return out ? out.join('') : source;
+}
+
 function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {
-  const at = firstErrorAt(tree, 0);
+  let at = firstErrorAt(tree, 0);
+  if (at >= 5 && source.slice(at - 5, at) === 'yield') at = firstRealError(tree);
   if (at < 0) return null;
   const { line, column } = new Lines(source).position(at);
-  const near = source.slice(at, at + 20).split('\n')[0];
+  const near = source.slice(at, at + 20).split(/[\r\n]/)[0];
   const message = near
     ? `invalid syntax near '${near}'`
     : 'invalid syntax (unexpected end of line or file)';
@@ -105,6 +125,33 @@ function firstErrorAt(tree: Tree, offset: number): number {
     }
   }
   return -1;
+}
+
+/**
+ * @lezer/python wants a value after `yield`; a bare `yield` (a generator, a pytest fixture) leaves
+ * an empty error node right after the keyword. The tree around it is whole, so it is no syntax error.
+ */
+function isBareYield(error: SyntaxNode): boolean {
+  const parent = error.parent?.name;
+  return (
+    error.to === error.from &&
+    (parent === 'YieldStatement' || parent === 'YieldExpression') &&
+    error.prevSibling?.name === 'yield'
+  );
+}
+
+/** The first error node that is not a bare `yield`'s (walks node objects: only for such files). */
+function firstRealError(tree: Tree): number {
+  let at = -1;
+  tree.iterate({
+    enter: (ref) => {
+      if (at >= 0) return false;
+      if (!ref.type.isError) return undefined;
+      if (!isBareYield(ref.node)) at = ref.from;
+      return false;
+    },
+  });
+  return at;
 }
 
 /** Offsets (UTF-16, as Lezer gives them) to 1-based lines and columns, at Python's line breaks. */

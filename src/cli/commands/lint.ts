@@ -346,7 +346,7 @@ function selectFiles(paths: string[], cwd: string): string[] {
   if (files.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : '.';
     throw new UsageError(
-      `no JS/TS files to lint in ${where} (node_modules and .gitignore'd files are skipped)`,
+      `no JS/TS, HTML, Vue/Svelte or Python files to lint in ${where} (node_modules and .gitignore'd files are skipped)`,
     );
   }
   return files;

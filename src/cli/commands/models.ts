@@ -1,20 +1,23 @@
 /**
- * `gradient-lens models FILE... [--format text|json]`: prints the models the extractor finds.
+ * `gradient-lens models PATH... [--format text|json]`: prints the models the extractor finds. A
+ * folder stands for its source files that hold a model (or fail to parse), as `lint` walks them.
  * Exit codes: 0 success, 2 usage error or a file that cannot be read or parsed (one line on stderr).
  */
 import { frameworkDefaults } from '../../analysis/frameworks';
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, isAbsolute, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { layerInfo } from '../../analysis/index';
+import { collectFiles, FileSelectionError } from '../../lint/files';
 import { ProjectWorkspaces } from '../../workspace/node-host';
 import type { AnalysisResult, LayerNode, ModelGraph, Value } from '../../analysis/ir';
 import { type PlainLeaves, plainValue } from '../../analysis/plain';
 import { EXIT, UsageError, type CliIO } from '../io';
 
-const usage = `Usage: gradient-lens models FILE... [--format text|json]
+const usage = `Usage: gradient-lens models PATH... [--format text|json]
 
-Prints the TensorFlow.js models found in each file: layers with their resolved config,
+Prints the TensorFlow.js and Keras models found in each file (a folder: in each of its files
+that holds one, skipping node_modules and .gitignore'd files as lint does): layers with their resolved config,
 values that could not be resolved, functional edges, and the training setup. A builder with
 exclusive paths (if/else-if, switch on a model type) gives one model per path, a variant.
 JSON gives every model the \`probeArgs\` that select it for \`gradient-lens probe\`.
@@ -38,8 +41,9 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const reports: FileReport[] = [];
   let failed = false;
   const ws = new ProjectWorkspaces(io.cwd);
-  for (const file of positionals) {
+  for (const { file, walked } of targets(positionals, io.cwd)) {
     const report = analyzeFile(file, io.cwd, ws);
+    if (walked && !report.error && (report.result?.models.length ?? 0) === 0) continue;
     if (report.error) {
       failed = true;
       io.stderr(`gradient-lens models: ${file}: ${report.error}\n`);
@@ -49,6 +53,33 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   if (format === 'json') io.stdout(`${JSON.stringify(reports.map(toJson), null, 2)}\n`);
   else io.stdout(textReport(reports));
   return failed ? EXIT.error : EXIT.ok;
+}
+
+/** The files to report: each named file, then each folder's source files (found by the walk). */
+function targets(paths: string[], cwd: string): { file: string; walked: boolean }[] {
+  return paths.flatMap((given): { file: string; walked: boolean }[] => {
+    if (!isDirectory(resolve(cwd, given))) return [{ file: given, walked: false }];
+    try {
+      return collectFiles([given], cwd).map((path) => ({ file: shown(path, cwd), walked: true }));
+    } catch (error) {
+      if (error instanceof FileSelectionError) throw new UsageError(error.message);
+      throw error;
+    }
+  });
+}
+
+/** A walked file as the user would name it: relative to the working folder when inside it. */
+function shown(path: string, cwd: string): string {
+  const inside = relative(cwd, path);
+  return inside.startsWith('..') || isAbsolute(inside) ? path : inside;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 function parseOptions(argv: string[]) {

@@ -95,6 +95,52 @@ const cases: Case[] = [
     config: { poolSize: [2, 2], dataFormat: 'channelsFirst' },
     factory: 'maxPooling2d',
   },
+  {
+    name: 'Keras 1 convolution: (filters, nb_row, nb_col) is a kernel size, border_mode and subsample renamed',
+    layer: `layers.Convolution2D(32, 3, 3, border_mode='same', subsample=(2, 2), init='he_normal')`,
+    config: {
+      filters: 32,
+      kernelSize: [3, 3],
+      padding: 'same',
+      strides: [2, 2],
+      kernelInitializer: 'heNormal',
+    },
+  },
+  {
+    name: 'Keras 1 keywords on Conv2D mark the call as Keras 1 too',
+    layer: `layers.Conv2D(16, 5, 5, border_mode='valid')`,
+    config: { filters: 16, kernelSize: [5, 5], padding: 'valid' },
+  },
+  {
+    name: 'a Keras 2 Conv2D with three positional values keeps the third as the stride',
+    layer: `layers.Conv2D(64, 3, 2, padding='same')`,
+    config: { filters: 64, kernelSize: 3, strides: 2, padding: 'same' },
+  },
+  {
+    name: 'Keras 1 named nb_filter, nb_row, nb_col and Dense output_dim',
+    layer: `layers.Convolution2D(nb_filter=8, nb_row=3, nb_col=1), layers.Dense(output_dim=4, init='uniform')`,
+    config: { filters: 8, kernelSize: [3, 1] },
+  },
+  {
+    name: "Keras 1 and 2's initializer aliases: init='normal' is random_normal",
+    layer: `layers.Dense(4, init='normal', bias_initializer='zero')`,
+    config: { units: 4, kernelInitializer: 'randomNormal', biasInitializer: 'zeros' },
+  },
+  {
+    name: 'Embedding keeps its own output_dim (not a Keras 1 width)',
+    layer: `layers.Embedding(input_dim=100, output_dim=8, input_length=5)`,
+    config: { inputDim: 100, outputDim: 8, inputLength: 5 },
+    factory: 'embedding',
+  },
+  {
+    name: 'Keras 1 recurrent keywords: output_dim, inner_init, inner_activation',
+    layer: `layers.LSTM(output_dim=16, inner_init='orthogonal', inner_activation='hard_sigmoid')`,
+    config: {
+      units: 16,
+      recurrentInitializer: 'orthogonal',
+      recurrentActivation: 'hardSigmoid',
+    },
+  },
 ];
 
 const prelude =
@@ -163,4 +209,11 @@ test('offsets are UTF-16 and lines/columns 1-based after non-ASCII text', () => 
   assert.equal(textAt(source, layer.callSpan), 'layers.Dense(5)');
   assert.equal(layer.callSpan.line, 5);
   assert.equal(layer.callSpan.column, 27);
+});
+
+test('a Keras 1 kernel size spans both of its values, and Dense(output_dim=) gives units', () => {
+  const source = `${prelude}model = keras.Sequential([layers.Convolution2D(8, 3, 3), layers.Dense(output_dim=4)])`;
+  const model = onlyPyModel(source);
+  assert.equal(textAt(source, model.layers[0].config.props.kernelSize.valueSpan), '3, 3');
+  assert.deepEqual(config(model.layers[1]), { units: 4 });
 });

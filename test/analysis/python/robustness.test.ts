@@ -33,6 +33,53 @@ test('a syntax error is reported with its line and column, and what parses is st
   assert.equal(result.models[0].layers[0].factory, 'dense');
 });
 
+test('valid Python that @lezer/python misreads is no syntax error: bare yield, dotted with-targets', () => {
+  const cases = [
+    `${K}def batches():\n    yield\n    x = 1\n`,
+    `${K}def batches():\r\n    yield\r\n    x = 1\r\n`,
+    `${K}def consumer():\n    got = yield\n    return got\n`,
+    `${K}class Agent:\n    def step(self):\n        with tf.GradientTape() as self.tape:\n            y = self.model(x)\n`,
+    `${K}with open('a') as f, tf.GradientTape(persistent=True) as self.state.tape:\n    pass\n`,
+  ];
+  for (const source of cases)
+    assert.deepEqual(analyze(source, 'ok.py').problems, [], JSON.stringify(source));
+  const broken = analyze(`${K}def f():\n    yield\n\ndef g(:\n    pass\n`, 'broken.py');
+  assert.deepEqual(
+    broken.problems.map((p) => [p.kind, p.line, p.column, p.message]),
+    [['syntax', 6, 7, "invalid syntax near ':'"]],
+  );
+  const crlf = analyze(`${K}x = (\r\n`, 'crlf.py').problems;
+  assert.ok(
+    crlf.every((p) => !p.message.includes('\r')),
+    JSON.stringify(crlf),
+  );
+});
+
+test('a dotted with-target does not rebind its object: the model built on self stays found', () => {
+  const source = `${K}class Agent:
+    def __init__(self):
+        self.model = keras.Sequential([layers.Dense(4, activation='relu'), layers.Dense(1)])
+        self.opt = keras.optimizers.Adam(1e-3)
+    def train(self, x):
+        with tf.GradientTape() as self.tape:
+            loss = self.model(x)
+        grads = self.tape.gradient(loss, self.model.trainable_variables)
+        self.opt.apply_gradients(zip(grads, self.model.trainable_variables))
+agent = Agent()
+agent.train(None)
+`;
+  const result = analyze(source, 'agent.py');
+  assert.deepEqual(result.problems, []);
+  assert.deepEqual(result.models.flatMap(layersOf), [
+    'dense(units=4,activation="relu")',
+    'dense(units=1)',
+  ]);
+  assert.deepEqual(
+    result.models[0].training.customLoops.map((c) => c.method),
+    ['applyGradients'],
+  );
+});
+
 test('a broken function later in the file keeps the definitions before it', () => {
   const source = `${K}def build():\n    return keras.Sequential([layers.LSTM(8), layers.Dense(1)])\n\nclass Broken(\n\nmodel = build()\n`;
   const result = analyze(source, 'broken.py');
@@ -73,6 +120,51 @@ test('too much computation stops at the budget with a problem; a loop that build
   const data = analyze(loops('x = i * j'), 'data.py');
   assert.equal(data.models.length, 1);
   assert.deepEqual(data.problems, []);
+});
+
+test('a training loop that repeats its calls after the first iteration ends without the budget', () => {
+  // A GAN-style script: epochs over every batch of a dataset whose size is known, each batch trained.
+  const source = `${K}import numpy as np
+def build():
+    return keras.Sequential([layers.Dense(8, activation='relu'), layers.Dense(1, activation='sigmoid')])
+gen = build()
+net = build()
+net.compile(loss='binary_crossentropy', optimizer=keras.optimizers.Adam(1e-3))
+for epoch in range(50):
+    for index in range(1900):
+        noise = np.array([np.random.uniform(-1, 1, 100) for _ in range(64)])
+        fake = gen.predict(noise)
+        d_loss = net.train_on_batch(fake, [1] * 64)
+        g_loss = net.train_on_batch(noise, [0] * 64)
+after = keras.Sequential([layers.Dense(2)])
+`;
+  const result = analyze(source, 'gan.py');
+  assert.deepEqual(result.problems, []);
+  // The model made after the loop is found; the builder's model keeps both training calls.
+  assert.deepEqual(
+    result.models.map((m) => [m.name, m.training.fitCalls.map((c) => c.method)]),
+    [
+      ['build', ['trainOnBatch', 'trainOnBatch']],
+      ['after', []],
+    ],
+  );
+});
+
+test('a long comprehension that builds nothing is data: unknown, without the budget', () => {
+  const source = `${K}paths = [("img/%d.jpg" % (i + 1), "ann/%d.txt" % (i + 1)) for i in range(8000)]
+def epochs():
+    for n in range(20):
+        names = [("a%d" % (i + 1), "b%d" % (i + 1)) for i in range(8000)]
+model = keras.Sequential([layers.Dense(len(paths))])
+epochs()
+`;
+  const result = analyze(source, 'data.py');
+  assert.deepEqual(result.problems, []);
+  assert.equal(result.models.length, 1);
+  assert.deepEqual(result.models[0].unknowns, ['len(paths)']);
+  const small = onlyPyModel(`${K}sizes = [8 * (i + 1) for i in range(3)]
+m = keras.Sequential([layers.Dense(sizes[2])])`);
+  assert.deepEqual(layersOf(small), ['dense(units=24)']);
 });
 
 test('long range loops are capped', () => {

@@ -1,0 +1,62 @@
+/**
+ * Keras 1 spellings that Keras 2 still read through its legacy interfaces, and that old scripts keep:
+ * `Convolution2D(32, 3, 3, border_mode='same', subsample=(2, 2), init='he_normal')`,
+ * `Dense(output_dim=64)`. Read as Keras 2 they would give a stride of 3 and keys tfjs ignores.
+ */
+import type { ConfigProp, LayerConfig, Span } from '../ir';
+import type { Arg } from './keras';
+
+/** Keras 1 keyword (camelCase) to its Keras 2 key, as Keras 2's legacy interfaces convert it. */
+const LEGACY_KEYS: Readonly<Record<string, string>> = {
+  nbFilter: 'filters',
+  borderMode: 'padding',
+  subsample: 'strides',
+  subsampleLength: 'strides',
+  filterLength: 'kernelSize',
+  init: 'kernelInitializer',
+  innerInit: 'recurrentInitializer',
+  innerActivation: 'recurrentActivation',
+};
+
+/** `output_dim` was Dense's and the RNNs' width in Keras 1; Embedding still names its own so. */
+const UNITS_OUTPUT_DIM = new Set(['dense', 'simpleRNN', 'lstm', 'gru']);
+
+const LEGACY_ONLY = new Set(['border_mode', 'subsample', 'nb_filter', 'nb_row', 'nb_col', 'init']);
+
+export function legacyKey(factory: string, key: string): string | undefined {
+  if (key === 'outputDim') return UNITS_OUTPUT_DIM.has(factory) ? 'units' : undefined;
+  return Object.prototype.hasOwnProperty.call(LEGACY_KEYS, key) ? LEGACY_KEYS[key] : undefined;
+}
+
+/**
+ * Positional parameters of a 2D convolution written the Keras 1 way: `(filters, nb_row, nb_col)`.
+ * That is the class's Keras 1 name with three positional values, or a call with Keras 1 keywords.
+ */
+export function legacyConvParams(className: string, factory: string, args: Arg[]): string[] | null {
+  if (factory !== 'conv2d') return null;
+  const positional = args.filter((a) => !a.name && !a.star).length;
+  const legacy =
+    className === 'Convolution2D' || args.some((a) => a.name && LEGACY_ONLY.has(a.name));
+  return legacy && positional >= 3 ? ['filters', 'nbRow', 'nbCol'] : null;
+}
+
+/** `nb_row` and `nb_col` (positional or named) become one `kernelSize` of both. */
+export function joinKernelSize(config: LayerConfig): void {
+  const { nbRow, nbCol } = config.props;
+  if (!nbRow || !nbCol || config.props.kernelSize) return;
+  const joined: ConfigProp = {
+    value: { kind: 'array', items: [nbRow.value, nbCol.value] },
+    span: join(nbRow.span, nbCol.span),
+    valueSpan: join(nbRow.valueSpan, nbCol.valueSpan),
+    inherited: nbRow.inherited || nbCol.inherited,
+  };
+  delete config.props.nbRow;
+  delete config.props.nbCol;
+  config.props.kernelSize = joined;
+}
+
+function join(a: Span | null, b: Span | null): Span | null {
+  if (!a || !b) return null;
+  const [first, last] = a.start <= b.start ? [a, b] : [b, a];
+  return { ...first, end: last.end, endLine: last.endLine, endColumn: last.endColumn };
+}

@@ -23,7 +23,7 @@ import {
   resolveSpecifier,
   type PathAlias,
 } from './resolve';
-import { scanImports, type ScannedImports } from './scan';
+import { scanImports, scanPythonImports, type ScannedImports } from './scan';
 import { AutoImports } from './auto-imports';
 
 export { mayRead, resolveSpecifier } from './resolve';
@@ -67,6 +67,8 @@ interface FileEntry {
   /** Undefined when the file is missing, unreadable or too large. */
   text: string | undefined;
   scan?: ScannedImports;
+  /** A Python file's imported modules (scan.ts), resolved per lookup. */
+  pythonImports?: ReturnType<typeof scanPythonImports>;
   parsed?: { program: TSESTree.Program | null };
   /**
    * Set for a text given by update() (an edit): it is parsed incrementally from the file's last
@@ -137,8 +139,12 @@ class WorkspaceIndex implements Workspace {
     const program = () => programOption(entry && this.parse(file, entry).program);
     let links: string[] | undefined;
     let result: AnalysisResult;
-    if (isPythonFile(file)) result = analyze(text, file, { python: this.pythonHost(reads) });
-    else if (!mentionsTfjs(text)) result = analyze(text, file);
+    if (isPythonFile(file)) {
+      result = analyze(text, file, { python: this.pythonHost(reads) });
+      // A trainer that never names Keras (`m = build(); m.compile('adam', 'mse')`) is not analysed,
+      // yet its calls train the models of the files it imports: their lint reaches it.
+      links = this.pythonTargets(file);
+    } else if (!mentionsTfjs(text)) result = analyze(text, file);
     else if (buildsNothing(file, text)) {
       // Its models are other files' (reported there): linking would only redo their work on
       // every edit of them. Its own result is the same alone; the lint still sees them (links).
@@ -214,6 +220,7 @@ class WorkspaceIndex implements Workspace {
   }
 
   private importTargets(file: string): string[] {
+    if (isPythonFile(file)) return this.pythonTargets(file);
     const targets: string[] = [];
     for (const specifier of this.scanOf(file)?.imports ?? []) {
       const target = this.resolveFrom(specifier, file);
@@ -222,6 +229,30 @@ class WorkspaceIndex implements Workspace {
     const text = this.entry(file)?.text;
     if (text !== undefined) targets.push(...this.autoImportIndex().targetsOf(file, text));
     return targets;
+  }
+
+  /** The workspace modules a Python file imports (its scan's modules that are files here). */
+  private pythonTargets(file: string): string[] {
+    const text = this.entry(file)?.text;
+    if (text === undefined) return [];
+    const entry = this.entry(file)!;
+    entry.pythonImports ??= scanPythonImports(text);
+    const targets = new Set<string>();
+    for (const { module, level } of entry.pythonImports) {
+      const target = this.resolvePython(module, level, file);
+      if (target && target !== file) targets.add(target);
+    }
+    return [...targets];
+  }
+
+  private resolvePython(module: string, level: number, fromFile: string): string | null {
+    const key = `${fromFile}\0py${level}:${module}`;
+    const known = this.resolved.get(key);
+    if (known !== undefined) return known;
+    const candidates = pythonCandidates(module, level, fromFile, this.root);
+    const target = candidates.find((f) => this.exists(f)) ?? null;
+    this.resolved.set(key, target);
+    return target;
   }
 
   private autoImportIndex(): AutoImports {
@@ -282,20 +313,13 @@ class WorkspaceIndex implements Workspace {
   /** Python imports of workspace modules; each module read is recorded like a JS import. */
   private pythonHost(reads: Map<string, string | undefined>): PythonModuleHost {
     return {
-      resolve: (module, level, fromFile) => {
-        const key = `${fromFile}\0py${level}:${module}`;
-        const known = this.resolved.get(key);
-        if (known !== undefined) return known;
-        const candidates = pythonCandidates(module, level, fromFile, this.root);
-        const target = candidates.find((f) => this.exists(f)) ?? null;
-        this.resolved.set(key, target);
-        return target;
-      },
+      resolve: (module, level, fromFile) => this.resolvePython(module, level, fromFile),
       load: (file) => {
         const entry = this.entry(file);
         reads.set(file, entry?.text);
         return entry?.text ?? null;
       },
+      importers: (file) => this.importersOf(file).filter(isPythonFile),
     };
   }
 
@@ -447,7 +471,7 @@ class WorkspaceIndex implements Workspace {
 
   private scanOf(file: string): ScannedImports | undefined {
     const entry = this.entry(file);
-    if (!entry || entry.text === undefined) return undefined;
+    if (!entry || entry.text === undefined || isPythonFile(file)) return undefined;
     entry.scan ??= scanImports(entry.text);
     return entry.scan;
   }

@@ -44,12 +44,22 @@ export function modelsReaching(
   analysis: AnalysisResult,
 ): ModelGraph[] {
   const out = analysis.models.map((m) => projected(m, file, file));
+  // A model two analyses hold (a Python builder's, run with its trainer, and the trainer's, run
+  // with its import) is linted once: this file's own copy first.
+  const seen = new Set(analysis.models.map((m) => identity(m, file)));
   for (const other of ws.linkedFiles(file)) {
     for (const model of ws.analyzeFile(other).models) {
-      if (reaches(model, file)) out.push(projected(model, other, file));
+      if (!reaches(model, file) || seen.has(identity(model, other))) continue;
+      seen.add(identity(model, other));
+      out.push(projected(model, other, file));
     }
   }
   return out;
+}
+
+/** Where a model is created, and its variant: the same in every analysis that holds it. */
+function identity(model: ModelGraph, owner: string): string {
+  return `${model.anchor.file ?? owner}\0${model.anchor.start}\0${model.variant?.id ?? ''}`;
 }
 
 /** True when one of the model's spans lies in `file`. */

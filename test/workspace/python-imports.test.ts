@@ -57,11 +57,13 @@ test("an imported module's own models and top-level code stay out of the importe
   assert.equal(models[0].anchor.file, path('model.py'));
   assert.equal(models[0].training.trained, true);
   assert.equal(models[0].layers[0].config.props.units?.value.kind, 'number');
-  // The module's own analysis is unchanged: its builder, its main block and its baseline.
-  assert.deepEqual(summary(ws.analyzeFile(path('model.py')).models), [
-    'build_model: dense dense',
-    'baseline: dense',
-  ]);
+  // The module's own analysis: its builder (built first by its main block, trained by train.py)
+  // and its baseline.
+  const own = ws.analyzeFile(path('model.py')).models;
+  assert.deepEqual(summary(own), ['build_model: dense dense', 'baseline: dense']);
+  assert.deepEqual(own[0].layers[0].config.props.units?.value, { kind: 'number', value: 4 });
+  assert.equal(own[0].training.trained, true);
+  assert.equal(own[1].training.trained, false);
 });
 
 test('an edit of an imported module re-analyses its importer', () => {
@@ -101,4 +103,35 @@ test('python module candidates: relative to the package, absolute from the scrip
     '/p/pkg/blocks/__init__.py',
   ]);
   assert.deepEqual(pythonCandidates('x', 3, '/p/m.py', '/p'), [], 'never above the root');
+});
+
+test('a star import of a workspace module binds its public names, not its private ones', () => {
+  const { ws, path } = memoryProject({
+    'common.py': `${K}UNITS = 12\n_HIDDEN = 99\ndef head(x):\n    return layers.Dense(UNITS)(x)\n`,
+    'net.py': `${K}from common import *\ninputs = keras.Input((4,))\nmodel = keras.Model(inputs, head(layers.Dense(_HIDDEN)(inputs)))\n`,
+  });
+  const [model] = ws.analyzeFile(path('net.py')).models;
+  assert.deepEqual(summary([model]), ['model: dense dense']);
+  assert.equal(model.layers[0].config.props.units?.value.kind, 'unknown');
+  assert.deepEqual(model.layers[1].config.props.units?.value, { kind: 'number', value: 12 });
+  assert.equal(model.layers[1].callSpan.file, path('common.py'));
+});
+
+test('`from package import module` of an absolute package binds the module (`from pcg.nets import models`)', () => {
+  const { ws, path } = memoryProject({
+    'pcg/__init__.py': '',
+    'pcg/nets/__init__.py': '',
+    'pcg/nets/models.py': `${K}def small(shape):\n    return keras.Sequential([layers.LSTM(4, input_shape=shape), layers.Dense(1)])\n`,
+    'run.py': `from pcg.nets import models\nfrom keras.optimizers import RMSprop\nnet = models.small((120, 3))\nnet.compile(loss='mse', optimizer=RMSprop(0.001))\nnet.fit(x, y)\n`,
+  });
+  const [model] = ws.analyzeFile(path('run.py')).models;
+  assert.deepEqual(summary([model]), ['small: lstm dense']);
+  assert.equal(model.anchor.file, path('pcg/nets/models.py'));
+  const [own] = ws.analyzeFile(path('pcg/nets/models.py')).models;
+  assert.equal(own.training.optimizer?.kind, 'rmsprop');
+  // The trainer, and the package it imports the module through (an edit of either changes it).
+  assert.deepEqual(ws.linkedFiles(path('pcg/nets/models.py')), [
+    path('pcg/nets/__init__.py'),
+    path('run.py'),
+  ]);
 });

@@ -85,10 +85,22 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
     if (!isKerasModule(module)) {
       // `from . import blocks` names modules; `from .blocks import conv_block` names values.
       const own = /^\.+$/.test(module) ? null : importModule(ip, module);
+      if (parts.slice(importAt + 1).some((c) => c.name === '*')) {
+        // A workspace module's public names; an unread module may bring Keras's (`from utils import *`).
+        if (!own) ip.imports.globals = true;
+        for (const [name, value] of own?.snapshot() ?? []) {
+          if (!name.startsWith('_')) scope.set(name, value);
+        }
+        return;
+      }
       bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
         const found = own?.get(name);
         if (found && found.t !== 'unknown') return found;
-        const sub = /^\.+$/.test(module) ? importModule(ip, `${module}${name}`) : null;
+        // `from pcg.models import lstm`: Python imports the package's module when no name binds it.
+        const sub = importModule(
+          ip,
+          /^\.+$/.test(module) ? `${module}${name}` : `${module}.${name}`,
+        );
         if (sub) return { t: 'module', scope: sub, name };
         // A layer class of another Keras library (`from keras_contrib.layers import CRF`): a layer
         // the catalog does not know, kept under its own name.

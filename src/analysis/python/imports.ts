@@ -6,7 +6,8 @@
  * to that file (reported when it is analysed), not to the importer.
  */
 import type { PyInterp, PyModule } from './interpreter';
-import { Lines, importsKeras, parsePython } from './parse';
+import { Lines, importMode, parsePython } from './parse';
+import { explore } from './paths';
 import { Scope } from './values';
 
 export interface PythonModuleHost {
@@ -14,10 +15,18 @@ export interface PythonModuleHost {
   resolve(module: string, level: number, fromFile: string): string | null;
   /** The file's text, or null when it cannot be read. */
   load(file: string): string | null;
+  /** Workspace Python files that import `file`, nearest first (none when the host cannot tell). */
+  importers?(file: string): string[];
 }
 
 /** More imported modules than this in one analysis are left unknown. */
 const MAX_MODULES = 32;
+/** Importers run per analysis (a builder imported by every script of a project runs the first). */
+const MAX_IMPORTERS = 8;
+/** Steps each importer may run (a long data-processing script stops there, not the analysis). */
+const IMPORTER_STEPS = 60_000;
+/** Tests build toy models and train them a step: as importers they would train models nobody trains. */
+const TEST_FILE = /(?:^|[\\/])(?:test_[^\\/]*|[^\\/]*_test|conftest)\.py$|[\\/]tests?[\\/]/;
 
 /** The top-level scope of the workspace module `dotted` names (`.blocks`, `model`), or null. */
 export function importModule(ip: PyInterp, dotted: string): Scope | null {
@@ -26,7 +35,9 @@ export function importModule(ip: PyInterp, dotted: string): Scope | null {
   const level = /^\.*/.exec(dotted)![0].length;
   const name = dotted.slice(level);
   const file = host.resolve(name, level, ip.module.file ?? ip.filePath);
-  if (!file || file === ip.filePath) return null;
+  if (!file) return null;
+  // An importer being run (runImporters) imports the analysed file: its names are the ones run.
+  if (file === ip.filePath) return ip.module === ip.main ? null : ip.mainScope;
   if (ip.loaded.has(file)) return ip.loaded.get(file) ?? null;
   if (ip.loaded.size >= MAX_MODULES) return null;
   const source = host.load(file);
@@ -37,7 +48,7 @@ export function importModule(ip: PyInterp, dotted: string): Scope | null {
   const module: PyModule = {
     source: parsed.text,
     lines: new Lines(source, file),
-    imports: { globals: !importsKeras(source) },
+    imports: importMode(source),
     name: name.split('.').pop() || '__init__',
     file,
   };
@@ -55,4 +66,62 @@ export function importModule(ip: PyInterp, dotted: string): Scope | null {
   }
   ip.loaded.set(file, scope);
   return scope;
+}
+
+/**
+ * Runs the workspace files that import the analysed one, each as a script (`__main__`): a builder
+ * they call gets their arguments, and what they do with the model it returns (compile, fit, a
+ * custom loop with its clipping) is recorded on it. Models their own code builds are theirs.
+ */
+export function runImporters(ip: PyInterp): void {
+  const host = ip.host;
+  // A file that makes no model (no layer call, no model class) has none for importers to train.
+  if (!host?.importers || !ip.mainScope || !buildsModels(ip)) return;
+  const files = host
+    .importers(ip.filePath)
+    .filter((file) => file !== ip.filePath && !TEST_FILE.test(file))
+    .slice(0, MAX_IMPORTERS);
+  for (const file of files) {
+    const source = host.load(file);
+    if (source === null) continue;
+    const parsed = parsePython(source);
+    if (!parsed.ok) continue;
+    const module: PyModule = {
+      source: parsed.text,
+      lines: new Lines(source, file),
+      imports: importMode(source),
+      name: '__main__',
+      file,
+    };
+    const kept = [ip.models.length, ip.clipCalls.length, ip.looseLoops.length] as const;
+    const scope = new Scope(null);
+    ip.aside(IMPORTER_STEPS, () =>
+      ip.inModule(module, () =>
+        explore(
+          ip,
+          () => ip.runModule(parsed.tree.topNode, scope),
+          () => scope.restore(new Map()),
+        ),
+      ),
+    );
+    const made = ip.models.splice(kept[0]);
+    const mine = made.filter((m) => m.anchor.file === undefined);
+    for (const rec of mine) {
+      // Another call of a builder this file calls too: its first build, with this training added.
+      const own = ip.models.find((m) => m.anchor.start === rec.anchor.start && !m.speculative);
+      if (own) rec.run = own.run;
+    }
+    ip.models.push(...mine);
+    if (mine.length === 0) {
+      // It trained none of this file's models: its clipping and loops are about its own.
+      ip.clipCalls.length = kept[1];
+      ip.looseLoops.length = kept[2];
+    }
+  }
+}
+
+function buildsModels(ip: PyInterp): boolean {
+  return (
+    ip.models.length > 0 || ip.builderNames !== null || /^class\s+\w+\s*\(/m.test(ip.main.source)
+  );
 }

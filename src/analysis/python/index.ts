@@ -14,8 +14,8 @@ import type { AnalysisResult, ParseProblem } from '../ir';
 import { callUserClass, isModelClass } from './classes';
 import { PyInterp } from './interpreter';
 import { finalizeModels } from './models';
-import { Lines, importsKeras, kids, mentionsKeras, parsePython } from './parse';
-import type { PythonModuleHost } from './imports';
+import { Lines, importMode, kids, mentionsKeras, parsePython } from './parse';
+import { runImporters, type PythonModuleHost } from './imports';
 import { builderPattern, explore } from './paths';
 import { Scope } from './values';
 
@@ -42,7 +42,7 @@ export function analyzePython(
   const parsed = parsePython(source);
   if (!parsed.ok) return { ...result, problems: [parsed.problem] };
   if (parsed.problem) result.problems.push(parsed.problem);
-  const ip = new PyInterp(parsed.text, new Lines(source), { globals: !importsKeras(source) });
+  const ip = new PyInterp(parsed.text, new Lines(source), importMode(source));
   if (modules) ip.host = modules;
   ip.filePath = filePath;
   const root = new Scope(null);
@@ -55,6 +55,8 @@ export function analyzePython(
       ip.loaded.clear();
     };
     explore(ip, () => ip.runModule(top, root), reset);
+    ip.mainScope = root;
+    runImporters(ip);
     runUncalled(ip, top, root);
     result.models = finalizeModels(ip);
     result.access = accessOf(root);

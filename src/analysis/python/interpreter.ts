@@ -73,6 +73,8 @@ export class PyInterp {
   /** Workspace imports (`from .blocks import conv_block`): how to find and read them. */
   host: PythonModuleHost | null = null;
   filePath = '';
+  /** The analysed file's top-level scope, for importers run with it (imports.ts). */
+  mainScope: Scope | null = null;
   /** Imported workspace modules by file: their top-level scope once run (null while running). */
   readonly loaded = new Map<string, Scope | null>();
   /** The file whose code runs now. */
@@ -122,6 +124,21 @@ export class PyInterp {
 
   id(): number {
     return this.nextId++;
+  }
+
+  /**
+   * Runs `run` on a budget of its own (an importer of the analysed file): what it spends, and a
+   * stop it meets, leave the analysed file's budget and its problems as they were.
+   */
+  aside(budget: number, run: () => void): void {
+    const [steps, stopped] = [this.steps, this.stopped];
+    this.steps = Math.max(0, STEP_BUDGET - budget);
+    try {
+      run();
+    } finally {
+      this.steps = steps;
+      this.stopped = stopped;
+    }
   }
 
   /** Counts work; false once the budget is spent (the caller stops). */

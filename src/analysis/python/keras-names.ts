@@ -35,6 +35,9 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerSpec>> = {
   SimpleRNN: spec('simpleRNN', 'units', 'activation', ...RNN_TAIL),
   LSTM: spec('lstm', ...GATED, 'unitForgetBias'),
   GRU: spec('gru', ...GATED),
+  // Keras 2's cuDNN kernels: an LSTM and a GRU with their activations fixed at tanh and sigmoid.
+  CuDNNLSTM: spec('lstm', 'units', ...RNN_TAIL, 'unitForgetBias'),
+  CuDNNGRU: spec('gru', 'units', ...RNN_TAIL),
   ConvLSTM2D: spec('convLstm2d', 'filters', 'kernelSize', 'strides', 'padding'),
   RNN: spec('rnn', 'cell'),
   SimpleRNNCell: spec('simpleRNNCell', 'units', 'activation'),

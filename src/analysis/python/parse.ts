@@ -26,6 +26,17 @@ export function importsKeras(source: string): boolean {
   return IMPORTS.test(source);
 }
 
+/**
+ * A star import of a module no import can name (`from 6.3-0 import *`: a script's file name). The
+ * line does not parse, so what the author meant it to bring is unknown: Keras names stay globals.
+ */
+const STAR_FROM_FILE_NAME = /^[ \t]*from[ \t]+(?:\d|[\w.]*-)[^\s]*[ \t]+import[ \t]+\*/m;
+
+/** How a file's unbound Keras names read: globals unless it imports Keras (see ImportMode). */
+export function importMode(source: string): { globals: boolean } {
+  return { globals: !importsKeras(source) || STAR_FROM_FILE_NAME.test(source) };
+}
+
 /** `text`: the source as parsed, the same length and offsets as the file's (see trailingDots). */
 export type PyParse =
   | { ok: true; tree: Tree; problem: ParseProblem | null; text: string }

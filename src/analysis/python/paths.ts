@@ -86,12 +86,13 @@ const BUILDS =
 
 const LAYER_CALLS = /\b(?:layers|keras)\s*\.\s*\w+\s*\(|\b[A-Z]\w*\s*\(|\.add\s*\(/;
 
-const worth = new WeakMap<PyInterp, Map<number, boolean>>();
+/** Per file run (offsets are per file: an importer's body may start where one of the analysed file's does). */
+const worth = new WeakMap<object, Map<number, boolean>>();
 
 /** True when running these arms may change what gets built (directly or through a file builder). */
 export function mayBuild(ip: PyInterp, bodies: SyntaxNode[]): boolean {
-  let cache = worth.get(ip);
-  if (!cache) worth.set(ip, (cache = new Map()));
+  let cache = worth.get(ip.module);
+  if (!cache) worth.set(ip.module, (cache = new Map()));
   return bodies.some((body) => {
     const known = cache.get(body.from);
     if (known !== undefined) return known;

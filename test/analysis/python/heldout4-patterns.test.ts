@@ -1,0 +1,52 @@
+// Patterns of the fourth held-out batch of public Keras projects (calibration/real-projects/keras-labels.json,
+// batch 4), each on a fixture of the same shape written for the test.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze } from '../../../src/analysis/index';
+import { factories } from './helpers';
+
+const cases: { name: string; code: string; layers: string }[] = [
+  {
+    name: 'a star import of a script by its file name (it does not parse) leaves Keras names global',
+    code: `from keras import layers\nfrom 4.1-data import *\nnet = Sequential()\nnet.add(layers.Bidirectional(layers.GRU(8), input_shape=(None, 3)))\nnet.add(layers.Dense(1))\n`,
+    layers: 'bidirectional dense',
+  },
+  {
+    name: 'a star import of a module this analysis cannot read may bring Keras names',
+    code: `from keras import layers\nfrom helpers import *\nnet = Sequential([layers.LSTM(4), layers.Dense(2)])\n`,
+    layers: 'lstm dense',
+  },
+];
+
+for (const c of cases) {
+  test(c.name, () => {
+    const result = analyze(c.code, 'script.py');
+    assert.equal(result.models.length, 1, JSON.stringify(result.problems));
+    assert.equal(factories(result.models[0]), c.layers);
+  });
+}
+
+test('without a star import, an unbound Sequential in a Keras file stays unknown', () => {
+  const result = analyze(
+    `from keras import layers\nfrom helpers import load\nnet = Sequential([layers.Dense(2)])\n`,
+    'script.py',
+  );
+  assert.deepEqual(result.models, []);
+});
+
+test("Keras 2's CuDNNLSTM and CuDNNGRU are an LSTM and a GRU (recurrent rules judge them)", () => {
+  const result = analyze(
+    `from keras.models import Sequential\nfrom keras.layers import Dense, CuDNNLSTM, CuDNNGRU, Bidirectional\nm = Sequential([Bidirectional(CuDNNLSTM(16, return_sequences=True), input_shape=(50, 4)), CuDNNGRU(8), Dense(1)])\n`,
+    'script.py',
+  );
+  const [model] = result.models;
+  assert.deepEqual(
+    model.layers.map((l) => [l.factory, l.inner?.factory]),
+    [
+      ['bidirectional', 'lstm'],
+      ['gru', undefined],
+      ['dense', undefined],
+    ],
+  );
+  assert.deepEqual(model.layers[0].inner?.config.props.units?.value, { kind: 'number', value: 16 });
+});

@@ -5,6 +5,7 @@
  * aliases. Never a path outside the root or inside node_modules.
  */
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import * as ts from 'typescript';
 
 const EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 /** TypeScript's rule: `import './model.js'` in a .ts project names model.ts. */
@@ -91,7 +92,7 @@ export function readPathAliases(
   const visit = (file: string, depth: number): void => {
     if (depth > 4 || seen.has(file) || !mayRead(root, file)) return;
     seen.add(file);
-    const config = parseJsonc(readFile(file));
+    const config = parseJsonc(file, readFile(file));
     if (!config) return;
     if (typeof config.extends === 'string' && isRelativeSpecifier(config.extends)) {
       const base = resolvePath(dirname(file), config.extends);
@@ -140,22 +141,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON with the comments and trailing commas tsconfig files allow; null when it is not that. */
-function parseJsonc(text: string | undefined): Record<string, unknown> | null {
+/** A config as TypeScript reads it (comments, trailing commas); null when it is not an object. */
+function parseJsonc(file: string, text: string | undefined): Record<string, unknown> | null {
   if (text === undefined) return null;
-  // Drop comments outside strings, then trailing commas.
-  const stripped = text
-    .replace(
-      /("(?:[^"\\\n]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g,
-      (_match, str: string | undefined) => str ?? '',
-    )
-    .replace(/,(\s*[}\]])/g, '$1');
-  try {
-    const value: unknown = JSON.parse(stripped);
-    return isRecord(value) ? value : null;
-  } catch {
-    return null;
-  }
+  const { config, error } = ts.parseConfigFileTextToJson(file, text);
+  return !error && isRecord(config) ? config : null;
 }
 
 /**

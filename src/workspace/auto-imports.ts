@@ -23,9 +23,7 @@ export class AutoImports {
       const names = new Map<string, string>();
       for (const file of list) {
         if (!SOURCE.test(file) || !isAutoImported(root, file)) continue;
-        for (const match of (read(file) ?? '').matchAll(EXPORTED)) {
-          if (!names.has(match[1])) names.set(match[1], file);
-        }
+        for (const name of exportedNames(read(file))) if (!names.has(name)) names.set(name, file);
       }
       if (names.size > 0) this.roots.set(root, names);
     }
@@ -54,11 +52,20 @@ export class AutoImports {
     return [...out];
   }
 
-  /** Whether an edit of `file` can change the names (a config or a file of an auto-import folder). */
-  affects(file: string): boolean {
+  /**
+   * Whether an edit of `file` from `before` to `after` can change what a bare name stands for: a
+   * config, or a file of an auto-import folder that now exports other names (an edit of a body,
+   * most keystrokes there, changes only that file's readers, as any edit does).
+   */
+  affects(file: string, before: string | undefined, after: string | undefined): boolean {
     if (CONFIG.test(file)) return true;
-    return [...this.roots.keys()].some((root) => isAutoImported(root, file));
+    if (![...this.roots.keys()].some((root) => isAutoImported(root, file))) return false;
+    return exportedNames(before).join('\0') !== exportedNames(after).join('\0');
   }
+}
+
+function exportedNames(text: string | undefined): string[] {
+  return [...(text ?? '').matchAll(EXPORTED)].map((match) => match[1]);
 }
 
 function isAutoImported(root: string, file: string): boolean {

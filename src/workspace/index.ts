@@ -199,7 +199,12 @@ class WorkspaceIndex implements Workspace {
     else if (text === undefined) this.listedFiles().delete(file);
     const config = /(^|[\\/])[tj]sconfig(\.[\w-]+)?\.json$/.test(file);
     if (config) this.aliases = null;
-    if (appears || text === undefined || config || this.autoImports?.affects(file)) {
+    if (
+      appears ||
+      text === undefined ||
+      config ||
+      this.autoImports?.affects(file, known?.text, text)
+    ) {
       // A new or deleted file can change what any specifier resolves to (an edited auto-import
       // folder, what any bare name stands for).
       this.reverse = null;
@@ -233,10 +238,9 @@ class WorkspaceIndex implements Workspace {
 
   /** The workspace modules a Python file imports (its scan's modules that are files here). */
   private pythonTargets(file: string): string[] {
-    const text = this.entry(file)?.text;
-    if (text === undefined) return [];
-    const entry = this.entry(file)!;
-    entry.pythonImports ??= scanPythonImports(text);
+    const entry = this.entry(file);
+    if (entry?.text === undefined) return [];
+    entry.pythonImports ??= scanPythonImports(entry.text);
     const targets = new Set<string>();
     for (const { module, level } of entry.pythonImports) {
       const target = this.resolvePython(module, level, file);

@@ -74,3 +74,16 @@ test('renaming an auto-imported export is seen by the files that use the name', 
   // The composable now calls a name nothing exports: the decoder's layers are unknown.
   assert.equal(layers(ws.analyzeFile(path('app/utils/joinModels.js')).models[0]), 'dense dense');
 });
+
+test('an edit inside an auto-imported function re-analyses its users, as a fresh workspace reads it', () => {
+  const { ws, path } = memoryProject(NUXT);
+  const file = path('app/utils/joinModels.js');
+  ws.analyzeFile(file);
+  const encoder = NUXT['app/utils/makeEncoder.js'].replace('units: 8', 'units: 12');
+  ws.update(path('app/utils/makeEncoder.js'), encoder);
+  const fresh = memoryProject({ ...NUXT, 'app/utils/makeEncoder.js': encoder });
+  const mine = ws.analyzeFile(file);
+  assert.deepEqual(mine, fresh.ws.analyzeFile(fresh.path('app/utils/joinModels.js')));
+  const units = mine.models[0]?.layers[0]?.config.props.units?.value;
+  assert.deepEqual(units, { kind: 'number', value: 12 });
+});

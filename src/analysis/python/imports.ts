@@ -6,7 +6,7 @@
  * to that file (reported when it is analysed), not to the importer.
  */
 import type { PyInterp, PyModule } from './interpreter';
-import { Lines, importMode, parsePython } from './parse';
+import { Lines, importMode, parsePython, type PyParse } from './parse';
 import { explore } from './paths';
 import { Scope } from './values';
 
@@ -40,18 +40,10 @@ export function importModule(ip: PyInterp, dotted: string): Scope | null {
   if (file === ip.filePath) return ip.module === ip.main ? null : ip.mainScope;
   if (ip.loaded.has(file)) return ip.loaded.get(file) ?? null;
   if (ip.loaded.size >= MAX_MODULES) return null;
-  const source = host.load(file);
-  if (source === null) return null;
-  const parsed = parsePython(source);
-  if (!parsed.ok) return null;
+  const loaded = loadModule(host, file, name.split('.').pop() || '__init__');
+  if (!loaded) return null;
+  const { module, parsed } = loaded;
   ip.loaded.set(file, null);
-  const module: PyModule = {
-    source: parsed.text,
-    lines: new Lines(source, file),
-    imports: importMode(source),
-    name: name.split('.').pop() || '__init__',
-    file,
-  };
   const scope = new Scope(null);
   const kept = [ip.models.length, ip.clipCalls.length, ip.looseLoops.length] as const;
   const path = ip.path;
@@ -82,17 +74,9 @@ export function runImporters(ip: PyInterp): void {
     .filter((file) => file !== ip.filePath && !TEST_FILE.test(file))
     .slice(0, MAX_IMPORTERS);
   for (const file of files) {
-    const source = host.load(file);
-    if (source === null) continue;
-    const parsed = parsePython(source);
-    if (!parsed.ok) continue;
-    const module: PyModule = {
-      source: parsed.text,
-      lines: new Lines(source, file),
-      imports: importMode(source),
-      name: '__main__',
-      file,
-    };
+    const loaded = loadModule(host, file, '__main__');
+    if (!loaded) continue;
+    const { module, parsed } = loaded;
     const kept = [ip.models.length, ip.clipCalls.length, ip.looseLoops.length] as const;
     const scope = new Scope(null);
     ip.aside(IMPORTER_STEPS, () =>
@@ -124,4 +108,42 @@ function buildsModels(ip: PyInterp): boolean {
   return (
     ip.models.length > 0 || ip.builderNames !== null || /^class\s+\w+\s*\(/m.test(ip.main.source)
   );
+}
+
+/** A workspace file as a module to run (null when it cannot be read or parsed). */
+function loadModule(
+  host: PythonModuleHost,
+  file: string,
+  name: string,
+): { module: PyModule; parsed: Extract<PyParse, { ok: true }> } | null {
+  const source = host.load(file);
+  if (source === null) return null;
+  const parsed = parseModule(file, source);
+  if (!parsed.ok) return null;
+  const module = {
+    source: parsed.text,
+    lines: new Lines(source, file),
+    imports: importMode(source),
+    name,
+    file,
+  };
+  return { module, parsed };
+}
+
+/**
+ * The last parse of each workspace module: an editor re-analyses a builder file on every keystroke,
+ * and the modules it imports and the scripts that import it are the same texts each time (Lezer's
+ * trees are immutable, so analyses may share them).
+ */
+const parses = new Map<string, { source: string; parsed: PyParse }>();
+const MAX_PARSES = 64;
+
+function parseModule(file: string, source: string): PyParse {
+  const known = parses.get(file);
+  if (known?.source === source) return known.parsed;
+  const parsed = parsePython(source);
+  parses.delete(file);
+  if (parses.size >= MAX_PARSES) parses.delete(parses.keys().next().value!);
+  parses.set(file, { source, parsed });
+  return parsed;
 }

@@ -17,6 +17,7 @@ import { finalizeModels } from './models';
 import { Lines, importMode, kids, mentionsKeras, parsePython } from './parse';
 import { runImporters, type PythonModuleHost } from './imports';
 import { builderPattern, explore } from './paths';
+import { reachesKeras } from './reach';
 import { Scope } from './values';
 
 export { mentionsKeras } from './parse';
@@ -73,6 +74,7 @@ export function analyzePython(
 /**
  * Builders nobody calls in this file (another file or a notebook does) still describe models: they
  * run with their defaults and unknown parameters. A model that a real call built too keeps that build.
+ * A function that can reach no Keras value (reach.ts) would record nothing and is not run.
  */
 function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
   ip.speculative = true;
@@ -84,7 +86,12 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
     const nameNode = def?.getChild('VariableName');
     if (!def || !nameNode || ip.stopped !== null) continue;
     const value = root.get(ip.text(nameNode));
-    if (def.name === 'FunctionDefinition' && value?.t === 'func' && !ip.called.has(def.from)) {
+    if (
+      def.name === 'FunctionDefinition' &&
+      value?.t === 'func' &&
+      !ip.called.has(def.from) &&
+      reachesKeras(ip, root, value)
+    ) {
       const fn = value;
       explore(ip, () => {
         // Parameters without defaults are unknown; `**kwargs` holds nothing, as a call with defaults.

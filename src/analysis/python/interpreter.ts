@@ -85,6 +85,8 @@ export class PyInterp {
   private nextId = 0;
   /** Layers created so far (each `Dense(...)` call). */
   layersMade = 0;
+  /** Training calls and clipping recorded so far (training.ts), for progress(). */
+  records = 0;
 
   constructor(source: string, lines: Lines, imports: ImportMode) {
     this.main = this.module = { source, lines, imports, name: '__main__' };
@@ -406,10 +408,11 @@ export class PyInterp {
 
   /** What the IR records so far (graph nodes, models, training calls, clipping): a loop adding none is data. */
   progress(): number {
-    let n = this.nextId + this.layersMade + this.models.length;
-    n += this.looseLoops.length + this.clipCalls.length;
-    for (const m of this.models) n += m.fitCalls.length + m.customLoops.length + m.clipping.length;
-    return n;
+    // Counted as they are made: summing every model's records here made each loop iteration cost
+    // as much as the models built before it (a file of many builders).
+    return (
+      this.nextId + this.layersMade + this.models.length + this.looseLoops.length + this.records
+    );
   }
 
   private runWhile(node: SyntaxNode, scope: Scope): Signal {

@@ -342,7 +342,7 @@ export function fitCall(
   node: SyntaxNode,
 ): void {
   void args;
-  pushOnce(rec.fitCalls, {
+  pushOnce(ip, rec.fitCalls, {
     method: method === 'train_on_batch' ? 'trainOnBatch' : 'fit',
     span: ip.span(node),
   });
@@ -363,7 +363,7 @@ export function optimizerMethod(
   };
   const model = modelIn(args.map((a) => a.value));
   if (model) {
-    pushOnce(model.customLoops, call);
+    pushOnce(ip, model.customLoops, call);
     model.optimizer ??= rec;
   } else if (!ip.looseLoops.some((l) => l.call.span.start === call.span.start))
     ip.looseLoops.push({ call, optimizer: rec });
@@ -374,7 +374,7 @@ export function optimizerMethod(
 export function tapeGradient(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   const model = modelIn(args.map((a) => a.value));
   const call: CustomLoopCall = { method: 'variableGrads', span: ip.span(node) };
-  if (model) pushOnce(model.customLoops, call);
+  if (model) pushOnce(ip, model.customLoops, call);
   else if (!ip.looseLoops.some((l) => l.call.span.start === call.span.start))
     ip.looseLoops.push({ call });
   return { t: 'grads', ...(model ? { model } : {}) };
@@ -391,7 +391,7 @@ export function clipCall(ip: PyInterp, fn: string, args: Arg[], node: SyntaxNode
         ? 'clipByNorm'
         : 'clipByValue';
   const evidence: ClippingEvidence = { kind, span: ip.span(node) };
-  pushOnce(first.model ? first.model.clipping : ip.clipCalls, evidence);
+  pushOnce(ip, first.model ? first.model.clipping : ip.clipCalls, evidence);
   return fn === 'clip_by_global_norm'
     ? { t: 'list', items: [first, unknown(`global norm of ${ip.text(node)}`)], tuple: true }
     : first;
@@ -410,6 +410,9 @@ function modelIn(values: PV[]): ModelRec | undefined {
 }
 
 /** A loop body runs once per iteration; each call site is recorded once. */
-function pushOnce<T extends { span: { start: number } }>(list: T[], item: T): void {
-  if (!list.some((x) => x.span.start === item.span.start)) list.push(item);
+/** Adds a training record once per span, counting it for PyInterp.progress(). */
+function pushOnce<T extends { span: { start: number } }>(ip: PyInterp, list: T[], item: T): void {
+  if (list.some((x) => x.span.start === item.span.start)) return;
+  list.push(item);
+  ip.records++;
 }

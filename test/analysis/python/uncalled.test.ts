@@ -1,0 +1,63 @@
+// Functions nothing in the file calls run on their own with their defaults (another file or a notebook
+// calls them); those that can reach no Keras value are not run, since they could record nothing.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { analyze } from '../../../src/analysis/index';
+import { config, factories, named, runPy } from './helpers';
+
+test('an uncalled number-crunching helper does not spend the budget the builders after it need', () => {
+  const result = analyze(
+    `from tensorflow import keras
+def fib(n=26):
+    return fib(n - 1) + fib(n - 2) if n > 1 else n
+def build():
+    return keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
+`,
+    'model.py',
+  );
+  assert.deepEqual(result.problems, []);
+  assert.equal(factories(named(result.models, 'build')), 'dense dense');
+});
+
+test('an uncalled training function that reaches the builder only through another helper still trains it', () => {
+  const { models } = runPy(`from tensorflow import keras
+def build():
+    return keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
+def prepare():
+    net = build()
+    net.compile(optimizer='adam', loss='mse')
+    return net
+def train(x, y):
+    net = prepare()
+    net.fit(x, y, epochs=3)
+`);
+  assert.ok(models.length > 0);
+  assert.ok(
+    models.some((m) => m.training.trained),
+    'the model built through prepare() is trained by train()',
+  );
+});
+
+test('an uncalled setup function without Keras names still sets the module names a builder reads', () => {
+  const { models } = runPy(`from keras.models import Sequential
+from keras.layers import Dense
+UNITS = None
+def setup():
+    global UNITS
+    UNITS = 32
+def build():
+    return Sequential([Dense(UNITS, input_shape=(4,)), Dense(1)])
+`);
+  assert.equal(config(named(models, 'build').layers[0]).units, 32);
+});
+
+test('an uncalled function whose default is a model still trains it, though the name is rebound', () => {
+  const { models } = runPy(`from tensorflow import keras
+base = keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
+def finish(net=base, epochs=2):
+    net.compile(optimizer='sgd', loss='mse')
+    net.fit(None, None, epochs=epochs)
+base = None
+`);
+  assert.ok(named(models, 'base').training.trained);
+});

@@ -47,7 +47,7 @@ export function reachesKeras(ip: PyInterp, root: Scope, fn: Func): boolean {
     const text = ip.main.source.slice(f.node.from, f.node.to);
     if (OWN_REACH.test(text)) return true;
     const callees: Func[] = [];
-    for (const [word] of text.matchAll(NAME)) {
+    for (const word of text.match(NAME) ?? []) {
       const value = root.get(word);
       if (!value || isInert(value)) continue;
       if (value.t !== 'func') return true;

@@ -52,15 +52,22 @@ export const reshape: Rule = (layer, [input]) => {
   return weightless([input[0], ...dims.map((d) => (d === -1 ? inferred : d))]);
 };
 
+/**
+ * add/multiply/...: the inputs' one shape (size-1 dimensions broadcast). An input of unknown shape
+ * has that shape too, so the known inputs give it (a residual add of a block with an unknown layer
+ * and its projected shortcut); a size-1 dimension among them may then be a broadcast one: unknown.
+ */
 export const elementwiseMerge: Rule = (_layer, inputs) => {
-  if (inputs.length === 0 || inputs.some((s) => s === null))
-    return unknown('an input shape is unknown');
-  const shapes = inputs as Shape[];
+  const shapes = inputs.filter((s): s is Shape => s !== null);
+  if (shapes.length === 0) return unknown('an input shape is unknown');
+  const partial = shapes.length < inputs.length;
   const rank = shapes[0].length;
   if (shapes.some((s) => s.length !== rank)) return unknown('inputs of different ranks');
-  const out = shapes[0].map(
-    (_, i) => shapes.map((s) => s[i]).find((d) => d !== null && d !== 1) ?? shapes[0][i],
-  );
+  const out = shapes[0].map((_, i) => {
+    const size = shapes.map((s) => s[i]).find((d) => d !== null && d !== 1);
+    if (size !== undefined) return size;
+    return partial && shapes[0][i] === 1 ? null : shapes[0][i];
+  });
   return weightless(out);
 };
 

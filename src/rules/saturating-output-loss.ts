@@ -62,12 +62,16 @@ export const rule: Rule = {
         '{{activation}} output under {{loss}}: the gradient carries its derivative, at most {{max}}',
       logitsOfProbabilities:
         "{{activation}} output into a from_logits=True loss: a second {{activation}}, the gradient starts about {{factor}}x cross-entropy's",
+      singleUnitSoftmax:
+        'softmax over 1 unit: the output is always 1, so every gradient is 0 and the model cannot learn',
     },
     details: {
       regressionLoss: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1: a confidently wrong prediction barely learns (Glorot & Bengio 2010). ${EVIDENCE} Use {{replacement}}, whose gradient cancels that factor.`,
       plainSoftmax: `{{layer}} ends in a softmax over {{units}} classes and the model is trained with {{loss}}: at initialisation (probabilities near 1/{{units}}) the loss gradient at the logits is about {{factor}}x cross-entropy's, and {{optimizer}} steps by the raw gradient, so training starts that much slower. ${EVIDENCE} Use {{replacement}}, whose gradient is p - y.`,
       logitsOfProbabilities:
         "{{layer}} already ends in {{activation}}, and the loss is told its input is logits (from_logits=True), so it applies a second {{activation}} to the probabilities. The gradient then crosses both: {{why}} The loss can never reach 0 either, because {{activation}} of values in [0, 1] stays far from 0 and 1. Drop from_logits=True (or the output's activation).",
+      singleUnitSoftmax:
+        "{{layer}} has one unit and a softmax, which normalises over the units: exp(z) / exp(z) is 1 for every input, so the output never changes and the loss's gradient with respect to every weight is exactly 0. For one output (binary labels, a score), use a sigmoid; for K classes, K units.",
       regressionLossUnsized: `{{layer}} ends in {{activation}} and the model is trained with {{loss}}, so the loss gradient is multiplied by {{derivative}}, which vanishes as the output saturates toward 0 or 1. The static estimate does not cover this model, so its logit spread is not known: an info hint. Use {{replacement}}, whose gradient cancels that factor.`,
     },
     options: {
@@ -96,6 +100,11 @@ export const rule: Rule = {
     for (const { layer: output, position } of outputs) {
       const loss = lossOf(modelLoss, output, position);
       if (!loss) continue;
+      const single = singleUnitSoftmax(model, output, loss, context);
+      if (single) {
+        findings.push(single);
+        continue;
+      }
       if (loss.fromLogits) {
         const finding = logitsOfProbabilities(model, loss, output);
         if (finding) findings.push(finding);
@@ -153,6 +162,32 @@ export const rule: Rule = {
     return findings;
   },
 };
+
+/**
+ * A softmax over one unit is exp(z) / exp(z) = 1 whatever z is: the output is constant and no
+ * gradient reaches any weight, whatever the loss (`Dense(1, activation='softmax')` for binary labels).
+ */
+function singleUnitSoftmax(
+  model: ModelGraph,
+  output: LayerNode,
+  loss: LossInfo,
+  context: RuleContext,
+): Finding | null {
+  if (outputActivation(model, output) !== 'softmax' || outputUnits(model, output) !== 1)
+    return null;
+  const prop = output.config.props.activation;
+  const edit =
+    !isActivationLayer(output) && prop?.valueSpan && !prop.inherited
+      ? replaceSpan(prop.valueSpan, stringLiteral(context.source, 'sigmoid'))
+      : null;
+  return report(rule, model, {
+    messageId: 'singleUnitSoftmax',
+    data: { layer: describeLayer(output, model) },
+    span: prop?.valueSpan ?? output.callSpan ?? loss.span,
+    layer: output,
+    fixes: edit ? [fix("Use activation 'sigmoid'", [edit], true)] : [],
+  });
+}
 
 /**
  * A softmax (sigmoid) output into a cross-entropy with from_logits=True. At initialisation (probabilities near

@@ -94,6 +94,8 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
         return;
       }
       bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
+        if (module === 'functools' && name === 'partial')
+          return { t: 'path', path: 'functools.partial' };
         const found = own?.get(name);
         if (found && found.t !== 'unknown') return found;
         // `from pcg.models import lstm`: Python imports the package's module when no name binds it.
@@ -128,13 +130,15 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
       isKerasModule(canonical) || (!alias && names.length > 1) ? null : importModule(ip, full);
     const value: PV = own
       ? { t: 'module', scope: own, name: full }
-      : alias
-        ? isKerasModule(canonical)
-          ? { t: 'path', path: canonical }
-          : unknown(full)
-        : isKerasModule(canonicalPath(bound))
-          ? { t: 'path', path: canonicalPath(bound) }
-          : unknown(bound);
+      : full === 'functools'
+        ? { t: 'path', path: 'functools' }
+        : alias
+          ? isKerasModule(canonical)
+            ? { t: 'path', path: canonical }
+            : unknown(full)
+          : isKerasModule(canonicalPath(bound))
+            ? { t: 'path', path: canonicalPath(bound) }
+            : unknown(bound);
     scope.set(bound, value);
     names = [];
   };
@@ -191,5 +195,14 @@ export function globalKerasName(name: string): PV | null {
     return { t: 'path', path: `keras.initializers.${name}` };
   if (name === 'tf') return { t: 'path', path: 'tf' };
   if (name === 'keras') return { t: 'path', path: 'keras' };
+  // A Keras module used without its import (`layers.Dense(...)` in a book listing).
+  if (
+    name === 'layers' ||
+    name === 'models' ||
+    name === 'optimizers' ||
+    name === 'losses' ||
+    name === 'initializers'
+  )
+    return { t: 'path', path: `keras.${name}` };
   return null;
 }

@@ -27,7 +27,7 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
     const object = evalExpr(ip, objectNode, scope);
     const name = ip.text(property);
     if (object.t === 'path')
-      return callKeras(ip, canonicalPath(`${object.path}.${name}`), args, node);
+      return callPath(ip, canonicalPath(`${object.path}.${name}`), args, node);
     const own =
       object.t === 'object'
         ? (object.attrs.get(name) ?? methodOf(object, name))
@@ -57,7 +57,9 @@ export function callValue(
 ): PV {
   switch (callee.t) {
     case 'path':
-      return callKeras(ip, callee.path, args, node);
+      return callPath(ip, callee.path, args, node);
+    case 'partial':
+      return callValue(ip, callee.callee, partialArgs(callee.args, args), node, text);
     case 'func':
       return ip.callFunction(callee, toCallArgs(args, ip), text);
     case 'class':
@@ -65,6 +67,31 @@ export function callValue(
     default:
       return callMethod(ip, callee, '__call__', args, node, node.firstChild!);
   }
+}
+
+/** Keras, or `functools.partial(Conv2D, kernel_size=3, ...)`: a callable that fills in arguments. */
+function callPath(ip: PyInterp, path: string, args: Arg[], node: SyntaxNode): PV {
+  if (path === 'functools.partial') {
+    const [first, ...rest] = args;
+    if (!first || first.name || first.star) return unknown(ip.text(node));
+    return { t: 'partial', callee: first.value, args: rest };
+  }
+  return callKeras(ip, path, args, node);
+}
+
+/**
+ * A partial's arguments with the call's, as Python merges them: its positional ones first, then the
+ * call's; a keyword the call gives again replaces the partial's (`RegularizedDense(10, activation='softmax')`).
+ */
+function partialArgs(fixed: Arg[], given: Arg[]): Arg[] {
+  const isPositional = (a: Arg) => !a.name && a.star !== '**';
+  const named = new Set(given.filter((a) => a.name).map((a) => a.name));
+  return [
+    ...fixed.filter(isPositional),
+    ...given.filter(isPositional),
+    ...fixed.filter((a) => !isPositional(a) && !(a.name && named.has(a.name))),
+    ...given.filter((a) => !isPositional(a)),
+  ];
 }
 
 /** A call's arguments as values; `entries` keeps the keywords' spans for a `**kwargs` parameter. */

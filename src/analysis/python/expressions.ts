@@ -80,13 +80,25 @@ function sameCallee(ip: PyInterp, a: SyntaxNode, b: SyntaxNode): boolean {
   return !!calleeA && !!calleeB && ip.text(calleeA) === ip.text(calleeB);
 }
 
+const KERAS_MODULES = new Set([
+  'tf',
+  'keras',
+  'layers',
+  'models',
+  'optimizers',
+  'losses',
+  'initializers',
+]);
+
 function lookup(ip: PyInterp, name: string, scope: Scope): PV {
   const bound = scope.get(name);
   if (bound) return bound;
   if (BUILTINS.has(name)) return { t: 'path', path: `builtins.${name}` };
   // The analysed file is the program being run: its `if __name__ == '__main__':` is taken.
   if (name === '__name__') return { t: 'str', v: ip.module.name };
-  if (ip.imports.globals || name === 'tf' || name === 'keras') {
+  // Unbound, the name would be a NameError: in a file that imports some of Keras, a class or module
+  // of Keras it never imports (`Dense`, `layers`, a forgotten import) reads as Keras's.
+  if (ip.imports.globals || /^[A-Z]/.test(name) || KERAS_MODULES.has(name)) {
     const known = globalKerasName(name);
     if (known) return known;
   }

@@ -4,7 +4,7 @@
  * gradient tapes and clipping. Paths arrive canonical (bindings.ts).
  */
 import type { SyntaxNode } from '@lezer/common';
-import type { Span } from '../ir';
+import type { Span, Value } from '../ir';
 import { readConfig, toValue } from './convert';
 import type { PyInterp } from './interpreter';
 import {
@@ -69,6 +69,9 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
     return factoryCall(ip, 'regularizers', REGULARIZERS[last] ?? null, args, node);
   if (namespace === 'constraints')
     return factoryCall(ip, 'constraints', CONSTRAINTS[last] ?? null, args, node);
+  // `keras.activations.get('relu')` is the function `keras.activations.relu` (an op on its input).
+  if (path === 'keras.activations.get' && args[0]?.value.t === 'str' && !args[0].name)
+    return { t: 'path', path: `keras.activations.${args[0].value.v}` };
   if (path === 'tf.GradientTape') return { t: 'tape' };
   if (/^tf\.(?:clip_by_global_norm|clip_by_norm|clip_by_value)$/.test(path))
     return clipCall(ip, last, args, node);
@@ -282,7 +285,7 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
         callSpan: ip.span(where),
       });
     }
-    (rec.blocks ??= []).push({ from, to: rec.layers.length, object: item });
+    (rec.blocks ??= []).push({ from, to: rec.layers.length, object: item, where });
   } else rec.unresolved.push(item.t === 'unknown' ? item.text : ip.text(where));
 }
 
@@ -504,6 +507,64 @@ function applyModel(ip: PyInterp, rec: ModelRec, args: Arg[], node: SyntaxNode):
     out = applyLayer(ip, layer, [{ ...tensor, value: out }], node);
   }
   return out;
+}
+
+/**
+ * A Sequential holding custom layers whose `call` applies Keras layers (`model.add(ResidualUnit(64))`,
+ * its convolutions in `self.main_layers` and a shortcut added back) is the graph of running it on its
+ * input: it becomes functional, each block's layers in place. Blocks that apply no Keras layer (their
+ * `call` is tensor math) stay one layer under their class's name.
+ */
+export function traceSequentialBlocks(ip: PyInterp, rec: ModelRec): void {
+  const where = rec.blocks?.find(
+    (b) =>
+      b.object.t === 'object' && !b.object.model && b.object.cls.base.startsWith('keras.layers.'),
+  )?.where;
+  if (rec.kind !== 'sequential' || !where) return;
+  const first = rec.layers[0];
+  const input: TensorNode = {
+    id: ip.id(),
+    kind: 'input',
+    shape: first ? declaredShape(first) : { kind: 'unknown', text: 'input of the Sequential' },
+    span: first?.callSpan ?? rec.anchor,
+    config:
+      first?.factory === 'inputLayer'
+        ? first.config
+        : { props: {}, objectSpan: null, opaque: false, text: '' },
+  };
+  const tensor: PV = { t: 'tensor', node: input };
+  const out = applyModel(
+    ip,
+    rec,
+    [{ name: null, value: tensor, node: where, span: ip.span(where) }],
+    where,
+  );
+  const own = new Set(rec.layers);
+  const reached = new Set<number>();
+  let inner = false;
+  const visit = (t: TensorNode): void => {
+    if (reached.has(t.id)) return;
+    reached.add(t.id);
+    if (t.kind !== 'apply') return;
+    if (!own.has(t.layer)) inner = true;
+    t.inputs.forEach(visit);
+  };
+  tensorValues(out).forEach(visit);
+  if (!inner || !reached.has(input.id)) return;
+  rec.kind = 'functional';
+  rec.inputs = tensor;
+  rec.outputs = out;
+}
+
+/** The input shape the first layer of a Sequential declares (`input_shape=`, `batch_input_shape=`, Dense's `input_dim=`). */
+function declaredShape(layer: LayerRec): Value {
+  const props = layer.config.props;
+  const batch = props.batchInputShape?.value;
+  if (batch?.kind === 'array') return { kind: 'array', items: batch.items.slice(1) };
+  if (props.inputShape?.value) return props.inputShape.value;
+  const dim = layer.factory === 'dense' ? props.inputDim?.value : undefined;
+  if (dim) return { kind: 'array', items: [dim] };
+  return { kind: 'unknown', text: 'input of the Sequential' };
 }
 
 /** The functional graph of `rec` from its inputs to its outputs, with `given` in place of the inputs. */

@@ -10,6 +10,7 @@ import type {
   TrainingSetup,
   Value,
 } from '../ir';
+import { traceSequentialBlocks } from './keras';
 import { spanBetween } from './parse';
 import type { PyInterp } from './interpreter';
 import { shownDecisions, type Decision } from '../paths';
@@ -17,6 +18,7 @@ import type { PathRun } from './paths';
 import type { LayerRec, ModelRec, PV, TensorNode } from './values';
 
 export function finalizeModels(ip: PyInterp): ModelGraph[] {
+  for (const rec of [...ip.models]) traceSequentialBlocks(ip, rec);
   const groups = byAnchor(ip.models);
   if (groups.length === 1) attachLoose(ip, groups[0]);
   return groups.flatMap(builds).sort((a, b) => a.anchor.start - b.anchor.start);

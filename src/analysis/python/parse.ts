@@ -12,10 +12,12 @@ import { LineIndex } from '../lines';
 /**
  * Cheap pre-check (no parse): a file that never names keras or tensorflow in an import, and never
  * uses Keras's own model classes, cannot build a Keras model. The second test admits snippets
- * written without their imports (as in documentation), which use `Sequential(` or `model.add(Dense(`.
+ * written without their imports (as in documentation), which use `Sequential(`, `model.add(Dense(` or
+ * subclass `keras.Model`.
  */
 const IMPORTS = /^[ \t]*(?:import|from)[ \t]+(?:keras|tensorflow|tf_keras)\b/m;
-const BARE_USE = /\b(?:Sequential|keras\.Model|keras\.Input)\s*\(|\.add\(\s*[A-Z][A-Za-z0-9]*\(/;
+const BARE_USE =
+  /\b(?:Sequential|keras\.Model|keras\.Input)\s*\(|\.add\(\s*[A-Z][A-Za-z0-9]*\(|\(\s*keras\.Model\s*\)\s*:/;
 
 export function mentionsKeras(source: string): boolean {
   return IMPORTS.test(source) || BARE_USE.test(source);

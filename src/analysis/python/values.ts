@@ -49,6 +49,8 @@ export type PV =
       /** A `@dataclass`'s fields in order, with their defaults (null: none): its generated `__init__`. */
       fields?: { name: string; value: PV | null }[];
     }
+  /** `functools.partial(callee, ...)`: calling it calls `callee` with these arguments first. */
+  | { t: 'partial'; callee: PV; args: import('./keras').Arg[] }
   /** A workspace module imported whole (`import blocks`, `from . import blocks`). */
   | { t: 'module'; scope: Scope; name: string }
   | { t: 'object'; cls: Extract<PV, { t: 'class' }>; attrs: Map<string, PV>; model?: ModelRec }
@@ -121,7 +123,7 @@ export interface ModelRec {
    * stands for the block in the Sequential's own view (a custom layer: one layer; a subclassed model:
    * none); applying the Sequential runs the block there.
    */
-  blocks?: { from: number; to: number; object: PV }[];
+  blocks?: { from: number; to: number; object: PV; where?: SyntaxNode }[];
   inputs: PV;
   outputs: PV;
   compile?: { span: Span; optimizer?: OptimizerInfo; loss?: LossInfo; argsText: string };

@@ -26,12 +26,15 @@ for (const c of cases) {
   });
 }
 
-test('without a star import, an unbound Sequential in a Keras file stays unknown', () => {
-  const result = analyze(
-    `from keras import layers\nfrom helpers import load\nnet = Sequential([layers.Dense(2)])\n`,
-    'script.py',
-  );
-  assert.deepEqual(result.models, []);
+test('without a star import, an unbound lowercase Keras name in a Keras file stays unknown', () => {
+  // Unbound class names read as Keras's in any Keras file (a forgotten import, heldout5-patterns);
+  // a lowercase function (`concatenate`) does so only under a star import or without Keras imports.
+  const code = (imports: string) =>
+    `from keras import layers, Input, Model\n${imports}\na = Input((4,))\nb = Input((4,))\nnet = Model([a, b], layers.Dense(1)(concatenate([a, b])))\n`;
+  const layersOf = (imports: string) =>
+    analyze(code(imports), 'script.py').models.map((m) => m.layers.map((l) => l.factory).join(' '));
+  assert.deepEqual(layersOf('from helpers import load'), ['dense']);
+  assert.deepEqual(layersOf('from helpers import *'), ['concatenate dense']);
 });
 
 test("Keras 2's CuDNNLSTM and CuDNNGRU are an LSTM and a GRU (recurrent rules judge them)", () => {

@@ -17,7 +17,12 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { runLint } from '../src/cli/commands/lint';
 import { main } from '../src/cli/main';
-import { autoConcurrency, codeCacheDir, LintPool } from '../src/lint/pool';
+import {
+  autoConcurrency,
+  codeCacheDir,
+  LintPool,
+  WORKER_YOUNG_GENERATION_MB,
+} from '../src/lint/pool';
 import { generateModelFile } from './lint/model-code';
 
 const temp = mkdtempSync(join(tmpdir(), 'gl-scale-'));
@@ -172,6 +177,40 @@ test(
       if (saved === undefined) delete process.env.GRADIENT_LENS_CODE_CACHE;
       else process.env.GRADIENT_LENS_CODE_CACHE = saved;
     }
+  },
+);
+
+test(
+  "workers' heaps get a larger young generation than V8's default, with the same results",
+  { skip: !workerBuilt && 'run "npm run build" first: dist/lint-worker.js is missing' },
+  async () => {
+    const dir = project('young-generation', 20);
+    const tasks = Array.from({ length: 20 }, (_, i) => ({
+      file: join(dir, 'src', `model${i}.ts`),
+      config: { rules: {} },
+    }));
+    // Every file on the one worker (no linter for this thread).
+    const run = async (youngGenerationMb?: number) => {
+      const pool = new LintPool(1, { fix: false, cwd: dir, stats: false }, youngGenerationMb);
+      try {
+        const results = await pool.lint(tasks);
+        const [worker] = await pool.close();
+        assert.equal(worker.files, 20);
+        return { results, youngGenerationMb: worker.youngGenerationMb };
+      } finally {
+        await pool.close();
+      }
+    };
+    const v8Default = await run(0);
+    const pooled = await run();
+    assert.equal(v8Default.youngGenerationMb, 48, "V8's own default for a worker");
+    assert.equal(pooled.youngGenerationMb, WORKER_YOUNG_GENERATION_MB);
+    assert.ok(WORKER_YOUNG_GENERATION_MB >= 4 * 48, 'semi-spaces four times the default');
+    assert.deepEqual(pooled.results, v8Default.results);
+    assert.ok(
+      pooled.results.some((r) => r.messages.length > 0),
+      'the files have findings',
+    );
   },
 );
 

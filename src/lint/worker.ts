@@ -3,7 +3,7 @@
  * it, with one workspace kept across batches (the files a batch imports are parsed once).
  */
 import { readFileSync } from 'node:fs';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, resourceLimits, workerData } from 'node:worker_threads';
 import type { FromWorker, LintTask, ToWorker, WorkerOptions } from './pool';
 import { lintSource } from './run-file';
 import { GcWatch, threadTime } from './thread-time';
@@ -17,7 +17,12 @@ const gc = new GcWatch().start();
 parentPort?.on('message', (message: ToWorker) => {
   if (message.kind === 'finish') {
     const codeCache = options.codeCache?.status;
-    const stats = { time: threadTime(), gc: gc.stop(), ...(codeCache && { codeCache }) };
+    const stats = {
+      time: threadTime(),
+      gc: gc.stop(),
+      youngGenerationMb: resourceLimits.maxYoungGenerationSizeMb,
+      ...(codeCache && { codeCache }),
+    };
     reply({ kind: 'finished', stats });
     return;
   }

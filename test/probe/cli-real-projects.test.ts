@@ -1,0 +1,146 @@
+/**
+ * One-click probes of shapes met when probing real projects (scripts/real-probe-check.mjs): every
+ * model `gradient-lens models` lists for a file is one `gradient-lens probe FILE <probeArgs>` measures.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { main } from '../../src/cli/main';
+
+const scratch = mkdtempSync(join(tmpdir(), 'gradient-lens-real-probe-'));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+function project(name: string, files: Record<string, string>): string {
+  const root = join(scratch, name);
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+async function cli(cwd: string, ...args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io = { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), cwd };
+  const code = await main(args, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+/** `models FILE --format json`, then `probe FILE <probeArgs>` for each model, from the project root. */
+async function probeEach(cwd: string, file: string) {
+  const listed = await cli(cwd, 'models', file, '--format', 'json');
+  const models = JSON.parse(listed.stdout)[0].models as { name: string; probeArgs: string[] }[];
+  assert.ok(models.length > 0, `models lists none in ${file}`);
+  const reports = [];
+  for (const model of models) {
+    const probed = await cli(
+      cwd,
+      'probe',
+      file,
+      ...model.probeArgs,
+      '--format',
+      'json',
+      '--no-project-tfjs',
+    );
+    assert.equal(probed.stderr, '', `${model.name}: ${probed.stderr}`);
+    reports.push(JSON.parse(probed.stdout));
+  }
+  return reports;
+}
+
+describe('probe: models as real projects lay them out', () => {
+  test('a Keras model built in a package module and trained by a script in another folder (no package.json, no .git)', async () => {
+    const root = project('keras-scripts', {
+      'pkg/__init__.py': '',
+      'pkg/models.py': `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def build_regressor(n_features):
+    model = keras.Sequential([
+        layers.Input(shape=(n_features,)),
+        layers.Dense(32, activation='relu'),
+        layers.Dense(1),
+    ])
+    return model
+`,
+      'scripts/train.py': `import numpy as np
+import tensorflow as tf
+from pkg.models import build_regressor
+
+x = np.load('features.npy')
+model = build_regressor(x.shape[1])
+model.compile(optimizer='adam', loss='mse')
+model.fit(x, x[:, :1], epochs=3)
+`,
+    });
+    const [report] = await probeEach(root, 'scripts/train.py');
+    assert.equal(report.verdict, 'healthy');
+    assert.deepEqual(
+      report.layers.map((l: { className: string }) => l.className),
+      ['InputLayer', 'Dense', 'Dense'],
+    );
+  });
+
+  test("a decoder rebuilt from another model's layers copies their units and activations", async () => {
+    const root = project('copied-layers', {
+      'package.json': '{"name": "autoencoder"}',
+      'index.js': `const tf = require('@tensorflow/tfjs');
+
+function createDecoder(decoderLayers) {
+  const decoder = tf.sequential();
+  for (const layer of decoderLayers) {
+    const copy = tf.layers.dense({
+      units: layer.units,
+      activation: layer.activation,
+      inputShape: [layer.kernel.shape[0]],
+    });
+    decoder.add(copy);
+    copy.setWeights(layer.getWeights());
+  }
+  decoder.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  return decoder;
+}
+
+function buildAutoencoder() {
+  const autoencoder = tf.sequential();
+  autoencoder.add(tf.layers.dense({ units: 64, inputShape: [256], activation: 'relu' }));
+  autoencoder.add(tf.layers.dense({ units: 8, activation: 'relu' }));
+  const decoderLayers = [];
+  decoderLayers.push(tf.layers.dense({ units: 64, activation: 'relu' }));
+  decoderLayers.push(tf.layers.dense({ units: 256, activation: 'sigmoid' }));
+  for (const layer of decoderLayers) autoencoder.add(layer);
+  autoencoder.compile({ optimizer: 'adam', loss: 'meanSquaredError' });
+  return { autoencoder, decoderLayers };
+}
+
+const { decoderLayers } = buildAutoencoder();
+const decoder = createDecoder(decoderLayers);
+`,
+    });
+    const listed = JSON.parse(
+      (await cli(root, 'models', 'index.js', '--format', 'json')).stdout,
+    )[0];
+    const decoder = listed.models.find((m: { name: string }) => m.name === 'createDecoder');
+    assert.deepEqual(
+      decoder.layers.map((l: { config: { units?: number; activation?: string } }) => [
+        l.config.units,
+        l.config.activation,
+      ]),
+      [
+        [64, 'relu'],
+        [256, 'sigmoid'],
+      ],
+    );
+    // The input width the code reads from a weight at run time stays open, under its own name.
+    assert.deepEqual(decoder.unknowns, ['layer.kernel.shape[0]']);
+    const reports = await probeEach(root, 'index.js');
+    assert.deepEqual(
+      reports.map((r) => r.layers.map((l: { activation: string }) => l.activation).join(' ')),
+      ['relu sigmoid', 'relu relu relu sigmoid'],
+    );
+  });
+});

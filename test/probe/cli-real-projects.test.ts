@@ -143,4 +143,49 @@ const decoder = createDecoder(decoderLayers);
       ['relu sigmoid', 'relu relu relu sigmoid'],
     );
   });
+  test('a Keras builder whose Input(shape=input_shape) feeds an LSTM gets a sequence, alone and from its caller', async () => {
+    const builder = {
+      'lstm_model.py': `from tensorflow.keras.models import Sequential
+from tensorflow.keras.layers import Input, LSTM, Dense
+
+
+def lstm_model(input_shape):
+    model = Sequential()
+    model.add(Input(shape=input_shape))
+    model.add(LSTM(16))
+    model.add(Dense(1))
+    return model
+`,
+    };
+    const alone = (await probeEach(project('keras-sequence-alone', builder), 'lstm_model.py'))[0];
+    const root = project('keras-sequence', {
+      ...builder,
+      'train.py': `import numpy as np
+import tensorflow as tf
+from lstm_model import lstm_model
+
+X = np.load('windows.npy')
+y = np.load('targets.npy')
+input_shape = (X.shape[1], X.shape[2])
+model = lstm_model(input_shape)
+model.compile(optimizer='adam', loss='mse')
+model.fit(X, y, epochs=5)
+`,
+    });
+    assert.equal(alone.verdict, 'healthy');
+    assert.deepEqual(
+      alone.assumedValues.map((a: { name: string; value: unknown }) => [a.name, a.value]),
+      [['input_shape', [20, 8]]],
+    );
+    const [called] = await probeEach(root, 'train.py');
+    assert.equal(called.verdict, 'healthy');
+    // Each element of the caller's tuple is its own open value, with its own role.
+    assert.deepEqual(
+      called.assumedValues.map((a: { name: string; value: unknown }) => [a.name, a.value]),
+      [
+        ['X.shape[1]', 20],
+        ['X.shape[2]', 8],
+      ],
+    );
+  });
 });

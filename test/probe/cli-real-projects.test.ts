@@ -188,4 +188,44 @@ model.fit(X, y, epochs=5)
       ],
     );
   });
+  test('a skip connection from a list the loop count leaves open: the failure names the assumed values and --set', async () => {
+    const root = project('unet', {
+      'package.json': '{"name": "unet"}',
+      'unet.ts': `import * as tf from '@tensorflow/tfjs';
+
+export function createUNet(inputShape: [number, number, number], depth: number) {
+  const input = tf.input({ shape: inputShape });
+  const downs = [input];
+  for (let i = 0; i < depth; i++) {
+    downs.push(tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: 'same', strides: 2 }).apply(downs[downs.length - 1]) as tf.SymbolicTensor);
+  }
+  let x = downs[downs.length - 1];
+  for (let i = 0; i < depth; i++) {
+    const up = tf.layers.conv2dTranspose({ filters: 16, kernelSize: 3, padding: 'same', strides: 2 }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.concatenate().apply([up, downs[depth - i - 1]]) as tf.SymbolicTensor;
+  }
+  return tf.model({ inputs: input, outputs: x });
+}
+`,
+    });
+    const failed = await cli(root, 'probe', 'unet.ts', '--no-project-tfjs');
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /concatenate, line 12\) does not fit its input/);
+    assert.match(
+      failed.stderr,
+      /built with assumed values \(.*downs\[depth - i - 1\] = \[32\].*\): set the real ones with --set NAME=VALUE/,
+    );
+    const set = await cli(
+      root,
+      'probe',
+      'unet.ts',
+      '--set',
+      'downs[depth - i - 1]=[8,8,3]',
+      '--format',
+      'json',
+      '--no-project-tfjs',
+    );
+    assert.equal(set.stderr, '');
+    assert.ok(JSON.parse(set.stdout).verdict);
+  });
 });

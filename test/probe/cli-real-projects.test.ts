@@ -228,4 +228,26 @@ export function createUNet(inputShape: [number, number, number], depth: number) 
     assert.equal(set.stderr, '');
     assert.ok(JSON.parse(set.stdout).verdict);
   });
+  test('a Keras text model with Masking before its Embedding gets token ids, not floats', async () => {
+    const root = project('masked-text', {
+      'text.py': `from tensorflow import keras
+
+model = keras.Sequential([
+    keras.layers.Masking(mask_value=0),
+    keras.layers.Embedding(input_dim=500, output_dim=16),
+    keras.layers.GlobalAveragePooling1D(),
+    keras.layers.Dense(1),
+])
+model.compile(optimizer='adam', loss=keras.losses.BinaryCrossentropy(from_logits=True))
+`,
+    });
+    const [report] = await probeEach(root, 'text.py');
+    assert.ok(report.verdict);
+    assert.ok(
+      report.assumptions.some((a: string) =>
+        /feeds an embedding: integer ids drawn uniformly from \[0, 500\)/.test(a),
+      ),
+      report.assumptions.join('\n'),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 // One-click probe rate and warnings on healthy models, measured on real projects as a newcomer meets them:
-//   node scripts/real-probe-check.mjs GIT_DIR... [--labels FILE [--limit N] [--skip N]] [--json] [--verbose]
+//   node scripts/real-probe-check.mjs GIT_DIR... [--labels FILE [--limit N] [--skip N]] [--max-models N] [--json] [--verbose]
 // (run from the repo root after `node scripts/build.mjs`; it runs bin/gradient-lens.js as a user would).
 // Each GIT_DIR (a mirror's repo or repo/.git, bare or not) has its HEAD checked out into a temp dir (source
 // files only, removed after); --labels FILE takes the repositories of a labels file
@@ -19,11 +19,13 @@ const opt = (name) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const valued = new Set(['--labels', '--limit', '--skip', '--timeout']);
+const valued = new Set(['--labels', '--limit', '--skip', '--timeout', '--max-models']);
 const dirs = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 const asJson = args.includes('--json');
 const verbose = args.includes('--verbose');
 const probeTimeout = Number(opt('--timeout') ?? 120);
+// A repository of hundreds of scripts: its first N models with layers (file order) stand for it.
+const maxModels = Number(opt('--max-models') ?? Infinity);
 const CATEGORICAL = new Set(
   (process.env.CATEGORICAL || 'rnn-without-clipping,simple-rnn-long-sequence').split(','),
 );
@@ -138,7 +140,7 @@ function checkRepo(gitDir) {
       for (const model of ms) {
         out.models++;
         const layers = model.layers || [];
-        if (!layers.length) continue;
+        if (!layers.length || out.withLayers >= maxModels) continue;
         out.withLayers++;
         const unique = model.name && ms.filter((o) => o.name === model.name).length === 1;
         const select = Array.isArray(model.probeArgs)

@@ -132,6 +132,13 @@ async function probeOnce(
   try {
     progress('Building the model');
     prepared = await phase('building the model', () => prepare(tf, request));
+    if (prepared.model.trainableWeights.length === 0) {
+      const classes = [...new Set(prepared.model.layers.map((l) => l.getClassName()))];
+      throw new ProbeError(
+        'bad-input',
+        `model "${prepared.name}" has no trainable weights (its layers: ${classes.join(', ')}): there is no gradient to measure`,
+      );
+    }
     const quick = onPartial ? previewRequest(prepared.model, request) : null;
     if (quick) {
       progress(`Large model: a first result on a batch of ${quick.batchSize}, one step`);

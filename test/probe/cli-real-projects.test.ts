@@ -250,4 +250,21 @@ model.compile(optimizer='adam', loss=keras.losses.BinaryCrossentropy(from_logits
       report.assumptions.join('\n'),
     );
   });
+  test('a model of weightless layers only: the probe says there is no gradient to measure', async () => {
+    const root = project('weightless', {
+      'package.json': '{"name": "demo"}',
+      'linear.js': `function Flat(inputShape) {
+  const input = tf.input({ shape: inputShape });
+  const x = tf.layers.flatten().apply(input);
+  return tf.model({ inputs: input, outputs: x });
+}
+`,
+    });
+    const probed = await cli(root, 'probe', 'linear.js', '--no-project-tfjs');
+    assert.equal(probed.code, 2);
+    assert.match(
+      probed.stderr,
+      /model "Flat" has no trainable weights \(its layers: InputLayer, Flatten\): there is no gradient to measure/,
+    );
+  });
 });

@@ -80,13 +80,22 @@ function embeddingVocabulary(model: LayersModel, index: number): number | null {
   // A sequential model's first layer receives the input through its InputLayer.
   const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
   const candidates = consumers.length > 0 ? consumers : first ? [first] : [];
-  for (const layer of candidates) {
+  for (let layer of candidates) {
+    // Through layers that pass the ids on unchanged (`Masking(mask_value=0)` before an Embedding).
+    for (let hops = 0; PASS_THROUGH.has(layer.getClassName()) && hops < 8; hops++) {
+      const next = layer.outboundNodes.map((node) => node.outboundLayer);
+      if (next.length !== 1 || !next[0]) break;
+      layer = next[0];
+    }
     if (layer.getClassName() === 'Embedding') {
       return Number((layer.getConfig() as { inputDim?: number }).inputDim);
     }
   }
   return null;
 }
+
+/** Layers whose output is their input's values (a mask aside): what follows them decides the input's kind. */
+const PASS_THROUGH = new Set(['Masking']);
 
 function targetShapes(tf: Tf, model: LayersModel, xs: Tensor[]): number[][] {
   const declared = model.outputs.map((o) => o.shape);

@@ -132,6 +132,13 @@ async function probeOnce(
   try {
     progress('Building the model');
     prepared = await phase('building the model', () => prepare(tf, request));
+    if (prepared.model.trainableWeights.length === 0) {
+      const classes = [...new Set(prepared.model.layers.map((l) => l.getClassName()))];
+      throw new ProbeError(
+        'bad-input',
+        `model "${prepared.name}" has no trainable weights (its layers: ${classes.join(', ')}): there is no gradient to measure`,
+      );
+    }
     const quick = onPartial ? previewRequest(prepared.model, request) : null;
     if (quick) {
       progress(`Large model: a first result on a batch of ${quick.batchSize}, one step`);
@@ -221,11 +228,16 @@ async function prepare(tf: Tf, request: ProbeRequest): Promise<Prepared> {
     );
   }
   const bases = await loadBases(tf, ir, locations, request.maxParams);
-  const built = buildFromIr(tf, ir, {
-    seed: request.seed,
-    maxParams: request.maxParams,
-    bases: bases.models,
-  });
+  let built: ReturnType<typeof buildFromIr>;
+  try {
+    built = buildFromIr(tf, ir, {
+      seed: request.seed,
+      maxParams: request.maxParams,
+      bases: bases.models,
+    });
+  } catch (err) {
+    throw withAssumedValues(err, assumed);
+  }
   const training = trainingFromIr(tf, ir.training, built.model, ir.framework);
   compile(built.model, training);
   return {
@@ -488,4 +500,24 @@ function fixedBatchSize(model: LayersModel): number | null {
   const sizes = model.inputs.map((input) => input.shape[0]);
   const fixed = sizes.find((n): n is number => typeof n === 'number' && n > 0);
   return fixed ?? null;
+}
+
+/**
+ * A layer that does not fit its input, or a config tfjs rejects, in a model built with assumed values:
+ * an assumed value may be what does not fit, so the message names them and how to set the real ones.
+ */
+function withAssumedValues(err: unknown, assumed: AssumedValue[]): unknown {
+  if (!(err instanceof ProbeError) || (err.code !== 'shape' && err.code !== 'bad-input'))
+    return err;
+  const guessed = assumed.filter((a) => a.source === 'role-default' && a.value !== null);
+  if (guessed.length === 0) return err;
+  const shown = guessed.slice(0, 4).map((a) => `${a.name} = ${JSON.stringify(a.value)}`);
+  const more = guessed.length > shown.length ? `, and ${guessed.length - shown.length} more` : '';
+  const word = `${guessed[0]!.name}=VALUE`;
+  const quoted = /^[\w.,:/=@+%[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return new ProbeError(
+    err.code,
+    `${err.message}. It was built with assumed values (${shown.join('; ')}${more}): set the real ones with --set NAME=VALUE (e.g. --set ${quoted}); --no-assume lists every open value`,
+    err.details,
+  );
 }

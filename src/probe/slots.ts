@@ -141,10 +141,12 @@ function layerSlots(
     if (first && (key === 'inputShape' || key === 'batchInputShape' || key === 'batchShape')) {
       const what = `the first layer (${layer.factory}, line ${layer.callSpan.line})`;
       const batch = key === 'inputShape' ? 0 : 1;
+      // `Input(shape=input_shape)` first in a sequential model: the layer after it reads the shape.
+      const consumer = layer.factory === 'inputLayer' ? (context.next.get(outer) ?? layer) : layer;
       if (prop.value.kind === 'unknown') {
-        const role = inputShapeRole(layer, what);
+        const role = inputShapeRole(consumer, what);
         slots.push({ ...wholeSlot(prop.value.text, role, prop, batch), data: { kind: 'input' } });
-      } else shapeSlots(prop.value, layer, what, batch, slots, true);
+      } else shapeSlots(prop.value, consumer, what, batch, slots, true);
       continue;
     }
     const role = propRole(context, layer, key, outer);

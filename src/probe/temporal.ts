@@ -70,6 +70,15 @@ export function planTemporal(
       skipped.push({ layer, why: `its input has shape [${shape.join(', ')}], not a sequence` });
       continue;
     }
+    // One time step has no backpropagation through time to watch (and tfjs cannot differentiate a
+    // one-step sequence's input: the unstack gradient of a single step throws).
+    if ((shape[1] ?? 0) < 2) {
+      skipped.push({
+        layer,
+        why: 'its input sequence has one time step: there is no gradient through time',
+      });
+      continue;
+    }
     const parts: [Layer, Tap['direction']][] = inner
       ? [
           [inner.forward, 'forward'],

@@ -187,6 +187,20 @@ test('the JSON carries temporal {steps, gradNormByStep} and the table a one-line
   );
 });
 
+test('an LSTM over one time step is measured; the note says there is no gradient through time', async () => {
+  const report = await probe([
+    { factory: 'lstm', config: { units: 5, inputShape: [1, 1] } },
+    { factory: 'dense', config: { units: 1 } },
+  ]);
+  assert.equal(report.verdict, 'healthy');
+  assert.equal(report.layers[0]!.temporal, undefined);
+  assert.ok(report.layers[0]!.gradNorm! > 0);
+  assert.ok(
+    report.assumptions.some((a) => /L0_lstm .*one time step/.test(a)),
+    report.assumptions.join('\n'),
+  );
+});
+
 test('judgeTemporal: reach counts the steps back before the first drop below the threshold', () => {
   const norms = [1e-9, 1e-6, 1e-4, 1e-2, 0.1, 1];
   const t = judgeTemporal({ gradNormByStep: norms, reversed: false }, THRESHOLD_DEFAULTS);

@@ -10,7 +10,8 @@ import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { sequentialLayerEnd } from './layer-ends';
 import { callOptimizerMethod } from './custom-loops';
 import { registerMembers, staticMember } from './class-members';
-import { type AV, Scope, UNDEFINED, unknown } from './values';
+import { type AV, type LayerRec, Scope, UNDEFINED, prim, unknown } from './values';
+import type { Value } from '../ir';
 import { shapeValue } from './tensor-shapes';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
@@ -37,7 +38,8 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
       );
     case 'layer':
       return (
-        sequentialLayerEnd(interp, object.layer, key) ?? {
+        sequentialLayerEnd(interp, object.layer, key) ??
+        layerAttribute(object.layer, key) ?? {
           t: 'builtin',
           name: `layer.${key}`,
           self: object,
@@ -59,6 +61,59 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
       if (object.t === 'builtin' && object.name === 'globalThis' && interp.globals.has(key))
         return interp.globals.get(key)!;
       return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
+  }
+}
+
+/**
+ * Config keys a tfjs layer object keeps as attributes of the same name and meaning (`dense.units`,
+ * `conv.kernelSize`): code that copies layers (`tf.layers.dense({units: layer.units, ...})`) reads them.
+ * `activation` is an Activation object there, which a layer config accepts as the name it stands for.
+ */
+const LAYER_ATTRIBUTES = new Set([
+  'units',
+  'activation',
+  'filters',
+  'kernelSize',
+  'strides',
+  'padding',
+  'dilationRate',
+  'rate',
+  'useBias',
+  'returnSequences',
+  'returnState',
+  'inputDim',
+  'outputDim',
+  'poolSize',
+  'dataFormat',
+  'axis',
+  'momentum',
+  'epsilon',
+  'n',
+]);
+
+/** A layer's attribute read back from its own config, when the config states it as a constant. */
+function layerAttribute(layer: LayerRec, key: string): AV | undefined {
+  if (!LAYER_ATTRIBUTES.has(key) || layer.config.opaque) return undefined;
+  const value = layer.config.props[key]?.value;
+  return value ? constantOf(value) : undefined;
+}
+
+function constantOf(value: Value): AV | undefined {
+  switch (value.kind) {
+    case 'number':
+    case 'string':
+    case 'boolean':
+      return prim(value.value);
+    case 'null':
+      return prim(null);
+    case 'array': {
+      const items = value.items.map(constantOf);
+      return items.every((item) => item !== undefined)
+        ? { t: 'array', items: items as AV[] }
+        : undefined;
+    }
+    default:
+      return undefined;
   }
 }
 

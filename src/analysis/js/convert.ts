@@ -46,6 +46,9 @@ export function toValue(value: AV, depth = 0, ownLiteral: Span | null = null): V
       return value.reason
         ? { kind: 'unknown', text: value.text, reason: value.reason }
         : { kind: 'unknown', text: value.text };
+    case 'builtin':
+      // Its own name (`layer.kernel`), so two different members do not share one open value.
+      return { kind: 'unknown', text: value.name, reason: 'not a constant' };
     default:
       return { kind: 'unknown', text: value.t, reason: 'not a constant' };
   }

@@ -22,7 +22,14 @@ export function toValue(value: PV, key: string, text: string): Value {
     case 'none':
       return { kind: 'null' };
     case 'list':
-      return { kind: 'array', items: value.items.map((item) => toValue(item, key, text)) };
+      // Each element is named by its own expression (`(len(X), X.shape[1])` holds two open
+      // values, not one named after the whole tuple twice).
+      return {
+        kind: 'array',
+        items: value.items.map((item, i) =>
+          toValue(item, key, item.t === 'unknown' && item.text ? item.text : `${text}[${i}]`),
+        ),
+      };
     case 'dict': {
       const props: Record<string, ConfigProp> = {};
       for (const [k, entry] of value.entries) {

@@ -264,7 +264,7 @@ function loadTarget(options: ProbeCliOptions): {
       : [];
     return { target: { kind: 'model-json', path: options.file }, source, warnings };
   }
-  const analysis = new ProjectWorkspaces(dirname(options.file)).analyze(options.file, source);
+  const analysis = new ProjectWorkspaces(options.root).analyze(options.file, source);
   const syntax = analysis.problems.find((problem) => problem.kind === 'syntax');
   if (analysis.models.length === 0 && syntax) {
     throw new UsageError(`${options.file}:${syntax.line}:${syntax.column}: ${syntax.message}`);

@@ -65,8 +65,8 @@ export type ParseOutcome =
  * clauses, a catch clause with an initializer...) run on every node and only ever throw; they were
  * about 15% of the parse. A valid file gives the same tree; TypeScript's own parse errors are still
  * syntax problems; a file only the checks would reject is analysed like any other (its models are
- * as plain to read). On the mirrored repositories' JS/TS files, one outcome changed: a file whose
- * checks overflowed the stack now parses without flattening its string chains.
+ * as plain to read). Of the 4,007 JS/TS files of the mirrored repositories, one parses otherwise:
+ * its checks overflowed the stack, so its string chains were flattened first (same models).
  */
 export const PARSE_OPTIONS = {
   loc: true,

@@ -163,3 +163,65 @@ test('the installed TypeScript can move a tree’s children off it (else every t
   const ts = (await import('typescript')) as unknown as Record<string, unknown>;
   assert.equal(typeof ts.transferSourceFileChildren, 'function');
 });
+
+test('valid code parses to the tree of typescript-estree’s checked parse (the checks parseSource skips only ever throw)', async () => {
+  const { parse } = await import('@typescript-eslint/typescript-estree');
+  const { parseSource } = await import('../../src/analysis/js/parse');
+  // Modifiers, decorators, declarations, destructuring targets, switch and catch: what the checks
+  // typescript-estree runs on every node look at.
+  const code = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'declare const injected: number;',
+    'declare function shape(x: number): number[];',
+    'abstract class Base { abstract build(): tf.Sequential; protected static readonly size = 8; }',
+    'function logged(target: unknown, key: string) {}',
+    'class Net extends Base {',
+    '  @logged build() { return tf.sequential(); }',
+    '  declare units: number;',
+    '  private rate!: number;',
+    '  async *steps() { yield 1; }',
+    '}',
+    'let { a = 1, ...rest } = { a: 2, b: 3 };',
+    '[a, ...rest.list] = [1, 2];',
+    'switch (a) { case 1: break; default: a = 2; }',
+    'try { new Net().build(); } catch ({ message }) { throw new Error(message); }',
+    'export type Units = number;',
+    'export abstract class Head {}',
+  ].join('\n');
+  const outcome = parseSource(code, 'model.ts');
+  assert.ok(outcome.ok);
+  assert.deepEqual(outcome.ast, parse(code, { loc: true, range: true, jsDocParsingMode: 'none' }));
+});
+
+test('a grammar error TypeScript’s parser reads past does not hide the model', () => {
+  // A catch clause with an initializer: the checked parse would reject the file (so do engines),
+  // but the model beside it is plain to read.
+  const code = [
+    "import * as tf from '@tensorflow/tfjs';",
+    'export function build() {',
+    '  const model = tf.sequential();',
+    "  model.add(tf.layers.dense({ units: 8, inputShape: [4], activation: 'relu' }));",
+    '  model.add(tf.layers.dense({ units: 1 }));',
+    '  return model;',
+    '}',
+    'try { build(); } catch (error = null) {}',
+  ].join('\n');
+  const result = analyze(code, 'catch-default.js');
+  assert.deepEqual(
+    result.problems.filter((p) => p.kind === 'syntax'),
+    [],
+  );
+  assert.deepEqual(
+    result.models.map((m) => m.layers.map((l) => l.factory)),
+    [['dense', 'dense']],
+  );
+});
+
+test('what TypeScript’s own parser rejects is still a syntax problem', () => {
+  const result = analyze(
+    "import * as tf from '@tensorflow/tfjs';\nconst model = tf.sequential({ layers: [ };\n",
+    'broken.js',
+  );
+  assert.equal(result.problems[0]?.kind, 'syntax');
+  assert.equal(result.problems[0]?.line, 2);
+});

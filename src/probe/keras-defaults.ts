@@ -89,6 +89,10 @@ function translateLayer(node: LayerNode, notes: Notes): LayerNode {
     delete props['resetAfter'];
     if (keras) notes.add(SENTENCES.resetAfter, node.index);
   }
+  if (props['activityRegularizer']) {
+    delete props['activityRegularizer'];
+    notes.add(SENTENCES.activityRegularizer, node.index);
+  }
   for (const key of ['activation', 'recurrentActivation']) {
     const value = props[key]?.value;
     if (value?.kind === 'string' && value.value === 'hardSigmoid')
@@ -191,6 +195,7 @@ const SENTENCES = {
   forgetBias: `Keras's LSTM default unit_forget_bias=True is written out for {layers}: the forget gate's bias starts at 1 (tfjs's default starts it at 0).`,
   gates: `Keras's default recurrent_activation 'sigmoid' is written out for {layers} (tfjs's default is ${TFJS.recurrentActivation}).`,
   resetAfter: `tfjs cannot build a GRU with reset_after=True (Keras's default); {layers} {is} probed with reset_after=False, whose gradients differ only in where the reset gate applies.`,
+  activityRegularizer: `tfjs cannot apply an activity regularizer; {layers} {is} probed without it, so its penalty on the layer's outputs is not in the measured gradients.`,
   hardSigmoid: `hard_sigmoid in {layers} is built as tfjs's (slope 0.2, as Keras 2's); Keras 3's has slope 1/6.`,
 } as const;
 

@@ -92,3 +92,32 @@ model.compile(loss='categorical_crossentropy', optimizer='adam')
   assert.ok(report.assumptions.some((a) => a.startsWith('Inputs: a batch of 2 examples')));
   for (const layer of report.layers) assert.ok(Number.isFinite(layer.gradNorm), layer.name);
 });
+
+test("Keras's string regularizers are built with Keras's factor 0.01; an activity regularizer is left out, and said so", async () => {
+  const source = `from tensorflow import keras
+from tensorflow.keras import layers
+
+model = keras.Sequential([
+    layers.Dense(32, activation='relu', input_shape=(10,), kernel_regularizer='l1'),
+    layers.Dense(16, activation='relu', kernel_regularizer='l2', activity_regularizer='l1_l2'),
+    layers.Dense(1, activation='sigmoid', bias_regularizer='l1_l2'),
+])
+model.compile(optimizer='adam', loss='binary_crossentropy')
+`;
+  const [model] = analyze(source, 'model.py').models;
+  assert.ok(model);
+  const kernel = model.layers[0]!.config.props['kernelRegularizer']!.value;
+  assert.equal(kernel.kind, 'call');
+  assert.equal(kernel.kind === 'call' && kernel.path, 'regularizers.l1');
+  const report = await probeModel(tf, irRequest(model, { steps: 1 }), backend);
+  assert.deepEqual(
+    report.layers.map((l) => l.className),
+    ['Dense', 'Dense', 'Dense'],
+  );
+  assert.ok(
+    report.assumptions.includes(
+      "tfjs cannot apply an activity regularizer; layer 1 is probed without it, so its penalty on the layer's outputs is not in the measured gradients.",
+    ),
+    report.assumptions.join('\n'),
+  );
+});

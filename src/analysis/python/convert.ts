@@ -16,7 +16,9 @@ export function toValue(value: PV, key: string, text: string): Value {
     case 'num':
       return { kind: 'number', value: value.v };
     case 'str':
-      return { kind: 'string', value: translateString(key, value.v) };
+      return key.endsWith('Regularizer') && value.v in KERAS_STRING_REGULARIZERS
+        ? stringRegularizer(value.v, text)
+        : { kind: 'string', value: translateString(key, value.v) };
     case 'bool':
       return { kind: 'boolean', value: value.v };
     case 'none':
@@ -66,6 +68,29 @@ export function toValue(value: PV, key: string, text: string): Value {
     default:
       return { kind: 'unknown', text };
   }
+}
+
+/**
+ * `kernel_regularizer='l2'`: Keras reads the names as its classes with their default factor 0.01
+ * (`L1L2` for both); tfjs knows only the string 'l1l2', so the others become the factory calls.
+ */
+const KERAS_STRING_REGULARIZERS: Readonly<Record<string, { factory: string; keys: string[] }>> = {
+  l1: { factory: 'l1', keys: ['l1'] },
+  l2: { factory: 'l2', keys: ['l2'] },
+  l1_l2: { factory: 'l1l2', keys: ['l1', 'l2'] },
+};
+const KERAS_REGULARIZER_FACTOR = 0.01;
+
+function stringRegularizer(name: string, text: string): Value {
+  const { factory, keys } = KERAS_STRING_REGULARIZERS[name];
+  const props: Record<string, ConfigProp> = {};
+  for (const key of keys)
+    props[key] = {
+      value: { kind: 'number', value: KERAS_REGULARIZER_FACTOR },
+      span: null,
+      valueSpan: null,
+    };
+  return { kind: 'call', path: `regularizers.${factory}`, args: [{ kind: 'object', props }], text };
 }
 
 function isActivationKey(key: string): boolean {

@@ -89,6 +89,7 @@ function stringRegularizer(name: string, text: string): Value {
       value: { kind: 'number', value: KERAS_REGULARIZER_FACTOR },
       span: null,
       valueSpan: null,
+      inherited: false,
     };
   return { kind: 'call', path: `regularizers.${factory}`, args: [{ kind: 'object', props }], text };
 }

@@ -10,6 +10,7 @@ import { execBlock } from './statements';
 import { callSitesByName, callersFirst, relevantFunctions, tfjsWorkTest } from './uncalled';
 import { evaluate } from './expressions';
 import { instantiate } from './calls';
+import { noteForward } from './custom-loops';
 import {
   argumentOrDefault,
   argumentsText,
@@ -130,6 +131,10 @@ export class Interp {
   readonly executed = new Set<FunctionNode>();
   readonly closures = new Map<FunctionNode, Extract<AV, { t: 'fn' }>>();
   readonly models: ModelRec[] = [];
+  /** Functions that returned a forward pass of layers they applied (see noteForward). */
+  readonly forwards = new Map<FunctionNode, import('./custom-loops').Forward>();
+  /** The models a custom loop trains through such a function, per function. */
+  readonly forwardModels = new Map<FunctionNode, ModelRec[]>();
   readonly optimizers: OptimizerRec[] = [];
   /** Custom-loop calls whose model could not be told from the code around them. */
   readonly looseLoops: CustomLoopCall[] = [];
@@ -448,6 +453,8 @@ export class Interp {
       const early = this.branchReturns[this.branchReturns.length - 1];
       if (early.length > 0) result = joinReturns(early, result, fn.name);
       if (result.t === 'model') this.claimModel(result.model, fn, args);
+      else if (result.t === 'tensor' || result.t === 'array' || result.t === 'object')
+        noteForward(this, fn, result);
       return result;
     } finally {
       this.depth--;

@@ -1,4 +1,5 @@
 /** The few JavaScript built-ins model code uses to compute sizes and build layer lists. */
+import { spanOf } from './spans';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
 import { type AV, UNDEFINED, listDepths, openTails, prim, truthy, unknown } from './values';
@@ -86,6 +87,16 @@ export function callBuiltin(interp: Interp, target: Builtin, args: AV[], node: T
     if (!MATH_FUNCTIONS.has(fn) || !args.every(isNumber)) return opaque();
     const impl = Math[fn as 'max'] as (...values: number[]) => number;
     return prim(impl(...args.map((a) => (a as { v: number }).v)));
+  }
+  // `out.reshape([-1, 64])` of a layer's output (a forward pass on data tensors): a tensor op,
+  // fed by the tensor, so the layers applied before and after it stay one chain.
+  if (target.self?.t === 'tensor' && name.startsWith('tensor.')) {
+    const fed = [target.self, ...args].flatMap((a) => (a.t === 'tensor' ? [a.node] : []));
+    const span = spanOf(node);
+    return {
+      t: 'tensor',
+      node: { id: interp.id(), kind: 'opaque', text: interp.text(node), span, inputs: fed },
+    };
   }
   if (target.self?.t === 'array')
     return arrayMethod(interp, target.self, name.slice(6), args, node) ?? opaque();

@@ -16,6 +16,45 @@ import { shapeValue } from './tensor-shapes';
 
 export type CallNode = TSESTree.CallExpression | TSESTree.NewExpression;
 
+/** Tensor methods that compute another tensor from it (a forward pass's reshapes and activations). */
+const TENSOR_OPS = new Set([
+  'reshape',
+  'flatten',
+  'squeeze',
+  'expandDims',
+  'transpose',
+  'slice',
+  'gather',
+  'concat',
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'matMul',
+  'relu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'elu',
+  'selu',
+  'leakyRelu',
+  'square',
+  'sqrt',
+  'exp',
+  'log',
+  'abs',
+  'neg',
+  'mean',
+  'sum',
+  'max',
+  'min',
+  'clipByValue',
+  'dropout',
+  'cast',
+  'asType',
+  'toFloat',
+]);
+
 export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree.Node): AV {
   switch (object.t) {
     case 'tf':
@@ -51,6 +90,7 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
       return staticMember(interp, object, key) ?? unknown(interp.text(node), 'class member');
     case 'tensor':
       if (key === 'shape') return shapeValue(object.node, interp.text(node));
+      if (TENSOR_OPS.has(key)) return { t: 'builtin', name: `tensor.${key}`, self: object };
       return builtinMember(object, key) ?? unknown(interp.text(node), 'member');
     case 'unknown':
       return unknown(

@@ -8,7 +8,17 @@ import type { CallNode } from './calls';
 import type { CustomLoopCall, Span } from '../ir';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
-import { type AV, type ModelRec, type OptimizerRec, Scope, unknown } from './values';
+import { forwardModel } from './tfjs';
+import {
+  type AV,
+  type FunctionNode,
+  type ModelRec,
+  type OptimizerRec,
+  type TensorNode,
+  Scope,
+  UNDEFINED,
+  unknown,
+} from './values';
 
 type OptimizerAV = Extract<AV, { t: 'optimizer' }>;
 
@@ -44,6 +54,9 @@ export function recordLoop(
   const fn = args.find((a) => a.t === 'fn');
   if (fn?.t === 'fn')
     for (const model of modelsReferenced(interp, fn.node, fn.scope)) models.add(model);
+  // No model is named: the loss may call a forward function that applies layers itself.
+  if (models.size === 0 && fn?.t === 'fn')
+    for (const model of forwardsTrained(interp, fn)) models.add(model);
   if (models.size === 0) {
     if (!interp.looseLoops.some((c) => c.span.start === call.span.start))
       interp.looseLoops.push(call);
@@ -122,4 +135,95 @@ function isNode(value: unknown): value is TSESTree.Node {
     value !== null &&
     typeof (value as { type?: unknown }).type === 'string'
   );
+}
+
+type FnAV = Extract<AV, { t: 'fn' }>;
+
+/** A function that returned what layers it applied itself made of tensors it was given. */
+export interface Forward {
+  fn: FnAV;
+  outputs: AV;
+  speculative: boolean;
+}
+
+/**
+ * Notes a forward pass written as a function (`function f(x) { return dense2.apply(dense1.apply(x)) }`):
+ * what it returns is the output of a layer it applied, on tensors that no `tf.input` made (a
+ * symbolic graph is a builder's helper block, not a forward pass). A custom layer's `call` is not one.
+ */
+export function noteForward(interp: Interp, fn: FnAV, result: AV): void {
+  const short = fn.name.slice(fn.name.lastIndexOf('.') + 1);
+  if (!short || short === '<anonymous>' || short === 'call' || short === 'apply') return;
+  const [start, end] = fn.node.range;
+  const own = tensorsIn(result).filter(
+    (t) => t.node.kind === 'apply' && t.node.span.start >= start && t.node.span.end <= end,
+  );
+  if (own.length === 0 || own.some((t) => reachesInput(t.node, new Set()))) return;
+  interp.forwards.set(fn.node, {
+    fn,
+    outputs: own.length === 1 ? own[0] : { t: 'array', items: own },
+    speculative: interp.inSpeculativeFrame(),
+  });
+}
+
+type TensorAV = Extract<AV, { t: 'tensor' }>;
+
+/** The tensors a function returned: itself, an array's items, an object's values (`{forward, state}`). */
+function tensorsIn(value: AV): TensorAV[] {
+  if (value.t === 'tensor') return [value];
+  const items =
+    value.t === 'array'
+      ? value.items
+      : value.t === 'object'
+        ? [...value.props.values()].map((p) => p.value)
+        : [];
+  return items.filter((item): item is TensorAV => item.t === 'tensor');
+}
+
+function reachesInput(node: TensorNode, seen: Set<number>): boolean {
+  if (seen.has(node.id)) return false;
+  seen.add(node.id);
+  if (node.kind === 'input') return true;
+  return (node.kind === 'apply' || node.kind === 'opaque' ? (node.inputs ?? []) : []).some(
+    (input) => reachesInput(input, seen),
+  );
+}
+
+// A loss callback runs once to see which forward functions it calls (a loop calls it every step).
+const evaluatedLosses = new WeakSet<FunctionNode>();
+
+/** The forward functions a loss callback calls (by name), each as the model the loop trains. */
+function forwardsTrained(interp: Interp, loss: FnAV): ModelRec[] {
+  const called = (): Forward[] => {
+    if (interp.forwards.size === 0) return [];
+    const names = namesIn(interp, loss.node);
+    const named = new Set([...names.identifiers, ...names.thisProps]);
+    return [...interp.forwards.values()].filter(
+      (f) =>
+        (f.fn.home ?? null) === (loss.home ?? null) &&
+        named.has(f.fn.name.slice(f.fn.name.lastIndexOf('.') + 1)),
+    );
+  };
+  let found = called();
+  if (found.length === 0 && loss.node.params.length === 0 && !evaluatedLosses.has(loss.node)) {
+    evaluatedLosses.add(loss.node);
+    interp.callFunction(loss, [], UNDEFINED);
+    found = called();
+  }
+  return found.map((forward) => modelOfForward(interp, forward));
+}
+
+/** One model per forward function and path run, however many steps train it. */
+function modelOfForward(interp: Interp, forward: Forward): ModelRec {
+  const known = interp.forwardModels.get(forward.fn.node) ?? [];
+  const same = known.find((m) => (m.run ?? null) === interp.path);
+  if (same) return same;
+  const span = spanOf(forward.fn.node);
+  const model = interp.inHome(forward.fn.home, () =>
+    forwardModel(interp, forward.fn.name, span, forward.outputs),
+  );
+  model.speculative = model.speculative || forward.speculative;
+  known.push(model);
+  interp.forwardModels.set(forward.fn.node, known);
+  return model;
 }

@@ -7,9 +7,16 @@ import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { ClippingKind, CustomLoopCall, Span } from '../ir';
 import type { FileClipping } from './training';
 import { execBlock } from './statements';
-import { callSitesByName, callersFirst, relevantFunctions, tfjsWorkTest } from './uncalled';
+import {
+  callSitesByName,
+  callersFirst,
+  countedPaths,
+  relevantFunctions,
+  tfjsWorkTest,
+} from './uncalled';
 import { evaluate } from './expressions';
 import { instantiate } from './calls';
+import { noteForward } from './custom-loops';
 import {
   argumentOrDefault,
   argumentsText,
@@ -130,6 +137,10 @@ export class Interp {
   readonly executed = new Set<FunctionNode>();
   readonly closures = new Map<FunctionNode, Extract<AV, { t: 'fn' }>>();
   readonly models: ModelRec[] = [];
+  /** Functions that returned a forward pass of layers they applied (see noteForward). */
+  readonly forwards = new Map<FunctionNode, import('./custom-loops').Forward>();
+  /** The models a custom loop trains through such a function, per function. */
+  readonly forwardModels = new Map<FunctionNode, ModelRec[]>();
   readonly optimizers: OptimizerRec[] = [];
   /** Custom-loop calls whose model could not be told from the code around them. */
   readonly looseLoops: CustomLoopCall[] = [];
@@ -296,6 +307,7 @@ export class Interp {
     if (!root.vars.has('tf')) tfNames.push('tf');
     const touches = tfjsWorkTest(tfNames);
     this.constructModelClasses(root);
+    this.openCounts(root, home);
     for (let round = 0; round < 3; round++) {
       const own = [...this.closures.values()].filter((fn) => (fn.home ?? null) === home);
       const waiting = own.filter((fn) => !this.executed.has(fn.node));
@@ -341,6 +353,34 @@ export class Interp {
           this.speculative = null;
         }
       }
+    }
+  }
+
+  /**
+   * A number at the top level that an uncalled function counts up or down (`settings.hidden++` in
+   * an "add layer" handler) is open when the uncalled functions run: the page may have called the
+   * handler any number of times before a builder reads it. Names a function declares itself are
+   * not the top level's.
+   */
+  private openCounts(root: Scope, home: ModuleHome | null): void {
+    const uncalled = [...this.closures.values()].filter(
+      (fn) => (fn.home ?? null) === home && !this.executed.has(fn.node),
+    );
+    for (const path of countedPaths(uncalled)) {
+      const [name, ...keys] = path;
+      if (name === 'this' || !root.vars.has(name)) continue;
+      let holder: AV | undefined = root.vars.get(name);
+      if (keys.length === 0) {
+        if (holder?.t === 'prim' && typeof holder.v === 'number')
+          root.vars.set(name, unknown(name, 'counted by a handler'));
+        continue;
+      }
+      for (const key of keys.slice(0, -1))
+        holder = holder?.t === 'object' ? holder.props.get(key)?.value : undefined;
+      const last = keys[keys.length - 1];
+      const prop = holder?.t === 'object' ? holder.props.get(last) : undefined;
+      if (prop && prop.value.t === 'prim' && typeof prop.value.v === 'number')
+        prop.value = unknown(path.join('.'), 'counted by a handler');
     }
   }
 
@@ -448,6 +488,8 @@ export class Interp {
       const early = this.branchReturns[this.branchReturns.length - 1];
       if (early.length > 0) result = joinReturns(early, result, fn.name);
       if (result.t === 'model') this.claimModel(result.model, fn, args);
+      else if (result.t === 'tensor' || result.t === 'array' || result.t === 'object')
+        noteForward(this, fn, result);
       return result;
     } finally {
       this.depth--;

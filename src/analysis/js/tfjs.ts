@@ -75,11 +75,31 @@ function createLayer(interp: Interp, factory: string, args: AV[], node: CallNode
 }
 
 function newModel(interp: Interp, kind: ModelRec['kind'], node: CallNode): ModelRec {
-  const span = spanOf(node);
+  return modelAt(
+    interp,
+    kind,
+    spanOf(node),
+    interp.nameHint?.node === node ? interp.nameHint.name : 'model',
+  );
+}
+
+/**
+ * A forward function of a custom training loop (`const f = x => dense2.apply(dense1.apply(x))`,
+ * trained by `optimizer.minimize(() => loss(y, f(x)))`): a functional model of the layers it
+ * applies, named by the function, its inputs the tensors it was given.
+ */
+export function forwardModel(interp: Interp, name: string, span: Span, outputs: AV): ModelRec {
+  const model = modelAt(interp, 'functional', span, name);
+  model.builderSpan = span;
+  model.outputs = outputs;
+  return model;
+}
+
+function modelAt(interp: Interp, kind: ModelRec['kind'], span: Span, name: string): ModelRec {
   const model: ModelRec = {
     id: interp.id(),
     kind,
-    name: interp.nameHint?.node === node ? interp.nameHint.name : 'model',
+    name,
     anchor: span,
     lastSpan: span,
     layers: [],

@@ -1,4 +1,5 @@
 /** Which uncalled functions to run first, so helpers see their callers' real arguments. */
+import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AV, FunctionNode } from './values';
 
 /**
@@ -168,4 +169,67 @@ function outermost(bySource: FnAV[]): { find(at: number): FnAV | null } {
       return null;
     },
   };
+}
+
+/**
+ * What uncalled functions count up or down (`settings.hidden++`, `layers -= 1`): a path from a
+ * top-level name (`['settings', 'hidden']`) per update. Such functions are entry points the page
+ * calls (an "add layer" button): when a builder runs, the count may have changed any number of times.
+ */
+export function countedPaths(fns: FnAV[]): string[][] {
+  const found: string[][] = [];
+  // A name the function declares (`let i = 0; i++`, a parameter) is its own, not the top level's.
+  let own = new Set<string>();
+  const visit = (node: TSESTree.Node): void => {
+    const target =
+      node.type === 'UpdateExpression'
+        ? node.argument
+        : node.type === 'AssignmentExpression' && (node.operator === '+=' || node.operator === '-=')
+          ? node.left
+          : null;
+    const path = target ? namePath(target) : null;
+    if (path && !own.has(path[0]) && !found.some((p) => p.join('.') === path.join('.')))
+      found.push(path);
+    for (const key in node) {
+      if (key === 'parent' || key === 'loc' || key === 'range') continue;
+      const child = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(child)) child.forEach((c) => isNode(c) && visit(c));
+      else if (isNode(child)) visit(child);
+    }
+  };
+  for (const fn of fns) {
+    if (!fn.node.body) continue;
+    own = new Set(fn.node.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+    // Declarations anywhere in the body count (a `for (let i ...)` before or after the update).
+    const declared = (n: TSESTree.Node): void => {
+      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier') own.add(n.id.name);
+      for (const key in n) {
+        if (key === 'parent' || key === 'loc' || key === 'range') continue;
+        const child = (n as unknown as Record<string, unknown>)[key];
+        if (Array.isArray(child)) child.forEach((c) => isNode(c) && declared(c));
+        else if (isNode(child)) declared(child);
+      }
+    };
+    declared(fn.node.body);
+    visit(fn.node.body);
+  }
+  return found;
+}
+
+/** `a.b.c` as ['a', 'b', 'c']; null for anything computed or not rooted at a name. */
+function namePath(node: TSESTree.Node): string[] | null {
+  if (node.type === 'Identifier') return [node.name];
+  if (node.type === 'MemberExpression' && !node.computed && node.property.type === 'Identifier') {
+    const head = namePath(node.object);
+    return head ? [...head, node.property.name] : null;
+  }
+  return null;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

@@ -8,6 +8,7 @@ import type { CallNode } from './calls';
 import type { CustomLoopCall, Span } from '../ir';
 import type { Interp } from './interpreter';
 import { spanOf } from './spans';
+import { forEachChild } from './ast';
 import { forwardModel } from './tfjs';
 import {
   type AV,
@@ -116,25 +117,12 @@ function namesIn(interp: Interp, root: TSESTree.Node): NamesIn {
     ) {
       thisProps.add((node.property as TSESTree.Identifier).name);
     }
-    for (const key in node) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) child.forEach((c) => isNode(c) && visit(c));
-      else if (isNode(child)) visit(child);
-    }
+    forEachChild(node, visit);
   };
   visit(root);
   const names = { identifiers: [...identifiers], thisProps: [...thisProps] };
   namesCache.set(root, names);
   return names;
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
 }
 
 type FnAV = Extract<AV, { t: 'fn' }>;

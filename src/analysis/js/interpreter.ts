@@ -68,6 +68,9 @@ export interface LoopFrame {
 
 export class BudgetExceeded extends Error {}
 
+/** Text that may count a value up or down: a cheap test before walking a function's body. */
+const COUNTING = /\+\+|--|[+-]=/;
+
 export class Interp {
   steps = 0;
   private limit = 0;
@@ -363,8 +366,12 @@ export class Interp {
    * not the top level's.
    */
   private openCounts(root: Scope, home: ModuleHome | null): void {
+    // Only a body with `++`, `--`, `+=` or `-=` in its text is walked (this runs per analysis).
     const uncalled = [...this.closures.values()].filter(
-      (fn) => (fn.home ?? null) === home && !this.executed.has(fn.node),
+      (fn) =>
+        (fn.home ?? null) === home &&
+        !this.executed.has(fn.node) &&
+        COUNTING.test(this.text(fn.node)),
     );
     for (const path of countedPaths(uncalled)) {
       const [name, ...keys] = path;

@@ -13,6 +13,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
 import type { AV, ModelRec, Scope } from './values';
+import { forEachChild } from './ast';
 import { openTails, unknown } from './values';
 import { type Decision, MAX_PATHS, nextPath, type Reading } from '../paths';
 
@@ -176,13 +177,7 @@ export function mayBuild(
       if (n.type === 'ReturnStatement') found = true;
       else if (n.type === 'AssignmentExpression' && isLiteral(n.right)) found = true;
       if (found || n.type.startsWith('Function') || n.type === 'ArrowFunctionExpression') return;
-      for (const key in n) {
-        if (key === 'parent' || key === 'loc' || key === 'range') continue;
-        const child = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) {
-          for (const c of child) if (isNode(c)) visit(c);
-        } else if (isNode(child)) visit(child);
-      }
+      forEachChild(n, visit);
     };
     if (!found) visit(node);
     worth.set(node, found);
@@ -210,14 +205,6 @@ export function onlyThrows(node: TSESTree.Node | null | undefined): boolean {
   if (!node) return false;
   if (node.type === 'ThrowStatement') return true;
   return node.type === 'BlockStatement' && node.body.length === 1 && onlyThrows(node.body[0]);
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
 }
 
 // ---- after every run: what the root's scope (or `this`) holds is the join of the paths ----

@@ -1,6 +1,7 @@
 /** Which uncalled functions to run first, so helpers see their callers' real arguments. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { AV, FunctionNode } from './values';
+import { forEachChild } from './ast';
 
 /**
  * Orders uncalled functions so that a function runs before the helpers it calls: the helpers then run
@@ -177,43 +178,31 @@ function outermost(bySource: FnAV[]): { find(at: number): FnAV | null } {
  * calls (an "add layer" button): when a builder runs, the count may have changed any number of times.
  */
 export function countedPaths(fns: FnAV[]): string[][] {
-  const found: string[][] = [];
-  // A name the function declares (`let i = 0; i++`, a parameter) is its own, not the top level's.
-  let own = new Set<string>();
-  const visit = (node: TSESTree.Node): void => {
-    const target =
-      node.type === 'UpdateExpression'
-        ? node.argument
-        : node.type === 'AssignmentExpression' && (node.operator === '+=' || node.operator === '-=')
-          ? node.left
-          : null;
-    const path = target ? namePath(target) : null;
-    if (path && !own.has(path[0]) && !found.some((p) => p.join('.') === path.join('.')))
-      found.push(path);
-    for (const key in node) {
-      if (key === 'parent' || key === 'loc' || key === 'range') continue;
-      const child = (node as unknown as Record<string, unknown>)[key];
-      if (Array.isArray(child)) child.forEach((c) => isNode(c) && visit(c));
-      else if (isNode(child)) visit(child);
-    }
-  };
+  const found = new Map<string, string[]>();
   for (const fn of fns) {
     if (!fn.node.body) continue;
-    own = new Set(fn.node.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
-    // Declarations anywhere in the body count (a `for (let i ...)` before or after the update).
-    const declared = (n: TSESTree.Node): void => {
-      if (n.type === 'VariableDeclarator' && n.id.type === 'Identifier') own.add(n.id.name);
-      for (const key in n) {
-        if (key === 'parent' || key === 'loc' || key === 'range') continue;
-        const child = (n as unknown as Record<string, unknown>)[key];
-        if (Array.isArray(child)) child.forEach((c) => isNode(c) && declared(c));
-        else if (isNode(child)) declared(child);
-      }
+    // A name the function declares (`let i = 0; i++`, a parameter), before or after the update,
+    // is its own, not the top level's.
+    const own = new Set(fn.node.params.flatMap((p) => (p.type === 'Identifier' ? [p.name] : [])));
+    const updated: string[][] = [];
+    const visit = (node: TSESTree.Node): void => {
+      if (node.type === 'VariableDeclarator' && node.id.type === 'Identifier')
+        own.add(node.id.name);
+      const target =
+        node.type === 'UpdateExpression'
+          ? node.argument
+          : node.type === 'AssignmentExpression' &&
+              (node.operator === '+=' || node.operator === '-=')
+            ? node.left
+            : null;
+      const path = target ? namePath(target) : null;
+      if (path) updated.push(path);
+      forEachChild(node, visit);
     };
-    declared(fn.node.body);
     visit(fn.node.body);
+    for (const path of updated) if (!own.has(path[0])) found.set(path.join('.'), path);
   }
-  return found;
+  return [...found.values()];
 }
 
 /** `a.b.c` as ['a', 'b', 'c']; null for anything computed or not rooted at a name. */
@@ -224,12 +213,4 @@ function namePath(node: TSESTree.Node): string[] | null {
     return head ? [...head, node.property.name] : null;
   }
   return null;
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string'
-  );
 }

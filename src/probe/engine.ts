@@ -16,7 +16,7 @@ import { clippedLayerNorm } from './keras-training';
 import { isKerasFilePath } from './saved-files';
 import { loadKerasModel } from './keras-model';
 import { loadModelJson } from './model-json';
-import { resolveUnknowns } from './resolve';
+import { resolveUnknowns, shellWord } from './resolve';
 import { previewRequest } from './preview';
 import { planTemporal, type RawTemporal } from './temporal';
 import { judgeTemporal } from './temporal-judge';
@@ -513,8 +513,7 @@ function withAssumedValues(err: unknown, assumed: AssumedValue[]): unknown {
   if (guessed.length === 0) return err;
   const shown = guessed.slice(0, 4).map((a) => `${a.name} = ${JSON.stringify(a.value)}`);
   const more = guessed.length > shown.length ? `, and ${guessed.length - shown.length} more` : '';
-  const word = `${guessed[0]!.name}=VALUE`;
-  const quoted = /^[\w.,:/=@+%[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  const quoted = shellWord(`${guessed[0]!.name}=VALUE`);
   return new ProbeError(
     err.code,
     `${err.message}. It was built with assumed values (${shown.join('; ')}${more}): set the real ones with --set NAME=VALUE (e.g. --set ${quoted}); --no-assume lists every open value`,

@@ -219,3 +219,8 @@ function normaliseKeys(values: Record<string, string>): Map<string, Value> {
     map.set(key.trim(), parseSetValue(String(text)));
   return map;
 }
+
+/** Quotes a word for POSIX shells when it has characters they would interpret. */
+export function shellWord(word: string): string {
+  return /^[\w.,:/=@+%[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}

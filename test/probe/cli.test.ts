@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { after, describe, test } from 'node:test';
 import { main } from '../../src/cli/main';
-import { parseSets, shellWord } from '../../src/cli/commands/probe';
+import { parseSets } from '../../src/cli/commands/probe';
+import { shellWord } from '../../src/probe/resolve';
 import { isAlive } from './process-helpers';
 
 const repoRoot = join(__dirname, '..', '..');

@@ -9,7 +9,7 @@ import { ProjectWorkspaces } from '../../workspace/node-host';
 import { MIN_MEMORY_MB, runProbe } from '../../probe/client';
 import { PROBE_DEFAULTS, PROBE_LIMITS, THRESHOLD_DEFAULTS } from '../../probe/defaults';
 import { isKerasFilePath, isSavedModelPath } from '../../probe/saved-files';
-import { resolveUnknowns } from '../../probe/resolve';
+import { resolveUnknowns, shellWord } from '../../probe/resolve';
 import { selectModel } from '../../probe/select';
 import type {
   BackendChoice,
@@ -308,11 +308,6 @@ export function unusedSets(values: Record<string, string>, open: string[]): stri
   const known = new Set(open.map(squash));
   // `input`, `input2`, ... name input shapes, which the IR does not list as expressions.
   return Object.keys(values).filter((name) => !known.has(squash(name)) && !/^input\d*$/.test(name));
-}
-
-/** Quotes a word for POSIX shells when it has characters they would interpret. */
-export function shellWord(word: string): string {
-  return /^[\w.,:/=@+%[\]-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Ctrl-C or a kill while probing cancels the probe, so its process is reaped before we exit. */

@@ -7,6 +7,7 @@
 import type { SyntaxNode } from '@lezer/common';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { isPythonFile } from '../analysis';
+import { forEachChild } from '../analysis/js/ast';
 import { parseSource } from '../analysis/js/parse';
 import { parsePython } from '../analysis/python/parse';
 import { logicalLineEnd } from './bracket-extent';
@@ -87,7 +88,7 @@ function innermostStatement(program: TSESTree.Program, offset: number): TSESTree
   const visit = (node: TSESTree.Node): void => {
     if (offset < node.range[0] || offset >= node.range[1]) return;
     if (isStatementLike(node)) found = node;
-    for (const child of children(node)) visit(child);
+    forEachChild(node, visit);
   };
   visit(program);
   return found;
@@ -100,26 +101,6 @@ function isStatementLike(node: TSESTree.Node): boolean {
     node.type.endsWith('Declaration') ||
     node.type === 'PropertyDefinition' ||
     node.type === 'MethodDefinition'
-  );
-}
-
-function children(node: TSESTree.Node): TSESTree.Node[] {
-  const out: TSESTree.Node[] = [];
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'parent' || key === 'loc' || key === 'range') continue;
-    if (Array.isArray(value)) {
-      for (const item of value) if (isNode(item)) out.push(item);
-    } else if (isNode(value)) out.push(value);
-  }
-  return out;
-}
-
-function isNode(value: unknown): value is TSESTree.Node {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as { type?: unknown }).type === 'string' &&
-    Array.isArray((value as { range?: unknown }).range)
   );
 }
 

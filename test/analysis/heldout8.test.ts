@@ -1,0 +1,54 @@
+/** Shapes met on held-out batch 8 (calibration/real-projects/labels.json): load-or-build, models composed by a forward function. */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { analyze } from '../../src/analysis/index';
+
+const fixture = (name: string) =>
+  readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
+
+const builds = (source: string, file: string) => {
+  const result = analyze(source, file);
+  assert.deepEqual(result.problems, []);
+  return result.models.map((m) => ({
+    name: m.name,
+    kind: m.kind,
+    layers: m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    trained: m.training.trained,
+  }));
+};
+
+test('a builder that returns a stored model from a try block, else builds one, is known by its name', () => {
+  // The code after try/catch runs when loading threw (was: never run, no model at all).
+  assert.deepEqual(builds(fixture('load-or-build.ts'), 'classifier.ts'), [
+    {
+      name: 'restoreOrCreate',
+      kind: 'sequential',
+      layers: 'conv2d globalAveragePooling2d dense',
+      trained: false,
+    },
+    { name: 'Store.open', kind: 'sequential', layers: 'dense dense', trained: false },
+  ]);
+});
+
+test('a try block that returns with a handler that returns too ends the builder there', () => {
+  const source = fixture('load-or-build.ts').replace(
+    "console.warn('nothing stored yet', err);",
+    'return null;',
+  );
+  const names = builds(source, 'classifier.ts').map((m) => m.name);
+  assert.deepEqual(names, ['Store.open']);
+});
+
+test('a forward function chaining two models, called under another name by a passed-in optimizer’s loop, is one trained model', () => {
+  const found = builds(fixture('composed-forward.js'), 'denoise.js');
+  assert.deepEqual(found, [
+    { name: 'squeeze', kind: 'functional', layers: 'dense dense', trained: false },
+    { name: 'expand', kind: 'functional', layers: 'dense dense', trained: false },
+    { name: 'step', kind: 'functional', layers: 'dense dense dense dense', trained: true },
+    { name: 'front', kind: 'functional', layers: 'dense', trained: false },
+    { name: 'back', kind: 'functional', layers: 'dense', trained: false },
+    { name: 'chain', kind: 'functional', layers: 'dense dense', trained: true },
+  ]);
+});

@@ -50,7 +50,9 @@ export function lintText(
   }
 
   const findings: LintMessage[] = [];
-  if (analysis) {
+  // A file that does not parse gets its parse error only, as before, even when the analysis read
+  // the models of what comes before a junk end (analyze's withoutTrailingJunk).
+  if (analysis && !analysis.problems.some((p) => p.kind === 'syntax')) {
     for (const enabled of enabledRules(config, rules)) {
       const models = dependencies.ruleModels ?? analysis.models;
       findings.push(...runRule(enabled, analysis, models, source, problems));

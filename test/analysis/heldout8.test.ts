@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { analyze } from '../../src/analysis/index';
+import { lintText } from '../../src/lint/index';
 
 const fixture = (name: string) =>
   readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
@@ -51,4 +52,49 @@ test('a forward function chaining two models, called under another name by a pas
     { name: 'back', kind: 'functional', layers: 'dense', trained: false },
     { name: 'chain', kind: 'functional', layers: 'dense dense', trained: true },
   ]);
+});
+
+const TRAILING = [
+  "const tf = require('@tensorflow/tfjs-node');",
+  'const scorer = tf.sequential({',
+  '  layers: [',
+  "    tf.layers.dense({ inputShape: [12], units: 24, activation: 'sigmoid' }),",
+  "    tf.layers.dense({ units: 24, activation: 'sigmoid' }),",
+  "    tf.layers.dense({ units: 3, activation: 'softmax' }),",
+  '  ],',
+  '});',
+  "scorer.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });",
+  '',
+].join('\n');
+
+test('a file that ends in a half-typed expression keeps the models before it, and its syntax problem', () => {
+  for (const junk of ['tf.metrics.', 'module.exports = scorer;.', ')']) {
+    const result = analyze(`${TRAILING}\n${junk}\n`, 'scorer.js');
+    assert.equal(result.problems.length, 1, junk);
+    assert.equal(result.problems[0].kind, 'syntax');
+    assert.equal(result.problems[0].line, 11);
+    assert.deepEqual(
+      result.models.map((m) => [m.name, m.layers.map((l) => l.factory).join(' ')]),
+      [['scorer', 'dense dense dense']],
+      junk,
+    );
+  }
+});
+
+test('a broken last statement that calls or assigns leaves the file unread, and lint reports only the parse error', () => {
+  for (const junk of [
+    'scorer.fit(xs, ',
+    'scorer.name = ',
+    'scorer.add(tf.layers.dense({ units: }));',
+  ]) {
+    const result = analyze(`${TRAILING}\n${junk}\n`, 'scorer.js');
+    assert.equal(result.problems[0]?.kind, 'syntax', junk);
+    assert.deepEqual(result.models, [], junk);
+  }
+  const linted = lintText(`${TRAILING}\ntf.metrics.\n`, 'scorer.js');
+  assert.deepEqual(
+    linted.messages.map((m) => m.ruleId),
+    [],
+  );
+  assert.equal(linted.problems.filter((p) => /expected/i.test(p.message)).length, 1);
 });

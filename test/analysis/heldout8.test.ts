@@ -98,3 +98,21 @@ test('a broken last statement that calls or assigns leaves the file unread, and 
   );
   assert.equal(linted.problems.filter((p) => /expected/i.test(p.message)).length, 1);
 });
+
+test('a broken Python file is still linted: its parser recovers, as before', () => {
+  const source = [
+    'from tensorflow import keras',
+    'net = keras.Sequential([',
+    "    keras.layers.Dense(24, activation='sigmoid', input_shape=(12,)),",
+    "    keras.layers.Dense(24, activation='sigmoid'),",
+    "    keras.layers.Dense(24, activation='sigmoid'),",
+    "    keras.layers.Dense(3, activation='softmax'),",
+    '])',
+    "net.compile(optimizer='sgd', loss='categorical_crossentropy')",
+    'print(net.summary(',
+    '',
+  ].join('\n');
+  const linted = lintText(source, 'scorer.py');
+  assert.ok(linted.messages.some((m) => m.ruleId === 'saturating-activation'));
+  assert.ok(linted.problems.some((p) => /syntax/i.test(p.message)));
+});

@@ -50,7 +50,12 @@ export function lintText(
   }
 
   const findings: LintMessage[] = [];
-  if (analysis) {
+  // A JS/TS file that does not parse gets its parse error only, as before, even when the analysis
+  // read the models before a junk end (withoutTrailingJunk). Python's parser recovers: its broken
+  // files were always linted.
+  const unparsed =
+    !isPythonFile(filePath) && (analysis?.problems.some((p) => p.kind === 'syntax') ?? false);
+  if (analysis && !unparsed) {
     for (const enabled of enabledRules(config, rules)) {
       const models = dependencies.ruleModels ?? analysis.models;
       findings.push(...runRule(enabled, analysis, models, source, problems));

@@ -17,8 +17,13 @@ const TF_NAMESPACE: AV = { t: 'tf', path: '' };
  */
 export function joinReturns(early: AV[], last: AV, name: string): AV {
   // `return;` guards and a fall-through after returning switch cases carry no value worth joining.
-  const all = [...early, last].filter((v) => !(v.t === 'prim' && v.v === undefined));
+  let all = [...early, last].filter((v) => !(v.t === 'prim' && v.v === undefined));
   if (all.length === 0) return UNDEFINED;
+  // `try { return await tf.loadLayersModel(url) } catch {}` before building one: the paths that
+  // return a loaded model or a value the extractor cannot read leave the model the function builds.
+  const elsewhere = (v: AV) => v.t === 'unknown' || v.t === 'base';
+  if (all.some((v) => v.t === 'model') && all.every((v) => v.t === 'model' || elsewhere(v)))
+    all = all.filter((v) => v.t === 'model');
   const [first, ...rest] = all;
   if (first.t === 'layer' && rest.every((v) => v.t === 'layer')) {
     const alternatives = rest.flatMap((v) =>

@@ -8,7 +8,7 @@ import type { Interp } from './interpreter';
 import { tfjsModuleSpecifier } from './bindings';
 import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { sequentialLayerEnd } from './layer-ends';
-import { callOptimizerMethod } from './custom-loops';
+import { callOptimizerMethod, recordLoop } from './custom-loops';
 import { registerMembers, staticMember } from './class-members';
 import { type AV, type LayerRec, Scope, UNDEFINED, prim, unknown } from './values';
 import type { Value } from '../ir';
@@ -226,9 +226,19 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
       if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
+      if (self.t === 'unknown' && evaluated[0]?.t === 'fn' && calledMethod(node) === 'minimize') {
+        // `config.optimizer.minimize(() => loss)`: an optimizer passed in still trains what the loss uses.
+        recordLoop(interp, 'minimize', node, evaluated, undefined);
+      }
       return customApply(interp, self, evaluated, node) ?? unknown(interp.text(node), 'call');
     }
   }
+}
+
+function calledMethod(node: CallNode): string | null {
+  const callee = node.callee;
+  if (callee.type !== 'MemberExpression' || callee.computed) return null;
+  return (callee.property as TSESTree.Identifier).name;
 }
 
 /**

@@ -17,6 +17,9 @@ export function applyModel(
   node: CallNode,
 ): AV {
   const span = spanOf(node);
+  // A forward function's parameter (`const vae = (x) => decoder.apply(encoder.apply(x))`) is a
+  // tensor the code does not describe: the model's layers still run on it.
+  input = input && fedTensors(interp, input, node);
   if (model.kind === 'functional' && input) {
     const applied = applyGraph(interp, model, input, span);
     if (applied) return applied;
@@ -61,6 +64,18 @@ function applyGraph(interp: Interp, model: ModelRec, input: AV, span: Span): AV 
   if (!outputs || outputs.length === 0) return null;
   const results: AV[] = outputs.map((t) => ({ t: 'tensor', node: copy(t) }));
   return model.outputs.t === 'array' ? { t: 'array', items: results } : results[0];
+}
+
+/** Unknown values given as a model's inputs, as opaque tensors (an array's items each its own). */
+function fedTensors(interp: Interp, input: AV, node: CallNode): AV {
+  const opaque = (item: AV): AV =>
+    item.t === 'unknown'
+      ? {
+          t: 'tensor',
+          node: opaqueTensor(interp, item.text, spanOf(node.arguments[0] ?? node), item),
+        }
+      : item;
+  return input.t === 'array' ? { t: 'array', items: input.items.map(opaque) } : opaque(input);
 }
 
 function tensorList(value: AV): TensorNode[] | null {

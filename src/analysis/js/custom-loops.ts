@@ -132,7 +132,11 @@ export interface Forward {
   fn: FnAV;
   outputs: AV;
   speculative: boolean;
+  /** When it was last called (the order of notes), to tell which calls a loss callback made. */
+  at: number;
 }
+
+let notes = 0;
 
 /**
  * Notes a forward pass written as a function (`function f(x) { return dense2.apply(dense1.apply(x)) }`):
@@ -151,6 +155,7 @@ export function noteForward(interp: Interp, fn: FnAV, result: AV): void {
     fn,
     outputs: own.length === 1 ? own[0] : { t: 'array', items: own },
     speculative: interp.inSpeculativeFrame(),
+    at: ++notes,
   });
 }
 
@@ -195,8 +200,13 @@ function forwardsTrained(interp: Interp, loss: FnAV): ModelRec[] {
   let found = called();
   if (found.length === 0 && loss.node.params.length === 0 && !evaluatedLosses.has(loss.node)) {
     evaluatedLosses.add(loss.node);
+    const before = notes;
     interp.callFunction(loss, [], UNDEFINED);
+    // Called under another name (`[this.encoder, this.decoder, this.apply] = this.build()`, the
+    // loss calling `this.apply(x)`): the forward functions this run of the loss called.
     found = called();
+    for (const forward of interp.forwards.values())
+      if (forward.at > before && !found.includes(forward)) found.push(forward);
   }
   return found.map((forward) => modelOfForward(interp, forward));
 }

@@ -17,7 +17,7 @@ import { Interp } from './interpreter';
 import { Linker, type ModuleHost } from './linker';
 import { setSpanFile } from './spans';
 import { finalizeModels } from './models';
-import { mentionsTfjs, namesTfjsModule, parseSource } from './parse';
+import { mentionsTfjs, namesTfjsModule, parseSource, withoutTrailingJunk } from './parse';
 import { Scope } from './values';
 import { MAX_PATHS } from '../paths';
 
@@ -47,7 +47,16 @@ export function analyze(
   const parsed = options.program
     ? { ok: true as const, ast: options.program }
     : parseSource(source, filePath);
-  if (!parsed.ok) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
+  if (!parsed.ok) {
+    // A file that only ends in junk (`tf.losses.` half-typed) is read without it; the problem stays.
+    const rest =
+      parsed.problem.kind === 'syntax' && !options.program
+        ? withoutTrailingJunk(source, filePath)
+        : null;
+    if (!rest) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
+    const result = analyzeAst(rest, source, filePath, options);
+    return { ...result, problems: [parsed.problem, ...result.problems] };
+  }
   return analyzeAst(parsed.ast, source, filePath, options);
 }
 

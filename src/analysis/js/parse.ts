@@ -224,3 +224,56 @@ function toProblem(error: unknown): ParseProblem {
   const message = error instanceof Error ? error.message : String(error);
   return { kind: 'internal', message: `parser failed: ${message}`, line: 1, column: 1 };
 }
+
+/**
+ * A file that ends in tokens that do nothing (`tf.losses.` left half-typed, a stray `.` after the
+ * last call) still says what it builds: its tree without them, or null. Only the end of the file is
+ * left out, and only when what is left out calls, assigns and declares nothing, so no model changes;
+ * a broken statement anywhere else, or one that calls (`model.add(tf.layers.dense({ units: }))`),
+ * keeps the file unread. The syntax problem is reported all the same (analyze keeps it).
+ */
+export function withoutTrailingJunk(code: string, filePath: string): TSESTree.Program | null {
+  if (isHtmlFile(filePath) || code.length > MAX_SOURCE_LENGTH) return null;
+  for (const jsx of jsxAttempts(filePath)) {
+    const tree = typescriptTree(code, jsx);
+    const diagnostics = (tree as unknown as { parseDiagnostics?: { start: number }[] })
+      .parseDiagnostics;
+    const first = diagnostics?.[0]?.start;
+    if (first === undefined) continue;
+    const statements = tree.statements;
+    const last = statements[statements.length - 1];
+    let cut: number;
+    if (last && first >= last.getStart(tree) && first <= last.end && doesNothing(last))
+      cut = last.getStart(tree);
+    else if (!last || first >= last.end) cut = last ? last.end : 0;
+    else continue;
+    const kept = code.slice(0, cut) + code.slice(cut).replace(/[^\n\r]/g, ' ');
+    try {
+      return parseTree(kept, jsx);
+    } catch {
+      // not junk at the end after all
+    }
+  }
+  return null;
+}
+
+/** No call, `new`, assignment, update, declaration or function in the node. */
+function doesNothing(node: ts.Node): boolean {
+  if (
+    ts.isCallExpression(node) ||
+    ts.isNewExpression(node) ||
+    ts.isDeclarationStatement(node) ||
+    ts.isVariableStatement(node) ||
+    ts.isFunctionLike(node) ||
+    ts.isPrefixUnaryExpression(node) ||
+    ts.isPostfixUnaryExpression(node) ||
+    ts.isDeleteExpression(node) ||
+    ts.isAwaitExpression(node) ||
+    ts.isTaggedTemplateExpression(node) ||
+    (ts.isBinaryExpression(node) &&
+      node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment &&
+      node.operatorToken.kind <= ts.SyntaxKind.LastAssignment)
+  )
+    return false;
+  return !ts.forEachChild(node, (child) => (doesNothing(child) ? undefined : true));
+}

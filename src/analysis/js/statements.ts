@@ -89,9 +89,16 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
       } finally {
         interp.tryDepth--;
       }
+      let caught: Completion;
       if (node.handler)
-        interp.branch('catch', 'catch', () => exec(interp, node.handler!.body, scope));
+        caught = interp.branch('catch', 'catch', () => exec(interp, node.handler!.body, scope));
       const final = node.finalizer ? exec(interp, node.finalizer, scope) : undefined;
+      // `try { return await tf.loadLayersModel(url) } catch {}` then a model built below: when the
+      // block returns and the handler falls through, the code after runs whenever the block threw.
+      if (node.handler && completion?.type === 'return' && !caught && !final) {
+        noteExit(interp, completion);
+        return undefined;
+      }
       return final ?? completion;
     }
     case 'ThrowStatement':

@@ -15,6 +15,7 @@ import {
   initializerSpec,
   layerSpec,
 } from './keras-names';
+import { parserMethod } from './argparse';
 import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
@@ -133,6 +134,7 @@ export function callMethod(
         ) ?? unknown(text)
       );
     case 'dict':
+      if (object.argparse === 'parser') return parserMethod(ip, object, name, args, node);
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
       if (name === 'copy') return { t: 'dict', entries: new Map(object.entries) };
@@ -462,7 +464,10 @@ export function opaqueLayerApplied(
   node: SyntaxNode,
 ): PV | null {
   const inputs = args.flatMap((a) => (a.name ? [] : tensorValues(a.value)));
-  return inputs.length > 0 ? mergeOf(ip, layerSpec(className).factory, inputs, node, true) : null;
+  if (inputs.length === 0) return null;
+  const out = mergeOf(ip, layerSpec(className).factory, inputs, node, true);
+  if (out.t === 'tensor' && out.node.kind === 'apply') out.node.layer.customClass = className;
+  return out;
 }
 
 /** Keras 1's `merge([a, b], mode='concat', concat_axis=-1)`; a mode it cannot read keeps the call unknown. */
@@ -611,7 +616,8 @@ export function traceSequentialBlocks(ip: PyInterp, rec: ModelRec): void {
     if (reached.has(t.id)) return;
     reached.add(t.id);
     if (t.kind !== 'apply') return;
-    if (!own.has(t.layer)) inner = true;
+    // A tensor-math layer of the Sequential's own stays the one layer it already is.
+    if (!own.has(t.layer) && !t.layer.customClass) inner = true;
     t.inputs.forEach(visit);
   };
   tensorValues(out).forEach(visit);

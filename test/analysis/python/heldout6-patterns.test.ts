@@ -171,3 +171,57 @@ test('a squared error written with ** 2 or an absolute error also count; a log-l
   );
   assert.equal(unrelated.length, 0);
 });
+
+test('argparse defaults are the values a script runs with: units, time steps and the learning rate', () => {
+  const source = `import argparse
+import tensorflow as tf
+from tensorflow.keras.layers import Input, LSTM, Dense, BatchNormalization
+
+parser = argparse.ArgumentParser()
+parser.add_argument('--lr', type=float, default=0.5)
+parser.add_argument('--time-steps', type=int, default='120')
+parser.add_argument('--hidden', dest='units', type=int, default=24)
+parser.add_argument('--batch_norm', action='store_true')
+parser.add_argument('--seed', type=int)
+args = parser.parse_args()
+
+layers = [Input((args.time_steps, 3)), LSTM(args.units)]
+if args.batch_norm:
+    layers.append(BatchNormalization())
+layers.append(Dense(1))
+net = tf.keras.Sequential(layers)
+net.compile(optimizer=tf.keras.optimizers.Adam(args.lr), loss='mse')
+net.fit(x, y, seed=args.seed)
+`;
+  const { models } = runPy(source);
+  const net = named(models, 'net');
+  assert.equal(factories(net), 'inputLayer lstm dense');
+  assert.deepEqual(net.layers[1].config.props.units?.value, { kind: 'number', value: 24 });
+  const rules = lintText(source, 'train.py').messages.map((m) => `${m.ruleId} ${m.message}`);
+  assert.ok(
+    rules.some((r) => /^rnn-without-clipping .*120 time steps/.test(r)),
+    rules.join('\n'),
+  );
+  assert.ok(
+    rules.some((r) => r.startsWith('high-learning-rate')),
+    rules.join('\n'),
+  );
+});
+
+test('argparse: a flag given on the command line only (no default) stays unknown, not a value', () => {
+  const { models } = runPy(`import argparse
+from keras.models import Sequential
+from keras.layers import Dense
+p = argparse.ArgumentParser()
+p.add_argument('width', type=int)
+g = p.add_argument_group('model')
+g.add_argument('--depth', type=int, default=3)
+opts, _ = p.parse_known_args()
+model = Sequential()
+for _ in range(opts.depth):
+    model.add(Dense(opts.width, activation='relu'))
+`);
+  const model = named(models, 'model');
+  assert.equal(factories(model), 'dense dense dense');
+  assert.equal(model.layers[0].config.props.units?.value.kind, 'unknown');
+});

@@ -158,6 +158,11 @@ export interface LossInfo {
    * output layer's name (a dict). Each loss has its own span, for fixes.
    */
   perOutput?: { key: number | string; loss: LossInfo }[];
+  /**
+   * The file's own loss function whose body computes this loss (`def sq(y_true, y_pred): return
+   * K.sum(K.square(y_pred - y_true))` is a squared error): its name, for messages; fixes only suggest.
+   */
+  userFunction?: string;
 }
 
 export type ClippingKind =

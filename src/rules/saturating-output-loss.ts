@@ -141,7 +141,9 @@ export const rule: Rule = {
             activation,
             derivative: DERIVATIVE[activation],
             max: '0.25',
-            loss: dialect.loss(lossName),
+            loss: loss.userFunction
+              ? `${loss.userFunction} (${lossName === 'meanSquaredError' ? 'a squared error' : 'an absolute error'})`
+              : dialect.loss(lossName),
             replacement: dialect.loss(replacements[0]),
             spread: spread === null ? '' : formatNumber(spread),
             state: saturated ? 'it starts saturated' : 'not saturated',
@@ -268,7 +270,8 @@ function lossFixes(
   const { source } = context;
   const compile = model.training.compile;
   if (!compile || !contains(compile.span, loss.span) || loss.text.includes('(')) return [];
-  const preferred = !readsParameter(context, loss.span);
+  // A loss function of the file's own may do more than its error: replacing it is only suggested.
+  const preferred = !readsParameter(context, loss.span) && !loss.userFunction;
   const key = !isPython(context) && isShorthand(source, loss.span) ? `${loss.text}: ` : '';
   const dialect = fileDialect(context);
   return replacements.map((name, i) =>

@@ -96,6 +96,8 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
       bindNames(ip, parts.slice(importAt + 1), scope, (name) => {
         if (module === 'functools' && name === 'partial')
           return { t: 'path', path: 'functools.partial' };
+        if (module === 'argparse' && name === 'ArgumentParser')
+          return { t: 'path', path: 'argparse.ArgumentParser' };
         const found = own?.get(name);
         if (found && found.t !== 'unknown') return found;
         // `from pcg.models import lstm`: Python imports the package's module when no name binds it.
@@ -130,8 +132,8 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
       isKerasModule(canonical) || (!alias && names.length > 1) ? null : importModule(ip, full);
     const value: PV = own
       ? { t: 'module', scope: own, name: full }
-      : full === 'functools'
-        ? { t: 'path', path: 'functools' }
+      : full === 'functools' || full === 'argparse'
+        ? { t: 'path', path: full }
         : alias
           ? isKerasModule(canonical)
             ? { t: 'path', path: canonical }

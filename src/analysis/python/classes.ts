@@ -2,12 +2,13 @@
  * The file's own classes. A `keras.Model` subclass is a model: its `__init__` runs with `self`, then its
  * `call` runs on a fresh input, and the layers that data flow reaches form a functional graph in
  * forward-pass order. A `keras.layers.Layer` subclass applied to tensors runs its `call` inline, so
- * its layers join the graph of whoever applies it. Other classes are plain objects.
+ * its layers join the graph of whoever applies it; one whose `call` applies no Keras layer (tensor
+ * math on its own weights) is one opaque layer under its class's name. Other classes are plain objects.
  */
 import type { SyntaxNode } from '@lezer/common';
 import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
-import { markOutput, modelMethod, type Arg } from './keras';
+import { appliesLayerSince, markOutput, modelMethod, opaqueLayerApplied, type Arg } from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
 
 type ClassValue = Extract<PV, { t: 'class' }>;
@@ -162,8 +163,13 @@ export function applyModelOrObject(
   if (name === '__call__') {
     if (object.cls.methods.has('call')) buildOnce(ip, object);
     if (object.cls.methods.has('call')) {
+      const mark = ip.id();
       const out = runMethod(ip, object, 'call', toCallArgs(args, ip), ip.text(node));
-      return object.model ? markOutput(ip, object.model, out) : out;
+      if (object.model) return markOutput(ip, object.model, out);
+      // A custom layer whose `call` applied no Keras layer on the way out is one layer.
+      if (object.cls.base.startsWith('keras.layers.') && !appliesLayerSince(out, mark))
+        return opaqueLayerApplied(ip, object.cls.name, args, node) ?? out;
+      return out;
     }
     if (object.cls.methods.has('__call__'))
       return runMethod(ip, object, '__call__', toCallArgs(args, ip), ip.text(node));

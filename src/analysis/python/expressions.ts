@@ -288,7 +288,9 @@ export function attribute(object: PV, name: string, text: string): PV {
     case 'module':
       return object.scope.get(name) ?? unknown(text);
     case 'dict':
-      return unknown(text);
+      return object.argparse === 'namespace'
+        ? (object.entries.get(name)?.value ?? unknown(text))
+        : unknown(text);
     default:
       return unknown(text);
   }

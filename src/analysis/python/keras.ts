@@ -15,6 +15,7 @@ import {
   initializerSpec,
   layerSpec,
 } from './keras-names';
+import { parserMethod } from './argparse';
 import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
@@ -133,6 +134,7 @@ export function callMethod(
         ) ?? unknown(text)
       );
     case 'dict':
+      if (object.argparse === 'parser') return parserMethod(ip, object, name, args, node);
       if (name === 'get' && args[0]?.value.t === 'str')
         return object.entries.get(args[0].value.v)?.value ?? args[1]?.value ?? { t: 'none' };
       if (name === 'copy') return { t: 'dict', entries: new Map(object.entries) };
@@ -393,6 +395,12 @@ const OP_MERGES: Readonly<Record<string, string>> = {
   concatenate: 'concatenate',
 };
 
+/** The merges tensor arithmetic and tf ops make, not layers a custom layer's `call` applies. */
+const ARITHMETIC_MERGES: ReadonlySet<string> = new Set([
+  ...Object.values(OPERATOR_MERGES),
+  ...Object.values(OP_MERGES),
+]);
+
 /** The keywords tf ops take their tensors by (`tf.concat(values=[a, b], axis=3)`, `tf.add(x=a, y=b)`). */
 const TENSOR_KEYWORDS = new Set(['value', 'values', 'x', 'y', 'a', 'b', 'inputs']);
 
@@ -411,8 +419,14 @@ function tensorValues(value: PV): TensorNode[] {
   return [];
 }
 
-function mergeOf(ip: PyInterp, factory: string, inputs: TensorNode[], node: SyntaxNode): PV {
-  const config = { props: {}, objectSpan: null, opaque: false, text: '' };
+function mergeOf(
+  ip: PyInterp,
+  factory: string,
+  inputs: TensorNode[],
+  node: SyntaxNode,
+  opaque = false,
+): PV {
+  const config = { props: {}, objectSpan: null, opaque, text: opaque ? ip.text(node) : '' };
   const rec: LayerRec = { factory, config, callSpan: ip.span(node) };
   markContext(ip, rec);
   if (ip.assign?.rhs === node) rec.variable = ip.assign.name;
@@ -420,6 +434,40 @@ function mergeOf(ip: PyInterp, factory: string, inputs: TensorNode[], node: Synt
     t: 'tensor',
     node: { id: ip.id(), kind: 'apply', layer: rec, inputs, span: ip.span(node) },
   };
+}
+
+/**
+ * A custom layer applied to tensors whose `call` applies no Keras layer (its own weights and tensor
+ * math: `tf.matmul(x, self.w)`): one opaque layer under its class's name, as a Sequential holds it.
+ */
+/**
+ * Whether the tensors `value` holds went through a layer made after node id `mark`, other than the
+ * merges tensor arithmetic and tf ops make (`x - mean`, `tf.concat`): a custom layer's `call` that
+ * only computes with its own weights makes none.
+ */
+export function appliesLayerSince(value: PV, mark: number): boolean {
+  const merges = ARITHMETIC_MERGES;
+  const seen = new Set<number>();
+  const visit = (t: TensorNode): boolean => {
+    if (t.id <= mark || seen.has(t.id)) return false;
+    seen.add(t.id);
+    if (t.kind !== 'apply') return false;
+    return !merges.has(t.layer.factory) || t.inputs.some(visit);
+  };
+  return tensorValues(value).some(visit);
+}
+
+export function opaqueLayerApplied(
+  ip: PyInterp,
+  className: string,
+  args: Arg[],
+  node: SyntaxNode,
+): PV | null {
+  const inputs = args.flatMap((a) => (a.name ? [] : tensorValues(a.value)));
+  if (inputs.length === 0) return null;
+  const out = mergeOf(ip, layerSpec(className).factory, inputs, node, true);
+  if (out.t === 'tensor' && out.node.kind === 'apply') out.node.layer.customClass = className;
+  return out;
 }
 
 /** Keras 1's `merge([a, b], mode='concat', concat_axis=-1)`; a mode it cannot read keeps the call unknown. */
@@ -467,9 +515,31 @@ export function modelMethod(
     case 'build':
       buildWithShape(rec, args);
       return { t: 'none' };
+    case 'pop':
+      return popLayer(ip, rec);
     default:
       return unknown(ip.text(node));
   }
+}
+
+/**
+ * `model.pop()`: a Sequential drops its last layer. Under a branch the evaluator cannot decide, the
+ * layer stays, marked as on some paths only.
+ */
+function popLayer(ip: PyInterp, rec: ModelRec): PV {
+  if (rec.kind !== 'sequential' || rec.layers.length === 0) return unknown('pop()');
+  const cond = ip.conds[ip.conds.length - 1];
+  const last = rec.layers[rec.layers.length - 1];
+  if (cond) {
+    last.conditional ??= { ...cond };
+    return { t: 'layer', rec: last };
+  }
+  rec.layers.pop();
+  const length = rec.layers.length;
+  rec.blocks = rec.blocks
+    ?.filter((b) => b.from < length || (b.from === length && b.to === length))
+    .map((b) => (b.to > length ? { ...b, to: length } : b));
+  return { t: 'layer', rec: last };
 }
 
 /** What a model's call gave, remembered as its output (a loss applied to it is the model's loss). */
@@ -546,7 +616,8 @@ export function traceSequentialBlocks(ip: PyInterp, rec: ModelRec): void {
     if (reached.has(t.id)) return;
     reached.add(t.id);
     if (t.kind !== 'apply') return;
-    if (!own.has(t.layer)) inner = true;
+    // A tensor-math layer of the Sequential's own stays the one layer it already is.
+    if (!own.has(t.layer) && !t.layer.customClass) inner = true;
     t.inputs.forEach(visit);
   };
   tensorValues(out).forEach(visit);

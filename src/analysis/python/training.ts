@@ -223,7 +223,7 @@ function optimizerOf(ip: PyInterp, arg: Arg): OptimizerRec {
 }
 
 function lossInfo(ip: PyInterp, arg: Arg): LossInfo {
-  const info = singleLoss(arg.value, ip.span(arg.node), ip.text(arg.node));
+  const info = singleLoss(ip, arg.value, ip.span(arg.node), ip.text(arg.node));
   const perOutput = perOutputLosses(ip, arg);
   return perOutput ? { ...info, perOutput } : info;
 }
@@ -236,7 +236,7 @@ function perOutputLosses(ip: PyInterp, arg: Arg): LossInfo['perOutput'] {
     if (parts.length !== value.items.length) return undefined;
     return parts.map((item, key) => ({
       key,
-      loss: singleLoss(value.items[key], ip.span(item), ip.text(item)),
+      loss: singleLoss(ip, value.items[key], ip.span(item), ip.text(item)),
     }));
   }
   if (value.t === 'dict' && node.name === 'DictionaryExpression') {
@@ -247,7 +247,7 @@ function perOutputLosses(ip: PyInterp, arg: Arg): LossInfo['perOutput'] {
       if (key === null || !entry) return undefined;
       losses.push({
         key,
-        loss: singleLoss(entry.value, ip.span(parts[i + 1]), ip.text(parts[i + 1])),
+        loss: singleLoss(ip, entry.value, ip.span(parts[i + 1]), ip.text(parts[i + 1])),
       });
     }
     return losses;
@@ -255,7 +255,34 @@ function perOutputLosses(ip: PyInterp, arg: Arg): LossInfo['perOutput'] {
   return undefined;
 }
 
-function singleLoss(value: PV, span: Span, text: string): LossInfo {
+/**
+ * A loss function of the file's own whose body is a squared or absolute error of its two arguments
+ * (`K.mean(K.square(y_pred - y_true), axis=-1)`, `tf.reduce_sum((a - b) ** 2)`, `K.abs(b - a)`):
+ * the regression loss it computes. A body that takes a log or an exp (a cross-entropy) is none.
+ */
+function userLossName(ip: PyInterp, value: PV): string | null {
+  if (value.t !== 'func') return null;
+  const source = ip.inModule(value.module, () => ip.text(value.node));
+  const head = /^\s*(?:async\s+)?def\s+\w+\s*\(\s*(\w+)\s*(?::[^,]*)?,\s*(\w+)/.exec(source);
+  if (!head) return null;
+  const body = source
+    .slice(head[0].length)
+    .replace(/("""|''')[\s\S]*?\1/g, '')
+    .replace(/#.*$/gm, '');
+  if (/\blog\w*\s*\(|crossentropy|\bexp\s*\(/i.test(body)) return null;
+  const [a, b] = [head[1], head[2]];
+  const diff = `\\(?\\s*(?:${a}\\s*-\\s*${b}|${b}\\s*-\\s*${a})\\s*\\)?`;
+  if (new RegExp(`square\\s*\\(\\s*${diff}\\s*\\)|${diff}\\s*\\*\\*\\s*2(?![\\d.])`).test(body))
+    return 'meanSquaredError';
+  if (new RegExp(`\\babs(?:olute)?\\s*\\(\\s*${diff}\\s*\\)`).test(body))
+    return 'meanAbsoluteError';
+  return null;
+}
+
+function singleLoss(ip: PyInterp, value: PV, span: Span, text: string): LossInfo {
+  const computed = userLossName(ip, value);
+  if (computed && value.t === 'func')
+    return { name: computed, resolved: true, userFunction: value.name, span, text };
   const name =
     value.t === 'str'
       ? lossName(value.v)

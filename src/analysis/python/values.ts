@@ -23,7 +23,8 @@ export type PV =
   | { t: 'bool'; v: boolean }
   | { t: 'none' }
   | { t: 'list'; items: PV[]; tuple: boolean }
-  | { t: 'dict'; entries: Map<string, DictEntry> }
+  /** `argparse` (argparse.ts): a parser's options, or the namespace `parse_args` gives, keyed by dest. */
+  | { t: 'dict'; entries: Map<string, DictEntry>; argparse?: 'parser' | 'namespace' }
   /** A name reached through a keras/tensorflow import, as a dotted path: `keras.layers.Dense`. */
   | { t: 'path'; path: string }
   | {
@@ -87,6 +88,8 @@ export interface LayerRec {
   repeat?: { iteration: number; count: number };
   conditional?: { condition: string; branch: string };
   variable?: string;
+  /** A custom layer class applied whole where its `call` applies no Keras layer (classes.ts). */
+  customClass?: string;
 }
 
 export type TensorNode =

@@ -4,9 +4,11 @@
  * calibration/results.md and results.json. Seeded: the same command gives the same cases.
  *   node --import tsx calibration/run.ts [--quick] [--seed N] [--only REGEX]
  * --only keeps the cases whose id matches REGEX (while iterating on a few families); like --quick, it writes its
- * results to /tmp, never over the committed ones.
+ * results to /tmp, never over the committed ones. --only REGEX --merge re-measures those cases and replaces them
+ * in the committed results (the summary recomputed over all cases), the re-measured part named in the header:
+ * for a change that concerns only those cases' rule, when the full sweep is too long to re-run.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyze } from '../src/analysis';
 import { lintText } from '../src/lint';
@@ -15,7 +17,7 @@ import { loadTf } from '../test/fixtures/probe/tf';
 import { generateCases, type Case } from './families';
 import { BATCH, measureCase, type Measured } from './measure';
 import { JUDGES, healthy } from './judge';
-import { summarize, renderMarkdown, type CaseResult } from './report';
+import { summarize, renderMarkdown, type CaseResult, type RuleFigures } from './report';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -27,7 +29,8 @@ async function main(): Promise<void> {
     : { dense: 240, residual: 12, recurrent: 60, optimizer: 100, recurrentKernel: 90 };
   const onlyAt = args.indexOf('--only');
   const only = onlyAt >= 0 ? new RegExp(args[onlyAt + 1] ?? '') : null;
-  const cases = generateCases({ seed, ...counts }).filter((c) => !only || only.test(c.id));
+  const generated = generateCases({ seed, ...counts });
+  const cases = generated.filter((c) => !only || only.test(c.id));
   const { tf, backend } = await loadTf();
   const started = Date.now();
   const results: CaseResult[] = [];
@@ -39,22 +42,69 @@ async function main(): Promise<void> {
       `[${i + 1}/${cases.length}] ${c.id}: ${m ? `${m.verdict}${m.stable ? '' : ' unstable'}${m.temporalRatio !== undefined ? ` t=${m.temporalRatio.toExponential(1)}` : ''}` : result.error} | ${result.warnings.join(',') || '-'}\n`,
     );
   }
-  const summary = summarize(results);
-  const meta = {
+  const minutes = (Date.now() - started) / 60000;
+  const merge = args.includes('--merge') && only !== null && !quick;
+  let meta: Meta = {
     seed,
     quick,
     ...(only ? { only: only.source } : {}),
     cases: cases.length,
     backend,
-    minutes: (Date.now() - started) / 60000,
+    minutes,
   };
-  const dir = quick || only ? '/tmp' : join(__dirname);
+  let all = results;
+  if (merge) {
+    const committed = JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as {
+      meta: Meta;
+      results: CaseResult[];
+    };
+    const fresh = new Map(results.map((r) => [r.id, r]));
+    all = committed.results.map((r) => fresh.get(r.id) ?? r);
+    const { only: _, remeasured: __, ...base } = committed.meta;
+    meta = {
+      ...base,
+      remeasured: {
+        only: only.source,
+        cases: results.length,
+        date: new Date().toISOString().slice(0, 10),
+        minutes,
+      },
+    };
+  }
+  const summary = merge ? mergedSummary(generated, cases, all) : summarize(all);
+  const dir = (quick || only) && !merge ? '/tmp' : join(__dirname);
   writeFileSync(
     join(dir, 'results.json'),
-    JSON.stringify({ meta, summary, results }, null, 1) + '\n',
+    JSON.stringify({ meta, summary, results: all }, null, 1) + '\n',
   );
-  writeFileSync(join(dir, 'results.md'), renderMarkdown(meta, summary, results));
-  process.stdout.write(renderMarkdown(meta, summary, results).split('\n## Cases')[0] + '\n');
+  writeFileSync(join(dir, 'results.md'), renderMarkdown(meta, summary, all));
+  process.stdout.write(renderMarkdown(meta, summary, all).split('\n## Cases')[0] + '\n');
+}
+
+type Meta = Parameters<typeof renderMarkdown>[0] & { only?: string };
+
+/**
+ * After --merge: the rows of the rules whose subject cases were all re-measured are recomputed; the others keep
+ * the sweep's rows (results.json cannot give them back: JSON turns NaN and Infinity ratios into null). A rule
+ * with some subject cases re-measured and some not needs the full sweep.
+ */
+function mergedSummary(generated: Case[], remeasured: Case[], all: CaseResult[]): RuleFigures[] {
+  const fresh = new Set(remeasured.map((c) => c.id));
+  const recomputed = summarize(all);
+  const committed = (
+    JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as { summary: RuleFigures[] }
+  ).summary;
+  return committed.map((row) => {
+    const judge = JUDGES[row.ruleId];
+    const subjects = judge ? generated.filter((c) => judge.subject(c)) : [];
+    const measured = subjects.filter((c) => fresh.has(c.id)).length;
+    if (measured === 0) return row;
+    if (measured < subjects.length)
+      throw new Error(
+        `--merge: ${row.ruleId} has ${measured} of ${subjects.length} subject cases re-measured; run the full sweep`,
+      );
+    return recomputed.find((r) => r.ruleId === row.ruleId) ?? row;
+  });
 }
 
 async function runCase(tf: Awaited<ReturnType<typeof loadTf>>['tf'], c: Case): Promise<CaseResult> {

@@ -12,7 +12,6 @@ import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
 import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
-import { clippedLayerNorm } from './keras-training';
 import { isKerasFilePath } from './saved-files';
 import { loadKerasModel } from './keras-model';
 import { loadModelJson } from './model-json';
@@ -32,6 +31,7 @@ import {
   type LayerProbe,
   type ProbeReport,
   type ProbeRequest,
+  type UpdateStep,
 } from './types';
 import { validateRequest } from './validate';
 import { errorText } from './values';
@@ -337,7 +337,8 @@ async function measure(
   const temporal = measurement.temporal
     ? temporalPlan.read(measurement.temporal)
     : new Map<Layer, RawTemporal>();
-  const layers = layerProbes(prepared, measurement, activations, training);
+  const layers = layerProbes(prepared, measurement, activations);
+  const update = updateStep(training);
   prepared.layers.forEach(({ layer }, i) => {
     const raw = temporal.get(layer);
     if (raw) layers[i]!.temporal = judgeTemporal(raw, request.thresholds);
@@ -358,6 +359,7 @@ async function measure(
     })),
     measurement.lossPerStep,
     request.thresholds,
+    update,
   );
   layers.forEach((l, i) => {
     l.verdict = judgement.layers[i]!.verdict;
@@ -372,6 +374,7 @@ async function measure(
     loss: measurement.lossPerStep[0] ?? NaN,
     lossPerStep: measurement.lossPerStep,
     learningRate: training.learningRate,
+    update,
     layers,
     verdict: judgement.verdict,
     verdictReason: judgement.reason,
@@ -396,11 +399,8 @@ function layerProbes(
   prepared: Prepared,
   measurement: Measurement,
   activations: Map<Layer, ActivationStats>,
-  training: TrainingChoice,
 ): LayerProbe[] {
-  const { learningRate, clipping } = training;
   const byName = new Map(measurement.weights.map((w) => [w.name, w]));
-  const globalNorm = rootSumSquares(measurement.weights.map((w) => w.gradNorm[0] ?? 0));
   return prepared.layers.map(({ layer, index, line }) => {
     const weights = layer.trainableWeights.flatMap((w) => {
       const measured = byName.get(variableOf(w).name);
@@ -414,18 +414,9 @@ function layerProbes(
     );
     const gradNorm = weights.length > 0 ? perStep[0]! : null;
     const weightNorm = rootSumSquares(weights.map((w) => w.weightNorm));
-    // With Keras's clipping the optimizer moves the weights along the clipped gradient.
-    const stepNorm =
-      gradNorm !== null && clipping
-        ? clippedLayerNorm(
-            clipping,
-            weights.map((w) => ({
-              gradNorm: w.gradNorm[0]!,
-              size: w.shape.reduce((a, b) => a * b, 1),
-            })),
-            globalNorm,
-          )
-        : gradNorm;
+    // The real first step of the probe's optimizer (measure.ts firstUpdate): for adam, rmsprop or adagrad the
+    // per-weight normalised step, for sgd learning rate x gradient, after any Keras clipping.
+    const updateNorm = rootSumSquares(weights.map((w) => w.updateNorm));
     const nonFinite = weights.reduce(
       (a, w) => a + w.weightNonFinite + w.gradNonFinite.reduce((x, y) => x + y, 0),
       0,
@@ -441,8 +432,8 @@ function layerProbes(
       gradNorm,
       ratioToOutput: null,
       updateToWeightRatio:
-        stepNorm !== null && learningRate !== null && weightNorm > 0
-          ? (learningRate * stepNorm) / weightNorm
+        gradNorm !== null && weightNorm > 0 && Number.isFinite(updateNorm)
+          ? updateNorm / weightNorm
           : null,
       weights: weights.map((w) => ({
         name: w.name,
@@ -465,6 +456,12 @@ function layerProbes(
     }
     return probe;
   });
+}
+
+/** What the update-to-weight ratios measure: the first step of this tfjs optimizer, or the plain stand-in. */
+function updateStep(training: TrainingChoice): UpdateStep {
+  const optimizer = training.optimizer.getClassName();
+  return training.plainFallback ? { optimizer, plain: true } : { optimizer, plain: false };
 }
 
 function originalName(weight: unknown): string | null {

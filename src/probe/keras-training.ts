@@ -223,9 +223,9 @@ function build(
       return tf.train.adagrad(rate, n['initial_accumulator_value'] ?? 0.1);
     default:
       assumptions.push(
-        `tfjs has no ${settings.kind} optimizer: the probe's optimizer steps use sgd with learning rate ${rate}.`,
+        `tfjs has no ${settings.kind} optimizer: the probe's optimizer steps use sgd with learning rate ${rate}, so the update-to-weight ratio is the plain step (learning rate × gradient norm / weight norm), not ${settings.kind}'s.`,
       );
-      return tf.train.sgd(rate);
+      return plainFallback(tf, rate);
   }
 }
 
@@ -238,7 +238,21 @@ function weightDecay(settings: KerasOptimizerSettings, rate: number, assumptions
   );
 }
 
-/** The clipping applyClipping installed on an optimizer, for the update ratio's step size. */
+/** sgd standing in for an optimizer the probe does not know, or for none: its update is the plain step. */
+const fallbacks = new WeakSet<Optimizer>();
+
+export function plainFallback(tf: Tf, rate: number): Optimizer {
+  const optimizer = tf.train.sgd(rate);
+  fallbacks.add(optimizer);
+  return optimizer;
+}
+
+/** True for an optimizer made by plainFallback: the report labels its update ratio as the plain step. */
+export function isPlainFallback(optimizer: Optimizer): boolean {
+  return fallbacks.has(optimizer);
+}
+
+/** The clipping applyClipping installed on an optimizer, for the report's assumptions. */
 const installed = new WeakMap<Optimizer, KerasClipping>();
 
 export function appliedClipping(optimizer: Optimizer): KerasClipping | undefined {

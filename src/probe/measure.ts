@@ -1,7 +1,8 @@
 /**
  * The measurement: one backward pass per step with `tf.variableGrads` on the model's own training loss
  * (what `fit` minimises: mean loss over the batch plus regularisation penalties, with layers in training mode),
- * per-weight gradient and weight norms, non-finite counts, and N optimizer steps on the fixed batch.
+ * per-weight gradient and weight norms, non-finite counts, and N optimizer steps on the fixed batch. The first
+ * step of the model's own optimizer is always applied and its change of each weight measured (updateNorm).
  * Norms are reduced on the backend and read back once per step, so memory and time stay flat.
  */
 import type {
@@ -27,6 +28,8 @@ export interface WeightMeasure {
   gradNonFinite: number[];
   /** Weight L2 norm before the first step. */
   weightNorm: number;
+  /** L2 norm of the change the optimizer's first step made to the weight (after any clipping it applies). */
+  updateNorm: number;
   weightNonFinite: number;
 }
 
@@ -106,6 +109,7 @@ export function measureGradients(
     gradNonFinite: [],
     weightNorm: NaN,
     weightNonFinite: 0,
+    updateNorm: NaN,
   }));
   const lossPerStep: number[] = [];
   let observed: Float32Array | null = null;
@@ -162,9 +166,12 @@ export function measureGradients(
     if (timeGrads) temporal = stats.extras.slice(observedEnd);
     lossPerStep.push(lossValue);
     options.onStep?.(step, lossValue);
-    // Step k reports the gradient the optimizer applies at update k; the last update is skipped
-    // because nothing after it is measured.
-    if (step < options.steps - 1) optimizer.applyGradients(grads as NamedTensorMap);
+    // Step k reports the gradient the optimizer applies at update k; the last update is skipped because
+    // nothing after it is measured, except the first, whose change of the weights is the measurement.
+    if (first) {
+      const updates = firstUpdate(tf, optimizer, variables, grads as NamedTensorMap);
+      weights.forEach((w, i) => (w.updateNorm = updates[i]!));
+    } else if (step < options.steps - 1) optimizer.applyGradients(grads as NamedTensorMap);
     tf.dispose([
       value,
       ...Object.values(grads),
@@ -173,6 +180,35 @@ export function measureGradients(
     ]);
   }
   return { lossPerStep, weights, observed, temporal };
+}
+
+/**
+ * ||W after - W before|| per variable for one step of the model's own optimizer. The step is applied for real
+ * rather than rebuilt from each optimizer's update formula: the formula would repeat tfjs's Adam, RMSProp,
+ * Adagrad, Adadelta, Adamax and momentum code (and their epsilons, accumulators, Nesterov and centred variants)
+ * and the clipping the Keras settings install around applyGradients, and could drift from any of them; the real
+ * step costs one copy of the weights and one subtraction, and is exact for every optimizer tfjs runs, also one the
+ * probe does not know by name.
+ */
+function firstUpdate(
+  tf: Tf,
+  optimizer: Optimizer,
+  variables: Variable[],
+  grads: NamedTensorMap,
+): number[] {
+  if (variables.length === 0) return [];
+  const before = variables.map((v) => tf.keep(v.clone()));
+  try {
+    optimizer.applyGradients(grads);
+    const deltas = tf.tidy(() => variables.map((v, i) => tf.sub(v, before[i]!)));
+    try {
+      return readNorms(tf, deltas, []).norms;
+    } finally {
+      tf.dispose(deltas);
+    }
+  } finally {
+    tf.dispose(before);
+  }
 }
 
 interface NormStats {

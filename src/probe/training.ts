@@ -8,7 +8,9 @@ import type { Framework } from '../analysis/frameworks';
 import type { OptimizerInfo, TrainingSetup, Value } from '../analysis/ir';
 import {
   appliedClipping,
+  isPlainFallback,
   kerasOptimizer,
+  plainFallback,
   settingsFromArgs,
   settingsFromConfig,
   settingsFromText,
@@ -28,6 +30,8 @@ export interface TrainingChoice {
   learningRate: number | null;
   /** Keras's clipping, applied in the optimizer steps: the update ratio measures the clipped step. */
   clipping?: KerasClipping;
+  /** The model's optimizer is not known (or there is none): the probe steps with sgd, the plain step. */
+  plainFallback?: boolean;
   assumptions: string[];
 }
 
@@ -122,7 +126,7 @@ export function trainingFromKeras(
     const { className, config } = compiled.optimizer;
     optimizer = kerasOptimizer(tf, settingsFromConfig(className, config), assumptions);
   } else {
-    optimizer = tf.train.sgd(0.01);
+    optimizer = plainFallback(tf, 0.01);
     assumptions.push(
       "The file holds no compiled optimizer: sgd with learning rate 0.01 (Keras's default for SGD), so each step moves weights by exactly learningRate × gradient.",
     );
@@ -138,7 +142,12 @@ export function trainingFromKeras(
 
 function withClipping(choice: TrainingChoice): TrainingChoice {
   const clipping = appliedClipping(choice.optimizer);
-  return clipping ? { ...choice, clipping } : choice;
+  const plain = isPlainFallback(choice.optimizer);
+  return {
+    ...choice,
+    ...(clipping ? { clipping } : {}),
+    ...(plain ? { plainFallback: true } : {}),
+  };
 }
 
 /** `'categorical_crossentropy'`, `'mse'` or `{class_name: 'CategoricalCrossentropy'}` -> a tfjs loss name. */
@@ -162,7 +171,7 @@ function chooseKerasOptimizer(tf: Tf, training: TrainingSetup, assumptions: stri
     assumptions.push(
       "No optimizer is set up in the file: using sgd with learning rate 0.01 (Keras's default for SGD), so each step moves weights by exactly learningRate × gradient.",
     );
-    return tf.train.sgd(0.01);
+    return plainFallback(tf, 0.01);
   }
   // The IR's resolved arguments when the front end gave them; a call's text only for IRs without them.
   const settings =
@@ -191,7 +200,7 @@ export function trainingFromLoaded(tf: Tf, model: LayersModel): TrainingChoice {
   const { lossName, loss } = chooseLoss(tf, saved, undefined, model, assumptions);
   let optimizer = model.optimizer as Optimizer | undefined;
   if (!optimizer) {
-    optimizer = tf.train.sgd(0.01);
+    optimizer = plainFallback(tf, 0.01);
     assumptions.push(
       'model.json has no training config: optimizer sgd with learning rate 0.01 (tfjs\'s default for "sgd"), so each step moves weights by exactly learningRate × gradient.',
     );
@@ -256,7 +265,7 @@ function chooseOptimizer(tf: Tf, training: TrainingSetup, assumptions: string[])
     assumptions.push(
       `${what}: using sgd with learning rate ${lr}, so each step moves weights by exactly learningRate × gradient.`,
     );
-    return tf.train.sgd(lr);
+    return plainFallback(tf, lr);
   }
   const lr = explicitRate(info);
   if (info.learningRate?.kind === 'unknown' && lr === null) {
@@ -386,7 +395,7 @@ function makeOptimizer(
       return tf.train.rmsprop(lr);
     default:
       assumptions.push(`Optimizer ${kind} is not supported: using sgd.`);
-      return tf.train.sgd(lr);
+      return plainFallback(tf, lr);
   }
 }
 

@@ -24,7 +24,11 @@ export interface LayerProbe {
   gradNorm: number | null;
   /** gradNorm divided by the output layer's gradNorm. */
   ratioToOutput: number | null;
-  /** learningRate * gradNorm / weightNorm. */
+  /**
+   * ||W after the first step - W before|| / ||W before|| over the layer's weights, for one real step of the
+   * report's `update.optimizer` (the model's own when known; reports saved before `update` existed held
+   * learningRate * gradNorm / weightNorm, the plain step, for every optimizer).
+   */
   updateToWeightRatio: number | null;
   weights: WeightProbe[];
   /** Fraction of saturated sigmoid/tanh units; null when the activation does not saturate. */
@@ -84,6 +88,8 @@ export interface ProbeReport {
   loss: number;
   lossPerStep: number[];
   learningRate: number | null;
+  /** What the update-to-weight ratios measure; absent in reports saved before it existed. */
+  update?: UpdateStep;
   layers: LayerProbe[];
   verdict: Verdict;
   verdictReason: string;
@@ -100,6 +106,16 @@ export interface ProbeReport {
    * passes and their statistics only.
    */
   timings: { loadMs: number; buildMs: number; probeMs: number };
+}
+
+/**
+ * The step behind the update-to-weight ratios: one real step of the tfjs optimizer `optimizer` (class name, e.g.
+ * 'Adam'), built from the model's own settings; `plain` when the model's optimizer is not known (or there is
+ * none) and the probe stepped with sgd instead, so the ratio is the plain step learningRate × gradient.
+ */
+export interface UpdateStep {
+  optimizer: string;
+  plain: boolean;
 }
 
 /** What to probe and how: built by the CLI or the extension, sent to the probe process as JSON. */
@@ -123,8 +139,8 @@ export interface ProbeRequest {
   steps: number;
   seed: number;
   /**
-   * maxUpdateRatio: exploding when one plain step (learning rate × gradient norm / weight norm) would rewrite
-   * more than this fraction of a layer's weights; optional for older callers, default 1.
+   * maxUpdateRatio: exploding when the optimizer's first step (||ΔW|| / ||W||) rewrites more than this fraction
+   * of a layer's weights; optional for older callers, default 1.
    */
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   /** Parameter ceiling, checked before any weight is allocated. */

@@ -1,8 +1,8 @@
 /**
  * Verdicts from measured gradient norms, all relative to the output layer (the last layer with weights):
  * - exploding: any non-finite gradient or loss; any layer above explodingRatio × the output layer; any layer whose
- *   update-to-weight ratio (learning rate × gradient norm / weight norm) exceeds maxUpdateRatio (default 1), i.e.
- *   one plain gradient step would rewrite more than that fraction of its weights, so the first step overshoots
+ *   update-to-weight ratio (||ΔW|| / ||W|| after the first step of the model's optimizer) exceeds maxUpdateRatio
+ *   (default 1), i.e. one step rewrites more than that fraction of its weights, so the first step overshoots
  *   (this catches nets whose gradients are huge everywhere at once, e.g. a deep relu net with oversized initial
  *   weights, where every ratio to the output stays moderate); or,
  *   over several steps, any layer whose gradient grew more than explodingRatio-fold from the first step to the last;
@@ -10,7 +10,7 @@
  * - healthy otherwise.
  */
 import { THRESHOLD_DEFAULTS } from './defaults';
-import type { Verdict } from './types';
+import type { UpdateStep, Verdict } from './types';
 
 export interface VerdictLayer {
   name: string;
@@ -23,7 +23,7 @@ export interface VerdictLayer {
   nonFinitePerStep?: number[];
   /** Gradient norm at each step. */
   perStep: number[];
-  /** learningRate × gradNorm / weightNorm at the first step; null when unknown. */
+  /** ||ΔW|| / ||W|| of the optimizer's first step; null when unknown. */
   updateToWeightRatio?: number | null;
   /** Recurrent layers: the judgement of the gradient through time steps (see temporal-judge.ts). */
   temporal?: { verdict: Verdict; summary: string } | null;
@@ -32,7 +32,7 @@ export interface VerdictLayer {
 export interface Thresholds {
   vanishingRatio: number;
   explodingRatio: number;
-  /** Exploding when learning rate × gradient norm / weight norm exceeds this; THRESHOLD_DEFAULTS.maxUpdateRatio when absent. */
+  /** Exploding when the first step's ||ΔW|| / ||W|| exceeds this; THRESHOLD_DEFAULTS.maxUpdateRatio when absent. */
   maxUpdateRatio?: number;
 }
 
@@ -46,6 +46,7 @@ export function judge(
   layers: VerdictLayer[],
   lossPerStep: number[],
   thresholds: Thresholds,
+  update?: UpdateStep,
 ): Judgement {
   const weighted = layers.filter((l) => l.gradNorm !== null);
   const output = weighted[weighted.length - 1];
@@ -113,7 +114,7 @@ export function judge(
   if (jumpy) {
     return done(
       'exploding',
-      `One gradient step would change the weights of ${describe(jumpy)} by ${fmt(jumpy.updateToWeightRatio!)} × their norm (learning rate × gradient norm / weight norm; exploding above ${fmt(maxUpdate)}); its gradient norm is ${fmt(jumpy.gradNorm!)}.`,
+      `${stepText(update)} changes the weights of ${describe(jumpy)} by ${fmt(jumpy.updateToWeightRatio!)} × their norm (${update?.plain ? 'learning rate × gradient norm / weight norm' : '||ΔW|| / ||W||'}; exploding above ${fmt(maxUpdate)}); its gradient norm is ${fmt(jumpy.gradNorm!)}.`,
     );
   }
   const growth = fastestGrowth(weighted);
@@ -150,6 +151,13 @@ export function judge(
     'healthy',
     `The first hidden layer's gradient norm is ${fmt(firstRatio)} × the output layer's and no layer exceeds ${fmt(worstRatio)} × (healthy between ${fmt(thresholds.vanishingRatio)} and ${fmt(thresholds.explodingRatio)}).`,
   );
+}
+
+/** "The first Adam step" / "One plain gradient step (the model's optimizer is not known)". */
+export function stepText(update: UpdateStep | undefined): string {
+  if (!update) return 'The first optimizer step';
+  if (update.plain) return "One plain gradient step (the model's optimizer is not known)";
+  return `The first ${update.optimizer} step`;
 }
 
 function layerVerdict(

@@ -4,7 +4,7 @@
  */
 import { confirmFindings } from '../rules/util/confirm';
 import type { LintMessage } from '../rules/types';
-import type { LayerProbe, ProbeReport, Verdict } from '../probe/types';
+import type { LayerProbe, ProbeReport, UpdateStep, Verdict } from '../probe/types';
 import { THRESHOLD_DEFAULTS } from '../probe/defaults';
 import { alignLayers } from './align';
 import { chartPayload } from './chart-data';
@@ -58,6 +58,7 @@ function header(report: ProbeReport, title: string | undefined): string {
     ['Steps', String(report.steps)],
     [report.lossPerStep.length > 1 ? 'Loss per step' : 'Loss', lossText(report)],
     ['Learning rate', report.learningRate === null ? 'unknown' : readable(report.learningRate)],
+    ...(report.update ? [['Update / weight', updateText(report.update)] as [string, string]] : []),
     [
       'Thresholds',
       `vanishing < ${readable(report.thresholds.vanishingRatio)} · exploding > ${readable(report.thresholds.explodingRatio)} · update/weight > ${readable(report.thresholds.maxUpdateRatio ?? THRESHOLD_DEFAULTS.maxUpdateRatio)}`,
@@ -305,4 +306,11 @@ function findingsSection(
   ${findings.length === 0 ? '<p>No findings.</p>' : `<ul class="gl-findings">${items.join('\n')}</ul>`}
   ${!interactive && findings.some((f) => f.fixes.length > 0) ? '<p class="gl-caption">Fixes apply from the editor (VS Code) or with <code>gradient-lens lint --fix</code>.</p>' : ''}
 </section>`;
+}
+
+/** What the update-to-weight ratios measure, for the header. */
+function updateText(update: UpdateStep): string {
+  return update.plain
+    ? "one plain step, learning rate × gradient (the model's optimizer is not known)"
+    : `the first ${update.optimizer} step, ‖ΔW‖ / ‖W‖`;
 }

@@ -35,6 +35,46 @@ const ADAPTIVE_STEP: Partial<Record<KnownKind, number>> = {
   adagrad: 1,
 };
 
+/**
+ * The other bound on an adaptive first step: per weight it is also at most rate x |g| x this factor, which binds
+ * when the gradients are small next to the optimizer's constants. Adam and Adamax divide by |g| + epsilon
+ * (tfjs's and Keras's default 1e-7); RMSProp by sqrt((1 - decay) g^2 + epsilon), epsilon inside the root;
+ * Adagrad by sqrt(initial accumulator + g^2), initial accumulator 0.1 by default, so its first step is far below
+ * the rate whenever |g| is well below 0.3 (the probe measures the real step, so the rule sizes this one).
+ */
+function gradientFactor(
+  kind: KnownKind,
+  optimizer: OptimizerInfo,
+): { factor: number; divisor: string } | null {
+  const arg = (...names: string[]): number | undefined => {
+    for (const name of names) {
+      const value = optimizer.args?.[name];
+      if (value?.kind === 'number' && value.value > 0) return value.value;
+    }
+    return undefined;
+  };
+  switch (kind) {
+    case 'adam':
+    case 'adamax': {
+      const epsilon = arg('epsilon') ?? 1e-7;
+      return { factor: 1 / epsilon, divisor: `|g| + ${formatNumber(epsilon)}` };
+    }
+    case 'rmsprop': {
+      const epsilon = arg('epsilon') ?? 1e-7;
+      return {
+        factor: 1 / Math.sqrt(epsilon),
+        divisor: `sqrt(0.1 g^2 + ${formatNumber(epsilon)})`,
+      };
+    }
+    case 'adagrad': {
+      const initial = arg('initialAccumulatorValue', 'initial_accumulator_value') ?? 0.1;
+      return { factor: 1 / Math.sqrt(initial), divisor: `sqrt(${formatNumber(initial)} + g^2)` };
+    }
+    default:
+      return null;
+  }
+}
+
 /** Rates above these are reported (as hints) when the estimate cannot size the step. */
 const FALLBACK_MAX: Record<KnownKind, number> = {
   sgd: 0.1,
@@ -58,6 +98,8 @@ export const rule: Rule = {
         '{{kind}}({{rate}}) moves each weight by about {{step}} per step, {{ratio}}x its typical size {{scale}}',
       plain:
         "{{kind}}({{rate}}): one step would change layer {{index}}'s weights by {{ratio}}x their norm",
+      scaled:
+        "{{kind}}({{rate}}): its first step would change layer {{index}}'s weights by {{ratio}}x their norm",
       unsized: '{{kind}}({{rate}}) is above {{max}} (the step could not be sized for this model)',
       momentum:
         "{{kind}}({{rate}}) with momentum {{momentum}}: steady steps would change layer {{index}}'s weights by {{ratio}}x",
@@ -67,6 +109,8 @@ export const rule: Rule = {
         "{{kind}} normalises the gradient, so its first step moves each weight by about the learning rate{{factor}} whatever the gradient's scale; compared with the smallest initial weight scale of the model's layers (layer {{index}}), the step rewrites more than the weights themselves and the loss overshoots. {{conventional}} is the conventional rate.",
       plain:
         "A plain gradient step moves the weights by learning rate x gradient; with the static estimate of layer {{index}}'s gradient norm on the probe's synthetic batch, the first step changes its weights by {{ratio}}x their norm, so the loss and the gradients can grow step after step until they overflow. {{conventional}} is the conventional rate.",
+      scaled:
+        "{{kind}}'s first step divides each gradient by {{divisor}}, so with gradients as small as this model's it moves each weight by less than the learning rate, in proportion to its gradient; with the static estimate of layer {{index}}'s gradient norm on the probe's synthetic batch, the first step changes its weights by {{ratio}}x their norm, more than the weights themselves. {{conventional}} is the conventional rate.",
       unsized:
         'The gradient estimate does not cover this model, so only the conventional range is checked. {{conventional}} is the conventional rate.',
       momentum:
@@ -130,7 +174,7 @@ function conventionalRate(model: ModelGraph, kind: KnownKind): number {
 }
 
 interface RateJudgement {
-  messageId: 'adaptive' | 'plain' | 'unsized' | 'momentum';
+  messageId: 'adaptive' | 'scaled' | 'plain' | 'unsized' | 'momentum';
   hint: boolean;
   data: Record<string, string | number>;
 }
@@ -148,6 +192,21 @@ function judgeRate(
     if (scale) {
       const step = rate * perRate;
       const ratio = step / scale.relative;
+      // Each weight moves by the smaller of the two bounds; the gradient-proportional one, from the estimate.
+      const gradient = gradientFactor(kind, optimizer);
+      const scaled = gradient ? plainStepRatio(model, rate * gradient.factor) : null;
+      if (scaled && gradient && scaled.relative < ratio) {
+        if (scaled.relative <= maxRatio) return null;
+        return {
+          messageId: 'scaled',
+          hint: false,
+          data: {
+            index: scaled.index,
+            ratio: formatNumber(scaled.relative),
+            divisor: gradient.divisor,
+          },
+        };
+      }
       if (ratio <= maxRatio) return null;
       return {
         messageId: 'adaptive',

@@ -193,8 +193,9 @@ test('the update ratio measures the clipped step, so a clipped model is not call
   assert.ok(layer.weights.every((w) => w.gradNorm > 0.001));
   const weightNorm = Math.hypot(...layer.weights.map((w) => w.weightNorm));
   const expected = (50 * 0.001 * Math.SQRT2) / weightNorm;
+  // The real float32 step of the clipped gradient: equal to the formula to float32 precision.
   assert.ok(
-    Math.abs(layer.updateToWeightRatio! - expected) < 1e-9 * expected,
+    Math.abs(layer.updateToWeightRatio! - expected) < 1e-5 * expected,
     `${layer.updateToWeightRatio} vs ${expected}`,
   );
   assert.equal(report.verdict, 'healthy', report.verdictReason);

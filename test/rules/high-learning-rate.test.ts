@@ -122,6 +122,30 @@ model.compile(optimizer=optimizers.SGD(learning_rate=0.01, momentum=MOM), loss='
 testRule(rule, {
   valid: [
     {
+      // The probe measures the first Adam step of these at 0.26x (dense) and below 1x (conv): healthy.
+      name: 'adam(0.01) on a 784-256 dense model and on a small conv net: the first step is well within the weights',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+const conv = tf.sequential({ layers: [
+  tf.layers.conv2d({ filters: 32, kernelSize: 3, activation: 'relu', inputShape: [28, 28, 1] }),
+  tf.layers.maxPooling2d({ poolSize: 2 }),
+  tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: 'relu' }),
+  tf.layers.flatten(),
+  tf.layers.dense({ units: 128, activation: 'relu' }),
+  tf.layers.dense({ units: 10, activation: 'softmax' }),
+] });
+conv.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+`,
+    },
+    {
+      // Adagrad divides the first gradient by sqrt(0.1 + g^2): with gradients this small the step is about 3x the
+      // plain one, 0.2x the weights as the probe measures it, not the rate per weight (2.6x) the bound would say.
+      name: 'adagrad(0.1) on the 784-256 model: its first step is proportional to the small gradients',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adagrad(0.1), loss: 'meanSquaredError' });
+`,
+    },
+    {
       name: 'healthy deep recurrent model, clipped and well set up',
       code: HEALTHY_RECURRENT_MODEL,
     },
@@ -330,6 +354,24 @@ makeModel(0.1);
 `,
         ],
       ],
+    },
+    {
+      name: "adagrad(2) on the 784-256 model: the gradient-proportional step (about 4x the output layer's weights) is reported",
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adagrad(2), loss: 'meanSquaredError' });
+`,
+      errors: [{ messageId: 'scaled', line: 3, column: 45, endLine: 3, endColumn: 46 }],
+      output: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adagrad(0.01), loss: 'meanSquaredError' });
+`,
+    },
+    {
+      name: 'a larger initial accumulator shrinks the first adagrad step: adagrad(2, 10) is within the weights',
+      code: `${header}const model = ${wide};
+model.compile({ optimizer: tf.train.adagrad(2, 10), loss: 'meanSquaredError' });
+`,
+      errors: [],
+      output: null,
     },
     ...keras.invalid,
   ],

@@ -50,9 +50,9 @@ Measurement:
                             R times the output layer's (default 1e-3)
   --exploding-ratio R       exploding when a layer's gradient norm exceeds R times the output
                             layer's (default 70)
-  --max-update-ratio R      exploding when one plain step (learning rate x gradient norm /
-                            weight norm) would rewrite more than R of a layer's weights: the
-                            first step overshoots (default 1)
+  --max-update-ratio R      exploding when the first step of the model's optimizer changes a
+                            layer's weights by more than R of their norm (||dW|| / ||W||; the
+                            plain step when the optimizer is not known) (default 1)
 
 Runtime:
   --backend auto|node|wasm|cpu

@@ -50,6 +50,7 @@ function toJson(report: ProbeReport, confirmations?: Confirmation[]): unknown {
     thresholds: report.thresholds,
     lossPerStep: report.lossPerStep,
     learningRate: report.learningRate,
+    ...(report.update ? { update: report.update } : {}),
     assumedValues: report.assumedValues ?? [],
     ...(confirmations ? { findings: confirmations } : {}),
   };

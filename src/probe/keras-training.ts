@@ -259,24 +259,6 @@ export function appliedClipping(optimizer: Optimizer): KerasClipping | undefined
   return installed.get(optimizer);
 }
 
-/**
- * The norm of a layer's plain update direction after Keras's clipping, from the measured per-weight gradient
- * norms: exact for clipnorm and global_clipnorm; for clipvalue an upper bound (each entry at most the value).
- */
-export function clippedLayerNorm(
-  clipping: KerasClipping,
-  weights: { gradNorm: number; size: number }[],
-  globalNorm: number,
-): number {
-  const perWeight = weights.map(({ gradNorm, size }) => {
-    if (clipping.clipnorm !== undefined) return Math.min(gradNorm, clipping.clipnorm);
-    if (clipping.globalClipnorm !== undefined)
-      return gradNorm * Math.min(1, clipping.globalClipnorm / Math.max(globalNorm, 1e-12));
-    return Math.min(gradNorm, clipping.clipvalue! * Math.sqrt(size));
-  });
-  return Math.sqrt(perWeight.reduce((a, n) => a + n * n, 0));
-}
-
 function clippingOf(settings: KerasOptimizerSettings): KerasClipping | null {
   const n = settings.numbers;
   const clipping: KerasClipping = {

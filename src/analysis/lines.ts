@@ -23,38 +23,41 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
+    const index = this.lineOf(offset);
+    return { line: index + 1, column: offset - this.lineStarts[index] + 1 };
+  }
+
+  /** The 0-based line of `offset`. */
+  private lineOf(offset: number): number {
     // Offsets come mostly in order: the line of the last one, or the next, is found without a search.
     const last = this.lastLine;
     const starts = this.lineStarts;
     if (starts[last] <= offset) {
-      if (last + 1 >= starts.length || offset < starts[last + 1])
-        return { line: last + 1, column: offset - starts[last] + 1 };
-      if (last + 2 >= starts.length || offset < starts[last + 2]) {
-        this.lastLine = last + 1;
-        return { line: last + 2, column: offset - starts[last + 1] + 1 };
-      }
+      if (last + 1 >= starts.length || offset < starts[last + 1]) return last;
+      if (last + 2 >= starts.length || offset < starts[last + 2]) return (this.lastLine = last + 1);
     }
     let low = 0;
     let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) low = mid;
+      if (starts[mid] <= offset) low = mid;
       else high = mid - 1;
     }
-    this.lastLine = low;
-    return { line: low + 1, column: offset - this.lineStarts[low] + 1 };
+    return (this.lastLine = low);
   }
 
   span(start: number, end: number): Span {
-    const from = this.position(start);
-    const to = this.position(end);
+    // Without position()'s objects: spans are made for most nodes an analysis reads.
+    const from = this.lineOf(start);
+    const to = this.lineOf(end);
+    const starts = this.lineStarts;
     return {
       start,
       end,
-      line: from.line,
-      column: from.column,
-      endLine: to.line,
-      endColumn: to.column,
+      line: from + 1,
+      column: start - starts[from] + 1,
+      endLine: to + 1,
+      endColumn: end - starts[to] + 1,
     };
   }
 }

@@ -45,10 +45,15 @@ export interface Arg {
 }
 
 export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxNode): PV {
-  const text = ip.text(node);
-  const [root, namespace] = path.split('.');
-  const last = path.slice(path.lastIndexOf('.') + 1);
+  // Read with indexOf, not split: this runs for every call of a library path.
+  const rootEnd = path.indexOf('.');
+  const root = rootEnd < 0 ? path : path.slice(0, rootEnd);
   if (root !== 'keras' && root !== 'tf') return callBuiltin(ip, path, args, node);
+  const namespaceEnd = rootEnd < 0 ? -1 : path.indexOf('.', rootEnd + 1);
+  const namespace =
+    rootEnd < 0 ? undefined : path.slice(rootEnd + 1, namespaceEnd < 0 ? undefined : namespaceEnd);
+  const last = path.slice(path.lastIndexOf('.') + 1);
+  const text = ip.text(node);
   if (namespace === 'datasets') return loadData(path) ?? unknown(text);
   if (namespace === 'backend') return backendCall(ip, last, args, node);
   if (path === 'keras.Sequential') return sequential(ip, args, node);

@@ -17,6 +17,59 @@ type Func = Extract<PV, { t: 'func' }>;
 const OWN_REACH = /\b(?:import|global|nonlocal|tf|keras)\b|\.add\s*\(/;
 const NAME = /[A-Za-z_]\w*/g;
 
+/**
+ * The names a function's text uses, each once in order of first use, or null when the text reaches
+ * Keras by itself (OWN_REACH). Kept per function node: a helper is read again for each of its callers.
+ */
+const wordCache = new WeakMap<object, string[] | null>();
+
+function wordsOf(ip: PyInterp, f: Func): string[] | null {
+  let words = wordCache.get(f.node);
+  if (words === undefined) {
+    const text = ip.main.source.slice(f.node.from, f.node.to);
+    words = OWN_REACH.test(text) ? null : [...new Set(codeOf(text).match(NAME) ?? [])];
+    wordCache.set(f.node, words);
+  }
+  return words;
+}
+
+/**
+ * The text without its comments and plain strings (a docstring saying what the model is), whose words
+ * name no value; f-strings stay, their fields are code. A tokenizer's reading, as Python's.
+ */
+export function codeOf(text: string): string {
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '#') {
+      const end = text.indexOf('\n', i);
+      out += text.slice(from, i) + ' ';
+      i = from = end < 0 ? text.length : end;
+      continue;
+    }
+    if (ch !== '"' && ch !== "'") continue;
+    let start = i;
+    while (start > 0 && start > i - 2 && /[rRbBuUfF]/.test(text[start - 1])) start--;
+    if (start > 0 && /\w/.test(text[start - 1])) start = i; // `elif'x'`: no prefix
+    const formatted = /[fF]/.test(text.slice(start, i));
+    const quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    let end = i + quote.length;
+    while (end < text.length && !text.startsWith(quote, end)) {
+      if (text[end] === '\\') end++;
+      else if (text[end] === '\n' && quote.length === 1) break;
+      end++;
+    }
+    end = Math.min(text.length, end + quote.length);
+    if (!formatted) {
+      out += text.slice(from, start) + ' ';
+      from = end;
+    }
+    i = end - 1;
+  }
+  return out + text.slice(from);
+}
+
 /** Values a run can only read: a function that reaches no other kind records nothing. */
 function isInert(value: PV): boolean {
   switch (value.t) {
@@ -44,10 +97,10 @@ export function reachesKeras(ip: PyInterp, root: Scope, fn: Func): boolean {
     seen.add(f);
     if (f.module && f.module !== ip.main) return true;
     for (const value of f.defaults.values()) if (!isInert(value)) return true;
-    const text = ip.main.source.slice(f.node.from, f.node.to);
-    if (OWN_REACH.test(text)) return true;
+    const words = wordsOf(ip, f);
+    if (words === null) return true;
     const callees: Func[] = [];
-    for (const word of text.match(NAME) ?? []) {
+    for (const word of words) {
       const value = root.get(word);
       if (!value || isInert(value)) continue;
       if (value.t !== 'func') return true;

@@ -19,6 +19,39 @@ def build():
   assert.equal(factories(named(result.models, 'build')), 'dense dense');
 });
 
+test("a helper whose docstring and comments name the module's model is still no builder", () => {
+  // Words in comments and plain strings name no value: the helper is not run, its budget not spent.
+  const result = analyze(
+    `from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(2, input_shape=(2,))])
+def fib(n=26):
+    """A number, not the model."""
+    # the model is built elsewhere
+    label = 'model'
+    return fib(n - 1) + fib(n - 2) if n > 1 else n
+def build():
+    return keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
+`,
+    'model.py',
+  );
+  assert.deepEqual(result.problems, []);
+  assert.equal(factories(named(result.models, 'build')), 'dense dense');
+});
+
+test('a helper that names the model inside an f-string field still runs', () => {
+  // An f-string's fields are code: `{model.fit(...)}` trains the module's model.
+  const { models } = runPy(`from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(2, input_shape=(2,))])
+model.compile(optimizer='adam', loss='mse')
+def report(x, y):
+    print(f"history: {model.fit(x, y, epochs=2)}")
+`);
+  assert.ok(
+    models.some((m) => m.training.trained),
+    'the f-string field trains the model',
+  );
+});
+
 test('an uncalled training function that reaches the builder only through another helper still trains it', () => {
   const { models } = runPy(`from tensorflow import keras
 def build():

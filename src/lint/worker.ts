@@ -8,10 +8,10 @@ import type { FromWorker, LintTask, ToWorker, WorkerOptions } from './pool';
 import { lintSource } from './run-file';
 import { GcWatch, threadTime } from './thread-time';
 import type { LintResult } from './types';
-import { ProjectWorkspaces, workspaceLinter } from '../workspace/node-host';
+import { LINT_RUN_ANALYSES, ProjectWorkspaces, workspaceLinter } from '../workspace/node-host';
 
 const options = workerData as WorkerOptions;
-const workspaces = new ProjectWorkspaces(options.cwd);
+const workspaces = new ProjectWorkspaces(options.cwd, false, LINT_RUN_ANALYSES);
 const gc = new GcWatch().start();
 
 parentPort?.on('message', (message: ToWorker) => {

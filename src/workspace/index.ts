@@ -40,6 +40,13 @@ export interface WorkspaceOptions {
   maxFiles?: number;
   /** Larger files are never parsed; imports of them stay unknown. */
   maxFileSize?: number;
+  /**
+   * Analyses kept for reuse, the least recently used dropped first (a dropped one is redone when
+   * asked for again, with the same result). Unset: all of them, as an editor needs to tell which
+   * files an edit makes stale (dependents). A lint run visits each file once: keeping every
+   * file's analysis only grows the heap the garbage collector walks (bench/ci-scale.bench.ts).
+   */
+  maxAnalyses?: number;
 }
 
 export interface Workspace {
@@ -119,6 +126,7 @@ class WorkspaceIndex implements Workspace {
   private autoImports: AutoImports | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
+  private readonly maxAnalyses: number;
 
   constructor(
     readonly root: string,
@@ -127,11 +135,19 @@ class WorkspaceIndex implements Workspace {
   ) {
     this.maxFiles = options.maxFiles ?? DEFAULT_MAX_FILES;
     this.maxFileSize = Math.min(options.maxFileSize ?? MAX_SOURCE_LENGTH, MAX_SOURCE_LENGTH);
+    this.maxAnalyses = options.maxAnalyses ?? Infinity;
   }
 
   analyzeFile(file: string): AnalysisResult {
     const cached = this.analyses.get(file);
-    if (cached && this.stillValid(cached)) return cached.result;
+    if (cached && this.stillValid(cached)) {
+      if (this.maxAnalyses < Infinity) {
+        // Most recently used last: the first entry is the one to drop.
+        this.analyses.delete(file);
+        this.analyses.set(file, cached);
+      }
+      return cached.result;
+    }
     const entry = this.entry(file);
     const text = entry?.text ?? '';
     const reads = new Map<string, string | undefined>();
@@ -152,7 +168,11 @@ class WorkspaceIndex implements Workspace {
       links = this.linkTargets(file);
     } else result = analyze(text, file, { modules: this.moduleHost(reads), ...program() });
     this.stats.analyses++;
+    this.analyses.delete(file);
     this.analyses.set(file, links ? { result, reads, links } : { result, reads });
+    while (this.analyses.size > this.maxAnalyses) {
+      this.analyses.delete(this.analyses.keys().next().value!);
+    }
     return result;
   }
 

@@ -24,8 +24,12 @@ export function findRoot(files: readonly string[], cwd: string, fallback = resol
   }
 }
 
-export function diskWorkspace(root: string, maxFiles = DEFAULT_MAX_FILES): Workspace {
-  return createWorkspace(root, diskHost(root, maxFiles), { maxFiles });
+export function diskWorkspace(
+  root: string,
+  maxFiles = DEFAULT_MAX_FILES,
+  maxAnalyses?: number,
+): Workspace {
+  return createWorkspace(root, diskHost(root, maxFiles), { maxFiles, maxAnalyses });
 }
 
 export function diskHost(root: string, maxFiles: number): WorkspaceHost {
@@ -78,6 +82,13 @@ function commonDir(dirs: string[]): string {
 }
 
 /**
+ * The analyses a lint run's workspace keeps (WorkspaceOptions.maxAnalyses): a run lints each file
+ * once, and another file asks for an analysis again mostly soon after (a trainer linted beside the
+ * builder it imports); a dropped one is redone, with the same result.
+ */
+export const LINT_RUN_ANALYSES = 64;
+
+/**
  * The workspaces of the files named on a command line: each file belongs to the project of the
  * nearest folder above it with a package.json or .git (else the working directory).
  */
@@ -87,10 +98,12 @@ export class ProjectWorkspaces {
   /**
    * `ownFolder`: a file outside any project is its folder's only (an editor, whose working
    * directory can be `/`); else the working directory is the root, as for the CLI.
+   * `maxAnalyses`: each workspace's bound on the analyses it keeps (WorkspaceOptions).
    */
   constructor(
     private readonly cwd: string,
     private readonly ownFolder = false,
+    private readonly maxAnalyses?: number,
   ) {}
 
   forFile(file: string): Workspace {
@@ -103,7 +116,7 @@ export class ProjectWorkspaces {
       this.ownFolder || !inCwd ? dirname(path) : resolve(this.cwd),
     );
     let ws = this.byRoot.get(root);
-    if (!ws) this.byRoot.set(root, (ws = diskWorkspace(root)));
+    if (!ws) this.byRoot.set(root, (ws = diskWorkspace(root, DEFAULT_MAX_FILES, this.maxAnalyses)));
     return ws;
   }
 

@@ -381,10 +381,11 @@ async function localLinter(
   cwd: string,
 ): Promise<LocalLinter> {
   const { FileWriteError, lintSource } = await import('../../lint/run-file');
-  const { ProjectWorkspaces, workspaceLinter } = await import('../../workspace/node-host');
+  const { LINT_RUN_ANALYSES, ProjectWorkspaces, workspaceLinter } =
+    await import('../../workspace/node-host');
   // Cross-file values resolve through the project's workspace (an injected analyzer means a test
   // that wants the file alone).
-  const ws = dependencies.analyze ? null : new ProjectWorkspaces(cwd);
+  const ws = dependencies.analyze ? null : new ProjectWorkspaces(cwd, false, LINT_RUN_ANALYSES);
   return (tasks) =>
     tasks.map((task) => {
       try {

@@ -21,7 +21,7 @@ import {
   argumentOrDefault,
   argumentsText,
   asParameter,
-  containsUnknown,
+  bindsUnknown,
   joinReturns,
   paramText,
 } from './call-values';
@@ -455,7 +455,7 @@ export class Interp {
     const caller = this.frames[this.frames.length - 1];
     const guessing =
       (this.speculative === fn.node && !caller) ||
-      (caller?.guessing === true && args.some((a) => containsUnknown(a, 0)));
+      (caller?.guessing === true && bindsUnknown(fn.node.params, args));
     this.frames.push({ node: fn.node, guessing });
     const scope = new Scope(fn.scope, this.conditions.length);
     if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);

@@ -64,6 +64,10 @@ export interface LoopFrame {
   iteration: number;
   /** Variables assigned while the loop ran (by name, with the scope that owns them). */
   assigned: Map<string, Scope>;
+  /** Iterations in a row, up to the current one, that recorded nothing (statements.ts loop). */
+  quiet: number;
+  /** Loops inside this one that were left unfinished while it ran (statements.ts loop). */
+  cut: Set<TSESTree.Node>;
 }
 
 export class BudgetExceeded extends Error {}

@@ -106,6 +106,18 @@ export function containsUnknown(value: AV, depth: number): boolean {
   return false;
 }
 
+/**
+ * True when an argument a parameter receives holds an unknown (see containsUnknown). Arguments
+ * past the parameters (the index and the whole array a `map` callback is given) never reach the
+ * body: a callback of a 150-row array was checked against all of it on each of its 150 calls.
+ */
+export function bindsUnknown(params: readonly TSESTree.Parameter[], args: readonly AV[]): boolean {
+  const rest = params.length > 0 && params[params.length - 1].type === 'RestElement';
+  const bound = rest ? args.length : Math.min(args.length, params.length);
+  for (let i = 0; i < bound; i++) if (containsUnknown(args[i], 0)) return true;
+  return false;
+}
+
 /** A parameter's name as users write it for `--set NAME=VALUE` (no type annotation). */
 export function paramText(interp: Interp, param: TSESTree.Parameter): string {
   const node = param.type === 'TSParameterProperty' ? param.parameter : param;

@@ -21,7 +21,7 @@ import {
   argumentOrDefault,
   argumentsText,
   asParameter,
-  containsUnknown,
+  bindsUnknown,
   joinReturns,
   paramText,
 } from './call-values';
@@ -64,6 +64,10 @@ export interface LoopFrame {
   iteration: number;
   /** Variables assigned while the loop ran (by name, with the scope that owns them). */
   assigned: Map<string, Scope>;
+  /** Iterations in a row, up to the current one, that recorded nothing (statements.ts loop). */
+  quiet: number;
+  /** Loops inside this one that were left unfinished while it ran (statements.ts loop). */
+  cut: Set<TSESTree.Node>;
 }
 
 export class BudgetExceeded extends Error {}
@@ -455,7 +459,7 @@ export class Interp {
     const caller = this.frames[this.frames.length - 1];
     const guessing =
       (this.speculative === fn.node && !caller) ||
-      (caller?.guessing === true && args.some((a) => containsUnknown(a, 0)));
+      (caller?.guessing === true && bindsUnknown(fn.node.params, args));
     this.frames.push({ node: fn.node, guessing });
     const scope = new Scope(fn.scope, this.conditions.length);
     if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);

@@ -11,6 +11,8 @@ import { DEFAULT_EXPORT } from './linker';
 
 const DATA_LOOP_STEPS = 20_000;
 const QUIET_ITERATIONS = 8;
+/** The same, for a loop that came out unfinished before in a quiet enclosing loop (see loop). */
+const REPEATED_QUIET_ITERATIONS = 2;
 import { type AV, type PropAV, Scope, UNDEFINED, openTails, truthy, unknown } from './values';
 
 export function execBlock(
@@ -329,7 +331,18 @@ function loop(
   test: (iteration: number) => boolean | null,
   body: (iteration: number) => Completion,
 ): Completion {
-  const frame: LoopFrame = { layers: [], iteration: 0, assigned: new Map() };
+  const frame: LoopFrame = {
+    layers: [],
+    iteration: 0,
+    assigned: new Map(),
+    quiet: 0,
+    cut: new Set(),
+  };
+  // A data loop left unfinished in an earlier iteration of an enclosing loop that has recorded
+  // nothing since then (an inference loop inside a test loop) is cut sooner when it comes again.
+  const allowance = interp.loops.some((outer) => outer.quiet > 0 && outer.cut.has(node))
+    ? REPEATED_QUIET_ITERATIONS
+    : QUIET_ITERATIONS;
   interp.loops.push(frame);
   let iterations = 0;
   let result: Completion;
@@ -343,7 +356,7 @@ function loop(
       // A loop that builds no layers for a while (a training or data loop) is not followed to its end.
       if (
         frame.layers.length === 0 &&
-        (quiet >= QUIET_ITERATIONS || interp.steps - startSteps > DATA_LOOP_STEPS)
+        (quiet >= allowance || interp.steps - startSteps > DATA_LOOP_STEPS)
       ) {
         abandoned = true;
         break;
@@ -362,6 +375,7 @@ function loop(
             : body(iterations);
       if (interp.possibleExits !== exitsBefore) mayHaveStopped = true;
       quiet = interp.progress === progressBefore ? quiet + 1 : 0;
+      frame.quiet = quiet;
       if (go === null) {
         iterations = -1;
         break;
@@ -381,6 +395,7 @@ function loop(
     interp.loops.pop();
   }
   if (abandoned) {
+    for (const outer of interp.loops) outer.cut.add(node);
     // What the unfinished iterations would have computed is not known.
     for (const [name, owner] of frame.assigned) {
       owner.vars.set(name, unknown(name, 'changed in a loop the extractor did not finish'));

@@ -92,6 +92,8 @@ export interface ModelContext {
   loss: string | null;
   /** The layer after each layer in a sequential model (what a returnSequences choice must feed). */
   next: Map<LayerNode, LayerNode>;
+  /** The model whose values are being filled (a deferred role reads its shapes once the others are in). */
+  model: ModelGraph;
 }
 
 export function modelContext(model: ModelGraph): ModelContext {
@@ -121,7 +123,7 @@ export function modelContext(model: ModelGraph): ModelContext {
       if (after) next.set(layer, after);
     });
   }
-  return { outputLayers, loss: model.training.loss?.name ?? null, next };
+  return { outputLayers, loss: model.training.loss?.name ?? null, next, model };
 }
 
 function widthKeyOf(layer: LayerNode): string | undefined {

@@ -181,7 +181,9 @@ function runOnWorker(
     );
     const run: RunMessage = {
       type: 'run',
-      request,
+      request: request.budget
+        ? request
+        : { ...request, budget: { timeoutMs: options.timeoutMs, maxHeapMb: options.maxHeapMb } },
       backend,
       ...(options.onPartial ? { preview: true } : {}),
     };

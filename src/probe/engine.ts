@@ -8,6 +8,7 @@ import type { ModelGraph } from '../analysis/ir';
 import { planActivations, type ActivationStats } from './activations';
 import { detachUnavailable, loadBases, locateBases } from './bases';
 import { buildFromIr } from './build';
+import { fitBatch } from './budget';
 import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
 import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
@@ -121,7 +122,7 @@ async function fallBackToCpu(
 
 async function probeOnce(
   tf: Tf,
-  request: ProbeRequest,
+  asked: ProbeRequest,
   backendName: string,
   progress: (msg: string) => void,
   onPartial?: (report: ProbeReport) => void,
@@ -131,7 +132,7 @@ async function probeOnce(
   const owned: Tensor[] = [];
   try {
     progress('Building the model');
-    prepared = await phase('building the model', () => prepare(tf, request));
+    prepared = await phase('building the model', () => prepare(tf, asked));
     if (prepared.model.trainableWeights.length === 0) {
       const classes = [...new Set(prepared.model.layers.map((l) => l.getClassName()))];
       throw new ProbeError(
@@ -139,6 +140,10 @@ async function probeOnce(
         `model "${prepared.name}" has no trainable weights (its layers: ${classes.join(', ')}): there is no gradient to measure`,
       );
     }
+    // A large model is measured on a batch that fits the probe's timeout and memory cap, and says so.
+    const fitted = fitBatch(prepared.model, asked, asked.budget);
+    const request = { ...asked, batchSize: fitted.batchSize };
+    if (fitted.note) prepared.assumptions.unshift(fitted.note);
     const quick = onPartial ? previewRequest(prepared.model, request) : null;
     if (quick) {
       progress(`Large model: a first result on a batch of ${quick.batchSize}, one step`);

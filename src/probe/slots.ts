@@ -5,6 +5,7 @@
  */
 import { LAYER_CATALOG } from '../analysis/catalog';
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
+import { inferShapes } from '../analysis/shapes';
 import {
   dimensionRole,
   inputShapeRole,
@@ -152,7 +153,7 @@ function layerSlots(
     const role = propRole(context, layer, key, outer);
     const omit = (): void => void delete config.props[key];
     if (prop.value.kind === 'array' && key === 'targetShape') {
-      elementSlots(prop.value, role, omit, slots);
+      elementSlots(prop.value, role, omit, slots, () => reshapeInput(context.model, layer));
     } else {
       const output = context.outputLayers.has(layer) && key === widthKey(layer);
       forEachUnknown(
@@ -252,29 +253,76 @@ function shapeSlots(
   });
 }
 
-/** Reshape targets and similar shapes: one open element can be -1 (tfjs infers it); others are 1. */
+/**
+ * Reshape targets and similar shapes: one open element can be -1 (tfjs infers it), unless the code already
+ * writes a -1; any other open element gets a size that divides what is left of the layer's input (the input's
+ * last size when it does and leaves the inferred size above 1, so `Reshape((-1, n_features))` after a
+ * sequence keeps its features per step), else 1.
+ */
 function elementSlots(
   array: Extract<Value, { kind: 'array' }>,
   role: Role,
   omit: () => void,
   slots: Slot[],
+  inputShape: () => (number | null)[] | null,
 ): void {
-  let inferred = false;
+  let inferred = array.items.some((item) => item.kind === 'number' && item.value === -1);
+  const base = role.role.replace(/, left to tfjs's default$/, '');
   array.items.forEach((item, i) => {
     if (item.kind !== 'unknown') return;
-    const value = inferred ? 1 : -1;
-    inferred = true;
-    slots.push({
-      name: item.text.trim(),
-      role: {
-        role: `${role.role.replace(/, left to tfjs's default$/, '')}: ${value === -1 ? 'inferred from the input size' : 'a unit axis'}`,
-        value: { kind: 'number', value },
-        priority: 4,
-      },
-      set: (v) => (array.items[i] = v),
-      omit,
-    });
+    const set = (v: Value): void => void (array.items[i] = v);
+    if (!inferred) {
+      inferred = true;
+      slots.push({
+        name: item.text.trim(),
+        role: { role: `${base}: inferred from the input size`, value: num(-1), priority: 4 },
+        set,
+        omit,
+      });
+      return;
+    }
+    const role: Role = {
+      role: `${base}: a size that divides the layer's input`,
+      value: num(1),
+      priority: 4,
+      deferred: () => num(dividingSize(inputShape(), array, i)),
+    };
+    slots.push({ name: item.text.trim(), role, set, omit });
   });
+}
+
+const num = (value: number): Value => ({ kind: 'number', value });
+
+/** The input's last size when it divides the input's size left after the target's other known sizes, else 1. */
+function dividingSize(
+  input: (number | null)[] | null,
+  array: Extract<Value, { kind: 'array' }>,
+  position: number,
+): number {
+  const sizes = input?.slice(1) ?? [];
+  if (sizes.length === 0 || sizes.some((d) => d === null || d < 1)) return 1;
+  const total = (sizes as number[]).reduce((a, d) => a * d, 1);
+  const known = array.items.reduce(
+    (a, item, i) =>
+      i !== position && item.kind === 'number' && item.value > 0 ? a * item.value : a,
+    1,
+  );
+  if (total % known !== 0) return 1;
+  const last = sizes[sizes.length - 1]!;
+  // The inferred (-1) size stays above 1: a one-step sequence is no sequence for a recurrent layer after it.
+  const rest = total / known;
+  return rest % last === 0 && rest / last > 1 ? last : 1;
+}
+
+/** The static input shape of `layer` (batch first), from the model as filled so far. */
+function reshapeInput(model: ModelGraph, layer: LayerNode): (number | null)[] | null {
+  try {
+    // A fresh copy: inferShapes caches per model object, and this one is being filled in.
+    const shapes = inferShapes(structuredClone(model));
+    return shapes.layers.find((l) => l.index === layer.index)?.inputShape ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** A layer config that could not be read at all: its required keys from their roles. */

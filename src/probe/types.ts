@@ -145,6 +145,10 @@ export interface ProbeRequest {
   thresholds: { vanishingRatio: number; explodingRatio: number; maxUpdateRatio?: number };
   /** Parameter ceiling, checked before any weight is allocated. */
   maxParams: number;
+  /** The caller chose batchSize (`--batch`): it is measured as asked, never reduced to fit the budget. */
+  batchChosen?: boolean;
+  /** The probe process's timeout and memory cap (the client fills them): a large model's batch fits them. */
+  budget?: import('./budget').ProbeBudget;
 }
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';

@@ -194,6 +194,7 @@ export function parseProbeArgs(argv: string[], cwd: string): ProbeCliOptions {
     out: v.out,
     request: {
       batchSize: integer('--batch', v.batch, PROBE_DEFAULTS.batchSize, 1, PROBE_LIMITS.maxBatch),
+      ...(v.batch !== undefined ? { batchChosen: true } : {}),
       steps: integer('--steps', v.steps, PROBE_DEFAULTS.steps, 1, PROBE_LIMITS.maxSteps),
       seed: integer('--seed', v.seed, PROBE_DEFAULTS.seed, 0, 2 ** 31 - 1),
       thresholds: { vanishingRatio, explodingRatio, maxUpdateRatio },

@@ -7,13 +7,7 @@
  */
 import type { LayersModel } from '@tensorflow/tfjs';
 import { OPEN_DIMENSION } from './data';
-import { ProbeError, type ProbeRequest } from './types';
-
-/** The limits the probe process runs under (the client's timeout and memory cap). */
-export interface ProbeBudget {
-  timeoutMs: number;
-  maxHeapMb: number;
-}
+import { ProbeError, type ProbeBudget, type ProbeRequest } from './types';
 
 /**
  * Floating-point operations per second assumed for the measurement: tfjs's wasm backend on one core of a modest

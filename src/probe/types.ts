@@ -148,7 +148,7 @@ export interface ProbeRequest {
   /** The caller chose batchSize (`--batch`): it is measured as asked, never reduced to fit the budget. */
   batchChosen?: boolean;
   /** The probe process's timeout and memory cap (the client fills them): a large model's batch fits them. */
-  budget?: import('./budget').ProbeBudget;
+  budget?: ProbeBudget;
 }
 
 export type BackendChoice = 'auto' | 'node' | 'wasm' | 'cpu';
@@ -195,4 +195,10 @@ export class ProbeError extends Error {
     super(message);
     this.name = 'ProbeError';
   }
+}
+
+/** The limits the probe process runs under (the client's timeout and memory cap). */
+export interface ProbeBudget {
+  timeoutMs: number;
+  maxHeapMb: number;
 }

@@ -1,23 +1,10 @@
 /** Shapes met on held-out batch 7 (calibration/real-projects/labels.json): custom-loop forward functions, add-layer handlers. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../src/analysis/index';
+import { analysisFixture, modelRows } from './helpers';
 
-const fixture = (name: string) =>
-  readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
-
-const builds = (source: string, file: string) => {
-  const result = analyze(source, file);
-  assert.deepEqual(result.problems, []);
-  return result.models.map((m) => ({
-    name: m.name,
-    kind: m.kind,
-    layers: m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
-    trained: m.training.trained,
-  }));
-};
+const fixture = analysisFixture;
+const builds = modelRows;
 
 test('a page whose custom loop trains a forward function of layers applied to data has that model', () => {
   // The loss callback is the only place the forward function is called: it runs once to see it.

@@ -1,24 +1,12 @@
 /** Shapes met on held-out batch 8 (calibration/real-projects/labels.json): load-or-build, models composed by a forward function. */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
+import { analysisFixture, modelRows } from './helpers';
 import { analyze } from '../../src/analysis/index';
 import { lintText } from '../../src/lint/index';
 
-const fixture = (name: string) =>
-  readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
-
-const builds = (source: string, file: string) => {
-  const result = analyze(source, file);
-  assert.deepEqual(result.problems, []);
-  return result.models.map((m) => ({
-    name: m.name,
-    kind: m.kind,
-    layers: m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
-    trained: m.training.trained,
-  }));
-};
+const fixture = analysisFixture;
+const builds = modelRows;
 
 test('a builder that returns a stored model from a try block, else builds one, is known by its name', () => {
   // The code after try/catch runs when loading threw (was: never run, no model at all).

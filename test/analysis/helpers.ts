@@ -1,5 +1,7 @@
 /** Shared helpers for the extractor tests: plain views of IR values and source-text checks of spans. */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { analyze } from '../../src/analysis/index';
 import type { AnalysisResult, LayerNode, ModelGraph, Span, Value } from '../../src/analysis/ir';
 import { plainValue } from '../../src/analysis/plain';
@@ -54,4 +56,19 @@ export function assertSpanConsistent(source: string, span: Span): void {
   const through = source.slice(0, span.end).split('\n');
   assert.equal(span.endLine, through.length, 'endLine');
   assert.equal(span.endColumn, through[through.length - 1].length + 1, 'endColumn');
+}
+
+/** A file of test/fixtures/analysis. */
+export function analysisFixture(name: string): string {
+  return readFileSync(join(import.meta.dirname, '../fixtures/analysis', name), 'utf8');
+}
+
+/** Each model as name, kind, layer factories (`?` after a conditional one) and whether it is trained. */
+export function modelRows(source: string, file: string) {
+  return run(source, file).models.map((m) => ({
+    name: m.name,
+    kind: m.kind,
+    layers: m.layers.map((l) => l.factory + (l.conditional ? '?' : '')).join(' '),
+    trained: m.training.trained,
+  }));
 }

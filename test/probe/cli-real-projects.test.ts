@@ -268,3 +268,46 @@ model.compile(optimizer='adam', loss=keras.losses.BinaryCrossentropy(from_logits
     );
   });
 });
+
+const valuesOf = (report: { assumedValues: { name: string; value: unknown }[] }) =>
+  Object.fromEntries(report.assumedValues.map((a) => [a.name, a.value]));
+
+test('a Reshape with a written -1 and an open size: the open size divides the input, keeping the features per step', async () => {
+  const root = project('reshape-open', {
+    'windows.py': `from tensorflow import keras
+from tensorflow.keras import layers
+
+
+def dense_to_sequence(n_features):
+    model = keras.Sequential()
+    model.add(layers.Dense(48, input_shape=(30,)))
+    model.add(layers.Reshape((-1, n_features)))
+    model.add(layers.GRU(12))
+    model.add(layers.Dense(1))
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def sequence_to_sequence(step_features):
+    inputs = keras.Input(shape=(15, 4))
+    x = layers.Dense(6)(inputs)
+    x = layers.Reshape((-1, step_features))(x)
+    x = layers.LSTM(10)(x)
+    outputs = layers.Dense(1)(x)
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer="adam", loss="mse")
+    return model
+`,
+  });
+  const [flat, sequence] = await probeEach(root, 'windows.py');
+  // 48 values: n_features is 1 (48 steps; 48 features would leave a one-step sequence).
+  assert.equal(valuesOf(flat).n_features, 1);
+  assert.equal(flat.layers[2].temporal.steps, 48);
+  // 15 x 6 values: step_features keeps the input's 6 features per step, over 15 steps.
+  assert.equal(valuesOf(sequence).step_features, 6);
+  assert.equal(
+    sequence.layers.find((l: { className: string }) => l.className === 'LSTM').temporal.steps,
+    15,
+  );
+  for (const report of [flat, sequence]) assert.ok(report.verdict, JSON.stringify(report.verdict));
+});

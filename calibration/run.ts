@@ -17,7 +17,8 @@ import { loadTf } from '../test/fixtures/probe/tf';
 import { generateCases, type Case } from './families';
 import { BATCH, measureCase, type Measured } from './measure';
 import { JUDGES, healthy } from './judge';
-import { summarize, renderMarkdown, type CaseResult, type RuleFigures } from './report';
+import { mergeRemeasured, type Committed, type Meta } from './merge';
+import { summarize, renderMarkdown, type CaseResult } from './report';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -53,25 +54,23 @@ async function main(): Promise<void> {
     minutes,
   };
   let all = results;
+  let summary = summarize(all);
   if (merge) {
-    const committed = JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as {
-      meta: Meta;
-      results: CaseResult[];
-    };
-    const fresh = new Map(results.map((r) => [r.id, r]));
-    all = committed.results.map((r) => fresh.get(r.id) ?? r);
-    const { only: _, remeasured: __, ...base } = committed.meta;
-    meta = {
-      ...base,
-      remeasured: {
-        only: only.source,
-        cases: results.length,
-        date: new Date().toISOString().slice(0, 10),
-        minutes,
-      },
-    };
+    const committed = JSON.parse(
+      readFileSync(join(__dirname, 'results.json'), 'utf8'),
+    ) as Committed;
+    ({
+      meta,
+      summary,
+      results: all,
+    } = mergeRemeasured(committed, generated, {
+      only: only.source,
+      cases,
+      results,
+      date: new Date().toISOString().slice(0, 10),
+      minutes,
+    }));
   }
-  const summary = merge ? mergedSummary(generated, cases, all) : summarize(all);
   const dir = (quick || only) && !merge ? '/tmp' : join(__dirname);
   writeFileSync(
     join(dir, 'results.json'),
@@ -79,32 +78,6 @@ async function main(): Promise<void> {
   );
   writeFileSync(join(dir, 'results.md'), renderMarkdown(meta, summary, all));
   process.stdout.write(renderMarkdown(meta, summary, all).split('\n## Cases')[0] + '\n');
-}
-
-type Meta = Parameters<typeof renderMarkdown>[0] & { only?: string };
-
-/**
- * After --merge: the rows of the rules whose subject cases were all re-measured are recomputed; the others keep
- * the sweep's rows (results.json cannot give them back: JSON turns NaN and Infinity ratios into null). A rule
- * with some subject cases re-measured and some not needs the full sweep.
- */
-function mergedSummary(generated: Case[], remeasured: Case[], all: CaseResult[]): RuleFigures[] {
-  const fresh = new Set(remeasured.map((c) => c.id));
-  const recomputed = summarize(all);
-  const committed = (
-    JSON.parse(readFileSync(join(__dirname, 'results.json'), 'utf8')) as { summary: RuleFigures[] }
-  ).summary;
-  return committed.map((row) => {
-    const judge = JUDGES[row.ruleId];
-    const subjects = judge ? generated.filter((c) => judge.subject(c)) : [];
-    const measured = subjects.filter((c) => fresh.has(c.id)).length;
-    if (measured === 0) return row;
-    if (measured < subjects.length)
-      throw new Error(
-        `--merge: ${row.ruleId} has ${measured} of ${subjects.length} subject cases re-measured; run the full sweep`,
-      );
-    return recomputed.find((r) => r.ruleId === row.ruleId) ?? row;
-  });
 }
 
 async function runCase(tf: Awaited<ReturnType<typeof loadTf>>['tf'], c: Case): Promise<CaseResult> {

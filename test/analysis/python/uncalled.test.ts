@@ -5,37 +5,34 @@ import { test } from 'node:test';
 import { analyze } from '../../../src/analysis/index';
 import { config, factories, named, runPy } from './helpers';
 
-test('an uncalled number-crunching helper does not spend the budget the builders after it need', () => {
+/** `helper` (Python source) before a builder: the builder must still be read, with no problem. */
+function assertBuilderReadAfter(helper: string): void {
   const result = analyze(
     `from tensorflow import keras
-def fib(n=26):
-    return fib(n - 1) + fib(n - 2) if n > 1 else n
-def build():
+${helper}def build():
     return keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
 `,
     'model.py',
   );
   assert.deepEqual(result.problems, []);
   assert.equal(factories(named(result.models, 'build')), 'dense dense');
+}
+
+test('an uncalled number-crunching helper does not spend the budget the builders after it need', () => {
+  assertBuilderReadAfter(`def fib(n=26):
+    return fib(n - 1) + fib(n - 2) if n > 1 else n
+`);
 });
 
 test("a helper whose docstring and comments name the module's model is still no builder", () => {
   // Words in comments and plain strings name no value: the helper is not run, its budget not spent.
-  const result = analyze(
-    `from tensorflow import keras
-model = keras.Sequential([keras.layers.Dense(2, input_shape=(2,))])
+  assertBuilderReadAfter(`model = keras.Sequential([keras.layers.Dense(2, input_shape=(2,))])
 def fib(n=26):
     """A number, not the model."""
     # the model is built elsewhere
     label = 'model'
     return fib(n - 1) + fib(n - 2) if n > 1 else n
-def build():
-    return keras.Sequential([keras.layers.Dense(8, input_shape=(4,)), keras.layers.Dense(1)])
-`,
-    'model.py',
-  );
-  assert.deepEqual(result.problems, []);
-  assert.equal(factories(named(result.models, 'build')), 'dense dense');
+`);
 });
 
 test('a helper that names the model inside an f-string field still runs', () => {

@@ -28,7 +28,7 @@ test('a model kept on Node’s global object (global.net = tf.sequential()) gets
 
 test('a variable of the file named global is that variable, not the global object', () => {
   const source = NODE_GLOBAL.replace(
-    "global.detector = null;",
+    'global.detector = null;',
     'const global = { detector: null };',
   ).replace('detector = await', 'global.detector = await');
   assert.deepEqual(modelRows(source, 'server/train.js'), [

@@ -41,12 +41,13 @@ function checkout(path) {
   const root = mkdtempSync(join(tmpdir(), 'gl-extraction-'));
   // Only source files: a snapshot may lack its largest blobs (weights), which archive cannot read.
   // A blob the snapshot lacks lists with size "BAD" (or "-"): archive would fail on it, so it is left out.
-  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '-l', 'HEAD'], {
+  // -z: names as they are (no quoting of non-ASCII names, which would drop those files).
+  const names = execFileSync('git', ['-C', path, 'ls-tree', '-r', '-l', '-z', 'HEAD'], {
     encoding: 'utf8',
     maxBuffer: 64 << 20,
   })
-    .split('\n')
-    .map((line) => /^\S+ blob \S+\s+(\d+)\t(.*)$/.exec(line))
+    .split('\0')
+    .map((line) => /^\S+ blob \S+\s+(\d+)\t(.*)$/s.exec(line))
     .filter((m) => m !== null)
     .map((m) => m[2])
     .filter(
@@ -54,10 +55,14 @@ function checkout(path) {
         (SOURCE.test(n) || /(^|\/)(package|[tj]sconfig(\.[\w-]+)?)\.json$/.test(n)) &&
         !n.includes('node_modules/'),
     );
-  const tar = execFileSync('git', ['-C', path, 'archive', 'HEAD', '--', ...names], {
-    maxBuffer: 1 << 30,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const tar = execFileSync(
+    'git',
+    ['-C', path, '--literal-pathspecs', 'archive', 'HEAD', '--', ...names],
+    {
+      maxBuffer: 1 << 30,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    },
+  );
   spawnSync('tar', ['-x', '-C', root], { input: tar, stdio: ['pipe', 'ignore', 'ignore'] });
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -39,8 +39,11 @@ const MATH_FUNCTIONS = new Set([
   'cbrt',
 ]);
 
-/** Where a <script>-loaded tfjs lives: `window.tf`, `globalThis.tf`, `self.tf` (workers). */
-const GLOBAL_SCOPES = new Set(['window', 'globalThis', 'self']);
+/**
+ * The global object: where a <script>-loaded tfjs lives (`window.tf`, `globalThis.tf`, `self.tf` in
+ * workers) and where code keeps its globals (`window.net = ...`, Node's `global.model = ...`).
+ */
+const GLOBAL_SCOPES = new Set(['window', 'globalThis', 'self', 'global']);
 
 export function globalValue(name: string): AV | undefined {
   if (GLOBAL_SCOPES.has(name)) return { t: 'builtin', name: 'globalThis' };

@@ -62,6 +62,7 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
     case 'object': {
       const prop = object.props.get(key);
       if (prop) return prop.value;
+      if (object.tfRest) return { t: 'tf', path: key };
       return object.opaque ? unknown(interp.text(node), 'opaque object') : UNDEFINED;
     }
     case 'model':

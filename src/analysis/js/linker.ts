@@ -238,6 +238,8 @@ export class Linker {
       const found = this.fromStatement(instance, statement, name, seen);
       if (found) return found;
     }
+    // `export * from '@tensorflow/tfjs'`: a name the file does not export itself is tfjs's.
+    if (name !== 'default' && reexportsAllOfTfjs(instance.program)) return { t: 'tf', path: name };
     const commonjs = this.commonjsExports(instance);
     if (name === 'default' && commonjs && !this.isEsm(instance)) return commonjs;
     if (commonjs?.t === 'object') return commonjs.props.get(name)?.value;
@@ -266,6 +268,12 @@ export class Linker {
     }
     if (statement.type === 'ExportAllDeclaration') {
       if (statement.exportKind === 'type') return undefined;
+      // `export * as tf from '@tensorflow/tfjs'` (a module that hands tfjs on to its importers).
+      if (tfjsModuleSpecifier(String(statement.source.value))) {
+        return statement.exported && nameOf(statement.exported) === name
+          ? { t: 'tf', path: '' }
+          : undefined;
+      }
       const target = this.instantiate(String(statement.source.value), instance.file);
       if (!target) return undefined;
       if (statement.exported) {
@@ -282,6 +290,9 @@ export class Linker {
       if (nameOf(spec.exported) !== name || spec.exportKind === 'type') continue;
       const local = nameOf(spec.local);
       if (!statement.source) return scope.vars.get(local);
+      // `export { layers, default as tf } from '@tensorflow/tfjs'`
+      if (tfjsModuleSpecifier(String(statement.source.value)))
+        return { t: 'tf', path: local === 'default' ? '' : local };
       const target = this.instantiate(String(statement.source.value), instance.file);
       return target ? this.exported(target, local, seen) : undefined;
     }
@@ -297,7 +308,12 @@ export class Linker {
       if (value) props.set(name, plainProp(value));
     }
     // A file still running (an import cycle) may export more than it has defined yet.
-    return { t: 'object', props, ...(instance.done ? {} : { opaque: true }) };
+    return {
+      t: 'object',
+      props,
+      ...(instance.done ? {} : { opaque: true }),
+      ...(reexportsAllOfTfjs(instance.program) ? { tfRest: true as const } : {}),
+    };
   }
 
   private exportNames(instance: Instance, seen: Set<string>): string[] {
@@ -311,7 +327,7 @@ export class Linker {
         for (const spec of statement.specifiers) names.push(nameOf(spec.exported));
       } else if (statement.type === 'ExportAllDeclaration') {
         if (statement.exported) names.push(nameOf(statement.exported));
-        else {
+        else if (!tfjsModuleSpecifier(String(statement.source.value))) {
           const target = this.instantiate(String(statement.source.value), instance.file);
           if (target) names.push(...this.exportNames(target, seen).filter((n) => n !== 'default'));
         }
@@ -332,6 +348,16 @@ export class Linker {
         s.type === 'ExportAllDeclaration',
     );
   }
+}
+
+function reexportsAllOfTfjs(program: TSESTree.Program | null): boolean {
+  return (program?.body ?? []).some(
+    (s) =>
+      s.type === 'ExportAllDeclaration' &&
+      !s.exported &&
+      s.exportKind !== 'type' &&
+      tfjsModuleSpecifier(String(s.source.value)),
+  );
 }
 
 const REQUIRE_BINDING =

@@ -19,8 +19,11 @@ export type AV =
   /** `origin` is where the value was written (a literal or the expression computing it). */
   | { t: 'prim'; v: number | string | boolean | null | undefined; origin?: Span }
   | { t: 'array'; items: AV[] }
-  /** `opaque` when part of it came from a spread that could not be resolved. */
-  | { t: 'object'; props: Map<string, PropAV>; opaque?: boolean }
+  /**
+   * `opaque` when part of it came from a spread that could not be resolved; `tfRest`: a module's
+   * namespace that re-exports all of tfjs (`export * from '@tensorflow/tfjs'`), so the names it lacks are tfjs's.
+   */
+  | { t: 'object'; props: Map<string, PropAV>; opaque?: boolean; tfRest?: true }
   /** `home`: the other workspace file that defines it (absent: the analyzed file). */
   | { t: 'fn'; node: FunctionNode; scope: Scope; name: string; self?: AV; home?: ModuleHome }
   | {

@@ -19,6 +19,7 @@ import { tfjsModuleSpecifier } from './bindings';
 import { globalValue } from './builtins';
 import { assignTo } from './patterns';
 import { decided } from './decisions';
+import { namesTfjsModule } from './parse';
 
 export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name?: string): AV {
   interp.tick();
@@ -110,6 +111,10 @@ function identifier(interp: Interp, node: TSESTree.Identifier, scope: Scope): AV
   // A `tf` the file never binds: tfjs loaded by a <script> tag (parse.ts only admits such files
   // when they use `tf` the way tfjs is used).
   if (node.name === 'tf') return { t: 'tf', path: '' };
+  // A `sequential()` never imported in a file that imports tfjs: tfjs's, its named import forgotten
+  // (an editor's auto-import picked another name); the code means `tf.sequential()`.
+  if (node.name === 'sequential' && namesTfjsModule(interp.source))
+    return { t: 'tf', path: 'sequential' };
   return globalValue(node.name) ?? unknown(node.name, 'not defined in this file');
 }
 

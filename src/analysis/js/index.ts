@@ -17,7 +17,15 @@ import { Interp } from './interpreter';
 import { Linker, type ModuleHost } from './linker';
 import { setSpanFile } from './spans';
 import { finalizeModels } from './models';
-import { mentionsTfjs, namesTfjsModule, parseSource, withoutTrailingJunk } from './parse';
+import { isHtmlFile } from './html';
+import {
+  mentionsTfjs,
+  namesTfjsModule,
+  parsePage,
+  parseSource,
+  withoutTrailingJunk,
+} from './parse';
+import { servedPage } from './served-pages';
 import { Scope } from './values';
 import { MAX_PATHS } from '../paths';
 
@@ -54,10 +62,32 @@ export function analyze(
         ? withoutTrailingJunk(source, filePath)
         : null;
     if (!rest) return { ...empty, importsTfjs: true, problems: [parsed.problem] };
-    const result = analyzeAst(rest, source, filePath, options);
+    const result = withServedPage(analyzeAst(rest, source, filePath, options), rest, source);
     return { ...result, problems: [parsed.problem, ...result.problems] };
   }
-  return analyzeAst(parsed.ast, source, filePath, options);
+  return withServedPage(analyzeAst(parsed.ast, source, filePath, options), parsed.ast, source);
+}
+
+/**
+ * A script that writes out a page (served-pages.ts) also holds the models of the page's scripts:
+ * they run as the page's own program (a browser's, apart from the file's imports), at the file's
+ * lines. A page whose scripts do not parse adds nothing; the file itself was read.
+ */
+function withServedPage(
+  result: AnalysisResult,
+  ast: TSESTree.Program,
+  source: string,
+): AnalysisResult {
+  if (isHtmlFile(result.filePath)) return result;
+  const page = servedPage(ast, source);
+  if (page === null) return result;
+  const parsed = parsePage(page);
+  if (!parsed.ok) return result;
+  const own = analyzeAst(parsed.ast, source, result.filePath);
+  if (own.models.length === 0) return result;
+  // The page reaches tfjs (a script tag's `tf`) even when the file itself never imports it.
+  const access = result.access.tf === null && !result.importsTfjs ? own.access : result.access;
+  return { ...result, importsTfjs: true, access, models: [...result.models, ...own.models] };
 }
 
 /**

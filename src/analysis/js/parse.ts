@@ -91,7 +91,7 @@ export function parseSource(source: string, filePath: string): ParseOutcome {
       },
     };
   }
-  if (isHtmlFile(filePath)) return parsePage(htmlScripts(source), filePath);
+  if (isHtmlFile(filePath)) return parseScripts(htmlScripts(source), filePath);
   return parseCode(source, filePath);
 }
 
@@ -180,8 +180,13 @@ const releaseChildren = (
 
 const MAX_BROKEN_PIECES = 8;
 
+/** A page's text (a page a script writes out, served-pages.ts) parsed as a `.html` file is. */
+export function parsePage(html: string): ParseOutcome {
+  return parseScripts(htmlScripts(html), 'page.html');
+}
+
 /** A page parses as its scripts, at their own offsets (html.ts); a broken script is left out. */
-function parsePage(scripts: PageScripts, filePath: string): ParseOutcome {
+function parseScripts(scripts: PageScripts, filePath: string): ParseOutcome {
   let first: ParseOutcome | null = null;
   for (let tries = 0; tries <= MAX_BROKEN_PIECES; tries++) {
     const outcome = parseCode(scripts.code, filePath);

@@ -2,6 +2,7 @@
 import { argumentParser } from './argparse';
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
+import { attribute } from './expressions';
 import { iterableItems } from './interpreter';
 import type { Arg } from './keras';
 import { NONE, unknown, type PV } from './values';
@@ -27,6 +28,7 @@ export const BUILTINS = new Set([
   'sum',
   'bool',
   'dict',
+  'getattr',
 ]);
 
 const MAX_RANGE = 10_000;
@@ -122,9 +124,22 @@ export function callBuiltin(ip: PyInterp, path: string, args: Arg[], node: Synta
       return NONE;
     case 'isinstance':
       return isInstance(ip, args) ?? unknown(text);
+    case 'getattr':
+      return getAttr(values, text);
     default:
       return unknown(text);
   }
+}
+
+/**
+ * `getattr(layers, 'LeakyReLU')` with a name the evaluator knows is the attribute itself (a layer
+ * class a config string names); an attribute it cannot tell gives the default when there is one.
+ */
+function getAttr(values: PV[], text: string): PV {
+  const [object, name, fallback] = values;
+  if (!object || name?.t !== 'str') return unknown(text);
+  const found = attribute(object, name.v, text);
+  return found.t === 'unknown' && fallback ? fallback : found;
 }
 
 /** The value kinds each builtin type name (or `six.string_types`) holds. */

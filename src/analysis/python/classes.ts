@@ -37,6 +37,21 @@ export function callUserClass(ip: PyInterp, cls: ClassValue, args: Arg[], node: 
   return object;
 }
 
+/**
+ * The methods of `object` that nothing called and `pick` chooses, each run once with unknown
+ * arguments (a speculative run of a plain class's model builders: `agent.build_model()` elsewhere).
+ */
+export function runUncalledMethods(
+  ip: PyInterp,
+  object: ObjectValue,
+  pick: (def: SyntaxNode) => boolean,
+): void {
+  for (const [name, def] of object.cls.methods) {
+    if (name.startsWith('__') || ip.called.has(def.from) || !pick(def)) continue;
+    runMethod(ip, object, name, { positional: [], keywords: new Map() }, name);
+  }
+}
+
 /** A dataclass's generated `__init__`: each field from the call (by position or keyword) or its default. */
 function bindFields(object: ObjectValue, args: ReturnType<typeof toCallArgs>): void {
   (object.cls.fields ?? []).forEach((field, i) => {

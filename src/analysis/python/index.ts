@@ -11,7 +11,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import type { AnalysisResult, ParseProblem } from '../ir';
-import { callUserClass, isModelClass } from './classes';
+import { callUserClass, isModelClass, runUncalledMethods } from './classes';
 import { PyInterp } from './interpreter';
 import { finalizeModels } from './models';
 import { Lines, importMode, kids, mentionsKeras, parsePython } from './parse';
@@ -104,11 +104,18 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
       const cls = value;
       if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
     } else if (def.name === 'ClassDefinition' && value?.t === 'class') {
-      // A plain class whose constructor builds models (`self.model = Model(...)`), made elsewhere.
-      const init = value.methods.get('__init__');
+      // A plain class whose constructor builds models (`self.model = Model(...)`), or whose methods
+      // do (`def build_model(self): ... return model`), made and called elsewhere: it is made with
+      // unknown arguments, then each method that builds a model and nothing called runs.
       const cls = value;
-      if (init && !ip.called.has(init.from) && BUILDS_MODEL.test(ip.text(init)))
-        explore(ip, () => void callUserClass(ip, cls, [], nameNode));
+      const methods = [...cls.methods.values()];
+      const made = methods.some((m) => ip.called.has(m.from));
+      const builds = (m: SyntaxNode) => BUILDS_MODEL.test(ip.text(m));
+      if (!made && !cls.base.startsWith('keras.') && methods.some(builds))
+        explore(ip, () => {
+          const object = callUserClass(ip, cls, [], nameNode);
+          if (object.t === 'object') runUncalledMethods(ip, object, builds);
+        });
     }
   }
   ip.speculative = false;

@@ -12,12 +12,6 @@ export class LineIndex {
 
   constructor(text: string, language: 'js' | 'python' = 'js') {
     const separators = language === 'js';
-    if (!separators && !text.includes('\r')) {
-      // Python text with \n breaks only (the common case): from one break to the next.
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1))
-        this.lineStarts.push(i + 1);
-      return;
-    }
     for (let i = 0; i < text.length; i++) {
       const ch = text.charCodeAt(i);
       const breaksLine =

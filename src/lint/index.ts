@@ -81,22 +81,11 @@ function enabledRules(config: LintConfig, rules: readonly Rule[]): EnabledRule[]
     const setting = config.rules[rule.id];
     const severity = setting?.severity ?? rule.meta.defaultSeverity;
     if (severity === 'off') continue;
-    enabled.push({ rule, severity, options: { ...defaultOptions(rule), ...setting?.options } });
+    const options: Record<string, OptionValue> = {};
+    for (const [name, spec] of Object.entries(rule.meta.options)) options[name] = spec.default;
+    enabled.push({ rule, severity, options: { ...options, ...setting?.options } });
   }
   return enabled;
-}
-
-const defaultsByRule = new WeakMap<Rule, Record<string, OptionValue>>();
-
-/** Each option's default, read once per rule (every lint of every file asks again). */
-function defaultOptions(rule: Rule): Record<string, OptionValue> {
-  let options = defaultsByRule.get(rule);
-  if (!options) {
-    options = {};
-    for (const [name, spec] of Object.entries(rule.meta.options)) options[name] = spec.default;
-    defaultsByRule.set(rule, options);
-  }
-  return options;
 }
 
 function runRule(

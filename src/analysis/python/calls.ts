@@ -19,6 +19,7 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   const argList = parts[parts.length - 1];
   if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
   const args = readArgs(ip, argList, scope);
+  const text = ip.text(node);
   const member = calleeNode.name === 'MemberExpression' ? kids(calleeNode) : [];
   const property = member[member.length - 1];
   if (property?.name === 'PropertyName') {
@@ -35,16 +36,16 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
           : object.t === 'class'
             ? classMethod(ip, object, name)
             : null;
-    if (own) return callValue(ip, own, args, node, ip.text(node));
+    if (own) return callValue(ip, own, args, node, text);
     if (name === 'add' && objectNode.name === 'VariableName' && !scope.get(ip.text(objectNode))) {
       const implicit = implicitSequential(ip, ip.text(objectNode), args, node);
       if (implicit) scope.set(ip.text(objectNode), implicit);
-      return implicit ? { t: 'none' } : unknown(ip.text(node));
+      return implicit ? { t: 'none' } : unknown(text);
     }
     return callMethod(ip, object, name, args, node, objectNode);
   }
   const callee = evalExpr(ip, calleeNode, scope);
-  return callValue(ip, callee, args, node, ip.text(node));
+  return callValue(ip, callee, args, node, text);
 }
 
 export function callValue(

@@ -201,11 +201,17 @@ function toGraph(rec: ModelRec): ModelGraph {
   };
   const graph: ModelGraph =
     rec.kind === 'sequential'
-      ? withParts(base, rec.layers.map(toLayerNode), [], [], [], [])
+      ? {
+          ...base,
+          layers: rec.layers.map(toLayerNode),
+          inputs: [],
+          nodes: [],
+          outputs: [],
+          edges: [],
+          unknowns: [],
+        }
       : functional(rec, base);
-  const unknowns = collectUnknowns(graph);
-  for (const text of rec.unresolved) unknowns.add(text);
-  graph.unknowns = [...unknowns];
+  graph.unknowns = [...new Set([...collectUnknowns(graph), ...rec.unresolved])];
   return graph;
 }
 
@@ -266,33 +272,12 @@ function functional(rec: ModelRec, base: GraphBase): ModelGraph {
     nodes.push({ id, layer: index, inputs: inputIds, span: tensor.span });
     for (const from of new Set(inputIds)) edges.push({ from, to: id });
   }
-  const outputIds = outputs.map((o) => ids.get(o.id) ?? '?');
-  return withParts(base, layers, inputs, nodes, outputIds, edges);
-}
-
-/**
- * The graph of `base` and its parts, its keys in the IR's order. Written out rather than spread
- * (`{ ...base, layers }`): the spread's copies showed in the lint profile of files of many models.
- */
-function withParts(
-  base: GraphBase,
-  layers: LayerNode[],
-  inputs: InputNode[],
-  nodes: GraphNode[],
-  outputs: string[],
-  edges: Edge[],
-): ModelGraph {
   return {
-    name: base.name,
-    framework: base.framework,
-    kind: base.kind,
-    anchor: base.anchor,
-    span: base.span,
-    training: base.training,
+    ...base,
     layers,
     inputs,
     nodes,
-    outputs,
+    outputs: outputs.map((o) => ids.get(o.id) ?? '?'),
     edges,
     unknowns: [],
   };
@@ -328,23 +313,21 @@ function training(rec: ModelRec): TrainingSetup {
   return setup;
 }
 
-/** The texts of the graph's unknown values, each once in order of first use (empty ones left out). */
-function collectUnknowns(graph: ModelGraph): Set<string> {
-  const out = new Set<string>();
+function collectUnknowns(graph: ModelGraph): string[] {
+  const out: string[] = [];
   const visit = (value: Value): void => {
-    if (value.kind === 'unknown') {
-      if (value.text.length > 0) out.add(value.text);
-    } else if (value.kind === 'array') value.items.forEach(visit);
+    if (value.kind === 'unknown') out.push(value.text);
+    else if (value.kind === 'array') value.items.forEach(visit);
     else if (value.kind === 'object') Object.values(value.props).forEach((p) => visit(p.value));
   };
   for (const layer of graph.layers) {
     for (const [key, prop] of Object.entries(layer.config.props))
       if (key !== 'name') visit(prop.value);
-    if (layer.config.opaque && layer.config.text.length > 0) out.add(layer.config.text);
+    if (layer.config.opaque) out.push(layer.config.text);
   }
   for (const input of graph.inputs) visit(input.shape);
   const optimizer = graph.training.optimizer;
   if (optimizer?.learningRate) visit(optimizer.learningRate);
   for (const value of Object.values(optimizer?.args ?? {})) visit(value);
-  return out;
+  return [...new Set(out.filter((text) => text.length > 0))];
 }

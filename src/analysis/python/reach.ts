@@ -40,53 +40,34 @@ function wordsOf(ip: PyInterp, f: Func): string[] | null {
 export function codeOf(text: string): string {
   let out = '';
   let from = 0;
-  // Jumps from one comment or quote to the next: the code between them is copied as it is.
-  const breaks = CODE_BREAK;
-  breaks.lastIndex = 0;
-  for (let found = breaks.exec(text); found; found = breaks.exec(text)) {
-    const i = found.index;
+  for (let i = 0; i < text.length; i++) {
     const ch = text[i];
     if (ch === '#') {
       const end = text.indexOf('\n', i);
       out += text.slice(from, i) + ' ';
-      breaks.lastIndex = from = end < 0 ? text.length : end;
+      i = from = end < 0 ? text.length : end;
       continue;
     }
+    if (ch !== '"' && ch !== "'") continue;
     let start = i;
-    while (start > 0 && start > i - 2 && PREFIX.test(text[start - 1])) start--;
+    while (start > 0 && start > i - 2 && /[rRbBuUfF]/.test(text[start - 1])) start--;
     if (start > 0 && /\w/.test(text[start - 1])) start = i; // `elif'x'`: no prefix
-    const formatted = start < i && /[fF]/.test(text.slice(start, i));
-    const triple =
-      text.charCodeAt(i + 1) === text.charCodeAt(i) &&
-      text.charCodeAt(i + 2) === text.charCodeAt(i);
-    const end = stringEnd(text, i, triple);
+    const formatted = /[fF]/.test(text.slice(start, i));
+    const quote = text.startsWith(ch.repeat(3), i) ? ch.repeat(3) : ch;
+    let end = i + quote.length;
+    while (end < text.length && !text.startsWith(quote, end)) {
+      if (text[end] === '\\') end++;
+      else if (text[end] === '\n' && quote.length === 1) break;
+      end++;
+    }
+    end = Math.min(text.length, end + quote.length);
     if (!formatted) {
       out += text.slice(from, start) + ' ';
       from = end;
     }
-    breaks.lastIndex = end;
+    i = end - 1;
   }
   return out + text.slice(from);
-}
-
-const CODE_BREAK = /[#'"]/g;
-const PREFIX = /[rRbBuUfF]/;
-
-/** Where the string opened at `at` ends (past its closing quote; a one-quote string at its line's end). */
-function stringEnd(text: string, at: number, triple: boolean): number {
-  const q = text.charCodeAt(at);
-  const length = triple ? 3 : 1;
-  let end = at + length;
-  while (end < text.length) {
-    const c = text.charCodeAt(end);
-    if (c === q && (!triple || (text.charCodeAt(end + 1) === q && text.charCodeAt(end + 2) === q)))
-      break;
-    if (c === 92)
-      end++; // a backslash escapes the next character
-    else if (c === 10 && !triple) break;
-    end++;
-  }
-  return Math.min(text.length, end + length);
 }
 
 /** Values a run can only read: a function that reaches no other kind records nothing. */

@@ -35,7 +35,17 @@ const MAX_DEPTH = 40;
 const MAX_ITERATIONS = 2_000;
 /** A loop that builds and trains nothing for this many iterations, or this many steps, is a data loop. */
 const QUIET_ITERATIONS = 8;
+/** The same, for a loop left unfinished before in an enclosing loop that has recorded nothing since. */
+const REPEATED_QUIET_ITERATIONS = 2;
 export const DATA_LOOP_STEPS = 20_000;
+
+/** A `for` loop being run: how it goes, for the loops inside it (runFor). */
+interface LoopFrame {
+  /** Iterations in a row, up to the last one, that recorded nothing. */
+  quiet: number;
+  /** The loops inside this one (by their offset) that were left unfinished while it ran. */
+  cut: Set<number>;
+}
 
 /** A Python file being run: the analysed one, or a workspace module it imports. */
 export interface PyModule {
@@ -58,6 +68,7 @@ export class PyInterp {
   readonly called = new Set<number>();
   readonly conds: { condition: string; branch: string }[] = [];
   readonly repeats: { iteration: number; count: number }[] = [];
+  private readonly loops: LoopFrame[] = [];
   /** Functions and classes being run, innermost last: a model made inside one spans it. */
   readonly builders: { name: string; span: Span }[] = [];
   /** The simple name the statement being run assigns to, and its right-hand side. */
@@ -372,7 +383,13 @@ export class PyInterp {
     }
     const count = Math.min(items.length, MAX_ITERATIONS);
     const start = { steps: this.steps, progress: this.progress(), vars: scope.snapshot() };
-    let quiet = 0;
+    // A loop left unfinished in an earlier iteration of an enclosing loop that has recorded nothing
+    // since (an episode's step loop inside an episode loop inside the training loop) is cut sooner
+    // when it comes again: each level would otherwise multiply the iterations run.
+    const allowance = this.loops.some((outer) => outer.quiet > 0 && outer.cut.has(node.from))
+      ? REPEATED_QUIET_ITERATIONS
+      : QUIET_ITERATIONS;
+    const frame: LoopFrame = { quiet: 0, cut: new Set() };
     let lastProgress = start.steps;
     const iterate = (): Signal => {
       for (let i = 0; i < count; i++) {
@@ -383,20 +400,27 @@ export class PyInterp {
         const idle = this.progress() === start.progress;
         const spent = this.steps - (idle ? start.steps : lastProgress);
         if (
-          (idle && (quiet >= QUIET_ITERATIONS || spent > DATA_LOOP_STEPS)) ||
-          (!idle && quiet >= QUIET_ITERATIONS && spent > DATA_LOOP_STEPS)
+          (idle && (frame.quiet >= allowance || spent > DATA_LOOP_STEPS)) ||
+          (!idle && frame.quiet >= allowance && spent > DATA_LOOP_STEPS)
         ) {
           for (const [name, value] of scope.snapshot())
             if (start.vars.get(name) !== value) scope.set(name, unknown(name));
+          for (const outer of this.loops) outer.cut.add(node.from);
           break;
         }
         const before = this.progress();
         bind(items[i]);
         this.repeats.push({ iteration: i, count });
-        const signal = this.runBlock(kids(body), scope);
-        this.repeats.pop();
-        quiet = this.progress() === before ? quiet + 1 : 0;
-        if (quiet === 0) lastProgress = this.steps;
+        this.loops.push(frame);
+        let signal: Signal;
+        try {
+          signal = this.runBlock(kids(body), scope);
+        } finally {
+          this.loops.pop();
+          this.repeats.pop();
+        }
+        frame.quiet = this.progress() === before ? frame.quiet + 1 : 0;
+        if (frame.quiet === 0) lastProgress = this.steps;
         if (signal?.kind === 'break') break;
         if (signal?.kind === 'return') return signal;
         if (this.stopped !== null) break;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parser } from '@lezer/python';
 import { analyze, mentionsModelFramework } from '../../../src/analysis/index';
-import { layersOf, onlyPyModel } from './helpers';
+import { layersOf, onlyPyModel, runPy } from './helpers';
 
 const K = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
 
@@ -233,4 +233,54 @@ test('the reported syntax error is the first error node of the tree, in small an
       [[before.length, before[before.length - 1].length + 1]],
     );
   }
+});
+
+test('nested training loops of an RL script leave the budget for the code after them', () => {
+  // A policy-gradient script: a step function under GradientTape, an episode loop over steps, and
+  // four loops around it. The step loop, cut once as quiet, is cut sooner on each later pass of the
+  // quiet loops around it; else each level multiplies its iterations and the run stops before the
+  // value model below is built.
+  const result = runPy(`import gym
+import tensorflow as tf
+from tensorflow import keras
+
+env = gym.make('CartPole-v1')
+policy = keras.Sequential([
+    keras.layers.Dense(16, activation='relu', input_shape=(4,)),
+    keras.layers.Dense(2, activation='softmax'),
+])
+optimizer = keras.optimizers.Adam(learning_rate=0.01)
+
+def play_step(state):
+    with tf.GradientTape() as tape:
+        probs = policy(state[None])
+        loss = -tf.reduce_mean(tf.math.log(probs))
+    grads = tape.gradient(loss, policy.trainable_variables)
+    state, reward, done, _ = env.step(int(tf.argmax(probs[0])))
+    return state, reward, done, grads
+
+def play_episode():
+    state = env.reset()
+    for step in range(500):
+        state, reward, done, grads = play_step(state)
+        if done:
+            break
+    return grads
+
+for seed in range(10):
+    for iteration in range(200):
+        for episode in range(20):
+            for attempt in range(5):
+                grads = play_episode()
+                optimizer.apply_gradients(zip(grads, policy.trainable_variables))
+
+value = keras.Sequential([keras.layers.Dense(1, input_shape=(4,))])
+value.compile(optimizer='sgd', loss='mse')
+`);
+  assert.deepEqual(
+    result.models.map((m) => `${m.name}: ${m.layers.map((l) => l.factory).join(' ')}`),
+    ['policy: dense dense', 'value: dense'],
+  );
+  assert.equal(result.models[0].training.trained, true);
+  assert.equal(result.models[1].training.optimizer?.name, 'SGD');
 });

@@ -105,6 +105,42 @@ model.add(Dense(10, activation="softmax"))
 `,
     },
     {
+      name: 'Keras PReLU layers are named as written (judged as leaky ReLU)',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Dense, PReLU, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(256))
+    net.add(PReLU())
+    net.add(Dense(1, activation='sigmoid'))
+    return net
+`,
+      errors: [
+        {
+          messageId: 'unsized',
+          line: 7,
+          column: 13,
+          hint: true,
+          message:
+            "1 'PReLU' layer on the Glorot default (the gradient estimate does not cover this model)",
+        },
+      ],
+      output: `from keras.models import Sequential
+from keras.layers import Dense, PReLU, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(256, kernel_initializer='he_normal'))
+    net.add(PReLU())
+    net.add(Dense(1, activation='sigmoid'))
+    return net
+`,
+    },
+    {
       name: 'Keras selu in a list comprehension gets lecun_normal',
       filePath: 'model.py',
       code: `from keras import Sequential, layers

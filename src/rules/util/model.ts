@@ -21,6 +21,17 @@ export interface ActivationInfo {
   prop?: ConfigProp;
 }
 
+/** Activation layers judged as a family member they are not (PReLU starts as ReLU, with a learned slope). */
+const STAND_IN_LAYERS = new Set(['prelu', 'thresholdedReLU']);
+
+/** The activation as the code names it: `PReLU()` is judged as leaky ReLU but named by its own class. */
+export function activationLabel(info: ActivationInfo, model: ModelGraph): string {
+  const dialect = dialectOf(model);
+  if (info.from === 'layer' && STAND_IN_LAYERS.has(info.carrier.factory))
+    return dialect.layer(info.carrier.factory);
+  return info.name === null ? '' : dialect.activation(info.name);
+}
+
 /** Resolved string of a config property, or undefined when absent or not a known string. */
 export function stringProp(layer: LayerNode, key: string): string | undefined {
   const value = layer.config.props[key]?.value;

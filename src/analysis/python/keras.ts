@@ -20,7 +20,7 @@ import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import { shapeTuple } from './tensor-shapes';
-import { joinKernelSize, legacyConvParams } from './keras1';
+import { joinKernelSize, keras1Initialization, legacyConvParams } from './keras1';
 import {
   clipCall,
   compile,
@@ -71,6 +71,8 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   if (namespace === 'losses') return lossObject(ip, last, args, node);
   if (namespace === 'initializers')
     return factoryCall(ip, 'initializers', initializerSpec(last), args, node);
+  if (namespace === 'initializations')
+    return keras1Initialization(last, args, (n) => ip.span(n), text) ?? unknown(text);
   if (namespace === 'regularizers')
     return factoryCall(ip, 'regularizers', REGULARIZERS[last] ?? null, args, node);
   if (namespace === 'constraints')

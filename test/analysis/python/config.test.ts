@@ -217,3 +217,52 @@ test('a Keras 1 kernel size spans both of its values, and Dense(output_dim=) giv
   assert.equal(textAt(source, model.layers[0].config.props.kernelSize.valueSpan), '3, 3');
   assert.deepEqual(config(model.layers[1]), { units: 4 });
 });
+
+test('Keras 1 initializers as lambdas: the keras.initializations call inside, with its scale', () => {
+  const source = `from keras.models import Sequential
+from keras.layers.recurrent import SimpleRNN
+from keras.initializations import identity, normal, uniform
+
+net = Sequential()
+net.add(SimpleRNN(output_dim=50,
+                  init=lambda shape, name: normal(shape, scale=0.002, name=name),
+                  inner_init=lambda shape: identity(shape, scale=1.0),
+                  input_shape=(300, 2)))
+net.add(SimpleRNN(output_dim=50, init=lambda shape: uniform(shape), inner_init=lambda s: s))
+`;
+  const model = onlyPyModel(source);
+  const [first, second] = model.layers;
+  const args = (layer: typeof first, key: string) => {
+    const value = layer.config.props[key].value;
+    assert.equal(value.kind, 'call');
+    if (value.kind !== 'call') return null;
+    assert.equal(value.args[0]?.kind, 'object');
+    const object = value.args[0];
+    if (object?.kind !== 'object') return null;
+    return {
+      path: value.path,
+      ...Object.fromEntries(
+        Object.entries(object.props).map(([k, p]) => [
+          k,
+          p.value.kind === 'number' ? p.value.value : p.value.kind,
+        ]),
+      ),
+    };
+  };
+  assert.deepEqual(args(first, 'kernelInitializer'), {
+    path: 'initializers.randomNormal',
+    stddev: 0.002,
+  });
+  assert.deepEqual(args(first, 'recurrentInitializer'), { path: 'initializers.identity', gain: 1 });
+  assert.equal(
+    textAt(source, first.config.props.kernelInitializer.valueSpan),
+    source.split('init=')[1].split(',\n')[0],
+  );
+  // uniform's default scale 0.05 is U(-0.05, 0.05); a lambda that is no initialization stays unknown.
+  assert.deepEqual(args(second, 'kernelInitializer'), {
+    path: 'initializers.randomUniform',
+    maxval: 0.05,
+    minval: -0.05,
+  });
+  assert.equal(second.config.props.recurrentInitializer.value.kind, 'unknown');
+});

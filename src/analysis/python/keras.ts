@@ -20,7 +20,12 @@ import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import { shapeTuple } from './tensor-shapes';
-import { joinKernelSize, keras1Initialization, legacyConvParams } from './keras1';
+import {
+  joinKernelSize,
+  keras1Initialization,
+  legacyConvParams,
+  legacyWidthParams,
+} from './keras1';
 import {
   clipCall,
   compile,
@@ -188,7 +193,10 @@ export function makeLayer(
   node: SyntaxNode,
 ): LayerRec {
   const spec = layerSpec(className);
-  const params = legacyConvParams(className, spec.factory, args) ?? spec.params;
+  const params =
+    legacyConvParams(className, spec.factory, args) ??
+    legacyWidthParams(spec.factory, args) ??
+    spec.params;
   const { config, values } = readConfig(ip, spec.factory, params, args, node);
   joinKernelSize(config);
   const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };

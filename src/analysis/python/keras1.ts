@@ -41,6 +41,16 @@ export function legacyConvParams(className: string, factory: string, args: Arg[]
   return legacy && positional >= 3 ? ['filters', 'nbRow', 'nbCol'] : null;
 }
 
+/**
+ * Keras 0's dense and recurrent layers took `(input_dim, output_dim)`: `Dense(20, 64)`, `LSTM(29, 512)`. From
+ * Keras 1 on the second positional parameter is the activation, which is never a number.
+ */
+export function legacyWidthParams(factory: string, args: Arg[]): string[] | null {
+  if (!UNITS_OUTPUT_DIM.has(factory)) return null;
+  const positional = args.filter((a) => !a.name && !a.star);
+  return positional.length >= 2 && positional[1].value.t === 'num' ? ['inputDim', 'units'] : null;
+}
+
 /** `nb_row` and `nb_col` (positional or named) become one `kernelSize` of both. */
 export function joinKernelSize(config: LayerConfig): void {
   const { nbRow, nbCol } = config.props;

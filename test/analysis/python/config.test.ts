@@ -127,6 +127,21 @@ const cases: Case[] = [
     config: { units: 4, kernelInitializer: 'randomNormal', biasInitializer: 'zeros' },
   },
   {
+    name: "Keras 0's Dense(input_dim, output_dim): a number second is no activation",
+    layer: `layers.Dense(20, 64)`,
+    config: { inputDim: 20, units: 64 },
+  },
+  {
+    name: 'a Keras 2 Dense keeps its second positional value as the activation',
+    layer: `layers.Dense(64, 'relu')`,
+    config: { units: 64, activation: 'relu' },
+  },
+  {
+    name: "Keras 0's LSTM(input_dim, output_dim)",
+    layer: `layers.LSTM(29, 128, return_sequences=True)`,
+    config: { inputDim: 29, units: 128, returnSequences: true },
+  },
+  {
     name: 'Embedding keeps its own output_dim (not a Keras 1 width)',
     layer: `layers.Embedding(input_dim=100, output_dim=8, input_length=5)`,
     config: { inputDim: 100, outputDim: 8, inputLength: 5 },

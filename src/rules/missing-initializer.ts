@@ -6,7 +6,7 @@ import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
 import { formatNumber, numberOption, report, uniqueFindings } from './util/message';
 import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradient';
-import { activationLabel, describeLayer, isHidden } from './util/model';
+import { activationLabel, describeLayer, isHidden, kernelScaleNormalised } from './util/model';
 import { calleeOf } from './util/callee';
 import { settledActivation } from './util/settled';
 import { fileDialect, type SourceFile } from './util/syntax';
@@ -42,6 +42,7 @@ export const rule: Rule = {
       if (!activation) return [];
       const isSelu = activation === 'selu';
       if (!isSelu && !(RELU_FAMILY.has(activation) && isHidden(model, layer))) return [];
+      if (kernelScaleNormalised(model, layer, activation)) return [];
       // A config we cannot fully see may set the initializer.
       if (coreLayer(layer).config.opaque) return [];
       const keys = kernelKeys(layer);

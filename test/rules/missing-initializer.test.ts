@@ -40,6 +40,26 @@ model = Sequential([
 ])
 `,
     },
+    {
+      name: 'Keras ReLU layers each followed by BatchNormalization: the normalisation divides out the kernel scale',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Activation, BatchNormalization, Conv2D, Dense, Flatten, MaxPooling2D, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Conv2D(32, (3, 3), activation='relu', padding='same'))
+    net.add(BatchNormalization())
+    net.add(Conv2D(64, (3, 3), padding='same'))
+    net.add(Activation('relu'))
+    net.add(MaxPooling2D((2, 2)))
+    net.add(BatchNormalization())
+    net.add(Flatten())
+    net.add(Dense(10, activation='softmax'))
+    return net
+`,
+    },
   ],
   invalid: [
     {
@@ -102,6 +122,33 @@ for i in range(30):
         )
     )
 model.add(Dense(10, activation="softmax"))
+`,
+    },
+    {
+      name: 'Keras elu before BatchNormalization: elu is not scale-free, so the hint stays',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import BatchNormalization, Dense, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(64, activation='elu'))
+    net.add(BatchNormalization())
+    net.add(Dense(1))
+    return net
+`,
+      errors: [{ messageId: 'unsized', line: 7, column: 13, hint: true }],
+      output: `from keras.models import Sequential
+from keras.layers import BatchNormalization, Dense, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(64, activation='elu', kernel_initializer='he_normal'))
+    net.add(BatchNormalization())
+    net.add(Dense(1))
+    return net
 `,
     },
     {

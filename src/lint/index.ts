@@ -122,8 +122,19 @@ function runRule(
   return messages;
 }
 
-/** A layer repeated by a loop yields the same finding at the same span once per iteration: keep one. */
+/**
+ * A layer repeated by a loop yields the same finding at the same span once per iteration: keep one. A layer
+ * shared by two models (a discriminator and the GAN around it) is judged in each: a finding the estimate
+ * could not back gives way to the same rule's finding at that span from a model it covers.
+ */
 function dedupe(messages: LintMessage[]): LintMessage[] {
+  if (!messages.some((m) => m.uncovered)) return unique(messages);
+  const key = (m: LintMessage) => `${m.ruleId}:${m.span.start}:${m.span.end}`;
+  const covered = new Set(messages.filter((m) => !m.uncovered).map(key));
+  return unique(messages.filter((m) => !m.uncovered || !covered.has(key(m))));
+}
+
+function unique(messages: LintMessage[]): LintMessage[] {
   // Grouped by start offset and compared field by field: building a string key per finding showed up
   // in the lint profile of a file with many findings.
   const keptByStart = new Map<number, LintMessage[]>();

@@ -14,7 +14,7 @@ import {
 } from './util/initializer';
 import { report, uniqueFindings } from './util/message';
 import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradient';
-import { describeLayer, isHidden } from './util/model';
+import { activationLabel, describeLayer, isHidden } from './util/model';
 import { propOrCallee } from './util/callee';
 import { settledActivation } from './util/settled';
 import { fileDialect, type SourceFile } from './util/syntax';
@@ -58,13 +58,16 @@ export const rule: Rule = {
     const { source } = context;
     const candidates = model.layers.flatMap((layer) => {
       if (!hasPlainKernel(layer)) return [];
-      const activation = settledActivation(model, layer, source).name;
+      const info = settledActivation(model, layer, source);
+      const activation = info.name;
       if (!activation) return [];
       return kernelKeys(layer).flatMap((key) => {
         const read = readInitializer(layer, key, source);
         if (read.status !== 'known') return [];
         const verdict = judge(read.init, activation, isHidden(model, layer));
-        return verdict ? [{ layer, key, activation, init: read.init, verdict }] : [];
+        return verdict
+          ? [{ layer, key, named: activationLabel(info, model), init: read.init, verdict }]
+          : [];
       });
     });
     const findings: Finding[] = [];
@@ -78,7 +81,7 @@ export const rule: Rule = {
         fixThresholds(rule, context),
       );
       if (!judged) continue;
-      for (const { layer, key, activation, init, verdict } of group) {
+      for (const { layer, key, named, init, verdict } of group) {
         findings.push(
           report(rule, model, {
             messageId: judged.unsized ? 'unsized' : verdict.messageId,
@@ -87,11 +90,12 @@ export const rule: Rule = {
               target: dialect.initializer(target),
               layer: describeLayer(layer, model),
               initializer: label(init, dialect),
-              activation: dialect.activation(activation),
+              activation: named,
             },
             span: propOrCallee(source, coreLayer(layer), key),
             layer,
             hint: judged.hint,
+            uncovered: judged.unsized,
             fixes: [replaceFix(context, layer, key, target, init)],
           }),
         );

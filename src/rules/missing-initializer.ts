@@ -6,7 +6,7 @@ import { fix } from './util/fix';
 import { kernelKeys, readInitializer, setInitializer } from './util/initializer';
 import { formatNumber, numberOption, report, uniqueFindings } from './util/message';
 import { FIX_OPTIONS, fixThresholds, judgeInitializerChange } from './util/gradient';
-import { describeLayer, isHidden } from './util/model';
+import { activationLabel, describeLayer, isHidden, kernelScaleNormalised } from './util/model';
 import { calleeOf } from './util/callee';
 import { settledActivation } from './util/settled';
 import { fileDialect, type SourceFile } from './util/syntax';
@@ -37,16 +37,18 @@ export const rule: Rule = {
   check(model: ModelGraph, context: RuleContext) {
     const candidates = model.layers.flatMap((layer) => {
       if (!hasPlainKernel(layer)) return [];
-      const activation = settledActivation(model, layer, context.source).name;
+      const info = settledActivation(model, layer, context.source);
+      const activation = info.name;
       if (!activation) return [];
       const isSelu = activation === 'selu';
       if (!isSelu && !(RELU_FAMILY.has(activation) && isHidden(model, layer))) return [];
+      if (kernelScaleNormalised(model, layer, activation)) return [];
       // A config we cannot fully see may set the initializer.
       if (coreLayer(layer).config.opaque) return [];
       const keys = kernelKeys(layer);
       if (keys.some((key) => readInitializer(layer, key, context.source).status !== 'absent'))
         return [];
-      return [{ layer, activation, keys, isSelu }];
+      return [{ layer, activation, label: activationLabel(info, model), keys, isSelu }];
     });
     const findings: Finding[] = [];
     const dialect = dialectOf(model);
@@ -60,7 +62,7 @@ export const rule: Rule = {
         fixThresholds(rule, context),
       );
       if (!judged) continue;
-      for (const { layer, activation, keys } of group) {
+      for (const { layer, label, keys } of group) {
         findings.push(
           report(rule, model, {
             messageId: judged.unsized ? 'unsized' : isSelu ? 'selu' : 'relu',
@@ -69,7 +71,7 @@ export const rule: Rule = {
               s: group.length === 1 ? '' : 's',
               initializer: dialect.initializer(isSelu ? 'leCunNormal' : 'heNormal'),
               layer: describeLayer(layer, model),
-              activation: dialect.activation(activation),
+              activation: label,
               count: group.length,
               vanishing: formatNumber(numberOption(rule, context, 'vanishingRatio')),
               exploding: formatNumber(numberOption(rule, context, 'explodingRatio')),
@@ -77,6 +79,7 @@ export const rule: Rule = {
             span: calleeOf(context.source, coreLayer(layer).callSpan),
             layer,
             hint: judged.hint,
+            uncovered: judged.unsized,
             fixes: isSelu
               ? [addFix(context, layer, keys, 'leCunNormal', true)]
               : [

@@ -30,7 +30,7 @@ export const rule: Rule = {
       longSequence:
         "{{layer}}: backpropagation through time multiplies the gradient by the recurrent Jacobian (the activation's derivative times the recurrent kernel, spectral radius about {{radius}}) once per step, about {{perStep}}x each, so the signal from early steps {{effect}}. The number is the static mean-field estimate at initialisation, which matched the calibration sweep's measured per-step input gradients. A probe of per-layer norms does not show this; an {{layer:lstm}} or {{layer:gru}} carries the gradient through a gated, additive cell state that training can keep open.",
       longSequenceUnsized:
-        "{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps vanishes or explodes geometrically; the recurrent kernel's scale is not known here, so only the length is checked. An {{layer:lstm}} or {{layer:gru}} carries the gradient through a gated, additive cell state.",
+        '{{layer}}: backpropagation through time multiplies the gradient by the same recurrent Jacobian once per step, so over long sequences the signal from early steps can vanish or explode geometrically. The gradient estimate does not cover this recurrence (its kernel, its inputs or an identity kernel, whose units do not mix), so only the length is checked and this is a hint; the probe measures the gradient per time step. An {{layer:lstm}} or {{layer:gru}} carries the gradient through a gated, additive cell state.',
     },
     options: {
       vanishingRatio: {
@@ -100,7 +100,7 @@ interface Judged {
   data: Record<string, string | number>;
 }
 
-/** From the estimated gradient through time; from the length alone when the estimate cannot be made. */
+/** From the estimated gradient through time; from the length alone, as a hint, when the estimate cannot be made. */
 function judge(
   model: ModelGraph,
   layer: LayerNode,
@@ -112,7 +112,7 @@ function judge(
   if (!temporal) {
     const steps = sequenceLength(model, layer);
     if (steps === null || steps < maxSteps) return null;
-    return { messageId: 'longSequenceUnsized', hint: false, data: { steps } };
+    return { messageId: 'longSequenceUnsized', hint: true, data: { steps } };
   }
   const ratio = temporal.firstToLast;
   const vanishing = numberOption(rule, context, 'vanishingRatio');

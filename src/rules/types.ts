@@ -34,6 +34,12 @@ export interface Finding {
    * stating its number, shown at info severity whatever the rule's configured severity.
    */
   hint?: boolean;
+  /**
+   * Set when the static estimate did not cover the model, so the finding is a hint from the code alone. The
+   * same layer in a model the estimate does cover (a discriminator alone, not the GAN around it) gets the
+   * rule's measured finding, which then replaces this one.
+   */
+  uncovered?: boolean;
   span: Span;
   /** The model and layer the finding is about, for the panel and hovers. */
   model: string;

@@ -28,11 +28,14 @@ export const rule: Rule = {
     defaultSeverity: 'warning',
     messages: {
       unbounded: "unbounded '{{activation}}' recurrence, kernel radius about {{radius}}{{effect}}",
+      unboundedUnsized: "unbounded '{{activation}}' recurrence, kernel radius not known",
       unboundedGate: "{{key:recurrentActivation}} '{{activation}}' lets the gates leave [0, 1]",
     },
     details: {
       unbounded:
         "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel (spectral radius about {{radius}}, {{label}}) multiplies it at every time step. It is a warning when the gradient grows through time: for a {{layer:simpleRNN}} when the mean-field estimate puts step 1's input gradient above {{exploding}}x the last step's; for an {{layer:lstm}} or {{layer:gru}} from a radius of {{maxRadius}} over at least {{minSteps}} steps. With an orthogonal kernel (radius 1) a relu recurrence does not grow at initialisation (Le et al. 2015), so that is an info hint. tanh bounds the state.",
+      unboundedUnsized:
+        "{{layer}}: '{{activation}}' does not bound the recurrent state, so the recurrent kernel multiplies it at every time step and the gradient through time grows whenever the kernel's spectral radius is above 1. The kernel's initializer is not known here, so its radius cannot be estimated and this is a hint. tanh bounds the state.",
       unboundedGate:
         '{{layer}}: a gate above 1 multiplies the cell state and its gradient at every time step, so they can grow exponentially. {{default:recurrentActivation}} ({{fw:default}}) keeps the gates in [0, 1].',
     },
@@ -47,30 +50,29 @@ export const rule: Rule = {
         const thresholds = growthThresholds(rule, context);
         const growth = growthThroughTime(model, layer, activation, thresholds, context.source);
         findings.push(
-          reportActivation(context, model, layer, 'activation', activation, 'tanh', {
-            hint: !growth?.grows,
-            radius: growth ? formatNumber(growth.radius.value) : 'unknown',
-            label: growth?.radius.label ?? 'not known',
-            effect: growth?.grows ? growthText(growth) : '',
-            maxRadius: formatNumber(thresholds.maxRadius),
-            minSteps: String(thresholds.minSteps),
-            exploding: formatNumber(thresholds.explodingRatio),
-          }),
+          reportActivation(
+            context,
+            model,
+            layer,
+            growth ? 'unbounded' : 'unboundedUnsized',
+            activation,
+            {
+              hint: !growth?.grows,
+              radius: growth ? formatNumber(growth.radius.value) : '',
+              label: growth?.radius.label ?? '',
+              effect: growth?.grows ? growthText(growth) : '',
+              maxRadius: formatNumber(thresholds.maxRadius),
+              minSteps: String(thresholds.minSteps),
+              exploding: formatNumber(thresholds.explodingRatio),
+            },
+          ),
         );
       }
       if (core.factory === 'simpleRNN') continue;
       const gate = resolvedString(context.source, core, 'recurrentActivation');
       if (gate !== null && !GATE_SAFE.has(gate)) {
         findings.push(
-          reportActivation(
-            context,
-            model,
-            layer,
-            'recurrentActivation',
-            gate,
-            frameworkDefaults(model.framework).recurrentActivation,
-            { hint: true },
-          ),
+          reportActivation(context, model, layer, 'unboundedGate', gate, { hint: true }),
         );
       }
     }
@@ -89,16 +91,18 @@ function reportActivation(
   context: RuleContext,
   model: ModelGraph,
   layer: LayerNode,
-  key: 'activation' | 'recurrentActivation',
+  messageId: 'unbounded' | 'unboundedUnsized' | 'unboundedGate',
   activation: string,
-  replacement: string,
   { hint, ...data }: { hint: boolean } & Record<string, string | boolean>,
 ): Finding {
   const core = coreLayer(layer);
+  const key = messageId === 'unboundedGate' ? 'recurrentActivation' : 'activation';
+  const replacement =
+    key === 'activation' ? 'tanh' : frameworkDefaults(model.framework).recurrentActivation;
   const named = fileDialect(context).activation(replacement);
   const valueText = literal(context, named);
   return report(rule, model, {
-    messageId: key === 'activation' ? 'unbounded' : 'unboundedGate',
+    messageId,
     data: {
       layer: describeLayer(layer, model),
       activation: dialectOf(model).activation(activation),

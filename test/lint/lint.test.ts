@@ -36,6 +36,43 @@ test('runs every rule on every model, dedupes loop repeats, sorts by position', 
   assert.deepEqual(result.problems, []);
 });
 
+test('a shared layer: a finding the estimate could not back gives way to the covered one at its span', () => {
+  const shared = `import * as tf from '@tensorflow/tfjs';
+const critic = tf.sequential();
+critic.add(tf.layers.dense({ units: 16, inputShape: [4], activation: 'relu' }));
+critic.add(tf.layers.dense({ units: 1 }));
+const noise = tf.input({ shape: [4] });
+const stacked = tf.model({ inputs: noise, outputs: critic.apply(noise) });
+`;
+  // The stacked model stands for one the estimate cannot size: its finding is uncovered.
+  const sized = fakeRule('fake-sized', (model) =>
+    model.layers
+      .filter((layer) => layer.factory === 'dense' && layer.config.props.activation)
+      .map((layer) => ({
+        ...finding('fake-sized', model, layer.callSpan, `${model.name}: ${model.kind}`),
+        ...(model.kind === 'functional' ? { uncovered: true } : {}),
+        hint: true,
+      })),
+  );
+  const result = lintText(shared, 'model.js', undefined, { rules: [sized] });
+  assert.deepEqual(
+    result.messages.map((m) => `${m.span.line}:${m.message}`),
+    ['3:critic: sequential'],
+  );
+  const alone = fakeRule('fake-alone', (model) =>
+    model.kind === 'functional'
+      ? model.layers
+          .filter((layer) => layer.factory === 'dense' && layer.config.props.activation)
+          .map((layer) => ({
+            ...finding('fake-alone', model, layer.callSpan, 'x'),
+            uncovered: true,
+          }))
+      : [],
+  );
+  const kept = lintText(shared, 'model.js', undefined, { rules: [alone] });
+  assert.equal(kept.messages.length, 1, 'an uncovered finding with no covered one is kept');
+});
+
 test('a rule that throws is reported as an internal problem naming it; the others still run', () => {
   const result = lintText(source, 'model.js', undefined, { rules });
   assert.equal(result.messages.length, 3);

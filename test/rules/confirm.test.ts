@@ -104,3 +104,32 @@ test('risks a probe at initialisation cannot show are neither confirmed nor refu
     [null, null, null],
   );
 });
+
+test("a recurrent finding is judged by its layer's measured gradient through time when the probe has it", () => {
+  const through = report('healthy', 1.2);
+  through.layers[0]!.temporal = {
+    steps: 500,
+    gradNormByStep: [],
+    farToNear: 0.04,
+    peakToNear: 1,
+    reach: 500,
+    verdict: 'healthy',
+    summary: 'it lasts all 500 steps',
+  };
+  const onLayer = (ruleId: string, hint: boolean) => ({
+    ...finding(ruleId, `${ruleId} on layer 0`, hint),
+    layerIndex: 0,
+  });
+  const [hint, warning, elsewhere] = confirmFindings(
+    [
+      onLayer('simple-rnn-long-sequence', true),
+      onLayer('lstm-forget-bias', false),
+      { ...finding('simple-rnn-long-sequence', 'another layer'), layerIndex: 1 },
+    ],
+    through,
+  );
+  assert.equal(hint!.confirmed, true);
+  assert.equal(hint!.evidence, 'through time healthy: it lasts all 500 steps');
+  assert.equal(warning!.confirmed, false);
+  assert.equal(elsewhere!.confirmed, null, 'a layer without a measurement through time');
+});

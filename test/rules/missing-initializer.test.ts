@@ -40,6 +40,26 @@ model = Sequential([
 ])
 `,
     },
+    {
+      name: 'Keras ReLU layers each followed by BatchNormalization: the normalisation divides out the kernel scale',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Activation, BatchNormalization, Conv2D, Dense, Flatten, MaxPooling2D, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Conv2D(32, (3, 3), activation='relu', padding='same'))
+    net.add(BatchNormalization())
+    net.add(Conv2D(64, (3, 3), padding='same'))
+    net.add(Activation('relu'))
+    net.add(MaxPooling2D((2, 2)))
+    net.add(BatchNormalization())
+    net.add(Flatten())
+    net.add(Dense(10, activation='softmax'))
+    return net
+`,
+    },
   ],
   invalid: [
     {
@@ -102,6 +122,69 @@ for i in range(30):
         )
     )
 model.add(Dense(10, activation="softmax"))
+`,
+    },
+    {
+      name: 'Keras elu before BatchNormalization: elu is not scale-free, so the hint stays',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import BatchNormalization, Dense, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(64, activation='elu'))
+    net.add(BatchNormalization())
+    net.add(Dense(1))
+    return net
+`,
+      errors: [{ messageId: 'unsized', line: 7, column: 13, hint: true }],
+      output: `from keras.models import Sequential
+from keras.layers import BatchNormalization, Dense, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(64, activation='elu', kernel_initializer='he_normal'))
+    net.add(BatchNormalization())
+    net.add(Dense(1))
+    return net
+`,
+    },
+    {
+      name: 'Keras PReLU layers are named as written (judged as leaky ReLU)',
+      filePath: 'model.py',
+      code: `from keras.models import Sequential
+from keras.layers import Dense, PReLU, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(256))
+    net.add(PReLU())
+    net.add(Dense(1, activation='sigmoid'))
+    return net
+`,
+      errors: [
+        {
+          messageId: 'unsized',
+          line: 7,
+          column: 13,
+          hint: true,
+          message:
+            "1 'PReLU' layer on the Glorot default (the gradient estimate does not cover this model)",
+        },
+      ],
+      output: `from keras.models import Sequential
+from keras.layers import Dense, PReLU, Reshape
+
+def build(shape):
+    net = Sequential()
+    net.add(Reshape(shape, input_shape=shape))
+    net.add(Dense(256, kernel_initializer='he_normal'))
+    net.add(PReLU())
+    net.add(Dense(1, activation='sigmoid'))
+    return net
 `,
     },
     {

@@ -25,6 +25,8 @@ export interface ExpectedFinding {
   endColumn?: number;
   /** The finding is an info hint (below the level where the rule judges the problem material). */
   hint?: true;
+  /** The exact message, when the case is about what it says. */
+  message?: string;
 }
 
 /** Messages are one short sentence, as a linter's (the explanation goes in `detail`). */
@@ -136,6 +138,7 @@ function checkInvalid(rule: Rule, c: InvalidCase): void {
     if (expected.endLine !== undefined) actual.endLine = finding.span.endLine;
     if (expected.endColumn !== undefined) actual.endColumn = finding.span.endColumn;
     if (finding.hint) actual.hint = true;
+    if (expected.message !== undefined) actual.message = finding.message;
     assert.ok(
       finding.message.length <= MAX_MESSAGE_LENGTH,
       `message longer than ${MAX_MESSAGE_LENGTH} characters: ${finding.message}`,

@@ -31,6 +31,41 @@ model = Sequential([layers.LSTM(32, input_shape=(200, 4)), layers.Dense(1)])
 `,
     },
     {
+      name: 'Keras identity-initialised relu SimpleRNN (IRNN) over 500 steps: no mean-field claim, a hint',
+      filePath: 'model.py',
+      code: `from tensorflow import keras
+from tensorflow.keras import initializers, layers
+
+pixels = keras.Sequential([
+    layers.SimpleRNN(64, activation='relu',
+                     kernel_initializer=initializers.RandomNormal(stddev=0.001),
+                     recurrent_initializer=initializers.Identity(gain=1.0),
+                     input_shape=(500, 1)),
+    layers.Dense(10, activation='softmax'),
+])
+`,
+      errors: [
+        {
+          messageId: 'longSequenceUnsized',
+          line: 5,
+          column: 12,
+          hint: true,
+          message: 'SimpleRNN over 500 time steps (at least 25)',
+        },
+      ],
+      output: `from tensorflow import keras
+from tensorflow.keras import initializers, layers
+
+pixels = keras.Sequential([
+    layers.LSTM(64, activation='relu',
+                     kernel_initializer=initializers.RandomNormal(stddev=0.001),
+                     recurrent_initializer=initializers.Identity(gain=1.0),
+                     input_shape=(500, 1)),
+    layers.Dense(10, activation='softmax'),
+])
+`,
+    },
+    {
       name: 'Keras SimpleRNN imported by name: LSTM is added to the import',
       filePath: 'model.py',
       code: `from keras.models import Sequential
@@ -109,7 +144,7 @@ model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
   ],
   invalid: [
     {
-      name: 'the kernel is not known (a parameter): the length alone decides, from maxSteps',
+      name: 'the kernel is not known (a parameter): from maxSteps the length alone gives an info hint',
       code: `${header}export function build(init: string) {
   const model = tf.sequential();
   model.add(tf.layers.simpleRNN({ units: 8, inputShape: [25, 3], recurrentInitializer: init }));
@@ -117,7 +152,14 @@ model.add(tf.layers.simpleRNN({ units: 32, inputShape: [10, 8] }));
 }
 `,
       errors: [
-        { messageId: 'longSequenceUnsized', line: 4, column: 23, endLine: 4, endColumn: 32 },
+        {
+          messageId: 'longSequenceUnsized',
+          line: 4,
+          column: 23,
+          endLine: 4,
+          endColumn: 32,
+          hint: true,
+        },
       ],
       output: `${header}export function build(init: string) {
   const model = tf.sequential();

@@ -41,6 +41,37 @@ model = Sequential([
 `,
     },
     {
+      name: 'Keras relu SimpleRNN whose recurrent initializer is not known: a hint that says so',
+      filePath: 'model.py',
+      code: `from keras import Sequential, layers
+
+def build(recurrent):
+    return Sequential([
+        layers.SimpleRNN(32, activation='relu', recurrent_initializer=recurrent,
+                         input_shape=(200, 2)),
+        layers.Dense(1),
+    ])
+`,
+      errors: [
+        {
+          messageId: 'unboundedUnsized',
+          line: 5,
+          column: 41,
+          hint: true,
+          message: "unbounded 'relu' recurrence, kernel radius not known",
+        },
+      ],
+      output: `from keras import Sequential, layers
+
+def build(recurrent):
+    return Sequential([
+        layers.SimpleRNN(32, activation='tanh', recurrent_initializer=recurrent,
+                         input_shape=(200, 2)),
+        layers.Dense(1),
+    ])
+`,
+    },
+    {
       name: "Keras recurrent_activation relu: Keras's default sigmoid is the fix",
       filePath: 'model.py',
       code: `from keras import Sequential, layers

@@ -127,6 +127,20 @@ export function argProp(ip: PyInterp, arg: Arg, key: string): ConfigProp {
   };
 }
 
+/**
+ * An initializer given as a function of the weight's shape (Keras 1's
+ * `init=lambda shape, name: normal(shape, scale=0.001, name=name)`): the initializer its body calls.
+ */
+function initializerOfFunction(ip: PyInterp, value: PV): PV {
+  if (value.t !== 'func' || value.node.name !== 'LambdaExpression') return value;
+  const result = ip.callFunction(
+    value,
+    { positional: [], keywords: new Map() },
+    ip.text(value.node),
+  );
+  return result.t === 'kcall' && result.path.startsWith('initializers.') ? result : value;
+}
+
 export interface ReadConfig {
   config: LayerConfig;
   /** The argument each config key came from (wrappers read their inner layer from `layer`). */
@@ -172,8 +186,9 @@ export function readConfig(
       opaque = true;
       continue;
     }
-    values.set(key, arg.value);
-    props[key] = argProp(ip, arg, key);
+    const value = key.endsWith('Initializer') ? initializerOfFunction(ip, arg.value) : arg.value;
+    values.set(key, value);
+    props[key] = argProp(ip, value === arg.value ? arg : { ...arg, value }, key);
   }
   const argList = callNode.lastChild;
   const objectSpan: Span | null = argList?.name === 'ArgList' ? ip.span(argList) : null;

@@ -20,7 +20,12 @@ import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
 import { shapeTuple } from './tensor-shapes';
-import { joinKernelSize, legacyConvParams } from './keras1';
+import {
+  joinKernelSize,
+  keras1Initialization,
+  legacyConvParams,
+  legacyWidthParams,
+} from './keras1';
 import {
   clipCall,
   compile,
@@ -71,6 +76,8 @@ export function callKeras(ip: PyInterp, path: string, args: Arg[], node: SyntaxN
   if (namespace === 'losses') return lossObject(ip, last, args, node);
   if (namespace === 'initializers')
     return factoryCall(ip, 'initializers', initializerSpec(last), args, node);
+  if (namespace === 'initializations')
+    return keras1Initialization(last, args, (n) => ip.span(n), text) ?? unknown(text);
   if (namespace === 'regularizers')
     return factoryCall(ip, 'regularizers', REGULARIZERS[last] ?? null, args, node);
   if (namespace === 'constraints')
@@ -186,7 +193,10 @@ export function makeLayer(
   node: SyntaxNode,
 ): LayerRec {
   const spec = layerSpec(className);
-  const params = legacyConvParams(className, spec.factory, args) ?? spec.params;
+  const params =
+    legacyConvParams(className, spec.factory, args) ??
+    legacyWidthParams(spec.factory, args) ??
+    spec.params;
   const { config, values } = readConfig(ip, spec.factory, params, args, node);
   joinKernelSize(config);
   const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };

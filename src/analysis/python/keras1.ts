@@ -5,6 +5,7 @@
  */
 import type { ConfigProp, LayerConfig, Span } from '../ir';
 import type { Arg } from './keras';
+import type { PV } from './values';
 
 /** Keras 1 keyword (camelCase) to its Keras 2 key, as Keras 2's legacy interfaces convert it. */
 const LEGACY_KEYS: Readonly<Record<string, string>> = {
@@ -40,6 +41,16 @@ export function legacyConvParams(className: string, factory: string, args: Arg[]
   return legacy && positional >= 3 ? ['filters', 'nbRow', 'nbCol'] : null;
 }
 
+/**
+ * Keras 0's dense and recurrent layers took `(input_dim, output_dim)`: `Dense(20, 64)`, `LSTM(29, 512)`. From
+ * Keras 1 on the second positional parameter is the activation, which is never a number.
+ */
+export function legacyWidthParams(factory: string, args: Arg[]): string[] | null {
+  if (!UNITS_OUTPUT_DIM.has(factory)) return null;
+  const positional = args.filter((a) => !a.name && !a.star);
+  return positional.length >= 2 && positional[1].value.t === 'num' ? ['inputDim', 'units'] : null;
+}
+
 /** `nb_row` and `nb_col` (positional or named) become one `kernelSize` of both. */
 export function joinKernelSize(config: LayerConfig): void {
   const { nbRow, nbCol } = config.props;
@@ -59,4 +70,57 @@ function join(a: Span | null, b: Span | null): Span | null {
   if (!a || !b) return null;
   const [first, last] = a.start <= b.start ? [a, b] : [b, a];
   return { ...first, end: last.end, endLine: last.endLine, endColumn: last.endColumn };
+}
+
+/**
+ * Keras 1's `keras.initializations` functions took the weight's shape first and a `scale`
+ * (`normal(shape, scale=0.05)`), and layers received them wrapped in a lambda
+ * (`init=lambda shape, name: normal(shape, scale=0.001, name=name)`). As Keras 2 initializers:
+ * uniform is U(-scale, scale), normal N(0, scale), identity and orthogonal take it as their gain
+ * (orthogonal's default was 1.1).
+ */
+const INITIALIZATIONS: Readonly<
+  Record<string, { factory: string; scale?: { key: string; default: number } }>
+> = {
+  uniform: { factory: 'randomUniform', scale: { key: 'maxval', default: 0.05 } },
+  normal: { factory: 'randomNormal', scale: { key: 'stddev', default: 0.05 } },
+  identity: { factory: 'identity', scale: { key: 'gain', default: 1 } },
+  orthogonal: { factory: 'orthogonal', scale: { key: 'gain', default: 1.1 } },
+  lecun_uniform: { factory: 'leCunUniform' },
+  glorot_normal: { factory: 'glorotNormal' },
+  glorot_uniform: { factory: 'glorotUniform' },
+  he_normal: { factory: 'heNormal' },
+  he_uniform: { factory: 'heUniform' },
+  zero: { factory: 'zeros' },
+  one: { factory: 'ones' },
+};
+
+/** A call of a Keras 1 initialization function as the Keras 2 initializer it stands for; null if not one. */
+export function keras1Initialization(
+  name: string,
+  args: Arg[],
+  spanOf: (node: Arg['node']) => Span,
+  text: string,
+): Extract<PV, { t: 'kcall' }> | null {
+  const known = Object.prototype.hasOwnProperty.call(INITIALIZATIONS, name)
+    ? INITIALIZATIONS[name]
+    : null;
+  if (!known) return null;
+  const props: Record<string, ConfigProp> = {};
+  const scaleArg = args.find((a) => a.name === 'scale') ?? args.filter((a) => !a.name)[1];
+  if (known.scale) {
+    const value: PV | undefined = scaleArg ? scaleArg.value : { t: 'num', v: known.scale.default };
+    if (value.t !== 'num') return null;
+    const span = scaleArg ? scaleArg.span : null;
+    const valueSpan = scaleArg ? spanOf(scaleArg.node) : null;
+    const prop = (v: number): ConfigProp => ({
+      value: { kind: 'number', value: v },
+      span,
+      valueSpan,
+      inherited: false,
+    });
+    props[known.scale.key] = prop(value.v);
+    if (known.factory === 'randomUniform') props.minval = prop(-value.v);
+  }
+  return { t: 'kcall', path: `initializers.${known.factory}`, props, text };
 }

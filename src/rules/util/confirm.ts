@@ -4,7 +4,7 @@
  * "not confirmed: measured healthy (layer 0 at 0.56x)". Findings about risks a probe at initialisation cannot
  * measure (growth through time during training, a saturating output once trained) say so instead (null).
  */
-import type { ProbeReport } from '../../probe/types';
+import type { ProbeReport, TemporalProbe } from '../../probe/types';
 import type { Finding } from '../types';
 
 export interface Confirmation {
@@ -65,6 +65,15 @@ function confirm(finding: Finding, report: ProbeReport): Confirmation {
   if (claim === 'temporal' || claim === 'exploding-or-temporal') {
     if (claim === 'exploding-or-temporal' && shows('exploding'))
       return { ...base, confirmed: true, evidence: measured };
+    const temporal = temporalOf(finding, report);
+    if (temporal) {
+      const problem = temporal.verdict === 'vanishing' || temporal.verdict === 'exploding';
+      return {
+        ...base,
+        confirmed: base.hint ? !problem : problem,
+        evidence: `through time ${temporal.verdict}: ${temporal.summary.replace(/\.$/, '')}`,
+      };
+    }
     return {
       ...base,
       confirmed: null,
@@ -80,6 +89,12 @@ function confirm(finding: Finding, report: ProbeReport): Confirmation {
   // A hint claims the problem is below the material level: the measurement confirms it when healthy.
   const confirmed = base.hint ? !problem : problem;
   return { ...base, confirmed, evidence: measured };
+}
+
+/** The finding's recurrent layer's gradient through time, when the probe measured it. */
+function temporalOf(finding: Finding, report: ProbeReport): TemporalProbe | null {
+  if (finding.layerIndex === undefined) return null;
+  return report.layers.find((l) => l.index === finding.layerIndex)?.temporal ?? null;
 }
 
 /** "vanishing: layer 0 at 3e-6x" / "healthy: layer 0 at 0.56x" / "exploding: update 4.2x the weights at dense_3". */

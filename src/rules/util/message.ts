@@ -52,6 +52,8 @@ export interface Report {
   fixes?: (Fix | null)[];
   /** Below the material level: an info hint whatever the configured severity. */
   hint?: boolean;
+  /** The static estimate did not cover the model (see Finding.uncovered). */
+  uncovered?: boolean;
 }
 
 export function report(rule: Rule, model: ModelGraph, r: Report): Finding {
@@ -65,6 +67,7 @@ export function report(rule: Rule, model: ModelGraph, r: Report): Finding {
     message: format(template, r.data, dialect),
     ...(detail === undefined ? {} : { detail: format(detail, r.data, dialect) }),
     ...(r.hint ? { hint: true } : {}),
+    ...(r.uncovered ? { uncovered: true } : {}),
     span: r.span,
     model: model.name,
     layerIndex: r.layer?.index,

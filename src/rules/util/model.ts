@@ -9,6 +9,7 @@ import {
   defaultActivation,
   isActivationLayer,
   isWeighted,
+  NORMALIZATION_FACTORIES,
 } from './terms';
 
 export interface ActivationInfo {
@@ -19,6 +20,17 @@ export interface ActivationInfo {
   /** The layer that carries it (the weighted layer itself, or the activation layer after it). */
   carrier: LayerNode;
   prop?: ConfigProp;
+}
+
+/** Activation layers judged as a family member they are not (PReLU starts as ReLU, with a learned slope). */
+const STAND_IN_LAYERS = new Set(['prelu', 'thresholdedReLU']);
+
+/** The activation as the code names it: `PReLU()` is judged as leaky ReLU but named by its own class. */
+export function activationLabel(info: ActivationInfo, model: ModelGraph): string {
+  const dialect = dialectOf(model);
+  if (info.from === 'layer' && STAND_IN_LAYERS.has(info.carrier.factory))
+    return dialect.layer(info.carrier.factory);
+  return info.name === null ? '' : dialect.activation(info.name);
 }
 
 /** Resolved string of a config property, or undefined when absent or not a known string. */
@@ -59,6 +71,48 @@ function activationOfActivationLayer(layer: LayerNode): ActivationInfo {
   const prop = layer.config.props.activation;
   const name = prop?.value.kind === 'string' ? canonicalActivation(prop.value.value) : null;
   return { name, from: 'layer', carrier: layer, prop };
+}
+
+/** Activations that commute with a positive scale: f(a x) = a f(x) for a > 0. */
+const HOMOGENEOUS = new Set(['linear', 'relu', 'leakyReLU']);
+/** Layers between a weighted layer and a normalisation that keep that property. */
+const SCALE_FREE_LAYERS = new Set([
+  'dropout',
+  'spatialDropout1d',
+  'spatialDropout2d',
+  'maxPooling1d',
+  'maxPooling2d',
+  'maxPooling3d',
+  'averagePooling1d',
+  'averagePooling2d',
+  'averagePooling3d',
+  'flatten',
+]);
+
+/**
+ * Whether the layer's output, through a positively homogeneous activation (relu, leaky ReLU, PReLU at
+ * its start), reaches a batch or layer normalisation before anything else: the normalisation then
+ * divides out any scale of the kernel, so forward values and gradients are the same under Glorot or He.
+ */
+export function kernelScaleNormalised(
+  model: ModelGraph,
+  layer: LayerNode,
+  activation: string,
+): boolean {
+  if (!HOMOGENEOUS.has(activation)) return false;
+  let current = layer;
+  for (let hops = 0; hops < 8; hops++) {
+    const next = successors(model, current);
+    if (next.length !== 1) return false;
+    const [node] = next;
+    if (NORMALIZATION_FACTORIES.has(node.factory)) return true;
+    const homogeneous = isActivationLayer(node)
+      ? HOMOGENEOUS.has(activationOfActivationLayer(node).name ?? '')
+      : SCALE_FREE_LAYERS.has(node.factory);
+    if (!homogeneous) return false;
+    current = node;
+  }
+  return false;
 }
 
 /** Layers that consume this layer's output, in order (sequential: the next layer). */

@@ -50,6 +50,8 @@ export interface Radius {
   /** How the kernel is drawn, for messages: "randomNormal stddev 0.5", "orthogonal". */
   label: string;
   units: number;
+  /** An identity kernel: each unit feeds only itself, so the iid mean-field estimate does not describe it. */
+  diagonal?: boolean;
 }
 
 /**
@@ -80,7 +82,10 @@ export function recurrentRadius(
     case 'identity': {
       const gain = numberArg(init, 'gain');
       if (gain === null) return null;
-      return { value: Math.abs(gain ?? 1), label: init.name, units };
+      const value = Math.abs(gain ?? 1);
+      return init.name === 'identity'
+        ? { value, label: init.name, units, diagonal: true }
+        : { value, label: init.name, units };
     }
     case 'randomNormal':
     case 'truncatedNormal': {
@@ -130,7 +135,7 @@ export function recurrentRadius(
 /**
  * The estimated input gradient at a simpleRNN's first time step over its last one's (src/estimate/recurrent),
  * with the inputs at unit variance through tfjs's default glorotUniform input kernel; null for gated cells or
- * when the radius, the length or the activation is not known.
+ * an identity kernel, or when the radius, the length or the activation is not known.
  */
 export function temporalEstimate(
   model: ModelGraph,
@@ -143,7 +148,9 @@ export function temporalEstimate(
   const radius = recurrentRadius(layer, source, model.framework);
   const steps = sequenceLength(model, layer);
   const features = inputFeatures(model, layer);
-  if (!radius || steps === null || features === null) return null;
+  // An identity recurrence keeps each unit on its own path (a relu unit once active passes its gradient on
+  // unchanged: Le et al. 2015), which the mean-field average over a mixing kernel does not follow.
+  if (!radius || radius.diagonal || steps === null || features === null) return null;
   const inputVariance = (features * 2) / (features + radius.units);
   const estimate = simpleRnnTemporal(activation, radius.value, inputVariance, steps);
   return estimate && { ...estimate, steps, radius };

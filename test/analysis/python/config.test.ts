@@ -127,6 +127,21 @@ const cases: Case[] = [
     config: { units: 4, kernelInitializer: 'randomNormal', biasInitializer: 'zeros' },
   },
   {
+    name: "Keras 0's Dense(input_dim, output_dim): a number second is no activation",
+    layer: `layers.Dense(20, 64)`,
+    config: { inputDim: 20, units: 64 },
+  },
+  {
+    name: 'a Keras 2 Dense keeps its second positional value as the activation',
+    layer: `layers.Dense(64, 'relu')`,
+    config: { units: 64, activation: 'relu' },
+  },
+  {
+    name: "Keras 0's LSTM(input_dim, output_dim)",
+    layer: `layers.LSTM(29, 128, return_sequences=True)`,
+    config: { inputDim: 29, units: 128, returnSequences: true },
+  },
+  {
     name: 'Embedding keeps its own output_dim (not a Keras 1 width)',
     layer: `layers.Embedding(input_dim=100, output_dim=8, input_length=5)`,
     config: { inputDim: 100, outputDim: 8, inputLength: 5 },
@@ -216,4 +231,53 @@ test('a Keras 1 kernel size spans both of its values, and Dense(output_dim=) giv
   const model = onlyPyModel(source);
   assert.equal(textAt(source, model.layers[0].config.props.kernelSize.valueSpan), '3, 3');
   assert.deepEqual(config(model.layers[1]), { units: 4 });
+});
+
+test('Keras 1 initializers as lambdas: the keras.initializations call inside, with its scale', () => {
+  const source = `from keras.models import Sequential
+from keras.layers.recurrent import SimpleRNN
+from keras.initializations import identity, normal, uniform
+
+net = Sequential()
+net.add(SimpleRNN(output_dim=50,
+                  init=lambda shape, name: normal(shape, scale=0.002, name=name),
+                  inner_init=lambda shape: identity(shape, scale=1.0),
+                  input_shape=(300, 2)))
+net.add(SimpleRNN(output_dim=50, init=lambda shape: uniform(shape), inner_init=lambda s: s))
+`;
+  const model = onlyPyModel(source);
+  const [first, second] = model.layers;
+  const args = (layer: typeof first, key: string) => {
+    const value = layer.config.props[key].value;
+    assert.equal(value.kind, 'call');
+    if (value.kind !== 'call') return null;
+    assert.equal(value.args[0]?.kind, 'object');
+    const object = value.args[0];
+    if (object?.kind !== 'object') return null;
+    return {
+      path: value.path,
+      ...Object.fromEntries(
+        Object.entries(object.props).map(([k, p]) => [
+          k,
+          p.value.kind === 'number' ? p.value.value : p.value.kind,
+        ]),
+      ),
+    };
+  };
+  assert.deepEqual(args(first, 'kernelInitializer'), {
+    path: 'initializers.randomNormal',
+    stddev: 0.002,
+  });
+  assert.deepEqual(args(first, 'recurrentInitializer'), { path: 'initializers.identity', gain: 1 });
+  assert.equal(
+    textAt(source, first.config.props.kernelInitializer.valueSpan),
+    source.split('init=')[1].split(',\n')[0],
+  );
+  // uniform's default scale 0.05 is U(-0.05, 0.05); a lambda that is no initialization stays unknown.
+  assert.deepEqual(args(second, 'kernelInitializer'), {
+    path: 'initializers.randomUniform',
+    maxval: 0.05,
+    minval: -0.05,
+  });
+  assert.equal(second.config.props.recurrentInitializer.value.kind, 'unknown');
 });

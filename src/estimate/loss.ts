@@ -5,7 +5,7 @@
  * Targets are what the probe draws: N(0,1) for regression, Bernoulli(1/2) for binary, uniform classes.
  */
 import type { Activation } from './activations';
-import { expect1, expect2 } from './gaussian';
+import { evaluate, expect1, expect2, Scratch, withMany } from './gaussian';
 
 export interface OutputState {
   mean: number;
@@ -88,11 +88,28 @@ function integrands(activation: Activation) {
   let made = integrandsOf.get(activation);
   if (!made) {
     const { f, df } = activation;
+    const scratch = new Scratch(2);
     made = {
       // Squared error: delta = (phi(z) - y) phi'(z), y ~ N(0, 1) independent of z.
-      mse: (z) => f(z) * df(z),
+      mse: withMany(
+        (z) => f(z) * df(z),
+        (xs, out, n) => {
+          const [values, slopes] = scratch.get(n);
+          evaluate(f, xs, values, n);
+          evaluate(df, xs, slopes, n);
+          for (let i = 0; i < n; i++) out[i] = values[i] * slopes[i];
+        },
+      ),
       // E[sign(phi(z) - y) | z] = erf(phi(z) / sqrt 2) for y ~ N(0, 1).
-      mae: (z) => erfApprox(f(z) / Math.SQRT2) * df(z),
+      mae: withMany(
+        (z) => erfApprox(f(z) / Math.SQRT2) * df(z),
+        (xs, out, n) => {
+          const [values, slopes] = scratch.get(n);
+          evaluate(f, xs, values, n);
+          evaluate(df, xs, slopes, n);
+          for (let i = 0; i < n; i++) out[i] = erfApprox(values[i] / Math.SQRT2) * slopes[i];
+        },
+      ),
     };
     integrandsOf.set(activation, made);
   }

@@ -19,6 +19,7 @@ let cached: Rule | null = null;
  * A function of one number, as the estimate integrates it. `many`, when set, writes f(xs[i]) to
  * out[i] for i < n in one call: the same values, without boxing each argument and result as a call
  * through a function value does (the quadratures below evaluate thousands of points per layer).
+ * An integrand must not itself take an expectation: the quadratures reuse their arrays.
  */
 export type Integrand = ((z: number) => number) & { many?: Many };
 export type Many = (xs: Float64Array, out: Float64Array, n: number) => void;
@@ -47,11 +48,34 @@ export class Scratch {
   }
 }
 
+/** f squared (its array form too), made once per function. */
+export function squared(f: Integrand): Integrand {
+  let made = squares.get(f);
+  if (!made) {
+    made = withMany(
+      (z) => f(z) ** 2,
+      (xs, out, n) => {
+        evaluate(f, xs, out, n);
+        for (let i = 0; i < n; i++) out[i] = out[i] ** 2;
+      },
+    );
+    squares.set(f, made);
+  }
+  return made;
+}
+
+const squares = new WeakMap<Integrand, Integrand>();
+
+const expect1Scratch = new Scratch(2);
+
 export function expect1(f: Integrand, mean: number, variance: number): number {
   const { points, weights } = rule();
   const sd = Math.sqrt(Math.max(variance, 0));
+  const [xs, fs] = expect1Scratch.get(points.length);
+  for (let i = 0; i < points.length; i++) xs[i] = mean + sd * points[i];
+  evaluate(f, xs, fs, points.length);
   let sum = 0;
-  for (let i = 0; i < points.length; i++) sum += weights[i] * f(mean + sd * points[i]);
+  for (let i = 0; i < points.length; i++) sum += weights[i] * fs[i];
   return sum;
 }
 

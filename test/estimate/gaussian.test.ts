@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { activationByName } from '../../src/estimate/activations';
-import { expect1, expect2, rule } from '../../src/estimate/gaussian';
+import { expect1, expect2, rule, squared } from '../../src/estimate/gaussian';
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected}`);
@@ -142,6 +142,24 @@ describe('expect2 sums', () => {
         assert.ok(Object.is(expect2(f, g, mean, variance, covariance), expected));
       }
     }
+  });
+
+  it('expect1 is the point-by-point sum exactly; squared(f) is f(z) ** 2 in both forms', () => {
+    const { points, weights } = rule();
+    const plain = (z: number) => Math.cos(z) * z;
+    for (const f of [sigmoid.f, sigmoid.df, squared(sigmoid.df), plain, squared(plain)]) {
+      for (const [mean, variance] of states) {
+        const sd = Math.sqrt(Math.max(variance, 0));
+        let expected = 0;
+        for (let i = 0; i < points.length; i++) expected += weights[i] * f(mean + sd * points[i]);
+        assert.ok(Object.is(expect1(f, mean, variance), expected));
+      }
+    }
+    assert.equal(squared(plain), squared(plain), 'made once per function');
+    const xs = Float64Array.from([-3, -0.5, 0, 0.25, 4]);
+    const out = new Float64Array(xs.length);
+    squared(sigmoid.df).many!(xs, out, xs.length);
+    xs.forEach((z, i) => assert.ok(Object.is(out[i], sigmoid.df(z) ** 2)));
   });
 
   it('remember by function and by every number of the state (minus zero is zero)', () => {

@@ -15,11 +15,67 @@ interface Rule {
 const ORDER = 60;
 let cached: Rule | null = null;
 
-export function expect1(f: (z: number) => number, mean: number, variance: number): number {
+/**
+ * A function of one number, as the estimate integrates it. `many`, when set, writes f(xs[i]) to
+ * out[i] for i < n in one call: the same values, without boxing each argument and result as a call
+ * through a function value does (the quadratures below evaluate thousands of points per layer).
+ * An integrand must not itself take an expectation: the quadratures reuse their arrays.
+ */
+export type Integrand = ((z: number) => number) & { many?: Many };
+export type Many = (xs: Float64Array, out: Float64Array, n: number) => void;
+
+/** `f` with its array form (the two must compute the same expression). */
+export function withMany(f: (z: number) => number, many: Many): Integrand {
+  return Object.assign(f, { many });
+}
+
+/** out[i] = f(xs[i]) for i < n, by `f.many` when it has one. */
+export function evaluate(f: Integrand, xs: Float64Array, out: Float64Array, n: number): void {
+  if (f.many) f.many(xs, out, n);
+  else for (let i = 0; i < n; i++) out[i] = f(xs[i]);
+}
+
+/** Arrays of at least `n` numbers, kept by their owner and grown as needed (never shrunk). */
+export class Scratch {
+  private arrays: Float64Array[] = [];
+
+  constructor(private readonly count: number) {}
+
+  get(n: number): Float64Array[] {
+    if (this.arrays.length === 0 || this.arrays[0].length < n)
+      this.arrays = Array.from({ length: this.count }, () => new Float64Array(n));
+    return this.arrays;
+  }
+}
+
+/** f squared (its array form too), made once per function. */
+export function squared(f: Integrand): Integrand {
+  let made = squares.get(f);
+  if (!made) {
+    made = withMany(
+      (z) => f(z) ** 2,
+      (xs, out, n) => {
+        evaluate(f, xs, out, n);
+        for (let i = 0; i < n; i++) out[i] = out[i] ** 2;
+      },
+    );
+    squares.set(f, made);
+  }
+  return made;
+}
+
+const squares = new WeakMap<Integrand, Integrand>();
+
+const expect1Scratch = new Scratch(2);
+
+export function expect1(f: Integrand, mean: number, variance: number): number {
   const { points, weights } = rule();
   const sd = Math.sqrt(Math.max(variance, 0));
+  const [xs, fs] = expect1Scratch.get(points.length);
+  for (let i = 0; i < points.length; i++) xs[i] = mean + sd * points[i];
+  evaluate(f, xs, fs, points.length);
   let sum = 0;
-  for (let i = 0; i < points.length; i++) sum += weights[i] * f(mean + sd * points[i]);
+  for (let i = 0; i < points.length; i++) sum += weights[i] * fs[i];
   return sum;
 }
 
@@ -29,29 +85,23 @@ export function expect1(f: (z: number) => number, mean: number, variance: number
  * smooth in each variable when the correlation is close to 1 (deep saturated nets).
  */
 export function expect2(
-  f: (z: number) => number,
-  g: (z: number) => number,
+  f: Integrand,
+  g: Integrand,
   mean: number,
   variance: number,
   covariance: number,
 ): number {
-  const key = `${functionId(f)} ${functionId(g)} ${mean} ${variance} ${covariance}`;
-  let value = expectations.get(key);
+  if (expectations.capacity === 0) expectations = new ExpectationTable(MAX_REMEMBERED);
+  const fid = functionId(f);
+  const gid = functionId(g);
+  let value = expectations.get(fid, gid, mean, variance, covariance);
   if (value === undefined) {
     value = quadrature2(f, g, mean, variance, covariance);
-    if (expectations.size >= MAX_REMEMBERED) expectations.clear();
-    expectations.set(key, value);
+    expectations.set(fid, gid, mean, variance, covariance, value);
   }
   return value;
 }
 
-/**
- * Models share layers (the same activation at the same scale, layer after layer, file after
- * file), and a rule's what-if estimates repeat the model's own: remembered expectations save the
- * 3,600-point sums and the garbage their calls leave.
- */
-const expectations = new Map<string, number>();
-const MAX_REMEMBERED = 50_000;
 const functionIds = new WeakMap<object, number>();
 let nextFunctionId = 0;
 
@@ -61,38 +111,123 @@ function functionId(f: object): number {
   return id;
 }
 
+/**
+ * Remembered E[f g] by (f, g, mean, variance, covariance), in flat typed arrays: a lookup
+ * allocates nothing (a string key of three numbers cost more garbage than the sums it saved).
+ * Open addressing; when it is half full it starts empty again. Zero and minus zero are one key (as
+ * they were as strings); NaN is never remembered.
+ */
+class ExpectationTable {
+  private readonly slots: number;
+  private readonly keys: Float64Array;
+  private readonly ids: Int32Array;
+  private readonly values: Float64Array;
+  private size = 0;
+
+  /** `capacity` 0: a placeholder until the first expectation (a run may estimate nothing). */
+  constructor(readonly capacity: number) {
+    this.slots = capacity > 0 ? 1 << Math.ceil(Math.log2(capacity * 2)) : 1;
+    this.keys = new Float64Array(this.slots * 3);
+    this.ids = new Int32Array(this.slots * 2).fill(-1);
+    this.values = new Float64Array(this.slots);
+  }
+
+  get(f: number, g: number, a: number, b: number, c: number): number | undefined {
+    const slot = this.find(f, g, a + 0, b + 0, c + 0);
+    return this.ids[2 * slot] === -1 ? undefined : this.values[slot];
+  }
+
+  set(f: number, g: number, a: number, b: number, c: number, value: number): void {
+    if (Number.isNaN(a) || Number.isNaN(b) || Number.isNaN(c)) return;
+    if (this.size >= this.capacity) this.clear();
+    const slot = this.find(f, g, a + 0, b + 0, c + 0);
+    if (this.ids[2 * slot] === -1) this.size++;
+    this.ids[2 * slot] = f;
+    this.ids[2 * slot + 1] = g;
+    this.keys[3 * slot] = a + 0;
+    this.keys[3 * slot + 1] = b + 0;
+    this.keys[3 * slot + 2] = c + 0;
+    this.values[slot] = value;
+  }
+
+  private clear(): void {
+    this.ids.fill(-1);
+    this.size = 0;
+  }
+
+  /** The key's slot, or the empty slot where it would go. */
+  private find(f: number, g: number, a: number, b: number, c: number): number {
+    const mask = this.slots - 1;
+    let slot = (Math.imul(f, 0x9e3779b1) ^ Math.imul(g, 0x85ebca6b) ^ hashNumber(a)) >>> 0;
+    slot = (Math.imul(slot ^ hashNumber(b), 0xc2b2ae35) ^ hashNumber(c)) & mask;
+    for (;;) {
+      const id = this.ids[2 * slot];
+      if (id === -1) return slot;
+      if (
+        id === f &&
+        this.ids[2 * slot + 1] === g &&
+        this.keys[3 * slot] === a &&
+        this.keys[3 * slot + 1] === b &&
+        this.keys[3 * slot + 2] === c
+      )
+        return slot;
+      slot = (slot + 1) & mask;
+    }
+  }
+}
+
+const bits = new Float64Array(1);
+const words = new Int32Array(bits.buffer);
+
+function hashNumber(x: number): number {
+  bits[0] = x;
+  return Math.imul(words[0] ^ Math.imul(words[1], 0x27d4eb2d), 0x165667b1);
+}
+
+/**
+ * Models share layers (the same activation at the same scale, layer after layer, file after
+ * file), and a rule's what-if estimates repeat the model's own: remembered expectations save the
+ * 3,600-point sums and the garbage their calls leave.
+ */
+let expectations = new ExpectationTable(0);
+const MAX_REMEMBERED = 50_000;
+
+const quadratureScratch = new Scratch(3);
+
 function quadrature2(
-  f: (z: number) => number,
-  g: (z: number) => number,
+  f: Integrand,
+  g: Integrand,
   mean: number,
   variance: number,
   covariance: number,
 ): number {
   const { points, weights } = rule();
+  const n = points.length;
   const shared = Math.sqrt(Math.min(Math.max(covariance, 0), Math.max(variance, 0)));
   const own = Math.sqrt(Math.max(variance - shared * shared, 0));
-  let sum = 0;
-  for (let i = 0; i < points.length; i++) {
+  // Every point of the grid at once, so f and g each run once over all n * n of them.
+  const [xs, fs, gs] = quadratureScratch.get(n * n);
+  for (let i = 0; i < n; i++) {
     const centre = mean + shared * points[i];
-    const fi = inner(f, centre, own, points, weights);
-    // Every caller asks for E[f(z1) f(z2)]: the same sum twice is one sum (3,600 calls saved).
-    const gi = g === f ? fi : inner(g, centre, own, points, weights);
+    for (let j = 0; j < n; j++) xs[i * n + j] = centre + own * points[j];
+  }
+  evaluate(f, xs, fs, n * n);
+  // Every caller asks for E[f(z1) f(z2)]: the same sum twice is one sum (3,600 calls saved).
+  if (g !== f) evaluate(g, xs, gs, n * n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const fi = inner(fs, i * n, weights);
+    const gi = g === f ? fi : inner(gs, i * n, weights);
     sum += weights[i] * fi * gi;
   }
   // Negative covariances (rare: anti-correlated examples) are treated as independent.
   return sum;
 }
 
-/** E[f(centre + own e)], e ~ N(0, 1), by the rule's nodes. */
-function inner(
-  f: (z: number) => number,
-  centre: number,
-  own: number,
-  points: number[],
-  weights: number[],
-): number {
+/** E[f(centre + own e)], e ~ N(0, 1), from f's values at the rule's nodes (from `start` on). */
+function inner(values: Float64Array, start: number, weights: number[]): number {
   let sum = 0;
-  for (let j = 0; j < points.length; j++) sum += weights[j] * f(centre + own * points[j]);
+  for (let j = 0; j < weights.length; j++) sum += weights[j] * values[start + j];
   return sum;
 }
 
@@ -218,7 +353,7 @@ function maxRule(count: number): Rule {
  * the same for h squared in one pass (every caller wants both).
  */
 export function expectMax(
-  h: (z: number) => number,
+  h: Integrand,
   mean: number,
   variance: number,
   covariance: number,
@@ -251,8 +386,10 @@ export interface MaxMoments {
  */
 const maxMoments = new WeakMap<(z: number) => number, Map<string, MaxMoments>>();
 
+const maxScratch = new Scratch(2);
+
 function integrateMax(
-  h: (z: number) => number,
+  h: Integrand,
   mean: number,
   variance: number,
   covariance: number,
@@ -264,12 +401,16 @@ function integrateMax(
   const own = Math.sqrt(Math.max(variance - shared * shared, 0));
   const values = { own: 0, cross: 0 };
   const squares = { own: 0, cross: 0 };
+  const n = inner.points.length;
+  const [xs, hs] = maxScratch.get(n);
   for (let i = 0; i < outer.points.length; i++) {
     const centre = mean + shared * outer.points[i];
+    for (let j = 0; j < n; j++) xs[j] = centre + own * inner.points[j];
+    evaluate(h, xs, hs, n);
     let value = 0;
     let square = 0;
-    for (let j = 0; j < inner.points.length; j++) {
-      const at = h(centre + own * inner.points[j]);
+    for (let j = 0; j < n; j++) {
+      const at = hs[j];
       value += inner.weights[j] * at;
       square += inner.weights[j] * at ** 2;
     }

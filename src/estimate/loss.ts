@@ -5,7 +5,7 @@
  * Targets are what the probe draws: N(0,1) for regression, Bernoulli(1/2) for binary, uniform classes.
  */
 import type { Activation } from './activations';
-import { expect1, expect2 } from './gaussian';
+import { evaluate, expect1, expect2, Scratch, squared, withMany } from './gaussian';
 
 export interface OutputState {
   mean: number;
@@ -54,7 +54,7 @@ export function outputDeltaMoments(
     // delta = p - y with y ~ Bernoulli(1/2).
     const p1 = expect1(f, mean, variance);
     return {
-      self: expect1((z) => f(z) ** 2, mean, variance) - p1 + 0.5,
+      self: expect1(squared(f), mean, variance) - p1 + 0.5,
       cross: expect2(f, f, mean, variance, covariance) - p1 + 0.25,
       assumed: 'sigmoid + binary cross-entropy, 0/1 targets',
     };
@@ -62,7 +62,7 @@ export function outputDeltaMoments(
   if (loss === 'mae') {
     const g = integrands(activation).mae;
     return {
-      self: expect1((z) => df(z) ** 2, mean, variance),
+      self: expect1(squared(df), mean, variance),
       cross: expect2(g, g, mean, variance, covariance),
       assumed: `${activation.name} output + mean absolute error, N(0,1) targets`,
     };
@@ -88,11 +88,28 @@ function integrands(activation: Activation) {
   let made = integrandsOf.get(activation);
   if (!made) {
     const { f, df } = activation;
+    const scratch = new Scratch(2);
     made = {
       // Squared error: delta = (phi(z) - y) phi'(z), y ~ N(0, 1) independent of z.
-      mse: (z) => f(z) * df(z),
+      mse: withMany(
+        (z) => f(z) * df(z),
+        (xs, out, n) => {
+          const [values, slopes] = scratch.get(n);
+          evaluate(f, xs, values, n);
+          evaluate(df, xs, slopes, n);
+          for (let i = 0; i < n; i++) out[i] = values[i] * slopes[i];
+        },
+      ),
       // E[sign(phi(z) - y) | z] = erf(phi(z) / sqrt 2) for y ~ N(0, 1).
-      mae: (z) => erfApprox(f(z) / Math.SQRT2) * df(z),
+      mae: withMany(
+        (z) => erfApprox(f(z) / Math.SQRT2) * df(z),
+        (xs, out, n) => {
+          const [values, slopes] = scratch.get(n);
+          evaluate(f, xs, values, n);
+          evaluate(df, xs, slopes, n);
+          for (let i = 0; i < n; i++) out[i] = erfApprox(values[i] / Math.SQRT2) * slopes[i];
+        },
+      ),
     };
     integrandsOf.set(activation, made);
   }

@@ -6,7 +6,7 @@
  * The probe measures in training mode, as fit does, so dropout and batch statistics are active.
  */
 import type { Activation } from './activations';
-import { expect1, expect2, expectMax } from './gaussian';
+import { expect1, expect2, expectMax, squared } from './gaussian';
 
 export type Op =
   | { kind: 'activation'; activation: Activation }
@@ -68,7 +68,7 @@ export function forwardOp(op: Op, state: State, batch: number): State {
       const { mean, variance, covariance } = state;
       return {
         kind: 'moments',
-        m: expect1((z) => f(z) ** 2, mean, variance),
+        m: expect1(squared(f), mean, variance),
         k: expect2(f, f, mean, variance, covariance),
       };
     }
@@ -120,7 +120,7 @@ export function backwardOp(
       const cross = expect2(df, df, mean, variance, covariance);
       return {
         delta: {
-          d: d * expect1((z) => df(z) ** 2, mean, variance),
+          d: d * expect1(squared(df), mean, variance),
           e: e * cross,
           w: w * cross,
           partners,

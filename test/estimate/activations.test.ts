@@ -1,7 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
-import { activationByName, compose, leakyRelu } from '../../src/estimate/activations';
+import {
+  activationByName,
+  cappedRelu,
+  compose,
+  eluWith,
+  leakyRelu,
+  thresholdedRelu,
+} from '../../src/estimate/activations';
 import { erf } from '../../src/estimate/gaussian';
 
 const NAMES = [
@@ -68,5 +75,41 @@ describe('activations match tfjs', () => {
     ]) {
       assert.ok(Math.abs(erf(x) - expected) < 1e-12, `erf(${x})`);
     }
+  });
+});
+
+describe('array forms of the activations (what the quadratures evaluate)', () => {
+  // Kinks, saturation, the thresholds of the parametric ones, minus zero, and overflow territory.
+  const grid = [-0, 0, 1e-9, -1e-9, 2.5, -2.5, 6, 4, 1, 30, 31, -40, 700, -745, 0.5, -0.999];
+  for (let z = -9; z <= 9; z += 0.37) grid.push(z);
+  const xs = Float64Array.from(grid);
+  const activations = [
+    ...NAMES.map((name) => activationByName(name)!),
+    leakyRelu(0.3),
+    eluWith(0.5),
+    cappedRelu(4),
+    thresholdedRelu(1),
+    compose(activationByName('relu')!, activationByName('sigmoid')!),
+    compose(activationByName('tanh')!, activationByName('swish')!),
+  ];
+  for (const activation of activations) {
+    it(`${activation.name}: f and f' over an array are the one-number values, bit for bit`, () => {
+      for (const [what, fn] of [
+        ['f', activation.f],
+        ["f'", activation.df],
+      ] as const) {
+        assert.ok(fn.many, `${activation.name} ${what} has an array form`);
+        const out = new Float64Array(xs.length);
+        fn.many(xs, out, xs.length);
+        grid.forEach((z, i) =>
+          assert.ok(Object.is(out[i], fn(z)), `${activation.name} ${what}(${z}): ${out[i]}`),
+        );
+      }
+    });
+  }
+  it('evaluates only the first n points (the rest of the array is left alone)', () => {
+    const out = new Float64Array(4).fill(7);
+    activationByName('tanh')!.f.many!(Float64Array.from([1, 2, 3, 4]), out, 2);
+    assert.deepEqual([...out.slice(2)], [7, 7]);
   });
 });

@@ -8,6 +8,7 @@ import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
 import { inferShapes } from '../analysis/shapes';
 import { withKerasDefaults } from './keras-defaults';
+import { lambdaLayer } from './lambda-layer';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -122,6 +123,7 @@ export function lineOf(node: LayerNode): number {
 
 function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Layer {
   const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
+  if (keras && node.factory === 'lambda') return kerasLambda(tf, node, name);
   const factory = layerFactory(tf, node.factory);
   if (!factory) {
     // A Keras model names the Keras class: the IR's factory is only its tfjs spelling.
@@ -144,13 +146,41 @@ function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Laye
   else if (node.config.props['layer'])
     config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
   try {
-    return factory(config);
+    const layer = factory(config);
+    // Keras's Flatten passes a (batch, n) tensor through; tfjs's asks for 3 dimensions or more.
+    if (keras && node.factory === 'flatten') layer.inputSpec = [{ minNDim: 2 }];
+    if (keras && node.factory === 'resizing') keepBatchAxis(layer);
+    return layer;
   } catch (err) {
     throw new ProbeError('bad-input', `${where}: tfjs rejected the config: ${errorText(err)}`, {
       layerIndex: node.index,
       line: lineOf(node),
     });
   }
+}
+
+/**
+ * tfjs's Resizing states its output shape without the batch axis ([h, w, channels]) though it outputs
+ * [batch, h, w, channels]: the layer after it would see a tensor of one axis fewer.
+ */
+function keepBatchAxis(layer: Layer): void {
+  const size = layer as unknown as { height: number; width: number };
+  layer.computeOutputShape = (shape) => {
+    const one = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
+    return [one[0] ?? null, size.height, size.width, one[3] ?? null];
+  };
+}
+
+/** A Keras Lambda: its body run as tfjs ops, or refused with the part of it the analysis could not read. */
+function kerasLambda(tf: Tf, node: LayerNode, name: string): Layer {
+  const read = node.lambda;
+  if (read && 'op' in read) return lambdaLayer(tf, read.op, name);
+  const why = read ? `: ${read.unread}` : '';
+  throw new ProbeError(
+    'unknown-layer',
+    `layer ${node.index} (Lambda, line ${lineOf(node)}): tfjs has no Lambda layer and the probe runs only a body of tensor arithmetic, slices and known ops${why}`,
+    { layerIndex: node.index, line: lineOf(node) },
+  );
 }
 
 /** A sequential model's `loadedModel` layer: the base model itself (tfjs accepts a model as a layer). */
@@ -194,7 +224,9 @@ function countFunctional(
 function staticCounts(ir: ModelGraph): (number | null)[] {
   try {
     const shapes = inferShapes(ir);
-    return ir.layers.map((_, i) => shapes.layers[i]?.params ?? null);
+    return ir.layers.map((node, i) =>
+      node.lambda && 'op' in node.lambda ? 0 : (shapes.layers[i]?.params ?? null),
+    );
   } catch {
     return ir.layers.map(() => null);
   }

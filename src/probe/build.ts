@@ -161,7 +161,7 @@ function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Laye
 
 /**
  * tfjs's Resizing states its output shape without the batch axis ([h, w, channels]) though it outputs
- * [batch, h, w, channels]: the layer after it would see a tensor of one axis fewer.
+ * [batch, h, w, channels], and resizes the list a model passes its layers as if it were one tensor.
  */
 function keepBatchAxis(layer: Layer): void {
   const size = layer as unknown as { height: number; width: number };
@@ -169,6 +169,8 @@ function keepBatchAxis(layer: Layer): void {
     const one = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
     return [one[0] ?? null, size.height, size.width, one[3] ?? null];
   };
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(Array.isArray(inputs) ? inputs[0]! : inputs, kwargs);
 }
 
 /** A Keras Lambda: its body run as tfjs ops, or refused with the part of it the analysis could not read. */

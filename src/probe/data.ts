@@ -79,12 +79,24 @@ function concreteShape(
 
 type Shape = (number | null | undefined)[];
 
-/** True when input `index` goes straight into a Lambda whose body scales pixel values (lambda-layer.ts). */
+/**
+ * True when input `index` goes into a Lambda whose body scales pixel values (lambda-layer.ts), directly or
+ * through layers that keep the values' range (a Resizing before the preprocessing).
+ */
 function readsPixels(model: LayersModel, index: number): boolean {
-  return consumersOf(model, index).some(
-    (layer) => (layer as unknown as { readsPixels?: boolean }).readsPixels === true,
-  );
+  return consumersOf(model, index).some((start) => {
+    let layer = start;
+    for (let hops = 0; KEEPS_RANGE.has(layer.getClassName()) && hops < 8; hops++) {
+      const next = layer.outboundNodes.map((node) => node.outboundLayer);
+      if (next.length !== 1 || !next[0]) break;
+      layer = next[0];
+    }
+    return (layer as unknown as { readsPixels?: boolean }).readsPixels === true;
+  });
 }
+
+/** Layers whose output values stay in their input's range. */
+const KEEPS_RANGE = new Set(['Resizing', 'CenterCrop', 'RandomCrop', 'RandomFlip', 'Masking']);
 
 function consumersOf(model: LayersModel, index: number): LayersModel['layers'] {
   const input = model.inputs[index];

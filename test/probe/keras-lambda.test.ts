@@ -153,3 +153,25 @@ net.compile(optimizer='adam', loss='mse')
       'layer 2 (Lambda, line 6): tfjs has no Lambda layer and the probe runs only a body of tensor arithmetic, slices and known ops: `squash_somehow` is not an op the probe can run',
   });
 });
+
+test('Resizing keeps its batch axis, and a caffe-style preprocess_input is centred pixels', async () => {
+  const source = `from tensorflow import keras
+from tensorflow.keras import layers
+net = keras.Sequential([
+    layers.Input(shape=(24, 24, 3)),
+    layers.Resizing(12, 12),
+    layers.Lambda(keras.applications.vgg16.preprocess_input),
+    layers.Conv2D(4, 3, activation='relu'),
+    layers.GlobalAveragePooling2D(),
+    layers.Dense(2, activation='softmax'),
+])
+net.compile(optimizer='adam', loss='categorical_crossentropy')
+`;
+  assert.deepEqual(outputShapes(source).slice(1, 4), [
+    [null, 12, 12, 3],
+    [null, 12, 12, 3],
+    [null, 10, 10, 4],
+  ]);
+  const report = await probeModel(tf, irRequest(only(source), { steps: 1 }), backend);
+  assert.equal(report.verdict, 'healthy');
+});

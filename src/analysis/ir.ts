@@ -82,8 +82,11 @@ export interface LayerNode {
   variable?: string;
   /** factory `loadedModel`: index into `ModelGraph.bases`. */
   base?: number;
-  /** A Keras `Lambda`: its body as tensor operations, or why it could not be read as them. */
-  lambda?: { op: TensorOp } | { unread: string };
+  /**
+   * A Keras `Lambda`: its body as tensor operations (with the open scalars of it taken as neutral,
+   * `name = value` each), or why it could not be read as them.
+   */
+  lambda?: { op: TensorOp; assumed?: string[] } | { unread: string };
 }
 
 /**

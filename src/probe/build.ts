@@ -75,7 +75,11 @@ export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): 
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  assumptions.push(...conditionalSentences(ir.layers), ...(keras?.notes ?? []));
+  assumptions.push(
+    ...conditionalSentences(ir.layers),
+    ...lambdaSentences(ir.layers),
+    ...(keras?.notes ?? []),
+  );
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
@@ -101,6 +105,18 @@ function conditionalSentences(layers: LayerNode[]): string[] {
         ? `Layer ${nodes[0]!.index} (${nodes[0]!.factory}, line ${lineOf(nodes[0]!)}) is`
         : `Layers ${nodes.map((n) => n.index).join(', ')} (lines ${nodes.map(lineOf).join(', ')}) are`;
     return `${which} added only on some paths (${path}); the probe includes ${nodes.length === 1 ? 'it' : 'each'} once.`;
+  });
+}
+
+/** A Lambda's scale or shift the analysis cannot know is built neutral: one sentence per layer. */
+function lambdaSentences(layers: LayerNode[]): string[] {
+  return layers.flatMap((node) => {
+    const assumed = node.lambda && 'op' in node.lambda ? node.lambda.assumed : undefined;
+    return assumed?.length
+      ? [
+          `Layer ${node.index} (Lambda, line ${lineOf(node)}) is built with ${assumed.join(', ')}: the code's value is not known before it runs.`,
+        ]
+      : [];
   });
 }
 

@@ -175,3 +175,33 @@ net.compile(optimizer='adam', loss='categorical_crossentropy')
   const report = await probeModel(tf, irRequest(only(source), { steps: 1 }), backend);
   assert.equal(report.verdict, 'healthy');
 });
+
+test("a Lambda's scale the analysis cannot know is built as 1, and the report says so", async () => {
+  const source = `from tensorflow import keras
+from tensorflow.keras import layers
+
+class Policy:
+    def __init__(self, env):
+        self.reach = env.action_space.high[0]
+
+    def build(self):
+        state = keras.Input(shape=(3,))
+        move = layers.Dense(2, activation='tanh')(state)
+        move = layers.Lambda(lambda m: m * self.reach)(move)
+        net = keras.Model(state, move)
+        net.compile(optimizer='adam', loss='mse')
+        return net
+
+Policy(make_env()).build()
+`;
+  const model = analyze(source, 'policy.py').models[0];
+  assert.ok(model);
+  const report = await probeModel(tf, irRequest(model, { steps: 1 }), backend);
+  assert.equal(report.verdict, 'healthy');
+  assert.ok(
+    report.assumptions.includes(
+      "Layer 1 (Lambda, line 11) is built with self.reach = 1: the code's value is not known before it runs.",
+    ),
+    report.assumptions.join('\n'),
+  );
+});

@@ -13,7 +13,7 @@ import type { PyInterp } from './interpreter';
 import { kids } from './parse';
 import { Scope, type PV } from './values';
 
-export type LambdaRead = { op: TensorOp } | { unread: string };
+export type LambdaRead = { op: TensorOp; assumed?: string[] } | { unread: string };
 
 /** A value inside the body: a tensor, a number, None, a tuple, or `K.shape(t)` waiting for its index. */
 type T = TensorOp | number | null | T[] | { shapeOf: TensorOp } | Dim;
@@ -37,7 +37,8 @@ export function readLambda(ip: PyInterp, fn: PV | undefined): LambdaRead {
       fn.node.name === 'LambdaExpression'
         ? reader.expr(fn.node.lastChild!)
         : reader.body(kids(fn.node).find((c) => c.name === 'Body'));
-    return { op: tensor(result, ip.text(fn.node)) };
+    const op = tensor(result, ip.text(fn.node));
+    return reader.assumed.length ? { op, assumed: reader.assumed } : { op };
   } catch (err) {
     if (err instanceof Unread) return { unread: err.message };
     throw err;
@@ -171,6 +172,9 @@ function ints(v: T, text: string): number[] {
 }
 
 class Reader {
+  /** Open scalars taken as neutral, `name = value` each. */
+  readonly assumed: string[] = [];
+
   constructor(
     private ip: PyInterp,
     private scope: Scope,
@@ -254,8 +258,8 @@ class Reader {
         const [left, op, right] = kids(node);
         const fn = ARITH[this.text(op!)];
         if (!fn) break;
-        const a = this.expr(left!);
-        const b = this.expr(right!);
+        const a = this.operand(left!, right!, fn);
+        const b = this.operand(right!, left!, fn);
         if (typeof a === 'number' && typeof b === 'number') return this.outer(node);
         return {
           op: 'binary',
@@ -273,6 +277,25 @@ class Reader {
         return this.call(node);
     }
     throw new Unread(`\`${this.text(node)}\` is not an op the probe can run`);
+  }
+
+  /**
+   * One side of arithmetic with a tensor: a scale or shift the analysis cannot know (`x * self.bound`,
+   * the bound read from the environment) is assumed neutral (1 for * and /, 0 for + and -), and stated.
+   */
+  private operand(node: SyntaxNode, other: SyntaxNode, fn: string): T {
+    try {
+      return this.expr(node);
+    } catch (err) {
+      const open = node.name === 'VariableName' || node.name === 'MemberExpression';
+      if (!(err instanceof Unread) || !open || !/not a value the analysis knows/.test(err.message))
+        throw err;
+      if (fn === 'pow' || (fn === 'div' && node === kids(node.parent!)[0])) throw err;
+      if (!isTensor(this.expr(other))) throw err;
+      const neutral = fn === 'mul' || fn === 'div' ? 1 : 0;
+      this.assumed.push(`${this.text(node)} = ${neutral}`);
+      return neutral;
+    }
   }
 
   /** A value of the file (not of the function's own names): a number, a tuple of numbers, None. */

@@ -46,3 +46,19 @@ for (const [line, steps] of [
     assert.equal(gru?.temporal?.steps, steps);
   });
 }
+
+test('a GRU over one time step after a Dense is differentiated (tfjs fails on Unpack of one step)', async () => {
+  const source = `from keras.models import Sequential
+from keras.layers import Dense, GRU
+net = Sequential()
+net.add(Dense(6, input_shape=(1, 3)))
+net.add(GRU(4))
+net.add(Dense(1))
+net.compile(loss='mae', optimizer='adam')
+`;
+  const [model] = analyze(source, 'one_step.py').models;
+  assert.ok(model);
+  const report = await probeModel(tf, irRequest(model, { steps: 1 }), backend);
+  assert.equal(report.verdict, 'healthy');
+  assert.ok((report.layers[0]?.gradNorm ?? 0) > 0);
+});

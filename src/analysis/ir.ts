@@ -82,7 +82,56 @@ export interface LayerNode {
   variable?: string;
   /** factory `loadedModel`: index into `ModelGraph.bases`. */
   base?: number;
+  /**
+   * A Keras `Lambda`: its body as tensor operations (with the open scalars of it taken as neutral,
+   * `name = value` each), or why it could not be read as them.
+   */
+  lambda?: { op: TensorOp; assumed?: string[] } | { unread: string };
 }
+
+/**
+ * A Lambda body the probe can run. `input`: the layer's input (index: an item of its input list); axes
+ * count the batch axis as 0, as Keras's do; a `slice` item is an index, a range or `...`.
+ */
+export type TensorOp =
+  | { op: 'input'; index: number | null }
+  | { op: 'const'; value: number | number[] }
+  | { op: 'unary'; fn: string; x: TensorOp }
+  | {
+      op: 'binary';
+      fn: 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum';
+      a: TensorOp;
+      b: TensorOp;
+    }
+  | {
+      op: 'reduce';
+      fn: 'mean' | 'sum' | 'max' | 'min';
+      x: TensorOp;
+      axis: number[] | null;
+      keepDims: boolean;
+    }
+  | { op: 'expandDims'; x: TensorOp; axis: number }
+  | { op: 'squeeze'; x: TensorOp; axis: number[] | null }
+  | { op: 'reshape'; x: TensorOp; shape: number[] }
+  | { op: 'transpose'; x: TensorOp; perm: number[] }
+  | { op: 'reverse'; x: TensorOp; axis: number }
+  | { op: 'slice'; x: TensorOp; items: SliceItem[] }
+  | { op: 'concat'; items: TensorOp[]; axis: number }
+  | { op: 'softmax'; x: TensorOp; axis: number }
+  | { op: 'l2Normalize'; x: TensorOp; axis: number }
+  | { op: 'clip'; x: TensorOp; min: number; max: number }
+  | {
+      op: 'randomNormal';
+      shape: (number | { of: TensorOp; axis: number })[];
+      mean: number;
+      stddev: number;
+    };
+
+export type SliceItem =
+  | { index: number }
+  | { start: number | null; stop: number | null; step: number | null }
+  | { ellipsis: true }
+  | { newAxis: true };
 
 /** A functional-API input: `tf.input({shape: [...]})`. */
 export interface InputNode {

@@ -8,6 +8,7 @@ import type { LayerNode, ModelGraph } from '../analysis/ir';
 import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflow/tfjs';
 import { inferShapes } from '../analysis/shapes';
 import { withKerasDefaults } from './keras-defaults';
+import { lambdaLayer } from './lambda-layer';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -74,7 +75,11 @@ export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): 
   assumptions.push(
     `Initial weights drawn with the layers' own initializers from a generator seeded with ${options.seed}.`,
   );
-  assumptions.push(...conditionalSentences(ir.layers), ...(keras?.notes ?? []));
+  assumptions.push(
+    ...conditionalSentences(ir.layers),
+    ...lambdaSentences(ir.layers),
+    ...(keras?.notes ?? []),
+  );
   return {
     model,
     layers: ir.layers.map((node, i) => ({ index: node.index, layer: layers[i]!, node })),
@@ -103,6 +108,18 @@ function conditionalSentences(layers: LayerNode[]): string[] {
   });
 }
 
+/** A Lambda's scale or shift the analysis cannot know is built neutral: one sentence per layer. */
+function lambdaSentences(layers: LayerNode[]): string[] {
+  return layers.flatMap((node) => {
+    const assumed = node.lambda && 'op' in node.lambda ? node.lambda.assumed : undefined;
+    return assumed?.length
+      ? [
+          `Layer ${node.index} (Lambda, line ${lineOf(node)}) is built with ${assumed.join(', ')}: the code's value is not known before it runs.`,
+        ]
+      : [];
+  });
+}
+
 /** A literal `name` from the config that is a valid tfjs tensor name and cannot clash with generated ones. */
 function ownName(node: LayerNode): string | null {
   const value = node.config.props['name']?.value;
@@ -122,6 +139,7 @@ export function lineOf(node: LayerNode): number {
 
 function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Layer {
   const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
+  if (keras && node.factory === 'lambda') return kerasLambda(tf, node, name);
   const factory = layerFactory(tf, node.factory);
   if (!factory) {
     // A Keras model names the Keras class: the IR's factory is only its tfjs spelling.
@@ -144,13 +162,43 @@ function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Laye
   else if (node.config.props['layer'])
     config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
   try {
-    return factory(config);
+    const layer = factory(config);
+    // Keras's Flatten passes a (batch, n) tensor through; tfjs's asks for 3 dimensions or more.
+    if (keras && node.factory === 'flatten') layer.inputSpec = [{ minNDim: 2 }];
+    if (keras && node.factory === 'resizing') keepBatchAxis(layer);
+    return layer;
   } catch (err) {
     throw new ProbeError('bad-input', `${where}: tfjs rejected the config: ${errorText(err)}`, {
       layerIndex: node.index,
       line: lineOf(node),
     });
   }
+}
+
+/**
+ * tfjs's Resizing states its output shape without the batch axis ([h, w, channels]) though it outputs
+ * [batch, h, w, channels], and resizes the list a model passes its layers as if it were one tensor.
+ */
+function keepBatchAxis(layer: Layer): void {
+  const size = layer as unknown as { height: number; width: number };
+  layer.computeOutputShape = (shape) => {
+    const one = (Array.isArray(shape[0]) ? shape[0] : shape) as (number | null)[];
+    return [one[0] ?? null, size.height, size.width, one[3] ?? null];
+  };
+  const call = layer.call.bind(layer);
+  layer.call = (inputs, kwargs) => call(Array.isArray(inputs) ? inputs[0]! : inputs, kwargs);
+}
+
+/** A Keras Lambda: its body run as tfjs ops, or refused with the part of it the analysis could not read. */
+function kerasLambda(tf: Tf, node: LayerNode, name: string): Layer {
+  const read = node.lambda;
+  if (read && 'op' in read) return lambdaLayer(tf, read.op, name);
+  const why = read ? `: ${read.unread}` : '';
+  throw new ProbeError(
+    'unknown-layer',
+    `layer ${node.index} (Lambda, line ${lineOf(node)}): tfjs has no Lambda layer and the probe runs only a body of tensor arithmetic, slices and known ops${why}`,
+    { layerIndex: node.index, line: lineOf(node) },
+  );
 }
 
 /** A sequential model's `loadedModel` layer: the base model itself (tfjs accepts a model as a layer). */
@@ -194,7 +242,9 @@ function countFunctional(
 function staticCounts(ir: ModelGraph): (number | null)[] {
   try {
     const shapes = inferShapes(ir);
-    return ir.layers.map((_, i) => shapes.layers[i]?.params ?? null);
+    return ir.layers.map((node, i) =>
+      node.lambda && 'op' in node.lambda ? 0 : (shapes.layers[i]?.params ?? null),
+    );
   } catch {
     return ir.layers.map(() => null);
   }

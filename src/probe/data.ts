@@ -39,6 +39,16 @@ export function makeBatch(
         ? tf.tensor(Int32Array.from(ids), shape, 'int32')
         : tf.tensor(ids, shape, 'float32');
     }
+    if (readsPixels(model, i)) {
+      assumptions.push(
+        `Input ${i} feeds a Lambda that rescales 0-255 pixels: values drawn uniformly from [0, 255).`,
+      );
+      return tf.tensor(
+        fill(shape, () => uniform() * 255),
+        shape,
+        'float32',
+      );
+    }
     floats++;
     return tf.tensor(fill(shape, normal), shape, 'float32');
   });
@@ -69,8 +79,26 @@ function concreteShape(
 
 type Shape = (number | null | undefined)[];
 
-/** The vocabulary size when input `index` goes straight into an Embedding layer. */
-function embeddingVocabulary(model: LayersModel, index: number): number | null {
+/**
+ * True when input `index` goes into a Lambda whose body scales pixel values (lambda-layer.ts), directly or
+ * through layers that keep the values' range (a Resizing before the preprocessing).
+ */
+function readsPixels(model: LayersModel, index: number): boolean {
+  return consumersOf(model, index).some((start) => {
+    let layer = start;
+    for (let hops = 0; KEEPS_RANGE.has(layer.getClassName()) && hops < 8; hops++) {
+      const next = layer.outboundNodes.map((node) => node.outboundLayer);
+      if (next.length !== 1 || !next[0]) break;
+      layer = next[0];
+    }
+    return (layer as unknown as { readsPixels?: boolean }).readsPixels === true;
+  });
+}
+
+/** Layers whose output values stay in their input's range. */
+const KEEPS_RANGE = new Set(['Resizing', 'CenterCrop', 'RandomCrop', 'RandomFlip', 'Masking']);
+
+function consumersOf(model: LayersModel, index: number): LayersModel['layers'] {
   const input = model.inputs[index];
   const consumers = model.layers.filter((layer) =>
     layer.inboundNodes.some((node) =>
@@ -79,8 +107,12 @@ function embeddingVocabulary(model: LayersModel, index: number): number | null {
   );
   // A sequential model's first layer receives the input through its InputLayer.
   const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
-  const candidates = consumers.length > 0 ? consumers : first ? [first] : [];
-  for (let layer of candidates) {
+  return consumers.length > 0 ? consumers : first ? [first] : [];
+}
+
+/** The vocabulary size when input `index` goes straight into an Embedding layer. */
+function embeddingVocabulary(model: LayersModel, index: number): number | null {
+  for (let layer of consumersOf(model, index)) {
     // Through layers that pass the ids on unchanged (`Masking(mask_value=0)` before an Embedding).
     for (let hops = 0; PASS_THROUGH.has(layer.getClassName()) && hops < 8; hops++) {
       const next = layer.outboundNodes.map((node) => node.outboundLayer);

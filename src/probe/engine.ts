@@ -11,7 +11,13 @@ import { buildFromIr } from './build';
 import { fitBatch } from './budget';
 import { makeBatch } from './data';
 import { estimateColumn } from './estimate';
-import { borrowMissingKernels, kernelNotes, missingKernel, releaseFailedTape } from './kernels';
+import {
+  borrowMissingKernels,
+  fixUnpackGradient,
+  kernelNotes,
+  missingKernel,
+  releaseFailedTape,
+} from './kernels';
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { isKerasFilePath } from './saved-files';
 import { loadKerasModel } from './keras-model';
@@ -70,6 +76,7 @@ export async function probeModel(
 ): Promise<ProbeReport> {
   const progress = onProgress ?? (() => undefined);
   validateRequest(request);
+  fixUnpackGradient(tf);
   const borrowed = borrowMissingKernels(tf);
   const partial = onPartial
     ? (report: ProbeReport) => {

@@ -59,6 +59,25 @@ export function borrowMissingKernels(tf: Tf): string[] {
   return [...borrowed];
 }
 
+let unpackFixed = false;
+
+/**
+ * tfjs 4.22 hands Unpack's gradient a lone tensor when the unstacked axis has one entry, and its
+ * gradient then fails (`stack` of a tensor): a recurrent layer over one time step after a layer with
+ * weights cannot be differentiated. The same gradient, given that tensor as a list of one.
+ */
+export function fixUnpackGradient(tf: Tf): void {
+  if (unpackFixed) return;
+  unpackFixed = true;
+  tf.registerGradient({
+    kernelName: 'Unpack',
+    gradFunc: (dy, _saved, attrs) => {
+      const axis = (attrs as { axis: number }).axis;
+      return { value: () => tf.stack(Array.isArray(dy) ? dy : [dy], axis) };
+    },
+  });
+}
+
 /** Says when a gradient kernel the backend lacks was supplied by the probe, for the layers that need it. */
 export function kernelNotes(tf: Tf, borrowed: string[], report: ProbeReport): string[] {
   const backend = tf.getBackend();

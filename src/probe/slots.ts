@@ -39,6 +39,7 @@ export interface Slot {
 
 export function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
   const slots: Slot[] = [];
+  if (model.framework === 'keras') laterInputShape(model);
   model.inputs.forEach((input, i) => {
     // A loaded base gives this input its shape (src/probe/bases.ts detaches bases that cannot load).
     if (input.base !== undefined) return;
@@ -405,6 +406,34 @@ function widthKey(layer: LayerNode): string | undefined {
 function isRecurrent(layer: LayerNode): boolean {
   return LAYER_CATALOG[(layer.inner ?? layer).factory]?.kind === 'recurrent';
 }
+
+/**
+ * A Keras Sequential's input shape where tfjs looks for it, on the first layer itself. Keras reads a
+ * wrapped layer's (`Bidirectional(GRU(8, input_shape=...))`). A first layer without one is built on the
+ * data `fit` gets; a later layer's `input_shape` (which Keras ignores there) is what its author says that
+ * data is, so the first layer takes it.
+ */
+function laterInputShape(model: ModelGraph): void {
+  const [first, ...rest] = model.layers;
+  if (model.kind !== 'sequential' || !first || isUnread(first)) return;
+  if (SHAPE_KEYS.some((k) => first.config.props[k]) || !hasInputShape(first)) {
+    for (const layer of rest) {
+      const own = layer.inner ?? layer;
+      const key = SHAPE_KEYS.find((k) => own.config.props[k]);
+      if (!key || hasInputShape(first)) continue;
+      first.config.props[key] = { ...own.config.props[key]!, inherited: true };
+      return;
+    }
+    return;
+  }
+  const inner = first.inner?.config.props;
+  const key = SHAPE_KEYS.find((k) => inner?.[k]);
+  if (!inner || !key) return;
+  first.config.props[key] = inner[key]!;
+  delete inner[key];
+}
+
+const SHAPE_KEYS = ['inputShape', 'batchInputShape'];
 
 function hasInputShape(layer: LayerNode): boolean {
   const props = layer.config.props;

@@ -3,6 +3,7 @@
  * `input_shape=x_train.shape[1:]` gives the model its input shape. Elementwise arithmetic, `astype` and a
  * `reshape` the evaluator can compute keep a shape; anything else leaves the array unknown.
  */
+import type { Arg } from './keras';
 import type { PV } from './values';
 
 type ArrayValue = Extract<PV, { t: 'array' }>;
@@ -42,6 +43,57 @@ export function loadData(path: string): PV | null {
     items: [pair(shapes[0], shapes[1]), pair(shapes[2], shapes[3])],
     tuple: true,
   };
+}
+
+/** Constructors whose first argument (or `size=`/`shape=`) is the shape: `np.zeros((n, 3))`. */
+const SHAPED = new Set([
+  'zeros',
+  'ones',
+  'empty',
+  'full',
+  'random.random',
+  'random.rand',
+  'random.randn',
+]);
+const SIZED = new Set(['random.normal', 'random.uniform', 'random.randint', 'random.choice']);
+
+/**
+ * numpy arrays whose shape the code states: `np.array([[...], ...])` of a rectangular literal, `np.zeros((n,
+ * 3))`, `np.random.rand(n, 3)`, `np.random.normal(0, 1, size=(n, 3))`; null for any other.
+ */
+export function numpyArray(name: string, args: Arg[]): PV | null {
+  const positional = args.filter((a) => !a.name && !a.star).map((a) => a.value);
+  const keyword = (key: string) => args.find((a) => a.name === key)?.value;
+  let shape: number[] | null = null;
+  if (name === 'array' || name === 'asarray')
+    shape = positional[0] ? literalShape(positional[0]) : null;
+  else if (name === 'random.rand' || name === 'random.randn') shape = dims(positional);
+  else if (SHAPED.has(name)) shape = dimsOf(positional[0] ?? keyword('shape'));
+  else if (SIZED.has(name))
+    shape = dimsOf(keyword('size') ?? positional[name === 'random.choice' ? 1 : 2]);
+  return shape ? { t: 'array', shape, text: `numpy.${name}` } : null;
+}
+
+function dimsOf(value: PV | undefined): number[] | null {
+  if (!value) return null;
+  return value.t === 'list' ? dims(value.items) : dims([value]);
+}
+
+function dims(values: PV[]): number[] | null {
+  if (values.length === 0) return null;
+  const out = values.map((v) => (v.t === 'num' && Number.isInteger(v.v) && v.v >= 0 ? v.v : -1));
+  return out.includes(-1) ? null : out;
+}
+
+/** The shape of a nested list literal of numbers; null when ragged or not all numbers. */
+function literalShape(value: PV): number[] | null {
+  if (value.t === 'num' || value.t === 'bool') return [];
+  if (value.t === 'array') return value.shape;
+  if (value.t !== 'list' || value.items.length === 0) return value.t === 'list' ? [0] : null;
+  const inner = value.items.map(literalShape);
+  const first = inner[0];
+  if (!first || inner.some((s) => !s || s.join() !== first.join())) return null;
+  return [value.items.length, ...first];
 }
 
 export function arrayAttribute(array: ArrayValue, name: string): PV | null {

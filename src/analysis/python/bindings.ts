@@ -132,7 +132,7 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
       isKerasModule(canonical) || (!alias && names.length > 1) ? null : importModule(ip, full);
     const value: PV = own
       ? { t: 'module', scope: own, name: full }
-      : full === 'functools' || full === 'argparse'
+      : full === 'functools' || full === 'argparse' || full === 'numpy'
         ? { t: 'path', path: full }
         : alias
           ? isKerasModule(canonical)

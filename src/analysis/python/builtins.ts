@@ -1,4 +1,5 @@
 /** The few Python built-ins model code leans on: `range`, `len`, `zip`, `list`, `min`/`max`, `int`. */
+import { numpyArray } from './arrays';
 import { argumentParser } from './argparse';
 import type { SyntaxNode } from '@lezer/common';
 import type { PyInterp } from './interpreter';
@@ -36,6 +37,7 @@ const MAX_RANGE = 10_000;
 export function callBuiltin(ip: PyInterp, path: string, args: Arg[], node: SyntaxNode): PV {
   const text = ip.text(node);
   if (path === 'argparse.ArgumentParser') return argumentParser();
+  if (path.startsWith('numpy.')) return numpyArray(path.slice(6), args) ?? unknown(text);
   if (!path.startsWith('builtins.')) return unknown(text);
   const name = path.slice(9);
   const values = args.filter((a) => !a.name && !a.star).map((a) => a.value);

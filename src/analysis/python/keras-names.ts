@@ -271,6 +271,8 @@ export function translateString(key: string, value: string): string {
   if (key === 'dataFormat') return DATA_FORMATS[value] ?? value;
   if (key === 'mode') return VS_MODES[value] ?? value;
   if (key === 'distribution') return value === 'truncated_normal' ? 'truncatedNormal' : value;
+  // Keras lower-cases the padding it is given (`padding='SAME'` is 'same'); tfjs accepts only lower case.
+  if (key === 'padding') return value.toLowerCase();
   return value;
 }
 

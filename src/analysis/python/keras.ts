@@ -3,6 +3,7 @@
  * tensors, model methods (`add`, `compile`, `fit`), and (through training.ts) optimizers, losses,
  * gradient tapes and clipping. Paths arrive canonical (bindings.ts).
  */
+import { readLambda } from './lambda';
 import type { SyntaxNode } from '@lezer/common';
 import type { Span, Value } from '../ir';
 import { readConfig, toValue } from './convert';
@@ -200,6 +201,12 @@ export function makeLayer(
   const { config, values } = readConfig(ip, spec.factory, params, args, node);
   joinKernelSize(config);
   const rec: LayerRec = { factory: spec.factory, config, callSpan: ip.span(node) };
+  if (spec.factory === 'lambda') {
+    const fn = args.find((a) => !a.star && (a.name === null || a.name === 'function'));
+    rec.lambda = readLambda(ip, fn?.value);
+    // A body read as tensor ops is a known config: nothing of it waits for a value.
+    if ('op' in rec.lambda) config.opaque = false;
+  }
   ip.layersMade++;
   const wrapped = values.get('layer');
   if (wrapped?.t === 'layer') rec.inner = wrapped.rec;

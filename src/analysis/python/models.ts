@@ -226,6 +226,7 @@ export function toLayerNode(layer: LayerRec, index: number): LayerNode {
   if (layer.repeat && layer.repeat.count > 0) node.repeat = { ...layer.repeat };
   if (layer.conditional) node.conditional = { ...layer.conditional };
   if (layer.variable) node.variable = layer.variable;
+  if (layer.lambda) node.lambda = layer.lambda;
   return node;
 }
 

@@ -90,6 +90,8 @@ export interface LayerRec {
   variable?: string;
   /** A custom layer class applied whole where its `call` applies no Keras layer (classes.ts). */
   customClass?: string;
+  /** A `Lambda`'s function read as tensor ops (lambda.ts). */
+  lambda?: import('../ir').LayerNode['lambda'];
 }
 
 export type TensorNode =

@@ -200,6 +200,13 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     case 'tf':
       return callTf(interp, target.path, args(), node);
     case 'fn': {
+      // `new Autoencoder(...)` of a plain function (an ES5 constructor): `this` is a new object,
+      // the result unless the function returns an object of its own.
+      if (node.type === 'NewExpression' && target.node.type !== 'ArrowFunctionExpression') {
+        const instance: AV = { t: 'object', props: new Map(), opaque: true };
+        const made = interp.callFunction(target, args(), instance);
+        return made.t === 'prim' ? instance : made;
+      }
       const result = interp.callFunction(target, args(), target.self ?? self);
       // An unknown result is known to users by the call they wrote (`width(kind)`), not the function.
       return result.t === 'unknown' && result.text.endsWith('(…)')

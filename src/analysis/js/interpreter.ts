@@ -465,7 +465,16 @@ export class Interp {
       (caller?.guessing === true && bindsUnknown(fn.node.params, args));
     this.frames.push({ node: fn.node, guessing });
     const scope = new Scope(fn.scope, this.conditions.length);
-    if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);
+    scope.isFunction = true;
+    // A plain function run without a receiver (a builder nobody calls, an ES5 constructor) gets
+    // an object for `this`, so `this.model = tf.sequential(); this.model.add(...)` is followed.
+    if (fn.node.type !== 'ArrowFunctionExpression')
+      scope.vars.set(
+        'this',
+        self.t === 'prim' && self.v === undefined
+          ? { t: 'object', props: new Map(), opaque: true }
+          : self,
+      );
     fn.node.params.forEach((param, i) => {
       if (param.type === 'RestElement') {
         bindPattern(this, param.argument, { t: 'array', items: args.slice(i) }, scope, true);

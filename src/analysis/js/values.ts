@@ -186,11 +186,8 @@ export class Scope {
    * same function's earlier binding of it, if any (`var` is function-scoped, not block-scoped).
    */
   varOwner(name: string): Scope | null {
-    for (let scope: Scope | null = this; scope; scope = scope.parent) {
-      if (scope.vars.has(name)) return scope;
-      if (scope.isFunction) return null;
-    }
-    return null;
+    if (this.vars.has(name)) return this;
+    return this.isFunction ? null : (this.parent?.varOwner(name) ?? null);
   }
 }
 

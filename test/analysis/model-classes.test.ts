@@ -133,3 +133,40 @@ const a = build({ widths: [16, 16, 16] });
   );
   assert.deepEqual(summary(result.models), ['build: dense dense dense dense']);
 });
+
+test('a subclass of an abstract base extending tf.Sequential is the model, named by the subclass', () => {
+  const result = run(
+    `import { Sequential, layers } from '@tensorflow/tfjs';
+abstract class Classifier extends Sequential {
+  constructor(settings) {
+    super();
+    this.build(settings);
+  }
+  protected abstract build(settings): void;
+}
+export class Conv extends Classifier {
+  protected build(settings) {
+    this.add(layers.conv1d({ filters: settings.filters, kernelSize: 3, inputShape: [32, 1] }));
+    this.add(layers.globalMaxPooling1d());
+    this.add(layers.dense({ units: 1, activation: 'sigmoid' }));
+  }
+}
+export class Flat extends Classifier {
+  protected build(settings) {
+    this.add(layers.flatten({ inputShape: [32, 1] }));
+    this.add(layers.dense({ units: settings.hidden }));
+    this.add(layers.dense({ units: 1 }));
+  }
+}
+const flat = new Flat({ hidden: 8 });
+flat.compile({ optimizer: 'adam', loss: 'binaryCrossentropy' });
+flat.fit(xs, ys);
+`,
+    'classifiers.ts',
+  );
+  // The abstract base is no model of its own; the subclass never constructed is built once.
+  assert.deepEqual(summary(result.models).sort(), [
+    'Conv: conv1d globalMaxPooling1d dense',
+    'Flat: flatten dense dense (trained)',
+  ]);
+});

@@ -337,3 +337,40 @@ test('a branch per item of a loop over unknown specs marks its layers, it does n
     'model [no-this-spec-head]: dense? reLU?',
   ]);
 });
+
+test('an ES5 constructor function: this.x = tf.model(...) is read back, var redeclared in a loop chains', () => {
+  const result = run(
+    `function Compressor(depth, width) {
+  this.depth = Number(depth);
+  var x = tf.input({ shape: [16] });
+  var y = tf.layers.dense({ units: width, activation: 'relu' }).apply(x);
+  for (var k = 0; k < this.depth - 1; k++) {
+    var skip = y;
+    const merge = tf.layers.add();
+    var y = tf.layers.dense({ units: width, activation: 'relu' }).apply(y);
+    y = merge.apply([skip, y]);
+  }
+  this.squeeze = tf.model({ inputs: x, outputs: tf.layers.dense({ units: 2 }).apply(y) });
+  var z = tf.input({ shape: [2] });
+  this.expand = tf.model({ inputs: z, outputs: tf.layers.dense({ units: 16 }).apply(z) });
+  var start = tf.input({ shape: [16] });
+  this.whole = tf.model({ inputs: start, outputs: this.expand.apply(this.squeeze.apply(start)) });
+}
+function Scorer() {
+  this.net = tf.sequential();
+  this.net.add(tf.layers.dense({ units: 4, inputShape: [3] }));
+  this.net.add(tf.layers.dense({ units: 1 }));
+}
+document.getElementById('go').onclick = () => {
+  window.compressor = new Compressor(document.getElementById('depth').value, 8);
+};
+`,
+    'page.js',
+  );
+  assert.deepEqual(summary(result.models), [
+    'squeeze: dense dense? add? dense',
+    'expand: dense',
+    'whole: dense dense? add? dense dense',
+    'net: dense dense',
+  ]);
+});

@@ -209,3 +209,33 @@ model.add(tf.layers.dense({ units: HIDDEN, inputShape: [4] }));
   });
   assert.deepEqual(ws.analyzeFile(path('model.js')).models[0].unknowns, ['HIDDEN']);
 });
+
+test('a model class whose tf.Sequential base is imported is built in its own file', () => {
+  const { ws, path } = memoryProject({
+    'src/nets/base.ts': `import { Sequential } from '@tensorflow/tfjs';
+export abstract class Net extends Sequential {
+  constructor(opts) {
+    super();
+    this.stack(opts);
+  }
+  protected abstract stack(opts): void;
+}
+`,
+    'src/nets/tiny.ts': `import { layers } from '@tensorflow/tfjs';
+import { Net } from './base';
+export class Tiny extends Net {
+  protected stack(opts) {
+    this.add(layers.dense({ units: opts.units, inputShape: [4] }));
+    this.add(layers.dropout({ rate: 0.2 }));
+    this.add(layers.dense({ units: 2 }));
+  }
+}
+`,
+  });
+  const models = ws.analyzeFile(path('src/nets/tiny.ts')).models;
+  assert.deepEqual(
+    models.map((m) => `${m.name}: ${m.layers.map((l) => l.factory).join(' ')}`),
+    ['Tiny: dense dropout dense'],
+  );
+  assert.deepEqual(ws.analyzeFile(path('src/nets/base.ts')).models, []);
+});

@@ -200,6 +200,13 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     case 'tf':
       return callTf(interp, target.path, args(), node);
     case 'fn': {
+      // `new Autoencoder(...)` of a plain function (an ES5 constructor): `this` is a new object,
+      // the result unless the function returns an object of its own.
+      if (node.type === 'NewExpression' && target.node.type !== 'ArrowFunctionExpression') {
+        const instance: AV = { t: 'object', props: new Map(), opaque: true };
+        const made = interp.callFunction(target, args(), instance);
+        return made.t === 'prim' ? instance : made;
+      }
       const result = interp.callFunction(target, args(), target.self ?? self);
       // An unknown result is known to users by the call they wrote (`width(kind)`), not the function.
       return result.t === 'unknown' && result.text.endsWith('(…)')
@@ -382,6 +389,40 @@ export function instantiate(
 
 type ClassAV = Extract<AV, { t: 'class' }>;
 
+/** The constructor `new cls(...)` runs: its own, else the nearest base class's. */
+export function constructorOf(interp: Interp, cls: ClassAV): TSESTree.MethodDefinition | null {
+  const seen: ClassAV[] = [];
+  for (
+    let c: ClassAV | null = cls;
+    c && !seen.includes(c) && seen.length < 8;
+    c = userBase(interp, c)
+  ) {
+    seen.push(c);
+    const ctor = c.node.body.body.find(
+      (e): e is TSESTree.MethodDefinition =>
+        e.type === 'MethodDefinition' && e.kind === 'constructor',
+    );
+    if (ctor) return ctor;
+  }
+  return null;
+}
+
+/**
+ * Whether `cls` is a tfjs model class: it extends tf.Sequential / tf.LayersModel, directly or
+ * through the file's (or an imported file's) own classes (`class Dense extends Model`, where
+ * `abstract class Model extends Sequential`).
+ */
+export function extendsTfModel(interp: Interp, cls: ClassAV): boolean {
+  const seen: ClassAV[] = [];
+  for (let c: ClassAV | null = cls; c && !seen.includes(c) && seen.length < 8;) {
+    seen.push(c);
+    const base = baseOf(interp, c);
+    if (isTfModelClass(base)) return true;
+    c = base?.t === 'class' ? base : null;
+  }
+  return false;
+}
+
 function inClassHome<T>(interp: Interp, cls: ClassAV, run: () => T): T {
   return cls.home !== undefined ? interp.inHome(cls.home, run) : run();
 }
@@ -470,13 +511,19 @@ function callSuperModel(
   args: AV[],
   node: CallNode | null,
 ): Extract<AV, { t: 'model' }> {
-  const at = (node ?? frame.cls.node) as CallNode;
+  // Named by the class constructed, not the base whose `super()` made it (`new Dense()` runs
+  // `Model`'s constructor): the outermost frame on the same instance. A subclass's model is at
+  // that class (in its file: the base may be imported), a direct subclass's at its `super()`.
+  const built = interp.superFrames.find((f) => f.instance === frame.instance) ?? frame;
+  const derived = built !== frame;
+  const at = (derived ? built.cls.node : (node ?? frame.cls.node)) as CallNode;
   const path = frame.base?.t === 'tf' && frame.base.path === 'LayersModel' ? 'model' : 'sequential';
   const saved = interp.nameHint;
-  interp.nameHint = { node: at, name: frame.cls.name };
+  interp.nameHint = { node: at, name: built.cls.name };
   let created: AV;
   try {
-    created = callTf(interp, path, args, at);
+    const make = () => callTf(interp, path, args, at);
+    created = derived ? interp.inHome(built.cls.home, make) : make();
   } finally {
     interp.nameHint = saved;
   }

@@ -15,7 +15,7 @@ import {
   tfjsWorkTest,
 } from './uncalled';
 import { evaluate } from './expressions';
-import { instantiate } from './calls';
+import { constructorOf, extendsTfModel, instantiate } from './calls';
 import { noteForward } from './custom-loops';
 import {
   argumentOrDefault,
@@ -416,11 +416,14 @@ export class Interp {
     for (const value of root.vars.values()) {
       if (value.t !== 'class' || this.instantiated.has(value.node)) continue;
       const base = value.node.superClass;
-      if (!base || !/\b(?:Sequential|LayersModel)\b/.test(this.text(base))) continue;
-      const ctor = value.node.body.body.find(
-        (e): e is TSESTree.MethodDefinition =>
-          e.type === 'MethodDefinition' && e.kind === 'constructor',
-      );
+      // An imported class is built in the file that defines it.
+      if (!base || value.home !== undefined) continue;
+      // An abstract base is never built itself: its subclasses are (their own model each).
+      if ('abstract' in value.node && value.node.abstract) continue;
+      if (!/\b(?:Sequential|LayersModel)\b/.test(this.text(base)) && !extendsTfModel(this, value))
+        continue;
+      // A subclass without its own constructor takes its base's parameters.
+      const ctor = constructorOf(this, value);
       const params = ctor?.value.params ?? [];
       const args = params.map((p) =>
         p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
@@ -462,7 +465,16 @@ export class Interp {
       (caller?.guessing === true && bindsUnknown(fn.node.params, args));
     this.frames.push({ node: fn.node, guessing });
     const scope = new Scope(fn.scope, this.conditions.length);
-    if (fn.node.type !== 'ArrowFunctionExpression') scope.vars.set('this', self);
+    scope.isFunction = true;
+    // A plain function run without a receiver (a builder nobody calls, an ES5 constructor) gets
+    // an object for `this`, so `this.model = tf.sequential(); this.model.add(...)` is followed.
+    if (fn.node.type !== 'ArrowFunctionExpression')
+      scope.vars.set(
+        'this',
+        self.t === 'prim' && self.v === undefined
+          ? { t: 'object', props: new Map(), opaque: true }
+          : self,
+      );
     fn.node.params.forEach((param, i) => {
       if (param.type === 'RestElement') {
         bindPattern(this, param.argument, { t: 'array', items: args.slice(i) }, scope, true);

@@ -43,7 +43,7 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
         }
         return undefined;
       }
-      for (const declarator of node.declarations) declare(interp, declarator, scope);
+      for (const declarator of node.declarations) declare(interp, declarator, scope, node.kind);
       return undefined;
     case 'FunctionDeclaration':
     case 'TSDeclareFunction':
@@ -134,10 +134,22 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
   }
 }
 
-function declare(interp: Interp, declarator: TSESTree.VariableDeclarator, scope: Scope): void {
+function declare(
+  interp: Interp,
+  declarator: TSESTree.VariableDeclarator,
+  scope: Scope,
+  kind: TSESTree.VariableDeclaration['kind'] = 'let',
+): void {
   const init = declarator.init;
+  // `var x` again in a block of the function that declared it is that same variable: no init
+  // leaves it as it is, an init assigns it (so a loop's `var h = dense.apply(h)` chains).
+  const redeclared =
+    kind === 'var' &&
+    declarator.id.type === 'Identifier' &&
+    scope.varOwner(declarator.id.name) !== null &&
+    scope.varOwner(declarator.id.name) !== scope;
   if (!init) {
-    bindPattern(interp, declarator.id, UNDEFINED, scope, true);
+    if (!redeclared) bindPattern(interp, declarator.id, UNDEFINED, scope, true);
     return;
   }
   const previous = interp.nameHint;
@@ -150,7 +162,7 @@ function declare(interp: Interp, declarator: TSESTree.VariableDeclarator, scope:
       scope,
       declarator.id.type === 'Identifier' ? declarator.id.name : undefined,
     );
-    bindPattern(interp, declarator.id, value, scope, true);
+    bindPattern(interp, declarator.id, value, scope, !redeclared);
   } finally {
     interp.nameHint = previous;
   }

@@ -177,6 +177,18 @@ export class Scope {
   owner(name: string): Scope | null {
     return this.vars.has(name) ? this : (this.parent?.owner(name) ?? null);
   }
+
+  /** A function body's own scope: where its `var` declarations live. */
+  isFunction = false;
+
+  /**
+   * The scope a `var name` redeclared in a block (`var h = layer.apply(h)` in a loop) binds: the
+   * same function's earlier binding of it, if any (`var` is function-scoped, not block-scoped).
+   */
+  varOwner(name: string): Scope | null {
+    if (this.vars.has(name)) return this;
+    return this.isFunction ? null : (this.parent?.varOwner(name) ?? null);
+  }
 }
 
 export const UNDEFINED: AV = { t: 'prim', v: undefined };

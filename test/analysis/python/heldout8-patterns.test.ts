@@ -149,3 +149,22 @@ class Probe(Model):
   assert.equal(factories(model), 'conv1d dense');
   assert.deepEqual(layersOf(model).slice(0, 1), ['conv1d(filters=4,activation="relu")']);
 });
+
+test('a class attribute read on the class itself is its value', () => {
+  const model = onlyPyModel(`from tensorflow import keras
+
+class Settings:
+    hidden = (12, 6)
+
+def build():
+    net = keras.Sequential([keras.Input((3,))])
+    for width in Settings.hidden:
+        net.add(keras.layers.Dense(width, activation='tanh'))
+    return net
+`);
+  assert.deepEqual(layersOf(model), [
+    'inputLayer()',
+    'dense(units=12,activation="tanh")',
+    'dense(units=6,activation="tanh")',
+  ]);
+});

@@ -96,7 +96,21 @@ export function callBuiltin(ip: PyInterp, path: string, args: Arg[], node: Synta
           tuple: false,
         };
       }
-      return { t: 'list', items: values, tuple: true };
+      if (values.some((v) => v.t === 'grads' || v.t === 'weights'))
+        return { t: 'list', items: values, tuple: true };
+      // Known lists zipped with unknown ones (a parameter): as many pairs as the shortest known list,
+      // the unknown ones giving unknown items; none known: unknown (a loop over it runs once).
+      const known = lists.filter((l) => l !== null).map((l) => l!.length);
+      if (known.length === 0) return unknown(text);
+      return {
+        t: 'list',
+        items: Array.from({ length: Math.min(...known) }, (_, i) => ({
+          t: 'list',
+          items: lists.map((l, j) => (l ? l[i] : unknown(`item of ${values[j].t}`))),
+          tuple: true,
+        })),
+        tuple: false,
+      };
     }
     case 'int':
     case 'round':

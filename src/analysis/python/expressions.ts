@@ -205,9 +205,25 @@ function comprehension(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   const items = iterableItems(source);
   const inner = new Scope(scope);
   if (!items) {
-    if (source.t !== 'grads') return unknown(ip.text(node));
-    assignTo(ip, targets.length === 1 ? targets[0] : targets, source, inner);
-    return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
+    if (source.t === 'grads') {
+      assignTo(ip, targets.length === 1 ? targets[0] : targets, source, inner);
+      return { t: 'list', items: [evalExpr(ip, element, inner)], tuple: false };
+    }
+    // An unknown iterable (a parameter, a config's list): like a loop over it, the element is built
+    // once with an unknown item when it makes layers or models (`[Input(s) for s in shapes]`, one
+    // branch per input); a comprehension that builds nothing stays unknown (data).
+    const before = ip.progress();
+    assignTo(
+      ip,
+      targets.length === 1 ? targets[0] : targets,
+      unknown(`item of ${ip.text(parts[inAt + 1])}`),
+      inner,
+    );
+    const once = evalExpr(ip, element, inner);
+    const built = ['layer', 'tensor', 'model', 'object'].includes(once.t);
+    return built && ip.progress() !== before
+      ? { t: 'list', items: [once], tuple: false }
+      : unknown(ip.text(node));
   }
   const out: PV[] = [];
   const start = { steps: ip.steps, progress: ip.progress() };
@@ -277,6 +293,7 @@ export function attribute(object: PV, name: string, text: string): PV {
       return (
         object.attrs.get(name) ??
         methodOf(object, name) ??
+        object.cls.attrs?.get(name) ??
         (object.model ? modelAttribute(object, name, text) : unknown(text))
       );
     case 'model':
@@ -287,6 +304,8 @@ export function attribute(object: PV, name: string, text: string): PV {
       return arrayAttribute(object, name) ?? unknown(text);
     case 'module':
       return object.scope.get(name) ?? unknown(text);
+    case 'class':
+      return object.attrs?.get(name) ?? unknown(text);
     case 'dict':
       return object.argparse === 'namespace'
         ? (object.entries.get(name)?.value ?? unknown(text))

@@ -521,8 +521,10 @@ export class PyInterp {
     }
     if (!nameNode) return;
     const fields = this.dataclassFields(node, body, baseValue, scope);
+    const attrs = this.classAttributes(body, baseValue, scope);
     scope.set(this.text(nameNode), {
       ...(fields ? { fields } : {}),
+      ...(attrs.size > 0 ? { attrs } : {}),
       t: 'class',
       node,
       name: this.text(nameNode),
@@ -532,6 +534,20 @@ export class PyInterp {
       module: this.module,
       homes,
     });
+  }
+
+  /** The body's plain `name = value` (or `name: T = value`) statements, over its base's. */
+  private classAttributes(body: SyntaxNode | undefined, base: PV, scope: Scope): Map<string, PV> {
+    const attrs = new Map(base.t === 'class' ? base.attrs : undefined);
+    for (const statement of body ? kids(body) : []) {
+      const parts = kids(statement);
+      if (statement.name !== 'AssignStatement' || parts[0]?.name !== 'VariableName') continue;
+      const valueAt = parts.findIndex((c) => c.name === 'AssignOp') + 1;
+      // One target only: `a = b = 1` and tuple targets are left unknown.
+      if (valueAt < 1 || valueAt !== parts.length - 1) continue;
+      attrs.set(this.text(parts[0]), evalExpr(this, parts[valueAt], scope));
+    }
+    return attrs;
   }
 
   /** A `@dataclass` (or a subclass of one): its annotated class attributes after its base's, in order. */

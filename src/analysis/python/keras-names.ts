@@ -26,7 +26,12 @@ export const LAYER_CLASSES: Readonly<Record<string, LayerSpec>> = {
   Conv1D: spec('conv1d', ...CONV),
   Conv2D: spec('conv2d', ...CONV),
   Conv3D: spec('conv3d', ...CONV),
+  // Keras 2's (and 3's) longer aliases of the same classes.
+  Convolution1D: spec('conv1d', ...CONV),
   Convolution2D: spec('conv2d', ...CONV),
+  Convolution2DTranspose: spec('conv2dTranspose', 'filters', 'kernelSize', 'strides', 'padding'),
+  Convolution3DTranspose: spec('conv3dTranspose', 'filters', 'kernelSize', 'strides', 'padding'),
+  SeparableConvolution2D: spec('separableConv2d', 'filters', 'kernelSize', 'strides', 'padding'),
   Conv2DTranspose: spec('conv2dTranspose', 'filters', 'kernelSize', 'strides', 'padding'),
   Conv3DTranspose: spec('conv3dTranspose', 'filters', 'kernelSize', 'strides', 'padding'),
   SeparableConv2D: spec('separableConv2d', 'filters', 'kernelSize', 'strides', 'padding'),

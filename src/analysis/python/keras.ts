@@ -294,9 +294,14 @@ function addLayer(ip: PyInterp, rec: ModelRec, item: PV, where: SyntaxNode): voi
   else if (item.t === 'tensor' && item.node.kind === 'input') {
     const config = item.node.config;
     rec.layers.push({ factory: 'inputLayer', config, callSpan: item.node.span });
-  } else if (item.t === 'model')
+  } else if (item.t === 'model') {
+    const from = rec.layers.length;
     rec.layers.push(...(item.rec.kind === 'functional' ? graphLayers(item.rec) : item.rec.layers));
-  else if (item.t === 'object' && (item.model || item.cls.methods.has('call'))) {
+    // A Sequential inside a Sequential brings its custom layers along (traced in place later).
+    if (item.rec.kind !== 'functional')
+      for (const b of item.rec.blocks ?? [])
+        (rec.blocks ??= []).push({ ...b, from: from + b.from, to: from + b.to });
+  } else if (item.t === 'object' && (item.model || item.cls.methods.has('call'))) {
     const from = rec.layers.length;
     // A subclassed model's graph is not a run of layers: the Sequential's own view leaves it out.
     if (item.model) rec.unresolved.push(ip.text(where));

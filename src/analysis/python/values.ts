@@ -49,6 +49,8 @@ export type PV =
       homes?: Map<string, PyModule>;
       /** A `@dataclass`'s fields in order, with their defaults (null: none): its generated `__init__`. */
       fields?: { name: string; value: PV | null }[];
+      /** Plain class attributes (`widths = [64, 32]` in the body), after its base's: `self.widths`. */
+      attrs?: Map<string, PV>;
     }
   /** `functools.partial(callee, ...)`: calling it calls `callee` with these arguments first. */
   | { t: 'partial'; callee: PV; args: import('./keras').Arg[] }

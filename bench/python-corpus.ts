@@ -7,23 +7,13 @@
  * repeated ones, against the median of a bare `parser.parse`, all CPU time.
  */
 import { parser } from '@lezer/python';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { lintText as LintText } from '../src/lint/index';
-import { cpuMs, loadShipped, median } from './shipped';
+import { cpuMs, loadShipped, median, pythonFiles } from './shipped';
 
 interface Shipped {
   lintText: typeof LintText;
   mentionsKeras: (source: string) => boolean;
-}
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) pythonFiles(path, out);
-    else if (name.endsWith('.py')) out.push(path);
-  }
-  return out;
 }
 
 const quantile = (xs: number[], q: number) =>

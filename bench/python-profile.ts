@@ -10,12 +10,12 @@
  * rules share to its own line.
  */
 import { parser } from '@lezer/python';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import type { lintText as LintText } from '../src/lint/index';
 import { generateKerasFile } from './python-input';
-import { loadShipped } from './shipped';
+import { loadShipped, pythonFiles } from './shipped';
 
 interface Shipped {
   lintText: typeof LintText;
@@ -46,15 +46,6 @@ const PHASES: [RegExp, string][] = [
   [/^runRule\d*$/, 'rules'],
   [/^parseDirectives\d*$/, 'directives'],
 ];
-
-function pythonFiles(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) pythonFiles(path, out);
-    else if (name.endsWith('.py')) out.push(path);
-  }
-  return out;
-}
 
 /** The bundle's source file at each line, from esbuild's `// src/...` markers. */
 function sourceFiles(bundle: string): (line: number) => string {

@@ -59,7 +59,8 @@ export function borrowMissingKernels(tf: Tf): string[] {
   return [...borrowed];
 }
 
-let unpackFixed = false;
+/** The tfjs instances whose Unpack gradient is fixed (a process may load the workspace's and the bundled one). */
+const unpackFixed = new WeakSet<object>();
 
 /**
  * tfjs 4.22 hands Unpack's gradient a lone tensor when the unstacked axis has one entry, and its
@@ -67,8 +68,8 @@ let unpackFixed = false;
  * weights cannot be differentiated. The same gradient, given that tensor as a list of one.
  */
 export function fixUnpackGradient(tf: Tf): void {
-  if (unpackFixed) return;
-  unpackFixed = true;
+  if (unpackFixed.has(tf)) return;
+  unpackFixed.add(tf);
   tf.registerGradient({
     kernelName: 'Unpack',
     gradFunc: (dy, _saved, attrs) => {

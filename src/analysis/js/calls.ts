@@ -376,32 +376,30 @@ export function instantiate(
 ): AV {
   if (args) interp.instantiated.add(cls.node);
   const instance: Extract<AV, { t: 'object' }> = { t: 'object', props: new Map(), opaque: true };
+  // Members from the farthest base first, so a subclass's own override them.
+  for (const c of classChain(interp, cls).reverse())
+    inClassHome(interp, c, () => registerMembers(interp, c, instance));
+  return construct(interp, cls, instance, args);
+}
+
+type ClassAV = Extract<AV, { t: 'class' }>;
+
+/** `cls` and the file's (or imported files') own classes it extends, nearest first. */
+function classChain(interp: Interp, cls: ClassAV): ClassAV[] {
   const chain: ClassAV[] = [];
   for (
     let c: ClassAV | null = cls;
     c && !chain.includes(c) && chain.length < 8;
     c = userBase(interp, c)
   )
-    chain.unshift(c);
-  for (const c of chain) inClassHome(interp, c, () => registerMembers(interp, c, instance));
-  return construct(interp, cls, instance, args);
+    chain.push(c);
+  return chain;
 }
 
-type ClassAV = Extract<AV, { t: 'class' }>;
-
 /** The constructor `new cls(...)` runs: its own, else the nearest base class's. */
-export function constructorOf(interp: Interp, cls: ClassAV): TSESTree.MethodDefinition | null {
-  const seen: ClassAV[] = [];
-  for (
-    let c: ClassAV | null = cls;
-    c && !seen.includes(c) && seen.length < 8;
-    c = userBase(interp, c)
-  ) {
-    seen.push(c);
-    const ctor = c.node.body.body.find(
-      (e): e is TSESTree.MethodDefinition =>
-        e.type === 'MethodDefinition' && e.kind === 'constructor',
-    );
+export function constructorOf(interp: Interp, cls: ClassAV): TSESTree.FunctionExpression | null {
+  for (const c of classChain(interp, cls)) {
+    const ctor = ownConstructor(c);
     if (ctor) return ctor;
   }
   return null;
@@ -413,14 +411,7 @@ export function constructorOf(interp: Interp, cls: ClassAV): TSESTree.MethodDefi
  * `abstract class Model extends Sequential`).
  */
 export function extendsTfModel(interp: Interp, cls: ClassAV): boolean {
-  const seen: ClassAV[] = [];
-  for (let c: ClassAV | null = cls; c && !seen.includes(c) && seen.length < 8;) {
-    seen.push(c);
-    const base = baseOf(interp, c);
-    if (isTfModelClass(base)) return true;
-    c = base?.t === 'class' ? base : null;
-  }
-  return false;
+  return classChain(interp, cls).some((c) => isTfModelClass(baseOf(interp, c)));
 }
 
 function inClassHome<T>(interp: Interp, cls: ClassAV, run: () => T): T {

@@ -424,15 +424,14 @@ export class Interp {
         continue;
       // A subclass without its own constructor takes its base's parameters.
       const ctor = constructorOf(this, value);
-      const params = ctor?.value.params ?? [];
+      const params = ctor?.params ?? [];
       const args = params.map((p) =>
         p.type === 'AssignmentPattern' ? UNDEFINED : unknown(paramText(this, p), 'parameter'),
       );
       this.limit = Math.min(this.steps + FUNCTION_STEPS, TOTAL_STEPS);
       const line = value.node.loc.start.line;
       // A guess: a builder the file calls with real arguments (`new Net(4, [16, 2])`) replaces it.
-      if (ctor && args.some((a) => a.t === 'unknown'))
-        this.speculative = ctor.value as FunctionNode;
+      if (ctor && args.some((a) => a.t === 'unknown')) this.speculative = ctor;
       this.guessingClass = true;
       try {
         explore(this, () => instantiate(this, value, args), null, UNDEFINED, value.name, line);

@@ -143,11 +143,11 @@ function declare(
   const init = declarator.init;
   // `var x` again in a block of the function that declared it is that same variable: no init
   // leaves it as it is, an init assigns it (so a loop's `var h = dense.apply(h)` chains).
-  const redeclared =
-    kind === 'var' &&
-    declarator.id.type === 'Identifier' &&
-    scope.varOwner(declarator.id.name) !== null &&
-    scope.varOwner(declarator.id.name) !== scope;
+  const owner =
+    kind === 'var' && declarator.id.type === 'Identifier'
+      ? scope.varOwner(declarator.id.name)
+      : null;
+  const redeclared = owner !== null && owner !== scope;
   if (!init) {
     if (!redeclared) bindPattern(interp, declarator.id, UNDEFINED, scope, true);
     return;

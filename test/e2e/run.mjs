@@ -1,5 +1,6 @@
 // End-to-end suite: the packaged .vsix installed into a real VS Code (code-server), driven in
-// Chromium through playwright-core, asserting what a user sees. Ends with "N passed, N failed".
+// Chromium through playwright-core, asserting what a user sees. Ends with "N passed, N failed"
+// (a case that failed once and passed on its second try is counted and named as such).
 //   node test/e2e/run.mjs [--skip-setup] [--skip-package] [--keep] [case-name-substring...]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -56,13 +57,25 @@ async function runGroup(name, { trusted }, cases) {
       skipped++;
       continue;
     }
-    const started = Date.now();
-    try {
-      await c.run(ctx);
-      record(c.name, null, Date.now() - started);
-    } catch (error) {
-      record(c.name, error, Date.now() - started);
-      await wb.screenshot(join(artifacts, `FAILED-${slug(c.name)}.png`)).catch(() => {});
+    // A case that fails is tried once more, and says so: the workbench is a real UI on a shared
+    // machine, and one click can time out (seen: 6 of 22 once, all passing on the next run). A
+    // case that fails twice fails the suite; the first failure's screenshot and error are kept.
+    for (let attempt = 1; attempt <= 2; attempt++) {
+      const started = Date.now();
+      try {
+        await c.run(ctx);
+        record(c.name, null, Date.now() - started, attempt);
+        break;
+      } catch (error) {
+        await wb
+          .screenshot(join(artifacts, `FAILED-${attempt}-${slug(c.name)}.png`))
+          .catch(() => {});
+        if (attempt === 2) record(c.name, error, Date.now() - started, attempt);
+        else {
+          log(`  ! ${c.name}: failed on the first try, trying once more: ${firstLine(error)}`);
+          await wb.page.keyboard.press('Escape').catch(() => {});
+        }
+      }
     }
   }
   writeFileSync(join(artifacts, `${name}-code-server.log`), server.log);
@@ -72,8 +85,8 @@ async function runGroup(name, { trusted }, cases) {
     .catch(() => {});
 }
 
-function record(name, error, ms = 0) {
-  results.push({ name, error });
+function record(name, error, ms = 0, attempt = 1) {
+  results.push({ name, error, retried: attempt > 1 });
   if (error)
     log(
       `  ✗ ${name} (${ms} ms)\n      ${String(error?.stack ?? error)
@@ -81,7 +94,11 @@ function record(name, error, ms = 0) {
         .slice(0, 6)
         .join('\n      ')}`,
     );
-  else log(`  ✓ ${name} (${ms} ms)`);
+  else log(`  ✓ ${name} (${ms} ms${attempt > 1 ? ', on the second try' : ''})`);
+}
+
+function firstLine(error) {
+  return String(error?.message ?? error).split('\n')[0];
 }
 
 function step(what, command, commandArgs) {
@@ -121,7 +138,10 @@ async function finish(code) {
   clearTimeout(watchdog);
   await cleanup();
   const failed = results.filter((r) => r.error).length;
-  log(`${results.length - failed} passed, ${failed} failed, ${skipped} skipped`);
+  const retried = results.filter((r) => r.retried && !r.error).length;
+  log(
+    `${results.length - failed} passed${retried ? ` (${retried} on a second try)` : ''}, ${failed} failed, ${skipped} skipped`,
+  );
   process.exit(code || (failed > 0 || results.length === 0 ? 1 : 0));
 }
 

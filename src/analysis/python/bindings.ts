@@ -63,11 +63,23 @@ function spellOut(dotted: string): string {
     .replace(/^tf\.(?:compat\.v[12]\.|python\.)?keras(?=\.|$)/, 'keras')
     .replace(/^keras\.src(?=\.|$)/, 'keras');
   const [root, namespace, ...rest] = path.split('.');
+  if (root === 'keras' && namespace === 'engine' && rest.length > 0) return engineName(rest);
   if (root !== 'keras' || !NAMESPACES.includes(namespace)) return path;
   const names = rest.filter((name) => !GROUPING.has(name));
   if (names.length === 0) return `keras.${namespace}`;
   const last = names[names.length - 1];
   return namespace === 'models' ? `keras.${last}` : `keras.${namespace}.${last}`;
+}
+
+/**
+ * Keras 1 and 2's internal `keras.engine` modules (`keras.engine.topology.Layer`,
+ * `keras.engine.base_layer.Layer`, `keras.engine.training.Model`), where custom layers got their
+ * base class: the public name of the class they define.
+ */
+function engineName(rest: string[]): string {
+  const last = rest[rest.length - 1];
+  if (!/^[A-Z]/.test(last)) return `keras.engine.${rest.join('.')}`;
+  return last === 'Model' || last === 'Sequential' ? `keras.${last}` : `keras.layers.${last}`;
 }
 
 const LIBRARY_LAYERS = /^[A-Za-z_]\w*(?:\.\w+)*\.layers(?:\.\w+)*$/;

@@ -19,6 +19,9 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   const argList = parts[parts.length - 1];
   if (!calleeNode || argList?.name !== 'ArgList') return unknown(ip.text(node));
   const args = readArgs(ip, argList, scope);
+  for (const arg of args)
+    if (arg.value.t === 'func' && (!arg.value.module || arg.value.module === ip.main))
+      ip.handedOver.add(arg.value);
   const text = ip.text(node);
   const member = calleeNode.name === 'MemberExpression' ? kids(calleeNode) : [];
   const property = member[member.length - 1];

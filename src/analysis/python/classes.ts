@@ -97,32 +97,49 @@ function buildOnce(ip: PyInterp, object: ObjectValue): void {
   runMethod(ip, object, 'build', { positional: [shape], keywords: new Map() }, 'build');
 }
 
-/** Runs `call(inputs)` once on an input of unknown shape; what it returns is the model's output. */
+/**
+ * Runs `call(inputs, ...)` once on inputs of unknown shape; what it returns is the model's output.
+ * Each required parameter is an input (`call(self, x, context)`: a decoder fed the encoder's
+ * summary), but not a mask or the training flag, which no layer takes as data.
+ */
 function traceCall(ip: PyInterp, object: ObjectValue, rec: ModelRec): void {
   const def = object.cls.methods.get('call');
   if (!def) return;
   buildOnce(ip, object);
-  const params = def.getChild('ParamList');
-  const firstParam = params?.getChildren('VariableName')[1];
-  const paramName = firstParam ? ip.text(firstParam) : 'inputs';
-  const input: TensorNode = {
-    id: ip.id(),
-    kind: 'input',
-    shape: { kind: 'unknown', text: `input shape of ${object.cls.name}` },
-    span: firstParam ? ip.span(firstParam) : ip.span(def),
-    variable: paramName,
-    config: { props: {}, objectSpan: null, opaque: false, text: '' },
-  };
-  const tensor: PV = { t: 'tensor', node: input };
-  rec.inputs = tensor;
-  rec.outputs = runMethod(
-    ip,
-    object,
-    'call',
-    { positional: [tensor], keywords: new Map() },
-    'call',
-  );
+  const [first, ...rest] = positionalParams(def.getChild('ParamList')).slice(1);
+  const params = [
+    first?.name,
+    ...rest.filter((p) => !p.hasDefault && !NOT_DATA.test(ip.text(p.name))).map((p) => p.name),
+  ];
+  const inputs = params.map((param): PV => {
+    const input: TensorNode = {
+      id: ip.id(),
+      kind: 'input',
+      shape: { kind: 'unknown', text: `input shape of ${object.cls.name}` },
+      span: param ? ip.span(param) : ip.span(def),
+      variable: param ? ip.text(param) : 'inputs',
+      config: { props: {}, objectSpan: null, opaque: false, text: '' },
+    };
+    return { t: 'tensor', node: input };
+  });
+  rec.inputs = inputs.length === 1 ? inputs[0] : { t: 'list', items: inputs, tuple: false };
+  rec.outputs = runMethod(ip, object, 'call', { positional: inputs, keywords: new Map() }, 'call');
   trainStepOnce(ip, object);
+}
+
+const NOT_DATA = /mask|^training$/i;
+
+/** A def's parameters before any `*args` (`self` first), and whether each has a default. */
+function positionalParams(list: SyntaxNode | null): { name: SyntaxNode; hasDefault: boolean }[] {
+  const out: { name: SyntaxNode; hasDefault: boolean }[] = [];
+  for (let c = list?.firstChild ?? null; c; c = c.nextSibling) {
+    if (c.name === '*' || c.name === '**') break;
+    if (c.name !== 'VariableName') continue;
+    let next = c.nextSibling;
+    if (next?.name === 'TypeDef') next = next.nextSibling;
+    out.push({ name: c, hasDefault: next?.name === 'AssignOp' });
+  }
+  return out;
 }
 
 /** The objects whose `train_step` has run. */

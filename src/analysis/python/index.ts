@@ -118,7 +118,23 @@ function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
         });
     }
   }
+  runHandedOver(ip, root);
   ip.speculative = false;
+}
+
+/**
+ * A builder the file hands to a library and never calls itself (a keras-tuner `build_model(hp)`
+ * defined inside the function that starts the search) runs as an uncalled top-level one does.
+ */
+function runHandedOver(ip: PyInterp, root: Scope): void {
+  for (const fn of ip.handedOver) {
+    if (ip.stopped !== null) return;
+    if (ip.called.has(fn.node.from) || !BUILDS_MODEL.test(ip.text(fn.node))) continue;
+    if (!reachesKeras(ip, root, fn)) continue;
+    const name = fn.node.getChild('VariableName');
+    const args = { positional: [], keywords: new Map(), entries: new Map() };
+    explore(ip, () => void ip.callFunction(fn, args, name ? ip.text(name) : 'builder'));
+  }
 }
 
 const BUILDS_MODEL = /\b(?:Sequential|Model)\s*\(/;

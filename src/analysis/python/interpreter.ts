@@ -66,6 +66,11 @@ export class PyInterp {
   /** The model whose call gave each output tensor (a loss applied to it in a training loop is its loss). */
   readonly modelOutputs = new WeakMap<TensorNode, ModelRec>();
   readonly called = new Set<number>();
+  /**
+   * The file's functions passed to a call as values (`kt.Hyperband(build_model)`,
+   * `KerasClassifier(build_fn=make)`): a library calls them, the run may never (index.ts).
+   */
+  readonly handedOver = new Set<Extract<PV, { t: 'func' }>>();
   readonly conds: { condition: string; branch: string }[] = [];
   readonly repeats: { iteration: number; count: number }[] = [];
   private readonly loops: LoopFrame[] = [];

@@ -17,6 +17,7 @@ import {
   layerSpec,
 } from './keras-names';
 import { parserMethod } from './argparse';
+import { hyperparameterDefault } from './tuner';
 import { arrayMethod, loadData } from './arrays';
 import { callBuiltin } from './builtins';
 import { applyModelOrObject } from './classes';
@@ -165,6 +166,8 @@ export function callMethod(
     case 'str':
       if (name === 'format' || name === 'lower' || name === 'upper') return unknown(text);
       return unknown(text);
+    case 'unknown':
+      return hyperparameterDefault(name, args) ?? unknown(text);
     default:
       void objectNode;
       return unknown(text);

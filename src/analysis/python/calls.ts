@@ -4,7 +4,7 @@
  */
 import type { SyntaxNode } from '@lezer/common';
 import { canonicalPath } from './bindings';
-import { callUserClass, classMethod } from './classes';
+import { callUserClass, classMethod, superInit } from './classes';
 import { evalExpr, methodOf } from './expressions';
 import type { CallArgs, PyInterp } from './interpreter';
 import { callKeras, callMethod, implicitSequential, type Arg } from './keras';
@@ -27,8 +27,12 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   const property = member[member.length - 1];
   if (property?.name === 'PropertyName') {
     const objectNode = member[0];
-    const object = evalExpr(ip, objectNode, scope);
     const name = ip.text(property);
+    if (name === '__init__' && objectNode.name === 'CallExpression') {
+      const self = superSelf(ip, objectNode, scope);
+      if (self) return superInit(self, args);
+    }
+    const object = evalExpr(ip, objectNode, scope);
     if (object.t === 'path')
       return callPath(ip, canonicalPath(`${object.path}.${name}`), args, node);
     const own =
@@ -49,6 +53,15 @@ export function call(ip: PyInterp, node: SyntaxNode, scope: Scope): PV {
   }
   const callee = evalExpr(ip, calleeNode, scope);
   return callValue(ip, callee, args, node, text);
+}
+
+/** `super()` (in a method, whose `self` it binds) or `super(Cls, self)`: that object, else null. */
+function superSelf(ip: PyInterp, node: SyntaxNode, scope: Scope): PV | null {
+  const parts = kids(node);
+  if (parts[0]?.name !== 'VariableName' || ip.text(parts[0]) !== 'super') return null;
+  const args = kids(parts[1]).filter((c) => c.name !== '(' && c.name !== ')' && c.name !== ',');
+  const self = args.length === 2 ? evalExpr(ip, args[1], scope) : scope.get('self');
+  return self?.t === 'object' ? self : null;
 }
 
 export function callValue(

@@ -8,7 +8,14 @@
 import type { SyntaxNode } from '@lezer/common';
 import { toCallArgs } from './calls';
 import type { PyInterp } from './interpreter';
-import { appliesLayerSince, markOutput, modelMethod, opaqueLayerApplied, type Arg } from './keras';
+import {
+  appliesLayerSince,
+  functionalEnds,
+  markOutput,
+  modelMethod,
+  opaqueLayerApplied,
+  type Arg,
+} from './keras';
 import { NONE, unknown, type ModelRec, type PV, type TensorNode } from './values';
 
 type ClassValue = Extract<PV, { t: 'class' }>;
@@ -84,6 +91,20 @@ function newSubclassModel(
   };
   ip.models.push(rec);
   return rec;
+}
+
+/**
+ * `super().__init__(inputs, outputs)` in a model subclass's `__init__`: Keras's functional form of
+ * a subclass, whose graph is the one those tensors span (it needs no `call`). Other bases'
+ * `__init__` (a layer's `name=`, a plain class's) change nothing the evaluator tracks.
+ */
+export function superInit(object: PV, args: Arg[]): PV {
+  if (object.t !== 'object' || !object.model) return NONE;
+  const ends = functionalEnds(args);
+  if (ends.outputs.t === 'none') return NONE;
+  object.model.inputs = ends.inputs;
+  object.model.outputs = ends.outputs;
+  return NONE;
 }
 
 /** The objects whose `build` has run: Keras calls it once, before the first `call`. */

@@ -39,7 +39,15 @@ import {
   optimizerMethod,
   tapeGradient,
 } from './training';
-import { NONE, unknown, type LayerRec, type ModelRec, type PV, type TensorNode } from './values';
+import {
+  NONE,
+  tensorInputs,
+  unknown,
+  type LayerRec,
+  type ModelRec,
+  type PV,
+  type TensorNode,
+} from './values';
 
 export interface Arg {
   name: string | null;
@@ -327,7 +335,7 @@ function graphLayers(rec: ModelRec): LayerRec[] {
   const visit = (t: TensorNode): void => {
     if (reached.has(t.id)) return;
     reached.set(t.id, t);
-    if (t.kind === 'apply') t.inputs.forEach(visit);
+    tensorInputs(t).forEach(visit);
   };
   tensorValues(rec.outputs).forEach(visit);
   const layers = new Set<LayerRec>();
@@ -338,12 +346,19 @@ function graphLayers(rec: ModelRec): LayerRec[] {
 
 function functionalModel(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   const rec = newModel(ip, 'functional', node);
+  Object.assign(rec, functionalEnds(args));
+  return { t: 'model', rec };
+}
+
+/** The inputs and outputs of `Model(inputs, outputs)` (or of a subclass's `super().__init__(...)`). */
+export function functionalEnds(args: Arg[]): { inputs: PV; outputs: PV } {
   const positional = args.filter((a) => !a.name && !a.star);
   // Keras 1 spelled the keywords `input=` and `output=`.
   const named = (...names: string[]) => args.find((a) => a.name !== null && names.includes(a.name));
-  rec.inputs = (named('inputs', 'input') ?? positional[0])?.value ?? { t: 'none' };
-  rec.outputs = (named('outputs', 'output') ?? positional[1])?.value ?? { t: 'none' };
-  return { t: 'model', rec };
+  return {
+    inputs: (named('inputs', 'input') ?? positional[0])?.value ?? NONE,
+    outputs: (named('outputs', 'output') ?? positional[1])?.value ?? NONE,
+  };
 }
 
 function input(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
@@ -411,8 +426,10 @@ export function tensorArithmetic(
 ): PV | null {
   if (left.t !== 'tensor' && right.t !== 'tensor') return null;
   const factory = OPERATOR_MERGES[op];
-  if (left.t === 'tensor' && right.t === 'tensor' && factory)
-    return mergeOf(ip, factory, [left.node, right.node], node);
+  if (left.t === 'tensor' && right.t === 'tensor')
+    return factory
+      ? mergeOf(ip, factory, [left.node, right.node], node)
+      : joinOf(ip, [left.node, right.node], node);
   return left.t === 'tensor' ? left : right;
 }
 
@@ -440,7 +457,19 @@ function opOnTensors(ip: PyInterp, last: string, args: Arg[], node: SyntaxNode):
   );
   const factory = OP_MERGES[last];
   if (tensors.length >= 2 && factory) return mergeOf(ip, factory, tensors, node);
+  if (tensors.length >= 2) return joinOf(ip, tensors, node);
   return tensors.length > 0 ? { t: 'tensor', node: tensors[0] } : null;
+}
+
+/**
+ * An op on several tensors that Keras has no merge layer for (`tf.matmul(q, k)`, `scores / norm`,
+ * `tf.where(mask, a, b)`): data flows on from every one of them. The same tensor twice (`tf.matmul(x,
+ * x)`, `x / tf.norm(x)`) is that tensor.
+ */
+function joinOf(ip: PyInterp, tensors: TensorNode[], node: SyntaxNode): PV {
+  const inputs = [...new Map(tensors.map((t) => [t.id, t])).values()];
+  if (inputs.length === 1) return { t: 'tensor', node: inputs[0] };
+  return { t: 'tensor', node: { id: ip.id(), kind: 'join', inputs, span: ip.span(node) } };
 }
 
 function tensorValues(value: PV): TensorNode[] {
@@ -481,6 +510,7 @@ export function appliesLayerSince(value: PV, mark: number): boolean {
   const visit = (t: TensorNode): boolean => {
     if (t.id <= mark || seen.has(t.id)) return false;
     seen.add(t.id);
+    if (t.kind === 'join') return t.inputs.some(visit);
     if (t.kind !== 'apply') return false;
     return !merges.has(t.layer.factory) || t.inputs.some(visit);
   };
@@ -645,6 +675,7 @@ export function traceSequentialBlocks(ip: PyInterp, rec: ModelRec): void {
   const visit = (t: TensorNode): void => {
     if (reached.has(t.id)) return;
     reached.add(t.id);
+    if (t.kind === 'join') t.inputs.forEach(visit);
     if (t.kind !== 'apply') return;
     // A tensor-math layer of the Sequential's own stays the one layer it already is.
     if (!own.has(t.layer) && !t.layer.customClass) inner = true;
@@ -679,13 +710,13 @@ function replayGraph(ip: PyInterp, rec: ModelRec, given: PV): PV | null {
   const visit = (t: TensorNode): void => {
     if (reached.has(t.id) || replaced.has(t.id)) return;
     reached.set(t.id, t);
-    if (t.kind === 'apply') t.inputs.forEach(visit);
+    tensorInputs(t).forEach(visit);
   };
   tensorValues(rec.outputs).forEach(visit);
   if (reached.size === 0) return null;
   // In creation order, so the caller's graph lists the block's layers in forward-pass order.
   for (const t of [...reached.values()].sort((a, b) => a.id - b.id)) {
-    if (t.kind !== 'apply') continue;
+    if (t.kind !== 'apply' && t.kind !== 'join') continue;
     const inputs = t.inputs.map((i) => replaced.get(i.id) ?? i);
     replaced.set(t.id, { ...t, id: ip.id(), inputs });
   }

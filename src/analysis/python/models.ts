@@ -15,7 +15,7 @@ import { spanBetween } from './parse';
 import type { PyInterp } from './interpreter';
 import { shownDecisions, type Decision } from '../paths';
 import type { PathRun } from './paths';
-import type { LayerRec, ModelRec, PV, TensorNode } from './values';
+import { tensorInputs, type LayerRec, type ModelRec, type PV, type TensorNode } from './values';
 
 export function finalizeModels(ip: PyInterp): ModelGraph[] {
   for (const rec of [...ip.models]) traceSequentialBlocks(ip, rec);
@@ -238,7 +238,7 @@ function functional(rec: ModelRec, base: GraphBase): ModelGraph {
   const visit = (node: TensorNode): void => {
     if (reached.has(node.id)) return;
     reached.set(node.id, node);
-    if (node.kind === 'apply') node.inputs.forEach(visit);
+    tensorInputs(node).forEach(visit);
   };
   const outputs = tensorsOf(rec.outputs);
   outputs.forEach(visit);
@@ -248,11 +248,20 @@ function functional(rec: ModelRec, base: GraphBase): ModelGraph {
   const inputs: InputNode[] = [];
   const nodes: GraphNode[] = [];
   const edges: Edge[] = [];
-  const ids = new Map<number, string>();
+  // A join is no node. The layer after it is applied to the join's first operand, as the op's
+  // output stands in for it (so the probe replays a valid graph); its other operands feed it by an
+  // edge (the IR's data flow), so the layers before them are the model's too.
+  const ids = new Map<number, { primary: string; all: string[] }>();
+  const idOf = (t: TensorNode) => ids.get(t.id)?.primary ?? '?';
+  const sources = (tensors: TensorNode[]) => tensors.flatMap((t) => ids.get(t.id)?.all ?? ['?']);
   for (const tensor of [...reached.values()].sort((a, b) => a.id - b.id)) {
+    if (tensor.kind === 'join') {
+      ids.set(tensor.id, { primary: idOf(tensor.inputs[0]), all: sources(tensor.inputs) });
+      continue;
+    }
     if (tensor.kind !== 'apply') {
       const id = `input${inputs.length}`;
-      ids.set(tensor.id, id);
+      ids.set(tensor.id, { primary: id, all: [id] });
       const shape: Value =
         tensor.kind === 'input' ? tensor.shape : { kind: 'unknown', text: tensor.text };
       const input: InputNode = { id, shape, span: tensor.span };
@@ -268,17 +277,16 @@ function functional(rec: ModelRec, base: GraphBase): ModelGraph {
       layers.push(toLayerNode(tensor.layer, index));
     }
     const id = `node${nodes.length}`;
-    ids.set(tensor.id, id);
-    const inputIds = tensor.inputs.map((input) => ids.get(input.id) ?? '?');
-    nodes.push({ id, layer: index, inputs: inputIds, span: tensor.span });
-    for (const from of new Set(inputIds)) edges.push({ from, to: id });
+    ids.set(tensor.id, { primary: id, all: [id] });
+    nodes.push({ id, layer: index, inputs: tensor.inputs.map(idOf), span: tensor.span });
+    for (const from of new Set(sources(tensor.inputs))) edges.push({ from, to: id });
   }
   return {
     ...base,
     layers,
     inputs,
     nodes,
-    outputs: outputs.map((o) => ids.get(o.id) ?? '?'),
+    outputs: outputs.map(idOf),
     edges,
     unknowns: [],
   };

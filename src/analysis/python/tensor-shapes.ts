@@ -19,6 +19,9 @@ export function tensorShape(tensor: TensorNode): Shape | null {
   } else if (tensor.kind === 'apply') {
     const inputs = tensor.inputs.map(tensorShape);
     shape = layerShape(toLayerNode(tensor.layer, 0), inputs).outputShape;
+  } else if (tensor.kind === 'join') {
+    // As before joins were kept: the op's first operand decides (`tf.matmul(a, b)` keeps a's rank).
+    shape = tensorShape(tensor.inputs[0]);
   }
   cache.set(tensor, shape);
   return shape;

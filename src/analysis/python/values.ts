@@ -108,7 +108,17 @@ export type TensorNode =
       config: LayerConfig;
     }
   | { id: number; kind: 'opaque'; text: string; span: Span }
-  | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span };
+  | { id: number; kind: 'apply'; layer: LayerRec; inputs: TensorNode[]; span: Span }
+  /**
+   * A tf op on several tensors that is no layer (`tf.matmul(q, k)` of a hand-written attention):
+   * the graph goes on from all of them, and the op adds no layer of its own.
+   */
+  | { id: number; kind: 'join'; inputs: TensorNode[]; span: Span };
+
+/** The tensors a node is computed from (none for an input or an opaque source). */
+export function tensorInputs(t: TensorNode): TensorNode[] {
+  return t.kind === 'apply' || t.kind === 'join' ? t.inputs : [];
+}
 
 export interface OptimizerRec {
   info: OptimizerInfo;

@@ -61,9 +61,10 @@ function spellOut(dotted: string): string {
   let path = dotted.replace(/^tensorflow(?=\.|$)/, 'tf').replace(/^tf_keras(?=\.|$)/, 'keras');
   path = path
     .replace(/^tf\.(?:compat\.v[12]\.|python\.)?keras(?=\.|$)/, 'keras')
-    .replace(/^keras\.src(?=\.|$)/, 'keras');
+    // Keras 3 ships tf.keras's API inside itself: `keras._tf_keras.keras.layers`.
+    .replace(/^keras\.(?:src|_tf_keras\.keras)(?=\.|$)/, 'keras');
   const [root, namespace, ...rest] = path.split('.');
-  if (root === 'keras' && namespace === 'engine' && rest.length > 0) return engineName(rest);
+  if (root === 'keras' && namespace === 'engine') return engineName(path, rest);
   if (root !== 'keras' || !NAMESPACES.includes(namespace)) return path;
   const names = rest.filter((name) => !GROUPING.has(name));
   if (names.length === 0) return `keras.${namespace}`;
@@ -72,14 +73,13 @@ function spellOut(dotted: string): string {
 }
 
 /**
- * Keras 1 and 2's internal `keras.engine` modules (`keras.engine.topology.Layer`,
- * `keras.engine.base_layer.Layer`, `keras.engine.training.Model`), where custom layers got their
- * base class: the public name of the class they define.
+ * Keras 1 and 2 exported the base classes from their engine too (`from keras.engine.topology import
+ * Layer`, `keras.engine.training.Model`): the same classes as `keras.layers.Layer` and `keras.Model`.
  */
-function engineName(rest: string[]): string {
-  const last = rest[rest.length - 1];
-  if (!/^[A-Z]/.test(last)) return `keras.engine.${rest.join('.')}`;
-  return last === 'Model' || last === 'Sequential' ? `keras.${last}` : `keras.layers.${last}`;
+function engineName(path: string, rest: string[]): string {
+  const last = rest[rest.length - 1] ?? '';
+  if (last === 'Model' || last === 'Sequential') return `keras.${last}`;
+  return /^[A-Z]/.test(last) ? `keras.layers.${last}` : path;
 }
 
 const LIBRARY_LAYERS = /^[A-Za-z_]\w*(?:\.\w+)*\.layers(?:\.\w+)*$/;
@@ -95,8 +95,9 @@ export function bindImport(ip: PyInterp, node: SyntaxNode, scope: Scope): void {
   if (fromAt >= 0 && importAt > fromAt) {
     const module = canonicalPath(dotted(ip, parts.slice(fromAt + 1, importAt)));
     if (!isKerasModule(module)) {
-      // `from . import blocks` names modules; `from .blocks import conv_block` names values.
-      const own = /^\.+$/.test(module) ? null : importModule(ip, module);
+      // `from .blocks import conv_block` names values; `from . import x` the package's own value
+      // (its __init__.py: `from . import head` of a helper defined there) or else its module x.
+      const own = importModule(ip, module);
       if (parts.slice(importAt + 1).some((c) => c.name === '*')) {
         // A workspace module's public names; an unread module may bring Keras's (`from utils import *`).
         if (!own) ip.imports.globals = true;

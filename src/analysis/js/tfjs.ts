@@ -118,6 +118,7 @@ function modelAt(interp: Interp, kind: ModelRec['kind'], span: Span, name: strin
     ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);
+  interp.lastModelUnder = interp.conditions.slice();
   interp.progress++;
   return model;
 }

@@ -138,3 +138,18 @@ export async function repeat(runs, decay) {
   assert.ok(rows.length > 0);
   for (const row of rows) assert.equal(row, 'build: dense dense');
 });
+
+test('a functional model’s layers list its input layer first, so a submodel ends where the code says', () => {
+  const source = `const input = tf.input({ shape: [3] });
+const hidden = tf.layers.dense({ units: 5, activation: 'tanh' }).apply(input);
+const out = tf.layers.dense({ units: 1 }).apply(hidden);
+const net = tf.model({ inputs: input, outputs: out });
+const probe = tf.model({ inputs: net.input, outputs: net.layers[1].output });
+const whole = tf.model({ inputs: net.inputs, outputs: net.layers[net.layers.length - 1].output });
+`;
+  assert.deepEqual(names(source, 'page.js'), [
+    'net: dense dense',
+    'probe: dense',
+    'whole: dense dense',
+  ]);
+});

@@ -98,11 +98,14 @@ try {
     const builds = isPythonFile(path)
       ? mentionsKeras(source)
       : /tf\.(sequential|model)\(|\.layers\.|tf\.Sequential|tf\.LayersModel/.test(source) ||
-        // named imports: `import { layers, model } from '@tensorflow/tfjs-node'`, `layers\n.conv2d(`
-        (mentionsTfjs(source) && /\blayers\b|\b(sequential|model)\s*\(/.test(source));
+        // named imports: `import { layers, model } from '@tensorflow/tfjs-node'`, `layers\n.conv2d(`,
+        // also from a module of the workspace that hands tfjs on (the workspace tells)
+        ((mentionsTfjs(source) || workspace !== null) &&
+          /\blayers\b|\b(sequential|model)\s*\(/.test(source));
     if (!builds) continue;
     const file = relative(root, path);
     const result = workspace ? workspace.analyzeFile(path) : analyze(source, file);
+    if (!mentionsTfjs(source) && result.models.length === 0) continue;
     report.push({
       file,
       importsTfjs: result.importsTfjs,

@@ -23,8 +23,9 @@ import {
   resolveSpecifier,
   type PathAlias,
 } from './resolve';
-import { scanImports, scanPythonImports, type ScannedImports } from './scan';
+import { reexportsTfjs, scanImports, scanPythonImports, type ScannedImports } from './scan';
 import { AutoImports } from './auto-imports';
+import { InstanceGlobals } from './instance-globals';
 
 export { mayRead, resolveSpecifier } from './resolve';
 
@@ -124,6 +125,7 @@ class WorkspaceIndex implements Workspace {
   /** The root configs' path aliases (read once; an edit of a config clears them). */
   private aliases: PathAlias[] | null = null;
   private autoImports: AutoImports | null = null;
+  private instanceGlobals: InstanceGlobals | null = null;
   private readonly maxFiles: number;
   private readonly maxFileSize: number;
   private readonly maxAnalyses: number;
@@ -160,13 +162,7 @@ class WorkspaceIndex implements Workspace {
       // A trainer that never names Keras (`m = build(); m.compile('adam', 'mse')`) is not analysed,
       // yet its calls train the models of the files it imports: their lint reaches it.
       links = this.pythonTargets(file);
-    } else if (!mentionsTfjs(text)) result = analyze(text, file);
-    else if (buildsNothing(file, text)) {
-      // Its models are other files' (reported there): linking would only redo their work on
-      // every edit of them. Its own result is the same alone; the lint still sees them (links).
-      result = analyze(text, file, program());
-      links = this.linkTargets(file);
-    } else result = analyze(text, file, { modules: this.moduleHost(reads), ...program() });
+    } else ({ result, links } = this.analyzeScript(file, text, reads, program));
     this.stats.analyses++;
     this.analyses.delete(file);
     this.analyses.set(file, links ? { result, reads, links } : { result, reads });
@@ -174,6 +170,37 @@ class WorkspaceIndex implements Workspace {
       this.analyses.delete(this.analyses.keys().next().value!);
     }
     return result;
+  }
+
+  private analyzeScript(
+    file: string,
+    text: string,
+    reads: Map<string, string | undefined>,
+    program: () => { program?: TSESTree.Program },
+  ): { result: AnalysisResult; links?: string[] } {
+    // `this.$tf.sequential()` in a component of an app that installed tfjs as `Vue.prototype.$tf`.
+    const instanceTf = this.instanceGlobalsIndex().usedIn(text);
+    if (!mentionsTfjs(text) && instanceTf.length === 0 && !this.importsTfjsThroughModule(file))
+      return { result: analyze(text, file) };
+    if (buildsNothing(file, text)) {
+      // Its models are other files' (reported there): linking would only redo their work on
+      // every edit of them. Its own result is the same alone; the lint still sees them (links).
+      return { result: analyze(text, file, program()), links: this.linkTargets(file) };
+    }
+    const modules = this.moduleHost(reads);
+    const globals = instanceTf.length > 0 ? { instanceTf } : {};
+    return {
+      result: analyze(text, file, { modules, reachesTfjs: true, ...globals, ...program() }),
+    };
+  }
+
+  /** Whether one of the modules `file` imports hands tfjs on (see reexportsTfjs). */
+  private importsTfjsThroughModule(file: string): boolean {
+    if ((this.scanOf(file)?.imports.length ?? 0) === 0) return false;
+    return this.linkTargets(file).some((target) => {
+      const text = this.entry(target)?.text;
+      return text !== undefined && reexportsTfjs(text);
+    });
   }
 
   /** The files `file` imports, and what those re-export, as far as the linker would follow. */
@@ -223,12 +250,14 @@ class WorkspaceIndex implements Workspace {
       appears ||
       text === undefined ||
       config ||
-      this.autoImports?.affects(file, known?.text, text)
+      this.autoImports?.affects(file, known?.text, text) ||
+      InstanceGlobals.affects(file, known?.text, text)
     ) {
       // A new or deleted file can change what any specifier resolves to (an edited auto-import
       // folder, what any bare name stands for).
       this.reverse = null;
       this.autoImports = null;
+      this.instanceGlobals = null;
       this.resolved.clear();
       this.resolvedFrom.clear();
       this.analyses.clear();
@@ -277,6 +306,11 @@ class WorkspaceIndex implements Workspace {
     const target = candidates.find((f) => this.exists(f)) ?? null;
     this.resolved.set(key, target);
     return target;
+  }
+
+  private instanceGlobalsIndex(): InstanceGlobals {
+    this.instanceGlobals ??= new InstanceGlobals(this.listedFiles(), (f) => this.entry(f)?.text);
+    return this.instanceGlobals;
   }
 
   private autoImportIndex(): AutoImports {

@@ -26,6 +26,38 @@ export function scanImports(source: string): ScannedImports {
   return { imports: [...imports], reexports: [...reexports] };
 }
 
+const TFJS_SPECIFIER = `['"]@tensorflow/tfjs(?:-node-gpu|-node|-layers|-core)?['"]`;
+const TFJS_IMPORT = new RegExp(
+  `\\bimport\\s+(?:type\\s+)?([^;'"\`]*?)\\s+from\\s*${TFJS_SPECIFIER}|\\b(?:const|let|var)\\s+([\\w$]+)\\s*=\\s*require\\s*\\(\\s*${TFJS_SPECIFIER}`,
+  'g',
+);
+const TFJS_REEXPORT = new RegExp(
+  `\\bexport\\s[^;'"\`]*?\\bfrom\\s*${TFJS_SPECIFIER}|module\\.exports\\s*=\\s*require\\s*\\(\\s*${TFJS_SPECIFIER}`,
+);
+
+/**
+ * Whether a module hands tfjs on: it re-exports tfjs (`export * from '@tensorflow/tfjs'`) or
+ * exports names it imported from tfjs (`import * as tf from '@tensorflow/tfjs-node';
+ * export { tf, layers }`, `export default tf`, `module.exports = tf`). A file importing such a
+ * module can build a model without naming tfjs itself (`import { layers } from './tf'`).
+ */
+export function reexportsTfjs(source: string): boolean {
+  if (TFJS_REEXPORT.test(source)) return true;
+  const names = new Set<string>();
+  for (const match of source.matchAll(TFJS_IMPORT)) {
+    const bound = match[1] ?? match[2];
+    for (const name of bound.matchAll(/(?:\bas\s+)?([\w$]+)\s*(?=,|}|$)/g)) names.add(name[1]);
+  }
+  if (names.size === 0) return false;
+  const exported = (list: string) =>
+    list.split(',').some((part) => names.has(part.trim().split(/\s+as\s+/)[0]));
+  for (const match of source.matchAll(/\bexport\s*\{([^}]*)\}(?!\s*from)/g))
+    if (exported(match[1])) return true;
+  const single = /\b(?:export\s+default|module\.exports\s*=)\s*([\w$]+)\s*;?\s*$/gm;
+  for (const match of source.matchAll(single)) if (names.has(match[1])) return true;
+  return false;
+}
+
 /** A Python import's module: its dotted name and its level (the leading dots of a relative one). */
 export interface PythonImport {
   module: string;

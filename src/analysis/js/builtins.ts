@@ -274,7 +274,12 @@ function arrayMethod(
       const [from, to] = args.map((a) =>
         a.t === 'prim' && typeof a.v === 'number' ? a.v : undefined,
       );
-      return { t: 'array', items: items.slice(from, to) };
+      const sliced = items.slice(from, to);
+      // `[inputs, ...hidden].slice(1)`: what was open in the list stays open in the slice.
+      const start = from ?? 0;
+      if (open !== undefined && start >= 0 && open - start < sliced.length)
+        openTails.set(sliced, Math.max(0, open - start));
+      return { t: 'array', items: sliced };
     }
     case 'flat':
       return { t: 'array', items: items.flatMap(flatten) };

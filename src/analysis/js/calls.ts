@@ -10,7 +10,7 @@ import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { sequentialLayerEnd } from './layer-ends';
 import { callOptimizerMethod, recordLoop } from './custom-loops';
 import { registerMembers, staticMember } from './class-members';
-import { type AV, type LayerRec, Scope, UNDEFINED, prim, unknown } from './values';
+import { type AV, type LayerRec, Scope, UNDEFINED, openTails, prim, unknown } from './values';
 import type { Value } from '../ir';
 import { shapeValue } from './tensor-shapes';
 
@@ -63,6 +63,7 @@ export function memberOf(interp: Interp, object: AV, key: string, node: TSESTree
       const prop = object.props.get(key);
       if (prop) return prop.value;
       if (object.tfRest) return { t: 'tf', path: key };
+      if (interp.instanceTf.has(key)) return { t: 'tf', path: '' };
       return object.opaque ? unknown(interp.text(node), 'opaque object') : UNDEFINED;
     }
     case 'model':
@@ -233,7 +234,8 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     default: {
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
-      if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
+      const mapped = self.t === 'unknown' ? iterateUnknown(interp, node, self, evaluated[0]) : null;
+      if (mapped) return mapped;
       if (self.t === 'unknown' && evaluated[0]?.t === 'fn' && calledMethod(node) === 'minimize') {
         // `config.optimizer.minimize(() => loss)`: an optimizer passed in still trains what the loss uses.
         recordLoop(interp, 'minimize', node, evaluated, undefined);
@@ -329,21 +331,32 @@ const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
 
 /**
  * `sizes.forEach((units) => model.add(...))` over an array the file never pins down: the callback
- * runs once, as a loop body of unknown length (as `for (const units of sizes)` does).
+ * runs once, as a loop body of unknown length (as `for (const units of sizes)` does). A `map` whose
+ * callback makes a layer (`layers: widths.map((w) => tf.layers.dense(...))`) is a list of such
+ * layers, each on some paths only (an open list from its first item).
  */
-function iterateUnknown(interp: Interp, node: CallNode, self: AV, callback: AV | undefined): void {
+function iterateUnknown(
+  interp: Interp,
+  node: CallNode,
+  self: Extract<AV, { t: 'unknown' }>,
+  callback: AV | undefined,
+): AV | null {
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
-  if (!ITERATORS.has(callee.property.name) || callback?.t !== 'fn') return;
-  const list = self.t === 'unknown' ? self.text : interp.text(callee.object);
-  const header = `${interp.text(callee.object)}.${callee.property.name}(…)`;
-  interp.branch(header, 'loop body', () =>
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return null;
+  const method = callee.property.name;
+  if (!ITERATORS.has(method) || callback?.t !== 'fn') return null;
+  const header = `${interp.text(callee.object)}.${method}(…)`;
+  const item = interp.branch(header, 'loop body', () =>
     interp.callFunction(
       callback,
-      [unknown(`${list}[i]`, 'unknown array'), unknown('i')],
+      [unknown(`${self.text}[i]`, 'unknown array'), unknown('i')],
       UNDEFINED,
     ),
   );
+  if (method !== 'map' || (item.t !== 'layer' && item.t !== 'model')) return null;
+  const items = [item];
+  openTails.set(items, 0);
+  return { t: 'array', items };
 }
 
 export function evaluateArgs(

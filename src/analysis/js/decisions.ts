@@ -71,7 +71,11 @@ export const decided = {
 function worth(interp: Interp, node: TSESTree.Node | null | undefined): boolean {
   // Inside the body of a loop over values the extractor does not know (`for (const spec of
   // config.layers)`), a branch is each item's choice, not the model's: its layers become conditional.
-  if (interp.conditions.some((c) => c.branch === 'loop body')) return false;
+  // Unless the model itself was made in that loop's body (`for (run < runs) build(flag)`): then the
+  // branch is that model's choice.
+  let loop: (typeof interp.conditions)[number] | undefined;
+  for (const c of interp.conditions) if (c.branch === 'loop body') loop = c;
+  if (loop && !interp.lastModelUnder.includes(loop)) return false;
   // Another file's code (data loading, an importer's CLI handling) forks only where it builds or
   // calls a builder: its returns and flag assignments would multiply the analysed file's paths.
   if (interp.home !== null) return buildsDirectly(node, (n) => interp.text(n), interp.builders());

@@ -1,6 +1,6 @@
 /** Expression evaluation and destructuring for the abstract interpreter. */
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
-import { evaluateCall, memberOf } from './calls';
+import { evaluateCall, instantiate, memberOf } from './calls';
 import type { Interp } from './interpreter';
 import { unwrap } from './call-values';
 import { spanOf } from './spans';
@@ -68,14 +68,19 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
         scope,
         node.type === 'FunctionExpression' && node.id ? node.id.name : (name ?? '<anonymous>'),
       );
-    case 'ClassExpression':
-      return {
+    case 'ClassExpression': {
+      const cls: AV = {
         t: 'class',
         node,
         scope,
         name: node.id?.name ?? name ?? '<anonymous>',
         ...(interp.home ? { home: interp.home } : {}),
       };
+      // Its methods are the file's code as a declaration's are (`return class Agent {...}` from a
+      // module IIFE, `const Net = class {...}`): registered, so the uncalled ones still run.
+      instantiate(interp, cls, null);
+      return cls;
+    }
     case 'SequenceExpression': {
       let last: AV = UNDEFINED;
       for (const expression of node.expressions) last = evaluate(interp, expression, scope);

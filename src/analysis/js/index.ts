@@ -37,6 +37,13 @@ export interface AnalyzeOptions {
   modules?: ModuleHost;
   /** This file's parse when the caller already has it (a workspace cache). */
   program?: TSESTree.Program;
+  /**
+   * The file can reach tfjs without naming it: the workspace found that a module it imports hands
+   * tfjs on (`import { layers, sequential } from './tf'`), so the text pre-check does not apply.
+   */
+  reachesTfjs?: boolean;
+  /** Properties that hold tfjs on every `this` (`Vue.prototype.$tf = tf`: `this.$tf.sequential()`). */
+  instanceTf?: string[];
 }
 
 export function analyze(
@@ -51,7 +58,7 @@ export function analyze(
     models: [],
     problems: [],
   };
-  if (!mentionsTfjs(source)) return empty;
+  if (!options.reachesTfjs && !mentionsTfjs(source)) return empty;
   const parsed = options.program
     ? { ok: true as const, ast: options.program }
     : parseSource(source, filePath);
@@ -99,7 +106,7 @@ export function analyzeAst(
   ast: TSESTree.Program,
   source: string,
   filePath: string,
-  options: Pick<AnalyzeOptions, 'modules'> = {},
+  options: Pick<AnalyzeOptions, 'modules' | 'reachesTfjs' | 'instanceTf'> = {},
 ): AnalysisResult {
   const result: AnalysisResult = {
     filePath,
@@ -108,8 +115,9 @@ export function analyzeAst(
     models: [],
     problems: [],
   };
-  if (!mentionsTfjs(source)) return { ...result, importsTfjs: false };
+  if (!options.reachesTfjs && !mentionsTfjs(source)) return { ...result, importsTfjs: false };
   const interp = new Interp(source);
+  if (options.instanceTf) interp.instanceTf = new Set(options.instanceTf);
   const root = new Scope(null, 0);
   const linker = options.modules ? new Linker(interp, options.modules, filePath, ast, root) : null;
   interp.linker = linker;

@@ -132,6 +132,8 @@ export class Interp {
   private depth = 0;
   private readonly active = new Set<FunctionNode>();
   readonly conditions: { condition: string; branch: string }[] = [];
+  /** The conditions open when the latest model was created (the same objects, see decisions.ts). */
+  lastModelUnder: readonly { condition: string; branch: string }[] = [];
   readonly loops: LoopFrame[] = [];
   /** Counts undecidable branches that ended in break/continue/return (see statements.ts noteExit). */
   possibleExits = 0;
@@ -170,6 +172,8 @@ export class Interp {
   readonly instantiated = new Set<TSESTree.Node>();
   /** Classes being constructed, innermost last: what `super(...)` calls. */
   readonly superFrames: import('./calls').SuperFrame[] = [];
+  /** Properties an app puts tfjs under on every `this` (`Vue.prototype.$tf = tf`). */
+  instanceTf: ReadonlySet<string> = new Set();
   /** Properties set on the global object (`self.model = ...` in a worker, `window.x = ...`). */
   readonly globals = new Map<string, AV>();
   /** Cross-file imports (workspace analysis only). */

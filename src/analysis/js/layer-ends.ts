@@ -92,3 +92,45 @@ function firstInputShape(model: ModelRec): AV {
     return { t: 'array', items: dims.map((d) => prim(d.kind === 'number' ? d.value : null)) };
   return unknown('input shape of a sequential model', 'sequential input');
 }
+
+/**
+ * `model.layers` of a functional model, as tfjs lists them: its input layers first, then each layer
+ * applied on the way to its outputs once, in the order the code applied them (a layer's inputs were
+ * made before it). `model.layers[2].output` is then that layer's tensor, so a submodel
+ * (`tf.model({ inputs: model.input, outputs: model.layers[2].output })`) has the layers up to it.
+ */
+export function functionalLayers(model: ModelRec): AV {
+  const outputs = model.outputs.t === 'array' ? model.outputs.items : [model.outputs];
+  const seen = new Set<TensorNode>();
+  const found: TensorNode[] = [];
+  const visit = (node: TensorNode): void => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (node.kind !== 'input') for (const from of node.inputs ?? []) visit(from);
+    if (node.kind !== 'opaque') found.push(node);
+  };
+  for (const out of outputs) if (out.t === 'tensor') visit(out.node);
+  const byOrder = found.sort((a, b) => a.id - b.id);
+  const layers = new Set<LayerRec>();
+  const items: AV[] = byOrder
+    .filter((node) => node.kind === 'input')
+    .map((node) => inputLayer(node));
+  for (const node of byOrder) {
+    if (node.kind !== 'apply' || layers.has(node.layer)) continue;
+    layers.add(node.layer);
+    items.push({ t: 'layer', layer: node.layer });
+  }
+  return { t: 'array', items };
+}
+
+/** tfjs's InputLayer of a functional model: its `output` (and `input`) is the input tensor. */
+function inputLayer(node: TensorNode): AV {
+  const end = { value: { t: 'tensor', node } as AV, span: null, valueSpan: null };
+  return {
+    t: 'object',
+    props: new Map([
+      ['output', end],
+      ['input', end],
+    ]),
+  };
+}

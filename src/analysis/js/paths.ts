@@ -82,6 +82,7 @@ export function explore(
     saved: new Map<AV[], { items: AV[]; open?: number }>(),
   };
   interp.rootArrays = arrays;
+  const restoreSelf = selfRestorer(self);
   try {
     for (;;) {
       // Each path starts from the arrays as they were before the root (the last path's stay).
@@ -90,6 +91,7 @@ export function explore(
         if (before.open === undefined) openTails.delete(items);
         else openTails.set(items, before.open);
       }
+      if (runs.length > 0) restoreSelf();
       const run = newRun(forced);
       interp.path = run;
       try {
@@ -121,6 +123,22 @@ export function explore(
       }
     }
   }
+}
+
+/**
+ * Puts `self`'s fields back as they were before the root's first path: a method that sets a flag
+ * (`this._inited = true` after `if (this._inited) throw ...`) must not make the next path throw.
+ */
+function selfRestorer(self: AV): () => void {
+  if (self.t !== 'object') return () => {};
+  const before = [...self.props].map(([key, prop]) => [key, prop, prop.value] as const);
+  return () => {
+    self.props.clear();
+    for (const [key, prop, value] of before) {
+      prop.value = value;
+      self.props.set(key, prop);
+    }
+  };
 }
 
 function dropDeadPaths(models: ModelRec[], runs: PathRun[]): void {

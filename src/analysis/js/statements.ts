@@ -101,6 +101,10 @@ export function exec(interp: Interp, node: TSESTree.Node, scope: Scope): Complet
         noteExit(interp, completion);
         return undefined;
       }
+      // `try { return await tf.loadLayersModel(url) } catch { return null }`: the handler's value is
+      // returned whenever the block threw (a caller then builds the model when nothing loaded).
+      if (completion?.type === 'return' && caught?.type === 'return' && !final)
+        noteExit(interp, caught);
       return final ?? completion;
     }
     case 'ThrowStatement':

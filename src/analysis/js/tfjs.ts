@@ -10,7 +10,7 @@ import { lossInfo, optimizerFromString, trainArguments, trainKind } from './trai
 import { loaderOf, loadBase } from './bases';
 import { applyModel } from './compose';
 import { recordLoop } from './custom-loops';
-import { noteApplied, sequentialEnds } from './layer-ends';
+import { functionalLayers, noteApplied, sequentialEnds } from './layer-ends';
 import {
   type AV,
   type BaseRec,
@@ -118,6 +118,7 @@ function modelAt(interp: Interp, kind: ModelRec['kind'], span: Span, name: strin
     ...(interp.path ? { run: interp.path } : {}),
   };
   interp.models.push(model);
+  interp.lastModelUnder = interp.conditions.slice();
   interp.progress++;
   return model;
 }
@@ -297,6 +298,8 @@ export function modelMember(interp: Interp, self: ModelAV, key: string): AV | un
     if (key.endsWith('s')) return value.t === 'array' ? value : { t: 'array', items: [value] };
     return value.t === 'array' ? (value.items[0] ?? UNDEFINED) : value;
   }
+  if (model.kind === 'functional' && key === 'layers' && model.outputs !== UNDEFINED)
+    return functionalLayers(model);
   // `model.layers[2].output`, `model.inputs` of a sequential model: tensors along its layers, so a
   // model made from them (`tf.model({ inputs: model.inputs, outputs: ... })`) has those layers.
   if (model.kind === 'sequential' && model.layers.length > 0) {

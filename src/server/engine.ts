@@ -90,7 +90,7 @@ export class LintEngine {
       configErrors: [],
       lintMs: 0,
     };
-    if (!settings.enable || !mentionsModelFramework(text, filePath)) return empty;
+    if (!settings.enable || !this.reachesModelFramework(text, filePath)) return empty;
     const { config, configErrors } = this.configFor(filePath, settings);
     const { result, analysis } = this.run(text, filePath, config);
     const parseError =
@@ -122,6 +122,18 @@ export class LintEngine {
       configErrors,
       lintMs,
     };
+  }
+
+  /**
+   * Whether the document is model code: it names tfjs or Keras, or (a file of a project) it gets
+   * tfjs from the workspace, as the CLI's lint of the project sees it.
+   */
+  private reachesModelFramework(text: string, filePath: string): boolean {
+    if (mentionsModelFramework(text, filePath)) return true;
+    if (!isAbsolute(filePath)) return false;
+    const ws = this.workspaces.forFile(filePath);
+    ws.update(filePath, text);
+    return ws.getsTfjsFromWorkspace(filePath);
   }
 
   /** Every preferred fix, re-linting between passes, like `gradient-lens lint --fix`. */

@@ -60,6 +60,11 @@ export interface Workspace {
   dependents(file: string): string[];
   /** Files the analysis of `file` read besides itself (imports, importers, their imports). */
   linkedFiles(file: string): string[];
+  /**
+   * Whether a script that never names tfjs gets it from the workspace: a module it imports hands
+   * tfjs on, or the app installs tfjs on every component (`this.$tf`).
+   */
+  getsTfjsFromWorkspace(file: string): boolean;
   /** How many parses and analyses ran (for tests and benchmarks). */
   readonly stats: { parses: number; analyses: number };
   /** The files parsed at least once (every file an analysis needed). */
@@ -192,6 +197,14 @@ class WorkspaceIndex implements Workspace {
     return {
       result: analyze(text, file, { modules, reachesTfjs: true, ...globals, ...program() }),
     };
+  }
+
+  getsTfjsFromWorkspace(file: string): boolean {
+    const text = this.entry(file)?.text;
+    if (text === undefined || isPythonFile(file)) return false;
+    return (
+      this.instanceGlobalsIndex().usedIn(text).length > 0 || this.importsTfjsThroughModule(file)
+    );
   }
 
   /** Whether one of the modules `file` imports hands tfjs on (see reexportsTfjs). */

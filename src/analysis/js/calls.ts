@@ -10,7 +10,7 @@ import { callTf, callModelMethod, callLayerMethod, modelMember } from './tfjs';
 import { sequentialLayerEnd } from './layer-ends';
 import { callOptimizerMethod, recordLoop } from './custom-loops';
 import { registerMembers, staticMember } from './class-members';
-import { type AV, type LayerRec, Scope, UNDEFINED, prim, unknown } from './values';
+import { type AV, type LayerRec, Scope, UNDEFINED, openTails, prim, unknown } from './values';
 import type { Value } from '../ir';
 import { shapeValue } from './tensor-shapes';
 
@@ -233,7 +233,9 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     default: {
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
-      if (self.t === 'unknown') iterateUnknown(interp, node, self, evaluated[0]);
+      const iterated =
+        self.t === 'unknown' ? iterateUnknown(interp, node, self, evaluated) : undefined;
+      if (iterated) return iterated;
       if (self.t === 'unknown' && evaluated[0]?.t === 'fn' && calledMethod(node) === 'minimize') {
         // `config.optimizer.minimize(() => loss)`: an optimizer passed in still trains what the loss uses.
         recordLoop(interp, 'minimize', node, evaluated, undefined);
@@ -325,25 +327,37 @@ function selectorState(interp: Interp, node: CallNode, initial: AV): AV {
   return called.test(interp.source) ? unknown(value, 'state the page sets') : initial;
 }
 
-const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
+const ITERATORS = new Set(['forEach', 'map', 'flatMap', 'reduce']);
 
 /**
  * `sizes.forEach((units) => model.add(...))` over an array the file never pins down: the callback
- * runs once, as a loop body of unknown length (as `for (const units of sizes)` does).
+ * runs once, as a loop body of unknown length (as `for (const units of sizes)` does). What it gives
+ * back is kept when it is a layer or a tensor: `sizes.map((u) => tf.layers.lstmCell({ units: u }))`
+ * is a list of such layers of unknown length, `sizes.reduce((h, u) => dense(u).apply(h), input)` the
+ * tensor after the last one.
  */
-function iterateUnknown(interp: Interp, node: CallNode, self: AV, callback: AV | undefined): void {
+function iterateUnknown(interp: Interp, node: CallNode, self: AV, args: AV[]): AV | undefined {
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return;
-  if (!ITERATORS.has(callee.property.name) || callback?.t !== 'fn') return;
+  const callback = args[0];
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return undefined;
+  const method = callee.property.name;
+  if (!ITERATORS.has(method) || callback?.t !== 'fn') return undefined;
+  if (method === 'reduce' && args.length < 2) return undefined;
   const list = self.t === 'unknown' ? self.text : interp.text(callee.object);
-  const header = `${interp.text(callee.object)}.${callee.property.name}(…)`;
-  interp.branch(header, 'loop body', () =>
-    interp.callFunction(
-      callback,
-      [unknown(`${list}[i]`, 'unknown array'), unknown('i')],
-      UNDEFINED,
-    ),
+  const header = `${interp.text(callee.object)}.${method}(…)`;
+  const item = unknown(`${list}[i]`, 'unknown array');
+  const params = method === 'reduce' ? [args[1], item, unknown('i')] : [item, unknown('i')];
+  const result = interp.branch(header, 'loop body', () =>
+    interp.callFunction(callback, params, UNDEFINED),
   );
+  if (method === 'reduce') return result.t === 'tensor' ? result : undefined;
+  if (method === 'forEach') return undefined;
+  const made = method === 'flatMap' && result.t === 'array' ? result.items : [result];
+  if (made.length === 0 || !made.every((v) => v.t === 'layer' || v.t === 'tensor'))
+    return undefined;
+  const items = [...made];
+  openTails.set(items, 0);
+  return { t: 'array', items };
 }
 
 export function evaluateArgs(

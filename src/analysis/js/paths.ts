@@ -82,6 +82,7 @@ export function explore(
     saved: new Map<AV[], { items: AV[]; open?: number }>(),
   };
   interp.rootArrays = arrays;
+  const selfBefore = self.t === 'object' ? propsOf(self) : null;
   try {
     for (;;) {
       // Each path starts from the arrays as they were before the root (the last path's stay).
@@ -90,6 +91,9 @@ export function explore(
         if (before.open === undefined) openTails.delete(items);
         else openTails.set(items, before.open);
       }
+      // And from `this` as it was: a method guarded by `if (this.model) return;` that sets
+      // this.model would otherwise see the last path's model and return on every later path.
+      if (selfBefore && self.t === 'object' && runs.length > 0) restoreProps(self, selfBefore);
       const run = newRun(forced);
       interp.path = run;
       try {
@@ -120,6 +124,18 @@ export function explore(
           prop.value = joinValues(values, `this.${key}`);
       }
     }
+  }
+}
+
+function propsOf(self: Extract<AV, { t: 'object' }>): Map<string, AV> {
+  return new Map([...self.props].map(([key, prop]) => [key, prop.value]));
+}
+
+function restoreProps(self: Extract<AV, { t: 'object' }>, before: Map<string, AV>): void {
+  for (const [key, prop] of self.props) {
+    const value = before.get(key);
+    if (value === undefined) self.props.delete(key);
+    else prop.value = value;
   }
 }
 

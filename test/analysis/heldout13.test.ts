@@ -132,3 +132,24 @@ export function labels(names) {
     ['layers.gruCell'],
   );
 });
+
+test('the first n layers of a loaded model added one by one are one loadedModel row', () => {
+  const source = `const tf = require('@tensorflow/tfjs-node');
+async function main(url) {
+  const backbone = await tf.loadLayersModel(url);
+  const model = tf.sequential();
+  for (let i = 0; i <= 40; i++) {
+    const layer = backbone.layers[i];
+    layer.trainable = false;
+    model.add(layer);
+  }
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 3, activation: 'softmax' }));
+  return model;
+}
+module.exports = { main };
+`;
+  assert.deepEqual(modelRows(source, 'train.js'), [
+    { name: 'main', kind: 'sequential', layers: 'loadedModel flatten dense', trained: false },
+  ]);
+});

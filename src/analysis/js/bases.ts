@@ -54,9 +54,39 @@ export function baseMember(interp: Interp, self: BaseAV, key: string, text: stri
       return tensorOf(interp, self, 'output');
     case 'getLayer':
       return { t: 'builtin', name: 'base.getLayer', self };
+    case 'layers':
+      return baseLayers(self);
     default:
       return unknown(text, 'loaded model');
   }
+}
+
+/**
+ * `base.layers`: how many there are is in the model file, so the list holds the base itself, which
+ * a sequential model given it (`tf.sequential({ layers: base.layers })`, `[...base.layers, head]`,
+ * `model.add(base.layers[i])`) adds as one loadedModel row. Its length is unknown, any index and any
+ * slice are (some of) the base's layers, and each read is a fresh list, so a `base.layers.pop()`
+ * before does not empty the one the model is built from.
+ */
+const baseLayerLists = new WeakSet<AV[]>();
+
+export function baseLayers(self: BaseAV): AV {
+  const items: AV[] = [self];
+  baseLayerLists.add(items);
+  return { t: 'array', items };
+}
+
+/** A member of a `base.layers` list (see baseLayers); undefined for other lists. */
+export function baseLayersMember(items: AV[], key: string): AV | undefined {
+  if (!baseLayerLists.has(items)) return undefined;
+  const base = items[0];
+  if (key === 'length') return unknown('length', 'layers of a loaded model');
+  return Number.isInteger(Number(key)) ? base : undefined;
+}
+
+/** `base.layers.slice(a, b)`: still layers of the loaded model. */
+export function sliceOfBaseLayers(items: AV[]): AV | undefined {
+  return baseLayerLists.has(items) && items[0]?.t === 'base' ? baseLayers(items[0]) : undefined;
 }
 
 /** `base.getLayer('conv_pw_13_relu')`: a layer whose `.output` is the base truncated there. */

@@ -1,5 +1,6 @@
 /** The few JavaScript built-ins model code uses to compute sizes and build layer lists. */
 import { spanOf } from './spans';
+import { baseLayersMember, sliceOfBaseLayers } from './bases';
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import type { Interp } from './interpreter';
 import { type AV, UNDEFINED, listDepths, openTails, prim, truthy, unknown } from './values';
@@ -61,6 +62,8 @@ export function builtinMember(object: AV, key: string): AV | undefined {
     return { t: 'builtin', name: `${object.name}.${key}` };
   }
   if (object.t === 'array') {
+    const ofBase = baseLayersMember(object.items, key);
+    if (ofBase) return ofBase;
     if (key === 'length') {
       const open = openTails.get(object.items);
       return open === undefined
@@ -271,6 +274,8 @@ function arrayMethod(
     case 'concat':
       return { t: 'array', items: [...items, ...args.flatMap(flatten)] };
     case 'slice': {
+      const ofBase = sliceOfBaseLayers(items);
+      if (ofBase) return ofBase;
       const [from, to] = args.map((a) =>
         a.t === 'prim' && typeof a.v === 'number' ? a.v : undefined,
       );

@@ -42,7 +42,24 @@ export function joinReturns(early: AV[], last: AV, name: string): AV {
     return { t: 'model', model: first.model, alternatives };
   }
   if (first.t === 'prim' && rest.every((v) => v.t === 'prim' && v.v === first.v)) return first;
+  const tfjs = sameTfjsModule(all);
+  if (tfjs) return tfjs;
   return unknown(`${name}(…)`, 'depends on a branch');
+}
+
+/**
+ * A loader that tries tfjs-node and falls back to tfjs (`return await import(NODE)` in a try, then
+ * `return await import('@tensorflow/tfjs')`) gives tfjs on every path: the same namespace (or
+ * `tf.layers`) whichever returns. A path returning a module the extractor cannot link is taken for
+ * the same fallback; any other value keeps the join unknown.
+ */
+function sameTfjsModule(all: AV[]): AV | null {
+  const namespaces = all.filter((v) => v.t === 'tf');
+  if (namespaces.length === 0) return null;
+  const path = namespaces[0].t === 'tf' ? namespaces[0].path : '';
+  const sameModule = (v: AV) =>
+    (v.t === 'tf' && v.path === path) || (v.t === 'unknown' && v.reason === 'module');
+  return all.every(sameModule) ? namespaces[0] : null;
 }
 
 /**

@@ -234,8 +234,9 @@ function callValue(interp: Interp, target: AV, self: AV, node: CallNode, scope: 
     default: {
       // arguments may still build layers or models (e.g. `wrap(tf.layers.dense(...))`)
       const evaluated = args();
-      const mapped = self.t === 'unknown' ? iterateUnknown(interp, node, self, evaluated[0]) : null;
-      if (mapped) return mapped;
+      const iterated =
+        self.t === 'unknown' ? iterateUnknown(interp, node, self, evaluated) : undefined;
+      if (iterated) return iterated;
       if (self.t === 'unknown' && evaluated[0]?.t === 'fn' && calledMethod(node) === 'minimize') {
         // `config.optimizer.minimize(() => loss)`: an optimizer passed in still trains what the loss uses.
         recordLoop(interp, 'minimize', node, evaluated, undefined);
@@ -327,34 +328,38 @@ function selectorState(interp: Interp, node: CallNode, initial: AV): AV {
   return called.test(interp.source) ? unknown(value, 'state the page sets') : initial;
 }
 
-const ITERATORS = new Set(['forEach', 'map', 'flatMap']);
+const ITERATORS = new Set(['forEach', 'map', 'flatMap', 'reduce']);
 
 /**
  * `sizes.forEach((units) => model.add(...))` over an array the file never pins down: the callback
- * runs once, as a loop body of unknown length (as `for (const units of sizes)` does). A `map` whose
- * callback makes a layer (`layers: widths.map((w) => tf.layers.dense(...))`) is a list of such
- * layers, each on some paths only (an open list from its first item).
+ * runs once, as a loop body of unknown length (as `for (const units of sizes)` does). What it gives
+ * back is kept when it is a layer or a tensor: `sizes.map((u) => tf.layers.lstmCell({ units: u }))`
+ * is a list of such layers of unknown length, `sizes.reduce((h, u) => dense(u).apply(h), input)` the
+ * tensor after the last one.
  */
-function iterateUnknown(
-  interp: Interp,
-  node: CallNode,
-  self: Extract<AV, { t: 'unknown' }>,
-  callback: AV | undefined,
-): AV | null {
+function iterateUnknown(interp: Interp, node: CallNode, self: AV, args: AV[]): AV | undefined {
   const callee = node.callee;
-  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return null;
+  const callback = args[0];
+  if (callee.type !== 'MemberExpression' || callee.property.type !== 'Identifier') return undefined;
   const method = callee.property.name;
-  if (!ITERATORS.has(method) || callback?.t !== 'fn') return null;
+  if (!ITERATORS.has(method) || callback?.t !== 'fn') return undefined;
+  if (method === 'reduce' && args.length < 2) return undefined;
+  const list = self.t === 'unknown' ? self.text : interp.text(callee.object);
   const header = `${interp.text(callee.object)}.${method}(…)`;
-  const item = interp.branch(header, 'loop body', () =>
-    interp.callFunction(
-      callback,
-      [unknown(`${self.text}[i]`, 'unknown array'), unknown('i')],
-      UNDEFINED,
-    ),
+  const item = unknown(`${list}[i]`, 'unknown array');
+  const params = method === 'reduce' ? [args[1], item, unknown('i')] : [item, unknown('i')];
+  const result = interp.branch(header, 'loop body', () =>
+    interp.callFunction(callback, params, UNDEFINED),
   );
-  if (method !== 'map' || (item.t !== 'layer' && item.t !== 'model')) return null;
-  const items = [item];
+  if (method === 'reduce') return result.t === 'tensor' ? result : undefined;
+  if (method === 'forEach') return undefined;
+  const made = method === 'flatMap' && result.t === 'array' ? result.items : [result];
+  if (
+    made.length === 0 ||
+    !made.every((v) => v.t === 'layer' || v.t === 'model' || v.t === 'tensor')
+  )
+    return undefined;
+  const items = [...made];
   openTails.set(items, 0);
   return { t: 'array', items };
 }

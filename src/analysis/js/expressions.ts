@@ -89,8 +89,10 @@ export function evaluate(interp: Interp, node: TSESTree.Node, scope: Scope, name
     case 'AwaitExpression':
       return evaluate(interp, node.argument, scope, name);
     case 'ImportExpression': {
-      // `await import('@tensorflow/tfjs')` (await is transparent here).
-      const spec = node.source.type === 'Literal' ? node.source.value : null;
+      // `await import('@tensorflow/tfjs')` (await is transparent here); `import(NODE_SPEC)` with a
+      // constant specifier too.
+      const source = evaluate(interp, node.source, scope);
+      const spec = source.t === 'prim' ? source.v : null;
       if (typeof spec === 'string' && tfjsModuleSpecifier(spec)) return { t: 'tf', path: '' };
       const linked = typeof spec === 'string' ? interp.linker?.require(spec, node) : undefined;
       return linked ?? unknown(interp.text(node), 'module');
@@ -398,7 +400,10 @@ function lastOfOpenList(interp: Interp, node: TSESTree.MemberExpression, object:
   return object.items[object.items.length - 1] ?? null;
 }
 
-/** The name a function gets from `name = ...`, `exports.name = ...`, `this.name = ...`. */
+/**
+ * The name a function gets from `name = ...`, `exports.name = ...`, `this.name = ...`. A React ref
+ * (`modelRef.current = ...`) names it by the ref: `current` says nothing about what it holds.
+ */
 function assignedName(target: TSESTree.Node): string | undefined {
   if (target.type === 'Identifier') return target.name;
   if (
@@ -406,7 +411,9 @@ function assignedName(target: TSESTree.Node): string | undefined {
     !target.computed &&
     target.property.type === 'Identifier'
   ) {
-    return target.property.name === 'exports' ? undefined : target.property.name;
+    const property = target.property.name;
+    if (property === 'current') return assignedName(target.object) ?? property;
+    return property === 'exports' ? undefined : property;
   }
   return undefined;
 }

@@ -182,6 +182,9 @@ function addLayer(
   if (item.t === 'base' || cut) {
     // The whole loaded model (or the part of it a submodel keeps) as a "layer" of a sequential model.
     const rec = item.t === 'base' ? item.rec : cut!.rec;
+    // Its layers added one by one (`for (...) model.add(base.layers[i])`) are one row too.
+    const last = model.layers[model.layers.length - 1];
+    if (item.t === 'base' && last?.factory === 'loadedModel' && last.base === rec) return;
     const layer: LayerRec = {
       id: interp.id(),
       factory: 'loadedModel',

@@ -70,6 +70,13 @@ export function codeOf(text: string): string {
   return out + text.slice(from);
 }
 
+/**
+ * The libraries the evaluator reads besides Keras (bindings.ts binds them): their calls give arrays,
+ * argument parsers and partial callables, and record nothing, so a data loader on numpy alone cannot
+ * build. A callable that `partial` wraps is a word of the text of its own, judged as such.
+ */
+const LIBRARY = /^(?:numpy|argparse|functools)(?:\.|$)/;
+
 /** Values a run can only read: a function that reaches no other kind records nothing. */
 function isInert(value: PV): boolean {
   switch (value.t) {
@@ -78,6 +85,8 @@ function isInert(value: PV): boolean {
     case 'bool':
     case 'none':
       return true;
+    case 'path':
+      return LIBRARY.test(value.path);
     case 'unknown':
       return !value.output;
     default:

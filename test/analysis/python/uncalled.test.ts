@@ -91,3 +91,29 @@ base = None
 `);
   assert.ok(named(models, 'base').training.trained);
 });
+
+test('an uncalled helper on numpy alone does not spend the budget the builders after it need', () => {
+  // numpy's calls give arrays and record nothing: such a helper cannot build and is not run.
+  assertBuilderReadAfter(`import numpy as np
+def smooth(n=26):
+    return np.maximum(smooth(n - 1), smooth(n - 2)) if n > 1 else np.zeros(3)
+`);
+});
+
+test('an uncalled numpy function that reaches a builder through functools.partial still runs', () => {
+  const { models } = runPy(`import functools
+import numpy as np
+from tensorflow import keras
+def build(units=8):
+    return keras.Sequential([keras.layers.Dense(units, input_shape=(4,)), keras.layers.Dense(1)])
+def train():
+    make = functools.partial(build, 16)
+    net = make()
+    net.compile(optimizer='adam', loss='mse')
+    net.fit(np.zeros((4, 4)), np.zeros(4), epochs=2)
+`);
+  assert.ok(
+    models.some((m) => m.training.trained),
+    'the model made through partial is trained',
+  );
+});

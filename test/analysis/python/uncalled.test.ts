@@ -117,3 +117,36 @@ def train():
     'the model made through partial is trained',
   );
 });
+
+test('a block helper that an uncalled builder calls waits for it, not spending the budget alone', () => {
+  // Alone, with its default depth, the helper would make 2,000 x 2,000 layers and stop the run;
+  // the builder calls it with a depth of 2, and the helper then needs no run of its own.
+  const result = analyze(
+    `from tensorflow import keras
+def stack(x, depth=2000):
+    for _ in range(depth):
+        for _ in range(depth):
+            x = keras.layers.Dense(4, activation='relu')(x)
+    return x
+def build():
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(1)(stack(inputs, 1)))
+`,
+    'model.py',
+  );
+  assert.deepEqual(result.problems, []);
+  assert.equal(factories(named(result.models, 'build')), 'dense dense');
+});
+
+test('a helper that builds a model of its own still runs alone, before the builder that calls it', () => {
+  const { models } = runPy(`from tensorflow import keras
+def encoder(units=8):
+    return keras.Sequential([keras.layers.Dense(units, input_shape=(4,))])
+def autoencoder():
+    enc = encoder(16)
+    return keras.Sequential([enc, keras.layers.Dense(4)])
+`);
+  // Its own build (8 units) and the builder's (16) are two variants of the encoder.
+  const units = models.filter((m) => m.name === 'encoder').map((m) => config(m.layers[0]).units);
+  assert.deepEqual(units, [8, 16]);
+});

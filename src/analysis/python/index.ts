@@ -17,8 +17,8 @@ import { finalizeModels } from './models';
 import { Lines, importMode, kids, mentionsKeras, parsePython } from './parse';
 import { runImporters, type PythonModuleHost } from './imports';
 import { builderPattern, explore } from './paths';
-import { reachesKeras } from './reach';
-import { Scope } from './values';
+import { isBlockHelper, reachesKeras } from './reach';
+import { Scope, type PV } from './values';
 
 export { mentionsKeras } from './parse';
 
@@ -78,48 +78,90 @@ export function analyzePython(
  */
 function runUncalled(ip: PyInterp, top: SyntaxNode, root: Scope): void {
   ip.speculative = true;
-  for (const statement of kids(top)) {
-    const def =
-      statement.name === 'DecoratedStatement'
-        ? (statement.getChild('FunctionDefinition') ?? statement.getChild('ClassDefinition'))
-        : statement;
-    const nameNode = def?.getChild('VariableName');
-    if (!def || !nameNode || ip.stopped !== null) continue;
-    const value = root.get(ip.text(nameNode));
-    if (
-      def.name === 'FunctionDefinition' &&
-      value?.t === 'func' &&
-      !ip.called.has(def.from) &&
-      reachesKeras(ip, root, value)
-    ) {
-      const fn = value;
-      explore(ip, () => {
-        // Parameters without defaults are unknown; `**kwargs` holds nothing, as a call with defaults.
-        const args = { positional: [], keywords: new Map(), entries: new Map() };
-        ip.callFunction(fn, args, ip.text(nameNode));
-      });
-    }
-    if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {
-      const built = ip.models.some((m) => m.builderSpan?.start === def.from);
-      const cls = value;
-      if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
-    } else if (def.name === 'ClassDefinition' && value?.t === 'class') {
-      // A plain class whose constructor builds models (`self.model = Model(...)`), or whose methods
-      // do (`def build_model(self): ... return model`), made and called elsewhere: it is made with
-      // unknown arguments, then each method that builds a model and nothing called runs.
-      const cls = value;
-      const methods = [...cls.methods.values()];
-      const made = methods.some((m) => ip.called.has(m.from));
-      const builds = (m: SyntaxNode) => BUILDS_MODEL.test(ip.text(m));
-      if (!made && !cls.base.startsWith('keras.') && methods.some(builds))
-        explore(ip, () => {
-          const object = callUserClass(ip, cls, [], nameNode);
-          if (object.t === 'object') runUncalledMethods(ip, object, builds);
-        });
-    }
-  }
+  const statements = kids(top);
+  const calledLater = laterCalls(ip, statements);
+  // A block helper that a later function calls waits for it: that run reads the helper with the
+  // caller's values, and the helper's own run with unknown ones would make layers no model holds.
+  const waiting: SyntaxNode[] = [];
+  statements.forEach((statement, at) => {
+    if (!runOne(ip, root, statement, (fn) => (calledLater().get(fn.name) ?? -1) > at))
+      waiting.push(statement);
+  });
+  for (const statement of waiting) runOne(ip, root, statement, () => false);
   runHandedOver(ip, root);
   ip.speculative = false;
+}
+
+type Func = Extract<PV, { t: 'func' }>;
+
+/** Runs one top-level definition if nothing called it; false when it waits (`wait`) instead. */
+function runOne(
+  ip: PyInterp,
+  root: Scope,
+  statement: SyntaxNode,
+  wait: (fn: Func) => boolean,
+): boolean {
+  const def =
+    statement.name === 'DecoratedStatement'
+      ? (statement.getChild('FunctionDefinition') ?? statement.getChild('ClassDefinition'))
+      : statement;
+  const nameNode = def?.getChild('VariableName');
+  if (!def || !nameNode || ip.stopped !== null) return true;
+  const value = root.get(ip.text(nameNode));
+  if (
+    def.name === 'FunctionDefinition' &&
+    value?.t === 'func' &&
+    !ip.called.has(def.from) &&
+    reachesKeras(ip, root, value)
+  ) {
+    const fn = value;
+    if (wait(fn) && isBlockHelper(ip, root, fn)) return false;
+    explore(ip, () => {
+      // Parameters without defaults are unknown; `**kwargs` holds nothing, as a call with defaults.
+      const args = { positional: [], keywords: new Map(), entries: new Map() };
+      ip.callFunction(fn, args, ip.text(nameNode));
+    });
+  }
+  if (def.name === 'ClassDefinition' && value?.t === 'class' && isModelClass(value)) {
+    const built = ip.models.some((m) => m.builderSpan?.start === def.from);
+    const cls = value;
+    if (!built) explore(ip, () => void callUserClass(ip, cls, [], nameNode));
+  } else if (def.name === 'ClassDefinition' && value?.t === 'class') {
+    // A plain class whose constructor builds models (`self.model = Model(...)`), or whose methods
+    // do (`def build_model(self): ... return model`), made and called elsewhere: it is made with
+    // unknown arguments, then each method that builds a model and nothing called runs.
+    const cls = value;
+    const methods = [...cls.methods.values()];
+    const made = methods.some((m) => ip.called.has(m.from));
+    const builds = (m: SyntaxNode) => BUILDS_MODEL.test(ip.text(m));
+    if (!made && !cls.base.startsWith('keras.') && methods.some(builds))
+      explore(ip, () => {
+        const object = callUserClass(ip, cls, [], nameNode);
+        if (object.t === 'object') runUncalledMethods(ip, object, builds);
+      });
+  }
+  return true;
+}
+
+const CALL = /([A-Za-z_]\w*)\s*\(/g;
+const DEFINITIONS = new Set(['FunctionDefinition', 'ClassDefinition', 'DecoratedStatement']);
+
+/**
+ * For each name called in a top-level function or class, the last such definition's position among
+ * the statements (comments and strings count too: a helper waits for nothing then, it only runs later).
+ * Read once, and only when a helper asks.
+ */
+function laterCalls(ip: PyInterp, statements: readonly SyntaxNode[]): () => Map<string, number> {
+  let found: Map<string, number> | null = null;
+  return () => {
+    if (found) return found;
+    found = new Map();
+    statements.forEach((statement, at) => {
+      if (!DEFINITIONS.has(statement.name)) return;
+      for (const match of ip.text(statement).matchAll(CALL)) found!.set(match[1], at);
+    });
+    return found;
+  };
 }
 
 /**

@@ -70,6 +70,13 @@ export function codeOf(text: string): string {
   return out + text.slice(from);
 }
 
+/**
+ * The libraries the evaluator reads besides Keras (bindings.ts binds them): their calls give arrays,
+ * argument parsers and partial callables, and record nothing, so a data loader on numpy alone cannot
+ * build. A callable that `partial` wraps is a word of the text of its own, judged as such.
+ */
+const LIBRARY = /^(?:numpy|argparse|functools)(?:\.|$)/;
+
 /** Values a run can only read: a function that reaches no other kind records nothing. */
 function isInert(value: PV): boolean {
   switch (value.t) {
@@ -78,6 +85,8 @@ function isInert(value: PV): boolean {
     case 'bool':
     case 'none':
       return true;
+    case 'path':
+      return LIBRARY.test(value.path);
     case 'unknown':
       return !value.output;
     default:
@@ -109,4 +118,36 @@ export function reachesKeras(ip: PyInterp, root: Scope, fn: Func): boolean {
     return callees.some(reaches);
   };
   return reaches(fn);
+}
+
+/**
+ * What a helper's own run could leave behind besides layers no model holds: a model, module state
+ * (`global`, an import, the image data format), training or clipping records (a tape's gradients).
+ */
+const LEAVES_STATE =
+  /\b(?:Sequential|Model|global|nonlocal|import|GradientTape|gradient|apply_gradients|minimize|fit|compile|train_on_batch|set_image_data_format)\b|clip/;
+
+/**
+ * Whether a speculative run of `fn` with unknown arguments leaves nothing a run of its caller would
+ * not make again (a `conv_block(x, filters)` a builder calls): it makes layers on unknown tensors,
+ * which no model holds, and names no module value but constants, Keras paths and helpers of the
+ * same kind. Such a helper may wait for its callers' runs (index.ts), which read it with their values.
+ */
+export function isBlockHelper(ip: PyInterp, root: Scope, fn: Func): boolean {
+  const seen = new Set<Func>();
+  const pure = (f: Func): boolean => {
+    if (seen.has(f)) return true;
+    seen.add(f);
+    if (f.module && f.module !== ip.main) return false;
+    for (const value of f.defaults.values()) if (!isInert(value)) return false;
+    const text = codeOf(ip.main.source.slice(f.node.from, f.node.to));
+    if (LEAVES_STATE.test(text)) return false;
+    for (const word of new Set(text.match(NAME) ?? [])) {
+      const value = root.get(word);
+      if (!value || isInert(value) || value.t === 'path') continue;
+      if (value.t !== 'func' || !pure(value)) return false;
+    }
+    return true;
+  };
+  return pure(fn);
 }

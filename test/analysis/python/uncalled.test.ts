@@ -91,3 +91,62 @@ base = None
 `);
   assert.ok(named(models, 'base').training.trained);
 });
+
+test('an uncalled helper on numpy alone does not spend the budget the builders after it need', () => {
+  // numpy's calls give arrays and record nothing: such a helper cannot build and is not run.
+  assertBuilderReadAfter(`import numpy as np
+def smooth(n=26):
+    return np.maximum(smooth(n - 1), smooth(n - 2)) if n > 1 else np.zeros(3)
+`);
+});
+
+test('an uncalled numpy function that reaches a builder through functools.partial still runs', () => {
+  const { models } = runPy(`import functools
+import numpy as np
+from tensorflow import keras
+def build(units=8):
+    return keras.Sequential([keras.layers.Dense(units, input_shape=(4,)), keras.layers.Dense(1)])
+def train():
+    make = functools.partial(build, 16)
+    net = make()
+    net.compile(optimizer='adam', loss='mse')
+    net.fit(np.zeros((4, 4)), np.zeros(4), epochs=2)
+`);
+  assert.ok(
+    models.some((m) => m.training.trained),
+    'the model made through partial is trained',
+  );
+});
+
+test('a block helper that an uncalled builder calls waits for it, not spending the budget alone', () => {
+  // Alone, with its default depth, the helper would make 2,000 x 2,000 layers and stop the run;
+  // the builder calls it with a depth of 2, and the helper then needs no run of its own.
+  const result = analyze(
+    `from tensorflow import keras
+def stack(x, depth=2000):
+    for _ in range(depth):
+        for _ in range(depth):
+            x = keras.layers.Dense(4, activation='relu')(x)
+    return x
+def build():
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(1)(stack(inputs, 1)))
+`,
+    'model.py',
+  );
+  assert.deepEqual(result.problems, []);
+  assert.equal(factories(named(result.models, 'build')), 'dense dense');
+});
+
+test('a helper that builds a model of its own still runs alone, before the builder that calls it', () => {
+  const { models } = runPy(`from tensorflow import keras
+def encoder(units=8):
+    return keras.Sequential([keras.layers.Dense(units, input_shape=(4,))])
+def autoencoder():
+    enc = encoder(16)
+    return keras.Sequential([enc, keras.layers.Dense(4)])
+`);
+  // Its own build (8 units) and the builder's (16) are two variants of the encoder.
+  const units = models.filter((m) => m.name === 'encoder').map((m) => config(m.layers[0]).units);
+  assert.deepEqual(units, [8, 16]);
+});

@@ -5,6 +5,7 @@
  */
 import type { GraphNode, LayerNode, ModelGraph, Value } from './ir';
 import { layerShape, readShapeValue, type Shape } from './shape-rules';
+import { fillDenseFanIns } from './trailing-width';
 
 export type { Shape } from './shape-rules';
 
@@ -56,6 +57,7 @@ function computeShapes(model: ModelGraph): ShapeInference {
     model.kind === 'functional' && model.nodes.length > 0
       ? inferFunctional(model)
       : inferSequential(model.layers);
+  fillDenseFanIns(model, layers);
   let totalParams: number | null = 0;
   for (const layer of layers) {
     totalParams = totalParams === null || layer.params === null ? null : totalParams + layer.params;

@@ -9,6 +9,7 @@ import type { LayersModel, SymbolicTensor, layers as tfLayers } from '@tensorflo
 import { inferShapes } from '../analysis/shapes';
 import { withKerasDefaults } from './keras-defaults';
 import { lambdaLayer } from './lambda-layer';
+import { applyLeakyAfter, KERAS_LEAKY_SLOPE, leakyPlan, leakySentences } from './leaky-activation';
 import { countGraph, countSequential, type ParamCount, type Shape } from './params';
 import { seededUniform } from './random';
 import { ProbeError } from './types';
@@ -78,6 +79,7 @@ export function buildFromIr(tf: Tf, source: ModelGraph, options: BuildOptions): 
   assumptions.push(
     ...conditionalSentences(ir.layers),
     ...lambdaSentences(ir.layers),
+    ...(keras ? leakySentences(ir.layers, lineOf) : []),
     ...(keras?.notes ?? []),
   );
   return {
@@ -140,6 +142,8 @@ export function lineOf(node: LayerNode): number {
 function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Layer {
   const where = `layer ${node.index} (${node.factory}, line ${lineOf(node)})`;
   if (keras && node.factory === 'lambda') return kerasLambda(tf, node, name);
+  const leaky = keras ? leakyPlan(node) : null;
+  if (leaky === 'layer') return tf.layers.leakyReLU({ alpha: KERAS_LEAKY_SLOPE, name });
   const factory = layerFactory(tf, node.factory);
   if (!factory) {
     // A Keras model names the Keras class: the IR's factory is only its tfjs spelling.
@@ -158,6 +162,7 @@ function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Laye
   );
   const config = propsToPlain(tf, props, where);
   config['name'] = name;
+  if (leaky === 'after') config['activation'] = 'linear';
   if (node.inner) config['layer'] = createLayer(tf, node.inner, `${name}_inner`, keras);
   else if (node.config.props['layer'])
     config['layer'] = toPlain(tf, node.config.props['layer'].value, where);
@@ -166,6 +171,7 @@ function createLayer(tf: Tf, node: LayerNode, name: string, keras = false): Laye
     // Keras's Flatten passes a (batch, n) tensor through; tfjs's asks for 3 dimensions or more.
     if (keras && node.factory === 'flatten') layer.inputSpec = [{ minNDim: 2 }];
     if (keras && node.factory === 'resizing') keepBatchAxis(layer);
+    if (leaky === 'after') applyLeakyAfter(tf, layer);
     return layer;
   } catch (err) {
     throw new ProbeError('bad-input', `${where}: tfjs rejected the config: ${errorText(err)}`, {

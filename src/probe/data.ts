@@ -27,8 +27,9 @@ export function makeBatch(
   const normal = seededNormal(seed);
   const uniform = seededUniform(seed + 1);
   let floats = 0;
+  const open = openLength(tf, model);
   const xs = model.inputs.map((input, i) => {
-    const shape = concreteShape(input.shape, batchSize, `input ${i}`, assumptions);
+    const shape = concreteShape(input.shape, batchSize, open, `input ${i}`, assumptions);
     const vocabulary = embeddingVocabulary(model, i);
     if (vocabulary !== null) {
       assumptions.push(
@@ -39,9 +40,10 @@ export function makeBatch(
         ? tf.tensor(Int32Array.from(ids), shape, 'int32')
         : tf.tensor(ids, shape, 'float32');
     }
-    if (readsPixels(model, i)) {
+    const pixels = pixelReader(model, i);
+    if (pixels) {
       assumptions.push(
-        `Input ${i} feeds a Lambda that rescales 0-255 pixels: values drawn uniformly from [0, 255).`,
+        `Input ${i} feeds a ${pixels} that rescales 0-255 pixels: values drawn uniformly from [0, 255).`,
       );
       return tf.tensor(
         fill(shape, () => uniform() * 255),
@@ -64,35 +66,79 @@ export function makeBatch(
 function concreteShape(
   shape: Shape,
   batchSize: number,
+  open: number,
   what: string,
   assumptions: string[],
 ): number[] {
   return shape.map((dim, axis) => {
     if (axis === 0) return batchSize;
     if (dim !== null && dim !== undefined && dim > 0) return dim;
-    assumptions.push(
-      `Dimension ${axis} of ${what} is open; the batch uses length ${OPEN_DIMENSION}.`,
-    );
-    return OPEN_DIMENSION;
+    const why =
+      open === OPEN_DIMENSION
+        ? ''
+        : ` (the shortest of ${OPEN_LENGTHS.join(', ')} that every layer's output keeps at least one step of)`;
+    assumptions.push(`Dimension ${axis} of ${what} is open; the batch uses length ${open}${why}.`);
+    return open;
   });
+}
+
+/** Lengths tried for open dimensions, shortest first (short sequences keep the probe fast). */
+const OPEN_LENGTHS = [OPEN_DIMENSION, 32, 64, 128, 256, 512];
+
+/**
+ * The length for open input dimensions: the shortest in OPEN_LENGTHS with which one example passes forward
+ * (a stack of valid convolutions and poolings over an open-length sequence shrinks it below zero at 10
+ * steps). OPEN_DIMENSION when no input is open or no length fits (the probe then reports the model's error).
+ */
+function openLength(tf: Tf, model: LayersModel): number {
+  const isOpen = (dim: number | null | undefined) => !(typeof dim === 'number' && dim > 0);
+  if (!model.inputs.some((input) => input.shape.slice(1).some(isOpen))) return OPEN_DIMENSION;
+  // A stateful layer keeps the trial's state (and wants its own batch size): no trials.
+  if (model.layers.some((layer) => (layer.getConfig() as { stateful?: unknown }).stateful === true))
+    return OPEN_DIMENSION;
+  for (const length of OPEN_LENGTHS) {
+    const fits = tf.tidy(() => {
+      const xs = model.inputs.map((input) =>
+        tf.zeros(
+          input.shape.map((dim, axis) => (axis === 0 ? 1 : isOpen(dim) ? length : dim!)),
+          input.dtype === 'int32' ? 'int32' : 'float32',
+        ),
+      );
+      try {
+        model.predict(xs.length === 1 ? xs[0]! : xs);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    if (fits) return length;
+  }
+  return OPEN_DIMENSION;
 }
 
 type Shape = (number | null | undefined)[];
 
 /**
- * True when input `index` goes into a Lambda whose body scales pixel values (lambda-layer.ts), directly or
- * through layers that keep the values' range (a Resizing before the preprocessing).
+ * The class of the layer that scales pixel values when input `index` goes into one, directly or through
+ * layers that keep the values' range (a Resizing before the preprocessing): a Lambda whose body scales
+ * them (lambda-layer.ts), or a Rescaling by at most 1/127.5 (Keras's `Rescaling(1./255)`: on N(0, 1) inputs
+ * its output would be 255x smaller than the data the model is written for). Null otherwise.
  */
-function readsPixels(model: LayersModel, index: number): boolean {
-  return consumersOf(model, index).some((start) => {
+function pixelReader(model: LayersModel, index: number): string | null {
+  for (const start of consumersOf(model, index)) {
     let layer = start;
     for (let hops = 0; KEEPS_RANGE.has(layer.getClassName()) && hops < 8; hops++) {
       const next = layer.outboundNodes.map((node) => node.outboundLayer);
       if (next.length !== 1 || !next[0]) break;
       layer = next[0];
     }
-    return (layer as unknown as { readsPixels?: boolean }).readsPixels === true;
-  });
+    if ((layer as unknown as { readsPixels?: boolean }).readsPixels === true) return 'Lambda';
+    if (layer.getClassName() === 'Rescaling') {
+      const scale = Number(layer.getConfig().scale);
+      if (scale > 0 && scale <= 1 / 127.5 + 1e-9) return 'Rescaling';
+    }
+  }
+  return null;
 }
 
 /** Layers whose output values stay in their input's range. */

@@ -18,6 +18,28 @@ import {
 
 /** Config keys whose value makes no difference to gradients: never asked for, never listed. */
 const IGNORED_KEYS = new Set(['name', 'trainable']);
+/** Layers that pass their input's shape on: the layer after them decides what kind of input it is. */
+const SHAPE_KEEPING = new Set([
+  'inputLayer',
+  'batchNormalization',
+  'layerNormalization',
+  'dropout',
+  'gaussianNoise',
+  'gaussianDropout',
+  'activation',
+  'masking',
+]);
+
+/** The layer of a sequential model that decides the kind of its input: the first that does not keep its shape. */
+function shapeReader(layer: LayerNode, outer: LayerNode, context: ModelContext): LayerNode {
+  let reader = layer;
+  for (let hops = 0; SHAPE_KEEPING.has(reader.factory) && hops < 8; hops++) {
+    const after = context.next.get(reader === layer ? outer : reader);
+    if (!after) break;
+    reader = after;
+  }
+  return reader;
+}
 /** Layers that carry their own input shape even without inputShape in the config. */
 const SELF_SHAPED = new Set(['embedding', 'loadedModel']);
 
@@ -143,8 +165,10 @@ function layerSlots(
     if (first && (key === 'inputShape' || key === 'batchInputShape' || key === 'batchShape')) {
       const what = `the first layer (${layer.factory}, line ${layer.callSpan.line})`;
       const batch = key === 'inputShape' ? 0 : 1;
-      // `Input(shape=input_shape)` first in a sequential model: the layer after it reads the shape.
-      const consumer = layer.factory === 'inputLayer' ? (context.next.get(outer) ?? layer) : layer;
+      // `Input(shape=input_shape)` first in a sequential model: the layer after it reads the shape,
+      // as it does after a first layer that keeps its input's shape (`BatchNormalization(input_shape=...)`
+      // before an LSTM takes a sequence).
+      const consumer = shapeReader(layer, outer, context);
       if (prop.value.kind === 'unknown') {
         const role = inputShapeRole(consumer, what);
         slots.push({ ...wholeSlot(prop.value.text, role, prop, batch), data: { kind: 'input' } });

@@ -62,3 +62,38 @@ net.compile(loss='mae', optimizer='adam')
   assert.equal(report.verdict, 'healthy');
   assert.ok((report.layers[0]?.gradNorm ?? 0) > 0);
 });
+
+const NORMALISED_FIRST = `from keras.models import Sequential
+from keras.layers import BatchNormalization, Conv1D, Dense, Flatten, LSTM
+
+def recurrent(shape):
+    return Sequential(layers=[
+        BatchNormalization(input_shape=shape),
+        LSTM(8, return_sequences=True),
+        LSTM(4),
+        Dense(1, activation='sigmoid'),
+    ])
+
+def convolutional(shape):
+    return Sequential(layers=[
+        BatchNormalization(input_shape=shape),
+        Conv1D(4, kernel_size=3),
+        Flatten(),
+        Dense(1, activation='sigmoid'),
+    ])
+`;
+
+for (const [line, reader] of [
+  [5, 'LSTM'],
+  [13, 'Conv1D'],
+] as const) {
+  test(`an open input_shape on a first BatchNormalization is the sequence its ${reader} reads (line ${line})`, async () => {
+    const model = analyze(NORMALISED_FIRST, 'nets.py').models.find((m) => m.anchor.line === line);
+    assert.ok(model, `a model at line ${line}`);
+    const report = await probeModel(tf, irRequest(model, { steps: 1 }), backend);
+    assert.equal(report.verdict, 'healthy', report.verdict);
+    const shape = report.assumedValues?.find((v) => v.name === 'shape');
+    assert.deepEqual(shape?.value, [20, 8], JSON.stringify(report.assumedValues));
+    assert.match(shape?.role ?? '', /^sequence input shape/);
+  });
+}

@@ -17,6 +17,21 @@ model = keras.Sequential([
 ])
 `,
     },
+    {
+      name: 'Keras: a first layer on an open input has no fan-in, so stddev 0.01 is not judged',
+      filePath: 'model.py',
+      code: `from keras import Model, layers, initializers
+
+
+class Regressor(Model):
+    def __init__(self):
+        super().__init__()
+        self.head = layers.Dense(1, kernel_initializer=initializers.RandomNormal(stddev=0.01))
+
+    def call(self, x):
+        return self.head(x)
+`,
+    },
   ],
   invalid: [
     {
@@ -40,6 +55,68 @@ for _ in range(6):
     model.add(layers.Dense(64, activation='relu',
                            kernel_initializer='he_normal'))
 model.add(layers.Dense(1))
+`,
+    },
+    {
+      name: "Keras subclassed model on an open input: the second and third Dense's fan-in is the first's units (hints, unestimated)",
+      filePath: 'model.py',
+      code: `from keras import Model, layers, initializers
+
+
+class Forecaster(Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(40, activation='relu', kernel_initializer=initializers.RandomNormal(stddev=0.01))
+        self.drop = layers.Dropout(0.2)
+        self.mid = layers.Dense(40, activation='relu', kernel_initializer=initializers.RandomNormal(stddev=0.01))
+        self.out = layers.Dense(1, kernel_initializer=initializers.RandomNormal(stddev=0.01))
+
+    def call(self, x):
+        return self.out(self.mid(self.drop(self.hidden(x))))
+`,
+      errors: [
+        {
+          messageId: 'stddevSmall',
+          line: 9,
+          column: 75,
+          hint: true,
+          message:
+            "random_normal stddev 0.01 is 0.0447x He's 0.224: the gradient estimate does not cover this model",
+        },
+        { messageId: 'stddevSmall', line: 10, column: 55, hint: true },
+      ],
+      output: `from keras import Model, layers, initializers
+
+
+class Forecaster(Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(40, activation='relu', kernel_initializer=initializers.RandomNormal(stddev=0.01))
+        self.drop = layers.Dropout(0.2)
+        self.mid = layers.Dense(40, activation='relu', kernel_initializer='he_normal')
+        self.out = layers.Dense(1, kernel_initializer='glorot_normal')
+
+    def call(self, x):
+        return self.out(self.mid(self.drop(self.hidden(x))))
+`,
+    },
+    {
+      name: 'Keras Dense after an LSTM of open length: its fan-in is the LSTM units',
+      filePath: 'model.py',
+      code: `import keras
+from keras import layers, initializers
+
+model = keras.Sequential()
+model.add(layers.LSTM(32))
+model.add(layers.Dense(1, activation='relu', kernel_initializer=initializers.RandomNormal(stddev=0.005)))
+`,
+      errors: [{ messageId: 'stddevSmall', line: 6, column: 65, hint: true }],
+      output: `import keras
+from keras import layers, initializers
+
+model = keras.Sequential()
+model.add(layers.LSTM(32))
+model.add(layers.Dense(1, activation='relu', kernel_initializer='he_normal'))
 `,
     },
     {

@@ -368,6 +368,9 @@ function input(ip: PyInterp, args: Arg[], node: SyntaxNode): PV {
   let shape = shapeProp?.value ?? { kind: 'unknown' as const, text: ip.text(node) };
   if (shapeKey === 'batchInputShape' && shape.kind === 'array')
     shape = { kind: 'array', items: shape.items.slice(1) };
+  // tf.keras's InputLayer takes an int shape as one dimension: `Input(shape=(28 * 28))` is (784,).
+  if (shapeKey === 'inputShape' && shape.kind === 'number')
+    shape = { kind: 'array', items: [shape] };
   const dtype = values.get('dtype');
   const tensor: TensorNode = {
     id: ip.id(),

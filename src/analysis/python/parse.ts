@@ -51,7 +51,7 @@ export function parsePython(source: string): PyParse {
   }
   const tree = parser.parse(source);
   if (firstErrorAt(tree, 0) < 0) return { ok: true, tree, problem: null, text: source };
-  const text = withTargets(trailingDots(source, tree), tree);
+  const text = blankTail(withTargets(trailingDots(source, tree), tree), tree);
   if (text === source) return { ok: true, tree, problem: firstSyntaxError(tree, source), text };
   const patched = parser.parse(text);
   return { ok: true, tree: patched, problem: firstSyntaxError(patched, text), text };
@@ -93,6 +93,17 @@ function withTargets(source: string, tree: Tree): string {
       if (out[i] === '.') out[i] = '_';
   }
   return out ? out.join('') : source;
+}
+
+/**
+ * Indentation left on the file's last, empty lines (`return model` then a line of spaces and no final
+ * newline) is no statement to Python, but @lezer/python can report an error there. When the first error
+ * is in that whitespace tail, its spaces and tabs become newlines: the same offsets, only blank lines.
+ */
+function blankTail(source: string, tree: Tree): string {
+  const start = source.length - (/\s*$/.exec(source)?.[0].length ?? 0);
+  if (start === source.length || firstErrorAt(tree, 0) < start) return source;
+  return source.slice(0, start) + source.slice(start).replace(/[ \t\f]/g, '\n');
 }
 
 function firstSyntaxError(tree: Tree, source: string): ParseProblem | null {

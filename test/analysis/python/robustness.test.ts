@@ -284,3 +284,16 @@ value.compile(optimizer='sgd', loss='mse')
   assert.equal(result.models[0].training.trained, true);
   assert.equal(result.models[1].training.optimizer?.name, 'SGD');
 });
+
+test('indentation left on the last empty lines (no final newline) is no syntax error', () => {
+  const source = `from tensorflow.keras import layers, models\n\ndef build():\n    x = layers.Input((4,))\n    model = models.Model(x, layers.Dense(1)(x))\n\n    return model\n\n \n     `;
+  const result = analyze(source, 'tail.py');
+  assert.deepEqual(
+    result.problems.filter((p) => p.kind === 'syntax'),
+    [],
+  );
+  assert.equal(result.models[0]?.layers[0]?.factory, 'dense');
+  // A real error before the tail is still reported.
+  const broken = analyze(source.replace('return model', 'return model)'), 'tail.py');
+  assert.equal(broken.problems.filter((p) => p.kind === 'syntax')[0]?.line, 7);
+});

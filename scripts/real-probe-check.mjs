@@ -131,7 +131,10 @@ function checkRepo(gitDir) {
     const warningsOf = new Map(
       lintFiles.map((lf) => [
         relative(root, resolve(lf.filePath)),
-        (lf.messages || []).filter((w) => w.severity === 'warning' || w.severity === 'error'),
+        // A parse error (no ruleId) is the file's own syntax, not a claim about gradients.
+        (lf.messages || []).filter(
+          (w) => w.ruleId && (w.severity === 'warning' || w.severity === 'error'),
+        ),
       ]),
     );
     for (const f of files) {

@@ -197,6 +197,13 @@ export function propRole(
   }
 }
 
+/** The role of an open property of a recurrent cell built inside an RNN's config (`cell: [lstmCell({units})]`). */
+export function cellPropRole(key: string, where: string): Role {
+  return key === 'units'
+    ? byKey('recurrentUnits', `units of ${where}`, 3)
+    : { role: `${key} of ${where}, left to tfjs's default`, value: null, priority: 9 };
+}
+
 /** The role of dimension `axis` (batch excluded) of an input shape of `rank` that feeds `consumer`. */
 export function dimensionRole(
   consumer: LayerNode | undefined,

@@ -7,6 +7,7 @@ import { LAYER_CATALOG } from '../analysis/catalog';
 import type { ConfigProp, LayerNode, ModelGraph, Value } from '../analysis/ir';
 import { inferShapes } from '../analysis/shapes';
 import {
+  cellPropRole,
   dimensionRole,
   inputShapeRole,
   propRole,
@@ -15,6 +16,7 @@ import {
   type ModelContext,
   type Role,
 } from './assume';
+import { mergeShapeRole } from './merge-input';
 
 /** Config keys whose value makes no difference to gradients: never asked for, never listed. */
 const IGNORED_KEYS = new Set(['name', 'trainable']);
@@ -75,7 +77,10 @@ export function collectSlots(model: ModelGraph, context: ModelContext): Slot[] {
       slots.push({
         name: text === '' || shared ? alias : text,
         aliases: [alias],
-        role: isState ? stateShapeRole(consumer, what) : inputShapeRole(consumer, what),
+        role: isState
+          ? stateShapeRole(consumer, what)
+          : (mergeShapeRole(model, input.id, inputShapeRole(consumer, what)) ??
+            inputShapeRole(consumer, what)),
         ...(i === 0 && model.inputs.length === 1 ? { data: { kind: 'input' as const } } : {}),
         set: (value) => (input.shape = value),
         omit: () => undefined,
@@ -175,6 +180,7 @@ function layerSlots(
       } else shapeSlots(prop.value, consumer, what, batch, slots, true);
       continue;
     }
+    if (key === 'cell' && cellSlots(layer, prop.value, slots)) continue;
     const role = propRole(context, layer, key, outer);
     const omit = (): void => void delete config.props[key];
     if (prop.value.kind === 'array' && key === 'targetShape') {
@@ -197,6 +203,34 @@ function layerSlots(
   }
   if (config.opaque && !isUnread(layer)) requiredSlots(layer, outer, context, slots);
   if (layer.inner) layerSlots(layer.inner, outer, context, slots);
+}
+
+/**
+ * An RNN's cells written as factory calls (`cell: [tf.layers.lstmCell({units: n})]`): each open property is the
+ * cell's, so it gets the cell's role and leaving it out drops that property, not the whole cell list. False when
+ * the cells are not all such calls (the property is then an open value like any other).
+ */
+function cellSlots(layer: LayerNode, value: Value, slots: Slot[]): boolean {
+  const cells = value.kind === 'array' ? value.items : [value];
+  const configs = cells.map((cell) =>
+    cell.kind === 'call' && /^layers\.\w+Cells?$/.test(cell.path) && cell.args[0]?.kind === 'object'
+      ? cell.args[0]
+      : null,
+  );
+  if (configs.some((c) => c === null)) return false;
+  configs.forEach((config, i) => {
+    const where = `cell ${i} of ${layer.factory} layer ${layer.index}, line ${layer.callSpan.line}`;
+    for (const [key, prop] of Object.entries(config!.props)) {
+      const role = cellPropRole(key, where);
+      const omit = (): void => void delete config!.props[key];
+      forEachUnknown(
+        prop.value,
+        (text, set) => slots.push({ name: text, role, set, omit }),
+        (v) => (prop.value = v),
+      );
+    }
+  });
+  return true;
 }
 
 /**

@@ -42,6 +42,8 @@ export function validateRequest(request: ProbeRequest): void {
     problems.push('target.model must be a ModelGraph');
   } else if (target.kind === 'ir' && target.model.layers.length === 0) {
     empty = emptyModel(target.model);
+  } else if (target.kind === 'ir') {
+    empty = opaqueOutputs(target.model);
   }
   if (
     request.values !== undefined &&
@@ -59,4 +61,18 @@ function emptyModel(model: ModelGraph): string {
   const from =
     model.unknowns.length > 0 ? `, built from ${model.unknowns.slice(0, 3).join(', ')}` : '';
   return `no layers of the model "${model.name}" (line ${model.anchor.line}) could be followed${from}; \`gradient-lens models FILE\` shows what the analysis found, and a saved model (model.json, .h5, .keras) can be probed instead`;
+}
+
+/**
+ * A functional model whose every output is a tensor the analysis could not follow (a custom layer's
+ * `apply`, which it keeps as an open input) has nothing of its own between inputs and outputs to measure:
+ * the sentence names that tensor rather than the empty model tfjs would build.
+ */
+function opaqueOutputs(model: ModelGraph): string | null {
+  if (model.kind !== 'functional' || model.outputs.length === 0) return null;
+  const opaque = model.outputs.map((id) => model.inputs.find((input) => input.id === id));
+  if (!opaque.every((input) => input?.shape.kind === 'unknown' && input.base === undefined))
+    return null;
+  const texts = opaque.map((input) => `\`${(input!.shape as { text: string }).text.trim()}\``);
+  return `model "${model.name}" outputs ${texts.join(', ')}, which the probe cannot build (a custom layer or a computation the analysis does not follow), so none of its layers reaches the loss`;
 }

@@ -11,6 +11,8 @@ type Tf = typeof import('@tensorflow/tfjs');
 
 /** Namespaces whose factories return config objects (initializers, regularizers, constraints). */
 const CALLABLE_NAMESPACES = ['initializers', 'regularizers', 'constraints'] as const;
+/** Layer factories a config may hold: an RNN's `cell` (or a list of them) is built before the RNN. */
+const CELL_FACTORIES = new Set(['lstmCell', 'gruCell', 'simpleRNNCell', 'stackedRNNCells']);
 
 /** Converts a resolved IR value; throws ProbeError 'unresolved' for anything unknown. */
 export function toPlain(tf: Tf, value: Value, where: string): unknown {
@@ -43,7 +45,9 @@ function tfjsLeaves(tf: Tf): PlainLeaves {
 function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string): unknown {
   const path = value.path.replace(/^tf\./, '').split('.');
   const [namespace, fn] = path;
-  const allowed = (CALLABLE_NAMESPACES as readonly string[]).includes(namespace ?? '');
+  const allowed =
+    (CALLABLE_NAMESPACES as readonly string[]).includes(namespace ?? '') ||
+    (namespace === 'layers' && CELL_FACTORIES.has(fn ?? ''));
   const container = allowed
     ? (tf as unknown as Record<string, Record<string, unknown>>)[namespace!]
     : undefined;
@@ -51,11 +55,12 @@ function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string
   if (typeof factory !== 'function') {
     throw new ProbeError(
       'unresolved',
-      `${where} calls \`${value.text}\`, which the probe cannot rebuild (it supports tf.initializers.*, tf.regularizers.*, tf.constraints.*)`,
+      `${where} calls \`${value.text}\`, which the probe cannot rebuild (it supports tf.initializers.*, tf.regularizers.*, tf.constraints.* and recurrent cells)`,
       { needs: [value.text] },
     );
   }
-  const args = value.args.map((arg, i) => toPlain(tf, arg, `${where} argument ${i + 1}`));
+  const plain = value.args.map((arg, i) => toPlain(tf, arg, `${where} argument ${i + 1}`));
+  const args = namespace === 'regularizers' ? regularizerArgs(fn!, plain) : plain;
   try {
     return (factory as (...a: unknown[]) => unknown).apply(container, args);
   } catch (err) {
@@ -64,6 +69,17 @@ function callTfjs(tf: Tf, value: Extract<Value, { kind: 'call' }>, where: string
       `${where}: \`${value.text}\` failed in tfjs: ${errorText(err)}`,
     );
   }
+}
+
+/**
+ * Keras's positional rates (`l1(0.01)`, `l1l2(0.01, 0.01)`) written in tfjs code: tfjs's regularizers take
+ * one config object and throw on a number, so the rates become the config the author meant.
+ */
+function regularizerArgs(fn: string, args: unknown[]): unknown[] {
+  if (!args.length || !args.every((a) => typeof a === 'number')) return args;
+  const keys = fn === 'l1l2' ? ['l1', 'l2'] : fn === 'l1' || fn === 'l2' ? [fn] : [];
+  if (!keys.length || args.length > keys.length) return args;
+  return [Object.fromEntries(args.map((a, i) => [keys[i], a]))];
 }
 
 /**

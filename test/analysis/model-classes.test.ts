@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelGraph } from '../../src/analysis/ir';
-import { run } from './helpers';
+import { config, run } from './helpers';
 
 const TF = "import * as tf from '@tensorflow/tfjs';\n";
 const summary = (models: ModelGraph[]) =>
@@ -169,4 +169,39 @@ flat.fit(xs, ys);
     'Conv: conv1d globalMaxPooling1d dense',
     'Flat: flatten dense dense (trained)',
   ]);
+});
+
+test('a typed field declared without a value is open in a builder method run on its own, not undefined', () => {
+  const result = run(
+    `${TF}export class CharModel {
+  steps_: number;
+  alphabet_: number;
+  hint?: number;
+  net: tf.LayersModel | undefined;
+  constructor(data: Corpus) {
+    this.steps_ = data.windowLength();
+    this.alphabet_ = data.alphabetSize();
+  }
+  build = (units: number): void => {
+    const net = tf.sequential();
+    net.add(tf.layers.gru({ units, inputShape: [this.steps_, this.alphabet_] }));
+    net.add(tf.layers.dense({ units: this.alphabet_, activation: 'softmax' }));
+    this.net = net;
+    if (!this.net) throw new Error('no model');
+    net.add(tf.layers.dense({ units: this.hint === undefined ? 3 : 4 }));
+  };
+}
+`,
+    'char-model.ts',
+  );
+  const model = result.models[0]!;
+  assert.deepEqual(
+    model.layers.map((l) => config(l)),
+    [
+      { units: '?units', inputShape: ['?this.steps_', '?this.alphabet_'] },
+      { units: '?this.alphabet_', activation: 'softmax' },
+      // `hint?:` may be undefined, as it is in JavaScript: its branch is decided.
+      { units: 3 },
+    ],
+  );
 });

@@ -31,3 +31,35 @@ model.compile(loss='categorical_crossentropy', optimizer='sgd')
     },
   );
 });
+
+test("a model whose output is a custom layer's apply names that call instead of building an empty model", () => {
+  const source = `import * as tf from '@tensorflow/tfjs';
+class Combine extends tf.layers.Layer {
+  call([a, b]) { return tf.add(a, b); }
+  computeOutputShape(shapes) { return shapes[0]; }
+}
+const input = tf.input({ shape: [6] });
+const left = tf.layers.dense({ units: 3 }).apply(input);
+const right = tf.layers.dense({ units: 3 }).apply(input);
+const joined = tf.model({ inputs: input, outputs: new Combine().apply([left, right]) });
+const leftOnly = tf.model({ inputs: input, outputs: left });
+`;
+  const models = analyze(source, 'combine.js').models;
+  const joined = models.find((m) => m.name === 'joined');
+  assert.ok(joined && joined.layers.length > 0, 'the layers before the custom one are found');
+  assert.throws(
+    () => validateRequest(irRequest(joined)),
+    (error: unknown) => {
+      assert.ok(error instanceof ProbeError);
+      assert.equal(error.code, 'bad-input');
+      assert.match(
+        error.message,
+        /^model "joined" outputs `new Combine\(\)\.apply\(\[left, right\]\)`/,
+      );
+      return true;
+    },
+  );
+  const leftOnly = models.find((m) => m.name === 'leftOnly');
+  assert.ok(leftOnly);
+  assert.doesNotThrow(() => validateRequest(irRequest(leftOnly)));
+});

@@ -6,7 +6,7 @@
 import type { TSESTree } from '@typescript-eslint/typescript-estree';
 import { evaluate } from './expressions';
 import type { Interp } from './interpreter';
-import { type AV, Scope, UNDEFINED } from './values';
+import { type AV, Scope, UNDEFINED, unknown } from './values';
 
 type ClassAV = Extract<AV, { t: 'class' }>;
 type ObjectAV = Extract<AV, { t: 'object' }>;
@@ -40,7 +40,7 @@ export function registerMembers(interp: Interp, cls: ClassAV, instance: ObjectAV
     } else if (element.type === 'PropertyDefinition') {
       const value = element.value
         ? evaluate(interp, element.value, scope, `${cls.name}.${key}`)
-        : UNDEFINED;
+        : declaredOnly(element, key);
       instance.props.set(key, { value, span: null, valueSpan: null });
     }
   }
@@ -73,6 +73,21 @@ export function writeAccessor(interp: Interp, object: ObjectAV, key: string, val
   if (!setter) return false;
   interp.callFunction(setter, [value], object);
   return true;
+}
+
+/**
+ * A field declared with a type and no value (`size_: number`): TypeScript leaves it to the constructor or
+ * a caller, which a method run on its own (an uncalled builder) never sees, so it is open, not undefined.
+ * One that may be undefined (`model?: T`, `T | undefined`) or has no type is undefined, as in JavaScript.
+ */
+function declaredOnly(element: TSESTree.PropertyDefinition, key: string): AV {
+  const type = element.typeAnnotation?.typeAnnotation;
+  if (!type || element.optional) return UNDEFINED;
+  const members = type.type === 'TSUnionType' ? type.types : [type];
+  const mayBeUndefined = members.some(
+    (t) => t.type === 'TSUndefinedKeyword' || t.type === 'TSNullKeyword',
+  );
+  return mayBeUndefined ? UNDEFINED : unknown(`this.${key}`, 'declared, not initialised');
 }
 
 function memberKey(element: Member): string | null {

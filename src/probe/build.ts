@@ -347,7 +347,7 @@ function assembleFunctional(
     }
     for (const node of ready) {
       const layer = layers[node.layer]!;
-      const args = node.inputs.map((id) => tensors.get(id)!);
+      const args = replayedInputs(node.inputs, layer, tensors, everyOutput);
       try {
         const out = layer.apply(args.length === 1 ? args[0]! : args);
         if (Array.isArray(out)) everyOutput.set(node.id, out as SymbolicTensor[]);
@@ -430,4 +430,27 @@ function safeName(name: string): string {
 
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
+}
+
+const RECURRENT_CLASSES = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ConvLSTM2D']);
+
+/**
+ * The tensors an application reads. A recurrent layer's initial state from a returnState layer
+ * (`const [, h, c] = encoder.apply(x)`, then `{initialState: [h, c]}`) names that application once
+ * per state: the repeats are its states in order, as for a model's outputs (stateOutput).
+ */
+function replayedInputs(
+  ids: string[],
+  layer: Layer,
+  tensors: Map<string, SymbolicTensor>,
+  everyOutput: Map<string, SymbolicTensor[]>,
+): SymbolicTensor[] {
+  const states = ids.slice(1);
+  return ids.map((id, i) => {
+    const state =
+      i > 0 && RECURRENT_CLASSES.has(layer.getClassName())
+        ? stateOutput(states, i - 1, everyOutput.get(id))
+        : undefined;
+    return state ?? tensors.get(id)!;
+  });
 }

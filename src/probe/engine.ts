@@ -18,6 +18,7 @@ import {
   missingKernel,
   releaseFailedTape,
 } from './kernels';
+import { fixRnnKwargs } from './rnn-kwargs';
 import { measureGradients, variableOf, type Measurement } from './measure';
 import { isKerasFilePath } from './saved-files';
 import { loadKerasModel } from './keras-model';
@@ -77,6 +78,7 @@ export async function probeModel(
   const progress = onProgress ?? (() => undefined);
   validateRequest(request);
   fixUnpackGradient(tf);
+  fixRnnKwargs(tf);
   const borrowed = borrowMissingKernels(tf);
   const partial = onPartial
     ? (report: ProbeReport) => {
@@ -303,7 +305,9 @@ function withBaseLayers(
 
 function compile(model: LayersModel, training: TrainingChoice): void {
   try {
-    model.compile({ optimizer: training.optimizer, loss: training.loss });
+    // tfjs reads each entry of a list of losses as a name or a function (its types want one kind).
+    const loss = training.loss as Parameters<LayersModel['compile']>[0]['loss'];
+    model.compile({ optimizer: training.optimizer, loss });
   } catch (err) {
     throw new ProbeError('bad-input', `model.compile failed: ${errorText(err)}`);
   }

@@ -70,15 +70,19 @@ export function trainingLoss(tf: Tf, model: LayersModel, xs: Tensor[], ys: Tenso
   return lossOf(tf, core, (Array.isArray(predicted) ? predicted : [predicted]) as Tensor[], ys);
 }
 
-/** As in tfjs's own training step: per-output losses summed, averaged over the batch, plus penalties. */
+/**
+ * As in tfjs's own training step: each output's loss averaged over its batch (outputs of different
+ * ranks, a decoder's sequence and its states, give per-example losses of different shapes), summed,
+ * plus penalties.
+ */
 function lossOf(tf: Tf, core: LayersModel, outputs: Tensor[], ys: Tensor[]): Scalar {
-  let total: Tensor | null = null;
+  let total: Scalar | null = null;
   core.lossFunctions.forEach((lossFn, i) => {
-    const perExample = lossFn(ys[i]!, outputs[i]!);
-    total = total === null ? perExample : tf.add(total, perExample);
+    const mean = tf.mean(lossFn(ys[i]!, outputs[i]!)) as Scalar;
+    total = total === null ? mean : (tf.add(total, mean) as Scalar);
   });
   if (total === null) throw new Error('the model is not compiled with a loss');
-  let loss = tf.mean(total) as Scalar;
+  let loss: Scalar = total;
   for (const penalty of core.calculateLosses()) loss = tf.add(loss, penalty);
   return loss;
 }

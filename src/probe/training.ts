@@ -24,8 +24,8 @@ type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 export interface TrainingChoice {
   /** Canonical loss name; also decides what the synthetic targets look like. */
   lossName: string;
-  /** What `compile` receives. */
-  loss: string | LossFn;
+  /** What `compile` receives (one per output when outputs differ). */
+  loss: string | LossFn | (string | LossFn)[];
   optimizer: Optimizer;
   learningRate: number | null;
   /** Keras's clipping, applied in the optimizer steps: the update ratio measures the clipped step. */
@@ -220,7 +220,7 @@ function chooseLoss(
   text: string | undefined,
   model: LayersModel,
   assumptions: string[],
-): { lossName: string; loss: string | LossFn } {
+): { lossName: string; loss: TrainingChoice['loss'] } {
   const canonical = name ? (LOSS_ALIASES[name] ?? name.replace(/^(tf\.)?losses\./, '')) : null;
   if (canonical && LAYERS_LOSSES.has(canonical)) return { lossName: canonical, loss: canonical };
   if (canonical && CORE_LOSSES[canonical]) {
@@ -235,8 +235,25 @@ function chooseLoss(
     : name
       ? `The loss "${name}" is not a tfjs loss the probe knows`
       : 'No loss is compiled in the file';
-  assumptions.push(`${why}: using ${fallback.name}, ${fallback.reason}.`);
-  return { lossName: fallback.name, loss: fallback.name };
+  const states = model.outputs.map(isReturnedState);
+  if (!states.some(Boolean)) {
+    assumptions.push(`${why}: using ${fallback.name}, ${fallback.reason}.`);
+    return { lossName: fallback.name, loss: fallback.name };
+  }
+  // A step model that hands back a recurrent layer's states (a seq2seq decoder for sampling): no
+  // loss trains states, and a classification loss on tanh values would measure nonsense.
+  assumptions.push(
+    `${why}: using ${fallback.name} on the model's other outputs, ${fallback.reason}; the recurrent states it returns get no loss.`,
+  );
+  const none: LossFn = (_yTrue, yPred) => tf.mul(tf.mean(yPred, -1), 0);
+  return { lossName: fallback.name, loss: states.map((state) => (state ? none : fallback.name)) };
+}
+
+/** Whether a model output is a state an RNN returns (returnState), not its output sequence or vector. */
+function isReturnedState(output: LayersModel['outputs'][number]): boolean {
+  const index = (output as unknown as { outputTensorIndex?: number }).outputTensorIndex ?? 0;
+  const config = output.sourceLayer.getConfig() as { returnState?: unknown };
+  return index > 0 && config.returnState === true;
 }
 
 /** The loss such an output is normally trained with, so the output gradient has its usual form. */

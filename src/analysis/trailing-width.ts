@@ -9,8 +9,11 @@ import type { LayerNode, ModelGraph } from './ir';
 import type { LayerShape } from './shapes';
 import { plus, times } from './shape-math';
 
-/** Layers whose output has their input's last dimension (elementwise, per-feature or noise layers). */
-const SAME_WIDTH = new Set([
+/**
+ * Layers whose output has their input's shape (elementwise, per-feature or noise layers), so also its
+ * last dimension. The probe reads it too (an open input's shape through them to a merge).
+ */
+export const SHAPE_KEEPING: ReadonlySet<string> = new Set([
   'dropout',
   'spatialDropout1d',
   'gaussianNoise',
@@ -68,7 +71,7 @@ function outputWidth(
   // return_sequences or not, a recurrent layer's output ends in its units (a state list does not).
   if (RECURRENT.has(layer.factory) && bool(layer, 'returnState', false) === false)
     return num(layer, 'units');
-  if (SAME_WIDTH.has(layer.factory)) return inputWidth();
+  if (SHAPE_KEEPING.has(layer.factory)) return inputWidth();
   return null;
 }
 

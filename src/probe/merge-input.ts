@@ -5,27 +5,11 @@
  */
 import type { GraphNode, ModelGraph, Value } from '../analysis/ir';
 import { inferShapes } from '../analysis/shapes';
+import { SHAPE_KEEPING } from '../analysis/trailing-width';
 import type { Role } from './assume';
 
 /** Merges whose inputs all have the output's shape. */
 const ELEMENTWISE = new Set(['add', 'multiply', 'subtract', 'average', 'maximum', 'minimum']);
-/** Layers whose output has their input's shape, so the merge's shape reaches back through them. */
-const SAME_SHAPE = new Set([
-  'dropout',
-  'spatialDropout1d',
-  'gaussianNoise',
-  'gaussianDropout',
-  'alphaDropout',
-  'activation',
-  'reLU',
-  'leakyReLU',
-  'elu',
-  'prelu',
-  'softmax',
-  'thresholdedReLU',
-  'batchNormalization',
-  'layerNormalization',
-]);
 
 /**
  * The role of the open shape of input `inputId` when it reaches an elementwise merge through same-shape
@@ -56,7 +40,7 @@ function mergeReached(
     const factory = node ? model.layers[node.layer]?.factory : undefined;
     if (!node || !factory) return null;
     if (ELEMENTWISE.has(factory)) return node.inputs.length > 1 ? { merge: node, via: id } : null;
-    if (!SAME_SHAPE.has(factory) || node.inputs.length !== 1) return null;
+    if (!SHAPE_KEEPING.has(factory) || node.inputs.length !== 1) return null;
     id = node.id;
   }
   return null;

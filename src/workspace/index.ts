@@ -183,9 +183,7 @@ class WorkspaceIndex implements Workspace {
     reads: Map<string, string | undefined>,
     program: () => { program?: TSESTree.Program },
   ): { result: AnalysisResult; links?: string[] } {
-    // `this.$tf.sequential()` in a component of an app that installed tfjs as `Vue.prototype.$tf`.
-    const instanceTf = this.instanceGlobalsIndex().usedIn(text);
-    if (!mentionsTfjs(text) && instanceTf.length === 0 && !this.importsTfjsThroughModule(file))
+    if (!mentionsTfjs(text) && !this.getsTfjsFromWorkspace(file))
       return { result: analyze(text, file) };
     if (buildsNothing(file, text)) {
       // Its models are other files' (reported there): linking would only redo their work on
@@ -193,6 +191,8 @@ class WorkspaceIndex implements Workspace {
       return { result: analyze(text, file, program()), links: this.linkTargets(file) };
     }
     const modules = this.moduleHost(reads);
+    // `this.$tf.sequential()` in a component of an app that installed tfjs as `Vue.prototype.$tf`.
+    const instanceTf = this.instanceGlobalsIndex().usedIn(text);
     const globals = instanceTf.length > 0 ? { instanceTf } : {};
     return {
       result: analyze(text, file, { modules, reachesTfjs: true, ...globals, ...program() }),
